@@ -1,0 +1,152 @@
+# asr-doctor: one plain Makefile (pkg-config for the libraries, -MMD for
+# header dependencies, quiet unless V=1, SANITIZE=1 for ASan+UBSan).
+
+PROG      := asr-doctor
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man/man1
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+
+# Build dependencies (Debian package names) and the extra ones the tests use.
+BUILD_DEPS := make gcc pkg-config libncurses-dev libssh2-1-dev libblkid-dev \
+              libcjson-dev libcmocka-dev libcmark-dev
+TEST_DEPS  := openssh-server openssh-client tmux fdisk e2fsprogs util-linux \
+              procps iproute2
+
+PKGS := ncursesw libssh2 blkid libcjson libcmark
+
+ifeq ($(SANITIZE),1)
+BUILD     := build/san
+OPTFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+             -fno-sanitize-recover=undefined
+LDSAN     := -fsanitize=address,undefined
+else
+BUILD     := build/release
+OPTFLAGS  := -O2 -g
+LDSAN     :=
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# pkg-config would add its own _XOPEN_SOURCE; we set ours once, here.
+PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE% -D_DEFAULT_SOURCE,$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+CPPFLAGS  += -I. -I$(BUILD)/gen -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
+             -D_XOPEN_SOURCE_EXTENDED -DASR_VERSION='"$(VERSION)"'
+CFLAGS    ?=
+CFLAGS    += -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+             $(OPTFLAGS) $(PKG_CFLAGS) -MMD -MP
+LDFLAGS   += $(LDSAN)
+LDLIBS    += $(PKG_LIBS) -lpthread
+
+ENGINE_SRC := $(sort $(wildcard engine/*.c))
+TUI_SRC    := $(sort $(wildcard tui/*.c))
+CLI_SRC    := $(sort $(wildcard cli/*.c))
+CONTENT    := $(sort $(wildcard content/*.md content/*.json))
+DEMO_FILES := $(shell find content/demo -type f 2>/dev/null | LC_ALL=C sort)
+
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/content_data.o
+TUI_OBJ    := $(TUI_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
+
+TEST_SRC   := $(sort $(wildcard tests/engine/test_*.c tests/tui/test_*.c tests/ssh/test_*.c))
+TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
+
+.PHONY: all run check test deps deps-test install uninstall clean lint bench static
+.DEFAULT_GOAL := all
+
+all: $(PROG)
+
+$(PROG): $(BUILD)/$(PROG)
+	$(Q)cp $< $@
+
+$(BUILD)/$(PROG): $(CLI_OBJ) $(BUILD)/libtui.a $(BUILD)/libengine.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libtui.a $(BUILD)/libengine.a $(LDLIBS)
+
+$(BUILD)/libengine.a: $(ENGINE_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libtui.a: $(TUI_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The article, tables and demo root are compiled into the binary, so one
+# copied file is enough on a field machine.
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/gen/content_data.c: $(BUILD)/tools/embed $(CONTENT) $(DEMO_FILES)
+	@mkdir -p $(dir $@)
+	@echo "  EMBED   content/"
+	$(Q)$(BUILD)/tools/embed content $(CONTENT:content/%=%) $(DEMO_FILES:content/%=%) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/content_data.o: $(BUILD)/gen/content_data.c
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Tests: one cmocka binary per file; tests/run-tests.sh fails a suite that
+# ran no test.
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(BUILD)/libengine.a
+	@mkdir -p $(dir $@)
+	@echo "  TEST-CC $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT_OBJ) \
+	  $(BUILD)/libengine.a $(LDFLAGS) $(LDLIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/support/%.o: tests/support/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -c -o $@ $<
+
+deps:
+	@tools/deps.sh $(BUILD_DEPS)
+
+deps-test:
+	@tools/deps.sh $(BUILD_DEPS) $(TEST_DEPS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(PROG)
+
+check: deps-test
+	@$(MAKE) --no-print-directory lint all tests
+	@ASR_DOCTOR=$(CURDIR)/$(BUILD)/$(PROG) tests/run-tests.sh $(TEST_BIN)
+
+tests: $(TEST_BIN)
+
+test: check
+
+# engine/ must stay usable without a terminal: no curses there.
+lint:
+	@if grep -n -i -E '#[[:space:]]*include[[:space:]]*[<"](n?curses|term)' engine/*.c engine/*.h; then \
+	  echo "lint: engine/ must not include curses" >&2; exit 1; fi
+	@if grep -n -E '\b(fopen|open|opendir|popen|system|execv?p?|fork|statvfs|readlink)[[:space:]]*\(' tui/*.c; then \
+	  echo "lint: tui/ must not touch the system directly" >&2; exit 1; fi
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 0755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+	install -m 0644 man/$(PROG).1 $(DESTDIR)$(MANDIR)/$(PROG).1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/$(PROG).1
+
+clean:
+	rm -rf build $(PROG)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,46 @@
+/* cmd_explain.c: `asr-doctor explain ID` prints a section as plain text. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "engine/render.h"
+
+int cmd_explain(struct options *o)
+{
+	if (o->argc != 1) {
+		cli_error("explain needs one ErrorID or anchor, e.g. 'asr-doctor explain 95320'");
+		return 2;
+	}
+	struct doc *d = cli_load_doc(o);
+	if (!d)
+		return 2;
+	struct node *found[16];
+	size_t n = doc_resolve(d, o->argv[0], found, ARRAY_LEN(found));
+	if (n == 0) {
+		cli_error("no section for '%s' in %s; 'asr-doctor tree' lists the ErrorIDs and anchors",
+			  o->argv[0], d->name);
+		doc_free(d);
+		return 1;
+	}
+	struct render_opts ro = {
+		.width = cli_width(),
+		.utf8 = !o->ascii && isatty(STDOUT_FILENO) ? true : !o->ascii,
+		.wrap_code = false,
+		.show_meta = true,
+	};
+	for (size_t i = 0; i < n && i < ARRAY_LEN(found); i++) {
+		struct rpage pg = { 0 };
+		if (i > 0)
+			fputc('\n', stdout);
+		struct sbuf crumb = { 0 };
+		node_breadcrumb(found[i], &crumb, " > ");
+		render_node(&pg, d, found[i], &ro);
+		rpage_write(stdout, &pg);
+		rpage_free(&pg);
+		sb_free(&crumb);
+	}
+	doc_free(d);
+	return 0;
+}

@@ -1,0 +1,848 @@
+/* doc.c: turns the article's markdown (parsed by cmark) into the tree of
+ * sections the wizard shows: H1 root, H2 children, H3 grandchildren. */
+#include "engine/doc.h"
+
+#include <cmark.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/content.h"
+#include "engine/text.h"
+
+/* Parsing state shared by the walk over cmark's tree. */
+struct builder {
+	struct doc *doc;
+	struct node *cur;       /* node receiving body blocks */
+	struct node *last_h2;
+	const char *body;       /* markdown after the front matter */
+	size_t body_len;
+	size_t *line_start;     /* offsets of each line of body */
+	size_t nlines;
+	int line_offset;        /* lines taken by the front matter */
+	char *anchor_seen;      /* anchor found in the heading being read */
+};
+
+static void spans_free(struct span *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i].text);
+	free(s);
+}
+
+static void blocks_free(struct block *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		spans_free(b[i].spans, b[i].nspans);
+		free(b[i].code);
+		free(b[i].info);
+		blocks_free(b[i].kids, b[i].nkids);
+	}
+	free(b);
+}
+
+static void node_free(struct node *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->nkids; i++)
+		node_free(n->kids[i]);
+	free(n->kids);
+	free(n->anchor);
+	free(n->title);
+	free(n->ids);
+	sv_free(&n->codes);
+	blocks_free(n->body, n->nbody);
+	sv_free(&n->links);
+	free(n->text);
+	free(n);
+}
+
+void doc_free(struct doc *d)
+{
+	if (!d)
+		return;
+	node_free(d->root);
+	free(d->nodes);
+	free(d->name);
+	free(d->lang);
+	free(d->title);
+	free(d->description);
+	free(d->date);
+	free(d->link_base);
+	free(d);
+}
+
+/* Adds a span, merging it into the previous one when the style matches. */
+static void span_add(struct span **spans, size_t *n, unsigned style, const char *text,
+		     size_t len, int link)
+{
+	if (*n > 0 && !(style & (STY_BREAK | STY_IMAGE))) {
+		struct span *p = &(*spans)[*n - 1];
+		if (p->style == style && p->link == link) {
+			size_t old = strlen(p->text);
+			p->text = xrealloc(p->text, old + len + 1);
+			memcpy(p->text + old, text, len);
+			p->text[old + len] = '\0';
+			return;
+		}
+	}
+	*spans = xrealloc(*spans, (*n + 1) * sizeof **spans);
+	(*spans)[*n] = (struct span){ .style = style, .text = xstrndup(text, len), .link = link };
+	(*n)++;
+}
+
+/* Reads name="..." (or id="...") out of an <a ...> tag. */
+static char *html_anchor_name(const char *html)
+{
+	if (!str_starts(html, "<a ") && !str_starts(html, "<A "))
+		return NULL;
+	const char *keys[] = { "name=", "id=" };
+	for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
+		const char *p = str_icase_find(html, keys[k]);
+		if (!p)
+			continue;
+		p += strlen(keys[k]);
+		char q = *p;
+		if (q != '"' && q != '\'')
+			continue;
+		const char *e = strchr(p + 1, q);
+		if (e && e > p + 1)
+			return xstrndup(p + 1, (size_t)(e - p - 1));
+	}
+	return NULL;
+}
+
+static bool html_is_break(const char *html)
+{
+	return str_starts(html, "<br") || str_starts(html, "<BR");
+}
+
+static void collect_text(cmark_node *n, struct sbuf *out)
+{
+	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			sb_add(out, cmark_node_get_literal(c));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			sb_addc(out, ' ');
+			break;
+		default:
+			collect_text(c, out);
+		}
+	}
+}
+
+/* Makes a link target absolute where the article's relative links have a
+ * known home (learn.microsoft.com); in-page "#anchor" links stay as they are. */
+static char *link_target(const struct doc *d, const char *url)
+{
+	if (str_starts(url, "http://") || str_starts(url, "https://") || url[0] == '#')
+		return xstrdup(url);
+	if (url[0] == '/')
+		return xasprintf("https://learn.microsoft.com%s", url);
+	const char *hash = strchr(url, '#');
+	size_t base_len = hash ? (size_t)(hash - url) : strlen(url);
+	if (base_len > 3 && strncmp(url + base_len - 3, ".md", 3) == 0)
+		base_len -= 3;
+	return xasprintf("%s%.*s%s", d->link_base, (int)base_len, url, hash ? hash : "");
+}
+
+static int link_index(struct builder *b, const char *url)
+{
+	struct node *n = b->cur;
+	char *abs = link_target(b->doc, url);
+	for (size_t i = 0; i < n->links.n; i++)
+		if (strcmp(n->links.v[i], abs) == 0) {
+			free(abs);
+			return (int)i;
+		}
+	sv_take(&n->links, abs);
+	return (int)n->links.n - 1;
+}
+
+static void inlines(struct builder *b, cmark_node *parent, unsigned style, int link,
+		    struct span **spans, size_t *n)
+{
+	for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
+		const char *lit = cmark_node_get_literal(c);
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+			span_add(spans, n, style, lit, strlen(lit), link);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+			span_add(spans, n, style, " ", 1, link);
+			break;
+		case CMARK_NODE_LINEBREAK:
+			span_add(spans, n, STY_BREAK, "", 0, -1);
+			break;
+		case CMARK_NODE_CODE:
+			span_add(spans, n, style | STY_CODE, lit, strlen(lit), link);
+			break;
+		case CMARK_NODE_HTML_INLINE: {
+			char *a = html_anchor_name(lit);
+			if (a) {
+				if (!b->anchor_seen)
+					b->anchor_seen = a;
+				else
+					free(a);
+			} else if (html_is_break(lit)) {
+				span_add(spans, n, STY_BREAK, "", 0, -1);
+			}
+			break;
+		}
+		case CMARK_NODE_EMPH:
+			inlines(b, c, style | STY_EMPH, link, spans, n);
+			break;
+		case CMARK_NODE_STRONG:
+			inlines(b, c, style | STY_BOLD, link, spans, n);
+			break;
+		case CMARK_NODE_LINK:
+			inlines(b, c, style | STY_LINK, link_index(b, cmark_node_get_url(c)), spans, n);
+			break;
+		case CMARK_NODE_IMAGE: {
+			struct sbuf alt = { 0 };
+			collect_text(c, &alt);
+			span_add(spans, n, STY_IMAGE, sb_str(&alt), alt.len, -1);
+			sb_free(&alt);
+			break;
+		}
+		default:
+			inlines(b, c, style, link, spans, n);
+		}
+	}
+}
+
+/* Drops break spans and white space at both ends of a paragraph. */
+static void spans_trim(struct span **spans, size_t *n)
+{
+	while (*n > 0) {
+		struct span *l = &(*spans)[*n - 1];
+		if (l->style & STY_BREAK) {
+			free(l->text);
+			(*n)--;
+			continue;
+		}
+		if (!(l->style & STY_CODE)) {
+			size_t len = strlen(l->text);
+			while (len > 0 && isspace((unsigned char)l->text[len - 1]))
+				l->text[--len] = '\0';
+			if (len == 0 && !(l->style & STY_IMAGE)) {
+				free(l->text);
+				(*n)--;
+				continue;
+			}
+		}
+		break;
+	}
+	while (*n > 0) {
+		struct span *f = &(*spans)[0];
+		bool drop = (f->style & STY_BREAK) != 0;
+		if (!drop && !(f->style & (STY_CODE | STY_IMAGE))) {
+			size_t k = 0;
+			while (isspace((unsigned char)f->text[k]))
+				k++;
+			memmove(f->text, f->text + k, strlen(f->text + k) + 1);
+			drop = f->text[0] == '\0';
+		}
+		if (!drop)
+			break;
+		free(f->text);
+		memmove(*spans, *spans + 1, (*n - 1) * sizeof **spans);
+		(*n)--;
+	}
+}
+
+/* Recognises "[!NOTE]" and friends at the start of a quote's first
+ * paragraph, removes the marker and returns the kind, or -1. */
+static int callout_strip(struct span **spans, size_t *n)
+{
+	static const struct {
+		const char *tag;
+		enum callout kind;
+	} tags[] = {
+		{ "NOTE", CALLOUT_NOTE }, { "IMPORTANT", CALLOUT_IMPORTANT }, { "TIP", CALLOUT_TIP },
+		{ "WARNING", CALLOUT_WARNING }, { "CAUTION", CALLOUT_CAUTION },
+	};
+	if (*n == 0 || ((*spans)[0].style & (STY_CODE | STY_BREAK | STY_IMAGE)))
+		return -1;
+	const char *t = (*spans)[0].text;
+	size_t skip = 0;
+	while (t[skip] == ' ')
+		skip++;
+	if (t[skip] != '[' || t[skip + 1] != '!')
+		return -1;
+	for (size_t i = 0; i < ARRAY_LEN(tags); i++) {
+		size_t l = strlen(tags[i].tag);
+		if (strncasecmp(t + skip + 2, tags[i].tag, l) == 0 && t[skip + 2 + l] == ']') {
+			size_t cut = skip + 3 + l;
+			memmove((*spans)[0].text, t + cut, strlen(t + cut) + 1);
+			spans_trim(spans, n);
+			return (int)tags[i].kind;
+		}
+	}
+	return -1;
+}
+
+static struct block *block_append(struct block **arr, size_t *n)
+{
+	*arr = xrealloc(*arr, (*n + 1) * sizeof **arr);
+	struct block *blk = &(*arr)[*n];
+	memset(blk, 0, sizeof *blk);
+	(*n)++;
+	return blk;
+}
+
+static void convert_children(struct builder *b, cmark_node *parent, struct block **arr, size_t *n);
+
+/* Converts one cmark block into zero or one block appended to arr. */
+static void convert_block(struct builder *b, cmark_node *c, struct block **arr, size_t *n)
+{
+	struct block *blk;
+	switch (cmark_node_get_type(c)) {
+	case CMARK_NODE_PARAGRAPH:
+	case CMARK_NODE_HEADING: {
+		struct span *spans = NULL;
+		size_t ns = 0;
+		inlines(b, c, cmark_node_get_type(c) == CMARK_NODE_HEADING ? STY_BOLD : 0, -1, &spans, &ns);
+		spans_trim(&spans, &ns);
+		if (ns == 0) {
+			free(spans);
+			return;
+		}
+		blk = block_append(arr, n);
+		blk->kind = cmark_node_get_type(c) == CMARK_NODE_HEADING ? BLK_HEADING : BLK_PARA;
+		blk->spans = spans;
+		blk->nspans = ns;
+		return;
+	}
+	case CMARK_NODE_CODE_BLOCK: {
+		blk = block_append(arr, n);
+		blk->kind = BLK_CODE;
+		const char *lit = cmark_node_get_literal(c);
+		blk->code = xstrdup(lit ? lit : "");
+		const char *info = cmark_node_get_fence_info(c);
+		blk->info = xstrdup(info ? info : "");
+		return;
+	}
+	case CMARK_NODE_LIST: {
+		blk = block_append(arr, n);
+		blk->kind = BLK_LIST;
+		blk->ordered = cmark_node_get_list_type(c) == CMARK_ORDERED_LIST;
+		blk->start = cmark_node_get_list_start(c);
+		struct block *kids = NULL;
+		size_t nk = 0;
+		for (cmark_node *it = cmark_node_first_child(c); it; it = cmark_node_next(it)) {
+			struct block *item = block_append(&kids, &nk);
+			item->kind = BLK_ITEM;
+			struct block *ik = NULL;
+			size_t nik = 0;
+			convert_children(b, it, &ik, &nik);
+			kids[nk - 1].kids = ik;
+			kids[nk - 1].nkids = nik;
+		}
+		/* blk may have moved while kids were converted? No: arr is not
+		 * touched by items, only kids, so blk stays valid. */
+		blk->kids = kids;
+		blk->nkids = nk;
+		return;
+	}
+	case CMARK_NODE_BLOCK_QUOTE: {
+		struct block *kids = NULL;
+		size_t nk = 0;
+		convert_children(b, c, &kids, &nk);
+		int kind = -1;
+		if (nk > 0 && kids[0].kind == BLK_PARA) {
+			kind = callout_strip(&kids[0].spans, &kids[0].nspans);
+			if (kind >= 0 && kids[0].nspans == 0) {
+				blocks_free(NULL, 0);
+				free(kids[0].spans);
+				memmove(kids, kids + 1, (nk - 1) * sizeof *kids);
+				nk--;
+			}
+		}
+		blk = block_append(arr, n);
+		blk->kind = kind >= 0 ? BLK_CALLOUT : BLK_QUOTE;
+		blk->callout = kind >= 0 ? (enum callout)kind : CALLOUT_NOTE;
+		blk->kids = kids;
+		blk->nkids = nk;
+		return;
+	}
+	case CMARK_NODE_THEMATIC_BREAK:
+		blk = block_append(arr, n);
+		blk->kind = BLK_RULE;
+		return;
+	default:
+		/* HTML blocks carry nothing a terminal can show. */
+		return;
+	}
+}
+
+static void convert_children(struct builder *b, cmark_node *parent, struct block **arr, size_t *n)
+{
+	for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c))
+		convert_block(b, c, arr, n);
+}
+
+/* Collects five-digit ErrorIDs (95xxx, 97xxx...) from text. */
+static void ids_from_text(struct node *n, const char *s)
+{
+	for (const char *p = s; *p;) {
+		if (!isdigit((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		const char *q = p;
+		while (isdigit((unsigned char)*q))
+			q++;
+		bool neg = p > s && p[-1] == '-';
+		if (q - p == 5 && *p == '9' && !neg) {
+			unsigned v = (unsigned)strtoul(p, NULL, 10);
+			if (!node_has_id(n, v)) {
+				n->ids = xrealloc(n->ids, (n->nids + 1) * sizeof *n->ids);
+				n->ids[n->nids++] = v;
+			}
+		}
+		p = q;
+	}
+}
+
+/* Collects installer codes named by a title: hex HRESULTs and exit codes. */
+static void codes_from_title(struct node *n)
+{
+	const char *t = n->title;
+	for (const char *p = t; *p; p++) {
+		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2])) {
+			const char *q = p + 2;
+			while (isxdigit((unsigned char)*q))
+				q++;
+			char *code = xasprintf("0x%.*s", (int)(q - p - 2), p + 2);
+			for (char *c = code + 2; *c; c++)
+				*c = (char)toupper((unsigned char)*c);
+			if (!sv_contains(&n->codes, code))
+				sv_take(&n->codes, code);
+			else
+				free(code);
+			p = q - 1;
+		}
+	}
+	static const char *const exit_words[] = { "exit code", "退出代码" };
+	for (size_t i = 0; i < ARRAY_LEN(exit_words); i++) {
+		const char *p = str_icase_find(t, exit_words[i]);
+		if (!p)
+			continue;
+		p += strlen(exit_words[i]);
+		while (*p == ' ' || *p == ':')
+			p++;
+		if (isdigit((unsigned char)*p)) {
+			char *code = xasprintf("exit %ld", strtol(p, NULL, 10));
+			sv_take(&n->codes, code);
+		}
+	}
+}
+
+static void block_text(const struct block *blk, size_t n, struct sbuf *out, bool code_too)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct block *k = &blk[i];
+		for (size_t j = 0; j < k->nspans; j++)
+			if (code_too || !(k->spans[j].style & STY_CODE)) {
+				sb_add(out, k->spans[j].text);
+				sb_addc(out, ' ');
+			}
+		if (k->code && code_too) {
+			sb_add(out, k->code);
+			sb_addc(out, '\n');
+		}
+		block_text(k->kids, k->nkids, out, code_too);
+		sb_addc(out, '\n');
+	}
+}
+
+/* Lower-case ASCII slug, the way heading anchors are usually generated. */
+static char *slugify(const char *title, size_t index)
+{
+	struct sbuf s = { 0 };
+	bool dash = false;
+	for (const char *p = title; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (isalnum(c)) {
+			if (dash && s.len)
+				sb_addc(&s, '-');
+			dash = false;
+			sb_addc(&s, (char)tolower(c));
+		} else if (c == ' ' || c == '-' || c == '_') {
+			dash = true;
+		}
+	}
+	if (s.len == 0)
+		sb_printf(&s, "section-%zu", index);
+	return sb_steal(&s);
+}
+
+/* Hash of a section's markdown lines [first, last) with CR and trailing
+ * blanks dropped, so line-ending changes do not count as edits. */
+static void section_hash(struct builder *b, struct node *n, int first, int last)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	for (int l = first; l < last && (size_t)l < b->nlines; l++) {
+		size_t s = b->line_start[l];
+		size_t e = (size_t)l + 1 < b->nlines ? b->line_start[l + 1] : b->body_len;
+		while (e > s && (b->body[e - 1] == '\n' || b->body[e - 1] == '\r' ||
+				 b->body[e - 1] == ' ' || b->body[e - 1] == '\t'))
+			e--;
+		if (e == s)
+			continue;
+		for (size_t i = s; i < e; i++) {
+			h ^= (unsigned char)b->body[i];
+			h *= 1099511628211ULL;
+		}
+		h ^= '\n';
+		h *= 1099511628211ULL;
+	}
+	char full[17];
+	snprintf(full, sizeof full, "%016llx", h);
+	memcpy(n->hash, full, 12);
+	n->hash[12] = '\0';
+}
+
+static struct node *node_new(struct builder *b, cmark_node *heading, int level)
+{
+	struct node *n = xcalloc(1, sizeof *n);
+	n->level = level;
+	n->line = cmark_node_get_start_line(heading) + b->line_offset;
+	struct sbuf t = { 0 };
+	b->anchor_seen = NULL;
+	/* Walk inlines for the anchor; title is the plain text. */
+	struct span *spans = NULL;
+	size_t ns = 0;
+	struct node *saved = b->cur;
+	b->cur = n;
+	inlines(b, heading, 0, -1, &spans, &ns);
+	b->cur = saved;
+	spans_trim(&spans, &ns);
+	for (size_t i = 0; i < ns; i++)
+		sb_add(&t, spans[i].text);
+	spans_free(spans, ns);
+	/* Collapse runs of white space in the title. */
+	char *raw = sb_steal(&t);
+	struct sbuf clean = { 0 };
+	bool sp = false;
+	for (char *p = raw; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n') {
+			sp = clean.len > 0;
+			continue;
+		}
+		if (sp)
+			sb_addc(&clean, ' ');
+		sp = false;
+		sb_addc(&clean, *p);
+	}
+	free(raw);
+	n->title = sb_steal(&clean);
+	n->anchor = b->anchor_seen ? b->anchor_seen : slugify(n->title, b->doc->nnodes);
+	b->anchor_seen = NULL;
+	ids_from_text(n, n->title);
+	codes_from_title(n);
+	return n;
+}
+
+static void node_add_kid(struct node *parent, struct node *kid)
+{
+	parent->kids = xrealloc(parent->kids, (parent->nkids + 1) * sizeof *parent->kids);
+	parent->kids[parent->nkids++] = kid;
+	kid->parent = parent;
+}
+
+static void doc_index(struct doc *d, struct node *n)
+{
+	d->nodes = xrealloc(d->nodes, (d->nnodes + 1) * sizeof *d->nodes);
+	n->index = d->nnodes;
+	d->nodes[d->nnodes++] = n;
+	for (size_t i = 0; i < n->nkids; i++)
+		doc_index(d, n->kids[i]);
+}
+
+/* Strips the front matter block and records its title, description, date
+ * and locale. Returns the offset where the markdown starts. */
+static size_t front_matter(struct doc *d, const char *text, size_t len, int *lines)
+{
+	*lines = 0;
+	if (len < 4 || strncmp(text, "---", 3) != 0 || (text[3] != '\n' && text[3] != '\r'))
+		return 0;
+	size_t pos = text[3] == '\r' ? 5 : 4;
+	int count = 1;
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		char *line = xstrndup(text + pos, end - pos);
+		count++;
+		char *l = str_trim(line);
+		if (strcmp(l, "---") == 0 || strcmp(l, "...") == 0) {
+			free(line);
+			*lines = count;
+			return nl ? end + 1 : len;
+		}
+		char *colon = strchr(l, ':');
+		if (colon) {
+			*colon = '\0';
+			char *key = str_trim(l), *val = str_trim(colon + 1);
+			size_t vl = strlen(val);
+			if (vl >= 2 && (val[0] == '"' || val[0] == '\'') && val[vl - 1] == val[0]) {
+				val[vl - 1] = '\0';
+				val++;
+			}
+			char **slot = NULL;
+			if (strcmp(key, "title") == 0)
+				slot = &d->title;
+			else if (strcmp(key, "description") == 0)
+				slot = &d->description;
+			else if (strcmp(key, "ms.date") == 0 || strcmp(key, "date") == 0)
+				slot = &d->date;
+			else if (strcmp(key, "ms.contentlocale") == 0 || strcmp(key, "locale") == 0)
+				slot = &d->lang;
+			if (slot) {
+				free(*slot);
+				*slot = xstrdup(val);
+			}
+		}
+		free(line);
+		pos = nl ? end + 1 : len;
+	}
+	/* No closing marker: not front matter after all. */
+	*lines = 0;
+	return 0;
+}
+
+/* Rejects input that cannot be an article, with a message naming where. */
+static bool validate(const char *text, size_t len, const char *name, char **cause)
+{
+	size_t i = 0;
+	int line = 1;
+	while (i < len) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == 0) {
+			*cause = xasprintf("%s: binary data (NUL byte at line %d), not a markdown article",
+					   name, line);
+			return false;
+		}
+		if (c == '\n')
+			line++;
+		uint32_t cp;
+		size_t k = utf8_decode(text + i, len - i, &cp);
+		if (cp == UTF8_INVALID) {
+			*cause = xasprintf("%s: not valid UTF-8 text (line %d)", name, line);
+			return false;
+		}
+		i += k;
+	}
+	for (i = 0; i < len; i++)
+		if (!isspace((unsigned char)text[i]))
+			return true;
+	*cause = xasprintf("%s: the document is empty", name);
+	return false;
+}
+
+struct doc *doc_parse(const char *text, size_t len, const char *name, char **cause)
+{
+	*cause = NULL;
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
+	if (!validate(text, len, name, cause))
+		return NULL;
+
+	struct doc *d = xcalloc(1, sizeof *d);
+	d->name = xstrdup(name);
+	int fm_lines;
+	size_t off = front_matter(d, text, len, &fm_lines);
+	if (!d->title)
+		d->title = xstrdup("");
+	if (!d->description)
+		d->description = xstrdup("");
+	if (!d->date)
+		d->date = xstrdup("");
+	if (!d->lang)
+		d->lang = xstrdup("");
+	const char *loc = str_starts(d->lang, "zh") ? "zh-cn" : "en-us";
+	d->link_base = xasprintf("https://learn.microsoft.com/%s/azure/site-recovery/", loc);
+
+	struct builder b = { .doc = d, .body = text + off, .body_len = len - off, .line_offset = fm_lines };
+	size_t cap = 0;
+	b.line_start = xgrow(NULL, &cap, 1, sizeof *b.line_start);
+	b.line_start[b.nlines++] = 0;
+	for (size_t i = 0; i < b.body_len; i++)
+		if (b.body[i] == '\n' && i + 1 < b.body_len) {
+			b.line_start = xgrow(b.line_start, &cap, b.nlines + 1, sizeof *b.line_start);
+			b.line_start[b.nlines++] = i + 1;
+		}
+
+	cmark_node *root = cmark_parse_document(b.body, b.body_len, CMARK_OPT_SOURCEPOS);
+	if (!root) {
+		*cause = xasprintf("%s: the markdown parser failed", name);
+		free(b.line_start);
+		doc_free(d);
+		return NULL;
+	}
+
+	/* Headings at levels 1-3 start nodes; everything else is body. */
+	struct node **order = NULL;
+	int *starts = NULL;
+	size_t norder = 0;
+	struct block *preamble = NULL;
+	size_t npre = 0;
+	for (cmark_node *c = cmark_node_first_child(root); c; c = cmark_node_next(c)) {
+		int lvl = cmark_node_get_type(c) == CMARK_NODE_HEADING ? cmark_node_get_heading_level(c) : 0;
+		if (lvl < 1 || lvl > 3) {
+			if (b.cur)
+				convert_block(&b, c, &b.cur->body, &b.cur->nbody);
+			else if (cmark_node_get_type(c) != CMARK_NODE_HTML_BLOCK) {
+				/* Text before any heading: keep it for the root. */
+				struct node tmp = { 0 };
+				b.cur = &tmp;
+				convert_block(&b, c, &preamble, &npre);
+				sv_free(&tmp.links);
+				b.cur = NULL;
+			}
+			continue;
+		}
+		if (lvl == 1 && d->root)
+			lvl = 2; /* a second H1 is read as a section */
+		struct node *n = node_new(&b, c, lvl);
+		if (lvl == 1) {
+			d->root = n;
+		} else {
+			if (!d->root) {
+				/* No H1: the front matter title names the root. */
+				struct node *r = xcalloc(1, sizeof *r);
+				r->level = 1;
+				r->title = xstrdup(*d->title ? d->title : name);
+				r->anchor = slugify(r->title, 0);
+				r->line = 1;
+				d->root = r;
+			}
+			if (lvl == 2 || !b.last_h2) {
+				n->level = 2;
+				node_add_kid(d->root, n);
+				b.last_h2 = n;
+			} else {
+				node_add_kid(b.last_h2, n);
+			}
+			if (lvl == 2)
+				b.last_h2 = n;
+		}
+		b.cur = n;
+		order = xrealloc(order, (norder + 1) * sizeof *order);
+		starts = xrealloc(starts, (norder + 1) * sizeof *starts);
+		order[norder] = n;
+		starts[norder] = cmark_node_get_start_line(c) - 1;
+		norder++;
+	}
+	cmark_node_free(root);
+
+	if (!d->root) {
+		*cause = xasprintf("%s: no headings found; an article needs a '# Title' and '## Section' headings",
+				   name);
+		blocks_free(preamble, npre);
+		free(order);
+		free(starts);
+		free(b.line_start);
+		doc_free(d);
+		return NULL;
+	}
+	if (npre) {
+		/* Preamble text goes before the root's own body. */
+		struct node *r = d->root;
+		preamble = xrealloc(preamble, (npre + r->nbody) * sizeof *preamble);
+		memcpy(preamble + npre, r->body, r->nbody * sizeof *preamble);
+		free(r->body);
+		r->body = preamble;
+		r->nbody += npre;
+	}
+	for (size_t i = 0; i < norder; i++)
+		section_hash(&b, order[i], starts[i], i + 1 < norder ? starts[i + 1] : (int)b.nlines);
+	if (d->root->hash[0] == '\0')
+		section_hash(&b, d->root, 0, 0);
+	free(order);
+	free(starts);
+	free(b.line_start);
+
+	doc_index(d, d->root);
+	for (size_t i = 0; i < d->nnodes; i++) {
+		struct node *n = d->nodes[i];
+		if (n->nids == 0 && n != d->root) {
+			struct sbuf body = { 0 };
+			block_text(n->body, n->nbody, &body, false);
+			ids_from_text(n, sb_str(&body));
+			sb_free(&body);
+		}
+		struct sbuf all = { 0 };
+		sb_add(&all, n->title);
+		sb_addc(&all, '\n');
+		for (size_t k = 0; k < n->nids; k++)
+			sb_printf(&all, "%u ", n->ids[k]);
+		sb_add(&all, n->anchor);
+		sb_addc(&all, '\n');
+		block_text(n->body, n->nbody, &all, true);
+		n->text = sb_steal(&all);
+	}
+	return d;
+}
+
+struct doc *doc_load_file(const char *path, char **cause)
+{
+	*cause = NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct sbuf buf = { 0 };
+	char chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		sb_addn(&buf, chunk, got);
+		if (buf.len > 16u * 1024 * 1024) {
+			fclose(f);
+			sb_free(&buf);
+			*cause = xasprintf("%s: larger than 16 MiB; not an article", path);
+			return NULL;
+		}
+	}
+	bool bad = ferror(f);
+	int err = errno;
+	fclose(f);
+	if (bad) {
+		sb_free(&buf);
+		*cause = xasprintf("%s: %s", path, strerror(err));
+		return NULL;
+	}
+	struct doc *d = doc_parse(sb_str(&buf), buf.len, path, cause);
+	sb_free(&buf);
+	return d;
+}
+
+struct doc *doc_load_builtin(const char *lang, char **cause)
+{
+	char name[64];
+	snprintf(name, sizeof name, "article.%s.md", lang);
+	const struct content_file *f = content_get(name);
+	if (!f) {
+		*cause = xasprintf("no built-in article for language '%s' (have: en, zh-CN)", lang);
+		return NULL;
+	}
+	char label[64];
+	snprintf(label, sizeof label, "built-in article (%s)", lang);
+	struct doc *d = doc_parse((const char *)f->data, f->len, label, cause);
+	if (d) {
+		free(d->lang);
+		d->lang = xstrdup(lang);
+	}
+	return d;
+}

@@ -1,0 +1,72 @@
+/* util.h: allocation that never returns NULL, growable strings and string
+ * vectors, shared by every module. */
+#ifndef ASR_UTIL_H
+#define ASR_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocators: print a message and exit(2) when memory runs out, so callers
+ * never see NULL. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grows an array to hold at least need elements; *cap is updated. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t elem);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a newly allocated formatted string; caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* A growable, always NUL-terminated byte string. */
+struct sbuf {
+	char *s;    /* owned; NULL until the first append */
+	size_t len;
+	size_t cap;
+};
+
+void sb_addn(struct sbuf *b, const char *s, size_t n);
+void sb_add(struct sbuf *b, const char *s);
+void sb_addc(struct sbuf *b, char c);
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The contents (never NULL; "" when empty), borrowed until the next call. */
+const char *sb_str(const struct sbuf *b);
+/* Hands the string to the caller (never NULL) and resets the buffer. */
+char *sb_steal(struct sbuf *b);
+void sb_reset(struct sbuf *b);
+void sb_free(struct sbuf *b);
+
+/* A vector of owned strings. */
+struct strvec {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+
+/* Appends s, taking ownership of it. */
+void sv_take(struct strvec *sv, char *s);
+/* Appends a copy of s. */
+void sv_push(struct strvec *sv, const char *s);
+bool sv_contains(const struct strvec *sv, const char *s);
+void sv_free(struct strvec *sv);
+
+/* String helpers. */
+bool str_starts(const char *s, const char *prefix);
+bool str_ends(const char *s, const char *suffix);
+/* Case-insensitive ASCII comparison. */
+bool str_ieq(const char *a, const char *b);
+/* Returns s without leading and trailing ASCII white space, in place. */
+char *str_trim(char *s);
+/* Case-insensitive substring search over ASCII letters; UTF-8 passes through. */
+const char *str_icase_find(const char *hay, const char *needle);
+/* Parses a whole decimal long; returns false on junk or overflow. */
+bool str_to_long(const char *s, long *out);
+
+/* A 64-bit FNV-1a hash, for short content fingerprints. */
+unsigned long long hash_fnv1a(const void *data, size_t n);
+
+#endif

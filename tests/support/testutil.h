@@ -1,0 +1,28 @@
+/* testutil.h: helpers shared by the cmocka suites (files, temporary
+ * folders, running commands). */
+#ifndef ASR_TESTUTIL_H
+#define ASR_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <cmocka.h>
+
+/* Reads a whole file (NUL-terminated); fails the test when it cannot. */
+char *tu_read_file(const char *path, size_t *len);
+/* Writes a file, creating its parent folders. */
+void tu_write_file(const char *path, const char *data);
+/* A new folder under $TMPDIR (or /tmp); caller frees and removes. */
+char *tu_mkdtemp(const char *tag);
+/* Removes a tree (rm -rf). */
+void tu_rmtree(const char *path);
+/* Runs a shell command, returns its exit status; output goes to *out when
+ * out is not NULL (caller frees). */
+int tu_sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The path of the asr-doctor binary under test ($ASR_DOCTOR or ./asr-doctor). */
+const char *tu_binary(void);
+/* Whether a program is on PATH. */
+bool tu_have(const char *prog);
+
+#endif
