@@ -39,7 +39,7 @@ PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE% -D_DEFAULT_SOURCE,$(shell $(PKG_CONF
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-CPPFLAGS  += -I. -I$(BUILD)/gen -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
+CPPFLAGS  += -I. -I$(BUILD)/gen -D_GNU_SOURCE \
              -D_XOPEN_SOURCE_EXTENDED -DASR_VERSION='"$(VERSION)"'
 CFLAGS    ?=
 CFLAGS    += -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
@@ -53,7 +53,9 @@ CLI_SRC    := $(sort $(wildcard cli/*.c))
 CONTENT    := $(sort $(wildcard content/*.md content/*.json))
 DEMO_FILES := $(shell find content/demo -type f 2>/dev/null | LC_ALL=C sort)
 
-ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/content_data.o
+CHECK_SRC  := $(sort $(wildcard engine/check_*.c))
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/content_data.o \
+              $(BUILD)/gen/check_registry.o
 TUI_OBJ    := $(TUI_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
 
@@ -97,6 +99,17 @@ $(BUILD)/gen/content_data.c: $(BUILD)/tools/embed $(CONTENT) $(DEMO_FILES)
 	$(Q)$(BUILD)/tools/embed content $(CONTENT:content/%=%) $(DEMO_FILES:content/%=%) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/content_data.o: $(BUILD)/gen/content_data.c
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Every `const struct check_def check_NAME = {` in engine/check_*.c joins
+# the registry, so adding a check touches one file.
+$(BUILD)/gen/check_registry.c: $(CHECK_SRC) tools/gen-registry.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)tools/gen-registry.sh $(CHECK_SRC) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/check_registry.o: $(BUILD)/gen/check_registry.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 

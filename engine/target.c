@@ -1,0 +1,107 @@
+/* target.c: what every target shares: wrappers and glob expansion. */
+#include "engine/target.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void target_free(struct target *t)
+{
+	if (!t)
+		return;
+	if (t->ops->destroy)
+		t->ops->destroy(t);
+	free(t->name);
+	free(t->root);
+	free(t);
+}
+
+int target_read(struct target *t, const char *path, char **data, size_t *len)
+{
+	size_t dummy;
+	return t->ops->read_file(t, path, data, len ? len : &dummy, TARGET_READ_MAX);
+}
+
+int target_list(struct target *t, const char *path, struct strvec *names)
+{
+	return t->ops->list_dir(t, path, names);
+}
+
+int target_stat(struct target *t, const char *path, struct target_stat *st)
+{
+	return t->ops->stat(t, path, st, true);
+}
+
+int target_lstat(struct target *t, const char *path, struct target_stat *st)
+{
+	return t->ops->stat(t, path, st, false);
+}
+
+int target_statvfs(struct target *t, const char *path, struct target_vfs *out)
+{
+	return t->ops->statvfs(t, path, out);
+}
+
+int target_realpath(struct target *t, const char *path, char **out)
+{
+	return t->ops->realpath(t, path, out);
+}
+
+bool target_exists(struct target *t, const char *path)
+{
+	struct target_stat st;
+	return target_stat(t, path, &st) == 0;
+}
+
+int target_run(struct target *t, const char *const argv[], int timeout_ms, struct cmd_result *out)
+{
+	memset(out, 0, sizeof *out);
+	out->status = -1;
+	if (!t->can_run || !t->ops->run)
+		return -ENOTSUP;
+	return t->ops->run(t, argv, timeout_ms, out);
+}
+
+void cmd_result_free(struct cmd_result *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+char *target_host_path(struct target *t, const char *path)
+{
+	return t->ops->host_path ? t->ops->host_path(t, path) : NULL;
+}
+
+size_t target_glob(struct target *t, const char *pattern, struct strvec *out)
+{
+	const char *slash = strrchr(pattern, '/');
+	if (!slash)
+		return 0;
+	const char *base = slash + 1;
+	if (!strpbrk(base, "*?[")) {
+		if (target_exists(t, pattern)) {
+			sv_push(out, pattern);
+			return 1;
+		}
+		return 0;
+	}
+	char *dir = slash == pattern ? xstrdup("/") : xstrndup(pattern, (size_t)(slash - pattern));
+	struct strvec names = { 0 };
+	size_t found = 0;
+	if (target_list(t, dir, &names) == 0) {
+		for (size_t i = 0; i < names.n; i++) {
+			/* Like the shell, a leading dot must be matched explicitly. */
+			if (fnmatch(base, names.v[i], FNM_PERIOD) == 0) {
+				sv_take(out, xasprintf("%s/%s", strcmp(dir, "/") == 0 ? "" : dir, names.v[i]));
+				found++;
+			}
+		}
+	}
+	sv_free(&names);
+	free(dir);
+	return found;
+}

@@ -1,0 +1,120 @@
+/* target.h: "the machine being examined". Checks read files, list folders,
+ * stat, statvfs and run commands only through this interface, so the same
+ * check works on the local machine, on a mounted root (--root DIR) and,
+ * later, over SSH. Paths are always absolute paths as seen on the examined
+ * machine ("/etc/ssh/sshd_config"). */
+#ifndef ASR_TARGET_H
+#define ASR_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "engine/util.h"
+
+enum target_kind {
+	TARGET_LOCAL,
+	TARGET_ROOT,
+	TARGET_SSH,
+};
+
+struct target_stat {
+	mode_t mode;      /* type and permission bits */
+	uid_t uid;
+	gid_t gid;
+	off_t size;
+	long long mtime;
+	dev_t dev;
+	ino_t ino;
+};
+
+struct target_vfs {
+	unsigned long long total;     /* bytes */
+	unsigned long long avail;     /* bytes available to unprivileged users */
+	unsigned long long free;      /* bytes free (root may use) */
+};
+
+/* The result of running a command on the examined machine. */
+struct cmd_result {
+	int status;      /* exit status; -1 if killed by a signal or not run */
+	bool timed_out;
+	char *out;       /* owned: standard output (NUL-terminated) */
+	char *err;       /* owned: standard error */
+};
+
+struct target;
+
+struct target_ops {
+	/* Reads a whole file of at most max bytes. Returns 0, or -errno
+	 * (-EFBIG when larger than max). *data (NUL-terminated) goes to the
+	 * caller. */
+	int (*read_file)(struct target *t, const char *path, char **data, size_t *len, size_t max);
+	/* Names in a folder, sorted bytewise, without "." and "..". */
+	int (*list_dir)(struct target *t, const char *path, struct strvec *names);
+	/* stat (follow = true) or lstat. */
+	int (*stat)(struct target *t, const char *path, struct target_stat *st, bool follow);
+	int (*statvfs)(struct target *t, const char *path, struct target_vfs *out);
+	/* The final path after following symlinks, as seen on the target;
+	 * caller frees. */
+	int (*realpath)(struct target *t, const char *path, char **out);
+	/* Runs argv[0] with arguments (no shell), with a timeout in ms.
+	 * Returns 0 when the command ran (see out->status), -ENOTSUP when
+	 * commands cannot run on this target, or -errno. */
+	int (*run)(struct target *t, const char *const argv[], int timeout_ms, struct cmd_result *out);
+	/* The host path behind a target path (--root and local), for
+	 * libraries such as libblkid that need a real file; NULL when there
+	 * is none. Caller frees. */
+	char *(*host_path)(struct target *t, const char *path);
+	void (*destroy)(struct target *t);
+};
+
+enum target_os {
+	TARGET_OS_LINUX,
+	TARGET_OS_WINDOWS,
+};
+
+struct target {
+	const struct target_ops *ops;
+	enum target_kind kind;
+	enum target_os os;
+	char *name;      /* owned: "this machine", "root /mnt/sysroot", ... */
+	char *root;      /* owned: the folder for TARGET_ROOT, else NULL */
+	bool live;       /* /proc and /sys describe the examined machine's running state */
+	bool can_run;    /* commands run on the examined machine */
+	bool is_root;    /* we run as root there (sshd -T needs it) */
+	void *priv;
+};
+
+/* The machine asr-doctor runs on. */
+struct target *target_local_new(void);
+/* A mounted root: every path is read under dir, symlinks resolved inside
+ * it as if it were "/". Returns NULL and *cause when dir is not a folder. */
+struct target *target_root_new(const char *dir, char **cause);
+void target_free(struct target *t);
+
+/* Convenience wrappers; see target_ops. */
+int target_read(struct target *t, const char *path, char **data, size_t *len);
+int target_list(struct target *t, const char *path, struct strvec *names);
+int target_stat(struct target *t, const char *path, struct target_stat *st);
+int target_lstat(struct target *t, const char *path, struct target_stat *st);
+int target_statvfs(struct target *t, const char *path, struct target_vfs *out);
+int target_realpath(struct target *t, const char *path, char **out);
+bool target_exists(struct target *t, const char *path);
+/* Runs a command; see target_ops.run. Frees nothing of *out on entry. */
+int target_run(struct target *t, const char *const argv[], int timeout_ms, struct cmd_result *out);
+void cmd_result_free(struct cmd_result *r);
+/* Expands a glob (*, ?, [..]) in the last path component only, against
+ * the target's folder; names sorted. Returns the number of matches. */
+size_t target_glob(struct target *t, const char *pattern, struct strvec *out);
+char *target_host_path(struct target *t, const char *path);
+
+/* Largest file checks read by default (config files are small). */
+#define TARGET_READ_MAX (4u * 1024 * 1024)
+
+/* Runs argv locally with a timeout, capturing output; used by the local
+ * target and by the fix path. Returns 0 when the command ran, else -errno. */
+int proc_run(const char *const argv[], int timeout_ms, const char *stdin_data,
+	     struct cmd_result *out);
+
+#endif

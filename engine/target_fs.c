@@ -1,0 +1,293 @@
+/* target_fs.c: the two targets backed by this machine's file system: the
+ * local machine (paths as they are) and a mounted root (--root DIR, paths
+ * resolved inside DIR as if it were "/", absolute symlinks included). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "engine/target.h"
+
+/* Resolves path inside root, following symlinks (all, or all but the last
+ * component) without ever leaving root. Returns the host path or NULL with
+ * *err set. */
+static char *root_resolve(const char *root, const char *path, bool follow_last, int *err)
+{
+	struct sbuf cur = { 0 };   /* resolved part, relative to root, "/a/b" */
+	char *todo = xstrdup(path); /* what is left to walk */
+	int links = 0;
+	char *result = NULL;
+	size_t pos = 0;
+	for (;;) {
+		while (todo[pos] == '/')
+			pos++;
+		if (!todo[pos])
+			break;
+		size_t end = pos;
+		while (todo[end] && todo[end] != '/')
+			end++;
+		char *comp = xstrndup(todo + pos, end - pos);
+		bool last = todo[end] == '\0' || todo[end + strspn(todo + end, "/")] == '\0';
+		pos = end;
+		if (strcmp(comp, ".") == 0) {
+			free(comp);
+			continue;
+		}
+		if (strcmp(comp, "..") == 0) {
+			char *s = cur.s ? strrchr(cur.s, '/') : NULL;
+			if (s) {
+				cur.len = (size_t)(s - cur.s);
+				*s = '\0';
+			}
+			free(comp);
+			continue;
+		}
+		size_t saved = cur.len;
+		sb_addc(&cur, '/');
+		sb_add(&cur, comp);
+		free(comp);
+		if (last && !follow_last)
+			continue;
+		char *host = xasprintf("%s%s", root, sb_str(&cur));
+		struct stat st;
+		if (lstat(host, &st) == 0 && S_ISLNK(st.st_mode)) {
+			if (++links > 40) {
+				free(host);
+				*err = ELOOP;
+				goto out;
+			}
+			char target[PATH_MAX];
+			ssize_t n = readlink(host, target, sizeof target - 1);
+			if (n < 0) {
+				*err = errno;
+				free(host);
+				goto out;
+			}
+			target[n] = '\0';
+			char *rest = xasprintf("%s/%s", target, todo + pos);
+			free(todo);
+			todo = rest;
+			pos = 0;
+			if (target[0] == '/') {
+				sb_reset(&cur);
+				cur.len = 0;
+			} else {
+				cur.len = saved;
+				if (cur.s)
+					cur.s[saved] = '\0';
+			}
+		}
+		free(host);
+	}
+	result = xasprintf("%s%s", root, cur.len ? sb_str(&cur) : "/");
+out:
+	free(todo);
+	sb_free(&cur);
+	return result;
+}
+
+/* The host path for a target path; NULL with *err on failure. */
+static char *map_path(struct target *t, const char *path, bool follow_last, int *err)
+{
+	if (!path || path[0] != '/') {
+		*err = EINVAL;
+		return NULL;
+	}
+	if (t->kind == TARGET_LOCAL)
+		return xstrdup(path);
+	return root_resolve(t->root, path, follow_last, err);
+}
+
+static int fs_read_file(struct target *t, const char *path, char **data, size_t *len, size_t max)
+{
+	*data = NULL;
+	*len = 0;
+	int err = 0;
+	char *host = map_path(t, path, true, &err);
+	if (!host)
+		return -err;
+	int fd = open(host, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	free(host);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -EISDIR;
+	}
+	struct sbuf b = { 0 };
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			sb_free(&b);
+			return -e;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > max) {
+			close(fd);
+			sb_free(&b);
+			return -EFBIG;
+		}
+		sb_addn(&b, buf, (size_t)n);
+	}
+	close(fd);
+	*len = b.len;
+	*data = sb_steal(&b);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int fs_list_dir(struct target *t, const char *path, struct strvec *names)
+{
+	int err = 0;
+	char *host = map_path(t, path, true, &err);
+	if (!host)
+		return -err;
+	DIR *d = opendir(host);
+	free(host);
+	if (!d)
+		return -errno;
+	size_t first = names->n;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			sv_push(names, e->d_name);
+	closedir(d);
+	qsort(names->v + first, names->n - first, sizeof *names->v, cmp_str);
+	return 0;
+}
+
+static int fs_stat(struct target *t, const char *path, struct target_stat *out, bool follow)
+{
+	int err = 0;
+	char *host = map_path(t, path, follow, &err);
+	if (!host)
+		return -err;
+	struct stat st;
+	int r = follow ? stat(host, &st) : lstat(host, &st);
+	free(host);
+	if (r < 0)
+		return -errno;
+	*out = (struct target_stat){ .mode = st.st_mode, .uid = st.st_uid, .gid = st.st_gid,
+				     .size = st.st_size, .mtime = (long long)st.st_mtime,
+				     .dev = st.st_dev, .ino = st.st_ino };
+	return 0;
+}
+
+static int fs_statvfs(struct target *t, const char *path, struct target_vfs *out)
+{
+	int err = 0;
+	char *host = map_path(t, path, true, &err);
+	if (!host)
+		return -err;
+	struct statvfs v;
+	int r = statvfs(host, &v);
+	free(host);
+	if (r < 0)
+		return -errno;
+	unsigned long long f = v.f_frsize ? v.f_frsize : v.f_bsize;
+	out->total = f * v.f_blocks;
+	out->avail = f * v.f_bavail;
+	out->free = f * v.f_bfree;
+	return 0;
+}
+
+static int fs_realpath(struct target *t, const char *path, char **out)
+{
+	int err = 0;
+	char *host = map_path(t, path, true, &err);
+	if (!host)
+		return -err;
+	if (t->kind == TARGET_LOCAL) {
+		char *r = realpath(host, NULL);
+		free(host);
+		if (!r)
+			return -errno;
+		*out = xstrdup(r);
+		free(r);
+		return 0;
+	}
+	struct stat st;
+	if (lstat(host, &st) < 0) {
+		int e = errno;
+		free(host);
+		return -e;
+	}
+	size_t rl = strlen(t->root);
+	*out = xstrdup(host[rl] ? host + rl : "/");
+	free(host);
+	return 0;
+}
+
+static int fs_run(struct target *t, const char *const argv[], int timeout_ms, struct cmd_result *out)
+{
+	if (t->kind != TARGET_LOCAL)
+		return -ENOTSUP;
+	return proc_run(argv, timeout_ms, NULL, out);
+}
+
+static char *fs_host_path(struct target *t, const char *path)
+{
+	int err = 0;
+	return map_path(t, path, true, &err);
+}
+
+static const struct target_ops fs_ops = {
+	.read_file = fs_read_file,
+	.list_dir = fs_list_dir,
+	.stat = fs_stat,
+	.statvfs = fs_statvfs,
+	.realpath = fs_realpath,
+	.run = fs_run,
+	.host_path = fs_host_path,
+	.destroy = NULL,
+};
+
+struct target *target_local_new(void)
+{
+	struct target *t = xcalloc(1, sizeof *t);
+	t->ops = &fs_ops;
+	t->kind = TARGET_LOCAL;
+	t->name = xstrdup("this machine");
+	t->live = true;
+	t->can_run = true;
+	t->is_root = geteuid() == 0;
+	return t;
+}
+
+struct target *target_root_new(const char *dir, char **cause)
+{
+	char *abs = realpath(dir, NULL);
+	struct stat st;
+	if (!abs || stat(abs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		*cause = xasprintf("--root %s: %s", dir, abs ? "not a folder" : strerror(errno));
+		free(abs);
+		return NULL;
+	}
+	struct target *t = xcalloc(1, sizeof *t);
+	t->ops = &fs_ops;
+	t->kind = TARGET_ROOT;
+	/* "/" as a root is the local file system; keep the prefix empty. */
+	t->root = xstrdup(strcmp(abs, "/") == 0 ? "" : abs);
+	t->name = xasprintf("mounted root %s", abs);
+	free(abs);
+	t->live = false;
+	t->can_run = false;
+	t->is_root = geteuid() == 0;
+	return t;
+}
