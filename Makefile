@@ -17,13 +17,14 @@ TEST_DEPS  := openssh-server openssh-client tmux fdisk e2fsprogs util-linux \
 
 PKGS := ncursesw libssh2 blkid libcjson libcmark
 
+BUILDDIR  ?= build
 ifeq ($(SANITIZE),1)
-BUILD     := build/san
+BUILD     := $(BUILDDIR)/san
 OPTFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=undefined
 LDSAN     := -fsanitize=address,undefined
 else
-BUILD     := build/release
+BUILD     := $(BUILDDIR)/release
 OPTFLAGS  := -O2 -g
 LDSAN     :=
 endif
@@ -53,7 +54,7 @@ CLI_SRC    := $(sort $(wildcard cli/*.c))
 CONTENT    := $(sort $(wildcard content/*.md content/*.json))
 DEMO_FILES := $(shell find content/demo -type f 2>/dev/null | LC_ALL=C sort)
 
-CHECK_SRC  := $(sort $(wildcard engine/check_*.c))
+CHECK_SRC  := $(sort $(wildcard engine/check_*.c engine/fix_*.c))
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/content_data.o \
               $(BUILD)/gen/check_registry.o
 TUI_OBJ    := $(TUI_SRC:%.c=$(BUILD)/%.o)
@@ -66,11 +67,12 @@ TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 
 .PHONY: all run check test deps deps-test install uninstall clean lint bench static
 .DEFAULT_GOAL := all
+.SECONDARY:
 
 all: $(PROG)
 
 $(PROG): $(BUILD)/$(PROG)
-	$(Q)cp $< $@
+	$(Q)cp $< $@.tmp && mv $@.tmp $@
 
 $(BUILD)/$(PROG): $(CLI_OBJ) $(BUILD)/libtui.a $(BUILD)/libengine.a
 	@echo "  LD      $@"

@@ -7,11 +7,12 @@
 
 #include "engine/doc.h"
 #include "engine/msg.h"
+#include "engine/session.h"
+#include "engine/target.h"
 
 struct options {
 	const char *doc_path;   /* --doc FILE */
 	const char *root;       /* --root DIR */
-	const char *target;     /* --target [user@]host[:port] */
 	const char *server;     /* --server HOST */
 	const char *journal;    /* --journal DIR */
 	const char *output;     /* -o FILE */
@@ -23,15 +24,26 @@ struct options {
 	bool dry_run;
 	bool yes;
 	bool force;
-	bool ascii;             /* --ascii: no UTF-8 line drawing */
-	const char *keys;       /* --keys SCRIPT (test hook) */
+	bool verbose;
+	bool hashes;            /* tree --hashes */
+	bool ascii;             /* --ascii: no UTF-8 symbols */
+	int timeout_s;          /* --timeout: per command/connection */
+	int confirm_within;     /* --confirm-within MINUTES */
 	int argc;               /* operands after the command */
 	char **argv;
+	char *demo_dir;         /* owned: the extracted demo root */
 };
 
 /* Loads the article the options ask for (--doc or the built-in one for
  * o->lang). On failure prints the cause and returns NULL. */
 struct doc *cli_load_doc(const struct options *o);
+/* The target the options name: --demo (extracting the sandbox first),
+ * --root DIR, or this machine. Prints the cause and returns NULL. */
+struct target *cli_target(struct options *o);
+/* A check context for the target and options. */
+struct check_ctx cli_check_ctx(const struct options *o, struct target *t);
+/* Binds the checks to the article; prints the cause and returns NULL. */
+struct session *cli_session(struct doc *d);
 /* Columns for plain-text output: the terminal's, $COLUMNS, or 80. */
 int cli_width(void);
 /* Prints "asr-doctor: ..." to stderr. */
@@ -40,5 +52,6 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_wizard(struct options *o);
 int cmd_explain(struct options *o);
 int cmd_tree(struct options *o);
+int cmd_check(struct options *o);
 
 #endif

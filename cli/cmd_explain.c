@@ -26,7 +26,7 @@ int cmd_explain(struct options *o)
 	}
 	struct render_opts ro = {
 		.width = cli_width(),
-		.utf8 = !o->ascii && isatty(STDOUT_FILENO) ? true : !o->ascii,
+		.utf8 = !o->ascii,
 		.wrap_code = false,
 		.show_meta = true,
 	};

@@ -22,6 +22,8 @@ int cmd_tree(struct options *o)
 				printf("%s%u", k ? " " : "", n->ids[k]);
 			printf("]");
 		}
+		if (o->hashes)
+			printf("  hash=%s", n->hash);
 		putchar('\n');
 	}
 	doc_free(d);

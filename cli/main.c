@@ -1,12 +1,9 @@
 /* main.c: option parsing and command dispatch for asr-doctor. */
 #include <getopt.h>
 #include <locale.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -14,39 +11,44 @@ static const char usage_text[] =
 	"Usage: asr-doctor [OPTION]... [COMMAND [ARG]...]\n"
 	"Troubleshoot Azure Site Recovery Mobility Service push installation.\n"
 	"\n"
-	"Without a command, opens the troubleshooting wizard.\n"
+	"Without a command, opens the troubleshooting wizard on this machine.\n"
 	"\n"
 	"Commands:\n"
+	"  check [ID|ANCHOR|CHECK]...  run the live checks (all, or those of the\n"
+	"                    sections named) and print the results\n"
 	"  explain ID        print the section for an ErrorID (e.g. 95320) or anchor\n"
 	"  tree              print the troubleshooting tree with anchors and ErrorIDs\n"
 	"\n"
 	"Options:\n"
+	"      --root DIR    examine a mounted root (an OS disk attached to a rescue\n"
+	"                    machine) instead of this machine\n"
+	"      --demo        work on a copy of a bundled, deliberately broken machine\n"
+	"                    (a temporary folder); nothing here is touched\n"
+	"      --server HOST the configuration or process server, for connectivity\n"
+	"                    checks and sshd Match rules\n"
+	"      --timeout SEC time allowed to each command or connection (default 5)\n"
+	"      --no-auto-check  do not run the checks when the wizard starts\n"
+	"      --json        check: print JSON instead of text\n"
+	"  -v, --verbose     check: show all evidence\n"
+	"      --hashes      tree: also print each section's text hash\n"
 	"      --doc FILE    use this edition of the article (markdown) instead of\n"
 	"                    the built-in one\n"
 	"      --lang LANG   language: en or zh-CN (default: from the locale;\n"
 	"                    English when the terminal cannot show Chinese)\n"
 	"      --ascii       draw with ASCII only (no UTF-8 symbols)\n"
-	"      --keys FILE   read wizard keys from FILE before the keyboard\n"
 	"  -h, --help        show this help and exit\n"
 	"  -V, --version     show the version and exit\n"
 	"\n"
-	"Exit status: 0 success, 1 not found or a check failed, 2 usage or\n"
-	"runtime error.\n"
+	"Exit status: 0 success (check: nothing failed), 1 not found or a check\n"
+	"failed, 2 usage or runtime error.\n"
 	"\n"
 	"Examples:\n"
-	"  asr-doctor                   open the wizard\n"
-	"  asr-doctor explain 95108     the section for ErrorID 95108\n"
-	"  asr-doctor --lang zh-CN tree the tree of the Chinese article\n";
-
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("asr-doctor: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
+	"  asr-doctor                        open the wizard\n"
+	"  asr-doctor --demo                 try it on the demo sandbox\n"
+	"  asr-doctor check --json           every check, as JSON\n"
+	"  asr-doctor check 95108            the checks for ErrorID 95108\n"
+	"  asr-doctor --root /mnt/os check   examine an attached OS disk\n"
+	"  asr-doctor explain 95320          the section for ErrorID 95320\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -56,34 +58,11 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-int cli_width(void)
-{
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
-		return ws.ws_col;
-	const char *c = getenv("COLUMNS");
-	long v;
-	if (c && str_to_long(c, &v) && v >= 20 && v <= 1000)
-		return (int)v;
-	return 80;
-}
-
-struct doc *cli_load_doc(const struct options *o)
-{
-	char *cause = NULL;
-	struct doc *d = o->doc_path ? doc_load_file(o->doc_path, &cause)
-				    : doc_load_builtin(lang_code(o->lang), &cause);
-	if (!d) {
-		cli_error("%s", cause);
-		free(cause);
-	}
-	return d;
-}
-
 static const struct command {
 	const char *name;
 	int (*run)(struct options *o);
 } commands[] = {
+	{ "check", cmd_check },
 	{ "explain", cmd_explain },
 	{ "tree", cmd_tree },
 };
@@ -92,7 +71,13 @@ enum {
 	OPT_DOC = 256,
 	OPT_LANG,
 	OPT_ASCII,
-	OPT_KEYS,
+	OPT_ROOT,
+	OPT_SERVER,
+	OPT_DEMO,
+	OPT_NO_AUTO,
+	OPT_JSON,
+	OPT_HASHES,
+	OPT_TIMEOUT,
 };
 
 int main(int argc, char **argv)
@@ -105,14 +90,22 @@ int main(int argc, char **argv)
 		{ "doc", required_argument, NULL, OPT_DOC },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
-		{ "keys", required_argument, NULL, OPT_KEYS },
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "server", required_argument, NULL, OPT_SERVER },
+		{ "demo", no_argument, NULL, OPT_DEMO },
+		{ "no-auto-check", no_argument, NULL, OPT_NO_AUTO },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "hashes", no_argument, NULL, OPT_HASHES },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
+	long num;
+	while ((c = getopt_long(argc, argv, ":hVv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage_text, stdout);
@@ -120,6 +113,9 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("asr-doctor %s\n", ASR_VERSION);
 			return 0;
+		case 'v':
+			o.verbose = true;
+			break;
 		case OPT_DOC:
 			o.doc_path = optarg;
 			break;
@@ -131,8 +127,28 @@ int main(int argc, char **argv)
 		case OPT_ASCII:
 			o.ascii = true;
 			break;
-		case OPT_KEYS:
-			o.keys = optarg;
+		case OPT_ROOT:
+			o.root = optarg;
+			break;
+		case OPT_SERVER:
+			o.server = optarg;
+			break;
+		case OPT_DEMO:
+			o.demo = true;
+			break;
+		case OPT_NO_AUTO:
+			o.no_auto_check = true;
+			break;
+		case OPT_JSON:
+			o.json = true;
+			break;
+		case OPT_HASHES:
+			o.hashes = true;
+			break;
+		case OPT_TIMEOUT:
+			if (!str_to_long(optarg, &num) || num < 1 || num > 600)
+				return usage_error("--timeout takes seconds from 1 to 600, not '%s'", optarg);
+			o.timeout_s = (int)num;
 			break;
 		case ':':
 			return usage_error("option '%s' needs an argument", argv[optind - 1]);
@@ -142,15 +158,27 @@ int main(int argc, char **argv)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (o.demo && o.root)
+		return usage_error("%s", "--demo and --root cannot be used together");
 	msg_set_lang(o.lang);
-	if (optind >= argc)
-		return cmd_wizard(&o);
-	const char *name = argv[optind];
-	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-		if (strcmp(commands[i].name, name) == 0) {
-			o.argc = argc - optind - 1;
-			o.argv = argv + optind + 1;
-			return commands[i].run(&o);
-		}
-	return usage_error("unknown command '%s'", name);
+	int rc;
+	if (optind >= argc) {
+		rc = cmd_wizard(&o);
+	} else {
+		const char *name = argv[optind];
+		const struct command *cmd = NULL;
+		for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+			if (strcmp(commands[i].name, name) == 0)
+				cmd = &commands[i];
+		if (!cmd)
+			return usage_error("unknown command '%s'", name);
+		o.argc = argc - optind - 1;
+		o.argv = argv + optind + 1;
+		rc = cmd->run(&o);
+	}
+	if (o.demo_dir)
+		fprintf(stderr, "asr-doctor: the demo sandbox is in %s (remove it with rm -rf when done)\n",
+			o.demo_dir);
+	free(o.demo_dir);
+	return rc;
 }

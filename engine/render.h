@@ -56,6 +56,15 @@ void render_text(struct rpage *pg, const char *text, unsigned style, const char 
 /* Appends one line of styled text, cut to o->width when too long. */
 void render_line(struct rpage *pg, const char *text, unsigned style, const struct render_opts *o);
 void render_blank(struct rpage *pg);
+struct session;
+/* Appends the live checks bound to node n (status, finding and evidence:
+ * a summary, or everything when full). Nothing when none is bound. */
+void render_results(struct rpage *pg, const struct session *s, const struct node *n,
+		    const struct render_opts *o, bool full);
+/* Appends one check result (used by reports). */
+struct check_result;
+void render_result(struct rpage *pg, const struct check_result *r, const char *title,
+		   const struct render_opts *o, bool full);
 /* Writes the page as plain text, one line each, trailing blanks removed. */
 void rpage_write(FILE *f, const struct rpage *pg);
 /* The plain text of line i (caller frees). */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Writes one file as a byte array; returns its length or -1. */
 static long emit_file(const char *base, const char *rel, int idx)
@@ -43,9 +44,15 @@ int main(int argc, char **argv)
 		if ((len[i] = emit_file(argv[1], argv[i], i)) < 0)
 			return 1;
 	printf("\nconst struct content_file content_files[] = {\n");
-	for (int i = 2; i < argc; i++)
-		printf("\t{ \"%s\", f%d, %ld },\n", argv[i], i, len[i]);
-	printf("\t{ 0, 0, 0 }\n};\n");
+	for (int i = 2; i < argc; i++) {
+		char path[4096];
+		struct stat st;
+		snprintf(path, sizeof path, "%s/%s", argv[1], argv[i]);
+		/* Only the executable bit matters (demo programs). */
+		int mode = stat(path, &st) == 0 && (st.st_mode & 0111) ? 0755 : 0644;
+		printf("\t{ \"%s\", f%d, %ld, 0%o },\n", argv[i], i, len[i], mode);
+	}
+	printf("\t{ 0, 0, 0, 0 }\n};\n");
 	free(len);
 	return 0;
 }

@@ -1,0 +1,130 @@
+/* cmd_check.c: `asr-doctor check`: the live checks without a terminal, as
+ * text or JSON, for scripts and fleet tools. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "engine/render.h"
+#include "engine/report.h"
+#include "engine/runner.h"
+
+/* Adds binding i to the selection once. */
+static void pick(size_t *sel, size_t *n, size_t i)
+{
+	for (size_t k = 0; k < *n; k++)
+		if (sel[k] == i)
+			return;
+	sel[(*n)++] = i;
+}
+
+/* Resolves operands (ErrorIDs, anchors, check ids) to bindings. Returns
+ * false after printing what was not found. */
+static bool select_checks(struct session *s, struct options *o, size_t *sel, size_t *n)
+{
+	*n = 0;
+	if (o->argc == 0) {
+		for (size_t i = 0; i < s->nbindings; i++)
+			sel[(*n)++] = i;
+		return true;
+	}
+	for (int a = 0; a < o->argc; a++) {
+		const char *what = o->argv[a];
+		int direct = session_find(s, what);
+		if (direct >= 0) {
+			pick(sel, n, (size_t)direct);
+			continue;
+		}
+		struct node *found[16];
+		size_t nf = doc_resolve(s->doc, what, found, ARRAY_LEN(found));
+		if (nf == 0) {
+			cli_error("'%s' is not an ErrorID, anchor or check id; see 'asr-doctor tree'", what);
+			return false;
+		}
+		size_t before = *n;
+		for (size_t k = 0; k < nf && k < ARRAY_LEN(found); k++) {
+			size_t *idx;
+			size_t c = session_checks_for(s, found[k], true, &idx);
+			for (size_t j = 0; j < c; j++)
+				pick(sel, n, idx[j]);
+			free(idx);
+		}
+		if (*n == before) {
+			cli_error("no live check belongs to '%s' (%s)", what, found[0]->title);
+			return false;
+		}
+	}
+	return true;
+}
+
+int cmd_check(struct options *o)
+{
+	struct doc *d = cli_load_doc(o);
+	if (!d)
+		return 2;
+	struct session *s = cli_session(d);
+	if (!s) {
+		doc_free(d);
+		return 2;
+	}
+	size_t *sel = xcalloc(s->nbindings ? s->nbindings : 1, sizeof *sel);
+	size_t n = 0;
+	if (!select_checks(s, o, sel, &n)) {
+		free(sel);
+		session_free(s);
+		doc_free(d);
+		return 2;
+	}
+	struct target *t = cli_target(o);
+	if (!t) {
+		free(sel);
+		session_free(s);
+		doc_free(d);
+		return 2;
+	}
+	const struct check_def **defs = xcalloc(n ? n : 1, sizeof *defs);
+	for (size_t i = 0; i < n; i++)
+		defs[i] = s->bindings[sel[i]].check;
+	struct check_ctx ctx = cli_check_ctx(o, t);
+	struct runner *r = runner_start(defs, n, &ctx, 4, 60000);
+	while (runner_pending(r) > 0) {
+		runner_wait(r, 500);
+		struct check_result got[16];
+		size_t k;
+		while ((k = runner_poll(r, got, ARRAY_LEN(got))) > 0)
+			for (size_t i = 0; i < k; i++)
+				session_store(s, &got[i]);
+	}
+	runner_free(r);
+	free(defs);
+
+	size_t count[STATUS__COUNT] = { 0 };
+	for (size_t i = 0; i < n; i++)
+		count[s->results[sel[i]].status]++;
+	if (o->json) {
+		char *json = report_check_json(s, t, sel, n);
+		puts(json);
+		free(json);
+	} else {
+		printf("%s: %s\n", T("Target", "目标"), t->name);
+		printf("%s: %s (%s)\n\n", T("Article", "文章"), d->name, *d->date ? d->date : "?");
+		struct render_opts ro = { .width = cli_width(), .utf8 = !o->ascii && isatty(STDOUT_FILENO),
+					  .wrap_code = false };
+		for (size_t i = 0; i < n; i++) {
+			struct rpage pg = { 0 };
+			render_result(&pg, &s->results[sel[i]], check_title(s->bindings[sel[i]].check), &ro,
+				      o->verbose);
+			rpage_write(stdout, &pg);
+			rpage_free(&pg);
+		}
+		printf("\n%zu %s: %zu fail, %zu error, %zu warn, %zu pass, %zu n/a\n", n,
+		       T("checks", "项检查"), count[STATUS_FAIL], count[STATUS_ERROR], count[STATUS_WARN],
+		       count[STATUS_PASS], count[STATUS_NA]);
+	}
+	free(sel);
+	target_free(t);
+	session_free(s);
+	doc_free(d);
+	return count[STATUS_FAIL] || count[STATUS_ERROR] ? 1 : 0;
+}

@@ -1,0 +1,101 @@
+/* setup.c: what several commands share: the article, the target, the
+ * session of checks. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "engine/content.h"
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("asr-doctor: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	const char *c = getenv("COLUMNS");
+	long v;
+	if (c && str_to_long(c, &v) && v >= 20 && v <= 1000)
+		return (int)v;
+	return 80;
+}
+
+struct doc *cli_load_doc(const struct options *o)
+{
+	char *cause = NULL;
+	struct doc *d = o->doc_path ? doc_load_file(o->doc_path, &cause)
+				    : doc_load_builtin(lang_code(o->lang), &cause);
+	if (!d) {
+		cli_error("%s", cause);
+		free(cause);
+	}
+	return d;
+}
+
+struct target *cli_target(struct options *o)
+{
+	char *cause = NULL;
+	const char *root = o->root;
+	if (o->demo) {
+		const char *tmp = getenv("TMPDIR");
+		char *dir = xasprintf("%s/asr-doctor-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(dir)) {
+			cli_error("cannot create the demo sandbox in %s: %s", tmp && *tmp ? tmp : "/tmp",
+				  strerror(errno));
+			free(dir);
+			return NULL;
+		}
+		if (content_extract("demo/", dir, &cause) < 0) {
+			cli_error("cannot extract the demo sandbox: %s", cause);
+			free(cause);
+			free(dir);
+			return NULL;
+		}
+		o->demo_dir = dir;
+		root = dir;
+	}
+	if (!root)
+		return target_local_new();
+	struct target *t = target_root_new(root, &cause);
+	if (!t) {
+		cli_error("%s", cause);
+		free(cause);
+		return NULL;
+	}
+	if (o->demo) {
+		free(t->name);
+		t->name = xasprintf("demo sandbox %s", o->demo_dir);
+	}
+	return t;
+}
+
+struct check_ctx cli_check_ctx(const struct options *o, struct target *t)
+{
+	struct check_ctx c = { .t = t, .server = o->server,
+			       .timeout_ms = (o->timeout_s > 0 ? o->timeout_s : 5) * 1000 };
+	return c;
+}
+
+struct session *cli_session(struct doc *d)
+{
+	char *cause = NULL;
+	struct session *s = session_new(d, NULL, &cause);
+	if (!s) {
+		cli_error("%s", cause);
+		free(cause);
+	}
+	return s;
+}

@@ -1,0 +1,546 @@
+/* app.c: the wizard's main loop. Keys become actions, screens handle them
+ * and return flags; only this loop switches screens, redraws and quits.
+ * Resizes are handled here, in one place. */
+#include <errno.h>
+#include <locale.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/text.h"
+#include "tui/app.h"
+
+#define MIN_COLS 40
+#define MIN_ROWS 12
+#define WIDE_COLS 100
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+const char *app_tr(const char *en, const char *zh)
+{
+	return msg_lang() == LANG_ZH ? zh : en;
+}
+
+void app_message(struct app *a, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	free(a->message);
+	a->message = xvasprintf(fmt, ap);
+	va_end(ap);
+	a->message_is_error = error;
+}
+
+int app_tree_width(const struct app *a)
+{
+	if (!a->wide)
+		return a->cols;
+	int w = a->cols * 2 / 5;
+	return w < 36 ? 36 : w;
+}
+
+void app_push(struct app *a, const struct screen_ops *s)
+{
+	if (a->depth < (int)ARRAY_LEN(a->stack))
+		a->stack[a->depth++] = s;
+}
+
+void app_choose(struct app *a, struct node **nodes, size_t n)
+{
+	free(a->choices);
+	a->choices = nodes;
+	a->nchoices = n;
+	a->csel = 0;
+	app_push(a, &screen_choose);
+}
+
+const struct rpage *app_page(struct app *a, const struct node *n, int width)
+{
+	if (a->page_valid && a->page_node == n && a->page_width == width &&
+	    a->page_gen == a->results_gen)
+		return &a->page;
+	rpage_free(&a->page);
+	struct render_opts o = { .width = width, .utf8 = a->utf8, .wrap_code = true, .show_meta = true };
+	render_node(&a->page, a->doc, n, &o);
+	render_results(&a->page, a->ses, n, &o, a->show_evidence);
+	if (a->page_node != n)
+		a->dtop = 0;
+	a->page_node = n;
+	a->page_width = width;
+	a->page_gen = a->results_gen;
+	a->page_valid = true;
+	return &a->page;
+}
+
+void app_select(struct app *a, size_t i, int rows)
+{
+	if (a->doc->nnodes == 0)
+		return;
+	if (i >= a->doc->nnodes)
+		i = a->doc->nnodes - 1;
+	a->sel = i;
+	if (rows < 1)
+		rows = 1;
+	if (a->sel < a->top)
+		a->top = a->sel;
+	if (a->sel >= a->top + (size_t)rows)
+		a->top = a->sel - (size_t)rows + 1;
+}
+
+void app_run_checks(struct app *a, const struct node *n)
+{
+	if (!a->ses) {
+		app_message(a, true, "%s", app_tr("no checks are available", "没有可用的检查"));
+		return;
+	}
+	if (a->runner) {
+		app_message(a, false, "%s", app_tr("checks are already running (Esc cancels)",
+						    "检查正在运行（Esc 取消）"));
+		return;
+	}
+	size_t *idx = NULL;
+	size_t count;
+	if (n) {
+		count = session_checks_for(a->ses, n, true, &idx);
+	} else {
+		count = a->ses->nbindings;
+		idx = xcalloc(count ? count : 1, sizeof *idx);
+		for (size_t i = 0; i < count; i++)
+			idx[i] = i;
+	}
+	if (count == 0) {
+		app_message(a, false, "%s", app_tr("no live check belongs to this section",
+						    "本节没有实时检查"));
+		free(idx);
+		return;
+	}
+	const struct check_def **defs = xcalloc(count, sizeof *defs);
+	for (size_t i = 0; i < count; i++)
+		defs[i] = a->ses->bindings[idx[i]].check;
+	a->runner = runner_start(defs, count, &a->cfg->ctx, 4, 30000);
+	free(defs);
+	free(idx);
+	a->run_total = count;
+	a->run_done = 0;
+}
+
+/* Moves finished results into the session. */
+static bool collect_results(struct app *a)
+{
+	if (!a->runner)
+		return false;
+	struct check_result got[16];
+	size_t n;
+	bool any = false;
+	while ((n = runner_poll(a->runner, got, ARRAY_LEN(got))) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (got[i].status == STATUS_NONE) {
+				result_free(&got[i]); /* cancelled before it ran */
+			} else {
+				session_store(a->ses, &got[i]);
+			}
+			a->run_done++;
+		}
+		any = true;
+	}
+	if (runner_pending(a->runner) == 0) {
+		runner_free(a->runner);
+		a->runner = NULL;
+		size_t fail = 0, warn = 0;
+		for (size_t i = 0; i < a->ses->nbindings; i++) {
+			fail += a->ses->results[i].status == STATUS_FAIL || a->ses->results[i].status == STATUS_ERROR;
+			warn += a->ses->results[i].status == STATUS_WARN;
+		}
+		app_message(a, fail > 0, app_tr("checks done: %zu failed, %zu warnings", "检查完成：%zu 项失败，%zu 项警告"),
+			    fail, warn);
+		any = true;
+	}
+	if (any)
+		a->results_gen++;
+	return any;
+}
+
+static void cancel_checks(struct app *a)
+{
+	if (!a->runner)
+		return;
+	runner_cancel(a->runner);
+	app_message(a, false, "%s", app_tr("cancelling checks...", "正在取消检查..."));
+}
+
+/* The status line: a message, the prompt, or where the user is plus key
+ * hints (hints are dropped first when space runs out). */
+static void draw_status(struct app *a)
+{
+	int y = a->rows - 1;
+	move(y, 0);
+	clrtoeol();
+	if (a->prompt != PROMPT_NONE) {
+		const char *label = a->prompt == PROMPT_SEARCH ? "/" : app_tr("ErrorID or anchor: ", "ErrorID 或锚点：");
+		int x = draw_text(a, y, 0, label, a->cols - 1, A_BOLD);
+		int w = (int)text_width(sb_str(&a->input));
+		const char *shown = sb_str(&a->input);
+		/* Keep the end of a long input visible. */
+		while (w > a->cols - x - 2 && *shown) {
+			uint32_t cp;
+			size_t k = utf8_decode(shown, strlen(shown), &cp);
+			w -= text_cp_width(cp);
+			shown += k;
+		}
+		x += draw_text(a, y, x, shown, a->cols - x - 1, A_NORMAL);
+		move(y, x);
+		return;
+	}
+	if (a->message) {
+		draw_text(a, y, 0, a->message, a->cols - 1, a->message_is_error ? A_BOLD : A_NORMAL);
+		return;
+	}
+	struct sbuf left = { 0 };
+	if (a->runner) {
+		static const char spin_ascii[] = "|/-\\";
+		sb_printf(&left, "%c %s %zu/%zu  ", spin_ascii[a->spin % 4],
+			  app_tr("checking", "检查中"), a->run_done, a->run_total);
+	}
+	const struct screen_ops *s = a->stack[a->depth - 1];
+	if (s->status)
+		s->status(a, &left);
+	const char *hints = app_tr(s->hints_en, s->hints_zh);
+	int hw = (int)text_width(hints);
+	int lw = (int)text_width(sb_str(&left));
+	int room = a->cols - 1;
+	if (lw + 2 + hw <= room) {
+		draw_text(a, y, 0, sb_str(&left), lw, A_NORMAL);
+		draw_text(a, y, room - hw, hints, hw, A_BOLD);
+	} else if (lw > 0) {
+		draw_text(a, y, 0, sb_str(&left), room, A_NORMAL);
+	} else {
+		draw_text(a, y, 0, hints, room, A_BOLD);
+	}
+	sb_free(&left);
+}
+
+static void draw_title(struct app *a)
+{
+	move(0, 0);
+	clrtoeol();
+	struct sbuf t = { 0 };
+	sb_printf(&t, "asr-doctor  %s", a->cfg->target_label ? a->cfg->target_label : "");
+	if (a->cfg->lang_note)
+		sb_printf(&t, "  (English: %s)", a->cfg->lang_note);
+	draw_text(a, 0, 0, sb_str(&t), a->cols, A_BOLD);
+	sb_free(&t);
+}
+
+static void draw_all(struct app *a)
+{
+	erase();
+	if (a->too_small) {
+		char *m = xasprintf(app_tr("Terminal too small (%dx%d): asr-doctor needs %dx%d. Enlarge it, or q to quit.",
+					   "终端太小（%dx%d）：asr-doctor 需要 %dx%d。请放大终端，或按 q 退出。"),
+				    a->cols, a->rows, MIN_COLS, MIN_ROWS);
+		struct rpage pg = { 0 };
+		struct render_opts o = { .width = a->cols > 2 ? a->cols - 1 : 1, .utf8 = a->utf8 };
+		render_text(&pg, m, STY_BOLD, "", "", &o);
+		draw_page(a, &pg, 0, 0, 0, a->rows, a->cols);
+		rpage_free(&pg);
+		free(m);
+		return;
+	}
+	draw_title(a);
+	a->stack[a->depth - 1]->draw(a);
+	draw_status(a);
+	if (a->prompt == PROMPT_NONE)
+		leaveok(stdscr, TRUE);
+	else
+		leaveok(stdscr, FALSE);
+}
+
+static void layout(struct app *a)
+{
+	getmaxyx(stdscr, a->rows, a->cols);
+	a->too_small = a->cols < MIN_COLS || a->rows < MIN_ROWS;
+	bool wide = a->cols >= WIDE_COLS;
+	if (wide != a->wide) {
+		a->wide = wide;
+		a->focus = 0;
+		/* The detail screen is part of the tree screen when wide. */
+		if (wide && a->depth > 1 && a->stack[a->depth - 1] == &screen_detail)
+			a->depth--;
+	}
+	app_select(a, a->sel, a->rows - 2);
+	a->page_valid = false;
+}
+
+/* Reads the search or jump input; returns true when the prompt ended. */
+static void prompt_key(struct app *a, int rc, wint_t ch)
+{
+	if (rc == KEY_CODE_YES) {
+		if (ch == KEY_BACKSPACE)
+			goto erase;
+		if (ch == KEY_ENTER)
+			goto enter;
+		return;
+	}
+	if (ch == 27) {
+		a->prompt = PROMPT_NONE;
+		sb_reset(&a->input);
+		return;
+	}
+	if (ch == '\n' || ch == '\r')
+		goto enter;
+	if (ch == 127 || ch == 8)
+		goto erase;
+	if (ch == 21) { /* Ctrl-U clears the line */
+		sb_reset(&a->input);
+		return;
+	}
+	if (ch < 32 || a->input.len > 200)
+		return;
+	{
+		char mb[MB_LEN_MAX + 1];
+		mbstate_t st = { 0 };
+		size_t k = wcrtomb(mb, (wchar_t)ch, &st);
+		if (k != (size_t)-1)
+			sb_addn(&a->input, mb, k);
+	}
+	return;
+erase:
+	if (a->input.len > 0) {
+		size_t i = a->input.len - 1;
+		while (i > 0 && ((unsigned char)a->input.s[i] & 0xC0) == 0x80)
+			i--;
+		a->input.len = i;
+		a->input.s[i] = '\0';
+	}
+	return;
+enter : {
+	enum prompt_kind kind = a->prompt;
+	char *text = xstrdup(str_trim(a->input.s ? a->input.s : (char[]){ 0 }));
+	a->prompt = PROMPT_NONE;
+	sb_reset(&a->input);
+	if (!*text) {
+		free(text);
+		return;
+	}
+	if (kind == PROMPT_SEARCH) {
+		free(a->query);
+		a->query = text;
+		struct node *n = node_matches(a->doc->nodes[a->sel], a->query)
+					 ? a->doc->nodes[a->sel]
+					 : doc_search(a->doc, a->query, a->sel, 1);
+		if (!n) {
+			app_message(a, true, app_tr("no match for \"%s\"", "没有与“%s”匹配的内容"), a->query);
+			return;
+		}
+		app_select(a, n->index, a->rows - 2);
+		size_t count = 0;
+		for (size_t i = 0; i < a->doc->nnodes; i++)
+			count += node_matches(a->doc->nodes[i], a->query);
+		app_message(a, false, app_tr("%zu sections match \"%s\" (n: next, N: previous)",
+					     "%zu 个章节与“%s”匹配（n 下一个，N 上一个）"), count, a->query);
+		return;
+	}
+	struct node *found[16];
+	size_t n = doc_resolve(a->doc, text, found, ARRAY_LEN(found));
+	if (n == 0) {
+		app_message(a, true, app_tr("no section names ErrorID or anchor \"%s\"",
+					    "没有章节包含 ErrorID 或锚点“%s”"), text);
+	} else if (n == 1) {
+		app_select(a, found[0]->index, a->rows - 2);
+		if (!a->wide && a->stack[a->depth - 1] == &screen_tree)
+			app_push(a, &screen_detail);
+	} else {
+		if (n > ARRAY_LEN(found))
+			n = ARRAY_LEN(found);
+		struct node **copy = xcalloc(n, sizeof *copy);
+		memcpy(copy, found, n * sizeof *copy);
+		app_choose(a, copy, n);
+		app_message(a, false, app_tr("%zu sections name %s: choose one", "%zu 个章节包含 %s：请选择"), n, text);
+	}
+	free(text);
+}
+}
+
+/* Keys every screen shares, when the screen did not handle them. */
+static int global_key(struct app *a, enum action act)
+{
+	switch (act) {
+	case ACT_QUIT:
+		return H_QUIT;
+	case ACT_HELP:
+		if (a->stack[a->depth - 1] != &screen_help) {
+			a->htop = 0;
+			app_push(a, &screen_help);
+		}
+		return H_HANDLED;
+	case ACT_SEARCH:
+		a->prompt = PROMPT_SEARCH;
+		sb_reset(&a->input);
+		return H_HANDLED;
+	case ACT_JUMP:
+		a->prompt = PROMPT_JUMP;
+		sb_reset(&a->input);
+		return H_HANDLED;
+	case ACT_NEXT:
+	case ACT_PREV: {
+		if (!a->query) {
+			app_message(a, false, "%s", app_tr("no search yet: / starts one", "尚未搜索：按 / 开始"));
+			return H_HANDLED;
+		}
+		struct node *n = doc_search(a->doc, a->query, a->sel, act == ACT_NEXT ? 1 : -1);
+		if (n)
+			app_select(a, n->index, a->rows - 2);
+		else
+			app_message(a, true, app_tr("no match for \"%s\"", "没有与“%s”匹配的内容"), a->query);
+		return H_HANDLED;
+	}
+	case ACT_RUN:
+		app_run_checks(a, a->doc->nodes[a->sel]);
+		return H_HANDLED;
+	case ACT_RUN_ALL:
+		app_run_checks(a, NULL);
+		return H_HANDLED;
+	case ACT_EVIDENCE:
+		a->show_evidence = !a->show_evidence;
+		a->page_valid = false;
+		return H_HANDLED;
+	case ACT_CANCEL:
+		cancel_checks(a);
+		return H_HANDLED;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		return H_HANDLED;
+	case ACT_BACK:
+		return a->depth > 1 ? H_POP : H_HANDLED;
+	default:
+		return H_HANDLED;
+	}
+}
+
+static bool locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (str_ieq(cs, "UTF-8") || str_ieq(cs, "utf8"));
+}
+
+int tui_run(const struct tui_config *cfg)
+{
+	const char *term = getenv("TERM");
+	if (!term || !*term || strcmp(term, "dumb") == 0) {
+		fprintf(stderr, "asr-doctor: this terminal (TERM=%s) cannot show the wizard; "
+				"use 'asr-doctor check' or 'asr-doctor explain ID' instead\n",
+			term && *term ? term : "unset");
+		return 2;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "asr-doctor: the wizard needs a terminal; use 'asr-doctor check' "
+				"or 'asr-doctor explain ID' in scripts\n");
+		return 2;
+	}
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		fprintf(stderr, "asr-doctor: unknown terminal type '%s'; try TERM=vt100\n", term);
+		return 2;
+	}
+	set_term(scr);
+	/* A short but safe Escape delay: a serial line may split sequences. */
+	if (!getenv("ESCDELAY"))
+		set_escdelay(150);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+
+	struct sigaction sa = { 0 };
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	struct app a = { 0 };
+	a.cfg = cfg;
+	a.doc = cfg->doc;
+	a.ses = cfg->session;
+	a.utf8 = locale_is_utf8() && !cfg->ascii;
+	const char *acsc = tigetstr("acsc");
+	a.acs = !cfg->ascii && acsc && acsc != (char *)-1 && *acsc;
+	draw_colors_init(&a);
+	a.stack[a.depth++] = &screen_tree;
+	layout(&a);
+	if (cfg->auto_check && a.ses)
+		app_run_checks(&a, NULL);
+
+	bool quit = false;
+	while (!quit) {
+		draw_all(&a);
+		wnoutrefresh(stdscr);
+		doupdate();
+		/* Poll while checks run (the tree fills in as results arrive);
+		 * otherwise wait for a key. */
+		timeout(a.runner ? 200 : -1);
+		wint_t ch = 0;
+		int rc = get_wch(&ch);
+		if (got_signal)
+			break;
+		if (rc == ERR) {
+			if (a.runner) {
+				a.spin++;
+				collect_results(&a);
+			}
+			continue;
+		}
+		if (a.runner)
+			collect_results(&a);
+		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
+			layout(&a);
+			continue;
+		}
+		free(a.message);
+		a.message = NULL;
+		if (a.too_small) {
+			if (ch == 'q' || ch == 3)
+				break;
+			continue;
+		}
+		if (a.prompt != PROMPT_NONE) {
+			prompt_key(&a, rc, ch);
+			continue;
+		}
+		enum action act = key_action(rc, ch);
+		if (act == ACT_NONE)
+			continue;
+		const struct screen_ops *s = a.stack[a.depth - 1];
+		int flags = s->key ? s->key(&a, act, rc == OK ? ch : 0) : H_NONE;
+		if (flags == H_NONE)
+			flags = global_key(&a, act);
+		if (flags & H_POP && a.depth > 1)
+			a.depth--;
+		if (flags & H_QUIT)
+			quit = true;
+	}
+	if (a.runner)
+		runner_cancel(a.runner);
+	endwin();
+	delscreen(scr);
+	if (got_signal == SIGINT)
+		fprintf(stderr, "asr-doctor: interrupted\n");
+	runner_free(a.runner);
+	rpage_free(&a.page);
+	free(a.query);
+	free(a.message);
+	free(a.choices);
+	sb_free(&a.input);
+	return 0;
+}

@@ -1,0 +1,140 @@
+/* app.h: the wizard's shared state, its actions and the screen interface.
+ * Screens are tables of functions; handlers return flags and only the main
+ * loop (app.c) switches screens, redraws or quits. */
+#ifndef ASR_TUI_APP_H
+#define ASR_TUI_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <wchar.h>
+
+#include "engine/render.h"
+#include "engine/runner.h"
+#include "tui/curses.h"
+#include "tui/tui.h"
+
+enum action {
+	ACT_NONE = 0,
+#define ACTION(id, keys, en, zh) id,
+#include "tui/keys.def"
+#undef ACTION
+	ACT__COUNT
+};
+
+/* What a key handler asks the main loop to do. */
+enum {
+	H_NONE = 0,    /* not handled: try the global keys */
+	H_HANDLED = 1,
+	H_POP = 2,     /* close this screen */
+	H_QUIT = 4,
+};
+
+struct app;
+
+struct screen_ops {
+	const char *name;
+	/* Draws the content rows (1 .. rows-2). */
+	void (*draw)(struct app *a);
+	/* Handles an action (ch is the typed character, 0 for special keys). */
+	int (*key)(struct app *a, enum action act, wint_t ch);
+	/* Left part of the status line: where the user is. */
+	void (*status)(struct app *a, struct sbuf *out);
+	/* Short key hints for the right part of the status line. */
+	const char *hints_en;
+	const char *hints_zh;
+};
+
+extern const struct screen_ops screen_tree;
+extern const struct screen_ops screen_detail;
+extern const struct screen_ops screen_help;
+extern const struct screen_ops screen_choose;
+
+enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_JUMP };
+
+struct app {
+	const struct tui_config *cfg;
+	struct doc *doc;          /* borrowed */
+	struct session *ses;      /* borrowed, may be NULL */
+	int rows, cols;
+	bool utf8;                /* the locale is UTF-8 and --ascii is off */
+	bool color;
+	bool acs;                 /* the terminal has line-drawing characters */
+	bool too_small;
+	const struct screen_ops *stack[8];
+	int depth;
+
+	/* The tree. */
+	size_t sel;               /* selected node (index into doc->nodes) */
+	size_t top;               /* first visible row of the tree */
+	bool wide;                /* two panes */
+	int focus;                /* wide: 0 tree, 1 detail */
+
+	/* The detail page of page_node, cached. */
+	struct rpage page;
+	const struct node *page_node;
+	int page_width;
+	unsigned page_gen;
+	bool page_valid;
+	size_t dtop;              /* first visible line of the page */
+
+	/* Search and prompt. */
+	char *query;              /* owned, last search */
+	enum prompt_kind prompt;
+	struct sbuf input;
+
+	/* Chooser (an ErrorID named by several sections). */
+	struct node **choices;    /* owned array, borrowed nodes */
+	size_t nchoices;
+	size_t csel;
+
+	size_t htop;              /* help scroll */
+	char *message;            /* owned, shown once on the status line */
+	bool message_is_error;
+
+	/* Checks. */
+	struct runner *runner;    /* owned while checks run */
+	size_t run_total;
+	size_t run_done;
+	bool show_evidence;
+	unsigned results_gen;     /* bumps when results change */
+	int spin;
+};
+
+/* Column layout: the tree's width in two-pane mode. */
+int app_tree_width(const struct app *a);
+/* Sets the one-shot status message (printf-style). */
+void app_message(struct app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The rendered page for node n at width, rebuilt only when something
+ * changed; borrowed until the next call. */
+const struct rpage *app_page(struct app *a, const struct node *n, int width);
+/* Selects node index i and keeps it visible in a tree of `rows` rows. */
+void app_select(struct app *a, size_t i, int rows);
+/* Runs the checks bound to node n (subtree) or all when n is NULL. */
+void app_run_checks(struct app *a, const struct node *n);
+/* Pushes a screen. */
+void app_push(struct app *a, const struct screen_ops *s);
+/* Opens the chooser over several nodes (takes ownership of the array). */
+void app_choose(struct app *a, struct node **nodes, size_t n);
+/* Picks a language's string. */
+const char *app_tr(const char *en, const char *zh);
+
+/* Drawing helpers (draw.c). */
+/* Draws UTF-8 text at (y, x) cut to at most cols columns (marking a cut
+ * with the ellipsis glyph). Returns the columns drawn. */
+int draw_text(struct app *a, int y, int x, const char *s, int cols, attr_t attr);
+/* Draws a rendered line at (y, x) within cols columns. */
+void draw_rline(struct app *a, int y, int x, const struct rline *l, int cols);
+attr_t draw_style(struct app *a, unsigned style);
+attr_t draw_status_attr(struct app *a, enum status s);
+void draw_colors_init(struct app *a);
+/* Draws a page of lines starting at line top in the box (y, x, h, w). */
+void draw_page(struct app *a, const struct rpage *pg, size_t top, int y, int x, int h, int w);
+void draw_vline(struct app *a, int y, int x, int h);
+
+/* Keys (keys.c). */
+enum action key_action(int rc, wint_t ch);
+/* The help entries: keys and description of action i. */
+const char *key_help_keys(enum action act);
+const char *key_help_text(enum action act);
+
+#endif

@@ -1,0 +1,72 @@
+/* screen_detail.c: one section full screen (narrow terminals): its text,
+ * ErrorIDs, and the live checks with their evidence. */
+#include "tui/app.h"
+
+static int rows_of(const struct app *a)
+{
+	return a->rows - 2;
+}
+
+static void detail_draw(struct app *a)
+{
+	int rows = rows_of(a);
+	const struct rpage *pg = app_page(a, a->doc->nodes[a->sel], a->cols - 1);
+	if (a->dtop + (size_t)rows > pg->nlines)
+		a->dtop = pg->nlines > (size_t)rows ? pg->nlines - (size_t)rows : 0;
+	draw_page(a, pg, a->dtop, 1, 0, rows, a->cols - 1);
+}
+
+static int detail_key(struct app *a, enum action act, wint_t ch)
+{
+	(void)ch;
+	int rows = rows_of(a);
+	const struct rpage *pg = app_page(a, a->doc->nodes[a->sel], a->cols - 1);
+	size_t max = pg->nlines > (size_t)rows ? pg->nlines - (size_t)rows : 0;
+	switch (act) {
+	case ACT_DOWN:
+		if (a->dtop < max)
+			a->dtop++;
+		return H_HANDLED;
+	case ACT_UP:
+		if (a->dtop > 0)
+			a->dtop--;
+		return H_HANDLED;
+	case ACT_PGDN:
+		a->dtop = a->dtop + (size_t)rows - 1 > max ? max : a->dtop + (size_t)rows - 1;
+		return H_HANDLED;
+	case ACT_PGUP:
+		a->dtop = a->dtop > (size_t)rows - 1 ? a->dtop - (size_t)rows + 1 : 0;
+		return H_HANDLED;
+	case ACT_HOME:
+		a->dtop = 0;
+		return H_HANDLED;
+	case ACT_END:
+		a->dtop = max;
+		return H_HANDLED;
+	case ACT_BACK:
+		return H_POP;
+	case ACT_OPEN:
+		return H_HANDLED;
+	default:
+		return H_NONE;
+	}
+}
+
+static void detail_status(struct app *a, struct sbuf *out)
+{
+	const struct node *n = a->doc->nodes[a->sel];
+	const struct rpage *pg = &a->page;
+	int rows = rows_of(a);
+	size_t pct = pg->nlines <= (size_t)rows ? 100 : (a->dtop + (size_t)rows) * 100 / pg->nlines;
+	sb_printf(out, "%zu%% ", pct);
+	node_breadcrumb(n, out, " > ");
+}
+
+const struct screen_ops screen_detail = {
+	.name = "detail",
+	.draw = detail_draw,
+	.key = detail_key,
+	.status = detail_status,
+	.hints_en = "Bksp back  e evidence  r check  ? help",
+	.hints_zh = "Bksp 返回  e 证据  r 检查  ? 帮助",
+};

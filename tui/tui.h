@@ -1,0 +1,27 @@
+/* tui.h: the wizard's entry point. The TUI draws the engine's model and
+ * never touches the system itself: checks run through the engine's runner
+ * on the configured target. */
+#ifndef ASR_TUI_H
+#define ASR_TUI_H
+
+#include <stdbool.h>
+
+#include "engine/check.h"
+#include "engine/doc.h"
+#include "engine/session.h"
+
+struct tui_config {
+	struct doc *doc;          /* borrowed */
+	struct session *session;  /* borrowed; may be NULL (no checks) */
+	struct check_ctx ctx;     /* how checks run (target borrowed) */
+	bool auto_check;          /* run every read-only check at start */
+	bool ascii;               /* --ascii: no UTF-8 symbols */
+	const char *lang_note;    /* why English was chosen, or NULL */
+	const char *target_label; /* "this machine", "mounted root /mnt" */
+};
+
+/* Runs the wizard until the user quits. Returns 0, or 2 when the terminal
+ * cannot run it (with a message on stderr after the screen is restored). */
+int tui_run(const struct tui_config *cfg);
+
+#endif
