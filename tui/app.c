@@ -519,7 +519,8 @@ int tui_run(const struct tui_config *cfg)
 			continue;
 		}
 		enum action act = key_action(rc, ch);
-		if (act == ACT_NONE)
+		/* Screens see plain characters too (digits pick in the chooser). */
+		if (act == ACT_NONE && rc != OK)
 			continue;
 		const struct screen_ops *s = a.stack[a.depth - 1];
 		int flags = s->key ? s->key(&a, act, rc == OK ? ch : 0) : H_NONE;

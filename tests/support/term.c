@@ -1,0 +1,118 @@
+/* term.c: a private tmux server per test, driven through its command line. */
+#include "support/term.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/util.h"
+#include "support/testutil.h"
+
+void term_start(struct term *t, int cols, int rows, const char *env, const char *args)
+{
+	t->dir = tu_mkdtemp("term");
+	t->sock = xasprintf("%s/tmux.sock", t->dir);
+	char *cwd = getcwd(NULL, 0);
+	/* A shell around the program shows how it ended and keeps the pane. */
+	int rc = tu_sh(NULL,
+		       "cd '%s' && tmux -u -f /dev/null -S '%s' new-session -d -s t -x %d -y %d "
+		       "\"env %s %s %s; echo EXIT=\\$?; sleep 600\" >/dev/null 2>&1",
+		       cwd, t->sock, cols, rows, env, tu_binary(), args);
+	free(cwd);
+	if (rc != 0) {
+		print_error("tmux could not start (exit %d)\n", rc);
+		fail();
+	}
+}
+
+char *term_screen(struct term *t)
+{
+	char *out = NULL;
+	tu_sh(&out, "tmux -S '%s' capture-pane -p -t t 2>/dev/null", t->sock);
+	return out;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool wait_for(struct term *t, const char *text, int ms, bool present)
+{
+	long long end = now_ms() + ms;
+	char *s = NULL;
+	for (;;) {
+		free(s);
+		s = term_screen(t);
+		bool has = s && strstr(s, text) != NULL;
+		if (has == present) {
+			free(s);
+			return true;
+		}
+		if (now_ms() > end)
+			break;
+		usleep(30 * 1000);
+	}
+	print_error("waited %d ms for the screen to %s \"%s\"; it shows:\n%s\n", ms,
+		    present ? "show" : "drop", text, s ? s : "(nothing)");
+	free(s);
+	return false;
+}
+
+bool term_wait(struct term *t, const char *text, int ms)
+{
+	return wait_for(t, text, ms, true);
+}
+
+bool term_wait_gone(struct term *t, const char *text, int ms)
+{
+	return wait_for(t, text, ms, false);
+}
+
+void term_keys(struct term *t, const char *keys)
+{
+	tu_sh(NULL, "tmux -S '%s' send-keys -t t %s", t->sock, keys);
+}
+
+void term_type(struct term *t, const char *text)
+{
+	tu_sh(NULL, "tmux -S '%s' send-keys -t t -l '%s'", t->sock, text);
+}
+
+void term_resize(struct term *t, int cols, int rows)
+{
+	tu_sh(NULL, "tmux -S '%s' resize-window -t t -x %d -y %d", t->sock, cols, rows);
+}
+
+char *term_line(struct term *t, int y)
+{
+	char *s = term_screen(t);
+	const char *p = s;
+	for (int i = 0; i < y && p; i++) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	char *line = xstrdup("");
+	if (p) {
+		const char *e = strchr(p, '\n');
+		free(line);
+		line = xstrndup(p, e ? (size_t)(e - p) : strlen(p));
+	}
+	free(s);
+	return line;
+}
+
+void term_stop(struct term *t)
+{
+	if (t->sock)
+		tu_sh(NULL, "tmux -S '%s' kill-server >/dev/null 2>&1", t->sock);
+	tu_rmtree(t->dir);
+	free(t->dir);
+	free(t->sock);
+	t->dir = t->sock = NULL;
+}

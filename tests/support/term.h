@@ -1,0 +1,34 @@
+/* term.h: drives the real asr-doctor binary in a real pseudo-terminal
+ * (a private tmux server), for terminal tests: keys in, screen text out. */
+#ifndef ASR_TEST_TERM_H
+#define ASR_TEST_TERM_H
+
+#include <stdbool.h>
+
+struct term {
+	char *dir;   /* owned temporary folder (socket, scratch files) */
+	char *sock;  /* owned tmux socket path */
+};
+
+/* Starts `env ENV asr-doctor ARGS` in a cols x rows terminal. ENV sets at
+ * least TERM and LANG. After the program exits the pane shows
+ * "EXIT=<status>". */
+void term_start(struct term *t, int cols, int rows, const char *env, const char *args);
+/* The screen as text, one line per row (caller frees). */
+char *term_screen(struct term *t);
+/* Waits (polling, bounded by ms) until the screen contains text; returns
+ * whether it did. On failure prints the screen for the test log. */
+bool term_wait(struct term *t, const char *text, int ms);
+/* Waits until the screen no longer contains text. */
+bool term_wait_gone(struct term *t, const char *text, int ms);
+/* Sends tmux key names ("j", "Enter", "BSpace", "C-c") or literal text
+ * (with literal = true). */
+void term_keys(struct term *t, const char *keys);
+void term_type(struct term *t, const char *text);
+void term_resize(struct term *t, int cols, int rows);
+/* Line y of the screen (caller frees); "" past the end. */
+char *term_line(struct term *t, int y);
+/* Stops the tmux server and removes the folder. */
+void term_stop(struct term *t);
+
+#endif
