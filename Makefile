@@ -60,7 +60,7 @@ ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/content_data.o \
 TUI_OBJ    := $(TUI_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
 
-TEST_SRC   := $(sort $(wildcard tests/engine/test_*.c tests/tui/test_*.c tests/ssh/test_*.c))
+TEST_SRC   := $(sort $(wildcard tests/engine/test_*.c tests/cli/test_*.c tests/tui/test_*.c tests/ssh/test_*.c))
 TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
@@ -69,7 +69,13 @@ TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 .DEFAULT_GOAL := all
 .SECONDARY:
 
+# ./asr-doctor is always the normal build; sanitizer and other build
+# folders keep their binary inside.
+ifeq ($(SANITIZE)$(BUILDDIR),build)
 all: $(PROG)
+else
+all: $(BUILD)/$(PROG)
+endif
 
 $(PROG): $(BUILD)/$(PROG)
 	$(Q)cp $< $@.tmp && mv $@.tmp $@

@@ -1,0 +1,254 @@
+/* test_cli.c: the command line as users and scripts see it: help, version,
+ * errors and exit codes, explain, tree, check --json, --doc editions, and
+ * the man page in step with --help. */
+#include "support/testutil.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/util.h"
+
+static int run(char **out, const char *args)
+{
+	return tu_sh(out, "%s %s 2>&1", tu_binary(), args);
+}
+
+static void test_help_and_version(void **state)
+{
+	(void)state;
+	char *out;
+	assert_int_equal(run(&out, "--help"), 0);
+	assert_true(str_starts(out, "Usage: asr-doctor"));
+	free(out);
+	assert_int_equal(run(&out, "--version"), 0);
+	assert_true(str_starts(out, "asr-doctor "));
+	free(out);
+}
+
+static void test_usage_errors(void **state)
+{
+	(void)state;
+	char *out;
+	assert_int_equal(run(&out, "--bogus"), 2);
+	assert_non_null(strstr(out, "unknown option '--bogus'"));
+	assert_non_null(strstr(out, "Try 'asr-doctor --help'"));
+	free(out);
+	assert_int_equal(run(&out, "frobnicate"), 2);
+	assert_non_null(strstr(out, "unknown command 'frobnicate'"));
+	free(out);
+	assert_int_equal(run(&out, "--lang fr tree"), 2);
+	assert_non_null(strstr(out, "unknown language 'fr'"));
+	free(out);
+	assert_int_equal(run(&out, "--root"), 2);
+	assert_non_null(strstr(out, "needs an argument"));
+	free(out);
+	assert_int_equal(run(&out, "explain"), 2);
+	free(out);
+	assert_int_equal(run(&out, "--root /nonexistent/x check"), 2);
+	assert_non_null(strstr(out, "/nonexistent/x"));
+	free(out);
+	assert_int_equal(run(&out, "check no-such-anchor"), 2);
+	assert_non_null(strstr(out, "'no-such-anchor' is not an ErrorID"));
+	free(out);
+}
+
+static void test_explain(void **state)
+{
+	(void)state;
+	char *out;
+	assert_int_equal(run(&out, "--lang en explain 95320"), 0);
+	assert_non_null(strstr(out, "ErrorID: 95320"));
+	free(out);
+	/* The GRUB fix: the article's command lines come out whole. */
+	assert_int_equal(run(&out, "--lang en explain how-to-fix"), 0);
+	assert_non_null(strstr(out, "    kernel /boot/vmlinuz-3.0.101-63-default root=UUID=62927e85-f7ba-40bc-9993-cc1feeb191e4 resume=UUID=6f614b44-433b-431b-9ca1-4dd2f6f74f6b splash=silent crashkernel=256M-:128M showopts vga=0x314\n"));
+	free(out);
+	/* Two sections name 95523: both are printed. */
+	assert_int_equal(run(&out, "--lang zh-CN explain 95523"), 0);
+	assert_non_null(strstr(out, "连接失败（ErrorID：95523）"));
+	assert_non_null(strstr(out, "检查源计算机上网络共享文件夹的访问权限"));
+	free(out);
+	assert_int_equal(run(&out, "explain 12345"), 1);
+	assert_non_null(strstr(out, "no section for '12345'"));
+	free(out);
+	/* Wrapped to the width asked for. */
+	assert_int_equal(tu_sh(&out, "COLUMNS=40 %s --lang en explain 95524", tu_binary()), 0);
+	char *save = NULL;
+	for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		assert_true(strlen(l) <= 40);
+	free(out);
+}
+
+static void test_tree(void **state)
+{
+	(void)state;
+	char *out;
+	assert_int_equal(run(&out, "--lang en tree"), 0);
+	int lines = 0;
+	for (char *p = out; *p; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines, 40);
+	assert_non_null(strstr(out, "  Low system resources  #low-system-resources  [95572 95573]\n"));
+	free(out);
+}
+
+static void test_bad_doc(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp("cli");
+	char *path = xasprintf("%s/empty.md", dir);
+	tu_write_file(path, "\n\n");
+	char *out;
+	char *args = xasprintf("--doc %s tree", path);
+	assert_int_equal(run(&out, args), 2);
+	assert_non_null(strstr(out, path));
+	assert_non_null(strstr(out, "empty"));
+	free(out);
+	free(args);
+	args = xasprintf("--doc %s/missing.md explain 95108", dir);
+	assert_int_equal(run(&out, args), 2);
+	assert_non_null(strstr(out, "No such file"));
+	free(out);
+	free(args);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* A newer edition with one section reworded: checks still bind by
+ * ErrorID, and the changed section is flagged. */
+static void test_new_edition_flags_changed_sections(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp("cli");
+	char *text = tu_read_file("content/article.en.md", NULL);
+	const char *old = "## <a name=\"low-system-resources\"></a>Low system resources\n";
+	char *at = strstr(text, old);
+	assert_non_null(at);
+	char *edited = xasprintf("%.*s## <a name=\"low-resources\"></a>Low system resources\n\nReworded in a newer edition.\n%s",
+				 (int)(at - text), text, at + strlen(old));
+	char *path = xasprintf("%s/newer.md", dir);
+	tu_write_file(path, edited);
+	char *out;
+	char *args = xasprintf("--doc %s --demo check --json resources.memory 2>/dev/null", path);
+	tu_sh(&out, "%s %s", tu_binary(), args);
+	cJSON *j = cJSON_Parse(out);
+	assert_non_null(j);
+	const cJSON *res = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "results"), 0);
+	assert_non_null(res);
+	assert_string_equal(cJSON_GetObjectItem(res, "node")->valuestring, "low-resources");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(res, "section_changed")));
+	cJSON_Delete(j);
+	free(out);
+	free(args);
+	/* The built-in edition is not flagged. */
+	tu_sh(&out, "%s --demo check --json resources.memory 2>/dev/null", tu_binary());
+	j = cJSON_Parse(out);
+	assert_non_null(j);
+	res = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "results"), 0);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(res, "section_changed")));
+	cJSON_Delete(j);
+	free(out);
+	free(path);
+	free(edited);
+	free(text);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void test_check_json_schema(void **state)
+{
+	(void)state;
+	char *out;
+	int rc = tu_sh(&out, "%s --demo check --json 2>/dev/null", tu_binary());
+	assert_true(rc == 0 || rc == 1);
+	cJSON *j = cJSON_Parse(out);
+	assert_non_null(j);
+	assert_int_equal(cJSON_GetObjectItem(j, "schema")->valueint, 1);
+	const cJSON *target = cJSON_GetObjectItem(j, "target");
+	assert_string_equal(cJSON_GetObjectItem(target, "kind")->valuestring, "root");
+	const cJSON *results = cJSON_GetObjectItem(j, "results");
+	assert_true(cJSON_GetArraySize(results) >= 1);
+	const cJSON *r;
+	cJSON_ArrayForEach(r, results)
+	{
+		assert_true(cJSON_IsString(cJSON_GetObjectItem(r, "check")));
+		assert_true(cJSON_IsString(cJSON_GetObjectItem(r, "node")));
+		assert_true(cJSON_IsArray(cJSON_GetObjectItem(r, "error_ids")));
+		const char *st = cJSON_GetObjectItem(r, "status")->valuestring;
+		assert_true(strcmp(st, "pass") == 0 || strcmp(st, "fail") == 0 || strcmp(st, "warn") == 0 ||
+			    strcmp(st, "n/a") == 0 || strcmp(st, "error") == 0);
+		assert_true(cJSON_IsString(cJSON_GetObjectItem(r, "finding")));
+		assert_true(cJSON_IsArray(cJSON_GetObjectItem(r, "evidence")));
+	}
+	/* Exit status follows the results. */
+	const cJSON *sum = cJSON_GetObjectItem(j, "summary");
+	int bad = cJSON_GetObjectItem(sum, "fail")->valueint + cJSON_GetObjectItem(sum, "error")->valueint;
+	assert_int_equal(rc, bad ? 1 : 0);
+	cJSON_Delete(j);
+	free(out);
+}
+
+/* The long options of a text: every "--word" (sorted, unique). */
+static void long_options(const char *text, struct strvec *out)
+{
+	for (const char *p = strstr(text, "--"); p; p = strstr(p + 2, "--")) {
+		size_t n = 2;
+		while (p[n] == '-' || (p[n] >= 'a' && p[n] <= 'z'))
+			n++;
+		if (n > 3) {
+			char *opt = xstrndup(p, n);
+			if (!sv_contains(out, opt))
+				sv_take(out, opt);
+			else
+				free(opt);
+		}
+		p += n - 2;
+	}
+}
+
+/* Every long option of --help is in the man page, and the other way round. */
+static void test_man_page_matches_help(void **state)
+{
+	(void)state;
+	char *help;
+	assert_int_equal(run(&help, "--help"), 0);
+	char *man = tu_read_file("man/asr-doctor.1", NULL);
+	/* roff writes a hyphen as "\-". */
+	for (char *q; (q = strstr(man, "\\-"));)
+		memmove(q, q + 1, strlen(q));
+	struct strvec h = { 0 }, m = { 0 };
+	long_options(help, &h);
+	long_options(man, &m);
+	assert_true(h.n >= 12);
+	for (size_t i = 0; i < h.n; i++) {
+		if (!sv_contains(&m, h.v[i]))
+			print_error("man page lacks %s\n", h.v[i]);
+		assert_true(sv_contains(&m, h.v[i]));
+	}
+	for (size_t i = 0; i < m.n; i++) {
+		if (!sv_contains(&h, m.v[i]))
+			print_error("--help lacks %s\n", m.v[i]);
+		assert_true(sv_contains(&h, m.v[i]));
+	}
+	sv_free(&h);
+	sv_free(&m);
+	free(man);
+	free(help);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_explain),
+		cmocka_unit_test(test_tree),
+		cmocka_unit_test(test_bad_doc),
+		cmocka_unit_test(test_new_edition_flags_changed_sections),
+		cmocka_unit_test(test_check_json_schema),
+		cmocka_unit_test(test_man_page_matches_help),
+	};
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
