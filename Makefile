@@ -123,11 +123,11 @@ $(BUILD)/gen/check_registry.o: $(BUILD)/gen/check_registry.c
 
 # Tests: one cmocka binary per file; tests/run-tests.sh fails a suite that
 # ran no test.
-$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(BUILD)/libengine.a
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(BUILD)/libtui.a $(BUILD)/libengine.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST-CC $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT_OBJ) \
-	  $(BUILD)/libengine.a $(LDFLAGS) $(LDLIBS) $(CMOCKA_LIBS)
+	  $(BUILD)/libtui.a $(BUILD)/libengine.a $(LDFLAGS) $(LDLIBS) $(CMOCKA_LIBS) -lutil
 
 $(BUILD)/tests/support/%.o: tests/support/%.c
 	@mkdir -p $(dir $@)

@@ -27,6 +27,7 @@ struct options {
 	bool verbose;
 	bool hashes;            /* tree --hashes */
 	bool ascii;             /* --ascii: no UTF-8 symbols */
+	bool slow;              /* --slow: draw for a slow line */
 	int timeout_s;          /* --timeout: per command/connection */
 	int confirm_within;     /* --confirm-within MINUTES */
 	int argc;               /* operands after the command */

@@ -44,6 +44,7 @@ int cmd_wizard(struct options *o)
 		.ctx = cli_check_ctx(o, t),
 		.auto_check = !o->no_auto_check,
 		.ascii = o->ascii,
+		.slow = o->slow,
 		.lang_note = note,
 		.target_label = t->name,
 	};

@@ -36,6 +36,8 @@ static const char usage_text[] =
 	"      --lang LANG   language: en or zh-CN (default: from the locale;\n"
 	"                    English when the terminal cannot show Chinese)\n"
 	"      --ascii       draw with ASCII only (no UTF-8 symbols)\n"
+	"      --slow        draw for a slow line (no animation; on by itself below\n"
+	"                    38400 baud)\n"
 	"  -h, --help        show this help and exit\n"
 	"  -V, --version     show the version and exit\n"
 	"\n"
@@ -78,6 +80,7 @@ enum {
 	OPT_JSON,
 	OPT_HASHES,
 	OPT_TIMEOUT,
+	OPT_SLOW,
 };
 
 int main(int argc, char **argv)
@@ -97,6 +100,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "hashes", no_argument, NULL, OPT_HASHES },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "slow", no_argument, NULL, OPT_SLOW },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -126,6 +130,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_ASCII:
 			o.ascii = true;
+			break;
+		case OPT_SLOW:
+			o.slow = true;
 			break;
 		case OPT_ROOT:
 			o.root = optarg;

@@ -14,12 +14,23 @@
 
 #include "engine/text.h"
 #include "tui/app.h"
+#include "tui/termsize.h"
 
 #define MIN_COLS 40
 #define MIN_ROWS 12
 #define WIDE_COLS 100
 
 static volatile sig_atomic_t got_signal;
+static bool curses_active;
+
+/* Whatever ends the program (an engine error exits), the terminal is
+ * restored first. */
+static void restore_terminal(void)
+{
+	if (curses_active && !isendwin())
+		endwin();
+	curses_active = false;
+}
 
 static void on_signal(int sig)
 {
@@ -208,7 +219,7 @@ static void draw_status(struct app *a)
 	struct sbuf left = { 0 };
 	if (a->runner) {
 		static const char spin_ascii[] = "|/-\\";
-		sb_printf(&left, "%c %s %zu/%zu  ", spin_ascii[a->spin % 4],
+		sb_printf(&left, "%c %s %zu/%zu  ", a->slow ? '~' : spin_ascii[a->spin % 4],
 			  app_tr("checking", "检查中"), a->run_done, a->run_total);
 	}
 	const struct screen_ops *s = a->stack[a->depth - 1];
@@ -371,6 +382,47 @@ enter : {
 }
 }
 
+/* Asks the terminal for its size when the line reports none (serial
+ * consoles); falls back to 80x24 and says so. */
+static void measure(struct app *a, bool asked)
+{
+	int r, c;
+	if (!asked && termsize_reported(STDOUT_FILENO, &r, &c))
+		return;
+	fflush(stdout);
+	if (termsize_query(STDIN_FILENO, STDOUT_FILENO, 1000, false, &r, &c)) {
+		a->measured = true;
+		resizeterm(r, c);
+		app_message(a, false, app_tr("terminal size measured: %dx%d", "已测量终端大小：%dx%d"), c, r);
+	} else if (!asked) {
+		resizeterm(24, 80);
+		app_message(a, true, "%s", app_tr("the terminal reports no size; assuming 80x24 (M measures again)",
+						   "终端未报告大小；按 80x24 处理（按 M 重新测量）"));
+	} else {
+		app_message(a, true, "%s", app_tr("the terminal did not answer the size query",
+						   "终端没有回应大小查询"));
+	}
+	clearok(curscr, TRUE);
+	layout(a);
+}
+
+/* Whether more keys are already waiting: then drawing can wait too. */
+static bool keys_pending(void)
+{
+	nodelay(stdscr, TRUE);
+	wint_t ch;
+	int rc = get_wch(&ch);
+	nodelay(stdscr, FALSE);
+	if (rc == ERR)
+		return false;
+	/* unget_wch cannot push back a key code; ungetch can. */
+	if (rc == KEY_CODE_YES)
+		ungetch((int)ch);
+	else
+		unget_wch(ch);
+	return true;
+}
+
 /* Keys every screen shares, when the screen did not handle them. */
 static int global_key(struct app *a, enum action act)
 {
@@ -420,6 +472,9 @@ static int global_key(struct app *a, enum action act)
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		return H_HANDLED;
+	case ACT_MEASURE:
+		measure(a, true);
+		return H_HANDLED;
 	case ACT_BACK:
 		return a->depth > 1 ? H_POP : H_HANDLED;
 	default:
@@ -453,6 +508,8 @@ int tui_run(const struct tui_config *cfg)
 		return 2;
 	}
 	set_term(scr);
+	curses_active = true;
+	atexit(restore_terminal);
 	/* A short but safe Escape delay: a serial line may split sequences. */
 	if (!getenv("ESCDELAY"))
 		set_escdelay(150);
@@ -477,16 +534,25 @@ int tui_run(const struct tui_config *cfg)
 	const char *acsc = tigetstr("acsc");
 	a.acs = !cfg->ascii && acsc && acsc != (char *)-1 && *acsc;
 	draw_colors_init(&a);
+	/* ptys report 38400; a real serial line reports its speed. */
+	a.slow = cfg->slow || baudrate() < 38400;
 	a.stack[a.depth++] = &screen_tree;
 	layout(&a);
+	measure(&a, false);
 	if (cfg->auto_check && a.ses)
 		app_run_checks(&a, NULL);
 
 	bool quit = false;
+	bool dirty = true;
 	while (!quit) {
-		draw_all(&a);
-		wnoutrefresh(stdscr);
-		doupdate();
+		/* Keys typed ahead are handled before anything is drawn, so a
+		 * slow line never waits for screens the user already left. */
+		if (dirty && !keys_pending()) {
+			draw_all(&a);
+			wnoutrefresh(stdscr);
+			doupdate();
+			dirty = false;
+		}
 		/* Poll while checks run (the tree fills in as results arrive);
 		 * otherwise wait for a key. */
 		timeout(a.runner ? 200 : -1);
@@ -496,11 +562,17 @@ int tui_run(const struct tui_config *cfg)
 			break;
 		if (rc == ERR) {
 			if (a.runner) {
-				a.spin++;
-				collect_results(&a);
+				bool changed = collect_results(&a);
+				/* The spinner moves only on fast lines. */
+				if (!a.slow) {
+					a.spin++;
+					changed = true;
+				}
+				dirty = dirty || changed;
 			}
 			continue;
 		}
+		dirty = true;
 		if (a.runner)
 			collect_results(&a);
 		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
@@ -534,6 +606,7 @@ int tui_run(const struct tui_config *cfg)
 	if (a.runner)
 		runner_cancel(a.runner);
 	endwin();
+	curses_active = false;
 	delscreen(scr);
 	if (got_signal == SIGINT)
 		fprintf(stderr, "asr-doctor: interrupted\n");

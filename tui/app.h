@@ -60,6 +60,8 @@ struct app {
 	bool color;
 	bool acs;                 /* the terminal has line-drawing characters */
 	bool too_small;
+	bool slow;                /* a slow line: no animation, fewer redraws */
+	bool measured;            /* the size came from asking the terminal */
 	const struct screen_ops *stack[8];
 	int depth;
 

@@ -97,6 +97,8 @@ enum action key_action(int rc, wint_t ch)
 		return ACT_CANCEL;
 	case CTRL('l'):
 		return ACT_REDRAW;
+	case 'M':
+		return ACT_MEASURE;
 	case '?':
 		return ACT_HELP;
 	case 'q':

@@ -16,6 +16,7 @@ struct tui_config {
 	struct check_ctx ctx;     /* how checks run (target borrowed) */
 	bool auto_check;          /* run every read-only check at start */
 	bool ascii;               /* --ascii: no UTF-8 symbols */
+	bool slow;                /* --slow: draw as for a slow serial line */
 	const char *lang_note;    /* why English was chosen, or NULL */
 	const char *target_label; /* "this machine", "mounted root /mnt" */
 };
