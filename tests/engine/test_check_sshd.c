@@ -1,0 +1,542 @@
+/* test_check_sshd.c: the SSH checks (sshd.password, sshd.root_login,
+ * sshd.kbd_interactive, sshd.sftp, sshd.service) on fixture roots: each
+ * passes on one and fails on another, evidence names the deciding file and
+ * line, an unknown process server address makes a Match block a warning,
+ * and on a machine where sshd -T can run, the real sshd -T is used as the
+ * authority. */
+#include "support/testutil.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/check.h"
+#include "engine/sshd_config.h"
+#include "engine/target.h"
+
+#define FIX "tests/fixtures/sshd"
+
+/* Runs check id against the root dir with an optional --server. */
+static void run_on(const char *id, const char *dir, const char *server, struct check_result *r)
+{
+	char *cause = NULL;
+	struct target *t = target_root_new(dir, &cause);
+	if (!t)
+		print_error("%s\n", cause);
+	assert_non_null(t);
+	const struct check_def *c = check_find(id);
+	assert_non_null(c);
+	struct check_ctx ctx = { .t = t, .server = server, .timeout_ms = 10000 };
+	check_run_one(c, &ctx, r);
+	target_free(t);
+}
+
+static void run_fixture(const char *id, const char *fixture, const char *server,
+			struct check_result *r)
+{
+	char *dir = xasprintf("%s/%s", FIX, fixture);
+	run_on(id, dir, server, r);
+	free(dir);
+}
+
+/* Prints a result (shown when an assertion fails). */
+static void dump(const struct check_result *r)
+{
+	print_error("%s: %s: %s\n", r->check_id, status_name(r->status), r->finding);
+	for (size_t i = 0; i < r->nev; i++)
+		print_error("  [%d] %s:%d %s %s\n", r->ev[i].kind, r->ev[i].path ? r->ev[i].path : "",
+			    r->ev[i].line, r->ev[i].command ? r->ev[i].command : "", r->ev[i].text);
+}
+
+static void expect_status(const struct check_result *r, enum status s)
+{
+	if (r->status != s)
+		dump(r);
+	assert_int_equal(r->status, s);
+}
+
+/* Whether the result has file evidence for path:line. */
+static bool has_file_ev(const struct check_result *r, const char *path, int line)
+{
+	for (size_t i = 0; i < r->nev; i++)
+		if (r->ev[i].kind == EV_FILE && r->ev[i].path && strcmp(r->ev[i].path, path) == 0 &&
+		    r->ev[i].line == line)
+			return true;
+	return false;
+}
+
+static bool has_note(const struct check_result *r, const char *needle)
+{
+	for (size_t i = 0; i < r->nev; i++)
+		if (r->ev[i].kind == EV_NOTE && strstr(r->ev[i].text, needle))
+			return true;
+	return false;
+}
+
+static void test_registered_with_bound_ids(void **state)
+{
+	(void)state;
+	static const char *const ids[] = { "sshd.password", "sshd.root_login", "sshd.kbd_interactive",
+					   "sshd.sftp", "sshd.service" };
+	char *bindings = tu_read_file("content/bindings.json", NULL);
+	for (size_t i = 0; i < ARRAY_LEN(ids); i++) {
+		assert_non_null(check_find(ids[i]));
+		char *quoted = xasprintf("\"check\": \"%s\"", ids[i]);
+		assert_non_null(strstr(bindings, quoted));
+		free(quoted);
+	}
+	free(bindings);
+}
+
+static void test_password_fails_on_cloud_dropin(void **state)
+{
+	(void)state;
+	struct check_result r;
+	run_fixture("sshd.password", "debian-cloud", NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "PasswordAuthentication no"));
+	assert_non_null(strstr(r.finding, "/etc/ssh/sshd_config.d/60-cloudimg-settings.conf:1"));
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config.d/60-cloudimg-settings.conf", 1));
+	result_free(&r);
+}
+
+static void test_password_passes(void **state)
+{
+	(void)state;
+	struct check_result r;
+	run_fixture("sshd.password", "rhel9", NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	assert_true(has_note(&r, "default is yes"));
+	result_free(&r);
+	/* From a Match User root block, with the global "no" shown as
+	 * ignored, and the keyboard-interactive note. */
+	run_fixture("sshd.password", "match-user", NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config", 9));
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config", 8));
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config", 1));
+	assert_true(has_note(&r, "password method"));
+	result_free(&r);
+}
+
+static void test_password_match_address(void **state)
+{
+	(void)state;
+	struct check_result r;
+	/* Without --server the Address block may apply: a warning naming it. */
+	run_fixture("sshd.password", "match-address", NULL, &r);
+	expect_status(&r, STATUS_WARN);
+	assert_non_null(strstr(r.finding, "/etc/ssh/sshd_config:7"));
+	assert_non_null(strstr(r.finding, "Address"));
+	assert_true(has_note(&r, "--server"));
+	result_free(&r);
+	run_fixture("sshd.password", "match-address", "10.1.2.3", &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config", 8));
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config", 7));
+	result_free(&r);
+	run_fixture("sshd.password", "match-address", "192.0.2.10", &r);
+	expect_status(&r, STATUS_PASS);
+	result_free(&r);
+	/* A name is resolved here (localhost: from /etc/hosts, no DNS). */
+	run_fixture("sshd.password", "match-address", "localhost", &r);
+	expect_status(&r, STATUS_PASS);
+	assert_true(has_note(&r, "resolves to"));
+	result_free(&r);
+}
+
+static void test_root_login(void **state)
+{
+	(void)state;
+	struct check_result r;
+	run_fixture("sshd.root_login", "debian-cloud", NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	/* The default since OpenSSH 7.0, which the article forgets. */
+	assert_non_null(strstr(r.finding, "prohibit-password"));
+	assert_non_null(strstr(r.finding, "7.0"));
+	assert_non_null(strstr(r.finding, "article"));
+	result_free(&r);
+	run_fixture("sshd.root_login", "rhel9", NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config.d/01-permitrootlogin.conf", 2));
+	result_free(&r);
+	run_fixture("sshd.root_login", "include-in-match", NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	assert_true(has_file_ev(&r, "/etc/ssh/root.d/10-root.conf", 2));
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config", 4));
+	result_free(&r);
+	/* "no" from a later duplicate loses; "no" first fails. */
+	run_fixture("sshd.root_login", "duplicates", NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	result_free(&r);
+	char *dir = tu_mkdtemp("sshd-rl");
+	char *p = xasprintf("%s/etc/ssh/sshd_config", dir);
+	tu_write_file(p, "PermitRootLogin without-password\n");
+	run_on("sshd.root_login", dir, NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "prohibit-password"));
+	assert_non_null(strstr(r.finding, "/etc/ssh/sshd_config:1"));
+	result_free(&r);
+	tu_write_file(p, "PermitRootLogin forced-commands-only\n");
+	run_on("sshd.root_login", dir, NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "forced-commands-only"));
+	assert_non_null(strstr(r.finding, "7.0"));
+	result_free(&r);
+	free(p);
+	tu_rmtree(dir);
+	free(dir);
+	/* Match Group wheel may apply (not in /etc/group, maybe in a directory). */
+	run_fixture("sshd.root_login", "match-group", NULL, &r);
+	expect_status(&r, STATUS_WARN);
+	assert_non_null(strstr(r.finding, "Group"));
+	result_free(&r);
+}
+
+static void test_kbd_interactive_is_informational(void **state)
+{
+	(void)state;
+	struct check_result r;
+	run_fixture("sshd.kbd_interactive", "debian-cloud", NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config", 20));
+	result_free(&r);
+	/* Passwords off, keyboard-interactive with PAM on: a manual test
+	 * succeeds where the push fails. */
+	run_fixture("sshd.kbd_interactive", "equals", NULL, &r);
+	expect_status(&r, STATUS_WARN);
+	assert_non_null(strstr(r.finding, "password method"));
+	result_free(&r);
+	static const char *const all[] = { "debian-cloud", "rhel9", "match-user", "match-address",
+					   "duplicates", "crlf", "uppercase", "equals", "quoted-sftp",
+					   "missing-sftp", "include-in-match", "relative-include",
+					   "open-match", "match-group" };
+	for (size_t i = 0; i < ARRAY_LEN(all); i++) {
+		run_fixture("sshd.kbd_interactive", all[i], NULL, &r);
+		assert_true(r.status == STATUS_PASS || r.status == STATUS_WARN);
+		result_free(&r);
+	}
+}
+
+static void test_sftp(void **state)
+{
+	(void)state;
+	struct check_result r;
+	run_fixture("sshd.sftp", "debian-cloud", NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config", 30));
+	assert_true(has_file_ev(&r, "/usr/lib/openssh/sftp-server", 0));
+	result_free(&r);
+	run_fixture("sshd.sftp", "quoted-sftp", NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	assert_non_null(strstr(r.finding, "/usr/lib/ssh/sftp-server"));
+	result_free(&r);
+	run_fixture("sshd.sftp", "match-address", NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	assert_non_null(strstr(r.finding, "internal-sftp"));
+	result_free(&r);
+	run_fixture("sshd.sftp", "missing-sftp", NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "/usr/libexec/openssh/sftp-server"));
+	assert_non_null(strstr(r.finding, "does not exist"));
+	result_free(&r);
+	run_fixture("sshd.sftp", "match-user", NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "no Subsystem sftp"));
+	result_free(&r);
+	/* A program without the executable bit. */
+	char *dir = tu_mkdtemp("sshd-sftp");
+	char *p = xasprintf("%s/etc/ssh/sshd_config", dir);
+	tu_write_file(p, "Subsystem sftp /usr/lib/openssh/sftp-server\n");
+	free(p);
+	p = xasprintf("%s/usr/lib/openssh/sftp-server", dir);
+	tu_write_file(p, "#!/bin/sh\n");
+	chmod(p, 0644);
+	free(p);
+	run_on("sshd.sftp", dir, NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "not an executable"));
+	result_free(&r);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void test_service(void **state)
+{
+	(void)state;
+	struct check_result r;
+	run_fixture("sshd.service", "service-running", NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	assert_true(has_file_ev(&r, "/proc/net/tcp", 2));
+	assert_true(has_file_ev(&r, "/proc/net/tcp6", 2));
+	assert_true(has_note(&r, "/proc/812/comm: sshd"));
+	result_free(&r);
+	/* No sshd; a connection to a remote port 22 is not a listener. */
+	run_fixture("sshd.service", "service-stopped", NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "not running"));
+	result_free(&r);
+	run_fixture("sshd.service", "service-port2222", NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "2222"));
+	assert_non_null(strstr(r.finding, "/etc/ssh/sshd_config:1"));
+	assert_true(has_note(&r, "/proc/700/cmdline: /usr/sbin/sshd"));
+	result_free(&r);
+	run_fixture("sshd.service", "service-socket", NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	assert_non_null(strstr(r.finding, "socket activation"));
+	result_free(&r);
+	/* A mounted root without /proc: not applicable, with the reason. */
+	run_fixture("sshd.service", "debian-cloud", NULL, &r);
+	expect_status(&r, STATUS_NA);
+	assert_non_null(strstr(r.finding, "mounted root"));
+	result_free(&r);
+}
+
+static void test_broken_and_missing_configurations(void **state)
+{
+	(void)state;
+	struct check_result r;
+	run_fixture("sshd.password", "include-loop", NULL, &r);
+	expect_status(&r, STATUS_ERROR);
+	assert_non_null(strstr(r.finding, "loop"));
+	assert_non_null(strstr(r.finding, "/etc/ssh/sshd_config.d/loop.conf:1"));
+	result_free(&r);
+	char *dir = tu_mkdtemp("sshd-none");
+	run_on("sshd.password", dir, NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "openssh-server"));
+	result_free(&r);
+	run_on("sshd.kbd_interactive", dir, NULL, &r);
+	expect_status(&r, STATUS_WARN);
+	result_free(&r);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void test_windows_is_not_applicable(void **state)
+{
+	(void)state;
+	static const char *const ids[] = { "sshd.password", "sshd.root_login", "sshd.kbd_interactive",
+					   "sshd.sftp", "sshd.service" };
+	char *cause = NULL;
+	struct target *t = target_root_new(FIX "/debian-cloud", &cause);
+	assert_non_null(t);
+	t->os = TARGET_OS_WINDOWS;
+	for (size_t i = 0; i < ARRAY_LEN(ids); i++) {
+		struct check_ctx ctx = { .t = t, .timeout_ms = 10000 };
+		struct check_result r;
+		check_run_one(check_find(ids[i]), &ctx, &r);
+		expect_status(&r, STATUS_NA);
+		result_free(&r);
+	}
+	target_free(t);
+}
+
+static void test_demo_root(void **state)
+{
+	(void)state;
+	struct check_result r;
+	run_on("sshd.password", "content/demo", NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config.d/60-cloudimg-settings.conf", 1));
+	result_free(&r);
+	run_on("sshd.root_login", "content/demo", NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	result_free(&r);
+	run_on("sshd.sftp", "content/demo", NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	result_free(&r);
+	/* The commented-out lines a fix would change are there. */
+	char *cause = NULL;
+	struct target *t = target_root_new("content/demo", &cause);
+	assert_non_null(t);
+	struct sshd_config *cfg = sshd_config_load(t, NULL);
+	assert_int_equal(cfg->nerrors, 0);
+	int pl = sshd_config_find_commented(cfg, 0, SSHD_PASSWORD_AUTH);
+	int rl = sshd_config_find_commented(cfg, 0, SSHD_PERMIT_ROOT_LOGIN);
+	assert_true(pl > 0 && rl > 0);
+	assert_string_equal(sshd_config_line(cfg, 0, pl)->text, "#PasswordAuthentication yes");
+	assert_string_equal(sshd_config_line(cfg, 0, rl)->text, "#PermitRootLogin prohibit-password");
+	sshd_config_free(cfg);
+	target_free(t);
+}
+
+/* ---- sshd -T as the authority ---- */
+
+/* A target that reads a fixture root but presents itself as the local
+ * machine where commands run as root; sshd is the real one, pointed at a
+ * copy of the fixture with a test host key. */
+struct wrap {
+	struct target *inner; /* owned: the fixture root */
+	char *config;         /* owned: host path of the copied sshd_config */
+	char *key;            /* owned: host key */
+	int runs;             /* how many times sshd ran */
+};
+
+static int w_read(struct target *t, const char *path, char **data, size_t *len, size_t max)
+{
+	struct wrap *w = t->priv;
+	return w->inner->ops->read_file(w->inner, path, data, len, max);
+}
+
+static int w_list(struct target *t, const char *path, struct strvec *names)
+{
+	struct wrap *w = t->priv;
+	return w->inner->ops->list_dir(w->inner, path, names);
+}
+
+static int w_stat(struct target *t, const char *path, struct target_stat *st, bool follow)
+{
+	struct wrap *w = t->priv;
+	if (strcmp(path, "/usr/sbin/sshd") == 0) {
+		struct stat s;
+		if (stat(path, &s) != 0)
+			return -errno;
+		*st = (struct target_stat){ .mode = s.st_mode, .size = s.st_size };
+		return 0;
+	}
+	return w->inner->ops->stat(w->inner, path, st, follow);
+}
+
+static int w_run(struct target *t, const char *const argv[], int timeout_ms, struct cmd_result *out)
+{
+	struct wrap *w = t->priv;
+	if (strcmp(argv[0], "/usr/sbin/sshd") != 0)
+		return -ENOTSUP;
+	const char *v[16];
+	size_t n = 0;
+	v[n++] = argv[0];
+	v[n++] = "-f";
+	v[n++] = w->config;
+	v[n++] = "-h";
+	v[n++] = w->key;
+	for (size_t i = 1; argv[i] && n < 15; i++)
+		v[n++] = argv[i];
+	v[n] = NULL;
+	w->runs++;
+	return proc_run(v, timeout_ms, NULL, out);
+}
+
+static void w_destroy(struct target *t)
+{
+	struct wrap *w = t->priv;
+	target_free(w->inner);
+	free(w->config);
+	free(w->key);
+	free(w);
+}
+
+static const struct target_ops wrap_ops = {
+	.read_file = w_read, .list_dir = w_list, .stat = w_stat, .run = w_run, .destroy = w_destroy,
+};
+
+/* Copies a fixture (rewriting absolute Include paths into the copy) and
+ * wraps it as a local root target. */
+static struct target *wrap_new(const char *tmp, const char *fixture)
+{
+	char *copy = xasprintf("%s/%s", tmp, fixture);
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s' && cp -a '%s/%s/.' '%s/' && "
+				     "find '%s/etc' -type f -exec sed -i 's#^Include /#Include %s/#' {} +",
+			       copy, FIX, fixture, copy, copy, copy),
+			 0);
+	struct wrap *w = xcalloc(1, sizeof *w);
+	char *cause = NULL;
+	char *fx = xasprintf("%s/%s", FIX, fixture);
+	w->inner = target_root_new(fx, &cause);
+	free(fx);
+	assert_non_null(w->inner);
+	w->config = xasprintf("%s/etc/ssh/sshd_config", copy);
+	w->key = xasprintf("%s/hostkey", tmp);
+	free(copy);
+	struct target *t = xcalloc(1, sizeof *t);
+	t->ops = &wrap_ops;
+	t->kind = TARGET_LOCAL;
+	t->os = TARGET_OS_LINUX;
+	t->name = xstrdup("fixture as local");
+	t->live = false;
+	t->can_run = true;
+	t->is_root = true;
+	t->priv = w;
+	return t;
+}
+
+/* The command evidence of a result, or NULL. */
+static const struct evidence *command_ev(const struct check_result *r)
+{
+	for (size_t i = 0; i < r->nev; i++)
+		if (r->ev[i].kind == EV_COMMAND)
+			return &r->ev[i];
+	return NULL;
+}
+
+static void test_sshd_t_is_the_authority(void **state)
+{
+	(void)state;
+	if (access("/usr/sbin/sshd", X_OK) != 0) {
+		print_error("/usr/sbin/sshd is missing: install openssh-server\n");
+		fail();
+	}
+	mkdir("/run/sshd", 0755);
+	char *tmp = tu_mkdtemp("sshd-auth");
+	assert_int_equal(tu_sh(NULL, "ssh-keygen -q -t ed25519 -N '' -f '%s/hostkey'", tmp), 0);
+
+	struct target *t = wrap_new(tmp, "debian-cloud");
+	struct check_ctx ctx = { .t = t, .timeout_ms = 20000 };
+	struct check_result r;
+	check_run_one(check_find("sshd.password"), &ctx, &r);
+	expect_status(&r, STATUS_FAIL);
+	const struct evidence *e = command_ev(&r);
+	assert_non_null(e);
+	assert_non_null(strstr(e->command, "-T -C user=root,lport=22"));
+	assert_int_equal(e->exit_status, 0);
+	assert_non_null(strstr(e->text, "passwordauthentication no"));
+	assert_true(has_note(&r, "authority"));
+	/* The deciding file line is still shown. */
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config.d/60-cloudimg-settings.conf", 1));
+	result_free(&r);
+	check_run_one(check_find("sshd.root_login"), &ctx, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "prohibit-password"));
+	result_free(&r);
+	assert_int_equal(((struct wrap *)t->priv)->runs, 2);
+	target_free(t);
+
+	/* With --server, sshd -T gets the address and the Match block decides. */
+	t = wrap_new(tmp, "match-address");
+	ctx = (struct check_ctx){ .t = t, .server = "10.1.2.3", .timeout_ms = 20000 };
+	check_run_one(check_find("sshd.password"), &ctx, &r);
+	expect_status(&r, STATUS_FAIL);
+	e = command_ev(&r);
+	assert_non_null(e);
+	assert_non_null(strstr(e->command, "host=10.1.2.3,addr=10.1.2.3"));
+	result_free(&r);
+	ctx.server = "192.0.2.10";
+	check_run_one(check_find("sshd.password"), &ctx, &r);
+	expect_status(&r, STATUS_PASS);
+	result_free(&r);
+	target_free(t);
+	tu_rmtree(tmp);
+	free(tmp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_registered_with_bound_ids),
+		cmocka_unit_test(test_password_fails_on_cloud_dropin),
+		cmocka_unit_test(test_password_passes),
+		cmocka_unit_test(test_password_match_address),
+		cmocka_unit_test(test_root_login),
+		cmocka_unit_test(test_kbd_interactive_is_informational),
+		cmocka_unit_test(test_sftp),
+		cmocka_unit_test(test_service),
+		cmocka_unit_test(test_broken_and_missing_configurations),
+		cmocka_unit_test(test_windows_is_not_applicable),
+		cmocka_unit_test(test_demo_root),
+		cmocka_unit_test(test_sshd_t_is_the_authority),
+	};
+	return cmocka_run_group_tests_name("check_sshd", tests, NULL, NULL);
+}
