@@ -110,7 +110,8 @@ int cmd_check(struct options *o)
 		printf("%s: %s\n", T("Target", "目标"), t->name);
 		printf("%s: %s (%s)\n\n", T("Article", "文章"), d->name, *d->date ? d->date : "?");
 		struct render_opts ro = { .width = cli_width(), .utf8 = !o->ascii && isatty(STDOUT_FILENO),
-					  .wrap_code = false };
+					  .wrap_code = false,
+					  .more_hint = T("-v shows all evidence", "-v 显示全部证据") };
 		for (size_t i = 0; i < n; i++) {
 			struct rpage pg = { 0 };
 			render_result(&pg, &s->results[sel[i]], check_title(s->bindings[sel[i]].check), &ro,

@@ -44,6 +44,8 @@ struct render_opts {
 	bool utf8;       /* bullets and bars from UTF-8, else ASCII */
 	bool wrap_code;  /* hard-wrap long code lines (TUI) or keep them whole */
 	bool show_meta;  /* title, ErrorIDs and anchor header */
+	const char *more_hint; /* how to see evidence left out, or NULL for
+				* the wizard's "e" key */
 };
 
 /* Appends the section of node n (header, body, links, subsections). */

@@ -77,8 +77,8 @@ void render_result(struct rpage *pg, const struct check_result *r, const char *t
 		}
 	}
 	if (!full && r->nev > limit) {
-		char *t = xasprintf(T("(%zu more; e shows all evidence)", "（还有 %zu 项；按 e 显示全部证据）"),
-				    r->nev - limit);
+		const char *hint = o->more_hint ? o->more_hint : T("e shows all evidence", "按 e 显示全部证据");
+		char *t = xasprintf(T("(%zu more; %s)", "（还有 %zu 项；%s）"), r->nev - limit, hint);
 		render_text(pg, t, STY_DIM, "    ", "    ", o);
 		free(t);
 	}
