@@ -12,8 +12,9 @@ PKG_CONFIG ?= pkg-config
 # Build dependencies (Debian package names) and the extra ones the tests use.
 BUILD_DEPS := make gcc pkg-config libncurses-dev libssh2-1-dev libblkid-dev \
               libcjson-dev libcmocka-dev libcmark-dev
-TEST_DEPS  := openssh-server openssh-client tmux fdisk e2fsprogs util-linux \
+TEST_DEPS  := openssh-server openssh-client tmux fdisk e2fsprogs util-linux grub-pc-bin \
               procps iproute2
+BENCH_DEPS := dialog libvterm-dev hyperfine
 
 PKGS := ncursesw libssh2 blkid libcjson libcmark
 
@@ -59,6 +60,9 @@ ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/content_data.o \
               $(BUILD)/gen/check_registry.o
 TUI_OBJ    := $(TUI_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TERMINFO_OBJ := $(BUILD)/gen/terminfo_data.o
+TERMINFO_NAMES := vt100 vt102 vt220 linux screen screen-256color tmux tmux-256color \
+              xterm xterm-256color ansi
 
 TEST_SRC   := $(sort $(wildcard tests/engine/test_*.c tests/cli/test_*.c tests/tui/test_*.c tests/ssh/test_*.c))
 TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
@@ -80,9 +84,9 @@ endif
 $(PROG): $(BUILD)/$(PROG)
 	$(Q)cp $< $@.tmp && mv $@.tmp $@
 
-$(BUILD)/$(PROG): $(CLI_OBJ) $(BUILD)/libtui.a $(BUILD)/libengine.a
+$(BUILD)/$(PROG): $(CLI_OBJ) $(TERMINFO_OBJ) $(BUILD)/libtui.a $(BUILD)/libengine.a
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libtui.a $(BUILD)/libengine.a $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(TERMINFO_OBJ) $(BUILD)/libtui.a $(BUILD)/libengine.a $(LDLIBS)
 
 $(BUILD)/libengine.a: $(ENGINE_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -107,6 +111,19 @@ $(BUILD)/gen/content_data.c: $(BUILD)/tools/embed $(CONTENT) $(DEMO_FILES)
 	$(Q)$(BUILD)/tools/embed content $(CONTENT:content/%=%) $(DEMO_FILES:content/%=%) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/content_data.o: $(BUILD)/gen/content_data.c
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The build machine's compiled descriptions of common terminals ride along
+# (cli/terminfo.c), for machines without one for $TERM. Generated, never
+# committed; names this machine lacks are left out.
+$(BUILD)/gen/terminfo_data.c: $(BUILD)/tools/embed tools/terminfo-collect.sh
+	@mkdir -p $(dir $@)
+	@echo "  EMBED   terminfo: $(TERMINFO_NAMES)"
+	$(Q)names=$$(sh tools/terminfo-collect.sh $(BUILD)/gen/terminfo $(TERMINFO_NAMES)) && \
+	  $(BUILD)/tools/embed -s terminfo_files $(BUILD)/gen/terminfo $$names > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/terminfo_data.o: $(BUILD)/gen/terminfo_data.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -169,5 +186,19 @@ uninstall:
 
 clean:
 	rm -rf build $(PROG)
+
+# The benchmark (never part of all or check): the pseudo-terminal harness
+# and bench/run.sh, which prints a table (BENCH_ARGS="--json FILE" for JSON).
+$(BUILD)/bench/ptybench: bench/ptybench.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -D_GNU_SOURCE \
+	  $$($(PKG_CONFIG) --cflags vterm 2>/dev/null) -o $@ $< \
+	  $$($(PKG_CONFIG) --libs vterm 2>/dev/null || echo -lvterm) -lutil
+
+bench:
+	@tools/deps.sh $(BUILD_DEPS) $(BENCH_DEPS)
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/ptybench
+	@PTYBENCH=$(BUILD)/bench/ptybench bench/run.sh $(BENCH_ARGS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
