@@ -517,6 +517,8 @@ int tui_run(const struct tui_config *cfg)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/* Let ncurses scroll with the terminal's own line operations. */
+	idlok(stdscr, TRUE);
 	curs_set(0);
 
 	struct sigaction sa = { 0 };

@@ -13,9 +13,11 @@ static void draw_row(struct app *a, int y, const struct node *n, bool selected, 
 	/* The selection is a marker, not a highlight bar: moving it costs a
 	 * few bytes on a slow line. */
 	if (selected)
-		draw_text(a, y, 0, ">", 1, A_BOLD);
+		draw_text(a, y, 0, ">", 1, A_NORMAL);
+	/* Unchecked rows stay blank: no attribute changes for nothing. */
 	enum status st = n->rolled;
-	draw_text(a, y, 1, status_symbol(st, a->utf8), 1, draw_status_attr(a, st));
+	if (st != STATUS_NONE)
+		draw_text(a, y, 1, status_symbol(st, a->utf8), 1, draw_status_attr(a, st));
 	if (a->ses && session_node_changed(a->ses, n))
 		draw_text(a, y, 2, "*", 1, draw_style(a, STY_WARN));
 	int indent = 3 + 2 * (n->level - 1);
@@ -101,19 +103,24 @@ static int tree_key(struct app *a, enum action act, wint_t ch)
 		if (a->sel > 0)
 			app_select(a, a->sel - 1, rows);
 		break;
-	case ACT_PGDN:
-		/* The view moves a page and the selection with it. */
+	case ACT_PGDN: {
+		/* Half a page: the terminal scrolls the rest, so a slow line
+		 * pays only for the new rows. */
+		size_t step = (size_t)(rows > 3 ? rows / 2 : 1);
 		if (a->top + (size_t)rows < n) {
-			a->top += (size_t)rows - 1;
+			a->top += step;
 			if (a->top + (size_t)rows > n)
 				a->top = n > (size_t)rows ? n - (size_t)rows : 0;
 		}
-		app_select(a, a->sel + (size_t)rows - 1 < n ? a->sel + (size_t)rows - 1 : n - 1, rows);
+		app_select(a, a->sel + step < n ? a->sel + step : n - 1, rows);
 		break;
-	case ACT_PGUP:
-		a->top = a->top > (size_t)rows - 1 ? a->top - (size_t)rows + 1 : 0;
-		app_select(a, a->sel > (size_t)rows - 1 ? a->sel - (size_t)rows + 1 : 0, rows);
+	}
+	case ACT_PGUP: {
+		size_t step = (size_t)(rows > 3 ? rows / 2 : 1);
+		a->top = a->top > step ? a->top - step : 0;
+		app_select(a, a->sel > step ? a->sel - step : 0, rows);
 		break;
+	}
 	case ACT_HOME:
 		app_select(a, 0, rows);
 		break;

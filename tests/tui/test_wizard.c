@@ -63,12 +63,12 @@ static void test_navigate_open_and_back(void **state)
 	term_keys(&t, "Home");
 	assert_true(term_wait(&t, "1/40", WAIT));
 	term_keys(&t, "NPage");
-	assert_true(term_wait(&t, "22/40", WAIT));
+	assert_true(term_wait(&t, "12/40", WAIT));
 	term_keys(&t, "PPage");
 	assert_true(term_wait(&t, "1/40", WAIT));
 	/* Plain keys for terminals without the special ones. */
 	term_keys(&t, "Space");
-	assert_true(term_wait(&t, "22/40", WAIT));
+	assert_true(term_wait(&t, "12/40", WAIT));
 	term_keys(&t, "'>'");
 	assert_true(term_wait(&t, "40/40", WAIT));
 	term_keys(&t, "'<'");

@@ -1,0 +1,783 @@
+/* check_windows.c: the Windows-only checks (95107, 95517-95523, 95105,
+ * 95106, 95103, the VSS sections, missing drivers). On a Linux target each
+ * is not applicable. On a Windows target (reached over its OpenSSH server,
+ * whose shell is cmd.exe) they run reg, sc, net, netsh, whoami and
+ * PowerShell through result_run and read the output with engine/winparse.
+ * That path has no live test here (no Windows machine in the test set-up);
+ * its parsers are tested on recorded output of the real tools, and the
+ * checks on those recordings replayed through a stand-in target. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/check.h"
+#include "engine/winparse.h"
+
+/* NA on anything but Windows; true when the caller should stop. */
+static bool not_windows(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (ctx->t->os == TARGET_OS_WINDOWS)
+		return false;
+	result_set(r, STATUS_NA, "%s",
+		   T("not applicable on Linux; connect to the Windows machine with --target",
+		     "不适用于 Linux；请用 --target 连接到 Windows 计算机"));
+	return true;
+}
+
+/* Runs argv on the target. Returns standard output and error together
+ * (caller frees) with *status the exit status, or NULL when the command
+ * could not run (an ERROR is then set). */
+static char *win_run(const struct check_ctx *ctx, struct check_result *r, const char *const argv[],
+		     int *status)
+{
+	struct cmd_result out;
+	int rc = result_run(r, ctx, argv, &out);
+	if (rc < 0 || out.timed_out) {
+		result_set(r, STATUS_ERROR,
+			   T("%s could not run on the target", "%s 无法在目标上运行"), argv[0]);
+		cmd_result_free(&out);
+		return NULL;
+	}
+	struct sbuf b = { 0 };
+	sb_add(&b, out.out ? out.out : "");
+	sb_add(&b, out.err ? out.err : "");
+	*status = out.status;
+	cmd_result_free(&out);
+	return sb_steal(&b);
+}
+
+/* The account asr-doctor is logged in with ("DOMAIN\user" from whoami)
+ * and whether it is a local account (DOMAIN is the computer's name).
+ * Returns false when whoami cannot tell. */
+static bool login_account(const struct check_ctx *ctx, struct check_result *r, char **user,
+			  bool *local)
+{
+	const char *who[] = { "whoami", NULL };
+	const char *host[] = { "hostname", NULL };
+	int st = -1;
+	char *w = win_run(ctx, r, who, &st);
+	if (!w || st != 0) {
+		free(w);
+		return false;
+	}
+	char *line = str_trim(w);
+	line[strcspn(line, "\r\n")] = '\0';
+	char *bs = strchr(line, '\\');
+	if (!bs) {
+		free(w);
+		return false;
+	}
+	*bs = '\0';
+	*user = xstrdup(bs + 1);
+	char *h = win_run(ctx, r, host, &st);
+	char *hn = h ? str_trim(h) : NULL;
+	if (hn)
+		hn[strcspn(hn, "\r\n")] = '\0';
+	*local = hn && str_ieq(hn, line);
+	result_note(
+	    r,
+	    T("logged in as %s\\%s (%s account); the push install uses the account given on the configuration server",
+	      "当前登录账户 %s\\%s（%s账户）；推送安装使用配置服务器上指定的账户"),
+	    line, *user, *local ? T("local", "本地") : T("domain", "域"));
+	free(h);
+	free(w);
+	return true;
+}
+
+/* ---- 95107: remote UAC ------------------------------------------------- */
+
+static void run_uac(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (not_windows(ctx, r))
+		return;
+	const char *argv[] = {
+		"reg",
+		"query",
+		"HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System",
+		"/v",
+		"LocalAccountTokenFilterPolicy",
+		NULL
+	};
+	int st = -1;
+	char *out = win_run(ctx, r, argv, &st);
+	if (!out)
+		return;
+	struct winreg_value v;
+	enum winreg_found f = winreg_parse_value(out, st, "LocalAccountTokenFilterPolicy", &v);
+	free(out);
+	if (f == WINREG_ERROR) {
+		result_set(
+		    r, STATUS_ERROR, "%s",
+		    T("reg query gave no answer that could be read", "无法读取 reg query 的结果"));
+		return;
+	}
+	if (f == WINREG_FOUND && v.is_num && v.num == 1) {
+		result_set(
+		    r, STATUS_PASS, "%s",
+		    T("LocalAccountTokenFilterPolicy is 1: remote UAC does not filter local administrators",
+		      "LocalAccountTokenFilterPolicy 为 1：远程 UAC 不会筛选本地管理员"));
+		winreg_value_free(&v);
+		return;
+	}
+	char *shown = f == WINREG_FOUND ? xstrdup(v.data) : xstrdup(T("not set", "未设置"));
+	winreg_value_free(&v);
+	char *user = NULL;
+	bool local = false;
+	bool known = login_account(ctx, r, &user, &local);
+	if (known && !local)
+		result_set(
+		    r, STATUS_PASS,
+		    T("LocalAccountTokenFilterPolicy is %s, which matters for local accounts only (this is a domain account)",
+		      "LocalAccountTokenFilterPolicy 为 %s，这只影响本地账户（当前为域账户）"),
+		    shown);
+	else
+		result_set(
+		    r, known ? STATUS_FAIL : STATUS_WARN,
+		    T("LocalAccountTokenFilterPolicy is %s: remote UAC strips a local account's administrator rights; set it to 1",
+		      "LocalAccountTokenFilterPolicy 为 %s：远程 UAC 会去除本地账户的管理员权限；请设为 1"),
+		    shown);
+	free(shown);
+	free(user);
+}
+
+const struct check_def check_win_uac = {
+	.id = "win.uac",
+	.title_en = "Remote UAC for local accounts",
+	.title_zh = "本地账户的远程 UAC",
+	.run = run_uac,
+};
+
+/* ---- 95517: administrator privileges ----------------------------------- */
+
+static void run_privileges(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (not_windows(ctx, r))
+		return;
+	const char *argv[] = { "whoami", "/groups", NULL };
+	int st = -1;
+	char *out = win_run(ctx, r, argv, &st);
+	if (!out)
+		return;
+	/* S-1-5-32-544 is BUILTIN\Administrators in every language. */
+	enum win_sid_state s = winwho_group(out, "S-1-5-32-544");
+	free(out);
+	if (st != 0)
+		result_set(r, STATUS_ERROR, "%s",
+			   T("whoami /groups failed", "whoami /groups 执行失败"));
+	else if (s == WIN_SID_ENABLED)
+		result_set(
+		    r, STATUS_PASS, "%s",
+		    T("the account is an administrator (BUILTIN\\Administrators, S-1-5-32-544, enabled)",
+		      "该账户是管理员（BUILTIN\\Administrators，S-1-5-32-544，已启用）"));
+	else if (s == WIN_SID_DENY_ONLY)
+		result_set(
+		    r, STATUS_FAIL, "%s",
+		    T("the account's administrator group is filtered (\"deny only\"): remote UAC applies; see win.uac",
+		      "该账户的管理员组被筛选（“仅用于拒绝”）：远程 UAC 生效；见 win.uac"));
+	else
+		result_set(r, STATUS_FAIL, "%s",
+			   T("the account is not a member of the Administrators group",
+			     "该账户不是 Administrators 组成员"));
+}
+
+const struct check_def check_win_privileges = {
+	.id = "win.privileges",
+	.title_en = "Administrator privileges",
+	.title_zh = "管理员权限",
+	.run = run_privileges,
+};
+
+/* ---- 95518: domain trust ----------------------------------------------- */
+
+static void run_domain_trust(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (not_windows(ctx, r))
+		return;
+	const char *part[] = { "powershell",
+			       "-NoProfile",
+			       "-NonInteractive",
+			       "-Command",
+			       "(Get-CimInstance Win32_ComputerSystem).PartOfDomain",
+			       NULL };
+	int st = -1;
+	char *out = win_run(ctx, r, part, &st);
+	if (!out)
+		return;
+	int joined = win_parse_bool(out);
+	free(out);
+	if (joined == 0) {
+		result_set(r, STATUS_NA, "%s",
+			   T("the machine is not joined to a domain", "该计算机未加入域"));
+		return;
+	}
+	const char *test[] = { "powershell",
+			       "-NoProfile",
+			       "-NonInteractive",
+			       "-Command",
+			       "Test-ComputerSecureChannel",
+			       NULL };
+	out = win_run(ctx, r, test, &st);
+	if (!out)
+		return;
+	int ok = win_parse_bool(out);
+	free(out);
+	if (ok == 1)
+		result_set(r, STATUS_PASS, "%s",
+			   T("the secure channel to the domain works (trust relationship intact)",
+			     "与域的安全通道正常（信任关系完好）"));
+	else if (ok == 0)
+		result_set(
+		    r, STATUS_FAIL, "%s",
+		    T("the trust relationship between this machine and its domain is broken (Test-ComputerSecureChannel: False)",
+		      "此计算机与其域之间的信任关系已损坏（Test-ComputerSecureChannel：False）"));
+	else
+		result_set(r, STATUS_WARN, "%s",
+			   T("the domain trust could not be tested", "无法测试域信任关系"));
+}
+
+const struct check_def check_win_domain_trust = {
+	.id = "win.domain_trust",
+	.title_en = "Domain trust relationship",
+	.title_zh = "域信任关系",
+	.run = run_domain_trust,
+};
+
+/* ---- 95519/95520: account enabled, not locked, not expired ------------- */
+
+static void run_account(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (not_windows(ctx, r))
+		return;
+	char *user = NULL;
+	bool local = false;
+	if (!login_account(ctx, r, &user, &local)) {
+		result_set(r, STATUS_WARN, "%s",
+			   T("cannot tell which account is logged in", "无法确定当前登录的账户"));
+		return;
+	}
+	/* cmd.exe passes quotes through to the program; argv keeps the name whole. */
+	const char *argv_local[] = { "net", "user", user, NULL };
+	const char *argv_domain[] = { "net", "user", user, "/domain", NULL };
+	int st = -1;
+	char *out = win_run(ctx, r, local ? argv_local : argv_domain, &st);
+	if (!out) {
+		free(user);
+		return;
+	}
+	struct win_user u;
+	int rc = winnet_parse_user(out, &u);
+	free(out);
+	if (st != 0 || rc < 0) {
+		result_set(r, STATUS_WARN,
+			   T("net user %s gave no answer that could be read (non-English Windows?)",
+			     "无法读取 net user %s 的结果（非英文 Windows？）"),
+			   user);
+	} else if (u.active == WIN_ACTIVE_NO) {
+		result_set(r, STATUS_FAIL,
+			   T("the account %s is disabled (95519): net user \"%s\" /active:yes",
+			     "账户 %s 已禁用（95519）：net user \"%s\" /active:yes"),
+			   user, user);
+	} else if (u.active == WIN_ACTIVE_LOCKED) {
+		result_set(r, STATUS_FAIL,
+			   T("the account %s is locked out after failed logins (95520)",
+			     "账户 %s 因登录失败次数过多而被锁定（95520）"),
+			   user);
+	} else if (u.active == WIN_ACTIVE_YES && !u.never_expires && u.expires) {
+		result_set(r, STATUS_WARN,
+			   T("the account %s is active but expires on %s",
+			     "账户 %s 已启用，但将于 %s 过期"),
+			   user, u.expires);
+	} else if (u.active == WIN_ACTIVE_YES) {
+		result_set(
+		    r, STATUS_PASS,
+		    T("the account %s is active and does not expire", "账户 %s 已启用且不会过期"),
+		    user);
+	} else {
+		result_set(
+		    r, STATUS_WARN,
+		    T("cannot tell whether the account %s is active", "无法确定账户 %s 是否已启用"),
+		    user);
+	}
+	win_user_free(&u);
+	free(user);
+}
+
+const struct check_def check_win_account = {
+	.id = "win.account",
+	.title_en = "Account enabled and not locked",
+	.title_zh = "账户已启用且未锁定",
+	.run = run_account,
+};
+
+/* ---- helpers for services ---------------------------------------------- */
+
+/* The state and start type of a service (sc query / sc qc). Returns
+ * false when sc could not run. */
+static bool service(const struct check_ctx *ctx, struct check_result *r, const char *name,
+		    enum winsvc_state *state, int *start)
+{
+	const char *q[] = { "sc", "query", name, NULL };
+	const char *c[] = { "sc", "qc", name, NULL };
+	int st = -1;
+	char *out = win_run(ctx, r, q, &st);
+	if (!out)
+		return false;
+	*state = winsc_parse_state(out, st);
+	free(out);
+	*start = -1;
+	if (*state == WINSVC_MISSING)
+		return true;
+	out = win_run(ctx, r, c, &st);
+	if (!out)
+		return false;
+	*start = winsc_parse_start_type(out, st);
+	free(out);
+	return true;
+}
+
+/* ---- 95521/95522: Netlogon --------------------------------------------- */
+
+static void run_netlogon(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (not_windows(ctx, r))
+		return;
+	enum winsvc_state s;
+	int start;
+	if (!service(ctx, r, "Netlogon", &s, &start))
+		return;
+	if (s == WINSVC_RUNNING)
+		result_set(r, STATUS_PASS, "%s",
+			   T("the Netlogon service is running", "Netlogon 服务正在运行"));
+	else if (s == WINSVC_MISSING)
+		result_set(r, STATUS_FAIL, "%s",
+			   T("the Netlogon service is not installed", "未安装 Netlogon 服务"));
+	else if (s == WINSVC_UNKNOWN)
+		result_set(r, STATUS_WARN, "%s",
+			   T("the state of Netlogon cannot be read", "无法读取 Netlogon 的状态"));
+	else
+		result_set(r, STATUS_FAIL,
+			   T("the Netlogon service is %s%s (95522): net start Netlogon",
+			     "Netlogon 服务状态为 %s%s（95522）：net start Netlogon"),
+			   winsvc_state_name(s), start == 4 ? T(" and disabled", "且已禁用") : "");
+}
+
+const struct check_def check_win_netlogon = {
+	.id = "win.netlogon",
+	.title_en = "Netlogon service running",
+	.title_zh = "Netlogon 服务正在运行",
+	.run = run_netlogon,
+};
+
+/* ---- 95523: the network of the server ---------------------------------- */
+
+/* Whether s is safe to put inside a PowerShell command line. */
+static bool plain_host(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr(".-:[]", *s))
+			return false;
+	return true;
+}
+
+/* win.network: Test-NetConnection to the process server's port 9443. */
+static void run_network(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (not_windows(ctx, r))
+		return;
+	if (!ctx->server || !*ctx->server) {
+		result_set(
+		    r, STATUS_NA, "%s",
+		    T("no server given: give --server HOST (the configuration or process server)",
+		      "未指定服务器：请用 --server HOST 指定配置服务器或进程服务器"));
+		return;
+	}
+	if (!plain_host(ctx->server)) {
+		result_set(
+		    r, STATUS_ERROR,
+		    T("--server %s is not a host name or address", "--server %s 不是主机名或地址"),
+		    ctx->server);
+		return;
+	}
+	char *cmd = xasprintf(
+	    "Test-NetConnection -ComputerName %s -Port 9443 -InformationLevel Quiet", ctx->server);
+	const char *argv[] = {
+		"powershell", "-NoProfile", "-NonInteractive", "-Command", cmd, NULL
+	};
+	int st = -1;
+	char *out = win_run(ctx, r, argv, &st);
+	free(cmd);
+	if (!out)
+		return;
+	int ok = win_parse_bool(out);
+	free(out);
+	if (ok == 1)
+		result_set(
+		    r, STATUS_PASS,
+		    T("%s answers on port 9443 from this machine", "从本机可连接 %s 的 9443 端口"),
+		    ctx->server);
+	else if (ok == 0)
+		result_set(r, STATUS_FAIL,
+			   T("%s cannot be reached on port 9443 from this machine",
+			     "从本机无法连接 %s 的 9443 端口"),
+			   ctx->server);
+	else
+		result_set(r, STATUS_WARN, "%s",
+			   T("the connection test gave no answer", "连接测试没有结果"));
+}
+
+const struct check_def check_win_network = {
+	.id = "win.network",
+	.title_en = "Network to the process server",
+	.title_zh = "到进程服务器的网络",
+	.run = run_network,
+};
+
+/* ---- 95105: administrative shares -------------------------------------- */
+
+static void run_share(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (not_windows(ctx, r))
+		return;
+	const char *argv[] = { "net", "share", NULL };
+	int st = -1;
+	char *out = win_run(ctx, r, argv, &st);
+	if (!out)
+		return;
+	bool admin = winnet_share_listed(out, "ADMIN$"), c = winnet_share_listed(out, "C$");
+	free(out);
+	if (st != 0)
+		result_set(r, STATUS_ERROR, "%s", T("net share failed", "net share 执行失败"));
+	else if (admin && c)
+		result_set(r, STATUS_PASS, "%s",
+			   T("the administrative shares ADMIN$ and C$ exist",
+			     "管理共享 ADMIN$ 和 C$ 存在"));
+	else
+		result_set(r, STATUS_FAIL,
+			   T("administrative shares missing: %s%s%s (AutoShareServer/AutoShareWks set to 0?)",
+			     "缺少管理共享：%s%s%s（AutoShareServer/AutoShareWks 被设为 0？）"),
+			   admin ? "" : "ADMIN$", !admin && !c ? ", " : "", c ? "" : "C$");
+}
+
+const struct check_def check_win_share = {
+	.id = "win.share",
+	.title_en = "Administrative shares",
+	.title_zh = "管理共享",
+	.run = run_share,
+};
+
+/* ---- firewall rule groups ---------------------------------------------- */
+
+/* Judges a firewall rule group: the inbound allow rules of the group (by
+ * its English name) are listed, and the verdict rests on the key rules
+ * (found by key() whatever the display language): none enabled fails,
+ * some enabled (for some profiles only) warns. A firewall that is off in
+ * every profile passes. */
+static void firewall_group(const struct check_ctx *ctx, struct check_result *r, const char *group,
+			   bool (*key)(const struct winfw_rule *), const char *key_name,
+			   const char *fix)
+{
+	const char *state[] = { "netsh", "advfirewall", "show", "allprofiles", "state", NULL };
+	int st = -1, off = 0;
+	char *out = win_run(ctx, r, state, &st);
+	if (!out)
+		return;
+	int on = winfw_profiles_on(out, &off);
+	free(out);
+	if (on == 0 && off > 0) {
+		result_set(r, STATUS_PASS, "%s",
+			   T("Windows Firewall is off in every profile",
+			     "Windows 防火墙在所有配置文件中均已关闭"));
+		return;
+	}
+	const char *rules_argv[] = { "netsh", "advfirewall", "firewall", "show",
+				     "rule",  "name=all",    NULL };
+	out = win_run(ctx, r, rules_argv, &st);
+	if (!out)
+		return;
+	struct winfw_rule *rules = NULL;
+	size_t n = winfw_parse(out, &rules);
+	free(out);
+	size_t keys = 0, keys_on = 0;
+	struct sbuf off_profiles = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		const struct winfw_rule *fr = &rules[i];
+		bool in_group = fr->grouping && str_ieq(fr->grouping, group);
+		bool is_key = key(fr);
+		if (!fr->inbound || !fr->allow || !(in_group || is_key))
+			continue;
+		result_note(r, T("rule \"%s\" (profiles %s): %s", "规则“%s”（配置文件 %s）：%s"),
+			    fr->name, fr->profiles ? fr->profiles : "?",
+			    fr->enabled ? T("enabled", "已启用") : T("disabled", "已禁用"));
+		if (!is_key)
+			continue;
+		keys++;
+		if (fr->enabled)
+			keys_on++;
+		else
+			sb_printf(&off_profiles, "%s%s", off_profiles.len ? "," : "",
+				  fr->profiles ? fr->profiles : "?");
+	}
+	winfw_free(rules, n);
+	if (keys == 0)
+		result_set(
+		    r, STATUS_WARN,
+		    T("no %s rule found (rule names and labels are localized on non-English Windows)",
+		      "未找到 %s 规则（非英文 Windows 上规则名称和标签已本地化）"),
+		    key_name);
+	else if (keys_on == 0)
+		result_set(
+		    r, STATUS_FAIL,
+		    T("the %s rules of \"%s\" are disabled: %s", "“%2$s”的 %1$s 规则已禁用：%3$s"),
+		    key_name, group, fix);
+	else if (keys_on < keys)
+		result_set(r, STATUS_WARN,
+			   T("the %s rule is disabled for the profiles %s: %s",
+			     "%s 规则在配置文件 %s 中已禁用：%s"),
+			   key_name, sb_str(&off_profiles), fix);
+	else
+		result_set(r, STATUS_PASS,
+			   T("the %s rules of \"%s\" are enabled", "“%2$s”的 %1$s 规则已启用"),
+			   key_name, group);
+	sb_free(&off_profiles);
+}
+
+/* SMB over TCP 445: the rule that matters for copying the agent, whatever
+ * the display language. */
+static bool smb_rule(const struct winfw_rule *fr)
+{
+	return fr->protocol && str_ieq(fr->protocol, "TCP") && fr->local_port &&
+	       strcmp(fr->local_port, "445") == 0;
+}
+
+/* win.file_sharing: the File and Printer Sharing rules, SMB first. */
+static void run_file_sharing(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (not_windows(ctx, r))
+		return;
+	firewall_group(
+	    ctx, r, "File and Printer Sharing", smb_rule, "SMB-In (TCP 445)",
+	    "netsh advfirewall firewall set rule group=\"File and Printer Sharing\" new enable=yes");
+}
+
+const struct check_def check_win_file_sharing = {
+	.id = "win.file_sharing",
+	.title_en = "File and printer sharing allowed",
+	.title_zh = "允许文件和打印机共享",
+	.run = run_file_sharing,
+};
+
+/* The WMI rules keep "(WMI-In)" in their names. */
+static bool wmi_rule(const struct winfw_rule *fr)
+{
+	return fr->name && strstr(fr->name, "(WMI-In)");
+}
+
+/* win.wmi: the WMI service runs and its firewall rules are enabled. */
+static void run_wmi(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (not_windows(ctx, r))
+		return;
+	enum winsvc_state s;
+	int start;
+	if (!service(ctx, r, "Winmgmt", &s, &start))
+		return;
+	if (s != WINSVC_RUNNING)
+		result_set(r, STATUS_FAIL,
+			   T("the WMI service (Winmgmt) is %s", "WMI 服务（Winmgmt）状态为 %s"),
+			   winsvc_state_name(s));
+	firewall_group(
+	    ctx, r, "Windows Management Instrumentation (WMI)", wmi_rule, "WMI-In",
+	    "netsh advfirewall firewall set rule group=\"windows management instrumentation (wmi)\" new enable=yes");
+}
+
+const struct check_def check_win_wmi = {
+	.id = "win.wmi",
+	.title_en = "WMI allowed through the firewall",
+	.title_zh = "防火墙允许 WMI",
+	.run = run_wmi,
+};
+
+/* ---- VSS, DCOM/MSDTC, cluster ------------------------------------------ */
+
+/* FAIL when a service is missing or disabled; returns true when usable. */
+static bool service_usable(const struct check_ctx *ctx, struct check_result *r, const char *name,
+			   const char *what)
+{
+	enum winsvc_state s;
+	int start;
+	if (!service(ctx, r, name, &s, &start))
+		return false;
+	if (s == WINSVC_MISSING) {
+		result_set(r, STATUS_FAIL, T("%s (%s) is not installed", "%s（%s）未安装"), what,
+			   name);
+		return false;
+	}
+	if (start == 4) {
+		result_set(r, STATUS_FAIL,
+			   T("%s (%s) is disabled: sc config %s start= demand",
+			     "%s（%s）已禁用：sc config %s start= demand"),
+			   what, name, name);
+		return false;
+	}
+	result_note(r, T("%s (%s): %s, start type %d", "%s（%s）：%s，启动类型 %d"), what, name,
+		    winsvc_state_name(s), start);
+	return true;
+}
+
+/* win.vss: the Volume Shadow Copy service is installed and not disabled. */
+static void run_vss(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (not_windows(ctx, r))
+		return;
+	if (service_usable(ctx, r, "VSS", "Volume Shadow Copy"))
+		result_set(
+		    r, STATUS_PASS, "%s",
+		    T("the Volume Shadow Copy service is installed and not disabled; installer errors are in ASRUnifiedAgentInstaller.log (asr-doctor log)",
+		      "卷影复制服务已安装且未禁用；安装程序错误见 ASRUnifiedAgentInstaller.log（asr-doctor log）"));
+}
+
+const struct check_def check_win_vss = {
+	.id = "win.vss",
+	.title_en = "Volume Shadow Copy service",
+	.title_zh = "卷影复制服务",
+	.run = run_vss,
+};
+
+/* win.dcom: MSDTC and COM+, which 0x8004E00F needs, are usable. */
+static void run_dcom(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (not_windows(ctx, r))
+		return;
+	bool a = service_usable(ctx, r, "MSDTC", "Distributed Transaction Coordinator");
+	bool b = service_usable(ctx, r, "COMSysApp", "COM+ System Application");
+	if (a && b)
+		result_set(
+		    r, STATUS_PASS, "%s",
+		    T("MSDTC and COM+ are available; a DCOM fault itself shows only in the installer log (0x8004E00F)",
+		      "MSDTC 和 COM+ 可用；DCOM 故障本身只出现在安装日志中（0x8004E00F）"));
+}
+
+const struct check_def check_win_dcom = {
+	.id = "win.dcom",
+	.title_en = "COM+ and MSDTC available",
+	.title_zh = "COM+ 和 MSDTC 可用",
+	.run = run_dcom,
+};
+
+/* win.cluster: a cluster service enabled outside a cluster fails. */
+static void run_cluster(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (not_windows(ctx, r))
+		return;
+	enum winsvc_state s;
+	int start;
+	if (!service(ctx, r, "ClusSvc", &s, &start))
+		return;
+	if (s == WINSVC_MISSING) {
+		result_set(r, STATUS_PASS, "%s",
+			   T("the cluster service is not installed", "未安装群集服务"));
+		return;
+	}
+	if (start == 4) {
+		result_set(
+		    r, STATUS_PASS, "%s",
+		    T("the cluster service is installed but disabled", "群集服务已安装但已禁用"));
+		return;
+	}
+	/* A cluster node has the cluster database under HKLM\Cluster. */
+	const char *argv[] = { "reg", "query", "HKLM\\Cluster", NULL };
+	int st = -1;
+	char *out = win_run(ctx, r, argv, &st);
+	if (!out)
+		return;
+	free(out);
+	if (st == 0)
+		result_set(r, STATUS_PASS, "%s",
+			   T("this machine is a cluster node", "此计算机是群集节点"));
+	else
+		result_set(
+		    r, STATUS_FAIL,
+		    T("the cluster service is enabled (%s) on a machine that is not a cluster node",
+		      "群集服务在非群集节点上已启用（%s）"),
+		    winsvc_state_name(s));
+}
+
+const struct check_def check_win_cluster = {
+	.id = "win.cluster",
+	.title_en = "Cluster service on a non-cluster machine",
+	.title_zh = "非群集计算机上的群集服务",
+	.run = run_cluster,
+};
+
+/* ---- missing drivers --------------------------------------------------- */
+
+static void run_drivers(const struct check_ctx *ctx, struct check_result *r)
+{
+	if (not_windows(ctx, r))
+		return;
+	static const char *const drivers[] = { "atapi", "intelide", "storflt", "vmbus", "storvsc" };
+	const char *list[] = { "reg", "query", "HKLM\\SYSTEM", NULL };
+	int st = -1;
+	char *out = win_run(ctx, r, list, &st);
+	if (!out)
+		return;
+	struct strvec keys = { 0 }, sets = { 0 };
+	winreg_parse_subkeys(out, "HKLM\\SYSTEM", &keys);
+	free(out);
+	for (size_t i = 0; i < keys.n; i++) {
+		const char *k = keys.v[i];
+		if (strlen(k) == 13 && str_starts(k, "ControlSet") &&
+		    isdigit((unsigned char)k[10]) && isdigit((unsigned char)k[11]) &&
+		    isdigit((unsigned char)k[12]))
+			sv_push(&sets, k);
+	}
+	sv_free(&keys);
+	if (sets.n == 0) {
+		result_set(r, STATUS_ERROR, "%s",
+			   T("no ControlSetNNN found under HKLM\\SYSTEM",
+			     "HKLM\\SYSTEM 下没有 ControlSetNNN"));
+		sv_free(&sets);
+		return;
+	}
+	struct sbuf missing = { 0 };
+	for (size_t s = 0; s < sets.n; s++)
+		for (size_t d = 0; d < ARRAY_LEN(drivers); d++) {
+			char *key =
+			    xasprintf("HKLM\\SYSTEM\\%s\\Services\\%s", sets.v[s], drivers[d]);
+			const char *argv[] = { "reg", "query", key, "/v", "Start", NULL };
+			char *o = win_run(ctx, r, argv, &st);
+			if (o) {
+				struct winreg_value v;
+				enum winreg_found f = winreg_parse_value(o, st, "Start", &v);
+				if (f == WINREG_FOUND)
+					result_note(r, "%s\\%s Start=%s", sets.v[s], drivers[d],
+						    v.data);
+				else
+					sb_printf(&missing, "%s%s\\%s", missing.len ? ", " : "",
+						  sets.v[s], drivers[d]);
+				winreg_value_free(&v);
+				free(o);
+			}
+			free(key);
+		}
+	if (missing.len)
+		result_set(r, STATUS_FAIL, T("drivers missing: %s", "缺少驱动程序：%s"),
+			   sb_str(&missing));
+	else
+		result_set(
+		    r, STATUS_PASS,
+		    T("atapi, intelide, storflt, vmbus and storvsc are present in %zu control set(s)",
+		      "atapi、intelide、storflt、vmbus 和 storvsc 存在于 %zu 个控制集中"),
+		    sets.n);
+	sb_free(&missing);
+	sv_free(&sets);
+}
+
+const struct check_def check_win_drivers = {
+	.id = "win.drivers",
+	.title_en = "Storage and Hyper-V drivers in every control set",
+	.title_zh = "每个控制集中的存储和 Hyper-V 驱动",
+	.run = run_drivers,
+};

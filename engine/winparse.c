@@ -1,0 +1,477 @@
+/* winparse.c: parsers for the output of reg, sc, net, netsh, whoami and
+ * PowerShell. */
+#include "engine/winparse.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/sysparse.h"
+
+/* A trimmed copy of s[0..n) (caller frees). */
+static char *trimmed(const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* Case-insensitive prefix test on a counted line. */
+static bool iprefix(const char *line, size_t len, const char *p)
+{
+	size_t n = strlen(p);
+	if (len < n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (tolower((unsigned char)line[i]) != tolower((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+/* ---- reg --------------------------------------------------------------- */
+
+struct reg_arg {
+	const char *name;
+	struct winreg_value *v;
+	bool found;
+};
+
+/* "    NAME    REG_TYPE    DATA": the type is the first " REG_" word. */
+static bool reg_one(const char *line, size_t len, int ln, void *arg)
+{
+	struct reg_arg *a = arg;
+	(void)ln;
+	if (len < 4 || line[0] != ' ')
+		return true;
+	const char *t = NULL;
+	for (size_t i = 0; i + 5 <= len; i++)
+		if (line[i] == ' ' && strncmp(line + i + 1, "REG_", 4) == 0) {
+			t = line + i + 1;
+			break;
+		}
+	if (!t)
+		return true;
+	char *name = trimmed(line, (size_t)(t - line));
+	if (!str_ieq(name, a->name)) {
+		free(name);
+		return true;
+	}
+	size_t tl = 0;
+	while (t + tl < line + len && !isspace((unsigned char)t[tl]))
+		tl++;
+	const char *d = t + tl;
+	a->v->name = name;
+	a->v->type = xstrndup(t, tl);
+	a->v->data = trimmed(d, (size_t)(line + len - d));
+	if (strcmp(a->v->type, "REG_DWORD") == 0 || strcmp(a->v->type, "REG_QWORD") == 0) {
+		char *end = NULL;
+		a->v->num = strtoull(a->v->data, &end, 0);
+		a->v->is_num = end && end != a->v->data && *end == '\0';
+	}
+	a->found = true;
+	return false;
+}
+
+enum winreg_found winreg_parse_value(const char *out, int exit_status, const char *name,
+				     struct winreg_value *v)
+{
+	memset(v, 0, sizeof *v);
+	struct reg_arg a = { .name = name, .v = v };
+	if (out)
+		sysparse_lines(out, reg_one, &a);
+	if (a.found)
+		return WINREG_FOUND;
+	/* reg exits 1 for a missing key or value, and also for access denied. */
+	if (exit_status == 1 && !(out && str_icase_find(out, "denied")))
+		return WINREG_MISSING;
+	return WINREG_ERROR;
+}
+
+void winreg_value_free(struct winreg_value *v)
+{
+	free(v->name);
+	free(v->type);
+	free(v->data);
+	memset(v, 0, sizeof *v);
+}
+
+struct subkey_arg {
+	const char *key;
+	size_t klen;
+	struct strvec *names;
+	size_t added;
+};
+
+/* Takes a line naming a direct subkey of the key asked about. */
+static bool subkey_one(const char *line, size_t len, int ln, void *arg)
+{
+	struct subkey_arg *a = arg;
+	(void)ln;
+	while (len && isspace((unsigned char)line[len - 1]))
+		len--;
+	if (!iprefix(line, len, "HKEY_") || len <= a->klen + 1 || !iprefix(line, len, a->key) ||
+	    line[a->klen] != '\\')
+		return true;
+	const char *rest = line + a->klen + 1;
+	size_t rl = len - a->klen - 1;
+	if (memchr(rest, '\\', rl))
+		return true;
+	sv_take(a->names, xstrndup(rest, rl));
+	a->added++;
+	return true;
+}
+
+size_t winreg_parse_subkeys(const char *out, const char *key, struct strvec *names)
+{
+	/* reg prints the full hive name even when asked with "HKLM". */
+	char *full = NULL;
+	if (iprefix(key, strlen(key), "HKLM\\") || str_ieq(key, "HKLM"))
+		full = xasprintf("HKEY_LOCAL_MACHINE%s", key + 4);
+	else
+		full = xstrdup(key);
+	struct subkey_arg a = { .key = full, .klen = strlen(full), .names = names };
+	if (out)
+		sysparse_lines(out, subkey_one, &a);
+	free(full);
+	return a.added;
+}
+
+/* ---- sc ---------------------------------------------------------------- */
+
+/* The number after "LABEL   :" on a line of sc output, or -1. */
+static long sc_number(const char *out, const char *label)
+{
+	size_t ll = strlen(label);
+	for (const char *p = out; p && *p;) {
+		const char *q = p + strspn(p, " \t");
+		if (strncmp(q, label, ll) == 0) {
+			q += ll;
+			q += strspn(q, " \t");
+			if (*q == ':') {
+				q++;
+				q += strspn(q, " \t");
+				if (isdigit((unsigned char)*q))
+					return strtol(q, NULL, 10);
+			}
+		}
+		const char *nl = strchr(p, '\n');
+		p = nl ? nl + 1 : NULL;
+	}
+	return -1;
+}
+
+/* Whether sc reported error 1060 (no such service). */
+static bool sc_missing(const char *out, int exit_status)
+{
+	return exit_status == 1060 || (out && strstr(out, "FAILED 1060"));
+}
+
+enum winsvc_state winsc_parse_state(const char *out, int exit_status)
+{
+	if (sc_missing(out, exit_status))
+		return WINSVC_MISSING;
+	long s = out ? sc_number(out, "STATE") : -1;
+	return s >= 1 && s <= 7 ? (enum winsvc_state)s : WINSVC_UNKNOWN;
+}
+
+int winsc_parse_start_type(const char *out, int exit_status)
+{
+	if (sc_missing(out, exit_status))
+		return WINSVC_MISSING;
+	long s = out ? sc_number(out, "START_TYPE") : -1;
+	return s >= 0 && s <= 4 ? (int)s : -1;
+}
+
+const char *winsvc_state_name(enum winsvc_state s)
+{
+	switch (s) {
+	case WINSVC_STOPPED: return "STOPPED";
+	case WINSVC_START_PENDING: return "START_PENDING";
+	case WINSVC_STOP_PENDING: return "STOP_PENDING";
+	case WINSVC_RUNNING: return "RUNNING";
+	case WINSVC_CONTINUE_PENDING: return "CONTINUE_PENDING";
+	case WINSVC_PAUSE_PENDING: return "PAUSE_PENDING";
+	case WINSVC_PAUSED: return "PAUSED";
+	case WINSVC_MISSING: return "not installed";
+	case WINSVC_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
+/* ---- net user ---------------------------------------------------------- */
+
+/* The value after a label of `net user` ("Account active    Yes"), or
+ * NULL when the line is not that label's. */
+static char *label_value(const char *line, size_t len, const char *label)
+{
+	size_t ll = strlen(label);
+	if (len < ll || strncmp(line, label, ll) != 0)
+		return NULL;
+	if (len > ll && line[ll] != ' ' && line[ll] != '\t')
+		return NULL;
+	return trimmed(line + ll, len - ll);
+}
+
+/* Adds the "*Group" names of s to sv. */
+static void add_groups(const char *s, struct strvec *sv)
+{
+	for (const char *p = strchr(s, '*'); p; p = strchr(p + 1, '*')) {
+		const char *end = strchr(p + 1, '*');
+		size_t n = end ? (size_t)(end - p - 1) : strlen(p + 1);
+		char *g = trimmed(p + 1, n);
+		if (*g && strcmp(g, "None") != 0)
+			sv_take(sv, g);
+		else
+			free(g);
+	}
+}
+
+struct user_arg {
+	struct win_user *u;
+	struct strvec *groups; /* the list a continuation line adds to */
+};
+
+/* Reads one labelled line of net user output. */
+static bool user_one(const char *line, size_t len, int ln, void *arg)
+{
+	struct user_arg *a = arg;
+	struct win_user *u = a->u;
+	(void)ln;
+	char *v;
+	if ((v = label_value(line, len, "User name"))) {
+		free(u->name);
+		u->name = v;
+		a->groups = NULL;
+	} else if ((v = label_value(line, len, "Account active"))) {
+		u->active = str_ieq(v, "Yes")      ? WIN_ACTIVE_YES
+			    : str_ieq(v, "No")     ? WIN_ACTIVE_NO
+			    : str_ieq(v, "Locked") ? WIN_ACTIVE_LOCKED
+						   : WIN_ACTIVE_UNKNOWN;
+		free(v);
+		a->groups = NULL;
+	} else if ((v = label_value(line, len, "Account expires"))) {
+		free(u->expires);
+		u->expires = v;
+		u->never_expires = str_ieq(v, "Never");
+		a->groups = NULL;
+	} else if ((v = label_value(line, len, "Local Group Memberships"))) {
+		add_groups(v, &u->local_groups);
+		free(v);
+		a->groups = &u->local_groups;
+	} else if ((v = label_value(line, len, "Global Group memberships"))) {
+		add_groups(v, &u->global_groups);
+		free(v);
+		a->groups = &u->global_groups;
+	} else if (a->groups && len && line[0] == ' ') {
+		/* Long group lists continue on indented lines. */
+		char *s = trimmed(line, len);
+		if (s[0] == '*')
+			add_groups(s, a->groups);
+		else
+			a->groups = NULL;
+		free(s);
+	} else {
+		a->groups = NULL;
+	}
+	return true;
+}
+
+int winnet_parse_user(const char *out, struct win_user *u)
+{
+	memset(u, 0, sizeof *u);
+	struct user_arg a = { .u = u };
+	if (out)
+		sysparse_lines(out, user_one, &a);
+	return u->name ? 0 : -1;
+}
+
+void win_user_free(struct win_user *u)
+{
+	free(u->name);
+	free(u->expires);
+	sv_free(&u->local_groups);
+	sv_free(&u->global_groups);
+	memset(u, 0, sizeof *u);
+}
+
+struct share_arg {
+	const char *name;
+	bool found;
+};
+
+/* Stops at the net share line of the share sought. */
+static bool share_one(const char *line, size_t len, int ln, void *arg)
+{
+	struct share_arg *a = arg;
+	(void)ln;
+	size_t n = strlen(a->name);
+	if (len >= n && iprefix(line, len, a->name) &&
+	    (len == n || line[n] == ' ' || line[n] == '\t')) {
+		a->found = true;
+		return false;
+	}
+	return true;
+}
+
+bool winnet_share_listed(const char *out, const char *name)
+{
+	struct share_arg a = { .name = name };
+	if (out)
+		sysparse_lines(out, share_one, &a);
+	return a.found;
+}
+
+/* ---- netsh ------------------------------------------------------------- */
+
+struct fw_arg {
+	struct winfw_rule *v;
+	size_t n, cap;
+};
+
+/* "Field:   value" (the value starts at a fixed column; may be empty). */
+static bool fw_field(const char *line, size_t len, const char *field, char **value)
+{
+	size_t fl = strlen(field);
+	if (len <= fl || strncmp(line, field, fl) != 0 || line[fl] != ':')
+		return false;
+	*value = trimmed(line + fl + 1, len - fl - 1);
+	return true;
+}
+
+/* Reads one line of netsh rule output: a new rule or a field of the last. */
+static bool fw_one(const char *line, size_t len, int ln, void *arg)
+{
+	struct fw_arg *a = arg;
+	(void)ln;
+	char *v = NULL;
+	if (fw_field(line, len, "Rule Name", &v)) {
+		a->v = xgrow(a->v, &a->cap, a->n + 1, sizeof *a->v);
+		struct winfw_rule *r = &a->v[a->n++];
+		memset(r, 0, sizeof *r);
+		r->name = v;
+		return true;
+	}
+	if (a->n == 0)
+		return true;
+	struct winfw_rule *r = &a->v[a->n - 1];
+	if (fw_field(line, len, "Enabled", &v)) {
+		r->enabled = str_ieq(v, "Yes");
+	} else if (fw_field(line, len, "Direction", &v)) {
+		r->inbound = str_ieq(v, "In");
+	} else if (fw_field(line, len, "Profiles", &v)) {
+		free(r->profiles);
+		r->profiles = v;
+		v = NULL;
+	} else if (fw_field(line, len, "Grouping", &v)) {
+		free(r->grouping);
+		r->grouping = v;
+		v = NULL;
+	} else if (fw_field(line, len, "Protocol", &v)) {
+		free(r->protocol);
+		r->protocol = v;
+		v = NULL;
+	} else if (fw_field(line, len, "LocalPort", &v)) {
+		free(r->local_port);
+		r->local_port = v;
+		v = NULL;
+	} else if (fw_field(line, len, "Action", &v)) {
+		r->allow = str_ieq(v, "Allow");
+	}
+	free(v);
+	return true;
+}
+
+size_t winfw_parse(const char *out, struct winfw_rule **rules)
+{
+	struct fw_arg a = { 0 };
+	if (out)
+		sysparse_lines(out, fw_one, &a);
+	*rules = a.v;
+	return a.n;
+}
+
+void winfw_free(struct winfw_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rules[i].name);
+		free(rules[i].profiles);
+		free(rules[i].grouping);
+		free(rules[i].protocol);
+		free(rules[i].local_port);
+	}
+	free(rules);
+}
+
+int winfw_profiles_on(const char *out, int *off)
+{
+	int on = 0, seen = 0;
+	*off = 0;
+	for (const char *p = out; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		if (n > 5 && strncmp(p, "State", 5) == 0 && (p[5] == ' ' || p[5] == '\t')) {
+			char *v = trimmed(p + 5, n - 5);
+			seen++;
+			if (str_ieq(v, "ON"))
+				on++;
+			else if (str_ieq(v, "OFF"))
+				(*off)++;
+			free(v);
+		}
+		p = p[n] ? p + n + 1 : NULL;
+	}
+	return seen ? on : -1;
+}
+
+/* ---- whoami ------------------------------------------------------------ */
+
+struct sid_arg {
+	const char *sid;
+	enum win_sid_state st;
+};
+
+/* Stops at the whoami /groups line holding the SID sought. */
+static bool sid_one(const char *line, size_t len, int ln, void *arg)
+{
+	struct sid_arg *a = arg;
+	(void)ln;
+	size_t sl = strlen(a->sid);
+	for (size_t i = 0; i + sl <= len; i++) {
+		if (strncmp(line + i, a->sid, sl) != 0 || (i && line[i - 1] != ' ') ||
+		    (i + sl < len && line[i + sl] != ' '))
+			continue;
+		char *rest = xstrndup(line + i + sl, len - i - sl);
+		/* A filtered (non-elevated) token lists the group for deny only. */
+		a->st = str_icase_find(rest, "deny only") ? WIN_SID_DENY_ONLY : WIN_SID_ENABLED;
+		free(rest);
+		return false;
+	}
+	return true;
+}
+
+enum win_sid_state winwho_group(const char *out, const char *sid)
+{
+	struct sid_arg a = { .sid = sid, .st = WIN_SID_ABSENT };
+	if (out)
+		sysparse_lines(out, sid_one, &a);
+	return a.st;
+}
+
+/* ---- PowerShell -------------------------------------------------------- */
+
+int win_parse_bool(const char *out)
+{
+	for (const char *p = out; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		char *l = trimmed(p, n);
+		int r = *l ? (str_ieq(l, "True") ? 1 : str_ieq(l, "False") ? 0 : -1) : -2;
+		free(l);
+		if (r != -2)
+			return r;
+		p = p[n] ? p + n + 1 : NULL;
+	}
+	return -1;
+}

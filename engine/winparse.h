@@ -1,0 +1,126 @@
+/* winparse.h: parsers for the output of the Windows tools the Windows
+ * checks run over SSH (cmd.exe): `reg query`, `sc query`/`sc qc`,
+ * `net user`, `net share`, `netsh advfirewall firewall show rule`,
+ * `whoami /groups`, and a PowerShell True/False. They take text (CRLF or
+ * LF), never touch the system, and are tested on recorded output of the
+ * real tools (tests/fixtures/windows/). Where a tool localizes its labels,
+ * the parser reads the language-independent part (numbers, SIDs) when
+ * there is one; the English labels are noted where there is not. */
+#ifndef ASR_WINPARSE_H
+#define ASR_WINPARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "engine/util.h"
+
+/* ---- reg query KEY /v NAME --------------------------------------------- */
+
+enum winreg_found {
+	WINREG_ERROR = -1, /* not understood, or access denied */
+	WINREG_MISSING = 0, /* exit status 1: no such key or value */
+	WINREG_FOUND = 1,
+};
+
+struct winreg_value {
+	char *name; /* owned */
+	char *type; /* owned: "REG_DWORD", "REG_SZ", ... */
+	char *data; /* owned: as printed ("0x1", "Windows Server 2019 Datacenter") */
+	bool is_num; /* REG_DWORD or REG_QWORD */
+	unsigned long long num;
+};
+
+/* Finds value name (case-insensitive) in `reg query` output (standard
+ * output and error together) of a command that exited with
+ * exit_status. Fills v on WINREG_FOUND (free with winreg_value_free). */
+enum winreg_found winreg_parse_value(const char *out, int exit_status, const char *name,
+				     struct winreg_value *v);
+void winreg_value_free(struct winreg_value *v);
+
+/* The subkey names (last path component) listed by `reg query KEY`:
+ * lines that start with "HKEY_" and name a key below key. Returns the
+ * number added to names. */
+size_t winreg_parse_subkeys(const char *out, const char *key, struct strvec *names);
+
+/* ---- sc query NAME / sc qc NAME ---------------------------------------- */
+
+/* The service states sc prints as numbers (language-independent). */
+enum winsvc_state {
+	WINSVC_UNKNOWN = 0,
+	WINSVC_STOPPED = 1,
+	WINSVC_START_PENDING = 2,
+	WINSVC_STOP_PENDING = 3,
+	WINSVC_RUNNING = 4,
+	WINSVC_CONTINUE_PENDING = 5,
+	WINSVC_PAUSE_PENDING = 6,
+	WINSVC_PAUSED = 7,
+	WINSVC_MISSING = 1060, /* "FAILED 1060": no such service */
+};
+
+/* The STATE of `sc query` output; WINSVC_MISSING for error 1060. */
+enum winsvc_state winsc_parse_state(const char *out, int exit_status);
+/* The START_TYPE number of `sc qc` output (0 boot, 1 system, 2 auto,
+ * 3 demand, 4 disabled); -1 when absent, WINSVC_MISSING for error 1060. */
+int winsc_parse_start_type(const char *out, int exit_status);
+/* English name of a state, for evidence ("RUNNING"). */
+const char *winsvc_state_name(enum winsvc_state s);
+
+/* ---- net user NAME [/domain] ------------------------------------------- */
+
+enum win_active { WIN_ACTIVE_UNKNOWN, WIN_ACTIVE_YES, WIN_ACTIVE_NO, WIN_ACTIVE_LOCKED };
+
+struct win_user {
+	char *name; /* owned: "User name" */
+	enum win_active active; /* "Account active": Yes, No, Locked */
+	char *expires; /* owned: "Account expires" as printed */
+	bool never_expires; /* "Never" */
+	struct strvec local_groups; /* owned, without the '*' */
+	struct strvec global_groups;
+};
+
+/* Parses English `net user` output. Returns 0, or -1 when the output has
+ * no "User name" line (another language or an error). Free with
+ * win_user_free either way. */
+int winnet_parse_user(const char *out, struct win_user *u);
+void win_user_free(struct win_user *u);
+
+/* Whether `net share` output lists share name (case-insensitive). */
+bool winnet_share_listed(const char *out, const char *name);
+
+/* ---- netsh advfirewall firewall show rule name=all --------------------- */
+
+struct winfw_rule {
+	char *name; /* owned: "Rule Name" */
+	bool enabled; /* "Enabled: Yes" */
+	bool inbound; /* "Direction: In" */
+	char *profiles; /* owned, may be NULL */
+	char *grouping; /* owned, may be NULL */
+	char *protocol; /* owned, may be NULL */
+	char *local_port; /* owned, may be NULL */
+	bool allow; /* "Action: Allow" */
+};
+
+/* Parses every rule. Returns the count; *rules is an owned array (free
+ * with winfw_free). */
+size_t winfw_parse(const char *out, struct winfw_rule **rules);
+void winfw_free(struct winfw_rule *rules, size_t n);
+
+/* Counts the profiles `netsh advfirewall show allprofiles state` shows
+ * as ON ("State   ON"); -1 when the output has no State line. */
+int winfw_profiles_on(const char *out, int *off);
+
+/* ---- whoami /groups ---------------------------------------------------- */
+
+enum win_sid_state { WIN_SID_ABSENT, WIN_SID_ENABLED, WIN_SID_DENY_ONLY };
+
+/* How the token in `whoami /groups` output holds group sid
+ * ("S-1-5-32-544" is BUILTIN\Administrators in every language). */
+enum win_sid_state winwho_group(const char *out, const char *sid);
+
+/* ---- PowerShell -------------------------------------------------------- */
+
+/* The first non-empty line of out: 1 for "True", 0 for "False", -1
+ * otherwise. */
+int win_parse_bool(const char *out);
+
+#endif

@@ -1,0 +1,562 @@
+/* test_check_windows.c: the Windows-only checks are not applicable on
+ * Linux targets; the parsers read recorded output of reg, sc, net, netsh
+ * and whoami (tests/fixtures/windows/, CRLF as the tools write it); and
+ * the checks' Windows path, replayed on those recordings through a
+ * stand-in target, reaches the right verdicts. */
+#include "misc_testlib.h"
+
+#include <stdio.h>
+
+#include "engine/winparse.h"
+
+#define WIN "tests/fixtures/windows/"
+#define MISC "tests/fixtures/misc/"
+
+static const char *const win_checks[] = {
+	"win.uac",     "win.privileges", "win.domain_trust", "win.account", "win.netlogon",
+	"win.network", "win.share",      "win.file_sharing", "win.wmi",     "win.vss",
+	"win.dcom",    "win.cluster",    "win.drivers",
+};
+
+static void test_linux_target_makes_every_windows_check_na(void **state)
+{
+	(void)state;
+	struct target *t = tl_root(MISC "agent-none");
+	for (size_t i = 0; i < ARRAY_LEN(win_checks); i++) {
+		struct check_result r;
+		tl_run_t(t, win_checks[i], "10.0.0.10", &r);
+		tl_status(&r, STATUS_NA);
+		assert_string_equal(
+		    r.finding,
+		    "not applicable on Linux; connect to the Windows machine with --target");
+		assert_int_equal(r.nev, 0);
+		result_free(&r);
+	}
+	msg_set_lang(LANG_ZH);
+	struct check_result r;
+	tl_run_t(t, "win.netlogon", NULL, &r);
+	msg_set_lang(LANG_EN);
+	assert_string_equal(r.finding, "不适用于 Linux；请用 --target 连接到 Windows 计算机");
+	result_free(&r);
+	target_free(t);
+}
+
+/* ---- parsers on recorded output ------------------------------------- */
+
+static void test_recorded_reg_query_value(void **state)
+{
+	(void)state;
+	struct winreg_value v;
+	char *out = tu_read_file(WIN "reg-latfp-1.txt", NULL);
+	assert_int_equal(winreg_parse_value(out, 0, "LocalAccountTokenFilterPolicy", &v),
+			 WINREG_FOUND);
+	assert_string_equal(v.type, "REG_DWORD");
+	assert_string_equal(v.data, "0x1");
+	assert_true(v.is_num);
+	assert_int_equal(v.num, 1);
+	winreg_value_free(&v);
+	/* Value names are case-insensitive in the registry. */
+	assert_int_equal(winreg_parse_value(out, 0, "localaccounttokenfilterpolicy", &v),
+			 WINREG_FOUND);
+	winreg_value_free(&v);
+	free(out);
+	out = tu_read_file(WIN "reg-latfp-0.txt", NULL);
+	assert_int_equal(winreg_parse_value(out, 0, "LocalAccountTokenFilterPolicy", &v),
+			 WINREG_FOUND);
+	assert_int_equal(v.num, 0);
+	winreg_value_free(&v);
+	free(out);
+	out = tu_read_file(WIN "reg-latfp-missing.stderr.txt", NULL);
+	assert_int_equal(winreg_parse_value(out, 1, "LocalAccountTokenFilterPolicy", &v),
+			 WINREG_MISSING);
+	free(out);
+	out = tu_read_file(WIN "reg-productname-2019.txt", NULL);
+	assert_int_equal(winreg_parse_value(out, 0, "ProductName", &v), WINREG_FOUND);
+	assert_string_equal(v.type, "REG_SZ");
+	assert_string_equal(v.data, "Windows Server 2019 Datacenter");
+	assert_false(v.is_num);
+	winreg_value_free(&v);
+	free(out);
+	/* reg exits 1 on access denied too: that is not "missing". */
+	assert_int_equal(winreg_parse_value("ERROR: Access is denied.\r\n", 1, "X", &v),
+			 WINREG_ERROR);
+	assert_int_equal(winreg_parse_value("", 0, "X", &v), WINREG_ERROR);
+}
+
+static void test_recorded_reg_query_subkeys(void **state)
+{
+	(void)state;
+	char *out = tu_read_file(WIN "reg-system.txt", NULL);
+	struct strvec keys = { 0 };
+	assert_int_equal(winreg_parse_subkeys(out, "HKLM\\SYSTEM", &keys), 19);
+	assert_true(sv_contains(&keys, "ControlSet001"));
+	assert_true(sv_contains(&keys, "ControlSet002"));
+	assert_true(sv_contains(&keys, "Keyboard Layout"));
+	sv_free(&keys);
+	/* Asked about another key, the lines are not its subkeys. */
+	assert_int_equal(winreg_parse_subkeys(out, "HKLM\\SOFTWARE", &keys), 0);
+	free(out);
+}
+
+static void test_recorded_sc_query(void **state)
+{
+	(void)state;
+	char *out = tu_read_file(WIN "sc-query-netlogon-running.txt", NULL);
+	assert_int_equal(winsc_parse_state(out, 0), WINSVC_RUNNING);
+	free(out);
+	out = tu_read_file(WIN "sc-query-netlogon-stopped.txt", NULL);
+	assert_int_equal(winsc_parse_state(out, 0), WINSVC_STOPPED);
+	assert_string_equal(winsvc_state_name(winsc_parse_state(out, 0)), "STOPPED");
+	free(out);
+	out = tu_read_file(WIN "sc-query-missing.txt", NULL);
+	assert_int_equal(winsc_parse_state(out, 1060), WINSVC_MISSING);
+	assert_int_equal(winsc_parse_start_type(out, 1060), WINSVC_MISSING);
+	free(out);
+	out = tu_read_file(WIN "sc-qc-netlogon.txt", NULL);
+	assert_int_equal(winsc_parse_start_type(out, 0), 3);
+	free(out);
+	out = tu_read_file(WIN "sc-qc-winmgmt.txt", NULL);
+	assert_int_equal(winsc_parse_start_type(out, 0), 2);
+	free(out);
+	assert_int_equal(winsc_parse_state("garbage", 0), WINSVC_UNKNOWN);
+}
+
+static void test_recorded_net_user(void **state)
+{
+	(void)state;
+	struct win_user u;
+	char *out = tu_read_file(WIN "net-user-active.txt", NULL);
+	assert_int_equal(winnet_parse_user(out, &u), 0);
+	assert_string_equal(u.name, "Administrator");
+	assert_int_equal(u.active, WIN_ACTIVE_YES);
+	assert_true(u.never_expires);
+	assert_int_equal(u.local_groups.n, 3);
+	assert_string_equal(u.local_groups.v[0], "Administrators");
+	assert_string_equal(u.local_groups.v[1], "Remote Desktop Users");
+	assert_string_equal(u.local_groups.v[2], "Users");
+	assert_int_equal(u.global_groups.n, 0);
+	win_user_free(&u);
+	free(out);
+	out = tu_read_file(WIN "net-user-disabled.txt", NULL);
+	assert_int_equal(winnet_parse_user(out, &u), 0);
+	assert_string_equal(u.name, "asrpush");
+	assert_int_equal(u.active, WIN_ACTIVE_NO);
+	win_user_free(&u);
+	free(out);
+	out = tu_read_file(WIN "net-user-locked.txt", NULL);
+	assert_int_equal(winnet_parse_user(out, &u), 0);
+	assert_int_equal(u.active, WIN_ACTIVE_LOCKED);
+	win_user_free(&u);
+	free(out);
+	out = tu_read_file(WIN "net-user-expires.txt", NULL);
+	assert_int_equal(winnet_parse_user(out, &u), 0);
+	assert_false(u.never_expires);
+	assert_string_equal(u.expires, "6/30/2024 12:00:00 AM");
+	win_user_free(&u);
+	free(out);
+	assert_int_equal(winnet_parse_user("The user name could not be found.\r\n", &u), -1);
+	win_user_free(&u);
+}
+
+static void test_recorded_net_share(void **state)
+{
+	(void)state;
+	char *out = tu_read_file(WIN "net-share.txt", NULL);
+	assert_true(winnet_share_listed(out, "ADMIN$"));
+	assert_true(winnet_share_listed(out, "c$"));
+	assert_true(winnet_share_listed(out, "IPC$"));
+	assert_false(winnet_share_listed(out, "D$"));
+	free(out);
+	out = tu_read_file(WIN "net-share-noadmin.txt", NULL);
+	assert_false(winnet_share_listed(out, "ADMIN$"));
+	free(out);
+}
+
+static void test_recorded_netsh_rules(void **state)
+{
+	(void)state;
+	struct winfw_rule *rules = NULL;
+	char *out = tu_read_file(WIN "netsh-rules-disabled.txt", NULL);
+	size_t n = winfw_parse(out, &rules);
+	assert_int_equal(n, 9);
+	assert_string_equal(rules[2].name, "File and Printer Sharing (SMB-In)");
+	assert_false(rules[2].enabled);
+	assert_true(rules[2].inbound);
+	assert_true(rules[2].allow);
+	assert_string_equal(rules[2].grouping, "File and Printer Sharing");
+	assert_string_equal(rules[2].protocol, "TCP");
+	assert_string_equal(rules[2].local_port, "445");
+	assert_string_equal(rules[2].profiles, "Domain,Private,Public");
+	assert_null(rules[0].local_port); /* ICMP has no ports */
+	assert_string_equal(rules[4].local_port, "RPC");
+	assert_true(rules[8].enabled); /* Remote Desktop */
+	winfw_free(rules, n);
+	free(out);
+	out = tu_read_file(WIN "netsh-rules-enabled.txt", NULL);
+	n = winfw_parse(out, &rules);
+	assert_int_equal(n, 9);
+	for (size_t i = 1; i < n; i++)
+		assert_true(rules[i].enabled);
+	winfw_free(rules, n);
+	free(out);
+	/* Localized labels are not understood: no rule rather than a wrong one. */
+	out = tu_read_file(WIN "netsh-rules-de.txt", NULL);
+	assert_int_equal(winfw_parse(out, &rules), 0);
+	winfw_free(rules, 0);
+	free(out);
+}
+
+static void test_recorded_netsh_profile_state(void **state)
+{
+	(void)state;
+	int off = -1;
+	char *out = tu_read_file(WIN "netsh-state-on.txt", NULL);
+	assert_int_equal(winfw_profiles_on(out, &off), 3);
+	assert_int_equal(off, 0);
+	free(out);
+	out = tu_read_file(WIN "netsh-state-off.txt", NULL);
+	assert_int_equal(winfw_profiles_on(out, &off), 0);
+	assert_int_equal(off, 3);
+	free(out);
+	assert_int_equal(winfw_profiles_on("Ok.\r\n", &off), -1);
+}
+
+static void test_recorded_whoami_groups(void **state)
+{
+	(void)state;
+	char *out = tu_read_file(WIN "whoami-groups-admin.txt", NULL);
+	assert_int_equal(winwho_group(out, "S-1-5-32-544"), WIN_SID_ENABLED);
+	/* S-1-5-32-545 must not match inside S-1-5-32-5450 or the like. */
+	assert_int_equal(winwho_group(out, "S-1-5-32-54"), WIN_SID_ABSENT);
+	free(out);
+	out = tu_read_file(WIN "whoami-groups-filtered.txt", NULL);
+	assert_int_equal(winwho_group(out, "S-1-5-32-544"), WIN_SID_DENY_ONLY);
+	free(out);
+	out = tu_read_file(WIN "whoami-groups-user.txt", NULL);
+	assert_int_equal(winwho_group(out, "S-1-5-32-544"), WIN_SID_ABSENT);
+	assert_int_equal(winwho_group(out, "S-1-5-32-545"), WIN_SID_ENABLED);
+	free(out);
+}
+
+static void test_recorded_powershell_bool(void **state)
+{
+	(void)state;
+	char *out = tu_read_file(WIN "powershell-true.txt", NULL);
+	assert_int_equal(win_parse_bool(out), 1);
+	free(out);
+	out = tu_read_file(WIN "powershell-false.txt", NULL);
+	assert_int_equal(win_parse_bool(out), 0);
+	free(out);
+	assert_int_equal(win_parse_bool("\r\n\r\nTrue\r\n"), 1);
+	assert_int_equal(win_parse_bool("Test-ComputerSecureChannel : error\r\n"), -1);
+	assert_int_equal(win_parse_bool(""), -1);
+}
+
+/* ---- the checks' Windows path, replayed ----------------------------- */
+
+#define UAC_CMD                                                                                    \
+	"reg query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System /v LocalAccountTokenFilterPolicy"
+
+/* Runs check on a stand-in Windows target replaying recs. */
+static void replay(const char *check, const char *server, const struct tl_replay *recs, size_t n,
+		   struct check_result *r)
+{
+	struct target *t = tl_replay_target(MISC "agent-none", TARGET_OS_WINDOWS, recs, n);
+	tl_run_t(t, check, server, r);
+	assert_int_equal(tl_unknown_commands, 0);
+	target_free(t);
+}
+
+static void test_recorded_uac_check(void **state)
+{
+	(void)state;
+	struct check_result r;
+	const struct tl_replay on[] = { { UAC_CMD, WIN "reg-latfp-1.txt", NULL, 0 } };
+	replay("win.uac", NULL, on, ARRAY_LEN(on), &r);
+	tl_status(&r, STATUS_PASS);
+	const struct evidence *e = tl_ev_has(&r, EV_COMMAND, "REG_DWORD    0x1");
+	assert_string_equal(e->command, UAC_CMD);
+	assert_int_equal(e->exit_status, 0);
+	result_free(&r);
+	/* Missing, with a local account: remote UAC strips its rights. */
+	const struct tl_replay missing[] = {
+		{ UAC_CMD, NULL, WIN "reg-latfp-missing.stderr.txt", 1 },
+		{ "whoami", WIN "whoami.txt", NULL, 0 },
+		{ "hostname", WIN "hostname.txt", NULL, 0 },
+	};
+	replay("win.uac", NULL, missing, ARRAY_LEN(missing), &r);
+	tl_status(&r, STATUS_FAIL);
+	tl_finding_has(&r, "LocalAccountTokenFilterPolicy is not set");
+	tl_ev_has(&r, EV_NOTE, "logged in as web01\\asrpush (local account)");
+	result_free(&r);
+	/* 0 with a domain account does not matter. */
+	const struct tl_replay domain[] = {
+		{ UAC_CMD, WIN "reg-latfp-0.txt", NULL, 0 },
+		{ "whoami", WIN "whoami.txt", NULL, 0 },
+		{ "hostname", WIN "powershell-true.txt", NULL, 0 }, /* any other computer name */
+	};
+	replay("win.uac", NULL, domain, ARRAY_LEN(domain), &r);
+	tl_status(&r, STATUS_PASS);
+	tl_finding_has(&r, "is 0x0, which matters for local accounts only");
+	result_free(&r);
+}
+
+static void test_recorded_privileges_check(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file;
+		enum status want;
+	} cases[] = {
+		{ WIN "whoami-groups-admin.txt", STATUS_PASS },
+		{ WIN "whoami-groups-filtered.txt", STATUS_FAIL },
+		{ WIN "whoami-groups-user.txt", STATUS_FAIL },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		const struct tl_replay rec[] = { { "whoami /groups", cases[i].file, NULL, 0 } };
+		struct check_result r;
+		replay("win.privileges", NULL, rec, 1, &r);
+		tl_status(&r, cases[i].want);
+		result_free(&r);
+	}
+}
+
+static void test_recorded_netlogon_check(void **state)
+{
+	(void)state;
+	struct check_result r;
+	const struct tl_replay running[] = {
+		{ "sc query Netlogon", WIN "sc-query-netlogon-running.txt", NULL, 0 },
+		{ "sc qc Netlogon", WIN "sc-qc-netlogon.txt", NULL, 0 },
+	};
+	replay("win.netlogon", NULL, running, ARRAY_LEN(running), &r);
+	tl_status(&r, STATUS_PASS);
+	result_free(&r);
+	const struct tl_replay stopped[] = {
+		{ "sc query Netlogon", WIN "sc-query-netlogon-stopped.txt", NULL, 0 },
+		{ "sc qc Netlogon", WIN "sc-qc-netlogon.txt", NULL, 0 },
+	};
+	replay("win.netlogon", NULL, stopped, ARRAY_LEN(stopped), &r);
+	tl_status(&r, STATUS_FAIL);
+	tl_finding_has(&r, "Netlogon service is STOPPED (95522): net start Netlogon");
+	result_free(&r);
+}
+
+static void test_recorded_account_check(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file;
+		enum status want;
+		const char *says;
+	} cases[] = {
+		{ WIN "net-user-active.txt", STATUS_PASS, "active and does not expire" },
+		{ WIN "net-user-disabled.txt", STATUS_FAIL,
+		  "disabled (95519): net user \"asrpush\" /active:yes" },
+		{ WIN "net-user-locked.txt", STATUS_FAIL, "locked out" },
+		{ WIN "net-user-expires.txt", STATUS_WARN, "expires on 6/30/2024" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		const struct tl_replay rec[] = {
+			{ "whoami", WIN "whoami.txt", NULL, 0 },
+			{ "hostname", WIN "hostname.txt", NULL, 0 },
+			{ "net user asrpush", cases[i].file, NULL, 0 },
+		};
+		struct check_result r;
+		replay("win.account", NULL, rec, ARRAY_LEN(rec), &r);
+		tl_status(&r, cases[i].want);
+		tl_finding_has(&r, cases[i].says);
+		result_free(&r);
+	}
+}
+
+#define FW_STATE "netsh advfirewall show allprofiles state"
+#define FW_RULES "netsh advfirewall firewall show rule name=all"
+
+static void test_recorded_file_sharing_check(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *state_file, *rules_file;
+		enum status want;
+		const char *says;
+	} cases[] = {
+		{ WIN "netsh-state-on.txt", WIN "netsh-rules-enabled.txt", STATUS_PASS,
+		  "are enabled" },
+		{ WIN "netsh-state-on.txt", WIN "netsh-rules-disabled.txt", STATUS_FAIL,
+		  "netsh advfirewall firewall set rule group=\"File and Printer Sharing\" new enable=yes" },
+		{ WIN "netsh-state-off.txt", WIN "netsh-rules-disabled.txt", STATUS_PASS,
+		  "Firewall is off" },
+		{ WIN "netsh-state-on.txt", WIN "netsh-rules-de.txt", STATUS_WARN, "localized" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		const struct tl_replay rec[] = {
+			{ FW_STATE, cases[i].state_file, NULL, 0 },
+			{ FW_RULES, cases[i].rules_file, NULL, 0 },
+		};
+		struct check_result r;
+		replay("win.file_sharing", NULL, rec, ARRAY_LEN(rec), &r);
+		tl_status(&r, cases[i].want);
+		tl_finding_has(&r, cases[i].says);
+		result_free(&r);
+	}
+}
+
+static void test_recorded_wmi_check(void **state)
+{
+	(void)state;
+	const struct tl_replay rec[] = {
+		{ "sc query Winmgmt", WIN "sc-query-winmgmt-running.txt", NULL, 0 },
+		{ "sc qc Winmgmt", WIN "sc-qc-winmgmt.txt", NULL, 0 },
+		{ FW_STATE, WIN "netsh-state-on.txt", NULL, 0 },
+		{ FW_RULES, WIN "netsh-rules-disabled.txt", NULL, 0 },
+	};
+	struct check_result r;
+	replay("win.wmi", NULL, rec, ARRAY_LEN(rec), &r);
+	tl_status(&r, STATUS_FAIL);
+	tl_finding_has(&r, "group=\"windows management instrumentation (wmi)\" new enable=yes");
+	/* The other rules of the group are listed too. */
+	tl_ev_has(&r, EV_NOTE, "rule \"Windows Management Instrumentation (DCOM-In)\"");
+	result_free(&r);
+	/* Enabled for the domain profile only: a warning that names the rest. */
+	const struct tl_replay partial[] = {
+		{ "sc query Winmgmt", WIN "sc-query-winmgmt-running.txt", NULL, 0 },
+		{ "sc qc Winmgmt", WIN "sc-qc-winmgmt.txt", NULL, 0 },
+		{ FW_STATE, WIN "netsh-state-on.txt", NULL, 0 },
+		{ FW_RULES, WIN "netsh-rules-wmi-domain-only.txt", NULL, 0 },
+	};
+	replay("win.wmi", NULL, partial, ARRAY_LEN(partial), &r);
+	tl_status(&r, STATUS_WARN);
+	tl_finding_has(&r, "the WMI-In rule is disabled for the profiles Private,Public");
+	result_free(&r);
+}
+
+static void test_recorded_cluster_and_share_checks(void **state)
+{
+	(void)state;
+	struct check_result r;
+	const struct tl_replay none[] = { { "sc query ClusSvc", WIN "sc-query-missing.txt", NULL,
+					    1060 } };
+	replay("win.cluster", NULL, none, 1, &r);
+	tl_status(&r, STATUS_PASS);
+	tl_finding_has(&r, "not installed");
+	result_free(&r);
+	const struct tl_replay shares[] = { { "net share", WIN "net-share-noadmin.txt", NULL, 0 } };
+	replay("win.share", NULL, shares, 1, &r);
+	tl_status(&r, STATUS_FAIL);
+	tl_finding_has(&r, "administrative shares missing: ADMIN$, C$ (");
+	result_free(&r);
+}
+
+static void test_recorded_drivers_check(void **state)
+{
+	(void)state;
+	static const char *const drivers[] = { "atapi", "intelide", "storflt", "vmbus", "storvsc" };
+	struct tl_replay rec[12];
+	char cmds[12][128], files[12][128];
+	size_t n = 0;
+	rec[n++] = (struct tl_replay){ "reg query HKLM\\SYSTEM", WIN "reg-system.txt", NULL, 0 };
+	for (int cs = 1; cs <= 2; cs++)
+		for (size_t d = 0; d < ARRAY_LEN(drivers); d++) {
+			snprintf(cmds[n], sizeof cmds[n],
+				 "reg query HKLM\\SYSTEM\\ControlSet00%d\\Services\\%s /v Start",
+				 cs, drivers[d]);
+			snprintf(files[n], sizeof files[n], WIN "reg-start-ControlSet00%d-%s.txt",
+				 cs, drivers[d]);
+			/* storflt is missing from the second control set. */
+			bool gone = cs == 2 && strcmp(drivers[d], "storflt") == 0;
+			rec[n] =
+			    (struct tl_replay){ cmds[n], gone ? NULL : files[n],
+						gone ? WIN "reg-latfp-missing.stderr.txt" : NULL,
+						gone ? 1 : 0 };
+			n++;
+		}
+	struct check_result r;
+	replay("win.drivers", NULL, rec, n, &r);
+	tl_status(&r, STATUS_FAIL);
+	tl_finding_has(&r, "drivers missing: ControlSet002\\storflt");
+	tl_ev_has(&r, EV_NOTE, "ControlSet001\\intelide Start=0x3");
+	result_free(&r);
+	/* With every driver present in both sets, it passes. */
+	rec[8] = (struct tl_replay){ cmds[8], files[8], NULL, 0 };
+	replay("win.drivers", NULL, rec, n, &r);
+	tl_status(&r, STATUS_PASS);
+	tl_finding_has(&r, "present in 2 control set(s)");
+	result_free(&r);
+}
+
+static void test_recorded_os_check_on_windows(void **state)
+{
+	(void)state;
+	const char *pn =
+	    "reg query HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion /v ProductName";
+	const char *bn =
+	    "reg query HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion /v CurrentBuildNumber";
+	struct check_result r;
+	const struct tl_replay s2019[] = {
+		{ pn, WIN "reg-productname-2019.txt", NULL, 0 },
+		{ bn, WIN "reg-currentbuild-17763.txt", NULL, 0 },
+	};
+	replay("os.supported", NULL, s2019, 2, &r);
+	tl_status(&r, STATUS_PASS);
+	tl_finding_has(&r, "listed as Windows Server 2019");
+	result_free(&r);
+	/* Windows 11 still calls itself "Windows 10" in ProductName. */
+	const struct tl_replay w11[] = {
+		{ pn, WIN "reg-productname-win11.txt", NULL, 0 },
+		{ bn, WIN "reg-currentbuild-22631.txt", NULL, 0 },
+	};
+	replay("os.supported", NULL, w11, 2, &r);
+	tl_status(&r, STATUS_FAIL);
+	tl_finding_has(&r, "Windows 11 Pro is not in the support table");
+	result_free(&r);
+}
+
+static void test_network_check_needs_a_plain_server(void **state)
+{
+	(void)state;
+	struct check_result r;
+	replay("win.network", NULL, NULL, 0, &r);
+	tl_status(&r, STATUS_NA);
+	tl_finding_has(&r, "give --server HOST");
+	result_free(&r);
+	/* Nothing that could break out of the PowerShell command runs. */
+	replay("win.network", "cs01;Restart-Computer", NULL, 0, &r);
+	tl_status(&r, STATUS_ERROR);
+	result_free(&r);
+	const struct tl_replay rec[] = {
+		{ "powershell -NoProfile -NonInteractive -Command Test-NetConnection -ComputerName cs01.contoso.com -Port 9443 -InformationLevel Quiet",
+		  WIN "powershell-false.txt", NULL, 0 },
+	};
+	replay("win.network", "cs01.contoso.com", rec, 1, &r);
+	tl_status(&r, STATUS_FAIL);
+	tl_finding_has(&r, "cs01.contoso.com cannot be reached on port 9443");
+	result_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_linux_target_makes_every_windows_check_na),
+		cmocka_unit_test(test_recorded_reg_query_value),
+		cmocka_unit_test(test_recorded_reg_query_subkeys),
+		cmocka_unit_test(test_recorded_sc_query),
+		cmocka_unit_test(test_recorded_net_user),
+		cmocka_unit_test(test_recorded_net_share),
+		cmocka_unit_test(test_recorded_netsh_rules),
+		cmocka_unit_test(test_recorded_netsh_profile_state),
+		cmocka_unit_test(test_recorded_whoami_groups),
+		cmocka_unit_test(test_recorded_powershell_bool),
+		cmocka_unit_test(test_recorded_uac_check),
+		cmocka_unit_test(test_recorded_privileges_check),
+		cmocka_unit_test(test_recorded_netlogon_check),
+		cmocka_unit_test(test_recorded_account_check),
+		cmocka_unit_test(test_recorded_file_sharing_check),
+		cmocka_unit_test(test_recorded_wmi_check),
+		cmocka_unit_test(test_recorded_cluster_and_share_checks),
+		cmocka_unit_test(test_recorded_drivers_check),
+		cmocka_unit_test(test_recorded_os_check_on_windows),
+		cmocka_unit_test(test_network_check_needs_a_plain_server),
+	};
+	return cmocka_run_group_tests_name("check_windows", tests, NULL, NULL);
+}
