@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/content.h"
 
 static const char usage_text[] =
 	"Usage: asr-doctor [OPTION]... [COMMAND [ARG]...]\n"
@@ -23,7 +24,8 @@ static const char usage_text[] =
 	"      --root DIR    examine a mounted root (an OS disk attached to a rescue\n"
 	"                    machine) instead of this machine\n"
 	"      --demo        work on a copy of a bundled, deliberately broken machine\n"
-	"                    (a temporary folder); nothing here is touched\n"
+	"                    (a temporary folder, removed at exit); nothing here is\n"
+	"                    touched\n"
 	"      --server HOST the configuration or process server, for connectivity\n"
 	"                    checks and sshd Match rules\n"
 	"      --timeout SEC time allowed to each command or connection (default 5)\n"
@@ -183,9 +185,9 @@ int main(int argc, char **argv)
 		o.argv = argv + optind + 1;
 		rc = cmd->run(&o);
 	}
-	if (o.demo_dir)
-		fprintf(stderr, "asr-doctor: the demo sandbox is in %s (remove it with rm -rf when done)\n",
-			o.demo_dir);
+	/* The sandbox was a copy for this run only. */
+	if (o.demo_dir && content_remove_tree(o.demo_dir) < 0)
+		fprintf(stderr, "asr-doctor: could not remove the demo sandbox %s\n", o.demo_dir);
 	free(o.demo_dir);
 	return rc;
 }

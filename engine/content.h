@@ -20,5 +20,8 @@ const struct content_file *content_get(const char *name);
 /* Copies every embedded file under prefix (e.g. "demo/") into dir, keeping
  * the relative paths. Returns 0 or -errno, with *cause set (caller frees). */
 int content_extract(const char *prefix, const char *dir, char **cause);
+/* Removes a folder made by content_extract, with everything in it
+ * (symlinks are removed, never followed). Returns 0 or -errno. */
+int content_remove_tree(const char *dir);
 
 #endif

@@ -240,6 +240,11 @@ static void test_man_page_matches_help(void **state)
 
 int main(void)
 {
+	/* Everything the commands put in a temporary folder lands here. */
+	char base[] = "/tmp/asr-test-cli-run-XXXXXX";
+	if (!mkdtemp(base))
+		return 1;
+	setenv("TMPDIR", base, 1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_usage_errors),
@@ -250,5 +255,11 @@ int main(void)
 		cmocka_unit_test(test_check_json_schema),
 		cmocka_unit_test(test_man_page_matches_help),
 	};
-	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+	/* The demo sandboxes are removed by asr-doctor itself. */
+	int left = tu_sh(NULL, "[ -z \"$(ls -A '%s')\" ]", base);
+	if (left != 0)
+		print_error("asr-doctor left files in %s\n", base);
+	tu_rmtree(base);
+	return rc ? rc : left != 0;
 }
