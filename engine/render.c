@@ -441,30 +441,34 @@ static void blocks_out(struct rpage *pg, const struct block *blk, size_t n, cons
 	}
 }
 
+void render_node_meta(struct rpage *pg, const struct node *n, const struct render_opts *o)
+{
+	render_text(pg, n->title, STY_TITLE | STY_BOLD, "", "", o);
+	struct sbuf meta = { 0 };
+	if (n->nids) {
+		sb_printf(&meta, "%s: ", msg(M_ERRORID));
+		for (size_t i = 0; i < n->nids; i++)
+			sb_printf(&meta, "%s%u", i ? ", " : "", n->ids[i]);
+		sb_add(&meta, "   ");
+	}
+	if (n->codes.n) {
+		sb_printf(&meta, "%s: ", msg(M_CODES));
+		for (size_t i = 0; i < n->codes.n; i++)
+			sb_printf(&meta, "%s%s", i ? ", " : "", n->codes.v[i]);
+		sb_add(&meta, "   ");
+	}
+	sb_printf(&meta, "#%s", n->anchor);
+	render_text(pg, sb_str(&meta), STY_DIM, "", "", o);
+	sb_free(&meta);
+	render_blank(pg);
+}
+
 void render_node(struct rpage *pg, const struct doc *d, const struct node *n,
 		 const struct render_opts *o)
 {
 	(void)d;
-	if (o->show_meta) {
-		render_text(pg, n->title, STY_TITLE | STY_BOLD, "", "", o);
-		struct sbuf meta = { 0 };
-		if (n->nids) {
-			sb_printf(&meta, "%s: ", msg(M_ERRORID));
-			for (size_t i = 0; i < n->nids; i++)
-				sb_printf(&meta, "%s%u", i ? ", " : "", n->ids[i]);
-			sb_add(&meta, "   ");
-		}
-		if (n->codes.n) {
-			sb_printf(&meta, "%s: ", msg(M_CODES));
-			for (size_t i = 0; i < n->codes.n; i++)
-				sb_printf(&meta, "%s%s", i ? ", " : "", n->codes.v[i]);
-			sb_add(&meta, "   ");
-		}
-		sb_printf(&meta, "#%s", n->anchor);
-		render_text(pg, sb_str(&meta), STY_DIM, "", "", o);
-		sb_free(&meta);
-		render_blank(pg);
-	}
+	if (o->show_meta)
+		render_node_meta(pg, n, o);
 	for (size_t i = 0; i < n->nbody; i++) {
 		if (i > 0)
 			blank_once(pg);

@@ -48,7 +48,10 @@ struct render_opts {
 				* the wizard's "e" key */
 };
 
-/* Appends the section of node n (header, body, links, subsections). */
+/* Appends the header of node n: title, ErrorIDs, codes and anchor. */
+void render_node_meta(struct rpage *pg, const struct node *n, const struct render_opts *o);
+/* Appends the section of node n (header when o->show_meta, body, links,
+ * subsections). */
 void render_node(struct rpage *pg, const struct doc *d, const struct node *n,
 		 const struct render_opts *o);
 /* Appends text wrapped to o->width, each line starting with prefix (first)

@@ -81,9 +81,14 @@ const struct rpage *app_page(struct app *a, const struct node *n, int width)
 	    a->page_gen == a->results_gen)
 		return &a->page;
 	rpage_free(&a->page);
-	struct render_opts o = { .width = width, .utf8 = a->utf8, .wrap_code = true, .show_meta = true };
-	render_node(&a->page, a->doc, n, &o);
+	struct render_opts o = { .width = width, .utf8 = a->utf8, .wrap_code = true, .show_meta = false };
+	/* What the checks found comes first, then the article's text. */
+	render_node_meta(&a->page, n, &o);
+	size_t before = a->page.nlines;
 	render_results(&a->page, a->ses, n, &o, a->show_evidence);
+	if (a->page.nlines > before)
+		render_blank(&a->page);
+	render_node(&a->page, a->doc, n, &o);
 	if (a->page_node != n)
 		a->dtop = 0;
 	a->page_node = n;

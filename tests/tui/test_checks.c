@@ -1,0 +1,124 @@
+/* test_checks.c: the wizard running the live checks on a fixture root (the
+ * demo sandbox), read off the screen: statuses on the tree, findings and
+ * evidence in the detail, r for one section, ASCII symbols. */
+#include "support/testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/util.h"
+#include "support/term.h"
+
+#define UTF8_ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
+#define WAIT 8000
+
+/* The screen row holding text, or NULL (caller frees). */
+static char *row_with(struct term *t, const char *text)
+{
+	char *s = term_screen(t);
+	char *save = NULL, *found = NULL;
+	for (char *l = strtok_r(s, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		if (strstr(l, text) && !found)
+			found = xstrdup(l);
+	free(s);
+	return found;
+}
+
+static void expect_row(struct term *t, const char *text, const char *symbol)
+{
+	char *row = row_with(t, text);
+	if (!row || strncmp(row + 1, symbol, strlen(symbol)) != 0)
+		print_error("row '%s' should show '%s': '%s'\n", text, symbol, row ? row : "(none)");
+	assert_non_null(row);
+	assert_memory_equal(row + 1, symbol, strlen(symbol));
+	free(row);
+}
+
+static void test_auto_checks_fill_the_tree(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	term_start(&t, 120, 45, UTF8_ENV, "--lang en --demo");
+	assert_true(term_wait(&t, "checks done:", WAIT));
+	/* The demo disables passwords in an sshd drop-in: credentials fail. */
+	expect_row(&t, "Credentials check (ErrorID: 95107", "\xe2\x9c\x97");
+	/* Root's subtree rolls the failure up. */
+	expect_row(&t, "Troubleshoot Mobility Service", "\xe2\x9c\x97");
+	expect_row(&t, "Unsupported operating systems", "\xe2\x9c\x93");
+	expect_row(&t, "Low system resources", "!");
+	expect_row(&t, "Enable protection failed", "\xe2\x9c\x97");
+	/* Windows sections do not apply on Linux. */
+	expect_row(&t, "Windows Management Instrumentation", "\xc2\xb7");
+	/* Sections without a check stay blank. */
+	expect_row(&t, "Next steps", " ");
+
+	/* The detail shows the findings first, with the file and line. */
+	term_keys(&t, "j");
+	assert_true(term_wait(&t, "Live checks", WAIT));
+	assert_true(term_wait(&t, "SSH password authentication for root: fail", WAIT));
+	assert_true(term_wait(&t, "60-cloudimg-settings.conf:1", WAIT));
+	term_stop(&t);
+}
+
+static void test_run_one_section_and_evidence(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	term_start(&t, 80, 24, UTF8_ENV, "--lang en --demo --no-auto-check");
+	assert_true(term_wait(&t, "1/40", WAIT));
+	term_keys(&t, "g");
+	term_type(&t, "95320");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "not run yet", WAIT));
+	term_keys(&t, "r");
+	assert_true(term_wait(&t, "checks done: 1 failed", WAIT));
+	char *s = term_screen(&t);
+	assert_non_null(strstr(s, "GRUB"));
+	assert_non_null(strstr(s, ": fail"));
+	assert_non_null(strstr(s, "/boot/grub2/grub.cfg"));
+	free(s);
+	/* The summary leaves evidence out; e shows it all, e again hides it. */
+	assert_true(term_wait(&t, "e shows all evidence", WAIT));
+	term_keys(&t, "e");
+	assert_true(term_wait_gone(&t, "e shows all evidence", WAIT));
+	term_keys(&t, "e");
+	assert_true(term_wait(&t, "e shows all evidence", WAIT));
+	/* Back on the tree the section shows its status; others stay unchecked. */
+	term_keys(&t, "BSpace");
+	assert_true(term_wait(&t, "21/40", WAIT));
+	expect_row(&t, "Enable protection failed", "\xe2\x9c\x97");
+	expect_row(&t, "Credentials check", " ");
+	term_stop(&t);
+}
+
+static void test_ascii_symbols(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	term_start(&t, 80, 40, "TERM=vt100 LANG=C LC_ALL=C", "--demo");
+	assert_true(term_wait(&t, "checks done:", WAIT));
+	expect_row(&t, "Credentials check (ErrorID: 95107", "X");
+	expect_row(&t, "Unsupported operating systems", "+");
+	expect_row(&t, "Windows Management Instrumentation", "-");
+	char *s = term_screen(&t);
+	for (const char *p = s; *p; p++)
+		assert_true((unsigned char)*p < 0x80);
+	free(s);
+	term_stop(&t);
+}
+
+int main(void)
+{
+	char base[] = "/tmp/asr-test-checks-XXXXXX";
+	if (!mkdtemp(base))
+		return 1;
+	setenv("TMPDIR", base, 1);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_auto_checks_fill_the_tree),
+		cmocka_unit_test(test_run_one_section_and_evidence),
+		cmocka_unit_test(test_ascii_symbols),
+	};
+	int rc = cmocka_run_group_tests_name("wizard checks", tests, NULL, NULL);
+	tu_rmtree(base);
+	return rc;
+}
