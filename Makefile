@@ -69,7 +69,8 @@ TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all run check test deps deps-test install uninstall clean lint bench static
+.PHONY: all run check test deps deps-test install uninstall clean lint bench static \
+        static-link static-test
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -200,5 +201,52 @@ bench:
 	@tools/deps.sh $(BUILD_DEPS) $(BENCH_DEPS)
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/ptybench
 	@PTYBENCH=$(BUILD)/bench/ptybench bench/run.sh $(BENCH_ARGS)
+
+# The portable binary (never part of all or check): `make static` links
+# every library Debian ships a static archive of, and glibc, into
+# ./$(PROG)-static (stripped); cJSON, which Debian ships only as a shared
+# library, is compiled from Debian's source package into build/static/cjson
+# (fetched with a private apt state, never committed). `make static-test`
+# runs it in a debootstrapped older Debian (tests/static/run.sh).
+STATIC_DIR  := build/static
+STATIC_DEPS := dpkg-dev file
+STATIC_TEST_DEPS := debootstrap tmux
+STATIC_PKGS := ncursesw libssh2 blkid libcmark
+CJSON_DIR   := $(STATIC_DIR)/cjson
+
+static:
+	@tools/deps.sh $(BUILD_DEPS) $(STATIC_DEPS)
+	@$(MAKE) --no-print-directory BUILDDIR=$(STATIC_DIR) SANITIZE= static-link
+
+static-link: $(PROG)-static
+
+$(PROG)-static: $(BUILD)/$(PROG)-static
+	$(Q)strip -o $@.tmp $< && mv $@.tmp $@
+	@echo "  STATIC  $@: $$(stat -c %s $@) bytes ($$(du -h $@ | cut -f1)), unstripped $$(stat -c %s $<)"
+	@file $@ | sed 's/^/  FILE    /'
+	@ldd $@ 2>&1 | sed 's/^[[:space:]]*/  LDD     /'
+
+$(CJSON_DIR)/src/cJSON.c:
+	$(Q)sh tools/static-cjson.sh $(CJSON_DIR)
+
+$(CJSON_DIR)/cJSON.o: $(CJSON_DIR)/src/cJSON.c
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=c89 -O2 -g -c -o $@ $<
+
+# Static glibc warns that getaddrinfo and dlopen (OpenSSL's engines) want
+# the shared libraries of the same glibc at run time; cli/static/nss.c keeps
+# name lookups on the built-in files and dns modules (README explains).
+STATIC_OBJ := $(BUILD)/cli/static/nss.o $(CJSON_DIR)/cJSON.o
+$(BUILD)/$(PROG)-static: $(CLI_OBJ) $(TERMINFO_OBJ) $(STATIC_OBJ) $(BUILD)/libtui.a \
+		$(BUILD)/libengine.a
+	@echo "  LD      $@ (static)"
+	$(Q)$(CC) -static $(LDFLAGS) -o $@ $(CLI_OBJ) $(TERMINFO_OBJ) $(STATIC_OBJ) \
+	  $(BUILD)/libtui.a $(BUILD)/libengine.a \
+	  $$($(PKG_CONFIG) --static --libs $(STATIC_PKGS)) -lpthread 2> $@.log || { cat $@.log >&2; exit 1; }
+	@sed -n 's/.*warning: Using \(.[a-z]*.\) in statically linked.*/  NOTE    static glibc warns about \1 (README: Portable binary)/p' $@.log | sort -u
+
+static-test: static
+	@tools/deps.sh $(STATIC_TEST_DEPS)
+	@tests/static/run.sh ./$(PROG)-static
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

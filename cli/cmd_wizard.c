@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "cli/terminfo.h"
 #include "tui/tui.h"
 
 int cmd_wizard(struct options *o)
@@ -24,6 +25,9 @@ int cmd_wizard(struct options *o)
 			note = NULL;
 		}
 	}
+	/* Before curses starts: a built-in terminal description when this
+	 * machine has none for $TERM (its note is for the status line). */
+	const char *term_note = cli_terminfo_fallback();
 	struct doc *d = cli_load_doc(o);
 	if (!d)
 		return 2;
@@ -46,6 +50,7 @@ int cmd_wizard(struct options *o)
 		.ascii = o->ascii,
 		.slow = o->slow,
 		.lang_note = note,
+		.term_note = term_note,
 		.target_label = t->name,
 	};
 	int rc = tui_run(&cfg);

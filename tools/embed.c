@@ -1,4 +1,6 @@
-/* embed: turns content files into a C array so the binary carries them. */
+/* embed: turns content files into a C array so the binary carries them.
+ * `embed [-s SYMBOL] BASE FILE...`: the table is content_files unless -s
+ * names another (the portable build's terminal descriptions). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +33,14 @@ static long emit_file(const char *base, const char *rel, int idx)
 
 int main(int argc, char **argv)
 {
+	const char *symbol = "content_files";
+	if (argc > 2 && strcmp(argv[1], "-s") == 0) {
+		symbol = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: embed BASE FILE...\n");
+		fprintf(stderr, "usage: embed [-s SYMBOL] BASE FILE...\n");
 		return 2;
 	}
 	long *len = calloc((size_t)argc, sizeof *len);
@@ -43,7 +51,7 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc; i++)
 		if ((len[i] = emit_file(argv[1], argv[i], i)) < 0)
 			return 1;
-	printf("\nconst struct content_file content_files[] = {\n");
+	printf("\nconst struct content_file %s[] = {\n", symbol);
 	for (int i = 2; i < argc; i++) {
 		char path[4096];
 		struct stat st;

@@ -546,6 +546,8 @@ int tui_run(const struct tui_config *cfg)
 	a.stack[a.depth++] = &screen_tree;
 	layout(&a);
 	measure(&a, false);
+	if (cfg->term_note && !a.message)
+		app_message(&a, false, "%s", cfg->term_note);
 	if (cfg->auto_check && a.ses)
 		app_run_checks(&a, NULL);
 

@@ -18,6 +18,8 @@ struct tui_config {
 	bool ascii;               /* --ascii: no UTF-8 symbols */
 	bool slow;                /* --slow: draw as for a slow serial line */
 	const char *lang_note;    /* why English was chosen, or NULL */
+	const char *term_note;    /* the built-in terminal description is in
+				   * use (and which), or NULL */
 	const char *target_label; /* "this machine", "mounted root /mnt" */
 };
 
