@@ -44,8 +44,9 @@ static void test_unknown_term_draws_as_vt100(void **state)
 	struct term t = { 0 };
 	term_start(&t, 80, 24, env, "--lang en --no-auto-check");
 	assert_true(term_wait(&t, TITLE, WAIT));
+	/* The status line says which description is drawing. */
+	assert_true(term_wait(&t, "is unknown here: drawing as vt100", WAIT));
 	char *s = term_screen(&t);
-	assert_non_null(strstr(s, "? help"));
 	assert_null(strstr(s, "unknown terminal type"));
 	free(s);
 	/* While it runs, the vt100 entry sits under the name, in both layouts
@@ -127,9 +128,7 @@ static void test_vt220_without_database(void **state)
 	struct term t = { 0 };
 	term_start(&t, 80, 24, env, "--lang en --no-auto-check");
 	assert_true(term_wait(&t, TITLE, WAIT));
-	char *s = term_screen(&t);
-	assert_non_null(strstr(s, "? help"));
-	free(s);
+	assert_true(term_wait(&t, "no terminfo for TERM=vt220 here: using the built-in one", WAIT));
 	/* The entry written is the build machine's vt220 ('v' is 0x76). */
 	char *dirs = terminfo_dirs(tmp);
 	char *dir = xstrndup(dirs, strcspn(dirs, "\n"));
