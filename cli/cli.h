@@ -16,6 +16,8 @@ struct options {
 	const char *server;     /* --server HOST */
 	const char *journal;    /* --journal DIR */
 	const char *output;     /* -o FILE */
+	const char *replay;     /* --replay FILE */
+	const char *state_path; /* --state FILE, or NULL for the default */
 	enum lang lang;
 	bool lang_explicit;     /* --lang given */
 	bool json;
@@ -29,7 +31,7 @@ struct options {
 	bool ascii;             /* --ascii: no UTF-8 symbols */
 	bool slow;              /* --slow: draw for a slow line */
 	int timeout_s;          /* --timeout: per command/connection */
-	int confirm_within;     /* --confirm-within MINUTES */
+	int confirm_within;     /* --confirm-within SECONDS (0: 300) */
 	int argc;               /* operands after the command */
 	char **argv;
 	char *demo_dir;         /* owned: the extracted demo root */
@@ -54,5 +56,10 @@ int cmd_wizard(struct options *o);
 int cmd_explain(struct options *o);
 int cmd_tree(struct options *o);
 int cmd_check(struct options *o);
+int cmd_report(struct options *o);
+int cmd_fix(struct options *o);
+int cmd_undo(struct options *o);
+int cmd_history(struct options *o);
+int cmd_confirm(struct options *o);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "engine/content.h"
+#include "engine/guard.h"
 
 static const char usage_text[] =
 	"Usage: asr-doctor [OPTION]... [COMMAND [ARG]...]\n"
@@ -17,6 +18,13 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  check [ID|ANCHOR|CHECK]...  run the live checks (all, or those of the\n"
 	"                    sections named) and print the results\n"
+	"  report            everything found (machine facts, every check with its\n"
+	"                    evidence, the fixes applied), for a support case\n"
+	"  fix ID|ANCHOR|FIX plan the fix for the failing checks of that section,\n"
+	"                    show it, and apply it after confirmation\n"
+	"  undo [ENTRY]      restore the files of the last fix (or of ENTRY)\n"
+	"  history           the journal of applied fixes\n"
+	"  confirm [ENTRY]   keep an sshd change made over SSH (from a new login)\n"
 	"  explain ID        print the section for an ErrorID (e.g. 95320) or anchor\n"
 	"  tree              print the troubleshooting tree with anchors and ErrorIDs\n"
 	"\n"
@@ -29,8 +37,20 @@ static const char usage_text[] =
 	"      --server HOST the configuration or process server, for connectivity\n"
 	"                    checks and sshd Match rules\n"
 	"      --timeout SEC time allowed to each command or connection (default 5)\n"
+	"      --dry-run     fix: print the plan and change nothing\n"
+	"  -y, --yes         fix: apply without asking (scripts)\n"
+	"      --force       undo: restore even files changed since the fix\n"
+	"      --journal DIR where backups and the journal of fixes live (default\n"
+	"                    /var/lib/asr-doctor/journal, inside the root with --root)\n"
+	"      --confirm-within SEC  an sshd change made over SSH is undone unless\n"
+	"                    confirmed from a new login within SEC seconds (300)\n"
 	"      --no-auto-check  do not run the checks when the wizard starts\n"
-	"      --json        check: print JSON instead of text\n"
+	"      --json        check, report: print JSON instead of text\n"
+	"  -o, --output FILE report: write to FILE (atomically) instead of stdout\n"
+	"      --replay FILE open a saved report (or check --json output) read-only\n"
+	"                    in the wizard\n"
+	"      --state FILE  where the wizard keeps its resume state (default\n"
+	"                    ~/.local/state/asr-doctor/state.json)\n"
 	"  -v, --verbose     check: show all evidence\n"
 	"      --hashes      tree: also print each section's text hash\n"
 	"      --doc FILE    use this edition of the article (markdown) instead of\n"
@@ -52,7 +72,9 @@ static const char usage_text[] =
 	"  asr-doctor check --json           every check, as JSON\n"
 	"  asr-doctor check 95108            the checks for ErrorID 95108\n"
 	"  asr-doctor --root /mnt/os check   examine an attached OS disk\n"
-	"  asr-doctor explain 95320          the section for ErrorID 95320\n";
+	"  asr-doctor explain 95320          the section for ErrorID 95320\n"
+	"  asr-doctor report -o case.json --json   everything, for a support case\n"
+	"  asr-doctor --demo fix 95108 --dry-run   what the sshd fix would change\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -67,6 +89,11 @@ static const struct command {
 	int (*run)(struct options *o);
 } commands[] = {
 	{ "check", cmd_check },
+	{ "report", cmd_report },
+	{ "fix", cmd_fix },
+	{ "undo", cmd_undo },
+	{ "history", cmd_history },
+	{ "confirm", cmd_confirm },
 	{ "explain", cmd_explain },
 	{ "tree", cmd_tree },
 };
@@ -83,10 +110,19 @@ enum {
 	OPT_HASHES,
 	OPT_TIMEOUT,
 	OPT_SLOW,
+	OPT_REPLAY,
+	OPT_STATE,
+	OPT_JOURNAL,
+	OPT_DRY_RUN,
+	OPT_FORCE,
+	OPT_CONFIRM_WITHIN,
 };
 
 int main(int argc, char **argv)
 {
+	/* The commit-confirmed guard re-runs this binary detached. */
+	if (argc > 1 && strcmp(argv[1], GUARD_COMMAND) == 0)
+		return guard_main(argc - 1, argv + 1);
 	setlocale(LC_ALL, "");
 	struct options o = { 0 };
 	o.lang = lang_from_env();
@@ -103,6 +139,14 @@ int main(int argc, char **argv)
 		{ "hashes", no_argument, NULL, OPT_HASHES },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "slow", no_argument, NULL, OPT_SLOW },
+		{ "output", required_argument, NULL, 'o' },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "state", required_argument, NULL, OPT_STATE },
+		{ "journal", required_argument, NULL, OPT_JOURNAL },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "confirm-within", required_argument, NULL, OPT_CONFIRM_WITHIN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -111,7 +155,7 @@ int main(int argc, char **argv)
 	opterr = 0;
 	int c;
 	long num;
-	while ((c = getopt_long(argc, argv, ":hVv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hVvyo:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage_text, stdout);
@@ -121,6 +165,32 @@ int main(int argc, char **argv)
 			return 0;
 		case 'v':
 			o.verbose = true;
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case OPT_REPLAY:
+			o.replay = optarg;
+			break;
+		case OPT_STATE:
+			o.state_path = optarg;
+			break;
+		case OPT_JOURNAL:
+			o.journal = optarg;
+			break;
+		case OPT_DRY_RUN:
+			o.dry_run = true;
+			break;
+		case 'y':
+			o.yes = true;
+			break;
+		case OPT_FORCE:
+			o.force = true;
+			break;
+		case OPT_CONFIRM_WITHIN:
+			if (!str_to_long(optarg, &num) || num < 1 || num > 86400)
+				return usage_error("--confirm-within takes seconds from 1 to 86400, not '%s'", optarg);
+			o.confirm_within = (int)num;
 			break;
 		case OPT_DOC:
 			o.doc_path = optarg;

@@ -1,5 +1,6 @@
 /* check.c: check results and evidence, and running one check. */
 #include "engine/check.h"
+#include "engine/report_doc.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -90,20 +91,22 @@ static struct evidence *ev_new(struct check_result *r, enum ev_kind kind)
 	return e;
 }
 
+/* Evidence never holds a secret: passwords and hashes are masked as they
+ * are recorded, so no screen, report or file can show them. */
 void result_file(struct check_result *r, const char *path, int line, const char *text)
 {
 	struct evidence *e = ev_new(r, EV_FILE);
 	e->path = xstrdup(path);
 	e->line = line;
-	e->text = xstrdup(text ? text : "");
+	e->text = report_mask_secrets(text ? text : "");
 }
 
 void result_command(struct check_result *r, const char *command, int status, const char *output)
 {
 	struct evidence *e = ev_new(r, EV_COMMAND);
-	e->command = xstrdup(command);
+	e->command = report_mask_secrets(command);
 	e->exit_status = status;
-	e->text = xstrdup(output ? output : "");
+	e->text = report_mask_secrets(output ? output : "");
 }
 
 void result_note(struct check_result *r, const char *fmt, ...)
@@ -113,7 +116,8 @@ void result_note(struct check_result *r, const char *fmt, ...)
 	char *t = xvasprintf(fmt, ap);
 	va_end(ap);
 	struct evidence *e = ev_new(r, EV_NOTE);
-	e->text = t;
+	e->text = report_mask_secrets(t);
+	free(t);
 }
 
 int result_run(struct check_result *r, const struct check_ctx *ctx, const char *const argv[],

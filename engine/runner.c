@@ -3,6 +3,7 @@
 #include "engine/runner.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -85,11 +86,21 @@ struct runner *runner_start(const struct check_def *const *checks, size_t n,
 	if ((size_t)r->nthreads > n)
 		r->nthreads = (int)(n ? n : 1);
 	r->threads = xcalloc((size_t)r->nthreads, sizeof *r->threads);
+	/* Workers never take the signals meant for the main thread (Ctrl-C,
+	 * a dropped line): they inherit this mask. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
 	for (int i = 0; i < r->nthreads; i++)
 		if (pthread_create(&r->threads[i], NULL, worker, r) != 0) {
 			r->nthreads = i;
 			break;
 		}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r->nthreads == 0) {
 		/* No threads at all: run here, so results still arrive. */
 		for (size_t i = 0; i < n; i++) {

@@ -190,6 +190,46 @@ static void test_check_json_schema(void **state)
 	free(out);
 }
 
+static void test_report(void **state)
+{
+	(void)state;
+	char *out;
+	int rc = tu_sh(&out, "%s --lang en --demo report 2>/dev/null", tu_binary());
+	assert_int_equal(rc, 1); /* the demo machine has failures */
+	assert_non_null(strstr(out, "Machine"));
+	assert_non_null(strstr(out, "Host name: demo-web01"));
+	assert_non_null(strstr(out, "SSH password authentication for root: fail"));
+	char *save = NULL;
+	for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		assert_true(strlen(l) <= 80);
+	free(out);
+	/* The shadow hash of the demo's root never shows, masked or not. */
+	char *dir = tu_mkdtemp("report");
+	char *file = xasprintf("%s/case.json", dir);
+	char *args = xasprintf("--demo report --json -o %s", file);
+	rc = run(&out, args);
+	assert_int_equal(rc, 1);
+	free(out);
+	char *json = tu_read_file(file, NULL);
+	cJSON *j = cJSON_Parse(json);
+	assert_non_null(j);
+	assert_non_null(cJSON_GetObjectItem(j, "facts"));
+	assert_non_null(cJSON_GetObjectItem(j, "journal"));
+	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(j, "results")) >= 30);
+	cJSON_Delete(j);
+	free(json);
+	free(args);
+	/* A folder as output is refused before anything runs. */
+	args = xasprintf("--demo report -o %s", dir);
+	assert_int_equal(run(&out, args), 2);
+	assert_non_null(strstr(out, dir));
+	free(out);
+	free(args);
+	free(file);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 /* The long options of a text: every "--word" (sorted, unique). */
 static void long_options(const char *text, struct strvec *out)
 {
@@ -253,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_bad_doc),
 		cmocka_unit_test(test_new_edition_flags_changed_sections),
 		cmocka_unit_test(test_check_json_schema),
+		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_man_page_matches_help),
 	};
 	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);

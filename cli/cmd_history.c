@@ -1,0 +1,160 @@
+/* cmd_history.c: `asr-doctor history [--json]`: every change recorded in
+ * the journal: id, time, article node, outcome, files. Exit status: 0, or
+ * 2 when the journal cannot be read. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "engine/journal.h"
+#include "engine/text.h"
+
+int cmd_history(struct options *o);
+
+/* Appends s cut to w columns ("~" marks the cut), padded with
+ * spaces to w columns when pad. */
+static void cell(struct sbuf *b, const char *s, int w, bool pad)
+{
+	char *cut = text_truncate(s, (size_t)w, "~");
+	sb_add(b, cut);
+	for (size_t n = text_width(cut); pad && n < (size_t)w; n++)
+		sb_addc(b, ' ');
+	free(cut);
+}
+
+/* The outcome column: what happened and what happened to it since. */
+static char *outcome_of(const struct journal_entry *e)
+{
+	struct sbuf b = { 0 };
+	sb_add(&b, journal_outcome_text(e->outcome));
+	if (e->undoes)
+		sb_printf(&b, T(" (undo of %s)", "（撤销 %s）"), e->undoes);
+	if (e->undone_by)
+		sb_printf(&b, T(", undone by %s", "，已由 %s 撤销"), e->undone_by);
+	if (e->guard_pid && !e->guard_result) {
+		time_t dl = (time_t)e->guard_deadline;
+		struct tm tm;
+		char when[16];
+		strftime(when, sizeof when, "%H:%M:%S", localtime_r(&dl, &tm));
+		sb_printf(&b, T(", awaits confirm until %s", "，等待确认至 %s"), when);
+	} else if (e->guard_result) {
+		sb_printf(&b, ", %s",
+		          strcmp(e->guard_result, "confirmed") == 0 ? T("confirmed", "已确认")
+		          : strcmp(e->guard_result, "reverted") == 0
+		                  ? T("not confirmed", "未确认")
+		                  : T("guard failed", "守护失败"));
+	}
+	return sb_steal(&b);
+}
+
+/* Prints the journal as a JSON array. */
+static void print_json(const struct journal *j)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < j->n; i++) {
+		const struct journal_entry *e = &j->entries[i];
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "id", e->id);
+		cJSON_AddStringToObject(x, "time", e->time ? e->time : "");
+		cJSON_AddStringToObject(x, "target", e->target ? e->target : "");
+		if (e->anchor)
+			cJSON_AddStringToObject(x, "anchor", e->anchor);
+		if (e->fix_id)
+			cJSON_AddStringToObject(x, "fix", e->fix_id);
+		cJSON_AddStringToObject(x, "outcome", journal_outcome_name(e->outcome));
+		if (e->undoes)
+			cJSON_AddStringToObject(x, "undoes", e->undoes);
+		if (e->undone_by)
+			cJSON_AddStringToObject(x, "undone_by", e->undone_by);
+		if (e->guard_result)
+			cJSON_AddStringToObject(x, "guard", e->guard_result);
+		if (e->message)
+			cJSON_AddStringToObject(x, "message", e->message);
+		cJSON *files = cJSON_AddArrayToObject(x, "files");
+		for (size_t k = 0; k < e->nfiles; k++)
+			cJSON_AddItemToArray(files, cJSON_CreateString(e->files[k].path));
+		cJSON_AddItemToArray(a, x);
+	}
+	char *s = cJSON_Print(a);
+	puts(s);
+	cJSON_free(s);
+	cJSON_Delete(a);
+}
+
+/* The history command (see the top of this file). */
+int cmd_history(struct options *o)
+{
+	if (o->argc > 0) {
+		cli_error("history takes no operand");
+		return 2;
+	}
+	struct target *t = cli_target(o);
+	if (!t)
+		return 2;
+	char *jdir = journal_dir_for(o->journal, t);
+	target_free(t);
+	struct journal *j = NULL;
+	char *cause = NULL;
+	if (journal_list(jdir, &j, &cause) < 0) {
+		cli_error("%s", cause);
+		free(cause);
+		free(jdir);
+		return 2;
+	}
+	if (o->json) {
+		print_json(j);
+	} else if (j->n == 0) {
+		printf(T("No change recorded in %s.\n", "%s 中没有记录任何更改。\n"), jdir);
+	} else {
+		int width = cli_width();
+		printf("%s: %s\n", T("Journal", "日志"), jdir);
+		struct sbuf line = { 0 };
+		cell(&line, "ID", 5, true);
+		cell(&line, T("TIME (UTC)", "时间（UTC）"), 21, true);
+		cell(&line, T("OUTCOME", "结果"), 32, true);
+		sb_add(&line, T("FIX", "修复"));
+		printf("%s\n", sb_str(&line));
+		for (size_t i = 0; i < j->n; i++) {
+			const struct journal_entry *e = &j->entries[i];
+			sb_reset(&line);
+			cell(&line, e->id, 4, true);
+			sb_addc(&line, ' ');
+			cell(&line, e->time ? e->time : "?", 20, true);
+			sb_addc(&line, ' ');
+			char *oc = outcome_of(e);
+			cell(&line, oc, 31, true);
+			sb_addc(&line, ' ');
+			free(oc);
+			int left = width - (int)text_width(sb_str(&line));
+			cell(&line, e->fix_id ? e->fix_id : "-", left > 12 ? left : 12, false);
+			printf("%s\n", sb_str(&line));
+			/* The article node and the files on lines of their own. */
+			if (e->anchor) {
+				sb_reset(&line);
+				sb_add(&line, "     #");
+				cell(&line, e->anchor, width - 6 > 20 ? width - 6 : 20, false);
+				printf("%s\n", sb_str(&line));
+			}
+			struct sbuf files = { 0 };
+			for (size_t k = 0; k < e->nfiles; k++)
+				sb_printf(&files, "%s%s", k ? ", " : "", e->files[k].path);
+			if (!e->nfiles)
+				sb_add(&files, T("(commands only)", "（仅命令）"));
+			sb_reset(&line);
+			sb_add(&line, "     ");
+			cell(&line, sb_str(&files), width - 5 > 20 ? width - 5 : 20, false);
+			sb_free(&files);
+			printf("%s\n", sb_str(&line));
+		}
+		sb_free(&line);
+		if (j->damaged)
+			printf(T("(%zu damaged line(s) in the journal were skipped)\n",
+			         "（跳过了日志中 %zu 行损坏的记录）\n"),
+			       j->damaged);
+	}
+	journal_close(j);
+	free(jdir);
+	return 0;
+}

@@ -1,0 +1,546 @@
+/* guard.c: the commit-confirmed guard (a detached re-run of this program
+ * that undoes an unconfirmed change), `confirm`, and the search for another
+ * way into the machine. */
+#include "engine/guard.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/journal.h"
+
+/* How often the guard looks for a confirmation. */
+#define GUARD_POLL_MS 100
+/* How long the guard and confirm wait for the journal's lock. */
+#define GUARD_LOCK_WAIT_MS 120000
+#define CONFIRM_LOCK_WAIT_MS 10000
+
+/* Whether the guard should follow this apply. */
+bool guard_wanted(const struct plan *p, const struct apply_report *rep)
+{
+	const char *ssh = getenv("SSH_CONNECTION");
+	return p->commit_confirmed_service && rep->outcome == JOURNAL_APPLIED && rep->reload_ran &&
+	       rep->entry_id && ssh && *ssh;
+}
+
+/* The confirmation file of an entry; caller frees. */
+static char *confirm_path(const char *dir, const char *id)
+{
+	return xasprintf("%s/confirm/%s", dir, id);
+}
+
+/* Closes every descriptor from 3 up except keep (async-signal-safe). */
+static void close_from_3(int keep)
+{
+#ifdef SYS_close_range
+	unsigned lo = 3;
+	bool ok = true;
+	if (keep > 3)
+		ok = syscall(SYS_close_range, 3u, (unsigned)keep - 1, 0u) == 0;
+	if (keep >= 3)
+		lo = (unsigned)keep + 1;
+	if (ok && syscall(SYS_close_range, lo, ~0u, 0u) == 0)
+		return;
+#endif
+	for (int fd = 3; fd < 65536; fd++)
+		if (fd != keep)
+			close(fd);
+}
+
+static void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One time-stamped line on standard output (the guard's log). */
+static void log_line(const char *fmt, ...)
+{
+	char *now = journal_now();
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	printf("%s guard[%ld]: %s\n", now, (long)getpid(), s);
+	fflush(stdout);
+	free(s);
+	free(now);
+}
+
+/* Starts the detached guard and records it. */
+int guard_start(const struct guard_spec *g, pid_t *pid, char **cause)
+{
+	if (!g->journal_dir || !g->entry_id) {
+		*cause = xstrdup("guard: no journal or entry");
+		return -EINVAL;
+	}
+	int within = g->within_s > 0 ? g->within_s : GUARD_DEFAULT_SECONDS;
+	long long deadline = (long long)time(NULL) + within;
+	/* Everything the children need is made before fork: after it, only
+	 * async-signal-safe calls. */
+	const char *exe = g->exe ? g->exe : "/proc/self/exe";
+	char *log = xasprintf("%s/guard-%s.log", g->journal_dir, g->entry_id);
+	char *dl = xasprintf("%lld", deadline);
+	char *argv[8] = { "asr-doctor",
+		          GUARD_COMMAND,
+		          (char *)g->journal_dir,
+		          (char *)g->entry_id,
+		          dl,
+		          (char *)g->root,
+		          NULL,
+		          NULL };
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		int e = errno;
+		*cause = xasprintf("pipe: %s", strerror(e));
+		free(log);
+		free(dl);
+		return -e;
+	}
+	pid_t first = fork();
+	if (first < 0) {
+		int e = errno;
+		*cause = xasprintf("fork: %s", strerror(e));
+		close(p[0]);
+		close(p[1]);
+		free(log);
+		free(dl);
+		return -e;
+	}
+	if (first == 0) {
+		/* A new session: no controlling terminal, not in the SSH
+		 * session's process group, so its hang-up does not reach us. */
+		close(p[0]);
+		setsid();
+		pid_t second = fork();
+		if (second != 0) {
+			if (second < 0) {
+				int e = errno;
+				pid_t none = -1;
+				if (write(p[1], &none, sizeof none) < 0 ||
+				    write(p[1], &e, sizeof e) < 0)
+					_exit(1);
+			}
+			_exit(second < 0);
+		}
+		/* Not a session leader: can never acquire a terminal. */
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGPIPE, SIG_DFL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		umask(077);
+		if (chdir("/") < 0)
+			_exit(127);
+		int in = open("/dev/null", O_RDONLY);
+		int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0600);
+		if (out < 0)
+			out = open("/dev/null", O_WRONLY);
+		if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+			_exit(127);
+		close_from_3(p[1]);
+		pid_t me = getpid();
+		if (write(p[1], &me, sizeof me) < 0)
+			_exit(127);
+		execv(exe, argv);
+		int e = errno;
+		if (write(p[1], &e, sizeof e) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(p[1]);
+	int st;
+	while (waitpid(first, &st, 0) < 0 && errno == EINTR)
+		;
+	pid_t gpid = -1;
+	int err = 0;
+	ssize_t r1 = read(p[0], &gpid, sizeof gpid);
+	ssize_t r2 = read(p[0], &err, sizeof err);
+	close(p[0]);
+	free(log);
+	free(dl);
+	if (r1 != (ssize_t)sizeof gpid || gpid <= 0 || r2 > 0) {
+		*cause = xasprintf(
+		        T("cannot start the guard (%s): %s", "无法启动守护进程（%s）：%s"), exe,
+		        strerror(r2 > 0 ? err : EIO));
+		return r2 > 0 ? -err : -EIO;
+	}
+	struct journal *j = NULL;
+	int rc = journal_open(g->journal_dir, NULL, false, &j, cause);
+	if (rc == 0)
+		rc = journal_lock(j, CONFIRM_LOCK_WAIT_MS, cause);
+	if (rc == 0)
+		rc = journal_record_guard(j, g->entry_id, (long)gpid, deadline, cause);
+	journal_close(j);
+	if (rc < 0) {
+		/* Without a record nobody could confirm it: stop it. */
+		kill(gpid, SIGTERM);
+		return rc;
+	}
+	if (pid)
+		*pid = gpid;
+	return 0;
+}
+
+/* Whether a path exists. */
+static bool file_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+/* The guard agrees to every command it reruns (the reload). */
+static bool approve_all(void *arg, const char *const *argv, const char *reason, bool needs_confirm)
+{
+	(void)arg;
+	(void)argv;
+	(void)reason;
+	(void)needs_confirm;
+	return true;
+}
+
+/* Finishes the guard under the lock: confirmed, or undo and reload. */
+static int guard_decide(const char *dir, const char *root, const char *id)
+{
+	struct journal *j = NULL;
+	char *cause = NULL;
+	int rc = journal_open(dir, NULL, false, &j, &cause);
+	if (rc == 0)
+		rc = journal_lock(j, GUARD_LOCK_WAIT_MS, &cause);
+	if (rc == 0)
+		rc = journal_reload(j, &cause);
+	if (rc < 0) {
+		log_line("cannot lock the journal %s: %s", dir, cause);
+		free(cause);
+		journal_close(j);
+		return 1;
+	}
+	char *cpath = confirm_path(dir, id);
+	bool confirmed = file_exists(cpath);
+	free(cpath);
+	const struct journal_entry *e = journal_get(j, id);
+	int status = 0;
+	if (confirmed) {
+		log_line("entry %s was confirmed; it stays", id);
+		rc = journal_record_guard_end(
+		        j, id, "confirmed", T("confirmed from a new login", "已从新的登录会话确认"),
+		        &cause);
+	} else if (e && e->undone_by) {
+		log_line("entry %s was already undone by entry %s", id, e->undone_by);
+		char *m = xasprintf(T("already undone by entry %s", "已由条目 %s 撤销"),
+		                    e->undone_by);
+		rc = journal_record_guard_end(j, id, "reverted", m, &cause);
+		free(m);
+	} else {
+		log_line("entry %s was not confirmed in time: undoing it", id);
+		struct target *t = NULL;
+		if (root) {
+			t = target_root_new(root, &cause);
+		} else {
+			t = target_local_new();
+		}
+		if (!t) {
+			log_line("%s", cause);
+			char *why = cause;
+			cause = NULL;
+			rc = journal_record_guard_end(j, id, "failed", why, &cause);
+			free(why);
+			status = 1;
+		} else {
+			struct apply_opts o = { .force = true, .confirm = approve_all };
+			struct apply_report rep;
+			int urc = journal_undo_locked(j, t, id, &o, &rep);
+			for (size_t i = 0; i < rep.ncmds; i++)
+				log_line("ran %s: %s exit %d", rep.cmds[i].argv_str,
+				         rep.cmds[i].ran ? "" : rep.cmds[i].note,
+				         rep.cmds[i].status);
+			log_line("%s", rep.message ? rep.message : "");
+			char *m = xasprintf(T("not confirmed in time: %s", "未在时限内确认：%s"),
+			                    rep.message ? rep.message : "");
+			rc = journal_record_guard_end(j, id, urc == 0 ? "reverted" : "failed", m,
+			                              &cause);
+			free(m);
+			status = urc == 0 ? 0 : 1;
+			apply_report_free(&rep);
+			target_free(t);
+		}
+	}
+	if (rc < 0) {
+		log_line("cannot record the result: %s", cause ? cause : "?");
+		status = 1;
+	}
+	free(cause);
+	journal_close(j);
+	return status;
+}
+
+/* The guard's wait, then its decision. */
+int guard_run(const char *journal_dir, const char *root, const char *entry_id, long long deadline)
+{
+	log_line("waiting for a confirmation of entry %s in %s until %lld", entry_id, journal_dir,
+	         deadline);
+	char *cpath = confirm_path(journal_dir, entry_id);
+	while (!file_exists(cpath) && (long long)time(NULL) < deadline) {
+		struct timespec ts = { 0, GUARD_POLL_MS * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	free(cpath);
+	return guard_decide(journal_dir, root, entry_id);
+}
+
+/* Parses the hidden command line and runs the guard. */
+int guard_main(int argc, char **argv)
+{
+	if (argc < 4 || argc > 5 || strcmp(argv[0], GUARD_COMMAND) != 0) {
+		fprintf(stderr, "usage: asr-doctor %s JOURNAL ENTRY DEADLINE [ROOT]\n",
+		        GUARD_COMMAND);
+		return 2;
+	}
+	long long deadline = strtoll(argv[3], NULL, 10);
+	if (deadline <= 0 || argv[1][0] != '/') {
+		fprintf(stderr, "asr-doctor %s: bad arguments\n", GUARD_COMMAND);
+		return 2;
+	}
+	return guard_run(argv[1], argc == 5 ? argv[4] : NULL, argv[2], deadline);
+}
+
+/* Confirms the waiting change, unless asked from the same session. */
+int guard_confirm(const char *journal_dir, const char *which, const char *ssh_connection,
+                  char **msg)
+{
+	*msg = NULL;
+	struct journal *j = NULL;
+	char *cause = NULL;
+	struct stat st;
+	if (!journal_dir || stat(journal_dir, &st) < 0) {
+		*msg = xasprintf(T("no journal at %s: no change waits for confirmation",
+		                   "%s 没有日志：没有等待确认的更改"),
+		                 journal_dir ? journal_dir : "?");
+		return -ENOENT;
+	}
+	int rc = journal_open(journal_dir, NULL, false, &j, &cause);
+	if (rc == 0)
+		rc = journal_lock(j, CONFIRM_LOCK_WAIT_MS, &cause);
+	if (rc < 0) {
+		*msg = cause;
+		journal_close(j);
+		return rc;
+	}
+	const struct journal_entry *e = NULL;
+	if (which) {
+		e = journal_get(j, which);
+	} else {
+		for (size_t i = j->n; i-- > 0 && !e;)
+			if (j->entries[i].guard_pid && !j->entries[i].guard_result)
+				e = &j->entries[i];
+	}
+	if (!e || !e->guard_pid) {
+		*msg = which ? xasprintf(T("entry %s has no change waiting for confirmation",
+		                           "条目 %s 没有等待确认的更改"),
+		                         which)
+		             : xstrdup(T("no change waits for confirmation", "没有等待确认的更改"));
+		rc = -ENOENT;
+		goto out;
+	}
+	if (e->guard_result) {
+		*msg = strcmp(e->guard_result, "confirmed") == 0
+		               ? xasprintf(T("entry %s is already confirmed", "条目 %s 已确认"),
+		                           e->id)
+		               : xasprintf(T("too late: entry %s was not confirmed in time and was "
+		                             "undone (%s)",
+		                             "太晚了：条目 %s 未在时限内确认，已被撤销（%s）"),
+		                           e->id,
+		                           e->guard_message ? e->guard_message : e->guard_result);
+		rc = strcmp(e->guard_result, "confirmed") == 0 ? 0 : -ETIMEDOUT;
+		goto out;
+	}
+	if (e->ssh_connection && ssh_connection && strcmp(e->ssh_connection, ssh_connection) == 0) {
+		*msg = xasprintf(
+		        T("refused: this is the SSH session that made the change (%s). Confirm "
+		          "from a NEW login (a second ssh connection, or the console): only a new "
+		          "login proves you can still get in",
+		          "拒绝：这是做出更改的那个 SSH 会话（%s）。请从新的登录会话（另一个 ssh "
+		          "连接或控制台）确认："
+		          "只有新的登录才能证明你仍能登录"),
+		        ssh_connection);
+		rc = -EPERM;
+		goto out;
+	}
+	char *cdir = xasprintf("%s/confirm", journal_dir);
+	if (mkdir(cdir, 0700) < 0 && errno != EEXIST) {
+		int e2 = errno;
+		*msg = xasprintf(T("cannot create %s: %s", "无法创建 %s：%s"), cdir, strerror(e2));
+		free(cdir);
+		rc = -e2;
+		goto out;
+	}
+	char *path = confirm_path(journal_dir, e->id);
+	char *tmp = xasprintf("%s/.%s.tmp", cdir, e->id);
+	char *now = journal_now();
+	char *body = xasprintf("%s %s\n", now,
+	                       ssh_connection && *ssh_connection ? ssh_connection : "console");
+	unlink(tmp);
+	rc = apply_replace(&apply_fs_real, path, tmp, body, strlen(body), 0600, geteuid(),
+	                   getegid(), &cause);
+	free(body);
+	free(now);
+	free(tmp);
+	free(path);
+	free(cdir);
+	if (rc < 0) {
+		*msg = cause;
+		cause = NULL;
+		goto out;
+	}
+	bool alive = kill((pid_t)e->guard_pid, 0) == 0 || errno == EPERM;
+	if (!alive) {
+		/* The guard is gone (killed, or the machine restarted): record
+		 * the confirmation ourselves. */
+		journal_record_guard_end(j, e->id, "confirmed",
+		                         T("confirmed from a new login (the guard was not running)",
+		                           "已从新的登录会话确认（守护进程未在运行）"),
+		                         &cause);
+	}
+	*msg = xasprintf(
+	        T("entry %s confirmed: the change stays%s", "条目 %s 已确认：更改将保留%s"), e->id,
+	        alive ? "" : T(" (its guard was no longer running)", "（其守护进程已不在运行）"));
+	rc = 0;
+out:
+	free(cause);
+	journal_close(j);
+	return rc;
+}
+
+/* ---- other ways in ---- */
+
+static bool is_getty(const char *comm)
+{
+	static const char *const names[] = { "agetty",  "getty",  "mingetty", "mgetty",
+		                             "fbgetty", "qgetty", "ngetty" };
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (strcmp(comm, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The terminal named by a getty argument ("ttyS0", "/dev/hvc0"), or NULL. */
+static const char *tty_arg(const char *arg, bool *serial)
+{
+	if (str_starts(arg, "/dev/"))
+		arg += 5;
+	static const char *const ser[] = { "ttyS", "hvc", "ttyAMA", "ttysclp", "ttyUSB", "ttyPS" };
+	for (size_t i = 0; i < ARRAY_LEN(ser); i++)
+		if (str_starts(arg, ser[i]) && isdigit((unsigned char)arg[strlen(ser[i])])) {
+			*serial = true;
+			return arg;
+		}
+	if ((str_starts(arg, "tty") && isdigit((unsigned char)arg[3])) ||
+	    strcmp(arg, "console") == 0) {
+		*serial = false;
+		return arg;
+	}
+	return NULL;
+}
+
+/* The controlling terminal of a process from its stat line, as a name
+ * ("tty1", "ttyS0"), or NULL. */
+static char *stat_tty(const char *stat_text)
+{
+	const char *rp = strrchr(stat_text, ')');
+	if (!rp)
+		return NULL;
+	/* After "pid (comm)": state ppid pgrp session tty_nr */
+	long tty = 0;
+	char state;
+	long ppid, pgrp, sess;
+	if (sscanf(rp + 1, " %c %ld %ld %ld %ld", &state, &ppid, &pgrp, &sess, &tty) != 5 ||
+	    tty == 0)
+		return NULL;
+	unsigned major = ((unsigned long)tty >> 8) & 0xfff;
+	unsigned minor = ((unsigned long)tty & 0xff) | (((unsigned long)tty >> 12) & 0xfff00);
+	if (major == 4 && minor >= 1 && minor < 64)
+		return xasprintf("tty%u", minor);
+	if (major == 4 && minor >= 64)
+		return xasprintf("ttyS%u", minor - 64);
+	if (major == 229)
+		return xasprintf("hvc%u", minor);
+	if (major == 204 && minor >= 64)
+		return xasprintf("ttyAMA%u", minor - 64);
+	return NULL;
+}
+
+/* Lists the ways into the machine other than SSH. */
+bool guard_other_way_in(struct target *t, const char *proc_dir, struct strvec *found)
+{
+	if (!proc_dir)
+		proc_dir = "/proc";
+	struct strvec pids = { 0 };
+	if (target_list(t, proc_dir, &pids) < 0)
+		return false;
+	size_t before = found->n;
+	for (size_t i = 0; i < pids.n; i++) {
+		const char *pid = pids.v[i];
+		if (!*pid || strspn(pid, "0123456789") != strlen(pid))
+			continue;
+		char *path = xasprintf("%s/%s/comm", proc_dir, pid);
+		char *comm = NULL;
+		int rc = target_read(t, path, &comm, NULL);
+		free(path);
+		if (rc < 0)
+			continue;
+		str_trim(comm);
+		if (is_getty(comm)) {
+			path = xasprintf("%s/%s/cmdline", proc_dir, pid);
+			char *cmd = NULL;
+			size_t len = 0;
+			if (target_read(t, path, &cmd, &len) == 0) {
+				const char *tty = NULL;
+				bool serial = false;
+				for (size_t off = 0; off < len && !tty;
+				     off += strlen(cmd + off) + 1)
+					tty = tty_arg(cmd + off, &serial);
+				if (tty)
+					sv_take(found,
+					        serial ? xasprintf(T("a login prompt on the serial "
+					                             "line %s "
+					                             "(%s, pid %s)",
+					                             "串口 %s "
+					                             "上有登录提示（%s，pid %s）"),
+					                           tty, comm, pid)
+					               : xasprintf(T("a login prompt on the local "
+					                             "console %s "
+					                             "(%s, pid %s)",
+					                             "本地控制台 %s "
+					                             "上有登录提示（%s，pid %s）"),
+					                           tty, comm, pid));
+			}
+			free(cmd);
+			free(path);
+		} else {
+			path = xasprintf("%s/%s/stat", proc_dir, pid);
+			char *st = NULL;
+			if (strcmp(comm, "login") == 0 && target_read(t, path, &st, NULL) == 0) {
+				char *tty = stat_tty(st);
+				if (tty)
+					sv_take(found,
+					        xasprintf(T("a session logged in on %s (login, pid "
+					                    "%s)",
+					                    "%s 上有已登录的会话（login，pid %s）"),
+					                  tty, pid));
+				free(tty);
+			}
+			free(st);
+			free(path);
+		}
+		free(comm);
+	}
+	sv_free(&pids);
+	return found->n > before;
+}

@@ -1,0 +1,1478 @@
+/* journal.c: the journal folder (JSON lines with cJSON, backups, the lock),
+ * closing entries a crash left unfinished, and undo. */
+#include "engine/journal.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/apply.h"
+
+#define JOURNAL_FILE "journal.jsonl"
+/* Command output kept in the journal. */
+#define JOURNAL_OUTPUT_MAX 4096
+
+/* The default journal folder of a target. */
+char *journal_default_dir(const struct target *t)
+{
+	if (t && t->kind == TARGET_ROOT && t->root && *t->root)
+		return xasprintf("%s%s", t->root, JOURNAL_DEFAULT_DIR);
+	return xstrdup(JOURNAL_DEFAULT_DIR);
+}
+
+/* The journal folder from --journal or the default. */
+char *journal_dir_for(const char *option, const struct target *t)
+{
+	if (!option || !*option)
+		return journal_default_dir(t);
+	if (option[0] == '/')
+		return xstrdup(option);
+	char *cwd = getcwd(NULL, 0);
+	char *abs = xasprintf("%s/%s", cwd ? cwd : "", option);
+	free(cwd);
+	return abs;
+}
+
+/* The current time as ISO 8601 UTC. */
+char *journal_now(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char buf[32];
+	gmtime_r(&now, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return xstrdup(buf);
+}
+
+static const char *const outcome_names[] = {
+	[JOURNAL_UNFINISHED] = "unfinished",   [JOURNAL_APPLIED] = "applied",
+	[JOURNAL_ROLLED_BACK] = "rolled_back", [JOURNAL_FAILED] = "failed",
+	[JOURNAL_UNDONE] = "undone",           [JOURNAL_INTERRUPTED] = "interrupted",
+};
+
+/* The stable name of an outcome, as stored. */
+const char *journal_outcome_name(enum journal_outcome o)
+{
+	return (size_t)o < ARRAY_LEN(outcome_names) ? outcome_names[o] : "unfinished";
+}
+
+/* The name of an outcome in the user's language. */
+const char *journal_outcome_text(enum journal_outcome o)
+{
+	switch (o) {
+	case JOURNAL_APPLIED:
+		return T("applied", "已应用");
+	case JOURNAL_ROLLED_BACK:
+		return T("rolled back", "已回滚");
+	case JOURNAL_FAILED:
+		return T("failed", "失败");
+	case JOURNAL_UNDONE:
+		return T("undone", "已撤销");
+	case JOURNAL_INTERRUPTED:
+		return T("interrupted", "中断");
+	case JOURNAL_UNFINISHED:
+	default:
+		return T("unfinished", "未完成");
+	}
+}
+
+/* Parses a stored outcome name; -1 when unknown. */
+static int outcome_from_name(const char *s)
+{
+	for (size_t i = 0; s && i < ARRAY_LEN(outcome_names); i++)
+		if (strcmp(outcome_names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* ---- entries ---- */
+
+static void argv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Frees an entry's contents and zeroes it. */
+void journal_entry_clear(struct journal_entry *e)
+{
+	free(e->id);
+	free(e->time);
+	free(e->end_time);
+	free(e->target);
+	free(e->target_kind);
+	free(e->anchor);
+	sv_free(&e->checks);
+	free(e->fix_id);
+	free(e->title);
+	free(e->undoes);
+	free(e->undone_by);
+	free(e->ssh_connection);
+	free(e->service);
+	free(e->undo_text);
+	for (size_t i = 0; i < e->nfiles; i++) {
+		struct journal_file *f = &e->files[i];
+		free(f->path);
+		free(f->real_path);
+		free(f->backup);
+		free(f->tmp_path);
+		argv_free(f->validator);
+	}
+	free(e->files);
+	for (size_t i = 0; i < e->ncmds; i++) {
+		argv_free(e->cmds[i].argv);
+		free(e->cmds[i].output);
+		free(e->cmds[i].note);
+	}
+	free(e->cmds);
+	free(e->message);
+	free(e->validator_output);
+	free(e->guard_result);
+	free(e->guard_message);
+	memset(e, 0, sizeof *e);
+}
+
+/* ---- JSON helpers ---- */
+
+static void put_str(cJSON *o, const char *k, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+/* An argv as a JSON array of strings. */
+static cJSON *argv_json(char *const *argv)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; argv && argv[i]; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(argv[i]));
+	return a;
+}
+
+/* A string member, copied, or NULL. */
+static char *get_str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) && v->valuestring ? xstrdup(v->valuestring) : NULL;
+}
+
+/* A number member, or def. */
+static long long get_num(const cJSON *o, const char *k, long long def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsNumber(v) ? (long long)v->valuedouble : def;
+}
+
+/* Whether a member is true. */
+static bool get_bool(const cJSON *o, const char *k)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+/* A JSON array of strings as an argv (caller frees), or NULL. */
+static char **get_argv(const cJSON *a)
+{
+	if (!cJSON_IsArray(a))
+		return NULL;
+	int n = cJSON_GetArraySize(a);
+	char **v = xcalloc((size_t)n + 1, sizeof *v);
+	int k = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, a)
+	{
+		if (cJSON_IsString(it))
+			v[k++] = xstrdup(it->valuestring);
+	}
+	return v;
+}
+
+/* Copies a 64-digit hash member into dst ("" when missing or malformed). */
+static void copy_hex(char dst[SHA256_HEX_LEN + 1], const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	dst[0] = '\0';
+	if (cJSON_IsString(v) && strlen(v->valuestring) == SHA256_HEX_LEN)
+		memcpy(dst, v->valuestring, SHA256_HEX_LEN + 1);
+}
+
+/* ---- reading ---- */
+
+static struct journal_entry *find_entry(struct journal *j, const char *id)
+{
+	for (size_t i = 0; i < j->n; i++)
+		if (strcmp(j->entries[i].id, id) == 0)
+			return &j->entries[i];
+	return NULL;
+}
+
+/* Adds the entry a "started" record describes. */
+static void read_started(struct journal *j, const cJSON *r, const char *id)
+{
+	if (find_entry(j, id))
+		return;
+	j->entries = xrealloc(j->entries, (j->n + 1) * sizeof *j->entries);
+	struct journal_entry *e = &j->entries[j->n++];
+	memset(e, 0, sizeof *e);
+	e->id = xstrdup(id);
+	e->time = get_str(r, "time");
+	e->pid = (long)get_num(r, "pid", 0);
+	e->target = get_str(r, "target");
+	e->target_kind = get_str(r, "target_kind");
+	e->anchor = get_str(r, "anchor");
+	const cJSON *it;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r, "checks"))
+	{
+		if (cJSON_IsString(it))
+			sv_push(&e->checks, it->valuestring);
+	}
+	e->fix_id = get_str(r, "fix");
+	e->title = get_str(r, "title");
+	e->undoes = get_str(r, "undoes");
+	e->ssh_connection = get_str(r, "ssh_connection");
+	e->service = get_str(r, "service");
+	e->undo_text = get_str(r, "undo_text");
+	const cJSON *files = cJSON_GetObjectItemCaseSensitive(r, "files");
+	int nf = cJSON_IsArray(files) ? cJSON_GetArraySize(files) : 0;
+	e->files = xcalloc((size_t)nf + 1, sizeof *e->files);
+	cJSON_ArrayForEach(it, files)
+	{
+		struct journal_file *f = &e->files[e->nfiles];
+		f->path = get_str(it, "path");
+		f->real_path = get_str(it, "real_path");
+		if (!f->path || !f->real_path) {
+			free(f->path);
+			free(f->real_path);
+			memset(f, 0, sizeof *f);
+			continue;
+		}
+		f->backup = get_str(it, "backup");
+		f->tmp_path = get_str(it, "tmp");
+		f->existed = get_bool(it, "existed");
+		char *mode = get_str(it, "mode");
+		f->mode = mode ? (unsigned)strtoul(mode, NULL, 8) & 07777 : 0644;
+		free(mode);
+		f->uid = (unsigned)get_num(it, "uid", 0);
+		f->gid = (unsigned)get_num(it, "gid", 0);
+		copy_hex(f->sha_before, it, "sha256_before");
+		f->exists_after = get_bool(it, "exists_after");
+		copy_hex(f->sha_after, it, "sha256_after");
+		f->validator = get_argv(cJSON_GetObjectItemCaseSensitive(it, "validator"));
+		e->nfiles++;
+	}
+	const cJSON *cmds = cJSON_GetObjectItemCaseSensitive(r, "commands");
+	int nc = cJSON_IsArray(cmds) ? cJSON_GetArraySize(cmds) : 0;
+	e->cmds = xcalloc((size_t)nc + 1, sizeof *e->cmds);
+	cJSON_ArrayForEach(it, cmds)
+	{
+		struct journal_cmd *c = &e->cmds[e->ncmds++];
+		c->argv = get_argv(cJSON_GetObjectItemCaseSensitive(it, "argv"));
+		if (!c->argv)
+			c->argv = xcalloc(1, sizeof *c->argv);
+		c->confirm = get_bool(it, "confirm");
+		c->rerun_on_undo = get_bool(it, "rerun_on_undo");
+		char *ph = get_str(it, "phase");
+		c->before = ph && strcmp(ph, "before") == 0;
+		free(ph);
+		c->status = -1;
+	}
+	e->outcome = JOURNAL_UNFINISHED;
+}
+
+/* Applies a "finished" record to its entry. */
+static void read_finished(struct journal *j, const cJSON *r, const char *id)
+{
+	struct journal_entry *e = find_entry(j, id);
+	if (!e)
+		return;
+	char *o = get_str(r, "outcome");
+	int oc = outcome_from_name(o);
+	free(o);
+	e->outcome = oc < 0 ? JOURNAL_FAILED : (enum journal_outcome)oc;
+	free(e->end_time);
+	e->end_time = get_str(r, "time");
+	free(e->message);
+	e->message = get_str(r, "message");
+	free(e->validator_output);
+	e->validator_output = get_str(r, "validator_output");
+	const cJSON *it;
+	size_t k = 0;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r, "commands"))
+	{
+		if (k >= e->ncmds)
+			break;
+		struct journal_cmd *c = &e->cmds[k++];
+		c->ran = get_bool(it, "ran");
+		c->status = (int)get_num(it, "status", -1);
+		free(c->output);
+		c->output = get_str(it, "output");
+		free(c->note);
+		c->note = get_str(it, "note");
+	}
+}
+
+/* Applies one record of any kind. */
+static void read_record(struct journal *j, const cJSON *r)
+{
+	char *kind = get_str(r, "record");
+	char *id = get_str(r, "id");
+	if (!kind || !id)
+		j->damaged++;
+	else if (strcmp(kind, "started") == 0)
+		read_started(j, r, id);
+	else if (strcmp(kind, "finished") == 0)
+		read_finished(j, r, id);
+	else if (strcmp(kind, "guard") == 0) {
+		struct journal_entry *e = find_entry(j, id);
+		if (e) {
+			e->guard_pid = (long)get_num(r, "pid", 0);
+			e->guard_deadline = get_num(r, "deadline", 0);
+		}
+	} else if (strcmp(kind, "guard_end") == 0) {
+		struct journal_entry *e = find_entry(j, id);
+		if (e) {
+			free(e->guard_result);
+			e->guard_result = get_str(r, "result");
+			free(e->guard_message);
+			e->guard_message = get_str(r, "message");
+		}
+	}
+	free(kind);
+	free(id);
+}
+
+/* Frees the loaded entries. */
+static void entries_free(struct journal *j)
+{
+	for (size_t i = 0; i < j->n; i++)
+		journal_entry_clear(&j->entries[i]);
+	free(j->entries);
+	j->entries = NULL;
+	j->n = 0;
+	j->damaged = 0;
+}
+
+/* Reads every record of the journal file again. */
+int journal_reload(struct journal *j, char **cause)
+{
+	entries_free(j);
+	char *path = xasprintf("%s/%s", j->dir, JOURNAL_FILE);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		free(path);
+		if (e == ENOENT)
+			return 0;
+		if (cause)
+			*cause = xasprintf(
+			        T("cannot read the journal %s/%s: %s", "无法读取日志 %s/%s：%s"),
+			        j->dir, JOURNAL_FILE, strerror(e));
+		return -e;
+	}
+	free(path);
+	struct sbuf b = { 0 };
+	char buf[65536];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		sb_addn(&b, buf, (size_t)n);
+	}
+	close(fd);
+	char *s = b.s;
+	while (s && *s) {
+		char *nl = strchr(s, '\n');
+		if (nl)
+			*nl = '\0';
+		if (*s) {
+			cJSON *r = cJSON_Parse(s);
+			if (cJSON_IsObject(r))
+				read_record(j, r);
+			else
+				j->damaged++;
+			cJSON_Delete(r);
+		}
+		if (!nl)
+			break;
+		s = nl + 1;
+	}
+	sb_free(&b);
+	/* Link undo entries to what they undid. */
+	for (size_t i = 0; i < j->n; i++) {
+		struct journal_entry *u = &j->entries[i];
+		if (!u->undoes || u->outcome != JOURNAL_UNDONE)
+			continue;
+		struct journal_entry *e = find_entry(j, u->undoes);
+		if (e && !e->undone_by)
+			e->undone_by = xstrdup(u->id);
+	}
+	return 0;
+}
+
+/* Creates dir and its missing parents (the last one 0700). */
+static int make_dirs(const struct apply_fs *fs, const char *dir, char **cause)
+{
+	char *p = xstrdup(dir);
+	int rc = 0;
+	size_t len = strlen(p);
+	while (len > 1 && p[len - 1] == '/')
+		p[--len] = '\0';
+	for (char *s = p + 1;; s++) {
+		bool last = *s == '\0';
+		if (*s == '/' || last) {
+			char saved = *s;
+			*s = '\0';
+			struct stat st;
+			if (stat(p, &st) < 0) {
+				if (fs->mkdir(p, last ? 0700 : 0755) < 0 && errno != EEXIST) {
+					rc = -errno;
+					*cause = xasprintf(
+					        T("cannot create the journal folder %s: %s",
+					          "无法创建日志文件夹 %s：%s"),
+					        p, strerror(-rc));
+					*s = saved;
+					break;
+				}
+			} else if (!S_ISDIR(st.st_mode)) {
+				rc = -ENOTDIR;
+				*cause = xasprintf(T("%s is not a folder", "%s 不是文件夹"), p);
+				*s = saved;
+				break;
+			}
+			*s = saved;
+			if (last)
+				break;
+		}
+	}
+	free(p);
+	return rc;
+}
+
+/* Opens (and maybe creates) a journal folder and reads it. */
+int journal_open(const char *dir, const struct apply_fs *fs, bool create, struct journal **out,
+                 char **cause)
+{
+	*out = NULL;
+	if (!fs)
+		fs = &apply_fs_real;
+	if (!dir || dir[0] != '/') {
+		*cause = xasprintf(T("the journal folder must be an absolute path: %s",
+		                     "日志文件夹必须是绝对路径：%s"),
+		                   dir ? dir : "(none)");
+		return -EINVAL;
+	}
+	if (create) {
+		int rc = make_dirs(fs, dir, cause);
+		if (rc < 0)
+			return rc;
+	}
+	struct journal *j = xcalloc(1, sizeof *j);
+	j->dir = xstrdup(dir);
+	j->lock_fd = -1;
+	j->fs = fs;
+	int rc = journal_reload(j, cause);
+	if (rc < 0) {
+		journal_close(j);
+		return rc;
+	}
+	*out = j;
+	return 0;
+}
+
+/* Reads a journal without creating or locking it. */
+int journal_list(const char *dir, struct journal **out, char **cause)
+{
+	return journal_open(dir, NULL, false, out, cause);
+}
+
+/* Takes the journal's lock and rereads the records. */
+int journal_lock(struct journal *j, int wait_ms, char **cause)
+{
+	if (j->lock_fd >= 0)
+		return 0;
+	char *path = xasprintf("%s/lock", j->dir);
+	int fd = j->fs->open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		int e = errno;
+		*cause = xasprintf(T("cannot open the lock %s: %s", "无法打开锁文件 %s：%s"), path,
+		                   strerror(e));
+		free(path);
+		return -e;
+	}
+	free(path);
+	int waited = 0;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		if (e == EINTR)
+			continue;
+		if (e == EWOULDBLOCK && waited < wait_ms) {
+			struct timespec ts = { 0, 50 * 1000000L };
+			nanosleep(&ts, NULL);
+			waited += 50;
+			continue;
+		}
+		char buf[32] = { 0 };
+		long pid = 0;
+		if (pread(fd, buf, sizeof buf - 1, 0) > 0)
+			pid = strtol(buf, NULL, 10);
+		j->fs->close(fd);
+		if (e == EWOULDBLOCK) {
+			*cause = pid > 0 ? xasprintf(T("another asr-doctor (pid %ld) is changing "
+			                               "this machine; "
+			                               "wait for it to finish",
+			                               "另一个 asr-doctor（pid "
+			                               "%ld）正在修改此机器；请等待其完成"),
+			                             pid)
+			                 : xstrdup(T("another asr-doctor is changing this machine; "
+			                             "wait for it to finish",
+			                             "另一个 asr-doctor "
+			                             "正在修改此机器；请等待其完成"));
+			return -EWOULDBLOCK;
+		}
+		*cause = xasprintf(T("cannot lock the journal: %s", "无法锁定日志：%s"),
+		                   strerror(e));
+		return -e;
+	}
+	char pid[32];
+	int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)len, 0) < 0) {
+		/* The pid is only for the message above; carry on. */
+	}
+	j->lock_fd = fd;
+	/* What was read before may be stale: others wrote until now. */
+	return journal_reload(j, cause);
+}
+
+/* Releases the lock and frees the journal. */
+void journal_close(struct journal *j)
+{
+	if (!j)
+		return;
+	if (j->lock_fd >= 0) {
+		if (ftruncate(j->lock_fd, 0) < 0) {
+			/* a stale pid in the lock file is harmless */
+		}
+		j->fs->close(j->lock_fd);
+	}
+	entries_free(j);
+	free(j->dir);
+	free(j);
+}
+
+/* ---- writing ---- */
+
+/* Appends one line. On failure the file is cut back to where it was, so a
+ * reader never sees half a record from us (a crash can still leave a torn
+ * last line, which the reader skips and the next append starts after). */
+static int append_line(struct journal *j, const char *line, char **cause)
+{
+	const struct apply_fs *fs = j->fs;
+	char *path = xasprintf("%s/%s", j->dir, JOURNAL_FILE);
+	bool existed = access(path, F_OK) == 0;
+	int fd = fs->open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		int e = errno;
+		*cause = xasprintf(T("cannot open the journal %s: %s", "无法打开日志 %s：%s"), path,
+		                   strerror(e));
+		free(path);
+		return -e;
+	}
+	struct stat st;
+	off_t size = fstat(fd, &st) == 0 ? st.st_size : 0;
+	char last = '\n';
+	if (size > 0 && pread(fd, &last, 1, size - 1) != 1)
+		last = '\n';
+	struct sbuf b = { 0 };
+	if (last != '\n')
+		sb_addc(&b, '\n');
+	sb_add(&b, line);
+	sb_addc(&b, '\n');
+	int rc = 0;
+	const char *p = b.s;
+	size_t left = b.len;
+	while (left) {
+		ssize_t n = fs->write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -ENOSPC;
+			break;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (!rc && fs->fsync(fd) < 0)
+		rc = -errno;
+	if (rc && ftruncate(fd, size) < 0) {
+		/* nothing more we can do; the reader skips a torn line */
+	}
+	if (fs->close(fd) < 0 && !rc)
+		rc = -errno;
+	if (!rc && !existed && fs->fsync_dir(j->dir) < 0)
+		rc = -errno;
+	if (rc)
+		*cause = xasprintf(T("cannot write the journal %s: %s", "无法写入日志 %s：%s"),
+		                   path, strerror(-rc));
+	sb_free(&b);
+	free(path);
+	return rc;
+}
+
+/* Appends a record (taking it) as one line. */
+static int append_json(struct journal *j, cJSON *r, char **cause)
+{
+	char *s = cJSON_PrintUnformatted(r);
+	cJSON_Delete(r);
+	if (!s) {
+		*cause = xstrdup("out of memory");
+		return -ENOMEM;
+	}
+	int rc = append_line(j, s, cause);
+	cJSON_free(s);
+	return rc;
+}
+
+/* Appends the "started" record of an entry. */
+int journal_record_start(struct journal *j, const struct journal_entry *e, char **cause)
+{
+	cJSON *r = cJSON_CreateObject();
+	put_str(r, "record", "started");
+	put_str(r, "id", e->id);
+	put_str(r, "time", e->time);
+	cJSON_AddNumberToObject(r, "pid", (double)e->pid);
+	put_str(r, "target", e->target);
+	put_str(r, "target_kind", e->target_kind);
+	put_str(r, "anchor", e->anchor);
+	cJSON *checks = cJSON_AddArrayToObject(r, "checks");
+	for (size_t i = 0; i < e->checks.n; i++)
+		cJSON_AddItemToArray(checks, cJSON_CreateString(e->checks.v[i]));
+	put_str(r, "fix", e->fix_id);
+	put_str(r, "title", e->title);
+	put_str(r, "undoes", e->undoes);
+	put_str(r, "ssh_connection", e->ssh_connection);
+	put_str(r, "service", e->service);
+	put_str(r, "undo_text", e->undo_text);
+	cJSON *files = cJSON_AddArrayToObject(r, "files");
+	for (size_t i = 0; i < e->nfiles; i++) {
+		const struct journal_file *f = &e->files[i];
+		cJSON *o = cJSON_CreateObject();
+		put_str(o, "path", f->path);
+		put_str(o, "real_path", f->real_path);
+		put_str(o, "backup", f->backup);
+		put_str(o, "tmp", f->tmp_path);
+		cJSON_AddBoolToObject(o, "existed", f->existed);
+		char mode[16];
+		snprintf(mode, sizeof mode, "%04o", f->mode & 07777);
+		put_str(o, "mode", mode);
+		cJSON_AddNumberToObject(o, "uid", f->uid);
+		cJSON_AddNumberToObject(o, "gid", f->gid);
+		put_str(o, "sha256_before", f->existed ? f->sha_before : NULL);
+		cJSON_AddBoolToObject(o, "exists_after", f->exists_after);
+		put_str(o, "sha256_after", f->exists_after ? f->sha_after : NULL);
+		if (f->validator)
+			cJSON_AddItemToObject(o, "validator", argv_json(f->validator));
+		cJSON_AddItemToArray(files, o);
+	}
+	cJSON *cmds = cJSON_AddArrayToObject(r, "commands");
+	for (size_t i = 0; i < e->ncmds; i++) {
+		const struct journal_cmd *c = &e->cmds[i];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "argv", argv_json(c->argv));
+		put_str(o, "phase", c->before ? "before" : "after");
+		cJSON_AddBoolToObject(o, "confirm", c->confirm);
+		cJSON_AddBoolToObject(o, "rerun_on_undo", c->rerun_on_undo);
+		cJSON_AddItemToArray(cmds, o);
+	}
+	return append_json(j, r, cause);
+}
+
+/* Appends the "finished" record of an entry. */
+int journal_record_end(struct journal *j, const struct journal_entry *e, char **cause)
+{
+	cJSON *r = cJSON_CreateObject();
+	put_str(r, "record", "finished");
+	put_str(r, "id", e->id);
+	char *now = e->end_time ? NULL : journal_now();
+	put_str(r, "time", e->end_time ? e->end_time : now);
+	free(now);
+	put_str(r, "outcome", journal_outcome_name(e->outcome));
+	put_str(r, "message", e->message);
+	put_str(r, "validator_output", e->validator_output);
+	cJSON *cmds = cJSON_AddArrayToObject(r, "commands");
+	for (size_t i = 0; i < e->ncmds; i++) {
+		const struct journal_cmd *c = &e->cmds[i];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddBoolToObject(o, "ran", c->ran);
+		cJSON_AddNumberToObject(o, "status", c->status);
+		char *out = NULL;
+		if (c->output && strlen(c->output) > JOURNAL_OUTPUT_MAX)
+			out = xstrndup(c->output, JOURNAL_OUTPUT_MAX);
+		put_str(o, "output", out ? out : c->output);
+		free(out);
+		put_str(o, "note", c->note);
+		cJSON_AddItemToArray(cmds, o);
+	}
+	return append_json(j, r, cause);
+}
+
+/* Appends the record of a started guard. */
+int journal_record_guard(struct journal *j, const char *id, long pid, long long deadline,
+                         char **cause)
+{
+	cJSON *r = cJSON_CreateObject();
+	put_str(r, "record", "guard");
+	put_str(r, "id", id);
+	char *now = journal_now();
+	put_str(r, "time", now);
+	free(now);
+	cJSON_AddNumberToObject(r, "pid", (double)pid);
+	cJSON_AddNumberToObject(r, "deadline", (double)deadline);
+	return append_json(j, r, cause);
+}
+
+/* Appends the record of a guard's result. */
+int journal_record_guard_end(struct journal *j, const char *id, const char *result,
+                             const char *message, char **cause)
+{
+	cJSON *r = cJSON_CreateObject();
+	put_str(r, "record", "guard_end");
+	put_str(r, "id", id);
+	char *now = journal_now();
+	put_str(r, "time", now);
+	free(now);
+	put_str(r, "result", result);
+	put_str(r, "message", message);
+	return append_json(j, r, cause);
+}
+
+/* Picks the next entry id and creates its backups folder. */
+char *journal_new_entry(struct journal *j, char **cause)
+{
+	long next = 1;
+	for (size_t i = 0; i < j->n; i++) {
+		long v;
+		if (str_to_long(j->entries[i].id, &v) && v >= next)
+			next = v + 1;
+	}
+	char *bdir = xasprintf("%s/backups", j->dir);
+	if (j->fs->mkdir(bdir, 0700) < 0 && errno != EEXIST) {
+		int e = errno;
+		*cause = xasprintf(T("cannot create %s: %s", "无法创建 %s：%s"), bdir, strerror(e));
+		free(bdir);
+		return NULL;
+	}
+	for (int tries = 0; tries < 1000; tries++, next++) {
+		char *d = xasprintf("%s/%ld", bdir, next);
+		if (j->fs->mkdir(d, 0700) == 0) {
+			free(d);
+			if (j->fs->fsync_dir(bdir) < 0) {
+				int e = errno;
+				*cause = xasprintf(T("cannot fsync %s: %s", "无法 fsync %s：%s"),
+				                   bdir, strerror(e));
+				free(bdir);
+				return NULL;
+			}
+			free(bdir);
+			return xasprintf("%ld", next);
+		}
+		int e = errno;
+		free(d);
+		if (e != EEXIST) {
+			*cause = xasprintf(T("cannot create a backup folder in %s: %s",
+			                     "无法在 %s 中创建备份文件夹：%s"),
+			                   bdir, strerror(e));
+			free(bdir);
+			return NULL;
+		}
+	}
+	*cause = xasprintf(T("cannot create a backup folder in %s", "无法在 %s 中创建备份文件夹"),
+	                   bdir);
+	free(bdir);
+	return NULL;
+}
+
+/* ---- looking up ---- */
+
+/* Whether an entry changed something undo can put back. */
+static bool undoable(const struct journal_entry *e)
+{
+	return !e->undoes && !e->undone_by && e->nfiles > 0 &&
+	       (e->outcome == JOURNAL_APPLIED || e->outcome == JOURNAL_INTERRUPTED);
+}
+
+/* Finds an entry by id, or the latest one undo can act on. */
+const struct journal_entry *journal_get(const struct journal *j, const char *which)
+{
+	if (!which || strcmp(which, "latest") == 0) {
+		for (size_t i = j->n; i-- > 0;)
+			if (undoable(&j->entries[i]))
+				return &j->entries[i];
+		return NULL;
+	}
+	for (size_t i = 0; i < j->n; i++)
+		if (strcmp(j->entries[i].id, which) == 0)
+			return &j->entries[i];
+	return NULL;
+}
+
+/* Whether pid is a live process (a guard). */
+static bool pid_alive(long pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/* The entry whose guard still waits, if any. */
+const struct journal_entry *journal_guard_waiting(const struct journal *j)
+{
+	for (size_t i = 0; i < j->n; i++) {
+		const struct journal_entry *e = &j->entries[i];
+		if (e->guard_pid && !e->guard_result && pid_alive(e->guard_pid))
+			return e;
+	}
+	return NULL;
+}
+
+/* Compares what a file holds now with the hashes of an entry. */
+enum journal_fstate journal_file_state(struct target *t, const struct journal_file *f)
+{
+	char *host = apply_host_path(t, f->real_path);
+	if (!host)
+		return JFILE_OTHER;
+	char *data = NULL;
+	size_t len = 0;
+	int rc = apply_read_host(host, &data, &len);
+	free(host);
+	if (rc == -ENOENT) {
+		if (!f->exists_after)
+			return JFILE_AFTER;
+		if (!f->existed)
+			return JFILE_BEFORE;
+		return JFILE_MISSING;
+	}
+	if (rc < 0)
+		return JFILE_OTHER;
+	char hex[SHA256_HEX_LEN + 1];
+	sha256_hex(data, len, hex);
+	free(data);
+	if (f->exists_after && strcmp(hex, f->sha_after) == 0)
+		return JFILE_AFTER;
+	if (f->existed && strcmp(hex, f->sha_before) == 0)
+		return JFILE_BEFORE;
+	return JFILE_OTHER;
+}
+
+/* The stored name of a target kind. */
+static const char *kind_of(const struct target *t)
+{
+	return t->kind == TARGET_ROOT ? "root" : t->kind == TARGET_LOCAL ? "local" : "ssh";
+}
+
+/* Whether an entry was made on the same kind of target as t. */
+static bool same_kind(const struct journal_entry *e, const struct target *t)
+{
+	return e->target_kind && strcmp(e->target_kind, kind_of(t)) == 0;
+}
+
+/* Closes entries a stopped run left unfinished. */
+int journal_recover(struct journal *j, struct target *t, struct strvec *notes)
+{
+	int count = 0;
+	for (size_t i = 0; i < j->n; i++) {
+		struct journal_entry *e = &j->entries[i];
+		if (e->outcome != JOURNAL_UNFINISHED)
+			continue;
+		if (!same_kind(e, t)) {
+			sv_take(notes, xasprintf(T("entry %s was left unfinished on %s; run "
+			                           "asr-doctor there "
+			                           "to close it",
+			                           "条目 %s 在 %s 上未完成；请在那里运行 "
+			                           "asr-doctor 以结束它"),
+			                         e->id, e->target ? e->target : "?"));
+			continue;
+		}
+		struct sbuf msg = { 0 };
+		sb_printf(&msg,
+		          T("asr-doctor stopped during this change (pid %ld):",
+		            "asr-doctor 在此更改过程中停止（pid %ld）："),
+		          e->pid);
+		bool any_new = false;
+		for (size_t k = 0; k < e->nfiles; k++) {
+			const struct journal_file *f = &e->files[k];
+			if (f->tmp_path) {
+				char *tmp = apply_host_path(t, f->tmp_path);
+				if (tmp) {
+					char *res = xasprintf("%s.restore", tmp);
+					j->fs->unlink(tmp);
+					j->fs->unlink(res);
+					free(res);
+					free(tmp);
+				}
+			}
+			enum journal_fstate s = journal_file_state(t, f);
+			any_new = any_new || s == JFILE_AFTER;
+			sb_printf(&msg, " %s %s;", f->path,
+			          s == JFILE_AFTER     ? T("holds the new bytes", "为新内容")
+			          : s == JFILE_BEFORE  ? T("holds the original", "为原内容")
+			          : s == JFILE_MISSING ? T("is missing", "不存在")
+			                               : T("holds other bytes", "为其他内容"));
+		}
+		e->outcome = JOURNAL_INTERRUPTED;
+		free(e->message);
+		e->message = sb_steal(&msg);
+		char *cause = NULL;
+		if (journal_record_end(j, e, &cause) < 0) {
+			sv_take(notes, cause);
+			continue;
+		}
+		sv_take(notes,
+		        any_new ? xasprintf(T("entry %s was left unfinished and is now marked "
+		                              "interrupted: %s 'asr-doctor undo %s' puts the "
+		                              "originals back",
+		                              "条目 %s 未完成，现已标记为中断：%s 'asr-doctor undo "
+		                              "%s' 可恢复原文件"),
+		                            e->id, e->message, e->id)
+		                : xasprintf(T("entry %s was left unfinished and is now marked "
+		                              "interrupted: %s",
+		                              "条目 %s 未完成，现已标记为中断：%s"),
+		                            e->id, e->message));
+		count++;
+	}
+	return count;
+}
+
+/* ---- undo ---- */
+
+/* Why entry e cannot be undone on t, or NULL. Caller frees. */
+static char *undo_refusal(const struct journal *j, const struct journal_entry *e,
+                          const struct target *t, const char *which)
+{
+	if (!e)
+		return which && strcmp(which, "latest") != 0
+		               ? xasprintf(
+		                         T("no entry %s in the journal %s ('asr-doctor history' "
+		                           "lists them)",
+		                           "日志 %s 中没有条目 %s（'asr-doctor history' 可列出）"),
+		                         which, j->dir)
+		               : xasprintf(T("nothing to undo in the journal %s",
+		                             "日志 %s 中没有可撤销的内容"),
+		                           j->dir);
+	if (e->undoes)
+		return xasprintf(
+		        T("entry %s is itself the undo of entry %s; apply the fix again instead",
+		          "条目 %s 本身是条目 %s 的撤销；如需要请重新应用修复"),
+		        e->id, e->undoes);
+	if (e->undone_by)
+		return xasprintf(
+		        T("entry %s was already undone by entry %s", "条目 %s 已由条目 %s 撤销"),
+		        e->id, e->undone_by);
+	if (e->outcome == JOURNAL_ROLLED_BACK || e->outcome == JOURNAL_FAILED)
+		return xasprintf(T("entry %s changed nothing (%s): nothing to undo",
+		                   "条目 %s 没有做任何更改（%s）：无需撤销"),
+		                 e->id, journal_outcome_text(e->outcome));
+	if (e->outcome == JOURNAL_UNFINISHED)
+		return xasprintf(T("entry %s is still in progress", "条目 %s 仍在进行中"), e->id);
+	if (!same_kind(e, t))
+		return xasprintf(T("entry %s was made on %s; run undo there (with the same --root)",
+		                   "条目 %s 是在 %s 上做的；请在那里撤销（使用相同的 --root）"),
+		                 e->id, e->target ? e->target : "?");
+	if (e->nfiles == 0)
+		return xasprintf(T("entry %s changed no file, and commands cannot be undone by "
+		                   "asr-doctor%s%s",
+		                   "条目 %s 没有修改文件，asr-doctor 无法撤销命令%s%s"),
+		                 e->id, e->undo_text ? ": " : "", e->undo_text ? e->undo_text : "");
+	return NULL;
+}
+
+/* Reads a backup and checks it is what the entry saved. */
+static int read_backup(const struct journal *j, const struct journal_file *f, char **data,
+                       size_t *len, char **cause)
+{
+	char *path = xasprintf("%s/%s", j->dir, f->backup ? f->backup : "");
+	int rc = f->backup ? apply_read_host(path, data, len) : -ENOENT;
+	if (rc < 0) {
+		*cause = xasprintf(T("the backup of %s (%s) cannot be read: %s",
+		                     "%s 的备份（%s）无法读取：%s"),
+		                   f->path, path, strerror(-rc));
+		free(path);
+		return rc;
+	}
+	char hex[SHA256_HEX_LEN + 1];
+	sha256_hex(*data, *len, hex);
+	if (strcmp(hex, f->sha_before) != 0) {
+		*cause = xasprintf(T("the backup of %s (%s) is damaged (its sha256 differs from "
+		                     "the journal's)",
+		                     "%s 的备份（%s）已损坏（sha256 与日志不符）"),
+		                   f->path, path);
+		free(*data);
+		*data = NULL;
+		free(path);
+		return -EIO;
+	}
+	free(path);
+	return 0;
+}
+
+struct undo_file {
+	const struct journal_file *f; /* borrowed from the entry undone */
+	char *host;
+	char *cur; /* current bytes, or NULL when missing */
+	size_t cur_len;
+	struct stat st;
+	char *orig; /* the original bytes (from the backup), or NULL */
+	size_t orig_len;
+	char *backup_rel; /* the undo entry's backup of the current bytes */
+	char *tmp;
+	bool restored;
+};
+
+/* Frees undo's working state. */
+static void undo_files_free(struct undo_file *u, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(u[i].host);
+		free(u[i].cur);
+		free(u[i].orig);
+		free(u[i].backup_rel);
+		free(u[i].tmp);
+	}
+	free(u);
+}
+
+/* Replaces the report's message (taking m). */
+static void set_msg(struct apply_report *rep, char *m)
+{
+	free(rep->message);
+	rep->message = m;
+}
+
+/* Copies a NULL-terminated argv; caller frees. */
+static char **argv_copy(char *const *argv)
+{
+	size_t n = 0;
+	while (argv && argv[n])
+		n++;
+	char **v = xcalloc(n + 1, sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = xstrdup(argv[i]);
+	return v;
+}
+
+/* The last component of a path. */
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+/* Loads the current and original bytes of every file of e that undo
+ * restores, and refuses changed files unless force. */
+static int undo_prepare(const struct journal *j, struct target *t, const struct journal_entry *e,
+                        bool force, struct undo_file **out, size_t *nout, char **cause)
+{
+	struct undo_file *u = xcalloc(e->nfiles + 1, sizeof *u);
+	size_t n = 0;
+	struct sbuf changed = { 0 };
+	int rc = 0;
+	for (size_t i = 0; i < e->nfiles; i++) {
+		const struct journal_file *f = &e->files[i];
+		enum journal_fstate s = journal_file_state(t, f);
+		if (s == JFILE_BEFORE)
+			continue; /* already the original */
+		if (s != JFILE_AFTER && !force)
+			sb_printf(&changed, "%s%s", changed.len ? ", " : "", f->path);
+		struct undo_file *x = &u[n++];
+		x->f = f;
+		x->host = apply_host_path(t, f->real_path);
+		if (lstat(x->host, &x->st) == 0) {
+			int r = apply_read_host(x->host, &x->cur, &x->cur_len);
+			if (r < 0 && r != -ENOENT) {
+				*cause = xasprintf(T("cannot read %s: %s", "无法读取 %s：%s"),
+				                   f->path, strerror(-r));
+				rc = r;
+				break;
+			}
+		}
+		if (f->existed) {
+			rc = read_backup(j, f, &x->orig, &x->orig_len, cause);
+			if (rc < 0)
+				break;
+		}
+	}
+	if (!rc && changed.len) {
+		*cause = xasprintf(
+		        T("%s changed since entry %s was applied: undo would lose those changes. "
+		          "'asr-doctor undo %s --force' restores the originals anyway (the current "
+		          "bytes are kept in the journal)",
+		          "%s 在条目 %s 应用后又被修改：撤销会丢失这些修改。'asr-doctor undo %s "
+		          "--force' "
+		          "仍会恢复原文件（当前内容会保存在日志中）"),
+		        sb_str(&changed), e->id, e->id);
+		rc = -ESTALE;
+	}
+	sb_free(&changed);
+	if (rc) {
+		undo_files_free(u, n);
+		return rc;
+	}
+	*out = u;
+	*nout = n;
+	return 0;
+}
+
+/* Undoes an entry with the journal open and locked. */
+int journal_undo_locked(struct journal *j, struct target *t, const char *which,
+                        const struct apply_opts *o, struct apply_report *rep)
+{
+	static const struct apply_opts no_opts = { 0 };
+	memset(rep, 0, sizeof *rep);
+	rep->outcome = JOURNAL_FAILED;
+	if (!o)
+		o = &no_opts;
+	const struct apply_fs *fs = j->fs;
+	journal_recover(j, t, &rep->notes);
+	const struct journal_entry *e = journal_get(j, which);
+	char *why = undo_refusal(j, e, t, which);
+	if (why) {
+		set_msg(rep, why);
+		return -EINVAL;
+	}
+	struct undo_file *u = NULL;
+	size_t n = 0;
+	char *cause = NULL;
+	int rc = undo_prepare(j, t, e, o->force, &u, &n, &cause);
+	if (rc < 0) {
+		set_msg(rep, xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause));
+		free(cause);
+		return rc;
+	}
+	char *id = journal_new_entry(j, &cause);
+	if (!id) {
+		set_msg(rep, xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause));
+		free(cause);
+		undo_files_free(u, n);
+		return -EIO;
+	}
+	rep->entry_id = xstrdup(id);
+	/* The undo entry: from the current bytes back to the originals. */
+	struct journal_entry ue = { 0 };
+	ue.id = xstrdup(id);
+	ue.time = journal_now();
+	ue.pid = (long)getpid();
+	ue.target = xstrdup(t->name ? t->name : "");
+	ue.target_kind = xstrdup(kind_of(t));
+	ue.anchor = e->anchor ? xstrdup(e->anchor) : NULL;
+	for (size_t i = 0; i < e->checks.n; i++)
+		sv_push(&ue.checks, e->checks.v[i]);
+	ue.fix_id = e->fix_id ? xstrdup(e->fix_id) : NULL;
+	ue.title = e->title ? xstrdup(e->title) : NULL;
+	ue.undoes = xstrdup(e->id);
+	const char *ssh = o->ssh_connection ? o->ssh_connection : getenv("SSH_CONNECTION");
+	ue.ssh_connection = ssh && *ssh ? xstrdup(ssh) : NULL;
+	ue.files = xcalloc(n + 1, sizeof *ue.files);
+	ue.nfiles = n;
+	for (size_t i = 0; i < n; i++) {
+		struct undo_file *x = &u[i];
+		struct journal_file *f = &ue.files[i];
+		const char *base = base_name(x->f->real_path);
+		f->path = xstrdup(x->f->path);
+		f->real_path = xstrdup(x->f->real_path);
+		f->existed = x->cur != NULL;
+		if (x->cur) {
+			x->backup_rel = xasprintf("backups/%s/%zu-%s", id, i + 1, base);
+			f->backup = xstrdup(x->backup_rel);
+			f->mode = x->st.st_mode & 07777;
+			f->uid = x->st.st_uid;
+			f->gid = x->st.st_gid;
+			sha256_hex(x->cur, x->cur_len, f->sha_before);
+		} else {
+			f->mode = x->f->mode;
+			f->uid = x->f->uid;
+			f->gid = x->f->gid;
+		}
+		char *dir = xstrndup(x->host, (size_t)(strrchr(x->host, '/') - x->host));
+		x->tmp = xasprintf("%s/.%s.asr-doctor-%s.tmp", dir, base, id);
+		free(dir);
+		char *tdir = xstrndup(x->f->real_path,
+		                      (size_t)(strrchr(x->f->real_path, '/') - x->f->real_path));
+		f->tmp_path = xasprintf("%s/.%s.asr-doctor-%s.tmp", tdir, base, id);
+		free(tdir);
+		f->exists_after = x->f->existed;
+		if (x->f->existed)
+			memcpy(f->sha_after, x->f->sha_before, sizeof f->sha_after);
+		f->validator = x->f->validator ? argv_copy(x->f->validator) : NULL;
+	}
+	size_t nre = 0;
+	for (size_t i = 0; i < e->ncmds; i++)
+		nre += e->cmds[i].rerun_on_undo;
+	ue.cmds = xcalloc(nre + 1, sizeof *ue.cmds);
+	for (size_t i = 0; i < e->ncmds; i++)
+		if (e->cmds[i].rerun_on_undo) {
+			struct journal_cmd *c = &ue.cmds[ue.ncmds++];
+			c->argv = argv_copy(e->cmds[i].argv);
+			c->confirm = e->cmds[i].confirm;
+			c->status = -1;
+		}
+	rc = journal_record_start(j, &ue, &cause);
+	if (rc < 0) {
+		set_msg(rep, xasprintf(T("cannot write the journal: %s; nothing was changed",
+		                         "无法写入日志：%s；未做任何更改"),
+		                       cause));
+		free(rep->entry_id);
+		rep->entry_id = NULL;
+		goto out;
+	}
+	/* Keep what the files hold now, then put the originals back. */
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!u[i].backup_rel)
+			continue;
+		char *bpath = xasprintf("%s/%s", j->dir, u[i].backup_rel);
+		rc = apply_write_new(fs, bpath, u[i].cur, u[i].cur_len, 0600, geteuid(), getegid(),
+		                     &cause);
+		free(bpath);
+	}
+	if (!rc && n) {
+		char *bdir = xasprintf("%s/backups/%s", j->dir, id);
+		if (fs->fsync_dir(bdir) < 0) {
+			rc = -errno;
+			cause = xasprintf("fsync %s: %s", bdir, strerror(-rc));
+		}
+		free(bdir);
+	}
+	if (rc) {
+		set_msg(rep, xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause));
+		ue.outcome = JOURNAL_FAILED;
+		goto end;
+	}
+	if (apply_signals_pending()) {
+		set_msg(rep, xstrdup(T("interrupted before any change; nothing was changed",
+		                       "在任何更改之前被中断；未做任何更改")));
+		rc = -EINTR;
+		ue.outcome = JOURNAL_FAILED;
+		goto end;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct undo_file *x = &u[i];
+		rc = x->f->existed ? apply_replace(fs, x->host, x->tmp, x->orig, x->orig_len,
+		                                   x->f->mode, x->f->uid, x->f->gid, &cause)
+		                   : apply_remove(fs, x->host, &cause);
+		if (rc < 0)
+			break;
+		x->restored = true;
+	}
+	if (rc < 0) {
+		/* Put back what the files held before this undo. */
+		struct sbuf bad = { 0 };
+		bool any = false;
+		for (size_t i = n; i-- > 0;) {
+			struct undo_file *x = &u[i];
+			if (!x->restored)
+				continue;
+			any = true;
+			char *c2 = NULL;
+			char *tmp2 = xasprintf("%s.restore", x->tmp);
+			int r2 = x->cur ? apply_replace(fs, x->host, tmp2, x->cur, x->cur_len,
+			                                x->st.st_mode & 07777, x->st.st_uid,
+			                                x->st.st_gid, &c2)
+			                : apply_remove(fs, x->host, &c2);
+			free(tmp2);
+			if (r2 < 0)
+				sb_printf(&bad, "%s%s", bad.len ? "; " : "", c2);
+			free(c2);
+		}
+		if (bad.len) {
+			set_msg(rep, xasprintf(T("undo failed (%s) and the files it had restored "
+			                         "could not be "
+			                         "put back (%s); each file is whole, see the "
+			                         "journal entry %s",
+			                         "撤销失败（%s），已恢复的文件也无法还原（%"
+			                         "s）；每个文件都是完整的，见日志条目 %s"),
+			                       cause, sb_str(&bad), id));
+			rep->changed = true;
+			ue.outcome = JOURNAL_FAILED;
+		} else {
+			set_msg(rep, xasprintf(T("undo failed: %s; nothing was changed",
+			                         "撤销失败：%s；未做任何更改"),
+			                       cause));
+			ue.outcome = any ? JOURNAL_ROLLED_BACK : JOURNAL_FAILED;
+		}
+		sb_free(&bad);
+		goto end;
+	}
+	rep->changed = n > 0;
+	/* Validate the originals before any reload. */
+	bool valid = true;
+	int timeout = apply_timeout(o, NULL);
+	for (size_t i = 0; i < n && valid; i++) {
+		if (!u[i].f->validator || !u[i].f->existed)
+			continue;
+		char *vout = NULL;
+		valid = apply_validate(t, u[i].f->validator, u[i].host, timeout, &vout);
+		if (!valid)
+			rep->validator_output = vout;
+		else
+			free(vout);
+	}
+	for (size_t i = 0; i < ue.ncmds; i++) {
+		struct journal_cmd *c = &ue.cmds[i];
+		if (!valid) {
+			c->note = xstrdup(T("not run: the restored file failed its check",
+			                    "未执行：恢复的文件未通过校验"));
+			continue;
+		}
+		apply_run_command(t, o, c->argv,
+		                  T("load the original settings again", "重新加载原来的设置"),
+		                  c->confirm, timeout, rep, c);
+	}
+	ue.outcome = JOURNAL_UNDONE;
+	set_msg(rep,
+	        n ? xasprintf(T("entry %s: %zu file(s) hold their original bytes and mode "
+	                        "again (this undo is entry %s)%s",
+	                        "条目 %s：%zu 个文件已恢复原内容和权限（本次撤销为条目 %s）%s"),
+	                      e->id, n, id,
+	                      valid ? ""
+	                            : T("; the restored file failed its check, so nothing was "
+	                                "reloaded",
+	                                "；恢复的文件未通过校验，因此未重新加载"))
+	          : xasprintf(T("entry %s: the files already held their original bytes (this undo "
+	                        "is entry %s)",
+	                        "条目 %s：文件本来就是原内容（本次撤销为条目 %s）"),
+	                      e->id, id));
+	rc = 0;
+end:
+	ue.end_time = journal_now();
+	ue.message = rep->message ? xstrdup(rep->message) : NULL;
+	ue.validator_output = rep->validator_output ? xstrdup(rep->validator_output) : NULL;
+	rep->outcome = ue.outcome;
+	{
+		char *c2 = NULL;
+		if (journal_record_end(j, &ue, &c2) < 0) {
+			sv_take(&rep->notes,
+			        xasprintf(T("the journal could not record the end of entry %s: %s",
+			                    "日志无法记录条目 %s 的结束：%s"),
+			                  id, c2));
+			free(c2);
+		}
+	}
+out:
+	free(cause);
+	journal_entry_clear(&ue);
+	undo_files_free(u, n);
+	free(id);
+	return rc;
+}
+
+/* Undoes an entry: opens and locks the journal, then journal_undo_locked. */
+int journal_undo(const struct fix_ctx *ctx, const char *which, const struct apply_opts *o,
+                 struct apply_report *rep)
+{
+	memset(rep, 0, sizeof *rep);
+	rep->outcome = JOURNAL_FAILED;
+	struct target *t = ctx->t;
+	if (t->kind != TARGET_LOCAL && t->kind != TARGET_ROOT) {
+		rep->message =
+		        xstrdup(T("undo over SSH is not supported: run asr-doctor on that machine",
+		                  "不支持通过 SSH 撤销：请在该机器上运行 asr-doctor"));
+		return -ENOTSUP;
+	}
+	char *dir = ctx->journal_dir ? xstrdup(ctx->journal_dir) : journal_default_dir(t);
+	struct stat st;
+	if (stat(dir, &st) < 0) {
+		rep->message = xasprintf(
+		        T("no journal at %s: nothing to undo", "%s 没有日志：无需撤销"), dir);
+		free(dir);
+		return -ENOENT;
+	}
+	sigset_t old;
+	apply_signals_hold(&old);
+	struct journal *j = NULL;
+	char *cause = NULL;
+	int rc = journal_open(dir, o ? o->fs : NULL, false, &j, &cause);
+	if (rc == 0)
+		rc = journal_lock(j, 0, &cause);
+	if (rc < 0) {
+		rep->message = xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause);
+		free(cause);
+	} else {
+		rc = journal_undo_locked(j, t, which, o, rep);
+	}
+	journal_close(j);
+	rep->signal = apply_signals_release(&old);
+	free(dir);
+	return rc;
+}
+
+/* Describes what undo would do, changing nothing. */
+int journal_undo_preview(const struct fix_ctx *ctx, const char *which, bool force, struct sbuf *out,
+                         char **cause)
+{
+	struct target *t = ctx->t;
+	char *dir = ctx->journal_dir ? xstrdup(ctx->journal_dir) : journal_default_dir(t);
+	struct journal *j = NULL;
+	int rc = journal_list(dir, &j, cause);
+	free(dir);
+	if (rc < 0)
+		return rc;
+	const struct journal_entry *e = journal_get(j, which);
+	char *why = undo_refusal(j, e, t, which);
+	if (why && e && e->outcome == JOURNAL_UNFINISHED && same_kind(e, t)) {
+		free(why);
+		why = NULL; /* closed as interrupted when undo takes the lock */
+	}
+	if (why) {
+		*cause = why;
+		journal_close(j);
+		return -EINVAL;
+	}
+	struct undo_file *u = NULL;
+	size_t n = 0;
+	rc = undo_prepare(j, t, e, force, &u, &n, cause);
+	if (rc < 0) {
+		journal_close(j);
+		return rc;
+	}
+	sb_printf(out, T("Undo entry %s (%s, %s, %s):\n", "撤销条目 %s（%s，%s，%s）：\n"), e->id,
+	          e->time ? e->time : "?", e->fix_id ? e->fix_id : "?",
+	          journal_outcome_text(e->outcome));
+	if (!n)
+		sb_printf(out, "  %s\n",
+		          T("every file already holds its original bytes", "每个文件都已是原内容"));
+	for (size_t i = 0; i < n; i++) {
+		const struct undo_file *x = &u[i];
+		if (x->f->existed) {
+			sb_printf(out,
+			          T("\nRestore %s (mode %04o, owner %u:%u):\n",
+			            "\n恢复 %s（权限 %04o，属主 %u:%u）：\n"),
+			          x->f->path, x->f->mode, x->f->uid, x->f->gid);
+			plan_diff_text(x->cur ? x->cur : "", x->cur_len, x->orig, x->orig_len,
+			               x->cur ? x->f->real_path : "/dev/null", x->f->real_path,
+			               out);
+		} else {
+			sb_printf(out,
+			          T("\nRemove %s (it did not exist before)\n",
+			            "\n删除 %s（之前不存在）\n"),
+			          x->f->path);
+		}
+	}
+	for (size_t i = 0; i < e->ncmds; i++)
+		if (e->cmds[i].rerun_on_undo) {
+			char *s = plan_argv_str((const char *const *)e->cmds[i].argv);
+			sb_printf(out, T("\nThen run again: %s%s\n", "\n然后再次执行：%s%s\n"), s,
+			          e->cmds[i].confirm ? T(" (asks first)", "（执行前确认）") : "");
+			free(s);
+		}
+	undo_files_free(u, n);
+	journal_close(j);
+	return 0;
+}

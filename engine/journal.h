@@ -1,0 +1,196 @@
+/* journal.h: the record of every change asr-doctor makes to a machine, kept
+ * in a folder (0700) as JSON lines (journal.jsonl), with the original bytes
+ * of each changed file under backups/<entry>/. An entry is written as a
+ * "started" record before anything changes and a "finished" record at the
+ * end, so a crash leaves a visible, unfinished entry that the next run
+ * closes. Undo restores the exact bytes, mode and owner, and is journaled
+ * too. No secret (password, key) is ever written here. */
+#ifndef ASR_JOURNAL_H
+#define ASR_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "engine/plan.h"
+#include "engine/sha256.h"
+#include "engine/target.h"
+
+struct apply_fs;     /* engine/apply.h */
+struct apply_opts;
+struct apply_report;
+
+/* The journal of the local machine, and under --root DIR the one inside it
+ * (DIR/var/lib/asr-doctor/journal); `--journal DIR` overrides both. */
+#define JOURNAL_DEFAULT_DIR "/var/lib/asr-doctor/journal"
+
+enum journal_outcome {
+	JOURNAL_UNFINISHED,  /* started, no end recorded: running now, or stopped */
+	JOURNAL_APPLIED,     /* the files hold the new bytes */
+	JOURNAL_ROLLED_BACK, /* a validator or a write failed; originals put back */
+	JOURNAL_FAILED,      /* stopped before any file changed (or could not
+			      * roll back: see the message) */
+	JOURNAL_UNDONE,      /* an undo entry that put the files back */
+	JOURNAL_INTERRUPTED, /* found unfinished by a later run and closed */
+};
+
+/* What a changed file holds, compared with the journal's hashes. */
+enum journal_fstate {
+	JFILE_BEFORE,   /* the bytes before the change */
+	JFILE_AFTER,    /* the bytes the change wrote */
+	JFILE_OTHER,    /* something else: changed since */
+	JFILE_MISSING,  /* no file (and one was expected) */
+};
+
+struct journal_file {
+	char *path;       /* owned: target path as planned */
+	char *real_path;  /* owned: target path written (symlinks followed) */
+	char *backup;     /* owned: relative to the journal folder, NULL when
+			   * the file did not exist */
+	char *tmp_path;   /* owned: target path of the temporary file */
+	bool existed;
+	unsigned mode;    /* permission bits before (or of the new file) */
+	unsigned uid, gid;
+	char sha_before[SHA256_HEX_LEN + 1]; /* "" when !existed */
+	bool exists_after;
+	char sha_after[SHA256_HEX_LEN + 1];  /* "" when !exists_after */
+	char **validator; /* owned NULL-terminated template, or NULL */
+};
+
+struct journal_cmd {
+	char **argv;          /* owned, NULL-terminated */
+	bool confirm;         /* needed its own confirmation */
+	bool rerun_on_undo;   /* a reload, run again after undo */
+	bool before;          /* ran before the file edits */
+	bool ran;
+	int status;           /* exit status when ran, else -1 */
+	char *output;         /* owned: output (capped), or NULL */
+	char *note;           /* owned: why it did not run, or NULL */
+};
+
+struct journal_entry {
+	char *id;             /* owned: "1", "2", ... */
+	char *time;           /* owned: ISO 8601 UTC, when it started */
+	char *end_time;       /* owned or NULL */
+	long pid;
+	char *target;         /* owned: "this machine", "mounted root /mnt/x" */
+	char *target_kind;    /* owned: "local" or "root" */
+	char *anchor;         /* owned or NULL */
+	struct strvec checks;
+	char *fix_id;         /* owned or NULL (undo entries) */
+	char *title;          /* owned or NULL */
+	char *undoes;         /* owned: the entry this one undoes, or NULL */
+	char *undone_by;      /* owned: the undo entry that undid this one */
+	char *ssh_connection; /* owned: $SSH_CONNECTION at apply time, or NULL */
+	char *service;        /* owned: commit-confirmed service, or NULL */
+	char *undo_text;      /* owned or NULL */
+	struct journal_file *files; /* owned array */
+	size_t nfiles;
+	struct journal_cmd *cmds;   /* owned array */
+	size_t ncmds;
+	enum journal_outcome outcome;
+	char *message;          /* owned: one line, or NULL */
+	char *validator_output; /* owned or NULL */
+	/* The commit-confirmed guard, when one was started. */
+	long guard_pid;             /* 0: none */
+	long long guard_deadline;   /* seconds since the epoch */
+	char *guard_result;         /* owned: NULL while waiting, "confirmed",
+				     * "reverted", "failed" */
+	char *guard_message;        /* owned or NULL */
+};
+
+struct journal {
+	char *dir;                    /* owned: the folder (a host path) */
+	int lock_fd;                  /* -1 when not locked */
+	const struct apply_fs *fs;    /* borrowed: how files are written */
+	struct journal_entry *entries; /* owned, in the order they started */
+	size_t n;
+	size_t damaged;               /* lines that could not be read (a torn
+				       * last line after a crash) */
+};
+
+/* The default journal folder for target t (a host path); caller frees. */
+char *journal_default_dir(const struct target *t);
+/* The journal folder to use: option (--journal DIR, made absolute against
+ * the current folder) or, when NULL, the default for t. Caller frees. */
+char *journal_dir_for(const char *option, const struct target *t);
+
+/* Opens the journal in dir and reads it. With create, makes the folder
+ * (0700, and missing parents 0755); without, a missing folder is an empty
+ * journal. fs is how files are written (NULL: the real system calls).
+ * Returns 0 and *out (journal_close), or -errno and *cause (caller
+ * frees). */
+int journal_open(const char *dir, const struct apply_fs *fs, bool create, struct journal **out,
+		 char **cause);
+/* Rereads the records (after others appended). Returns 0 or -errno. */
+int journal_reload(struct journal *j, char **cause);
+/* Takes the journal's lock (flock on dir/lock), waiting up to wait_ms (0:
+ * not at all), and rereads the records. Returns 0, or -EWOULDBLOCK with
+ * *cause "another asr-doctor (pid N) is changing this machine", or another
+ * -errno. */
+int journal_lock(struct journal *j, int wait_ms, char **cause);
+/* Releases the lock (if held) and frees everything. NULL is fine. */
+void journal_close(struct journal *j);
+
+/* Finds an entry: "latest" (or NULL) is the newest entry that changed
+ * files or ran commands and was not undone and is not itself an undo;
+ * otherwise the exact id. Returns a borrowed entry or NULL. */
+const struct journal_entry *journal_get(const struct journal *j, const char *which);
+/* The entry whose commit-confirmed guard is still waiting (its process
+ * alive), or NULL. */
+const struct journal_entry *journal_guard_waiting(const struct journal *j);
+
+/* Lists the journal in dir without locking or creating it: the same as
+ * journal_open(dir, NULL, false, ...). */
+int journal_list(const char *dir, struct journal **out, char **cause);
+
+/* Closes entries left unfinished by a run that stopped (crash, power loss,
+ * kill): removes their temporary files, notes which files hold the old or
+ * the new bytes, and marks them "interrupted" (undo still works). Needs
+ * the lock. Adds one line per entry to notes. Returns how many. */
+int journal_recover(struct journal *j, struct target *t, struct strvec *notes);
+
+/* Human names ("applied", "rolled back", ...), in the user's language. */
+const char *journal_outcome_text(enum journal_outcome o);
+/* Stable names used in the journal file ("applied", "rolled_back"...). */
+const char *journal_outcome_name(enum journal_outcome o);
+
+/* Appends records (used by apply.c and guard.c; the lock must be held). A
+ * failed append leaves the file as it was. Return 0 or -errno. */
+int journal_record_start(struct journal *j, const struct journal_entry *e, char **cause);
+int journal_record_end(struct journal *j, const struct journal_entry *e, char **cause);
+int journal_record_guard(struct journal *j, const char *id, long pid, long long deadline,
+			 char **cause);
+int journal_record_guard_end(struct journal *j, const char *id, const char *result,
+			     const char *message, char **cause);
+/* A new entry id (one more than the highest) whose backups folder was
+ * created (0700). Caller frees. NULL and *cause on failure. */
+char *journal_new_entry(struct journal *j, char **cause);
+/* Frees an entry's contents. */
+void journal_entry_clear(struct journal_entry *e);
+/* The current time in ISO 8601 UTC; caller frees. */
+char *journal_now(void);
+
+/* What file f of a journal entry holds now on target t (a host read). */
+enum journal_fstate journal_file_state(struct target *t, const struct journal_file *f);
+
+/* Undoes an entry ("latest" or an id): checks every file still holds what
+ * the entry wrote (else refuses, unless o->force), backs up the current
+ * bytes, restores the exact original bytes, mode and owner through the
+ * same atomic path (a file the entry created is removed), runs the
+ * recorded validators and, when they pass, the entry's reload commands
+ * (each through o->confirm), and journals the undo as an entry of its own.
+ * Takes the lock. Returns 0 (rep->outcome JOURNAL_UNDONE), or -errno with
+ * rep->message. rep is freed with apply_report_free. */
+int journal_undo(const struct fix_ctx *ctx, const char *which, const struct apply_opts *o,
+		 struct apply_report *rep);
+/* The same with the journal already open and locked. */
+int journal_undo_locked(struct journal *j, struct target *t, const char *which,
+			const struct apply_opts *o, struct apply_report *rep);
+/* Describes what undo of `which` would do (files, a diff of the current
+ * bytes against the originals, commands) without changing anything.
+ * Returns 0, or -errno and *cause. */
+int journal_undo_preview(const struct fix_ctx *ctx, const char *which, bool force,
+			 struct sbuf *out, char **cause);
+
+#endif

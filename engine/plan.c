@@ -1,0 +1,760 @@
+/* plan.c: building plans from the target's current files, a unified diff
+ * of each edit (our own Myers line diff), and the plain-text form of a plan
+ * shown before anything changes. */
+#include "engine/plan.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine/fix.h"
+
+/* Lines of context around each change in a hunk. */
+#define DIFF_CONTEXT 3
+/* Above this many differences the middle of the files is shown as one
+ * replacement (still a correct diff, only not the shortest); bounds the
+ * memory of the search to about DIFF_MAX_D^2 integers. */
+#define DIFF_MAX_D 2000
+
+/* Copies a NULL-terminated argv; caller frees with argv_free. */
+static char **argv_dup(const char *const argv[])
+{
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	char **v = xcalloc(n + 1, sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = xstrdup(argv[i]);
+	return v;
+}
+
+/* Frees an argv made by argv_dup (NULL is fine). */
+static void argv_free(char **v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Makes an empty plan for fix_id. */
+struct plan *plan_new(const char *fix_id, const char *title)
+{
+	struct plan *p = xcalloc(1, sizeof *p);
+	p->fix_id = xstrdup(fix_id ? fix_id : "");
+	p->title = title ? xstrdup(title) : NULL;
+	return p;
+}
+
+/* Frees an edit's contents. */
+static void edit_free(struct file_edit *e)
+{
+	free(e->path);
+	free(e->real_path);
+	free(e->old_data);
+	free(e->new_data);
+	free(e->reason);
+	argv_free(e->validator);
+}
+
+/* Frees a plan and everything it owns. */
+void plan_free(struct plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nedits; i++)
+		edit_free(&p->edits[i]);
+	free(p->edits);
+	for (size_t i = 0; i < p->ncmds; i++) {
+		argv_free(p->cmds[i].argv);
+		free(p->cmds[i].reason);
+	}
+	free(p->cmds);
+	free(p->fix_id);
+	sv_free(&p->check_ids);
+	free(p->anchor);
+	free(p->title);
+	sv_free(&p->notes);
+	sv_free(&p->before);
+	sv_free(&p->after);
+	free(p->undo_text);
+	free(p->commit_confirmed_service);
+	free(p);
+}
+
+/* Adds check ids the plan addresses, each once. */
+void plan_add_checks(struct plan *p, const char *const *check_ids)
+{
+	for (size_t i = 0; check_ids && check_ids[i]; i++)
+		if (!sv_contains(&p->check_ids, check_ids[i]))
+			sv_push(&p->check_ids, check_ids[i]);
+}
+
+/* Sets the plan's article anchor. */
+void plan_set_anchor(struct plan *p, const char *anchor)
+{
+	free(p->anchor);
+	p->anchor = anchor ? xstrdup(anchor) : NULL;
+}
+
+/* The folder part of an absolute path ("/" for "/x"); caller frees. */
+static char *path_dir(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	if (!s || s == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(s - path));
+}
+
+/* Whether a file holds secrets (password hashes, private keys): such files
+ * are never edited, since their backups would keep the secret. */
+static bool holds_secrets(const char *path)
+{
+	static const char *const names[] = { "shadow", "shadow-", "gshadow", "gshadow-",
+		                             "opasswd" };
+	const char *base = strrchr(path, '/') + 1;
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (strcmp(base, names[i]) == 0)
+			return true;
+	if (str_starts(base, "ssh_host_") && str_ends(base, "_key"))
+		return true;
+	return str_ends(base, ".key") || str_ends(base, ".pem");
+}
+
+/* Records an edit with the current state of its file, read through the target. */
+struct file_edit *plan_add_edit(struct plan *p, struct target *t, const char *path,
+                                const char *new_data, size_t new_len, const char *reason,
+                                char **cause)
+{
+	*cause = NULL;
+	if (!path || path[0] != '/') {
+		*cause = xasprintf(T("%s: not an absolute path", "%s：不是绝对路径"),
+		                   path ? path : "(null)");
+		return NULL;
+	}
+	const char *base = strrchr(path, '/') + 1;
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+		*cause = xasprintf(T("%s: not a file name", "%s：不是文件名"), path);
+		return NULL;
+	}
+	if (holds_secrets(path)) {
+		*cause = xasprintf(
+		        T("asr-doctor does not edit %s: it holds secrets (passwords or keys), "
+		          "which never go into its journal",
+		          "asr-doctor 不编辑 %s：其中含有机密（密码或密钥），机密绝不会写入日志"),
+		        path);
+		return NULL;
+	}
+	if (new_len > PLAN_FILE_MAX) {
+		*cause = xasprintf(
+		        T("%s: the new contents are larger than 16 MiB", "%s：新内容超过 16 MiB"),
+		        path);
+		return NULL;
+	}
+	if (memchr(new_data, '\0', new_len)) {
+		*cause = xasprintf(T("%s: the new contents are not text (NUL bytes)",
+		                     "%s：新内容不是文本（含 NUL 字节）"),
+		                   path);
+		return NULL;
+	}
+	struct file_edit e = { 0 };
+	struct target_stat lst, st;
+	bool is_link = target_lstat(t, path, &lst) == 0 && S_ISLNK(lst.mode);
+	char *real = NULL;
+	int rc = target_realpath(t, path, &real);
+	if (rc == -ENOENT) {
+		if (is_link) {
+			*cause = xasprintf(T("%s is a symbolic link to a file that does not exist",
+			                     "%s 是指向不存在文件的符号链接"),
+			                   path);
+			return NULL;
+		}
+		char *dir = path_dir(path);
+		char *rdir = NULL;
+		struct target_stat dst;
+		if (target_realpath(t, dir, &rdir) < 0 || target_stat(t, rdir, &dst) < 0 ||
+		    !S_ISDIR(dst.mode)) {
+			*cause = xasprintf(
+			        T("%s: the folder %s does not exist", "%s：文件夹 %s 不存在"), path,
+			        dir);
+			free(dir);
+			free(rdir);
+			return NULL;
+		}
+		real = xasprintf("%s/%s", strcmp(rdir, "/") == 0 ? "" : rdir, base);
+		e.existed = false;
+		e.old_mode = 0644;
+		e.old_uid = dst.uid;
+		e.old_gid = dst.gid;
+		e.old_data = xstrdup("");
+		free(dir);
+		free(rdir);
+	} else if (rc < 0) {
+		*cause = xasprintf("%s: %s", path, strerror(-rc));
+		return NULL;
+	} else {
+		rc = target_stat(t, real, &st);
+		if (rc < 0) {
+			*cause = xasprintf("%s: %s", real, strerror(-rc));
+			free(real);
+			return NULL;
+		}
+		if (!S_ISREG(st.mode)) {
+			*cause = xasprintf(T("%s is not a regular file", "%s 不是普通文件"), path);
+			free(real);
+			return NULL;
+		}
+		if ((unsigned long long)st.size > PLAN_FILE_MAX) {
+			*cause = xasprintf(
+			        T("%s is larger than 16 MiB: not a configuration file to edit",
+			          "%s 超过 16 MiB：不是可编辑的配置文件"),
+			        path);
+			free(real);
+			return NULL;
+		}
+		rc = t->ops->read_file(t, real, &e.old_data, &e.old_len, PLAN_FILE_MAX);
+		if (rc < 0) {
+			*cause =
+			        rc == -EFBIG
+			                ? xasprintf(T("%s is larger than 16 MiB", "%s 超过 16 MiB"),
+			                            path)
+			                : xasprintf(T("cannot read %s: %s", "无法读取 %s：%s"),
+			                            path, strerror(-rc));
+			free(real);
+			return NULL;
+		}
+		if (memchr(e.old_data, '\0', e.old_len)) {
+			*cause = xasprintf(
+			        T("%s is not a text file (it holds NUL bytes): not edited",
+			          "%s 不是文本文件（含 NUL 字节）：不予编辑"),
+			        path);
+			free(e.old_data);
+			free(real);
+			return NULL;
+		}
+		e.existed = true;
+		e.old_mode = st.mode & 07777;
+		e.old_uid = st.uid;
+		e.old_gid = st.gid;
+	}
+	e.path = xstrdup(path);
+	e.real_path = real;
+	e.via_symlink = strcmp(real, path) != 0;
+	e.new_data = xmalloc(new_len + 1);
+	memcpy(e.new_data, new_data, new_len);
+	e.new_data[new_len] = '\0';
+	e.new_len = new_len;
+	e.reason = xstrdup(reason ? reason : "");
+	p->edits = xrealloc(p->edits, (p->nedits + 1) * sizeof *p->edits);
+	p->edits[p->nedits] = e;
+	return &p->edits[p->nedits++];
+}
+
+/* Sets the mode of a file the edit creates. */
+void plan_edit_mode(struct file_edit *e, mode_t mode)
+{
+	if (!e->existed)
+		e->old_mode = mode & 07777;
+}
+
+/* Sets (or clears) an edit's validator template. */
+void plan_edit_validator(struct file_edit *e, const char *const argv[])
+{
+	argv_free(e->validator);
+	e->validator = argv && argv[0] ? argv_dup(argv) : NULL;
+}
+
+/* Appends a command to the plan. */
+struct plan_cmd *plan_add_command(struct plan *p, const char *const argv[], const char *reason,
+                                  enum cmd_phase phase, bool confirm)
+{
+	p->cmds = xrealloc(p->cmds, (p->ncmds + 1) * sizeof *p->cmds);
+	struct plan_cmd *c = &p->cmds[p->ncmds++];
+	*c = (struct plan_cmd){ .argv = argv_dup(argv),
+		                .reason = xstrdup(reason ? reason : ""),
+		                .phase = phase,
+		                .confirm = confirm };
+	return c;
+}
+
+/* Appends a formatted line to a string vector. */
+static void sv_vprintf(struct strvec *sv, const char *fmt, va_list ap)
+{
+	sv_take(sv, xvasprintf(fmt, ap));
+}
+
+/* Adds a guidance line. */
+void plan_note(struct plan *p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sv_vprintf(&p->notes, fmt, ap);
+	va_end(ap);
+}
+
+/* Adds a line describing the state now. */
+void plan_before(struct plan *p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sv_vprintf(&p->before, fmt, ap);
+	va_end(ap);
+}
+
+/* Adds a line describing the state after the change. */
+void plan_after(struct plan *p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sv_vprintf(&p->after, fmt, ap);
+	va_end(ap);
+}
+
+/* Sets the "what undo will do" text. */
+void plan_set_undo(struct plan *p, const char *text)
+{
+	free(p->undo_text);
+	p->undo_text = text ? xstrdup(text) : NULL;
+}
+
+/* Marks the plan as one that can lock the engineer out of svc. */
+void plan_set_commit_confirmed(struct plan *p, const char *svc)
+{
+	free(p->commit_confirmed_service);
+	p->commit_confirmed_service = svc ? xstrdup(svc) : NULL;
+}
+
+/* ---- the diff ---- */
+
+struct line {
+	const char *p;
+	size_t n; /* with its newline, when it has one */
+	uint64_t h;
+};
+
+/* Splits text into lines (the last one may lack a newline). */
+static size_t split_lines(const char *s, size_t len, struct line **out)
+{
+	size_t cap = 0, n = 0;
+	struct line *v = NULL;
+	size_t pos = 0;
+	while (pos < len) {
+		const char *nl = memchr(s + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - s) + 1 : len;
+		v = xgrow(v, &cap, n + 1, sizeof *v);
+		v[n].p = s + pos;
+		v[n].n = end - pos;
+		v[n].h = hash_fnv1a(s + pos, end - pos);
+		n++;
+		pos = end;
+	}
+	*out = v;
+	return n;
+}
+
+/* Whether two lines hold the same bytes. */
+static bool line_eq(const struct line *a, const struct line *b)
+{
+	return a->h == b->h && a->n == b->n && memcmp(a->p, b->p, a->n) == 0;
+}
+
+/* One step of the edit script: '=' keeps a[ai] (== b[bi]), '-' removes
+ * a[ai], '+' inserts b[bi]. */
+struct op {
+	char kind;
+	size_t ai, bi;
+};
+
+struct script {
+	struct op *v;
+	size_t n, cap;
+};
+
+/* Appends one step to an edit script. */
+static void script_add(struct script *s, char kind, size_t ai, size_t bi)
+{
+	s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
+	s->v[s->n++] = (struct op){ kind, ai, bi };
+}
+
+/* The shortest edit script between a[0..n) and b[0..m) (Myers 1986, the
+ * greedy forward search, keeping each round's furthest points so the path
+ * can be walked back). Appends ops for indices offset by a0/b0. Returns
+ * false (and appends nothing) when more than DIFF_MAX_D edits are needed. */
+static bool myers(const struct line *a, size_t n, const struct line *b, size_t m, size_t a0,
+                  size_t b0, struct script *out)
+{
+	long N = (long)n, M = (long)m, max = N + M;
+	long dmax = max < DIFF_MAX_D ? max : DIFF_MAX_D;
+	/* v[k + off] is the furthest x on diagonal k; trace[d] is v after
+	 * round d over the diagonals -d..d. */
+	long off = dmax + 1;
+	long *v = xcalloc((size_t)(2 * off + 1), sizeof *v);
+	long **trace = xcalloc((size_t)dmax + 1, sizeof *trace);
+	long found = -1;
+	for (long d = 0; d <= dmax && found < 0; d++) {
+		for (long k = -d; k <= d; k += 2) {
+			long x;
+			if (k == -d || (k != d && v[off + k - 1] < v[off + k + 1]))
+				x = v[off + k + 1];
+			else
+				x = v[off + k - 1] + 1;
+			long y = x - k;
+			while (x < N && y < M && line_eq(&a[x], &b[y])) {
+				x++;
+				y++;
+			}
+			v[off + k] = x;
+			if (x >= N && y >= M) {
+				found = d;
+				break;
+			}
+		}
+		trace[d] = xmalloc((size_t)(2 * d + 1) * sizeof **trace);
+		memcpy(trace[d], v + off - d, (size_t)(2 * d + 1) * sizeof **trace);
+	}
+	if (found < 0) {
+		for (long d = 0; d <= dmax; d++)
+			free(trace[d]);
+		free(trace);
+		free(v);
+		return false;
+	}
+	/* Walk back from (N, M): each round d ends with a snake that starts
+	 * right after one move (down: an insertion, right: a deletion) from
+	 * round d - 1's furthest point on the neighbouring diagonal. */
+	struct script rev = { 0 };
+	long x = N, y = M;
+	for (long d = found; d > 0; d--) {
+		const long *pv = trace[d - 1] + (d - 1); /* pv[k] for k in -(d-1)..d-1 */
+		long k = x - y;
+		bool down = k == -d || (k != d && pv[k - 1] < pv[k + 1]);
+		long pk = down ? k + 1 : k - 1;
+		long px = pv[pk], py = px - pk;
+		long mx = down ? px : px + 1;
+		while (x > mx) {
+			x--;
+			y--;
+			script_add(&rev, '=', (size_t)x, (size_t)y);
+		}
+		script_add(&rev, down ? '+' : '-', (size_t)px, (size_t)py);
+		x = px;
+		y = py;
+	}
+	while (x > 0 && y > 0) {
+		x--;
+		y--;
+		script_add(&rev, '=', (size_t)x, (size_t)y);
+	}
+	for (size_t i = rev.n; i-- > 0;)
+		script_add(out, rev.v[i].kind, rev.v[i].ai + a0, rev.v[i].bi + b0);
+	free(rev.v);
+	for (long d = 0; d <= found; d++)
+		free(trace[d]);
+	free(trace);
+	free(v);
+	return true;
+}
+
+/* Rewrites a script so that within each run of changes the removed lines
+ * come before the inserted ones (as diff -u shows them), with positions
+ * recounted from the start. */
+static void script_normalize(struct script *s)
+{
+	struct script o = { 0 };
+	size_t a = 0, b = 0, i = 0;
+	while (i < s->n) {
+		if (s->v[i].kind == '=') {
+			script_add(&o, '=', a++, b++);
+			i++;
+			continue;
+		}
+		size_t j = i, dels = 0, ins = 0;
+		for (; j < s->n && s->v[j].kind != '='; j++)
+			s->v[j].kind == '-' ? dels++ : ins++;
+		for (size_t k = 0; k < dels; k++)
+			script_add(&o, '-', a + k, b);
+		for (size_t k = 0; k < ins; k++)
+			script_add(&o, '+', a + dels, b + k);
+		a += dels;
+		b += ins;
+		i = j;
+	}
+	free(s->v);
+	*s = o;
+}
+
+/* The edit script of the whole files: common head and tail kept, the
+ * middle searched (or replaced whole when too different). */
+static void diff_lines(const struct line *a, size_t n, const struct line *b, size_t m,
+                       struct script *s)
+{
+	size_t pre = 0;
+	while (pre < n && pre < m && line_eq(&a[pre], &b[pre]))
+		pre++;
+	size_t suf = 0;
+	while (suf < n - pre && suf < m - pre && line_eq(&a[n - 1 - suf], &b[m - 1 - suf]))
+		suf++;
+	for (size_t i = 0; i < pre; i++)
+		script_add(s, '=', i, i);
+	size_t an = n - pre - suf, bn = m - pre - suf;
+	if (!myers(a + pre, an, b + pre, bn, pre, pre, s)) {
+		for (size_t i = 0; i < an; i++)
+			script_add(s, '-', pre + i, pre);
+		for (size_t j = 0; j < bn; j++)
+			script_add(s, '+', pre + an, pre + j);
+	}
+	for (size_t i = 0; i < suf; i++)
+		script_add(s, '=', n - suf + i, m - suf + i);
+	script_normalize(s);
+}
+
+/* Writes one diff line with its prefix, marking a missing final newline. */
+static void emit_line(struct sbuf *out, char prefix, const struct line *l)
+{
+	sb_addc(out, prefix);
+	sb_addn(out, l->p, l->n);
+	if (l->n == 0 || l->p[l->n - 1] != '\n')
+		sb_add(out, "\n\\ No newline at end of file\n");
+}
+
+/* "start,count" as diff -u writes it: the count is left out when it is 1,
+ * and an empty range names the line before it. */
+static void emit_range(struct sbuf *out, size_t start, size_t count)
+{
+	if (count == 1)
+		sb_printf(out, "%zu", start + 1);
+	else
+		sb_printf(out, "%zu,%zu", count ? start + 1 : start, count);
+}
+
+/* Writes the unified diff of two texts, hunk by hunk. */
+void plan_diff_text(const char *a, size_t alen, const char *b, size_t blen, const char *name_a,
+                    const char *name_b, struct sbuf *out)
+{
+	if (alen == blen && memcmp(a, b, alen) == 0)
+		return;
+	struct line *la, *lb;
+	size_t n = split_lines(a, alen, &la), m = split_lines(b, blen, &lb);
+	struct script s = { 0 };
+	diff_lines(la, n, lb, m, &s);
+	sb_printf(out, "--- %s\n+++ %s\n", name_a, name_b);
+	size_t i = 0;
+	while (i < s.n) {
+		/* The next change starts a hunk. */
+		size_t c = i;
+		while (c < s.n && s.v[c].kind == '=')
+			c++;
+		if (c >= s.n)
+			break;
+		size_t start = c > i + DIFF_CONTEXT ? c - DIFF_CONTEXT : i;
+		/* Extend over changes closer than 2 * context lines apart. */
+		size_t last = c;
+		for (size_t j = c; j < s.n; j++) {
+			if (s.v[j].kind != '=') {
+				last = j;
+				continue;
+			}
+			if (j - last > 2 * DIFF_CONTEXT)
+				break;
+		}
+		size_t end = last + 1 + DIFF_CONTEXT < s.n ? last + 1 + DIFF_CONTEXT : s.n;
+		size_t acount = 0, bcount = 0;
+		for (size_t j = start; j < end; j++) {
+			acount += s.v[j].kind != '+';
+			bcount += s.v[j].kind != '-';
+		}
+		sb_add(out, "@@ -");
+		emit_range(out, s.v[start].ai, acount);
+		sb_add(out, " +");
+		emit_range(out, s.v[start].bi, bcount);
+		sb_add(out, " @@\n");
+		for (size_t j = start; j < end; j++) {
+			const struct op *o = &s.v[j];
+			if (o->kind == '=')
+				emit_line(out, ' ', &la[o->ai]);
+			else if (o->kind == '-')
+				emit_line(out, '-', &la[o->ai]);
+			else
+				emit_line(out, '+', &lb[o->bi]);
+		}
+		i = end;
+	}
+	free(s.v);
+	free(la);
+	free(lb);
+}
+
+/* Writes the unified diff of an edit's old and new bytes. */
+void plan_diff(const struct file_edit *e, struct sbuf *out)
+{
+	char *na = e->existed ? xstrdup(e->path) : xstrdup("/dev/null");
+	char *nb = xstrdup(e->path);
+	plan_diff_text(e->old_data, e->old_len, e->new_data, e->new_len, na, nb, out);
+	free(na);
+	free(nb);
+}
+
+/* ---- printing ---- */
+
+/* Whether a word can be shown to a POSIX shell without quotes. */
+static bool shell_plain(const char *w)
+{
+	if (!*w)
+		return false;
+	for (const char *p = w; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,."
+		            "/-{}",
+		            *p))
+			return false;
+	return true;
+}
+
+/* Joins argv for display, quoting for a POSIX shell where needed. */
+char *plan_argv_str(const char *const *argv)
+{
+	struct sbuf b = { 0 };
+	for (size_t i = 0; argv && argv[i]; i++) {
+		if (i)
+			sb_addc(&b, ' ');
+		if (shell_plain(argv[i])) {
+			sb_add(&b, argv[i]);
+			continue;
+		}
+		sb_addc(&b, '\'');
+		for (const char *p = argv[i]; *p; p++) {
+			if (*p == '\'')
+				sb_add(&b, "'\\''");
+			else
+				sb_addc(&b, *p);
+		}
+		sb_addc(&b, '\'');
+	}
+	return sb_steal(&b);
+}
+
+/* Writes a heading and its indented lines, when there are any. */
+static void add_lines(struct sbuf *out, const char *head, const struct strvec *sv)
+{
+	if (!sv->n)
+		return;
+	sb_printf(out, "%s\n", head);
+	for (size_t i = 0; i < sv->n; i++)
+		sb_printf(out, "  %s\n", sv->v[i]);
+}
+
+/* Writes the whole plan as plain text. */
+void plan_format(const struct plan *p, struct sbuf *out)
+{
+	const struct fix_def *f = fix_find(p->fix_id);
+	const char *title = p->title ? p->title
+	                    : f      ? (msg_lang() == LANG_ZH ? f->title_zh : f->title_en)
+	                             : p->fix_id;
+	sb_printf(out, "%s: %s (%s)\n", T("Fix", "修复"), title, p->fix_id);
+	if (p->check_ids.n) {
+		sb_printf(out, "%s:", T("Checks", "检查"));
+		for (size_t i = 0; i < p->check_ids.n; i++)
+			sb_printf(out, "%s%s", i ? ", " : " ", p->check_ids.v[i]);
+		sb_addc(out, '\n');
+	}
+	if (p->anchor)
+		sb_printf(out, "%s: #%s\n", T("Article section", "文章章节"), p->anchor);
+	if (p->commit_confirmed_service)
+		sb_printf(out,
+		          T("Warning: this change can lock you out of %s. When you are connected "
+		            "through SSH, it is undone by itself unless you confirm it from a new "
+		            "login (asr-doctor confirm).\n",
+		            "警告：此更改可能使你无法通过 %s 登录。通过 SSH "
+		            "连接时，除非从新的登录会话"
+		            "确认（asr-doctor confirm），否则会自动撤销。\n"),
+		          p->commit_confirmed_service);
+	add_lines(out, T("Now:", "当前："), &p->before);
+	add_lines(out, T("After the change:", "更改后："), &p->after);
+	for (size_t i = 0; i < p->nedits; i++) {
+		const struct file_edit *e = &p->edits[i];
+		sb_printf(out, "\n%s %zu: %s\n", T("File", "文件"), i + 1, e->path);
+		if (e->via_symlink)
+			sb_printf(out,
+			          T("  %s is a symbolic link: the real file %s is changed\n",
+			            "  %s 是符号链接：实际修改的文件是 %s\n"),
+			          e->path, e->real_path);
+		if (e->existed)
+			sb_printf(out,
+			          T("  mode %04o, owner %u:%u (kept)\n",
+			            "  权限 %04o，属主 %u:%u（保持不变）\n"),
+			          (unsigned)e->old_mode, (unsigned)e->old_uid,
+			          (unsigned)e->old_gid);
+		else
+			sb_printf(out,
+			          T("  new file, mode %04o, owner %u:%u\n",
+			            "  新文件，权限 %04o，属主 %u:%u\n"),
+			          (unsigned)e->old_mode, (unsigned)e->old_uid,
+			          (unsigned)e->old_gid);
+		if (e->reason && *e->reason)
+			sb_printf(out, "  %s: %s\n", T("Why", "原因"), e->reason);
+		if (e->validator) {
+			char *v = plan_argv_str((const char *const *)e->validator);
+			sb_printf(out,
+			          T("  checked with: %s (rolled back by itself if it fails)\n",
+			            "  校验命令：%s（失败则自动回滚）\n"),
+			          v);
+			free(v);
+		}
+		struct sbuf d = { 0 };
+		plan_diff(e, &d);
+		if (d.len)
+			sb_add(out, sb_str(&d));
+		else
+			sb_printf(out, "  %s\n", T("(no change to the bytes)", "（内容没有变化）"));
+		sb_free(&d);
+	}
+	if (p->ncmds) {
+		sb_printf(out, "\n%s\n", T("Commands:", "命令："));
+		for (size_t i = 0; i < p->ncmds; i++) {
+			const struct plan_cmd *c = &p->cmds[i];
+			char *s = plan_argv_str((const char *const *)c->argv);
+			sb_printf(out, "  %zu. %s\n", i + 1, s);
+			const char *when = !p->nedits ? NULL
+			                   : c->phase == CMD_BEFORE
+			                           ? T("before the file changes", "在修改文件之前")
+			                           : T("after the file changes were checked",
+			                               "在文件修改通过校验之后");
+			const char *ask = c->confirm
+			                          ? T("asks again before it runs", "执行前再次确认")
+			                          : NULL;
+			if (when || ask)
+				sb_printf(out, "     %s%s%s\n", when ? when : "",
+				          when && ask ? "; " : "", ask ? ask : "");
+			if (c->reason && *c->reason)
+				sb_printf(out, "     %s: %s\n", T("Why", "原因"), c->reason);
+			free(s);
+		}
+	}
+	add_lines(out, T("\nNotes:", "\n说明："), &p->notes);
+	sb_printf(out, "\n%s: ", T("Undo", "撤销"));
+	if (p->undo_text)
+		sb_printf(out, "%s\n", p->undo_text);
+	else if (p->nedits)
+		sb_printf(out, "%s\n",
+		          T("'asr-doctor undo' puts back the exact bytes, mode and owner of "
+		            "every file above (a new file is removed).",
+		            "'asr-doctor undo' "
+		            "会恢复上述每个文件的原始内容、权限和属主（新建的文件会被删除）。"));
+	else
+		sb_printf(out, "%s\n",
+		          T("commands cannot be undone by asr-doctor.",
+		            "asr-doctor 无法撤销命令的效果。"));
+}
+
+/* Writes the whole plan to a stream. */
+void plan_print(const struct plan *p, FILE *out)
+{
+	struct sbuf b = { 0 };
+	plan_format(p, &b);
+	fputs(sb_str(&b), out);
+	sb_free(&b);
+}

@@ -1,0 +1,152 @@
+/* plan.h: what a fix intends to do, before anything changes: file edits
+ * (current and new bytes, shown as a unified diff), commands shown exactly
+ * as they will run, what undo will do, and before/after summaries. A plan
+ * is built by a fix's planner from the target's current state, shown on a
+ * confirmation screen (or by --dry-run), and carried out by apply.c. */
+#ifndef ASR_PLAN_H
+#define ASR_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "engine/check.h"
+#include "engine/target.h"
+#include "engine/util.h"
+
+/* Files larger than this are not edited (configuration files are small). */
+#define PLAN_FILE_MAX (16u * 1024 * 1024)
+
+/* What a planner works from. */
+struct fix_ctx {
+	struct target *t;                   /* borrowed: the machine to change */
+	const char *server;                 /* --server HOST or NULL */
+	const char *journal_dir;            /* the journal folder, or NULL for the
+					     * default (journal_default_dir) */
+	const struct check_result *result;  /* borrowed: the failing check's
+					     * latest result, or NULL */
+	const char *anchor;                 /* the article node the engineer came
+					     * from, or NULL */
+	int timeout_ms;                     /* per command; 0: 60 s */
+};
+
+/* One file the plan rewrites whole. */
+struct file_edit {
+	char *path;       /* owned: target path as the planner named it */
+	char *real_path;  /* owned: target path after following symlinks */
+	bool via_symlink; /* path is (or passes through) a symlink */
+	bool existed;     /* the file exists now */
+	char *old_data;   /* owned: current bytes ("" when !existed) */
+	size_t old_len;
+	/* Permission bits (07777) now, or the mode a new file gets (0644
+	 * unless plan_edit_mode). */
+	mode_t old_mode;
+	uid_t old_uid;    /* owner now, or of the folder for a new file */
+	gid_t old_gid;
+	char *new_data;   /* owned: the bytes the file will hold */
+	size_t new_len;
+	char *reason;     /* owned: one line tied to the article's step */
+	/* Owned NULL-terminated argv template, or NULL; run after the new
+	 * file is in place. "{file}" is replaced by the file's host path,
+	 * "{root}" by the host folder of the target's "/" ("" on the local
+	 * machine). Exit 0 means valid. */
+	char **validator;
+};
+
+enum cmd_phase {
+	CMD_BEFORE, /* runs before the file edits */
+	CMD_AFTER,  /* runs after the edits were validated */
+};
+
+/* One command the plan runs, shown exactly as it will run. */
+struct plan_cmd {
+	char **argv;          /* owned, NULL-terminated; no shell */
+	char *reason;         /* owned: one line */
+	enum cmd_phase phase;
+	bool confirm;         /* needs its own confirmation (a reload of sshd,
+			       * passwd -u root) */
+	bool rerun_on_undo;   /* a reload: run again after undo restores the
+			       * files (and by the commit-confirmed guard) */
+};
+
+struct plan {
+	char *fix_id;              /* owned */
+	struct strvec check_ids;   /* the checks it addresses */
+	char *anchor;              /* owned: article node, or NULL */
+	char *title;               /* owned: one line, user's language */
+	struct file_edit *edits;   /* owned array */
+	size_t nedits;
+	struct plan_cmd *cmds;     /* owned array */
+	size_t ncmds;
+	struct strvec notes;       /* guidance lines shown with the plan */
+	struct strvec before;      /* summary lines: the state now ("PasswordAuthentication no") */
+	struct strvec after;       /* summary lines: the state after the change */
+	char *undo_text;           /* owned: what undo will do, or NULL (a
+				    * default text is printed) */
+	char *commit_confirmed_service; /* owned or NULL: "sshd" when the
+					 * change can lock the engineer out */
+};
+
+/* A new empty plan (never NULL); caller frees with plan_free. title may be
+ * NULL (the fix's title is shown). */
+struct plan *plan_new(const char *fix_id, const char *title);
+void plan_free(struct plan *p);
+
+/* Adds the check ids (NULL-terminated) the plan addresses. */
+void plan_add_checks(struct plan *p, const char *const *check_ids);
+/* Sets the article anchor (copied). */
+void plan_set_anchor(struct plan *p, const char *anchor);
+
+/* Adds an edit that replaces path's contents with new_data (new_len
+ * bytes). Reads the current file through t: follows a symlinked path to
+ * its real path, records the current bytes, mode and owner, or that the
+ * file does not exist yet (its folder must). Returns the edit (borrowed,
+ * valid until the next plan_add_edit or plan_free), or NULL and *cause
+ * (caller frees) when the path is not absolute, the folder is missing,
+ * the file is not a regular file, is larger than PLAN_FILE_MAX, is not
+ * text (holds NUL bytes), or cannot be read; the plan is then unchanged. */
+struct file_edit *plan_add_edit(struct plan *p, struct target *t, const char *path,
+				const char *new_data, size_t new_len, const char *reason,
+				char **cause);
+/* Sets the mode a file that does not exist yet will get. */
+void plan_edit_mode(struct file_edit *e, mode_t mode);
+/* Sets an edit's validator (argv template, NULL-terminated; copied). */
+void plan_edit_validator(struct file_edit *e, const char *const argv[]);
+
+/* Adds a command (argv NULL-terminated; copied). Returns it (borrowed, valid
+ * until the next plan_add_command or plan_free). */
+struct plan_cmd *plan_add_command(struct plan *p, const char *const argv[], const char *reason,
+				  enum cmd_phase phase, bool confirm);
+
+/* Adds a line (printf-style) to notes, before or after. */
+void plan_note(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void plan_before(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void plan_after(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Sets the "what undo will do" text (copied). */
+void plan_set_undo(struct plan *p, const char *text);
+/* Marks the plan as one that can lock the engineer out of service svc
+ * ("sshd"): apply then offers the commit-confirmed guard. */
+void plan_set_commit_confirmed(struct plan *p, const char *svc);
+
+/* Appends to out a unified diff of the edit (old -> new): "---"/"+++"
+ * headers with the target path, "@@ -a,b +c,d @@" hunks with 3 lines of
+ * context, "\ No newline at end of file" where it applies. Nothing is
+ * appended when the bytes are equal. */
+void plan_diff(const struct file_edit *e, struct sbuf *out);
+/* The same for any two texts, with the given header names. */
+void plan_diff_text(const char *a, size_t alen, const char *b, size_t blen, const char *name_a,
+		    const char *name_b, struct sbuf *out);
+
+/* Joins argv for display, quoting words that need it for a POSIX shell
+ * (so what is shown can be pasted). Caller frees. */
+char *plan_argv_str(const char *const *argv);
+
+/* Writes the whole plan as plain text (title, checks, before/after, each
+ * file with its diff, each command, what undo will do) for --dry-run and
+ * the confirmation screen. */
+void plan_print(const struct plan *p, FILE *out);
+/* The same into a buffer. */
+void plan_format(const struct plan *p, struct sbuf *out);
+
+#endif
