@@ -1,17 +1,86 @@
 /* cmd_wizard.c: starts the wizard: picks the language the terminal can
- * show, loads the article, binds the checks and hands over to tui/. */
+ * show, loads the article, binds the checks, finds the journal, a saved
+ * state to resume or a report to replay, and hands over to tui/. */
+#include <errno.h>
 #include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/terminfo.h"
+#include "engine/journal.h"
+#include "engine/replay.h"
+#include "engine/state.h"
 #include "tui/tui.h"
+
+/* Reads a whole file (a saved report); NULL with errno on failure. */
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct sbuf b = { 0 };
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		sb_addn(&b, buf, n);
+		if (b.len > 64u * 1024 * 1024) {
+			fclose(f);
+			sb_free(&b);
+			errno = EFBIG;
+			return NULL;
+		}
+	}
+	fclose(f);
+	return sb_steal(&b);
+}
+
+/* Loads the article and session for a replay, in the report's language
+ * unless --lang or --doc says otherwise. */
+static bool load_replay(struct options *o, const char *json, struct doc **d, struct session **s,
+			struct replay_info *info)
+{
+	for (int round = 0; round < 2; round++) {
+		*d = cli_load_doc(o);
+		*s = *d ? cli_session(*d) : NULL;
+		if (!*s) {
+			doc_free(*d);
+			return false;
+		}
+		char *cause = NULL;
+		if (replay_load(json, *s, info, &cause) < 0) {
+			cli_error("--replay %s: %s", o->replay, cause);
+			free(cause);
+			session_free(*s);
+			doc_free(*d);
+			return false;
+		}
+		enum lang want;
+		if (round == 1 || o->lang_explicit || o->doc_path || !info->article_lang ||
+		    !lang_parse(info->article_lang, &want) || want == o->lang)
+			return true;
+		/* The report was made in the other language: show it as it was. */
+		replay_info_free(info);
+		session_free(*s);
+		doc_free(*d);
+		o->lang = want;
+		msg_set_lang(want);
+	}
+	return true;
+}
 
 int cmd_wizard(struct options *o)
 {
 	if (o->argc) {
 		cli_error("unexpected argument '%s'", o->argv[0]);
+		return 2;
+	}
+	char *json = NULL;
+	if (o->replay && !(json = read_all(o->replay))) {
+		cli_error("--replay %s: %s", o->replay, strerror(errno));
 		return 2;
 	}
 	const char *note = NULL;
@@ -20,6 +89,7 @@ int cmd_wizard(struct options *o)
 		bool utf8 = cs && (str_ieq(cs, "UTF-8") || str_ieq(cs, "utf8"));
 		if (!lang_terminal_cjk(getenv("TERM"), utf8, &note)) {
 			o->lang = LANG_EN;
+			o->lang_explicit = true; /* a replay must not switch back */
 			msg_set_lang(LANG_EN);
 		} else {
 			note = NULL;
@@ -28,32 +98,82 @@ int cmd_wizard(struct options *o)
 	/* Before curses starts: a built-in terminal description when this
 	 * machine has none for $TERM (its note is for the status line). */
 	const char *term_note = cli_terminfo_fallback();
-	struct doc *d = cli_load_doc(o);
-	if (!d)
-		return 2;
+	struct doc *d = NULL;
+	struct session *s = NULL;
+	struct replay_info info;
+	memset(&info, 0, sizeof info);
+	if (json) {
+		if (!load_replay(o, json, &d, &s, &info)) {
+			free(json);
+			return 2;
+		}
+		o->demo = false;
+		o->root = NULL;
+	} else {
+		d = cli_load_doc(o);
+		s = d ? cli_session(d) : NULL;
+		if (!s) {
+			doc_free(d);
+			return 2;
+		}
+	}
 	struct target *t = cli_target(o);
 	if (!t) {
+		session_free(s);
 		doc_free(d);
+		replay_info_free(&info);
+		free(json);
 		return 2;
 	}
-	struct session *s = cli_session(d);
-	if (!s) {
-		target_free(t);
-		doc_free(d);
-		return 2;
+	char *jdir = journal_dir_for(o->journal, t);
+	char *state_path = NULL;
+	struct app_state offer;
+	memset(&offer, 0, sizeof offer);
+	bool have_offer = false;
+	if (!json) {
+		state_path = o->state_path ? xstrdup(o->state_path) : state_default_path();
+		/* A demo sandbox is new every time: nothing to resume. */
+		if (state_path && !o->demo)
+			have_offer = state_should_offer(state_path,
+							t->kind == TARGET_ROOT ? "root" : "local",
+							t->kind == TARGET_ROOT ? (*t->root ? t->root : "/") : NULL,
+							(long long)time(NULL), &offer);
 	}
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime_r(&now, &tm));
+	char *cwd = getcwd(NULL, 0);
+	char *report_path = xasprintf("%s/asr-doctor-report-%s.json", cwd ? cwd : ".", stamp);
+	free(cwd);
+	const char *ssh = getenv("SSH_CONNECTION");
 	struct tui_config cfg = {
 		.doc = d,
 		.session = s,
 		.ctx = cli_check_ctx(o, t),
-		.auto_check = !o->no_auto_check,
+		.auto_check = !o->no_auto_check && !json,
 		.ascii = o->ascii,
 		.slow = o->slow,
 		.lang_note = note,
 		.term_note = term_note,
 		.target_label = t->name,
+		.journal_dir = jdir,
+		.journal_opt = o->journal,
+		.confirm_within = o->confirm_within,
+		.ssh_connection = ssh && *ssh ? ssh : NULL,
+		.replay = json ? &info : NULL,
+		.report_path = report_path,
+		.state_path = state_path,
+		.offer = have_offer ? &offer : NULL,
 	};
 	int rc = tui_run(&cfg);
+	if (have_offer)
+		app_state_free(&offer);
+	free(state_path);
+	free(report_path);
+	free(jdir);
+	replay_info_free(&info);
+	free(json);
 	session_free(s);
 	target_free(t);
 	doc_free(d);

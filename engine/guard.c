@@ -544,3 +544,32 @@ bool guard_other_way_in(struct target *t, const char *proc_dir, struct strvec *f
 	sv_free(&pids);
 	return found->n > before;
 }
+
+char *guard_notice(struct target *t, const char *entry_id, int within_s, long pid,
+		   const char *journal_opt)
+{
+	struct sbuf b = { 0 };
+	sb_printf(&b,
+		  T("This change can lock you out of SSH. It is undone by itself in %d seconds "
+		    "(guard pid %ld) unless you confirm it from a NEW login: keep this session open, "
+		    "open a second SSH session (or use the console) and run there:\n"
+		    "  asr-doctor confirm %s%s%s\n",
+		    "此更改可能使你无法通过 SSH 登录。除非你从新的登录会话确认，否则它会在 %d "
+		    "秒后自动撤销（守护进程 pid %ld）：请保持此会话，打开第二个 SSH "
+		    "会话（或使用控制台）并在那里运行：\n"
+		    "  asr-doctor confirm %s%s%s\n"),
+		  within_s, pid, entry_id, journal_opt ? " --journal " : "",
+		  journal_opt ? journal_opt : "");
+	struct strvec ways = { 0 };
+	if (t->live && guard_other_way_in(t, "/proc", &ways)) {
+		sb_printf(&b, "%s\n", T("Other ways in if SSH fails:", "SSH 失败时的其他登录途径："));
+		for (size_t i = 0; i < ways.n; i++)
+			sb_printf(&b, "  %s\n", ways.v[i]);
+	} else if (t->live) {
+		sb_printf(&b, "%s\n",
+			  T("No serial or console login was found: SSH may be the only way in.",
+			    "未发现串口或控制台登录：SSH 可能是唯一的登录途径。"));
+	}
+	sv_free(&ways);
+	return sb_steal(&b);
+}

@@ -68,4 +68,11 @@ int guard_confirm(const char *journal_dir, const char *which, const char *ssh_co
  * found; returns whether there was any. */
 bool guard_other_way_in(struct target *t, const char *proc_dir, struct strvec *found);
 
+/* What the engineer must know once a guard runs: the change is undone in
+ * within_s seconds unless `asr-doctor confirm ENTRY` runs from a new login
+ * (journal_opt, when not NULL, is added as --journal), and the other ways
+ * into the machine (or that none was found). Caller frees. */
+char *guard_notice(struct target *t, const char *entry_id, int within_s, long pid,
+		   const char *journal_opt);
+
 #endif

@@ -10,8 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "engine/journal.h"
+#include "engine/replay.h"
+#include "engine/state.h"
 #include "engine/text.h"
 #include "tui/app.h"
 #include "tui/termsize.h"
@@ -72,7 +76,59 @@ void app_choose(struct app *a, struct node **nodes, size_t n)
 	a->choices = nodes;
 	a->nchoices = n;
 	a->csel = 0;
+	a->ckind = CHOOSE_NODES;
 	app_push(a, &screen_choose);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void app_save_state(struct app *a, bool clean)
+{
+	if (!a->cfg->state_path || a->read_only || !a->ses)
+		return;
+	struct target *t = a->cfg->ctx.t;
+	struct app_state st = {
+		.target_kind = t->kind == TARGET_ROOT ? "root" : t->kind == TARGET_SSH ? "ssh" : "local",
+		.target_root = t->kind == TARGET_ROOT ? (*t->root ? t->root : "/") : NULL,
+		.target_name = t->name,
+		.anchor = a->doc->nodes[a->sel]->anchor,
+		.screen = (char *)a->stack[a->depth - 1]->name,
+		.show_evidence = a->show_evidence,
+		.fix_id = a->plan ? a->plan->fix_id : NULL,
+		.fix_entry = a->plan ? STATE_FIX_PLANNED : NULL,
+		.clean_exit = clean,
+	};
+	char *cause = NULL;
+	/* A state that cannot be saved only costs the resume offer. */
+	state_save(a->cfg->state_path, &st, a->ses, NULL, &cause);
+	free(cause);
+	a->last_save = now_ms();
+}
+
+void app_run_ids(struct app *a, const struct strvec *ids)
+{
+	if (!a->ses || a->read_only)
+		return;
+	if (a->runner) {
+		runner_free(a->runner);
+		a->runner = NULL;
+	}
+	const struct check_def **defs = xcalloc(ids->n ? ids->n : 1, sizeof *defs);
+	size_t n = 0;
+	for (size_t i = 0; i < ids->n; i++)
+		if (session_find(a->ses, ids->v[i]) >= 0)
+			defs[n++] = check_find(ids->v[i]);
+	if (n) {
+		a->runner = runner_start(defs, n, &a->cfg->ctx, 4, 30000);
+		a->run_total = n;
+		a->run_done = 0;
+	}
+	free(defs);
 }
 
 const struct rpage *app_page(struct app *a, const struct node *n, int width)
@@ -115,6 +171,11 @@ void app_select(struct app *a, size_t i, int rows)
 
 void app_run_checks(struct app *a, const struct node *n)
 {
+	if (a->read_only) {
+		app_message(a, true, "%s", app_tr("a replayed report is read-only: its results are as recorded",
+						   "回放的报告是只读的：结果为当时记录的结果"));
+		return;
+	}
 	if (!a->ses) {
 		app_message(a, true, "%s", app_tr("no checks are available", "没有可用的检查"));
 		return;
@@ -180,6 +241,7 @@ static bool collect_results(struct app *a)
 		app_message(a, fail > 0, app_tr("checks done: %zu failed, %zu warnings", "检查完成：%zu 项失败，%zu 项警告"),
 			    fail, warn);
 		any = true;
+		app_save_state(a, false);
 	}
 	if (any)
 		a->results_gen++;
@@ -202,7 +264,9 @@ static void draw_status(struct app *a)
 	move(y, 0);
 	clrtoeol();
 	if (a->prompt != PROMPT_NONE) {
-		const char *label = a->prompt == PROMPT_SEARCH ? "/" : app_tr("ErrorID or anchor: ", "ErrorID 或锚点：");
+		const char *label = a->prompt == PROMPT_SEARCH ? "/"
+				    : a->prompt == PROMPT_SAVE ? app_tr("Save report to: ", "报告保存到：")
+								: app_tr("ErrorID or anchor: ", "ErrorID 或锚点：");
 		int x = draw_text(a, y, 0, label, a->cols - 1, A_BOLD);
 		int w = (int)text_width(sb_str(&a->input));
 		const char *shown = sb_str(&a->input);
@@ -250,7 +314,12 @@ static void draw_title(struct app *a)
 	move(0, 0);
 	clrtoeol();
 	struct sbuf t = { 0 };
-	sb_printf(&t, "asr-doctor  %s", a->cfg->target_label ? a->cfg->target_label : "");
+	if (a->cfg->replay)
+		sb_printf(&t, "asr-doctor  %s %s (%s)", app_tr("replay of", "回放"),
+			  a->cfg->replay->target_name ? a->cfg->replay->target_name : "?",
+			  a->cfg->replay->generated ? a->cfg->replay->generated : "?");
+	else
+		sb_printf(&t, "asr-doctor  %s", a->cfg->target_label ? a->cfg->target_label : "");
 	if (a->cfg->lang_note)
 		sb_printf(&t, "  (English: %s)", a->cfg->lang_note);
 	draw_text(a, 0, 0, sb_str(&t), a->cols, A_BOLD);
@@ -345,6 +414,11 @@ enter : {
 	a->prompt = PROMPT_NONE;
 	sb_reset(&a->input);
 	if (!*text) {
+		free(text);
+		return;
+	}
+	if (kind == PROMPT_SAVE) {
+		fix_save_report(a, text);
 		free(text);
 		return;
 	}
@@ -474,6 +548,21 @@ static int global_key(struct app *a, enum action act)
 	case ACT_CANCEL:
 		cancel_checks(a);
 		return H_HANDLED;
+	case ACT_FIX:
+		fix_start(a);
+		return H_HANDLED;
+	case ACT_HISTORY:
+		fix_history_load(a);
+		a->hsel = 0;
+		a->htop2 = 0;
+		app_push(a, &screen_history);
+		return H_HANDLED;
+	case ACT_SAVE:
+		a->prompt = PROMPT_SAVE;
+		sb_reset(&a->input);
+		if (a->cfg->report_path)
+			sb_add(&a->input, a->cfg->report_path);
+		return H_HANDLED;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		return H_HANDLED;
@@ -548,12 +637,16 @@ int tui_run(const struct tui_config *cfg)
 	measure(&a, false);
 	if (cfg->term_note && !a.message)
 		app_message(&a, false, "%s", cfg->term_note);
-	if (cfg->auto_check && a.ses)
+	a.read_only = cfg->replay != NULL;
+	if (cfg->offer && a.ses && !a.read_only)
+		app_push(&a, &screen_resume); /* checks start after the answer */
+	else if (cfg->auto_check && a.ses && !a.read_only)
 		app_run_checks(&a, NULL);
+	fix_offer_confirm(&a);
 
 	bool quit = false;
 	bool dirty = true;
-	while (!quit) {
+	while (!quit && !got_signal) {
 		/* Keys typed ahead are handled before anything is drawn, so a
 		 * slow line never waits for screens the user already left. */
 		if (dirty && !keys_pending()) {
@@ -599,6 +692,10 @@ int tui_run(const struct tui_config *cfg)
 			prompt_key(&a, rc, ch);
 			continue;
 		}
+		a.last_is_key = rc == KEY_CODE_YES;
+		a.last_key = rc == KEY_CODE_YES ? (int)ch : 0;
+		if (now_ms() - a.last_save > 5000)
+			app_save_state(&a, false);
 		enum action act = key_action(rc, ch);
 		/* Screens see plain characters too (digits pick in the chooser). */
 		if (act == ACT_NONE && rc != OK)
@@ -614,6 +711,8 @@ int tui_run(const struct tui_config *cfg)
 	}
 	if (a.runner)
 		runner_cancel(a.runner);
+	/* A clean quit says so; a hang-up or kill leaves the resume offer. */
+	app_save_state(&a, !got_signal || got_signal == SIGINT);
 	endwin();
 	curses_active = false;
 	delscreen(scr);
@@ -625,5 +724,11 @@ int tui_run(const struct tui_config *cfg)
 	free(a.message);
 	free(a.choices);
 	sb_free(&a.input);
+	fix_clear(&a);
+	sb_free(&a.typed);
+	free(a.page_title);
+	rpage_free(&a.info);
+	sv_free(&a.watch);
+	journal_close(a.journal);
 	return 0;
 }

@@ -48,8 +48,19 @@ extern const struct screen_ops screen_tree;
 extern const struct screen_ops screen_detail;
 extern const struct screen_ops screen_help;
 extern const struct screen_ops screen_choose;
+extern const struct screen_ops screen_confirm;
+extern const struct screen_ops screen_page;
+extern const struct screen_ops screen_history;
+extern const struct screen_ops screen_resume;
 
-enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_JUMP };
+enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_JUMP, PROMPT_SAVE };
+
+/* What the chooser picks from. */
+enum choose_kind { CHOOSE_NODES, CHOOSE_FIXES };
+
+struct plan;
+struct journal;
+struct fix_def;
 
 struct app {
 	const struct tui_config *cfg;
@@ -84,10 +95,33 @@ struct app {
 	enum prompt_kind prompt;
 	struct sbuf input;
 
-	/* Chooser (an ErrorID named by several sections). */
+	/* Chooser: sections naming one ErrorID, or fixes for a section. */
+	enum choose_kind ckind;
 	struct node **choices;    /* owned array, borrowed nodes */
+	const struct fix_def *fix_choices[16]; /* borrowed from the registry */
 	size_t nchoices;
 	size_t csel;
+
+	/* Changing the machine (fixflow.c). */
+	struct plan *plan;        /* owned: the plan on the confirm screen */
+	char *undo_entry;         /* owned: the entry the confirm screen undoes */
+	struct rpage cpage;       /* the confirm screen's text */
+	bool cpage_valid;
+	size_t ctop;
+	bool armed;               /* 'y' pressed: Enter applies */
+	struct sbuf typed;        /* letters typed on the confirm screen */
+	char *page_title;         /* owned: the generic page's title */
+	struct rpage info;        /* the generic page (apply results, entries) */
+	size_t itop;
+	struct strvec watch;      /* check ids whose results the page follows */
+	struct journal *journal;  /* owned: the history screen's list */
+	size_t hsel;
+	size_t htop2;
+	bool read_only;           /* a replay */
+	long long last_save;      /* when the state was last saved (ms) */
+	int last_key;             /* the key code of the last special key */
+	bool last_is_key;         /* the last input was a special key */
+	int pending_signal;       /* a signal held during apply, to act on */
 
 	size_t htop;              /* help scroll */
 	char *message;            /* owned, shown once on the status line */
@@ -119,6 +153,31 @@ void app_push(struct app *a, const struct screen_ops *s);
 void app_choose(struct app *a, struct node **nodes, size_t n);
 /* Picks a language's string. */
 const char *app_tr(const char *en, const char *zh);
+/* Runs the checks with these ids in the background. */
+void app_run_ids(struct app *a, const struct strvec *ids);
+/* Saves the resume state (clean: the wizard is ending normally). */
+void app_save_state(struct app *a, bool clean);
+
+/* Changing the machine (fixflow.c). */
+/* f: plans the fix of the selected section's failing checks (a chooser
+ * first when there are several). */
+void fix_start(struct app *a);
+/* Plans fix f and opens the confirmation screen. */
+void fix_plan(struct app *a, const struct fix_def *f);
+/* Applies a->plan (or the undo of a->undo_entry) after confirmation. */
+void fix_apply(struct app *a);
+/* Opens the confirmation screen for undoing entry id. */
+void fix_undo_preview(struct app *a, const char *id);
+/* Reads the journal into a->journal for the history screen. */
+void fix_history_load(struct app *a);
+/* Saves a report (JSON) to path. */
+void fix_save_report(struct app *a, const char *path);
+/* Offers to confirm a commit-confirmed sshd change from this new login. */
+void fix_offer_confirm(struct app *a);
+/* Frees the fix flow's state. */
+void fix_clear(struct app *a);
+/* Opens the generic page with a title and text (copied). */
+void app_page_text(struct app *a, const char *title, const char *text);
 
 /* Drawing helpers (draw.c). */
 /* Draws UTF-8 text at (y, x) cut to at most cols columns (marking a cut

@@ -93,6 +93,12 @@ enum action key_action(int rc, wint_t ch)
 		return ACT_RUN_ALL;
 	case 'e':
 		return ACT_EVIDENCE;
+	case 'f':
+		return ACT_FIX;
+	case 'H':
+		return ACT_HISTORY;
+	case 'S':
+		return ACT_SAVE;
 	case 27:
 		return ACT_CANCEL;
 	case CTRL('l'):

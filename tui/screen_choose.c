@@ -1,16 +1,26 @@
 /* screen_choose.c: picks one of several sections that name the same
  * ErrorID (95105 and 95523 each lead to two). */
+#include "engine/fix.h"
 #include "tui/app.h"
 
 static void choose_draw(struct app *a)
 {
-	draw_text(a, 1, 0, app_tr("Several sections match; Enter opens one:", "多个章节匹配；按 Enter 打开其中一个："),
+	bool fixes = a->ckind == CHOOSE_FIXES;
+	draw_text(a, 1, 0,
+		  fixes ? app_tr("Several fixes apply here; Enter shows one (nothing changes yet):",
+				 "这里有多个修复；按 Enter 查看其中一个（尚不做任何更改）：")
+			: app_tr("Several sections match; Enter opens one:", "多个章节匹配；按 Enter 打开其中一个："),
 		  a->cols - 1, A_BOLD);
 	for (size_t i = 0; i < a->nchoices && (int)i + 3 < a->rows - 1; i++) {
-		const struct node *n = a->choices[i];
 		int y = 3 + (int)i;
 		if (i == a->csel)
 			draw_text(a, y, 0, ">", 1, A_BOLD);
+		if (fixes) {
+			const struct fix_def *f = a->fix_choices[i];
+			draw_text(a, y, 2, app_tr(f->title_en, f->title_zh), a->cols - 3, A_NORMAL);
+			continue;
+		}
+		const struct node *n = a->choices[i];
 		draw_text(a, y, 1, status_symbol(n->rolled, a->utf8), 1, draw_status_attr(a, n->rolled));
 		draw_text(a, y, 3, n->title, a->cols - 4, A_NORMAL);
 	}
@@ -32,9 +42,13 @@ static int choose_key(struct app *a, enum action act, wint_t ch)
 			a->csel--;
 		return H_HANDLED;
 	case ACT_OPEN:
-		app_select(a, a->choices[a->csel]->index, a->rows - 2);
-		/* Replace the chooser with the section. */
+		/* Replace the chooser with what was chosen. */
 		a->depth--;
+		if (a->ckind == CHOOSE_FIXES) {
+			fix_plan(a, a->fix_choices[a->csel]);
+			return H_HANDLED;
+		}
+		app_select(a, a->choices[a->csel]->index, a->rows - 2);
 		if (!a->wide)
 			app_push(a, &screen_detail);
 		return H_HANDLED;

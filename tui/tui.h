@@ -10,6 +10,9 @@
 #include "engine/doc.h"
 #include "engine/session.h"
 
+struct replay_info;
+struct app_state;
+
 struct tui_config {
 	struct doc *doc;          /* borrowed */
 	struct session *session;  /* borrowed; may be NULL (no checks) */
@@ -21,6 +24,20 @@ struct tui_config {
 	const char *term_note;    /* the built-in terminal description is in
 				   * use (and which), or NULL */
 	const char *target_label; /* "this machine", "mounted root /mnt" */
+	/* Changing the machine. */
+	const char *journal_dir;  /* the journal folder (host path) */
+	const char *journal_opt;  /* --journal as given, for shown commands */
+	int confirm_within;       /* seconds for the commit-confirmed guard */
+	const char *ssh_connection; /* $SSH_CONNECTION, or NULL */
+	/* A saved report shown read-only (--replay): nothing runs, nothing
+	 * changes; the history shows the recorded journal. */
+	const struct replay_info *replay;
+	/* Where the report key writes by default; NULL: no default. */
+	const char *report_path;
+	/* The resume state file, or NULL (no saving); offer, when not NULL,
+	 * is the earlier run to offer resuming. */
+	const char *state_path;
+	const struct app_state *offer;
 };
 
 /* Runs the wizard until the user quits. Returns 0, or 2 when the terminal

@@ -18,8 +18,8 @@ void term_start(struct term *t, int cols, int rows, const char *env, const char 
 	/* A shell around the program shows how it ended and keeps the pane. */
 	int rc = tu_sh(NULL,
 		       "cd '%s' && tmux -u -f /dev/null -S '%s' new-session -d -s t -x %d -y %d "
-		       "\"env %s %s %s; echo EXIT=\\$?; sleep 600\" >/dev/null 2>&1",
-		       cwd, t->sock, cols, rows, env, tu_binary(), args);
+		       "\"env XDG_STATE_HOME='%s' %s %s %s; echo EXIT=\\$?; sleep 600\" >/dev/null 2>&1",
+		       cwd, t->sock, cols, rows, t->dir, env, tu_binary(), args);
 	free(cwd);
 	if (rc != 0) {
 		print_error("tmux could not start (exit %d)\n", rc);

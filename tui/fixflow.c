@@ -1,0 +1,483 @@
+/* fixflow.c: the wizard's side of changing a machine: choose a fix, show
+ * its plan on the confirmation screen, apply it through the engine's one
+ * safe path (each command asked about on its own), start the
+ * commit-confirmed guard, re-run the checks; the history with undo; saving
+ * a report. Everything that touches the machine is an engine call. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/apply.h"
+#include "engine/facts.h"
+#include "engine/fix.h"
+#include "engine/guard.h"
+#include "engine/journal.h"
+#include "engine/plan.h"
+#include "engine/replay.h"
+#include "engine/report_doc.h"
+#include "tui/app.h"
+
+void fix_clear(struct app *a)
+{
+	plan_free(a->plan);
+	a->plan = NULL;
+	free(a->undo_entry);
+	a->undo_entry = NULL;
+	rpage_free(&a->cpage);
+	a->cpage_valid = false;
+	a->armed = false;
+	sb_reset(&a->typed);
+}
+
+void app_page_text(struct app *a, const char *title, const char *text)
+{
+	free(a->page_title);
+	a->page_title = xstrdup(title);
+	rpage_free(&a->info);
+	struct render_opts o = { .width = a->cols - 1, .utf8 = a->utf8, .wrap_code = true };
+	const char *p = text;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, len);
+		size_t ind = strspn(line, " ");
+		char *pre = xstrndup(line, ind);
+		render_text(&a->info, line + ind, 0, pre, pre, &o);
+		free(pre);
+		free(line);
+		p = nl ? nl + 1 : p + len;
+	}
+	a->itop = 0;
+}
+
+/* The fix context for the engine: the target, server and journal. */
+static struct fix_ctx fix_context(struct app *a, const struct check_result *r, const char *anchor)
+{
+	struct fix_ctx c = {
+		.t = a->cfg->ctx.t,
+		.server = a->cfg->ctx.server,
+		.journal_dir = a->cfg->journal_dir,
+		.result = r,
+		.anchor = anchor,
+		.timeout_ms = 60000,
+	};
+	return c;
+}
+
+/* The failing checks of the selected section and its subsections. */
+static size_t failing_checks(struct app *a, size_t **idx, size_t *unrun)
+{
+	size_t *all;
+	size_t n = session_checks_for(a->ses, a->doc->nodes[a->sel], true, &all);
+	size_t k = 0;
+	*unrun = 0;
+	for (size_t i = 0; i < n; i++) {
+		enum status st = a->ses->results[all[i]].status;
+		if (st == STATUS_FAIL)
+			all[k++] = all[i];
+		else if (st == STATUS_NONE)
+			(*unrun)++;
+	}
+	*idx = all;
+	return k;
+}
+
+void fix_start(struct app *a)
+{
+	if (a->read_only) {
+		app_message(a, true, "%s", app_tr("a replayed report is read-only", "回放的报告是只读的"));
+		return;
+	}
+	if (!a->ses)
+		return;
+	size_t *idx, unrun;
+	size_t nfail = failing_checks(a, &idx, &unrun);
+	if (nfail == 0) {
+		app_message(a, false, "%s",
+			    unrun ? app_tr("run the checks first (r): nothing is known to fail here",
+					   "请先运行检查（r）：这里还没有已知的失败")
+				  : app_tr("nothing fails here: no fix needed", "这里没有失败：无需修复"));
+		free(idx);
+		return;
+	}
+	a->nchoices = 0;
+	for (size_t i = 0; i < nfail; i++) {
+		const struct fix_def *found[8];
+		size_t n = fix_for_check(a->ses->bindings[idx[i]].check->id, found, ARRAY_LEN(found));
+		for (size_t k = 0; k < n && k < ARRAY_LEN(found); k++) {
+			bool dup = false;
+			for (size_t m = 0; m < a->nchoices; m++)
+				dup = dup || a->fix_choices[m] == found[k];
+			if (!dup && a->nchoices < ARRAY_LEN(a->fix_choices))
+				a->fix_choices[a->nchoices++] = found[k];
+		}
+	}
+	free(idx);
+	if (a->nchoices == 0) {
+		app_message(a, false, "%s",
+			    app_tr("no automatic fix for what fails here: the section's steps explain it",
+				   "这里失败的项目没有自动修复：请按本节的步骤操作"));
+		return;
+	}
+	if (a->nchoices == 1) {
+		fix_plan(a, a->fix_choices[0]);
+		return;
+	}
+	a->ckind = CHOOSE_FIXES;
+	a->csel = 0;
+	app_push(a, &screen_choose);
+}
+
+/* The latest result of the first failing check a fix addresses. */
+static const struct check_result *result_for(struct app *a, const struct fix_def *f, const char **anchor)
+{
+	*anchor = a->doc->nodes[a->sel]->anchor;
+	for (const char *const *c = f->check_ids; c && *c; c++) {
+		int i = session_find(a->ses, *c);
+		if (i >= 0 && a->ses->results[i].status == STATUS_FAIL) {
+			if (a->ses->bindings[i].nnodes)
+				*anchor = a->ses->bindings[i].nodes[0]->anchor;
+			return &a->ses->results[i];
+		}
+	}
+	return NULL;
+}
+
+/* Styles a line of a plan's text: additions, removals, hunk marks. */
+static unsigned plan_line_style(const char *line)
+{
+	if (str_starts(line, "+++") || str_starts(line, "---"))
+		return STY_BOLD;
+	if (line[0] == '+')
+		return STY_PASS;
+	if (line[0] == '-')
+		return STY_FAIL;
+	if (str_starts(line, "@@"))
+		return STY_DIM;
+	return 0;
+}
+
+/* Lays out the confirmation screen: where the change lands, the lock-out
+ * risk, the plan (or undo preview) itself, and how to apply. */
+static void confirm_page(struct app *a, const char *body)
+{
+	rpage_free(&a->cpage);
+	struct render_opts o = { .width = a->cols - 1, .utf8 = a->utf8, .wrap_code = true };
+	struct target *t = a->cfg->ctx.t;
+	const char *title = a->plan ? (a->plan->title ? a->plan->title : a->plan->fix_id)
+				    : app_tr("Undo a fix", "撤销修复");
+	render_text(&a->cpage, title, STY_TITLE | STY_BOLD, "", "", &o);
+	if (t->kind == TARGET_ROOT) {
+		char *w = xasprintf(app_tr("This changes the mounted root %s, not this machine.",
+					   "这会修改挂载的根目录 %s，而不是本机。"),
+				    *t->root ? t->root : "/");
+		render_text(&a->cpage, w, STY_WARN, "", "", &o);
+		free(w);
+	} else {
+		render_text(&a->cpage, app_tr("This changes this machine.", "这会修改本机。"), STY_WARN, "", "", &o);
+	}
+	if (a->plan && a->plan->commit_confirmed_service && a->cfg->ssh_connection && t->kind == TARGET_LOCAL) {
+		int within = a->cfg->confirm_within > 0 ? a->cfg->confirm_within : GUARD_DEFAULT_SECONDS;
+		char *w = xasprintf(app_tr("You are connected through SSH: after the reload, this change is undone by itself "
+					   "in %d seconds unless you confirm it from a new login.",
+					   "你正通过 SSH 连接：重新加载后，除非从新的登录会话确认，此更改将在 %d 秒后自动撤销。"),
+				    within);
+		render_text(&a->cpage, w, STY_WARN | STY_BOLD, "", "", &o);
+		free(w);
+		struct strvec ways = { 0 };
+		if (guard_other_way_in(t, "/proc", &ways)) {
+			render_text(&a->cpage, app_tr("Other ways in if SSH fails:", "SSH 失败时的其他登录途径："), 0, "", "", &o);
+			for (size_t i = 0; i < ways.n; i++)
+				render_text(&a->cpage, ways.v[i], 0, "  ", "    ", &o);
+		} else {
+			render_text(&a->cpage,
+				    app_tr("No serial or console login was found: SSH may be the only way in.",
+					   "未发现串口或控制台登录：SSH 可能是唯一的登录途径。"),
+				    STY_WARN, "", "", &o);
+		}
+		sv_free(&ways);
+	}
+	render_blank(&a->cpage);
+	const char *p = body;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, len);
+		unsigned st = plan_line_style(line);
+		if (st == STY_PASS || st == STY_FAIL || line[0] == ' ') {
+			/* Diff and indented lines keep their indentation when wrapped. */
+			size_t ind = strspn(line, " ");
+			char *pre = xstrndup(line, ind);
+			render_text(&a->cpage, line + ind, st, pre, pre, &o);
+			free(pre);
+		} else {
+			render_text(&a->cpage, line, st, "", "  ", &o);
+		}
+		free(line);
+		p = nl ? nl + 1 : p + len;
+	}
+	render_blank(&a->cpage);
+	render_text(&a->cpage,
+		    app_tr("Apply: press y, then Enter (or type apply and Enter). Esc, q or n cancels: nothing changes.",
+			   "应用：按 y 再按 Enter（或输入 apply 后按 Enter）。Esc、q 或 n 取消：不做任何更改。"),
+		    STY_BOLD, "", "", &o);
+	a->cpage_valid = true;
+	a->ctop = 0;
+	a->armed = false;
+	sb_reset(&a->typed);
+}
+
+void fix_plan(struct app *a, const struct fix_def *f)
+{
+	fix_clear(a);
+	const char *anchor;
+	const struct check_result *r = result_for(a, f, &anchor);
+	struct fix_ctx c = fix_context(a, r, anchor);
+	char *cause = NULL;
+	struct plan *p = f->plan(&c, &cause);
+	if (!p) {
+		app_message(a, true, "%s: %s", T(f->title_en, f->title_zh),
+			    cause ? cause : app_tr("nothing to do", "无事可做"));
+		free(cause);
+		return;
+	}
+	if (!p->anchor && anchor)
+		plan_set_anchor(p, anchor);
+	a->plan = p;
+	struct sbuf body = { 0 };
+	plan_format(p, &body);
+	confirm_page(a, sb_str(&body));
+	sb_free(&body);
+	app_push(a, &screen_confirm);
+}
+
+void fix_undo_preview(struct app *a, const char *id)
+{
+	if (a->read_only) {
+		app_message(a, true, "%s", app_tr("a replayed report is read-only", "回放的报告是只读的"));
+		return;
+	}
+	fix_clear(a);
+	struct fix_ctx c = fix_context(a, NULL, NULL);
+	struct sbuf body = { 0 };
+	char *cause = NULL;
+	if (journal_undo_preview(&c, id, false, &body, &cause) < 0) {
+		app_message(a, true, "%s", cause ? cause : app_tr("cannot undo that entry", "无法撤销该条目"));
+		free(cause);
+		sb_free(&body);
+		return;
+	}
+	a->undo_entry = xstrdup(id);
+	confirm_page(a, sb_str(&body));
+	sb_free(&body);
+	app_push(a, &screen_confirm);
+}
+
+/* The command confirmation asked during apply: a full-screen question,
+ * default No. */
+static bool ask_command(void *arg, const char *const *argv, const char *reason, bool needs_confirm)
+{
+	if (!needs_confirm)
+		return true;
+	struct app *a = arg;
+	char *cmd = plan_argv_str(argv);
+	struct rpage pg = { 0 };
+	struct render_opts o = { .width = a->cols - 1, .utf8 = a->utf8, .wrap_code = true };
+	render_text(&pg, app_tr("Next command:", "下一条命令："), STY_BOLD, "", "", &o);
+	render_text(&pg, cmd, STY_CODE, "  ", "  ", &o);
+	if (reason && *reason) {
+		char *why = xasprintf("%s %s", app_tr("Why:", "原因："), reason);
+		render_text(&pg, why, 0, "", "  ", &o);
+		free(why);
+	}
+	render_blank(&pg);
+	render_text(&pg, app_tr("Run it? y runs it; any other key skips it (default: no).",
+				"执行吗？按 y 执行；按其他任意键跳过（默认：否）。"),
+		    STY_BOLD, "", "", &o);
+	erase();
+	draw_page(a, &pg, 0, 1, 0, a->rows - 2, a->cols - 1);
+	wnoutrefresh(stdscr);
+	doupdate();
+	rpage_free(&pg);
+	free(cmd);
+	timeout(-1);
+	wint_t ch = 0;
+	int rc;
+	do
+		rc = get_wch(&ch);
+	while (rc == KEY_CODE_YES && ch == KEY_RESIZE);
+	return rc == OK && (ch == 'y' || ch == 'Y');
+}
+
+/* Starts the guard after an sshd change made over SSH; returns what the
+ * engineer must know (caller frees). */
+static char *start_guard(struct app *a, const struct apply_report *rep)
+{
+	struct target *t = a->cfg->ctx.t;
+	int within = a->cfg->confirm_within > 0 ? a->cfg->confirm_within : GUARD_DEFAULT_SECONDS;
+	struct guard_spec g = { .journal_dir = a->cfg->journal_dir,
+				.root = t->kind == TARGET_ROOT ? (*t->root ? t->root : "/") : NULL,
+				.entry_id = rep->entry_id,
+				.within_s = within };
+	pid_t pid = 0;
+	char *cause = NULL;
+	if (guard_start(&g, &pid, &cause) < 0) {
+		char *m = xasprintf(app_tr("The safety guard could not start (%s): the change stays. Check that you can "
+					   "still log in before closing this session.\n",
+					   "安全守护进程无法启动（%s）：更改将保留。关闭此会话前请确认仍能登录。\n"),
+				    cause);
+		free(cause);
+		return m;
+	}
+	return guard_notice(t, rep->entry_id, within, (long)pid, a->cfg->journal_opt);
+}
+
+void fix_apply(struct app *a)
+{
+	app_message(a, false, "%s", app_tr("applying...", "正在应用..."));
+	struct fix_ctx c = fix_context(a, NULL, a->plan ? a->plan->anchor : NULL);
+	struct apply_opts ao = { .confirm = ask_command, .confirm_arg = a,
+				 .ssh_connection = a->cfg->ssh_connection };
+	struct apply_report rep;
+	memset(&rep, 0, sizeof rep);
+	struct strvec recheck = { 0 };
+	/* Signals wait until the files are consistent and the guard runs:
+	 * a dropped line between the reload and the guard must not leave
+	 * the change unguarded. */
+	sigset_t held;
+	apply_signals_hold(&held);
+	int rc;
+	char *guard_text = NULL;
+	const char *what;
+	if (a->plan) {
+		rc = apply_plan(&c, a->plan, &ao, &rep);
+		if (rc == 0 && guard_wanted(a->plan, &rep))
+			guard_text = start_guard(a, &rep);
+		for (size_t i = 0; i < a->plan->check_ids.n; i++)
+			sv_push(&recheck, a->plan->check_ids.v[i]);
+		what = app_tr("Fix", "修复");
+	} else {
+		rc = journal_undo(&c, a->undo_entry, &ao, &rep);
+		const struct journal_entry *e = a->journal ? journal_get(a->journal, a->undo_entry) : NULL;
+		for (size_t i = 0; e && i < e->checks.n; i++)
+			sv_push(&recheck, e->checks.v[i]);
+		what = app_tr("Undo", "撤销");
+	}
+	int late = apply_signals_release(&held);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (f) {
+		apply_report_print(&rep, f);
+		if (guard_text)
+			fprintf(f, "\n%s", guard_text);
+		if (recheck.n)
+			fprintf(f, "\n%s\n", app_tr("Checking again (results below and on the tree):",
+						    "再次检查（结果见下方和树中）："));
+		fclose(f);
+	}
+	char *title = xasprintf("%s: %s", what,
+				rc == 0 ? app_tr("done", "完成") : app_tr("nothing changed or not complete", "未更改或未完成"));
+	app_page_text(a, title, buf ? buf : "");
+	free(title);
+	free(buf);
+	free(guard_text);
+	apply_report_free(&rep);
+	fix_clear(a);
+	/* The confirm screen gives way to the result page. */
+	a->depth--;
+	sv_free(&a->watch);
+	a->watch = recheck;
+	app_push(a, &screen_page);
+	if (recheck.n)
+		app_run_ids(a, &a->watch);
+	if (late)
+		raise(late);
+	fix_history_load(a);
+	app_save_state(a, false);
+}
+
+void fix_history_load(struct app *a)
+{
+	if (a->read_only)
+		return;
+	journal_close(a->journal);
+	a->journal = NULL;
+	char *cause = NULL;
+	if (!a->cfg->journal_dir || journal_list(a->cfg->journal_dir, &a->journal, &cause) < 0) {
+		a->journal = NULL;
+		free(cause);
+	}
+}
+
+void fix_save_report(struct app *a, const char *path)
+{
+	struct target *t = a->cfg->ctx.t;
+	struct facts facts;
+	const struct replay_info *ri = a->cfg->replay;
+	struct target shown;
+	struct report_input in = { .s = a->ses, .t = t };
+	if (ri) {
+		memset(&shown, 0, sizeof shown);
+		replay_target(ri, &shown);
+		in.t = &shown;
+		in.facts = ri->have_facts ? &ri->facts : NULL;
+		in.journal = ri->journal;
+		in.njournal = ri->njournal;
+		in.journal_dir = ri->journal_dir;
+		in.journal_note = ri->journal_note;
+		in.generated = ri->generated;
+	} else {
+		facts_gather(t, &facts);
+		in.facts = &facts;
+		if (!a->journal)
+			fix_history_load(a);
+		in.journal = a->journal ? a->journal->entries : NULL;
+		in.njournal = a->journal ? a->journal->n : 0;
+		in.journal_dir = a->cfg->journal_dir;
+	}
+	char *json = report_json(&in);
+	char *text = xasprintf("%s\n", json);
+	free(json);
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	char *cause = NULL;
+	if (apply_replace(&apply_fs_real, path, tmp, text, strlen(text), 0600, getuid(), getgid(), &cause) < 0)
+		app_message(a, true, app_tr("cannot save the report: %s", "无法保存报告：%s"), cause);
+	else
+		app_message(a, false, app_tr("report saved to %s", "报告已保存到 %s"), path);
+	free(cause);
+	free(tmp);
+	free(text);
+	if (!ri)
+		facts_free(&facts);
+}
+
+void fix_offer_confirm(struct app *a)
+{
+	if (a->read_only || !a->cfg->journal_dir)
+		return;
+	fix_history_load(a);
+	const struct journal_entry *e = a->journal ? journal_guard_waiting(a->journal) : NULL;
+	if (!e)
+		return;
+	/* The same connection proves nothing: only a new login does. */
+	const char *now = a->cfg->ssh_connection;
+	if (e->ssh_connection && now && strcmp(e->ssh_connection, now) == 0)
+		return;
+	char *text = xasprintf(
+		app_tr("An sshd change (entry %s: %s) is waiting for confirmation and will be undone at the "
+		       "deadline. You reached this machine with a new login, so logging in works: "
+		       "press c to keep the change, or Backspace to leave it to the guard.\n",
+		       "一项 sshd 更改（条目 %s：%s）正在等待确认，到期将被撤销。你已通过新的登录到达本机，"
+		       "说明登录正常：按 c 保留此更改，或按 Backspace 交给守护进程处理。\n"),
+		e->id, e->title ? e->title : "");
+	app_page_text(a, app_tr("Confirm the change", "确认更改"), text);
+	free(text);
+	free(a->undo_entry);
+	a->undo_entry = xstrdup(e->id); /* the entry the c key confirms */
+	app_push(a, &screen_page);
+}
