@@ -59,7 +59,12 @@ static void detail_status(struct app *a, struct sbuf *out)
 	int rows = rows_of(a);
 	size_t pct = pg->nlines <= (size_t)rows ? 100 : (a->dtop + (size_t)rows) * 100 / pg->nlines;
 	sb_printf(out, "%zu%% ", pct);
-	node_breadcrumb(n, out, " > ");
+	/* The root's title is the same everywhere: leave it out. */
+	if (n->parent && n->parent->parent) {
+		sb_add(out, n->parent->title);
+		sb_add(out, " > ");
+	}
+	sb_add(out, n->title);
 }
 
 const struct screen_ops screen_detail = {
@@ -67,6 +72,6 @@ const struct screen_ops screen_detail = {
 	.draw = detail_draw,
 	.key = detail_key,
 	.status = detail_status,
-	.hints_en = "Bksp back  e evidence  r check  ? help",
-	.hints_zh = "Bksp 返回  e 证据  r 检查  ? 帮助",
+	.hints_en = "Bksp back  e evidence  f fix  ? help",
+	.hints_zh = "Bksp 返回  e 证据  f 修复  ? 帮助",
 };

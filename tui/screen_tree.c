@@ -169,6 +169,6 @@ const struct screen_ops screen_tree = {
 	.draw = tree_draw,
 	.key = tree_key,
 	.status = tree_status,
-	.hints_en = "Enter open  / search  g ErrorID  r check  ? help  q quit",
-	.hints_zh = "Enter 打开  / 搜索  g ErrorID  r 检查  ? 帮助  q 退出",
+	.hints_en = "Enter open  / search  g ErrorID  r check  f fix  ? help  q quit",
+	.hints_zh = "Enter 打开  / 搜索  g ErrorID  r 检查  f 修复  ? 帮助  q 退出",
 };
