@@ -198,8 +198,12 @@ int cmd_fix(struct options *o)
 	const struct fix_def *fixes[32];
 	size_t fix_check[32];
 	size_t nfix = 0, nfail = 0;
+	/* A warning has a fix too (fstab device names), planned when asked
+	 * for by name: the fix id or the check id. */
+	bool named = only || check_find(o->argv[0]) != NULL;
 	for (size_t i = 0; i < ids.n; i++) {
-		if (results[i].status != STATUS_FAIL)
+		if (results[i].status != STATUS_FAIL &&
+		    !(named && results[i].status == STATUS_WARN))
 			continue;
 		nfail++;
 		const struct fix_def *found[8];
@@ -309,8 +313,8 @@ int cmd_fix(struct options *o)
 	run_checks(&ids, &cctx, after);
 	bool fixed = true;
 	for (size_t i = 0; i < ids.n; i++)
-		if (results[i].status == STATUS_FAIL &&
-		    (after[i].status == STATUS_FAIL || after[i].status == STATUS_ERROR))
+		if ((results[i].status == STATUS_FAIL || (named && results[i].status == STATUS_WARN)) &&
+		    after[i].status >= results[i].status)
 			fixed = false;
 	printf("%s\n",
 	       fixed ? T("Fixed and verified.", "已修复并验证。") : T("Not fixed.", "未修复。"));

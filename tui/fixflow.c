@@ -68,7 +68,8 @@ static struct fix_ctx fix_context(struct app *a, const struct check_result *r, c
 	return c;
 }
 
-/* The failing checks of the selected section and its subsections. */
+/* The failing (or warning, when a fix exists) checks of the selected
+ * section and its subsections. */
 static size_t failing_checks(struct app *a, size_t **idx, size_t *unrun)
 {
 	size_t *all;
@@ -77,7 +78,9 @@ static size_t failing_checks(struct app *a, size_t **idx, size_t *unrun)
 	*unrun = 0;
 	for (size_t i = 0; i < n; i++) {
 		enum status st = a->ses->results[all[i]].status;
-		if (st == STATUS_FAIL)
+		const struct fix_def *any;
+		if (st == STATUS_FAIL ||
+		    (st == STATUS_WARN && fix_for_check(a->ses->bindings[all[i]].check->id, &any, 1)))
 			all[k++] = all[i];
 		else if (st == STATUS_NONE)
 			(*unrun)++;
@@ -138,7 +141,7 @@ static const struct check_result *result_for(struct app *a, const struct fix_def
 	*anchor = a->doc->nodes[a->sel]->anchor;
 	for (const char *const *c = f->check_ids; c && *c; c++) {
 		int i = session_find(a->ses, *c);
-		if (i >= 0 && a->ses->results[i].status == STATUS_FAIL) {
+		if (i >= 0 && (a->ses->results[i].status == STATUS_FAIL || a->ses->results[i].status == STATUS_WARN)) {
 			if (a->ses->bindings[i].nnodes)
 				*anchor = a->ses->bindings[i].nodes[0]->anchor;
 			return &a->ses->results[i];
