@@ -29,6 +29,11 @@ struct fix_ctx {
 	const char *anchor;                 /* the article node the engineer came
 					     * from, or NULL */
 	int timeout_ms;                     /* per command; 0: 60 s */
+	/* Borrowed, NULL-terminated, or NULL: arguments a planner appends to
+	 * the validator commands it writes. Tests hand `sshd -t` a generated
+	 * host key this way ("-h", KEY) when the machine's own keys are not
+	 * readable; the CLI leaves it NULL. */
+	const char *const *validator_extra;
 };
 
 /* One file the plan rewrites whole. */

@@ -478,7 +478,18 @@ int sshd_match_addr_list(const char *addr, const char *list)
 struct loader {
 	struct sshd_config *cfg;
 	struct target *t;
+	const struct sshd_override *ov; /* borrowed: contents to use instead */
+	size_t nov;
 };
+
+/* The override for a target path, or NULL. */
+static const struct sshd_override *override_for(const struct loader *ld, const char *path)
+{
+	for (size_t i = 0; i < ld->nov; i++)
+		if (ld->ov[i].path && strcmp(ld->ov[i].path, path) == 0)
+			return &ld->ov[i];
+	return NULL;
+}
 
 /* Frees what a line owns. */
 static void line_free(struct sshd_line *l)
@@ -680,15 +691,19 @@ static void comment_directive(struct sshd_line *l)
 
 /* Expands an Include pattern on the target like glob(3): '*', '?' and
  * '[...]' in any component, a leading dot matched only explicitly, the
- * result sorted. Only names that exist are returned. */
-static void glob_expand(struct target *t, const char *prefix, const char *rest, struct strvec *out)
+ * result sorted. Only names that exist are returned (on the target, or as
+ * an override: a file a plan would create). */
+static void glob_expand(const struct loader *ld, const char *prefix, const char *rest,
+			struct strvec *out)
 {
+	struct target *t = ld->t;
 	while (*rest == '/')
 		rest++;
 	if (!*rest) {
 		struct target_stat st;
-		if (target_lstat(t, *prefix ? prefix : "/", &st) == 0)
-			sv_push(out, *prefix ? prefix : "/");
+		const char *p = *prefix ? prefix : "/";
+		if (target_lstat(t, p, &st) == 0 || override_for(ld, p))
+			sv_push(out, p);
 		return;
 	}
 	size_t n = strcspn(rest, "/");
@@ -696,17 +711,29 @@ static void glob_expand(struct target *t, const char *prefix, const char *rest, 
 	const char *next = rest + n;
 	if (!strpbrk(comp, "*?[")) {
 		char *p = xasprintf("%s/%s", prefix, comp);
-		glob_expand(t, p, next, out);
+		glob_expand(ld, p, next, out);
 		free(p);
 	} else {
 		struct strvec names = { 0 };
-		if (target_list(t, *prefix ? prefix : "/", &names) == 0)
-			for (size_t i = 0; i < names.n; i++)
-				if (fnmatch(comp, names.v[i], FNM_PERIOD) == 0) {
-					char *p = xasprintf("%s/%s", prefix, names.v[i]);
-					glob_expand(t, p, next, out);
-					free(p);
-				}
+		if (target_list(t, *prefix ? prefix : "/", &names) < 0) {
+			sv_free(&names);
+			names = (struct strvec){ 0 };
+		}
+		/* Files that exist only as overrides, directly in this folder. */
+		size_t plen = strlen(prefix);
+		for (size_t i = 0; i < ld->nov; i++) {
+			const char *op = ld->ov[i].path;
+			if (op && strncmp(op, prefix, plen) == 0 && op[plen] == '/' &&
+			    !strchr(op + plen + 1, '/') && op[plen + 1] &&
+			    !sv_contains(&names, op + plen + 1))
+				sv_push(&names, op + plen + 1);
+		}
+		for (size_t i = 0; i < names.n; i++)
+			if (fnmatch(comp, names.v[i], FNM_PERIOD) == 0) {
+				char *p = xasprintf("%s/%s", prefix, names.v[i]);
+				glob_expand(ld, p, next, out);
+				free(p);
+			}
 		sv_free(&names);
 	}
 	free(comp);
@@ -746,7 +773,7 @@ static void do_include(struct loader *ld, int fi, struct sshd_line *l, int ctx_b
 			     arg);
 		struct strvec found = { 0 };
 		if (pat[0] == '/')
-			glob_expand(ld->t, "", pat, &found);
+			glob_expand(ld, "", pat, &found);
 		if (found.n > 1)
 			qsort(found.v, found.n, sizeof *found.v, cmp_str);
 		for (size_t i = 0; i < found.n; i++) {
@@ -882,7 +909,16 @@ static int load_file(struct loader *ld, const char *path, int parent, int parent
 	struct sshd_config *cfg = ld->cfg;
 	char *data = NULL;
 	size_t len = 0;
-	int rc = target_read(ld->t, path, &data, &len);
+	const struct sshd_override *ov = override_for(ld, path);
+	int rc = 0;
+	if (ov) {
+		len = ov->len;
+		data = xmalloc(len + 1);
+		memcpy(data, ov->data, len);
+		data[len] = '\0';
+	} else {
+		rc = target_read(ld->t, path, &data, &len);
+	}
 	if (rc < 0) {
 		if (parent < 0) {
 			if (rc == -ENOENT)
@@ -1083,13 +1119,20 @@ static void walk_startup(struct sshd_config *cfg, int fi, bool *active, bool nev
 /* Reads the files and runs the start-up pass. */
 struct sshd_config *sshd_config_load(struct target *t, const char *path)
 {
+	return sshd_config_load_with(t, path, NULL, 0);
+}
+
+/* The same, with some files' contents given by the caller. */
+struct sshd_config *sshd_config_load_with(struct target *t, const char *path,
+					  const struct sshd_override *ov, size_t nov)
+{
 	struct sshd_config *cfg = xcalloc(1, sizeof *cfg);
 	cfg->main_path = xstrdup(path ? path : SSHD_CONFIG_PATH);
 	for (int k = 0; k < SSHD_KEY_COUNT; k++) {
 		setting_clear(&cfg->global[k], k);
 		setting_clear(&cfg->settings[k], k);
 	}
-	struct loader ld = { .cfg = cfg, .t = t };
+	struct loader ld = { .cfg = cfg, .t = t, .ov = ov, .nov = nov };
 	if (cfg->main_path[0] != '/') {
 		diag(cfg, SSHD_DIAG_ERROR, cfg->main_path, 0, "%s",
 		     T("not an absolute path", "不是绝对路径"));

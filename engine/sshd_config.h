@@ -210,6 +210,23 @@ struct sshd_config *sshd_config_load(struct target *t, const char *path);
  * unknown): decides each Match block and fills cfg->settings, replacing an
  * earlier evaluation. */
 void sshd_config_eval(struct sshd_config *cfg, const struct sshd_conn *conn);
+
+/* A file's contents to read instead of what the target holds: a planned
+ * edit, evaluated before it is written. */
+struct sshd_override {
+	const char *path; /* borrowed: the target path as the main path or an
+			   * Include expansion names it */
+	const char *data; /* borrowed: the bytes (need not end in NUL) */
+	size_t len;
+};
+
+/* sshd_config_load, except that a file whose path equals an override's
+ * path is read from the override's bytes. An override for a file that
+ * does not exist yet is found by Include patterns too, like a new file
+ * would be. The overrides are only read during the call. Never returns
+ * NULL; caller frees with sshd_config_free. */
+struct sshd_config *sshd_config_load_with(struct target *t, const char *path,
+					  const struct sshd_override *ov, size_t nov);
 void sshd_config_free(struct sshd_config *cfg);
 
 /* The evaluated setting for key (borrowed; valid until the next eval). */
