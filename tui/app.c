@@ -127,6 +127,7 @@ void app_run_ids(struct app *a, const struct strvec *ids)
 		a->runner = runner_start(defs, n, &a->cfg->ctx, 4, 30000);
 		a->run_total = n;
 		a->run_done = 0;
+		a->run_fail = a->run_warn = 0;
 	}
 	free(defs);
 }
@@ -209,6 +210,7 @@ void app_run_checks(struct app *a, const struct node *n)
 	free(idx);
 	a->run_total = count;
 	a->run_done = 0;
+	a->run_fail = a->run_warn = 0;
 }
 
 /* Moves finished results into the session. */
@@ -224,6 +226,8 @@ static bool collect_results(struct app *a)
 			if (got[i].status == STATUS_NONE) {
 				result_free(&got[i]); /* cancelled before it ran */
 			} else {
+				a->run_fail += got[i].status == STATUS_FAIL || got[i].status == STATUS_ERROR;
+				a->run_warn += got[i].status == STATUS_WARN;
 				session_store(a->ses, &got[i]);
 			}
 			a->run_done++;
@@ -233,13 +237,9 @@ static bool collect_results(struct app *a)
 	if (runner_pending(a->runner) == 0) {
 		runner_free(a->runner);
 		a->runner = NULL;
-		size_t fail = 0, warn = 0;
-		for (size_t i = 0; i < a->ses->nbindings; i++) {
-			fail += a->ses->results[i].status == STATUS_FAIL || a->ses->results[i].status == STATUS_ERROR;
-			warn += a->ses->results[i].status == STATUS_WARN;
-		}
-		app_message(a, fail > 0, app_tr("checks done: %zu failed, %zu warnings", "检查完成：%zu 项失败，%zu 项警告"),
-			    fail, warn);
+		app_message(a, a->run_fail > 0,
+			    app_tr("%zu checks done: %zu failed, %zu warnings", "%zu 项检查完成：%zu 项失败，%zu 项警告"),
+			    a->run_done, a->run_fail, a->run_warn);
 		any = true;
 		app_save_state(a, false);
 	}

@@ -131,6 +131,8 @@ struct app {
 	struct runner *runner;    /* owned while checks run */
 	size_t run_total;
 	size_t run_done;
+	size_t run_fail;          /* of the checks of this run */
+	size_t run_warn;
 	bool show_evidence;
 	unsigned results_gen;     /* bumps when results change */
 	int spin;

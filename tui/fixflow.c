@@ -19,6 +19,7 @@
 #include "engine/plan.h"
 #include "engine/replay.h"
 #include "engine/report_doc.h"
+#include "engine/text.h"
 #include "tui/app.h"
 
 void fix_clear(struct app *a)
@@ -217,6 +218,9 @@ static void confirm_page(struct app *a, const char *body)
 			char *pre = xstrndup(line, ind);
 			render_text(&a->cpage, line + ind, st, pre, pre, &o);
 			free(pre);
+		} else if (text_width(line) <= (size_t)o.width) {
+			/* A line that fits keeps its spacing (aligned values). */
+			render_line(&a->cpage, line, st, &o);
 		} else {
 			render_text(&a->cpage, line, st, "", "  ", &o);
 		}

@@ -1,0 +1,143 @@
+/* test_fix.c: the demo sandbox walked through the sshd fix in the real
+ * wizard: run the check, open the fix and see the diff, cancel (nothing
+ * changed), open it again, confirm, see the checks pass, undo it from the
+ * history; the files' bytes are compared at each step. */
+#include "support/testutil.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/util.h"
+#include "support/term.h"
+
+#define ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
+#define WAIT 8000
+
+static char *base;
+
+/* The one demo sandbox the wizard made under base. */
+static char *sandbox(void)
+{
+	DIR *d = opendir(base);
+	assert_non_null(d);
+	char *found = NULL;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (str_starts(e->d_name, "asr-doctor-demo-"))
+			found = xasprintf("%s/%s", base, e->d_name);
+	closedir(d);
+	assert_non_null(found);
+	return found;
+}
+
+static char *file_in(const char *root, const char *path)
+{
+	char *p = xasprintf("%s%s", root, path);
+	char *data = tu_read_file(p, NULL);
+	free(p);
+	return data;
+}
+
+static void test_sshd_fix_walkthrough(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	char *env = xasprintf("%s TMPDIR=%s", ENV, base);
+	term_start(&t, 80, 24, env, "--lang en --demo --no-auto-check");
+	free(env);
+	assert_true(term_wait(&t, "1/40", WAIT));
+	char *root = sandbox();
+	char *dropin0 = file_in(root, "/etc/ssh/sshd_config.d/60-cloudimg-settings.conf");
+	char *main0 = file_in(root, "/etc/ssh/sshd_config");
+	assert_non_null(strstr(dropin0, "PasswordAuthentication no"));
+
+	/* Select the node, run its checks. */
+	term_keys(&t, "j Enter");
+	assert_true(term_wait(&t, "not run yet", WAIT));
+	term_keys(&t, "r");
+	assert_true(term_wait(&t, "SSH password authentication for root: fail", WAIT));
+	assert_true(term_wait(&t, "checks done", WAIT));
+
+	/* The fix: the plan with before/after values and the diff. */
+	term_keys(&t, "f");
+	assert_true(term_wait(&t, "This changes the mounted root", WAIT));
+	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	term_keys(&t, "Space");
+	assert_true(term_wait(&t, "+PasswordAuthentication yes", WAIT));
+	assert_true(term_wait(&t, "-PasswordAuthentication no", WAIT));
+	/* Cancel: nothing changed on disk. */
+	term_keys(&t, "Escape");
+	assert_true(term_wait(&t, "cancelled: nothing was changed", WAIT));
+	char *now = file_in(root, "/etc/ssh/sshd_config.d/60-cloudimg-settings.conf");
+	assert_string_equal(now, dropin0);
+	free(now);
+	/* A stray key never applies: Enter alone cancels too. */
+	term_keys(&t, "f");
+	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "cancelled: nothing was changed", WAIT));
+
+	/* Open again, confirm with y then Enter. */
+	term_keys(&t, "f");
+	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	term_keys(&t, "y");
+	assert_true(term_wait(&t, "Enter applies", WAIT));
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "Fix: done", WAIT));
+	assert_true(term_wait(&t, "entry 1", WAIT));
+	/* The checks run again and pass. */
+	assert_true(term_wait(&t, "SSH password authentication for root: pass", WAIT));
+	assert_true(term_wait(&t, "SSH root login with a password: pass", WAIT));
+	now = file_in(root, "/etc/ssh/sshd_config.d/60-cloudimg-settings.conf");
+	assert_non_null(strstr(now, "PasswordAuthentication yes"));
+	free(now);
+	now = file_in(root, "/etc/ssh/sshd_config");
+	assert_non_null(strstr(now, "\nPermitRootLogin yes\n"));
+	free(now);
+	/* The tree shows the section passing now. */
+	term_keys(&t, "Enter BSpace");
+	assert_true(term_wait(&t, "2/40", WAIT));
+	char *s = term_screen(&t);
+	assert_non_null(strstr(s, ">\xe2\x9c\x93   Credentials check"));
+	free(s);
+
+	/* Undo from the history screen. */
+	term_keys(&t, "H");
+	assert_true(term_wait(&t, "History of fixes", WAIT));
+	assert_true(term_wait(&t, "applied", WAIT));
+	term_keys(&t, "u");
+	assert_true(term_wait(&t, "Undo a fix", WAIT));
+	term_keys(&t, "y Enter");
+	assert_true(term_wait(&t, "Undo: done", WAIT));
+	assert_true(term_wait(&t, "SSH password authentication for root: fail", WAIT));
+	/* Byte-identical originals. */
+	now = file_in(root, "/etc/ssh/sshd_config.d/60-cloudimg-settings.conf");
+	assert_string_equal(now, dropin0);
+	free(now);
+	now = file_in(root, "/etc/ssh/sshd_config");
+	assert_string_equal(now, main0);
+	free(now);
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "undone", WAIT));
+
+	term_keys(&t, "q q");
+	term_stop(&t);
+	free(dropin0);
+	free(main0);
+	free(root);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/asr-test-fixflow-XXXXXX";
+	if (!mkdtemp(dir))
+		return 1;
+	base = dir;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sshd_fix_walkthrough),
+	};
+	int rc = cmocka_run_group_tests_name("wizard fix", tests, NULL, NULL);
+	tu_rmtree(dir);
+	return rc;
+}
