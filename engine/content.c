@@ -46,6 +46,17 @@ int content_extract(const char *prefix, const char *dir, char **cause)
 			continue;
 		char *path = xasprintf("%s/%s", dir, f->name + pl);
 		int rc = make_parents(path);
+		if (rc == 0 && (f->mode & S_IFMT) == S_IFLNK) {
+			if (symlink((const char *)f->data, path) < 0) {
+				int e = errno;
+				*cause = xasprintf("%s: %s", path, strerror(e));
+				free(path);
+				return -e;
+			}
+			free(path);
+			count++;
+			continue;
+		}
 		int fd = rc == 0 ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, f->mode) : -1;
 		if (fd < 0) {
 			int e = rc ? -rc : errno;

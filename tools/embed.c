@@ -1,16 +1,33 @@
 /* embed: turns content files into a C array so the binary carries them.
  * `embed [-s SYMBOL] BASE FILE...`: the table is content_files unless -s
  * names another (the portable build's terminal descriptions). */
+#define _XOPEN_SOURCE 700
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-/* Writes one file as a byte array; returns its length or -1. */
+/* Writes one file as a byte array (a symbolic link: its target); returns
+ * its length or -1. */
 static long emit_file(const char *base, const char *rel, int idx)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", base, rel);
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		char target[4096];
+		ssize_t n = readlink(path, target, sizeof target - 1);
+		if (n < 0) {
+			perror(path);
+			return -1;
+		}
+		printf("static const unsigned char f%d[] = {", idx);
+		for (ssize_t i = 0; i < n; i++)
+			printf("%s%d,", i % 16 == 0 ? "\n" : "", (unsigned char)target[i]);
+		printf("0\n};\n");
+		return (long)n;
+	}
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		perror(path);
@@ -56,8 +73,10 @@ int main(int argc, char **argv)
 		char path[4096];
 		struct stat st;
 		snprintf(path, sizeof path, "%s/%s", argv[1], argv[i]);
-		/* Only the executable bit matters (demo programs). */
-		int mode = stat(path, &st) == 0 && (st.st_mode & 0111) ? 0755 : 0644;
+		/* Only the executable bit matters (demo programs), and
+		 * whether it is a symbolic link (S_IFLNK | 0777). */
+		int mode = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? (int)(S_IFLNK | 0777)
+			   : stat(path, &st) == 0 && (st.st_mode & 0111) ? 0755 : 0644;
 		printf("\t{ \"%s\", f%d, %ld, 0%o },\n", argv[i], i, len[i], mode);
 	}
 	printf("\t{ 0, 0, 0, 0 }\n};\n");

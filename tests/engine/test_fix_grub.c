@@ -732,12 +732,15 @@ static void test_demo_root_uuids_from_fstab(void **state)
 	apply_verify_undo(&b, p, "demo", paths, "grub.device_names", STATUS_PASS,
 			  "grub2-mkconfig -o /boot/grub2/grub.cfg");
 	plan_free(p);
-	/* fstab's /data line: no image, no link, and fstab cannot vouch for itself. */
-	cause = no_plan(&b, "fstab.use_uuid");
-	assert_non_null(strstr(cause, "/etc/fstab:6: /dev/sdb1 is left as it is: its UUID is "
-				      "unknown ("));
-	free(cause);
+	/* fstab's /data line: the demo's /dev/disk/by-uuid link names it. */
 	assert_int_equal(check_on(&b, "fstab.device_names", NULL), STATUS_WARN);
+	p = plan_of(&b, "fstab.use_uuid");
+	const char *fstab[] = {"/etc/fstab", NULL};
+	assert_edits(p, "demo", fstab);
+	assert_true(has_line(&p->notes, "/dev/sdb1 -> UUID=3e6d1a2c-5b7f-4c1e-9a2d-8f4b6c0e1d27 (the "
+					"link /dev/disk/by-uuid/3e6d1a2c-5b7f-4c1e-9a2d-8f4b6c0e1d27"));
+	apply_verify_undo(&b, p, "demo", fstab, "fstab.device_names", STATUS_PASS, NULL);
+	plan_free(p);
 	box_close(&b);
 }
 
