@@ -107,6 +107,13 @@ char *term_line(struct term *t, int y)
 	return line;
 }
 
+void term_signal(struct term *t, const char *sig)
+{
+	/* The pane runs a shell; the program is its child. */
+	tu_sh(NULL, "pkill -%s -P \"$(tmux -S '%s' list-panes -t t -F '#{pane_pid}')\" -x asr-doctor",
+	      sig, t->sock);
+}
+
 void term_stop(struct term *t)
 {
 	if (t->sock)

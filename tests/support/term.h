@@ -28,6 +28,8 @@ void term_type(struct term *t, const char *text);
 void term_resize(struct term *t, int cols, int rows);
 /* Line y of the screen (caller frees); "" past the end. */
 char *term_line(struct term *t, int y);
+/* Sends a signal to the program running in the terminal. */
+void term_signal(struct term *t, const char *sig);
 /* Stops the tmux server and removes the folder. */
 void term_stop(struct term *t);
 
