@@ -47,6 +47,10 @@ struct target *cli_target(struct options *o);
 struct check_ctx cli_check_ctx(const struct options *o, struct target *t);
 /* Binds the checks to the article; prints the cause and returns NULL. */
 struct session *cli_session(struct doc *d);
+/* Runs the checks of bindings idx[0..n) (all when idx is NULL) on t in
+ * parallel, waits for them and stores the results in s. */
+void cli_run_checks(struct session *s, const struct options *o, struct target *t, const size_t *idx,
+		    size_t n);
 /* Columns for plain-text output: the terminal's, $COLUMNS, or 80. */
 int cli_width(void);
 /* Prints "asr-doctor: ..." to stderr. */

@@ -8,7 +8,6 @@
 #include "cli/cli.h"
 #include "engine/render.h"
 #include "engine/report.h"
-#include "engine/runner.h"
 
 /* Adds binding i to the selection once. */
 static void pick(size_t *sel, size_t *n, size_t i)
@@ -83,21 +82,7 @@ int cmd_check(struct options *o)
 		doc_free(d);
 		return 2;
 	}
-	const struct check_def **defs = xcalloc(n ? n : 1, sizeof *defs);
-	for (size_t i = 0; i < n; i++)
-		defs[i] = s->bindings[sel[i]].check;
-	struct check_ctx ctx = cli_check_ctx(o, t);
-	struct runner *r = runner_start(defs, n, &ctx, 4, 60000);
-	while (runner_pending(r) > 0) {
-		runner_wait(r, 500);
-		struct check_result got[16];
-		size_t k;
-		while ((k = runner_poll(r, got, ARRAY_LEN(got))) > 0)
-			for (size_t i = 0; i < k; i++)
-				session_store(s, &got[i]);
-	}
-	runner_free(r);
-	free(defs);
+	cli_run_checks(s, o, t, sel, n);
 
 	size_t count[STATUS__COUNT] = { 0 };
 	for (size_t i = 0; i < n; i++)

@@ -15,7 +15,6 @@
 #include "engine/facts.h"
 #include "engine/journal.h"
 #include "engine/report_doc.h"
-#include "engine/runner.h"
 
 /* Checks -o FILE before any check runs: not a folder, its folder exists.
  * Returns the absolute path to write (caller frees), or NULL after
@@ -46,26 +45,6 @@ static char *output_path(const char *path)
 	free(copy);
 	free(copy2);
 	return out;
-}
-
-/* Runs every bound check of s on t, storing the results. */
-static void run_all(struct session *s, struct options *o, struct target *t)
-{
-	const struct check_def **defs = xcalloc(s->nbindings ? s->nbindings : 1, sizeof *defs);
-	for (size_t i = 0; i < s->nbindings; i++)
-		defs[i] = s->bindings[i].check;
-	struct check_ctx ctx = cli_check_ctx(o, t);
-	struct runner *r = runner_start(defs, s->nbindings, &ctx, 4, 60000);
-	while (runner_pending(r) > 0) {
-		runner_wait(r, 500);
-		struct check_result got[16];
-		size_t k;
-		while ((k = runner_poll(r, got, ARRAY_LEN(got))) > 0)
-			for (size_t i = 0; i < k; i++)
-				session_store(s, &got[i]);
-	}
-	runner_free(r);
-	free(defs);
 }
 
 /* The report as text (JSON or plain). Caller frees. */
@@ -112,7 +91,7 @@ int cmd_report(struct options *o)
 		free(out);
 		return 2;
 	}
-	run_all(s, o, t);
+	cli_run_checks(s, o, t, NULL, 0);
 
 	struct facts facts;
 	facts_gather(t, &facts);

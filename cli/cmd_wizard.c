@@ -16,28 +16,6 @@
 #include "engine/state.h"
 #include "tui/tui.h"
 
-/* Reads a whole file (a saved report); NULL with errno on failure. */
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct sbuf b = { 0 };
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		sb_addn(&b, buf, n);
-		if (b.len > 64u * 1024 * 1024) {
-			fclose(f);
-			sb_free(&b);
-			errno = EFBIG;
-			return NULL;
-		}
-	}
-	fclose(f);
-	return sb_steal(&b);
-}
-
 /* Loads the article and session for a replay, in the report's language
  * unless --lang or --doc says otherwise. */
 static bool load_replay(struct options *o, const char *json, struct doc **d, struct session **s,
@@ -79,7 +57,7 @@ int cmd_wizard(struct options *o)
 		return 2;
 	}
 	char *json = NULL;
-	if (o->replay && !(json = read_all(o->replay))) {
+	if (o->replay && !(json = util_read_file(o->replay, 64u * 1024 * 1024, NULL))) {
 		cli_error("--replay %s: %s", o->replay, strerror(errno));
 		return 2;
 	}

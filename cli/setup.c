@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "engine/content.h"
+#include "engine/runner.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -98,4 +99,26 @@ struct session *cli_session(struct doc *d)
 		free(cause);
 	}
 	return s;
+}
+
+void cli_run_checks(struct session *s, const struct options *o, struct target *t, const size_t *idx,
+		    size_t n)
+{
+	if (!idx)
+		n = s->nbindings;
+	const struct check_def **defs = xcalloc(n ? n : 1, sizeof *defs);
+	for (size_t i = 0; i < n; i++)
+		defs[i] = s->bindings[idx ? idx[i] : i].check;
+	struct check_ctx ctx = cli_check_ctx(o, t);
+	struct runner *r = runner_start(defs, n, &ctx, 4, 60000);
+	while (runner_pending(r) > 0) {
+		runner_wait(r, 500);
+		struct check_result got[16];
+		size_t k;
+		while ((k = runner_poll(r, got, ARRAY_LEN(got))) > 0)
+			for (size_t i = 0; i < k; i++)
+				session_store(s, &got[i]);
+	}
+	runner_free(r);
+	free(defs);
 }

@@ -798,33 +798,15 @@ struct doc *doc_parse(const char *text, size_t len, const char *name, char **cau
 struct doc *doc_load_file(const char *path, char **cause)
 {
 	*cause = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	size_t len = 0;
+	char *text = util_read_file(path, 16u * 1024 * 1024, &len);
+	if (!text) {
+		*cause = errno == EFBIG ? xasprintf("%s: larger than 16 MiB; not an article", path)
+					: xasprintf("%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	struct sbuf buf = { 0 };
-	char chunk[65536];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		sb_addn(&buf, chunk, got);
-		if (buf.len > 16u * 1024 * 1024) {
-			fclose(f);
-			sb_free(&buf);
-			*cause = xasprintf("%s: larger than 16 MiB; not an article", path);
-			return NULL;
-		}
-	}
-	bool bad = ferror(f);
-	int err = errno;
-	fclose(f);
-	if (bad) {
-		sb_free(&buf);
-		*cause = xasprintf("%s: %s", path, strerror(err));
-		return NULL;
-	}
-	struct doc *d = doc_parse(sb_str(&buf), buf.len, path, cause);
-	sb_free(&buf);
+	struct doc *d = doc_parse(text, len, path, cause);
+	free(text);
 	return d;
 }
 

@@ -241,3 +241,33 @@ unsigned long long hash_fnv1a(const void *data, size_t n)
 	}
 	return h;
 }
+
+char *util_read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct sbuf b = { 0 };
+	char chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		sb_addn(&b, chunk, got);
+		if (b.len > max) {
+			fclose(f);
+			sb_free(&b);
+			errno = EFBIG;
+			return NULL;
+		}
+	}
+	bool bad = ferror(f);
+	int err = errno;
+	fclose(f);
+	if (bad) {
+		sb_free(&b);
+		errno = err;
+		return NULL;
+	}
+	if (len)
+		*len = b.len;
+	return sb_steal(&b);
+}

@@ -66,6 +66,11 @@ const char *str_icase_find(const char *hay, const char *needle);
 /* Parses a whole decimal long; returns false on junk or overflow. */
 bool str_to_long(const char *s, long *out);
 
+/* Reads a whole local file of at most max bytes (NUL-terminated). Returns
+ * the data (caller frees) with its length in *len, or NULL with errno set
+ * (EFBIG when larger than max). */
+char *util_read_file(const char *path, size_t max, size_t *len);
+
 /* A 64-bit FNV-1a hash, for short content fingerprints. */
 unsigned long long hash_fnv1a(const void *data, size_t n);
 

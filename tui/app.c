@@ -56,6 +56,34 @@ void app_message(struct app *a, bool error, const char *fmt, ...)
 	a->message_is_error = error;
 }
 
+int app_scroll(size_t *top, size_t nlines, int rows, enum action act)
+{
+	size_t page = rows > 1 ? (size_t)rows - 1 : 1;
+	size_t max = nlines > (size_t)rows ? nlines - (size_t)rows : 0;
+	switch (act) {
+	case ACT_DOWN:
+		*top = *top < max ? *top + 1 : max;
+		return H_HANDLED;
+	case ACT_UP:
+		*top = *top > 0 ? *top - 1 : 0;
+		return H_HANDLED;
+	case ACT_PGDN:
+		*top = *top + page > max ? max : *top + page;
+		return H_HANDLED;
+	case ACT_PGUP:
+		*top = *top > page ? *top - page : 0;
+		return H_HANDLED;
+	case ACT_HOME:
+		*top = 0;
+		return H_HANDLED;
+	case ACT_END:
+		*top = max;
+		return H_HANDLED;
+	default:
+		return H_NONE;
+	}
+}
+
 int app_tree_width(const struct app *a)
 {
 	if (!a->wide)

@@ -138,6 +138,9 @@ struct app {
 	int spin;
 };
 
+/* Scrolls a page of nlines lines shown in rows rows: up/down a line,
+ * pages, first and last. Returns H_HANDLED, or H_NONE for other actions. */
+int app_scroll(size_t *top, size_t nlines, int rows, enum action act);
 /* Column layout: the tree's width in two-pane mode. */
 int app_tree_width(const struct app *a);
 /* Sets the one-shot status message (printf-style). */

@@ -29,7 +29,6 @@ static int cancel(struct app *a)
 static int confirm_key(struct app *a, enum action act, wint_t ch)
 {
 	int rows = rows_of(a);
-	size_t max = a->cpage.nlines > (size_t)rows ? a->cpage.nlines - (size_t)rows : 0;
 	/* Typing: "apply" + Enter, or y + Enter. */
 	bool enter = ch == '\r' || ch == '\n' || (a->last_is_key && a->last_key == KEY_ENTER);
 	if (enter) {
@@ -60,27 +59,9 @@ static int confirm_key(struct app *a, enum action act, wint_t ch)
 		sb_reset(&a->typed);
 		a->armed = false;
 	}
+	if (app_scroll(&a->ctop, a->cpage.nlines, rows, act) == H_HANDLED)
+		return H_HANDLED;
 	switch (act) {
-	case ACT_DOWN:
-		if (a->ctop < max)
-			a->ctop++;
-		return H_HANDLED;
-	case ACT_UP:
-		if (a->ctop > 0)
-			a->ctop--;
-		return H_HANDLED;
-	case ACT_PGDN:
-		a->ctop = a->ctop + (size_t)rows - 1 > max ? max : a->ctop + (size_t)rows - 1;
-		return H_HANDLED;
-	case ACT_PGUP:
-		a->ctop = a->ctop > (size_t)rows - 1 ? a->ctop - (size_t)rows + 1 : 0;
-		return H_HANDLED;
-	case ACT_HOME:
-		a->ctop = 0;
-		return H_HANDLED;
-	case ACT_END:
-		a->ctop = max;
-		return H_HANDLED;
 	case ACT_BACK:
 	case ACT_QUIT:
 		return cancel(a);

@@ -19,37 +19,12 @@ static void detail_draw(struct app *a)
 static int detail_key(struct app *a, enum action act, wint_t ch)
 {
 	(void)ch;
-	int rows = rows_of(a);
 	const struct rpage *pg = app_page(a, a->doc->nodes[a->sel], a->cols - 1);
-	size_t max = pg->nlines > (size_t)rows ? pg->nlines - (size_t)rows : 0;
-	switch (act) {
-	case ACT_DOWN:
-		if (a->dtop < max)
-			a->dtop++;
-		return H_HANDLED;
-	case ACT_UP:
-		if (a->dtop > 0)
-			a->dtop--;
-		return H_HANDLED;
-	case ACT_PGDN:
-		a->dtop = a->dtop + (size_t)rows - 1 > max ? max : a->dtop + (size_t)rows - 1;
-		return H_HANDLED;
-	case ACT_PGUP:
-		a->dtop = a->dtop > (size_t)rows - 1 ? a->dtop - (size_t)rows + 1 : 0;
-		return H_HANDLED;
-	case ACT_HOME:
-		a->dtop = 0;
-		return H_HANDLED;
-	case ACT_END:
-		a->dtop = max;
-		return H_HANDLED;
-	case ACT_BACK:
+	if (act == ACT_BACK)
 		return H_POP;
-	case ACT_OPEN:
+	if (act == ACT_OPEN)
 		return H_HANDLED;
-	default:
-		return H_NONE;
-	}
+	return app_scroll(&a->dtop, pg->nlines, rows_of(a), act);
 }
 
 static void detail_status(struct app *a, struct sbuf *out)

@@ -53,37 +53,12 @@ static void tree_draw(struct app *a)
 /* Scrolls the wide-mode detail pane. */
 static int detail_scroll(struct app *a, enum action act)
 {
-	int rows = content_rows(a);
 	const struct rpage *pg = app_page(a, a->doc->nodes[a->sel], a->cols - app_tree_width(a) - 3);
-	size_t max = pg->nlines > (size_t)rows ? pg->nlines - (size_t)rows : 0;
-	switch (act) {
-	case ACT_DOWN:
-		if (a->dtop < max)
-			a->dtop++;
-		return H_HANDLED;
-	case ACT_UP:
-		if (a->dtop > 0)
-			a->dtop--;
-		return H_HANDLED;
-	case ACT_PGDN:
-		a->dtop = a->dtop + (size_t)rows - 1 > max ? max : a->dtop + (size_t)rows - 1;
-		return H_HANDLED;
-	case ACT_PGUP:
-		a->dtop = a->dtop > (size_t)rows - 1 ? a->dtop - (size_t)rows + 1 : 0;
-		return H_HANDLED;
-	case ACT_HOME:
-		a->dtop = 0;
-		return H_HANDLED;
-	case ACT_END:
-		a->dtop = max;
-		return H_HANDLED;
-	case ACT_BACK:
-	case ACT_FOCUS:
+	if (act == ACT_BACK || act == ACT_FOCUS) {
 		a->focus = 0;
 		return H_HANDLED;
-	default:
-		return H_NONE;
 	}
+	return app_scroll(&a->dtop, pg->nlines, content_rows(a), act);
 }
 
 static int tree_key(struct app *a, enum action act, wint_t ch)

@@ -281,10 +281,7 @@ static void test_man_page_matches_help(void **state)
 int main(void)
 {
 	/* Everything the commands put in a temporary folder lands here. */
-	char base[] = "/tmp/asr-test-cli-run-XXXXXX";
-	if (!mkdtemp(base))
-		return 1;
-	setenv("TMPDIR", base, 1);
+	const char *base = tu_scratch("cli-run");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_usage_errors),
@@ -301,6 +298,5 @@ int main(void)
 	int left = tu_sh(NULL, "[ -z \"$(ls -A '%s')\" ]", base);
 	if (left != 0)
 		print_error("asr-doctor left files in %s\n", base);
-	tu_rmtree(base);
-	return rc ? rc : left != 0;
+	return tu_scratch_done(rc ? rc : left != 0);
 }

@@ -102,3 +102,24 @@ bool tu_have(const char *prog)
 {
 	return tu_sh(NULL, "command -v %s >/dev/null 2>&1", prog) == 0;
 }
+
+static char scratch[256];
+
+const char *tu_scratch(const char *tag)
+{
+	snprintf(scratch, sizeof scratch, "/tmp/asr-test-%s-XXXXXX", tag);
+	if (!mkdtemp(scratch)) {
+		fprintf(stderr, "mkdtemp: %s\n", strerror(errno));
+		exit(1);
+	}
+	setenv("TMPDIR", scratch, 1);
+	return scratch;
+}
+
+int tu_scratch_done(int rc)
+{
+	if (scratch[0])
+		tu_rmtree(scratch);
+	scratch[0] = '\0';
+	return rc;
+}

@@ -22,6 +22,12 @@ void tu_rmtree(const char *path);
 int tu_sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The path of the asr-doctor binary under test ($ASR_DOCTOR or ./asr-doctor). */
 const char *tu_binary(void);
+/* A scratch folder for a whole suite, also set as $TMPDIR so that
+ * everything the binary under test puts in a temporary folder lands in
+ * it. Returns its path (static); exits when it cannot be made. */
+const char *tu_scratch(const char *tag);
+/* Removes the scratch folder; returns rc for main to return. */
+int tu_scratch_done(int rc);
 /* Whether a program is on PATH. */
 bool tu_have(const char *prog);
 

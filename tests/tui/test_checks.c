@@ -109,16 +109,11 @@ static void test_ascii_symbols(void **state)
 
 int main(void)
 {
-	char base[] = "/tmp/asr-test-checks-XXXXXX";
-	if (!mkdtemp(base))
-		return 1;
-	setenv("TMPDIR", base, 1);
+	tu_scratch("checks");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_auto_checks_fill_the_tree),
 		cmocka_unit_test(test_run_one_section_and_evidence),
 		cmocka_unit_test(test_ascii_symbols),
 	};
-	int rc = cmocka_run_group_tests_name("wizard checks", tests, NULL, NULL);
-	tu_rmtree(base);
-	return rc;
+	return tu_scratch_done(cmocka_run_group_tests_name("wizard checks", tests, NULL, NULL));
 }

@@ -14,7 +14,7 @@
 #define ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
 #define WAIT 8000
 
-static char *base;
+static const char *base;
 
 /* The one demo sandbox the wizard made under base. */
 static char *sandbox(void)
@@ -130,14 +130,9 @@ static void test_sshd_fix_walkthrough(void **state)
 
 int main(void)
 {
-	char dir[] = "/tmp/asr-test-fixflow-XXXXXX";
-	if (!mkdtemp(dir))
-		return 1;
-	base = dir;
+	base = tu_scratch("fixflow");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sshd_fix_walkthrough),
 	};
-	int rc = cmocka_run_group_tests_name("wizard fix", tests, NULL, NULL);
-	tu_rmtree(dir);
-	return rc;
+	return tu_scratch_done(cmocka_run_group_tests_name("wizard fix", tests, NULL, NULL));
 }

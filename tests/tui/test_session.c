@@ -13,7 +13,7 @@
 #define ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
 #define WAIT 8000
 
-static char *base;
+static const char *base;
 
 /* A copy of the demo machine as a mounted root of its own. */
 static char *make_root(const char *tag)
@@ -134,16 +134,11 @@ static void test_replay_is_read_only(void **state)
 
 int main(void)
 {
-	char dir[] = "/tmp/asr-test-session-XXXXXX";
-	if (!mkdtemp(dir))
-		return 1;
-	base = dir;
+	base = tu_scratch("session");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resume_after_hangup),
 		cmocka_unit_test(test_sigterm_restores_terminal),
 		cmocka_unit_test(test_replay_is_read_only),
 	};
-	int rc = cmocka_run_group_tests_name("wizard session", tests, NULL, NULL);
-	tu_rmtree(dir);
-	return rc;
+	return tu_scratch_done(cmocka_run_group_tests_name("wizard session", tests, NULL, NULL));
 }
