@@ -34,6 +34,13 @@ char *term_screen(struct term *t)
 	return out;
 }
 
+char *term_screen_attrs(struct term *t)
+{
+	char *out = NULL;
+	tu_sh(&out, "tmux -S '%s' capture-pane -p -e -t t 2>/dev/null", t->sock);
+	return out;
+}
+
 static long long now_ms(void)
 {
 	struct timespec ts;

@@ -16,6 +16,8 @@ struct term {
 void term_start(struct term *t, int cols, int rows, const char *env, const char *args);
 /* The screen as text, one line per row (caller frees). */
 char *term_screen(struct term *t);
+/* The screen with its attributes as escape sequences (caller frees). */
+char *term_screen_attrs(struct term *t);
 /* Waits (polling, bounded by ms) until the screen contains text; returns
  * whether it did. On failure prints the screen for the test log. */
 bool term_wait(struct term *t, const char *text, int ms);

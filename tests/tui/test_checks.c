@@ -107,6 +107,39 @@ static void test_ascii_symbols(void **state)
 	term_stop(&t);
 }
 
+/* Colour marks statuses, unless NO_COLOR says no: then attributes only. */
+static void test_no_color(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	term_start(&t, 80, 24, UTF8_ENV, "--lang en --demo");
+	assert_true(term_wait(&t, "checks done", WAIT));
+	char *s = term_screen_attrs(&t);
+	/* A red or green foreground somewhere on the tree. */
+	assert_true(strstr(s, "\033[31m") || strstr(s, "\033[32m") || strstr(s, ";31m") || strstr(s, ";32m"));
+	free(s);
+	term_stop(&t);
+	term_start(&t, 80, 24, UTF8_ENV " NO_COLOR=1", "--lang en --demo");
+	assert_true(term_wait(&t, "checks done", WAIT));
+	s = term_screen_attrs(&t);
+	for (const char *p = strstr(s, "\033["); p; p = strstr(p + 2, "\033[")) {
+		/* Only attributes (bold, reverse, underline, resets); 39 and 49
+		 * are the default colours a reset names. */
+		const char *q = p + 2;
+		while (*q >= '0' && *q <= '9') {
+			long v = strtol(q, (char **)&q, 10);
+			if ((v >= 30 && v <= 38) || (v >= 40 && v <= 48) || (v >= 90 && v <= 107))
+				fail_msg("a colour code with NO_COLOR: %.12s", p);
+			if (*q == ';')
+				q++;
+		}
+	}
+	/* Failures still stand out: in bold. */
+	assert_non_null(strstr(s, "\033[1m"));
+	free(s);
+	term_stop(&t);
+}
+
 int main(void)
 {
 	tu_scratch("checks");
@@ -114,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_auto_checks_fill_the_tree),
 		cmocka_unit_test(test_run_one_section_and_evidence),
 		cmocka_unit_test(test_ascii_symbols),
+		cmocka_unit_test(test_no_color),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("wizard checks", tests, NULL, NULL));
 }
