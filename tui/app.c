@@ -392,6 +392,7 @@ static void layout(struct app *a)
 	}
 	app_select(a, a->sel, a->rows - 2);
 	a->page_valid = false;
+	fix_relayout(a);
 }
 
 /* Reads the search or jump input; returns true when the prompt ended. */
@@ -755,6 +756,7 @@ int tui_run(const struct tui_config *cfg)
 	fix_clear(&a);
 	sb_free(&a.typed);
 	free(a.page_title);
+	free(a.itext);
 	rpage_free(&a.info);
 	sv_free(&a.watch);
 	journal_close(a.journal);

@@ -106,12 +106,16 @@ struct app {
 	struct plan *plan;        /* owned: the plan on the confirm screen */
 	char *undo_entry;         /* owned: the entry the confirm screen undoes */
 	struct rpage cpage;       /* the confirm screen's text */
+	char *cbody;              /* owned: the plan or undo text it shows */
+	int cwidth;               /* the width cpage was laid out for */
 	bool cpage_valid;
 	size_t ctop;
 	bool armed;               /* 'y' pressed: Enter applies */
 	struct sbuf typed;        /* letters typed on the confirm screen */
 	char *page_title;         /* owned: the generic page's title */
 	struct rpage info;        /* the generic page (apply results, entries) */
+	char *itext;              /* owned: the text behind info */
+	int iwidth;               /* the width info was laid out for */
 	size_t itop;
 	struct strvec watch;      /* check ids whose results the page follows */
 	struct journal *journal;  /* owned: the history screen's list */
@@ -183,6 +187,8 @@ void fix_offer_confirm(struct app *a);
 void fix_clear(struct app *a);
 /* Opens the generic page with a title and text (copied). */
 void app_page_text(struct app *a, const char *title, const char *text);
+/* Lays the confirm and generic pages out again after a resize. */
+void fix_relayout(struct app *a);
 
 /* Drawing helpers (draw.c). */
 /* Draws UTF-8 text at (y, x) cut to at most cols columns (marking a cut

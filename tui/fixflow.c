@@ -29,16 +29,19 @@ void fix_clear(struct app *a)
 	free(a->undo_entry);
 	a->undo_entry = NULL;
 	rpage_free(&a->cpage);
+	free(a->cbody);
+	a->cbody = NULL;
 	a->cpage_valid = false;
 	a->armed = false;
 	sb_reset(&a->typed);
 }
 
-void app_page_text(struct app *a, const char *title, const char *text)
+/* Lays the generic page's text out at the current width. */
+static void info_layout(struct app *a)
 {
-	free(a->page_title);
-	a->page_title = xstrdup(title);
 	rpage_free(&a->info);
+	a->iwidth = a->cols - 1;
+	const char *text = a->itext ? a->itext : "";
 	struct render_opts o = { .width = a->cols - 1, .utf8 = a->utf8, .wrap_code = true };
 	const char *p = text;
 	while (*p) {
@@ -52,6 +55,15 @@ void app_page_text(struct app *a, const char *title, const char *text)
 		free(line);
 		p = nl ? nl + 1 : p + len;
 	}
+}
+
+void app_page_text(struct app *a, const char *title, const char *text)
+{
+	free(a->page_title);
+	a->page_title = xstrdup(title);
+	free(a->itext);
+	a->itext = xstrdup(text);
+	info_layout(a);
 	a->itop = 0;
 }
 
@@ -169,7 +181,13 @@ static unsigned plan_line_style(const char *line)
  * risk, the plan (or undo preview) itself, and how to apply. */
 static void confirm_page(struct app *a, const char *body)
 {
+	if (body != a->cbody) {
+		free(a->cbody);
+		a->cbody = xstrdup(body);
+		body = a->cbody;
+	}
 	rpage_free(&a->cpage);
+	a->cwidth = a->cols - 1;
 	struct render_opts o = { .width = a->cols - 1, .utf8 = a->utf8, .wrap_code = true };
 	struct target *t = a->cfg->ctx.t;
 	const char *title = a->plan ? (a->plan->title ? a->plan->title : a->plan->fix_id)
@@ -233,9 +251,6 @@ static void confirm_page(struct app *a, const char *body)
 			   "应用：按 y 再按 Enter（或输入 apply 后按 Enter）。Esc、q 或 n 取消：不做任何更改。"),
 		    STY_BOLD, "", "", &o);
 	a->cpage_valid = true;
-	a->ctop = 0;
-	a->armed = false;
-	sb_reset(&a->typed);
 }
 
 void fix_plan(struct app *a, const struct fix_def *f)
@@ -259,6 +274,7 @@ void fix_plan(struct app *a, const struct fix_def *f)
 	plan_format(p, &body);
 	confirm_page(a, sb_str(&body));
 	sb_free(&body);
+	a->ctop = 0;
 	app_push(a, &screen_confirm);
 }
 
@@ -281,6 +297,7 @@ void fix_undo_preview(struct app *a, const char *id)
 	a->undo_entry = xstrdup(id);
 	confirm_page(a, sb_str(&body));
 	sb_free(&body);
+	a->ctop = 0;
 	app_push(a, &screen_confirm);
 }
 
@@ -487,4 +504,12 @@ void fix_offer_confirm(struct app *a)
 	free(a->undo_entry);
 	a->undo_entry = xstrdup(e->id); /* the entry the c key confirms */
 	app_push(a, &screen_page);
+}
+
+void fix_relayout(struct app *a)
+{
+	if (a->cbody && a->cwidth != a->cols - 1)
+		confirm_page(a, a->cbody);
+	if (a->itext && a->iwidth != a->cols - 1)
+		info_layout(a);
 }
