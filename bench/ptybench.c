@@ -80,6 +80,7 @@ struct run_result {
 	struct measure first;
 	struct measure step[MAX_STEPS];
 	long rss_kb;
+	long self_kb;   /* the program's own peak (VmHWM), children left out */
 	int exit_status;
 };
 
@@ -490,6 +491,23 @@ static void reap(pid_t pid, int timeout_ms, long *rss_kb, int *status_out)
 	*status_out = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* The program's own peak resident memory so far (VmHWM), without the
+ * commands it ran (wait4's ru_maxrss counts those too); 0 if unknown. */
+static long self_hwm(pid_t pid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	FILE *f = fopen(path, "r");
+	long kb = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
 /* One run in a pseudo-terminal: first screen, each step, then quit. */
 static void pty_once(const struct opts *o, struct run_result *res, FILE *dump)
 {
@@ -560,6 +578,7 @@ static void pty_once(const struct opts *o, struct run_result *res, FILE *dump)
 			m->written += take_damage(&r, before, after);
 		}
 	}
+	res->self_kb = self_hwm(r.pid);
 	for (int p = 0; p < o->quit.npresses && !r.eof; p++) {
 		double ks = now_ms();
 		send_press(&r, &o->quit.presses[p]);
@@ -677,12 +696,14 @@ static int pty_bench(const struct opts *o)
 	}
 	for (int i = 0; i < o->warmup; i++)
 		pty_once(o, &scratch, NULL);
-	long rss = 0;
+	long rss = 0, self = 0;
 	int status = 0;
 	for (int i = 0; i < o->runs; i++) {
 		pty_once(o, &rs[i], i == 0 ? dump : NULL);
 		if (rs[i].rss_kb > rss)
 			rss = rs[i].rss_kb;
+		if (rs[i].self_kb > self)
+			self = rs[i].self_kb;
 		status = rs[i].exit_status;
 	}
 	if (dump) {
@@ -697,7 +718,7 @@ static int pty_bench(const struct opts *o)
 	print_measure("first", rs, o->runs, -1);
 	for (int s = 0; s < o->nsteps; s++)
 		print_measure(o->steps[s].name, rs, o->runs, s);
-	printf(" rss_kb=%ld exit=%d\n", rss, status);
+	printf(" rss_kb=%ld self_kb=%ld exit=%d\n", rss, self, status);
 	fflush(stdout);
 	return 0;
 }

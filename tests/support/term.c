@@ -123,8 +123,20 @@ void term_signal(struct term *t, const char *sig)
 
 void term_stop(struct term *t)
 {
-	if (t->sock)
+	if (t->sock) {
+		/* The pane's processes: the shell and the program it runs. */
+		char *pids = NULL;
+		tu_sh(&pids, "p=$(tmux -S '%s' list-panes -t t -F '#{pane_pid}' 2>/dev/null); "
+			     "[ -n \"$p\" ] && echo $p $(pgrep -P $p)", t->sock);
 		tu_sh(NULL, "tmux -S '%s' kill-server >/dev/null 2>&1", t->sock);
+		/* They end on the hang-up; wait for them (bounded), so nothing
+		 * writes into the folder while it is removed. */
+		if (pids && *pids)
+			tu_sh(NULL, "for i in $(seq 100); do a=0; for p in %s; do kill -0 $p 2>/dev/null && a=1; done; "
+				    "[ $a = 0 ] && exit 0; sleep 0.05; done",
+			      str_trim(pids));
+		free(pids);
+	}
 	tu_rmtree(t->dir);
 	free(t->dir);
 	free(t->sock);

@@ -3,10 +3,15 @@
  * not; SIGTERM restores the terminal; a saved report replays read-only. */
 #include "support/testutil.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "engine/content.h"
+#include "engine/journal.h"
 #include "engine/util.h"
 #include "support/term.h"
 
@@ -132,6 +137,74 @@ static void test_replay_is_read_only(void **state)
 	free(report);
 }
 
+/* An sshd change made over one SSH connection waits for its guard: the
+ * wizard reached through a new connection offers to confirm it (c), and
+ * the same connection is not offered anything. */
+static void test_confirm_from_new_login(void **state)
+{
+	(void)state;
+	char *root = make_root("guard-root");
+	char *jdir = xasprintf("%s/var/lib/asr-doctor/journal", root);
+	/* A stand-in guard: a process of ours that is alive while we test. */
+	pid_t guard = fork();
+	assert_true(guard >= 0);
+	if (guard == 0) {
+		execlp("sleep", "sleep", "60", (char *)NULL);
+		_exit(127);
+	}
+	struct journal *j = NULL;
+	char *cause = NULL;
+	assert_int_equal(journal_open(jdir, NULL, true, &j, &cause), 0);
+	char *id = journal_new_entry(j, &cause);
+	assert_non_null(id);
+	struct journal_entry e = { 0 };
+	e.id = id;
+	e.time = journal_now();
+	e.target = (char *)"mounted root";
+	e.target_kind = (char *)"root";
+	e.title = (char *)"Let root log in to sshd with a password";
+	e.fix_id = (char *)"sshd.enable_password";
+	e.ssh_connection = (char *)"192.0.2.7 50000 192.0.2.4 22";
+	e.service = (char *)"sshd";
+	e.outcome = JOURNAL_APPLIED;
+	assert_int_equal(journal_record_start(j, &e, &cause), 0);
+	assert_int_equal(journal_record_end(j, &e, &cause), 0);
+	assert_int_equal(journal_record_guard(j, id, (long)guard, (long long)time(NULL) + 60, &cause), 0);
+	journal_close(j);
+
+	/* The same connection: nothing is offered. */
+	char *env = xasprintf("%s SSH_CONNECTION='192.0.2.7 50000 192.0.2.4 22'", ENV);
+	char *args = xasprintf("--lang en --root %s --no-auto-check", root);
+	struct term t = { 0 };
+	term_start(&t, 80, 24, env, args);
+	assert_true(term_wait(&t, "1/40", WAIT));
+	assert_true(term_wait_gone(&t, "Confirm the change", 300));
+	term_stop(&t);
+	free(env);
+	char *confirmed = xasprintf("%s/confirm/%s", jdir, id);
+	assert_int_not_equal(access(confirmed, F_OK), 0);
+
+	/* A new login: the offer, and c confirms. */
+	env = xasprintf("%s SSH_CONNECTION='192.0.2.7 50123 192.0.2.4 22'", ENV);
+	term_start(&t, 80, 24, env, args);
+	assert_true(term_wait(&t, "Confirm the change", WAIT));
+	assert_true(term_wait(&t, "entry 1: Let root log in", WAIT));
+	term_keys(&t, "c");
+	assert_true(term_wait_gone(&t, "Confirm the change", WAIT));
+	term_stop(&t);
+	assert_int_equal(access(confirmed, F_OK), 0);
+
+	kill(guard, SIGTERM);
+	waitpid(guard, NULL, 0);
+	free(confirmed);
+	free((char *)e.time);
+	free(id);
+	free(env);
+	free(args);
+	free(jdir);
+	free(root);
+}
+
 int main(void)
 {
 	base = tu_scratch("session");
@@ -139,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_resume_after_hangup),
 		cmocka_unit_test(test_sigterm_restores_terminal),
 		cmocka_unit_test(test_replay_is_read_only),
+		cmocka_unit_test(test_confirm_from_new_login),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("wizard session", tests, NULL, NULL));
 }
