@@ -23,6 +23,7 @@ struct builder {
 	size_t nlines;
 	int line_offset;        /* lines taken by the front matter */
 	char *anchor_seen;      /* anchor found in the heading being read */
+	bool in_heading;        /* anchors count only inside a heading */
 };
 
 static void spans_free(struct span *s, size_t n)
@@ -187,7 +188,9 @@ static void inlines(struct builder *b, cmark_node *parent, unsigned style, int l
 		case CMARK_NODE_HTML_INLINE: {
 			char *a = html_anchor_name(lit);
 			if (a) {
-				if (!b->anchor_seen)
+				/* An anchor names the section only in its heading;
+				 * one in a paragraph is just markup. */
+				if (b->in_heading && !b->anchor_seen)
 					b->anchor_seen = a;
 				else
 					free(a);
@@ -523,7 +526,9 @@ static struct node *node_new(struct builder *b, cmark_node *heading, int level)
 	size_t ns = 0;
 	struct node *saved = b->cur;
 	b->cur = n;
+	b->in_heading = true;
 	inlines(b, heading, 0, -1, &spans, &ns);
+	b->in_heading = false;
 	b->cur = saved;
 	spans_trim(&spans, &ns);
 	for (size_t i = 0; i < ns; i++)

@@ -125,7 +125,9 @@ void session_free(struct session *s)
 		return;
 	for (size_t i = 0; i < s->nbindings; i++) {
 		free(s->bindings[i].nodes);
-		result_free(&s->results[i]);
+		/* A session that failed while binding has no results yet. */
+		if (s->results)
+			result_free(&s->results[i]);
 	}
 	free(s->bindings);
 	free(s->results);

@@ -330,6 +330,13 @@ static void test_bad_documents(void **state)
 	for (size_t i = 1; i < d->nnodes; i++)
 		assert_int_equal(d->nodes[i]->parent->level, d->nodes[i]->level - 1);
 	doc_free(d);
+	/* An anchor in a paragraph does not rename the section. */
+	const char *para = "# T\n\n<a name=\"x\"></a> text\n\n## <a name=\"real\"></a>Two\n\nbody <a name=\"y\"></a>\n";
+	d = doc_parse(para, strlen(para), "para.md", &cause);
+	assert_non_null(d);
+	assert_string_equal(d->root->anchor, "t");
+	assert_string_equal(d->nodes[1]->anchor, "real");
+	doc_free(d);
 }
 
 static void test_section_hash(void **state)

@@ -180,6 +180,10 @@ static void test_bindings(void **state)
 	assert_null(session_new(d, "{\"bindings\": [{\"error_ids\": [1]}]}", &cause));
 	assert_non_null(strstr(cause, "\"check\""));
 	free(cause);
+	/* A bad entry after a good one: refused, nothing leaked or freed twice. */
+	assert_null(session_new(d, "{\"bindings\":[{\"check\":\"space.free\",\"error_ids\":[95108]},{}]}", &cause));
+	assert_non_null(strstr(cause, "\"check\""));
+	free(cause);
 	doc_free(d);
 }
 
