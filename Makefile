@@ -22,8 +22,8 @@ BUILDDIR  ?= build
 ifeq ($(SANITIZE),1)
 BUILD     := $(BUILDDIR)/san
 OPTFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-             -fno-sanitize-recover=undefined
-LDSAN     := -fsanitize=address,undefined
+             -fsanitize=float-cast-overflow -fno-sanitize-recover=all
+LDSAN     := -fsanitize=address,undefined -fsanitize=float-cast-overflow
 else
 BUILD     := $(BUILDDIR)/release
 OPTFLAGS  := -O2 -g
@@ -64,13 +64,14 @@ TERMINFO_OBJ := $(BUILD)/gen/terminfo_data.o
 TERMINFO_NAMES := vt100 vt102 vt220 linux screen screen-256color tmux tmux-256color \
               xterm xterm-256color ansi
 
-TEST_SRC   := $(sort $(wildcard tests/engine/test_*.c tests/cli/test_*.c tests/tui/test_*.c tests/ssh/test_*.c))
+TEST_SRC   := $(sort $(wildcard tests/engine/test_*.c tests/cli/test_*.c tests/tui/test_*.c tests/ssh/test_*.c \
+                tests/fuzz/test_*.c))
 TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 
 .PHONY: all run check test deps deps-test install uninstall clean lint bench static \
-        static-link static-test
+        static-link static-test fuzz fuzz-build
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -248,5 +249,42 @@ $(BUILD)/$(PROG)-static: $(CLI_OBJ) $(TERMINFO_OBJ) $(STATIC_OBJ) $(BUILD)/libtu
 static-test: static
 	@tools/deps.sh $(STATIC_TEST_DEPS)
 	@tests/static/run.sh ./$(PROG)-static
+
+# Fuzzing (never part of all or check): `make fuzz` builds one libFuzzer
+# binary per tests/fuzz/fuzz_NAME.c into build/fuzz/ (clang; the engine
+# instrumented with ASan and UBSan) and runs each for FUZZ_SECONDS on a
+# copy of its seed corpus (new inputs stay under build/fuzz/corpus/),
+# failing on any crash, leak or hang. FUZZ_TARGETS="doc grub" picks some.
+# `make check` replays every seed corpus with the normal compiler
+# (tests/fuzz/test_fuzz_corpus.c links every target).
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES   := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := build/fuzz
+FUZZ_DEPS    := clang libclang-rt-14-dev
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ     := $(FUZZ_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/fuzz/fuzzlib.o
+
+fuzz:
+	@tools/deps.sh $(BUILD_DEPS) $(FUZZ_DEPS)
+	@$(MAKE) --no-print-directory CC=clang BUILDDIR=$(FUZZ_DIR) BUILD=$(FUZZ_DIR)/libfuzzer LDSAN= \
+	  OPTFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN) -DFUZZ_LIBFUZZER" \
+	  FUZZ_TARGETS="$(FUZZ_TARGETS)" fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+
+$(FUZZ_DIR)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/fuzzlib.o $(BUILD)/libengine.a
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ-LD $@"
+	$(Q)$(CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/fuzz/test_fuzz_corpus: tests/fuzz/test_fuzz_corpus.c $(FUZZ_OBJ) $(TEST_SUPPORT_OBJ) \
+		$(BUILD)/libtui.a $(BUILD)/libengine.a
+	@mkdir -p $(dir $@)
+	@echo "  TEST-CC $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(FUZZ_OBJ) $(TEST_SUPPORT_OBJ) \
+	  $(BUILD)/libtui.a $(BUILD)/libengine.a $(LDFLAGS) $(LDLIBS) $(CMOCKA_LIBS) -lutil
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -18,7 +18,10 @@ static long long meminfo_kb(const char *text, const char *key, int *line)
 	for (const char *p = text; *p; ln++) {
 		if (strncmp(p, key, kl) == 0 && p[kl] == ':') {
 			*line = ln;
-			return strtoll(p + kl + 1, NULL, 10);
+			long long v = strtoll(p + kl + 1, NULL, 10);
+			/* Beyond an exbibyte is a damaged file, not memory (and
+			 * sums of such values would overflow). */
+			return v >= 0 && v <= (1LL << 50) ? v : -1;
 		}
 		const char *nl = strchr(p, '\n');
 		if (!nl)

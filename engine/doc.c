@@ -765,7 +765,8 @@ struct doc *doc_parse(const char *text, size_t len, const char *name, char **cau
 		/* Preamble text goes before the root's own body. */
 		struct node *r = d->root;
 		preamble = xrealloc(preamble, (npre + r->nbody) * sizeof *preamble);
-		memcpy(preamble + npre, r->body, r->nbody * sizeof *preamble);
+		if (r->nbody)
+			memcpy(preamble + npre, r->body, r->nbody * sizeof *preamble);
 		free(r->body);
 		r->body = preamble;
 		r->nbody += npre;

@@ -171,7 +171,9 @@ static char *get_str(const cJSON *o, const char *k)
 static long long get_num(const cJSON *o, const char *k, long long def)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsNumber(v) ? (long long)v->valuedouble : def;
+	long long n;
+	/* Out of range (a damaged line) reads as missing. */
+	return cJSON_IsNumber(v) && util_num_in_range(v->valuedouble, -(1LL << 53), 1LL << 53, &n) ? n : def;
 }
 
 /* Whether a member is true. */

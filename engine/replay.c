@@ -38,12 +38,14 @@ static bool get_int(const cJSON *o, const char *path, const char *key, long long
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	if (!v || cJSON_IsNull(v))
 		return true;
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long long)v->valuedouble ||
-	    v->valuedouble < (double)lo || v->valuedouble > (double)hi) {
+	long long n;
+	/* The range first: casting an out-of-range double is undefined. */
+	if (!cJSON_IsNumber(v) || !util_num_in_range(v->valuedouble, lo, hi, &n) ||
+	    v->valuedouble != (double)n) {
 		*cause = xasprintf("%s.%s: expected a whole number from %lld to %lld", path, key, lo, hi);
 		return false;
 	}
-	*out = (long long)v->valuedouble;
+	*out = n;
 	return true;
 }
 

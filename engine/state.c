@@ -310,17 +310,19 @@ static bool parse_state(const cJSON *doc, struct app_state *out, char **cause)
 		return false;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(o, "epoch");
-	if (!cJSON_IsNumber(v)) {
-		*cause = xstrdup("state.epoch: expected a number of seconds");
+	long long num;
+	/* Seconds from 1970 to beyond the year 5000. */
+	if (!cJSON_IsNumber(v) || !util_num_in_range(v->valuedouble, 0, 100000000000LL, &num)) {
+		*cause = xstrdup("state.epoch: expected a number of seconds since 1970");
 		return false;
 	}
-	out->time = (long long)v->valuedouble;
+	out->time = num;
 	v = cJSON_GetObjectItemCaseSensitive(o, "pid");
-	if (v && !cJSON_IsNumber(v)) {
-		*cause = xstrdup("state.pid: expected a number");
+	if (v && (!cJSON_IsNumber(v) || !util_num_in_range(v->valuedouble, 0, 0x7fffffff, &num))) {
+		*cause = xstrdup("state.pid: expected a process id");
 		return false;
 	}
-	out->pid = v ? (long)v->valuedouble : 0;
+	out->pid = v ? (long)num : 0;
 	const cJSON *tg = cJSON_GetObjectItemCaseSensitive(o, "target");
 	if (!cJSON_IsObject(tg)) {
 		*cause = xstrdup("state.target: expected an object");

@@ -271,3 +271,12 @@ char *util_read_file(const char *path, size_t max, size_t *len)
 		*len = b.len;
 	return sb_steal(&b);
 }
+
+bool util_num_in_range(double d, long long lo, long long hi, long long *out)
+{
+	/* The comparisons are false for NaN, so it is refused too. */
+	if (!(d >= (double)lo && d <= (double)hi))
+		return false;
+	*out = (long long)d;
+	return true;
+}

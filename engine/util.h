@@ -71,6 +71,10 @@ bool str_to_long(const char *s, long *out);
  * (EFBIG when larger than max). */
 char *util_read_file(const char *path, size_t max, size_t *len);
 
+/* Converts a JSON number to an integer in [lo, hi]; false for NaN, a
+ * fraction-free value out of range (never undefined behaviour). */
+bool util_num_in_range(double d, long long lo, long long hi, long long *out);
+
 /* A 64-bit FNV-1a hash, for short content fingerprints. */
 unsigned long long hash_fnv1a(const void *data, size_t n);
 

@@ -6,6 +6,7 @@
 #include "support/testutil.h"
 
 #include <stdio.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -982,9 +983,46 @@ static void test_differential_rejections(void **state)
 	free(copy);
 }
 
+/* Wildcards agree with fnmatch (without classes) on random patterns, and
+ * a hostile pattern is matched at once. */
+static void test_wildcards_agree_with_fnmatch(void **state)
+{
+	(void)state;
+	unsigned seed = 12345;
+	const char alpha[] = "ab*?";
+	for (int n = 0; n < 20000; n++) {
+		char pat[12], str[12];
+		int pl = (int)((seed = seed * 1103515245 + 12345) >> 16) % 10;
+		int sl = (int)((seed = seed * 1103515245 + 12345) >> 16) % 10;
+		for (int i = 0; i < pl; i++)
+			pat[i] = alpha[((seed = seed * 1103515245 + 12345) >> 16) % 4];
+		for (int i = 0; i < sl; i++)
+			str[i] = alpha[((seed = seed * 1103515245 + 12345) >> 16) % 2];
+		pat[pl] = str[sl] = '\0';
+		if (!pl)
+			continue;
+		int want = fnmatch(pat, str, 0) == 0;
+		int got = sshd_match_pattern_list(str, pat, false) == 1;
+		if (want != got)
+			print_error("pattern '%s' on '%s': %d, fnmatch %d\n", pat, str, got, want);
+		assert_int_equal(got, want);
+	}
+	char hostile[64], name[64];
+	for (int i = 0; i < 20; i++) {
+		hostile[2 * i] = '*';
+		hostile[2 * i + 1] = 'a';
+	}
+	hostile[40] = 'b';
+	hostile[41] = '\0';
+	memset(name, 'a', 50);
+	name[50] = '\0';
+	assert_int_equal(sshd_match_pattern_list(name, hostile, false), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_wildcards_agree_with_fnmatch),
 		cmocka_unit_test(test_debian_cloud_dropin_wins),
 		cmocka_unit_test(test_rhel9_redhat_dropin),
 		cmocka_unit_test(test_match_user_root_overrides),
