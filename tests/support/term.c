@@ -10,6 +10,40 @@
 #include "engine/util.h"
 #include "support/testutil.h"
 
+/* The servers started and not stopped yet: a failing test leaves its
+ * function early, so what it started is stopped when the suite exits. */
+static char *live[32];
+
+static void stop_leftovers(void)
+{
+	for (size_t i = 0; i < sizeof live / sizeof live[0]; i++)
+		if (live[i]) {
+			tu_sh(NULL, "tmux -S '%s' kill-server >/dev/null 2>&1", live[i]);
+			free(live[i]);
+			live[i] = NULL;
+		}
+}
+
+static void remember(const char *sock, bool add)
+{
+	static bool registered;
+	if (!registered) {
+		atexit(stop_leftovers);
+		registered = true;
+	}
+	for (size_t i = 0; i < sizeof live / sizeof live[0]; i++) {
+		if (add && !live[i]) {
+			live[i] = xstrdup(sock);
+			return;
+		}
+		if (!add && live[i] && strcmp(live[i], sock) == 0) {
+			free(live[i]);
+			live[i] = NULL;
+			return;
+		}
+	}
+}
+
 void term_start(struct term *t, int cols, int rows, const char *env, const char *args)
 {
 	t->dir = tu_mkdtemp("term");
@@ -25,6 +59,7 @@ void term_start(struct term *t, int cols, int rows, const char *env, const char 
 		print_error("tmux could not start (exit %d)\n", rc);
 		fail();
 	}
+	remember(t->sock, true);
 }
 
 char *term_screen(struct term *t)
@@ -129,6 +164,7 @@ void term_stop(struct term *t)
 		tu_sh(&pids, "p=$(tmux -S '%s' list-panes -t t -F '#{pane_pid}' 2>/dev/null); "
 			     "[ -n \"$p\" ] && echo $p $(pgrep -P $p)", t->sock);
 		tu_sh(NULL, "tmux -S '%s' kill-server >/dev/null 2>&1", t->sock);
+		remember(t->sock, false);
 		/* They end on the hang-up; wait for them (bounded), so nothing
 		 * writes into the folder while it is removed. */
 		if (pids && *pids)
