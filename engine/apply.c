@@ -327,31 +327,7 @@ int apply_read_host(const char *path, char **data, size_t *len)
 		close(fd);
 		return -EINVAL;
 	}
-	struct sbuf b = { 0 };
-	char buf[65536];
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			sb_free(&b);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		if (b.len + (size_t)n > PLAN_FILE_MAX) {
-			close(fd);
-			sb_free(&b);
-			return -EFBIG;
-		}
-		sb_addn(&b, buf, (size_t)n);
-	}
-	close(fd);
-	*len = b.len;
-	*data = sb_steal(&b);
-	return 0;
+	return util_read_fd(fd, PLAN_FILE_MAX, data, len);
 }
 
 /* Replaces every "{key}" in s; caller frees. */

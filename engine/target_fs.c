@@ -120,31 +120,7 @@ static int fs_read_file(struct target *t, const char *path, char **data, size_t 
 		close(fd);
 		return -EISDIR;
 	}
-	struct sbuf b = { 0 };
-	char buf[65536];
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			close(fd);
-			sb_free(&b);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		if (b.len + (size_t)n > max) {
-			close(fd);
-			sb_free(&b);
-			return -EFBIG;
-		}
-		sb_addn(&b, buf, (size_t)n);
-	}
-	close(fd);
-	*len = b.len;
-	*data = sb_steal(&b);
-	return 0;
+	return util_read_fd(fd, max, data, len);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -3,11 +3,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void out_of_memory(size_t n)
 {
@@ -244,32 +246,19 @@ unsigned long long hash_fnv1a(const void *data, size_t n)
 
 char *util_read_file(const char *path, size_t max, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return NULL;
-	struct sbuf b = { 0 };
-	char chunk[65536];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		sb_addn(&b, chunk, got);
-		if (b.len > max) {
-			fclose(f);
-			sb_free(&b);
-			errno = EFBIG;
-			return NULL;
-		}
-	}
-	bool bad = ferror(f);
-	int err = errno;
-	fclose(f);
-	if (bad) {
-		sb_free(&b);
-		errno = err;
+	char *data = NULL;
+	size_t n = 0;
+	int rc = util_read_fd(fd, max, &data, &n);
+	if (rc < 0) {
+		errno = -rc;
 		return NULL;
 	}
 	if (len)
-		*len = b.len;
-	return sb_steal(&b);
+		*len = n;
+	return data;
 }
 
 bool util_num_in_range(double d, long long lo, long long hi, long long *out)
@@ -279,4 +268,35 @@ bool util_num_in_range(double d, long long lo, long long hi, long long *out)
 		return false;
 	*out = (long long)d;
 	return true;
+}
+
+int util_read_fd(int fd, size_t max, char **data, size_t *len)
+{
+	struct sbuf b = { 0 };
+	char buf[65536];
+	int rc = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > max) {
+			rc = -EFBIG;
+			break;
+		}
+		sb_addn(&b, buf, (size_t)n);
+	}
+	close(fd);
+	if (rc < 0) {
+		sb_free(&b);
+		return rc;
+	}
+	*len = b.len;
+	*data = sb_steal(&b);
+	return 0;
 }

@@ -71,6 +71,11 @@ bool str_to_long(const char *s, long *out);
  * (EFBIG when larger than max). */
 char *util_read_file(const char *path, size_t max, size_t *len);
 
+/* Reads what is left of an open file descriptor, at most max bytes, and
+ * closes it. Returns 0 with *data (NUL-terminated, caller frees) and
+ * *len, or -errno (-EFBIG when larger than max) with nothing allocated. */
+int util_read_fd(int fd, size_t max, char **data, size_t *len);
+
 /* Converts a JSON number to an integer in [lo, hi]; false for NaN, a
  * fraction-free value out of range (never undefined behaviour). */
 bool util_num_in_range(double d, long long lo, long long hi, long long *out);
