@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/blkdev.h"
+#include "engine/jsonread.h"
 #include "engine/osrelease.h"
 
 /* A copy of s with control characters replaced by '?', so text read from
@@ -276,48 +277,13 @@ cJSON *facts_to_json(const struct facts *f)
  * gives "unknown"; another type is an error naming path.key. */
 static bool rd_str(const cJSON *o, const char *path, const char *key, char **out, char **cause)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!v || cJSON_IsNull(v)) {
-		*out = xstrdup(FACTS_UNKNOWN);
-		return true;
-	}
-	if (!cJSON_IsString(v)) {
-		*cause = xasprintf("%s.%s: expected a string", path, key);
+	char *s = NULL;
+	if (!jr_str(o, path, key, false, &s, cause)) {
 		*out = NULL;
 		return false;
 	}
-	*out = clean(v->valuestring);
-	return true;
-}
-
-/* Member key as an object (NULL when missing); false for another type. */
-static bool rd_obj(const cJSON *o, const char *path, const char *key, const cJSON **out,
-		   char **cause)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	*out = NULL;
-	if (!v || cJSON_IsNull(v))
-		return true;
-	if (!cJSON_IsObject(v)) {
-		*cause = xasprintf("%s.%s: expected an object", path, key);
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-/* The "list" array of a "disks" or "mounts" object (NULL when missing). */
-static bool rd_list(const cJSON *o, const char *path, const cJSON **out, char **cause)
-{
-	const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, "list") : NULL;
-	*out = NULL;
-	if (!v || cJSON_IsNull(v))
-		return true;
-	if (!cJSON_IsArray(v)) {
-		*cause = xasprintf("%s.list: expected an array", path);
-		return false;
-	}
-	*out = v;
+	*out = clean(s);
+	free(s);
 	return true;
 }
 
@@ -374,10 +340,11 @@ int facts_from_json(const cJSON *o, struct facts *out, char **cause)
 		return -EINVAL;
 	}
 	const cJSON *h, *os, *k, *disks, *mounts, *dl, *ml;
-	if (!rd_obj(o, "facts", "host", &h, cause) || !rd_obj(o, "facts", "os", &os, cause) ||
-	    !rd_obj(o, "facts", "kernel", &k, cause) || !rd_obj(o, "facts", "disks", &disks, cause) ||
-	    !rd_obj(o, "facts", "mounts", &mounts, cause) ||
-	    !rd_list(disks, "facts.disks", &dl, cause) || !rd_list(mounts, "facts.mounts", &ml, cause))
+	if (!jr_object(o, "facts", "host", &h, cause) || !jr_object(o, "facts", "os", &os, cause) ||
+	    !jr_object(o, "facts", "kernel", &k, cause) || !jr_object(o, "facts", "disks", &disks, cause) ||
+	    !jr_object(o, "facts", "mounts", &mounts, cause) ||
+	    !jr_array(disks, "facts.disks", "list", false, &dl, cause) ||
+	    !jr_array(mounts, "facts.mounts", "list", false, &ml, cause))
 		goto fail;
 	if (!rd_str(h, "facts.host", "name", &out->hostname, cause) ||
 	    !rd_str(h, "facts.host", "from", &out->hostname_from, cause) ||

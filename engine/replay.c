@@ -9,94 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- typed members with the path of what is wrong ----------------------- */
-
-/* Member key of o as an owned string in *out. Missing or null: NULL, or an
- * error when required. Another type: an error naming path.key. */
-static bool get_str(const cJSON *o, const char *path, const char *key, bool required, char **out,
-		    char **cause)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	*out = NULL;
-	if (!v || cJSON_IsNull(v)) {
-		if (required)
-			*cause = xasprintf("%s: no \"%s\" member", path, key);
-		return !required;
-	}
-	if (!cJSON_IsString(v)) {
-		*cause = xasprintf("%s.%s: expected a string", path, key);
-		return false;
-	}
-	*out = xstrdup(v->valuestring);
-	return true;
-}
-
-/* Member key as a whole number in [lo, hi]; missing or null leaves *out. */
-static bool get_int(const cJSON *o, const char *path, const char *key, long long lo, long long hi,
-		    long long *out, char **cause)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!v || cJSON_IsNull(v))
-		return true;
-	long long n;
-	/* The range first: casting an out-of-range double is undefined. */
-	if (!cJSON_IsNumber(v) || !util_num_in_range(v->valuedouble, lo, hi, &n) ||
-	    v->valuedouble != (double)n) {
-		*cause = xasprintf("%s.%s: expected a whole number from %lld to %lld", path, key, lo, hi);
-		return false;
-	}
-	*out = n;
-	return true;
-}
-
-/* Member key as true/false; missing or null leaves *out. */
-static bool get_bool(const cJSON *o, const char *path, const char *key, bool *out, char **cause)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!v || cJSON_IsNull(v))
-		return true;
-	if (!cJSON_IsBool(v)) {
-		*cause = xasprintf("%s.%s: expected true or false", path, key);
-		return false;
-	}
-	*out = cJSON_IsTrue(v);
-	return true;
-}
-
-/* Member key as an array (NULL when missing or null). */
-static bool get_array(const cJSON *o, const char *path, const char *key, bool required,
-		      const cJSON **out, char **cause)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	*out = NULL;
-	if (!v || cJSON_IsNull(v)) {
-		if (required)
-			*cause = xasprintf("%s: no \"%s\" array", path, key);
-		return !required;
-	}
-	if (!cJSON_IsArray(v)) {
-		*cause = xasprintf("%s.%s: expected an array", path, key);
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-/* Member key as an object (NULL when missing or null). */
-static bool get_object(const cJSON *o, const char *path, const char *key, const cJSON **out,
-		       char **cause)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	*out = NULL;
-	if (!v || cJSON_IsNull(v))
-		return true;
-	if (!cJSON_IsObject(v)) {
-		*cause = xasprintf("%s.%s: expected an object", path, key);
-		return false;
-	}
-	*out = v;
-	return true;
-}
+#include "engine/jsonread.h"
 
 /* ---- results ----------------------------------------------------------------- */
 
@@ -109,23 +22,23 @@ static bool read_evidence(const cJSON *e, const char *path, struct check_result 
 	char *kind = NULL, *a = NULL, *text = NULL;
 	long long num = 0;
 	bool ok = false;
-	if (!get_str(e, path, "kind", true, &kind, cause))
+	if (!jr_str(e, path, "kind", true, &kind, cause))
 		goto out;
 	if (strcmp(kind, "file") == 0) {
-		if (!get_str(e, path, "path", true, &a, cause) ||
-		    !get_int(e, path, "line", 0, INT_MAX, &num, cause) ||
-		    !get_str(e, path, "text", false, &text, cause))
+		if (!jr_str(e, path, "path", true, &a, cause) ||
+		    !jr_int(e, path, "line", 0, INT_MAX, &num, cause) ||
+		    !jr_str(e, path, "text", false, &text, cause))
 			goto out;
 		result_file(r, a, (int)num, text);
 	} else if (strcmp(kind, "command") == 0) {
 		num = -1;
-		if (!get_str(e, path, "command", true, &a, cause) ||
-		    !get_int(e, path, "exit_status", INT_MIN, INT_MAX, &num, cause) ||
-		    !get_str(e, path, "output", false, &text, cause))
+		if (!jr_str(e, path, "command", true, &a, cause) ||
+		    !jr_int(e, path, "exit_status", INT_MIN, INT_MAX, &num, cause) ||
+		    !jr_str(e, path, "output", false, &text, cause))
 			goto out;
 		result_command(r, a, (int)num, text);
 	} else if (strcmp(kind, "note") == 0) {
-		if (!get_str(e, path, "text", true, &text, cause))
+		if (!jr_str(e, path, "text", true, &text, cause))
 			goto out;
 		result_note(r, "%s", text);
 	} else {
@@ -151,10 +64,10 @@ static bool read_result(const cJSON *item, size_t i, struct check_result *r, cha
 		*cause = xasprintf("%s: expected an object", path);
 		goto out;
 	}
-	if (!get_str(item, path, "check", true, &id, cause) ||
-	    !get_str(item, path, "status", true, &st, cause) ||
-	    !get_str(item, path, "finding", false, &finding, cause) ||
-	    !get_array(item, path, "evidence", false, &ev, cause))
+	if (!jr_str(item, path, "check", true, &id, cause) ||
+	    !jr_str(item, path, "status", true, &st, cause) ||
+	    !jr_str(item, path, "finding", false, &finding, cause) ||
+	    !jr_array(item, path, "evidence", false, &ev, cause))
 		goto out;
 	int status = status_from_name(st);
 	if (status < 0) {
@@ -203,7 +116,7 @@ static bool get_sha(const cJSON *o, const char *path, const char *key, char out[
 {
 	char *s = NULL;
 	out[0] = '\0';
-	if (!get_str(o, path, key, false, &s, cause))
+	if (!jr_str(o, path, key, false, &s, cause))
 		return false;
 	if (!s)
 		return true;
@@ -222,10 +135,10 @@ static bool read_file_rec(const cJSON *x, const char *path, struct journal_file 
 		*cause = xasprintf("%s: expected an object", path);
 		return false;
 	}
-	return get_str(x, path, "path", true, &f->path, cause) &&
-	       get_bool(x, path, "existed", &f->existed, cause) &&
+	return jr_str(x, path, "path", true, &f->path, cause) &&
+	       jr_bool(x, path, "existed", &f->existed, cause) &&
 	       get_sha(x, path, "sha256_before", f->sha_before, cause) &&
-	       get_bool(x, path, "exists_after", &f->exists_after, cause) &&
+	       jr_bool(x, path, "exists_after", &f->exists_after, cause) &&
 	       get_sha(x, path, "sha256_after", f->sha_after, cause);
 }
 
@@ -237,7 +150,7 @@ static bool read_cmd_rec(const cJSON *x, const char *path, struct journal_cmd *c
 		*cause = xasprintf("%s: expected an object", path);
 		return false;
 	}
-	if (!get_array(x, path, "argv", true, &argv, cause))
+	if (!jr_array(x, path, "argv", true, &argv, cause))
 		return false;
 	size_t n = (size_t)cJSON_GetArraySize(argv), k = 0;
 	c->argv = xcalloc(n + 1, sizeof *c->argv);
@@ -251,9 +164,9 @@ static bool read_cmd_rec(const cJSON *x, const char *path, struct journal_cmd *c
 		c->argv[k++] = xstrdup(a->valuestring);
 	}
 	long long st = -1;
-	if (!get_bool(x, path, "ran", &c->ran, cause) ||
-	    !get_int(x, path, "exit_status", INT_MIN, INT_MAX, &st, cause) ||
-	    !get_str(x, path, "note", false, &c->note, cause))
+	if (!jr_bool(x, path, "ran", &c->ran, cause) ||
+	    !jr_int(x, path, "exit_status", INT_MIN, INT_MAX, &st, cause) ||
+	    !jr_str(x, path, "note", false, &c->note, cause))
 		return false;
 	c->status = c->ran ? (int)st : -1;
 	return true;
@@ -269,20 +182,20 @@ static bool read_entry(const cJSON *x, size_t i, struct journal_entry *e, char *
 		*cause = xasprintf("%s: expected an object", path);
 		goto out;
 	}
-	if (!get_str(x, path, "id", true, &e->id, cause) ||
-	    !get_str(x, path, "time", false, &e->time, cause) ||
-	    !get_str(x, path, "end_time", false, &e->end_time, cause) ||
-	    !get_str(x, path, "node", false, &e->anchor, cause) ||
-	    !get_str(x, path, "fix", false, &e->fix_id, cause) ||
-	    !get_str(x, path, "title", false, &e->title, cause) ||
-	    !get_str(x, path, "undoes", false, &e->undoes, cause) ||
-	    !get_str(x, path, "undone_by", false, &e->undone_by, cause) ||
-	    !get_str(x, path, "outcome", true, &outcome, cause) ||
-	    !get_str(x, path, "message", false, &e->message, cause) ||
-	    !get_str(x, path, "validator_output", false, &e->validator_output, cause) ||
-	    !get_array(x, path, "checks", false, &checks, cause) ||
-	    !get_array(x, path, "files", false, &files, cause) ||
-	    !get_array(x, path, "commands", false, &cmds, cause))
+	if (!jr_str(x, path, "id", true, &e->id, cause) ||
+	    !jr_str(x, path, "time", false, &e->time, cause) ||
+	    !jr_str(x, path, "end_time", false, &e->end_time, cause) ||
+	    !jr_str(x, path, "node", false, &e->anchor, cause) ||
+	    !jr_str(x, path, "fix", false, &e->fix_id, cause) ||
+	    !jr_str(x, path, "title", false, &e->title, cause) ||
+	    !jr_str(x, path, "undoes", false, &e->undoes, cause) ||
+	    !jr_str(x, path, "undone_by", false, &e->undone_by, cause) ||
+	    !jr_str(x, path, "outcome", true, &outcome, cause) ||
+	    !jr_str(x, path, "message", false, &e->message, cause) ||
+	    !jr_str(x, path, "validator_output", false, &e->validator_output, cause) ||
+	    !jr_array(x, path, "checks", false, &checks, cause) ||
+	    !jr_array(x, path, "files", false, &files, cause) ||
+	    !jr_array(x, path, "commands", false, &cmds, cause))
 		goto out;
 	int oc = -1;
 	for (int k = JOURNAL_UNFINISHED; k <= JOURNAL_INTERRUPTED && oc < 0; k++)
@@ -333,9 +246,9 @@ out:
 static bool read_journal(const cJSON *j, struct replay_info *info, char **cause)
 {
 	const cJSON *entries;
-	if (!get_str(j, "journal", "dir", false, &info->journal_dir, cause) ||
-	    !get_str(j, "journal", "problem", false, &info->journal_note, cause) ||
-	    !get_array(j, "journal", "entries", false, &entries, cause))
+	if (!jr_str(j, "journal", "dir", false, &info->journal_dir, cause) ||
+	    !jr_str(j, "journal", "problem", false, &info->journal_note, cause) ||
+	    !jr_array(j, "journal", "entries", false, &entries, cause))
 		return false;
 	size_t n = (size_t)cJSON_GetArraySize(entries);
 	info->journal = xcalloc(n ? n : 1, sizeof *info->journal);
@@ -385,7 +298,7 @@ static bool read_header(const cJSON *root, struct replay_info *info, char **caus
 		return false;
 	}
 	char *tool = NULL;
-	if (!get_str(root, "document", "tool", false, &tool, cause))
+	if (!jr_str(root, "document", "tool", false, &tool, cause))
 		return false;
 	if (tool && strcmp(tool, "asr-doctor") != 0) {
 		*cause = xasprintf("tool: written by '%s', not asr-doctor", tool);
@@ -394,18 +307,18 @@ static bool read_header(const cJSON *root, struct replay_info *info, char **caus
 	}
 	free(tool);
 	const cJSON *t, *a, *facts, *journal;
-	if (!get_str(root, "document", "version", false, &info->version, cause) ||
-	    !get_str(root, "document", "generated", false, &info->generated, cause) ||
-	    !get_object(root, "document", "target", &t, cause) ||
-	    !get_str(t, "target", "kind", false, &info->target_kind, cause) ||
-	    !get_str(t, "target", "name", false, &info->target_name, cause) ||
-	    !get_str(t, "target", "root", false, &info->target_root, cause) ||
-	    !get_object(root, "document", "article", &a, cause) ||
-	    !get_str(a, "article", "name", false, &info->article_name, cause) ||
-	    !get_str(a, "article", "lang", false, &info->article_lang, cause) ||
-	    !get_str(a, "article", "date", false, &info->article_date, cause) ||
-	    !get_object(root, "document", "facts", &facts, cause) ||
-	    !get_object(root, "document", "journal", &journal, cause))
+	if (!jr_str(root, "document", "version", false, &info->version, cause) ||
+	    !jr_str(root, "document", "generated", false, &info->generated, cause) ||
+	    !jr_object(root, "document", "target", &t, cause) ||
+	    !jr_str(t, "target", "kind", false, &info->target_kind, cause) ||
+	    !jr_str(t, "target", "name", false, &info->target_name, cause) ||
+	    !jr_str(t, "target", "root", false, &info->target_root, cause) ||
+	    !jr_object(root, "document", "article", &a, cause) ||
+	    !jr_str(a, "article", "name", false, &info->article_name, cause) ||
+	    !jr_str(a, "article", "lang", false, &info->article_lang, cause) ||
+	    !jr_str(a, "article", "date", false, &info->article_date, cause) ||
+	    !jr_object(root, "document", "facts", &facts, cause) ||
+	    !jr_object(root, "document", "journal", &journal, cause))
 		return false;
 	if (facts) {
 		if (facts_from_json(facts, &info->facts, cause) < 0)
@@ -443,7 +356,7 @@ int replay_load(const char *json, struct session *s, struct replay_info *info, c
 		goto out;
 	}
 	if (!read_header(root, info, cause) ||
-	    !get_array(root, "document", "results", true, &results, cause))
+	    !jr_array(root, "document", "results", true, &results, cause))
 		goto out;
 	size_t n = (size_t)cJSON_GetArraySize(results);
 	got = xcalloc(n ? n : 1, sizeof *got);

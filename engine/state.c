@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/apply.h"
+#include "engine/jsonread.h"
 #include "engine/report_doc.h"
 
 #define STATE_MAX_BYTES (16u * 1024 * 1024)
@@ -263,34 +264,6 @@ static int read_state_file(const char *path, char **out, char **cause)
 	return 0;
 }
 
-/* Member key of o as an owned string or NULL; false for another type. */
-static bool opt_str(const cJSON *o, const char *path, const char *key, char **out, char **cause)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	*out = NULL;
-	if (!v || cJSON_IsNull(v))
-		return true;
-	if (!cJSON_IsString(v)) {
-		*cause = xasprintf("%s.%s: expected a string", path, key);
-		return false;
-	}
-	*out = xstrdup(v->valuestring);
-	return true;
-}
-
-static bool opt_bool(const cJSON *o, const char *path, const char *key, bool *out, char **cause)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!v || cJSON_IsNull(v))
-		return true;
-	if (!cJSON_IsBool(v)) {
-		*cause = xasprintf("%s.%s: expected true or false", path, key);
-		return false;
-	}
-	*out = cJSON_IsTrue(v);
-	return true;
-}
-
 /* Fills out from a parsed document. */
 static bool parse_state(const cJSON *doc, struct app_state *out, char **cause)
 {
@@ -328,20 +301,20 @@ static bool parse_state(const cJSON *doc, struct app_state *out, char **cause)
 		*cause = xstrdup("state.target: expected an object");
 		return false;
 	}
-	if (!opt_str(tg, "state.target", "kind", &out->target_kind, cause) ||
-	    !opt_str(tg, "state.target", "root", &out->target_root, cause))
+	if (!jr_str(tg, "state.target", "kind", false, &out->target_kind, cause) ||
+	    !jr_str(tg, "state.target", "root", false, &out->target_root, cause))
 		return false;
 	if (!out->target_kind) {
 		*cause = xstrdup("state.target: no \"kind\" member");
 		return false;
 	}
 	const cJSON *top = cJSON_GetObjectItemCaseSensitive(doc, "target");
-	if (cJSON_IsObject(top) && !opt_str(top, "target", "name", &out->target_name, cause))
+	if (cJSON_IsObject(top) && !jr_str(top, "target", "name", false, &out->target_name, cause))
 		return false;
-	if (!opt_str(o, "state", "anchor", &out->anchor, cause) ||
-	    !opt_str(o, "state", "screen", &out->screen, cause) ||
-	    !opt_bool(o, "state", "show_evidence", &out->show_evidence, cause) ||
-	    !opt_bool(o, "state", "clean_exit", &out->clean_exit, cause))
+	if (!jr_str(o, "state", "anchor", false, &out->anchor, cause) ||
+	    !jr_str(o, "state", "screen", false, &out->screen, cause) ||
+	    !jr_bool(o, "state", "show_evidence", &out->show_evidence, cause) ||
+	    !jr_bool(o, "state", "clean_exit", &out->clean_exit, cause))
 		return false;
 	const cJSON *fx = cJSON_GetObjectItemCaseSensitive(o, "fix");
 	if (fx && !cJSON_IsNull(fx)) {
@@ -349,8 +322,8 @@ static bool parse_state(const cJSON *doc, struct app_state *out, char **cause)
 			*cause = xstrdup("state.fix: expected an object or null");
 			return false;
 		}
-		if (!opt_str(fx, "state.fix", "id", &out->fix_id, cause) ||
-		    !opt_str(fx, "state.fix", "entry", &out->fix_entry, cause))
+		if (!jr_str(fx, "state.fix", "id", false, &out->fix_id, cause) ||
+		    !jr_str(fx, "state.fix", "entry", false, &out->fix_entry, cause))
 			return false;
 		if (!out->fix_id) {
 			*cause = xstrdup("state.fix: no \"id\" member");
