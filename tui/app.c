@@ -138,6 +138,17 @@ void app_save_state(struct app *a, bool clean)
 	a->last_save = now_ms();
 }
 
+/* Starts the runner on n checks (none: nothing) and resets the counts. */
+static void start_runner(struct app *a, const struct check_def **defs, size_t n)
+{
+	if (!n)
+		return;
+	a->runner = runner_start(defs, n, &a->cfg->ctx, 4, 30000);
+	a->run_total = n;
+	a->run_done = 0;
+	a->run_fail = a->run_warn = 0;
+}
+
 void app_run_ids(struct app *a, const struct strvec *ids)
 {
 	if (!a->ses || a->read_only)
@@ -151,12 +162,7 @@ void app_run_ids(struct app *a, const struct strvec *ids)
 	for (size_t i = 0; i < ids->n; i++)
 		if (session_find(a->ses, ids->v[i]) >= 0)
 			defs[n++] = check_find(ids->v[i]);
-	if (n) {
-		a->runner = runner_start(defs, n, &a->cfg->ctx, 4, 30000);
-		a->run_total = n;
-		a->run_done = 0;
-		a->run_fail = a->run_warn = 0;
-	}
+	start_runner(a, defs, n);
 	free(defs);
 }
 
@@ -233,12 +239,9 @@ void app_run_checks(struct app *a, const struct node *n)
 	const struct check_def **defs = xcalloc(count, sizeof *defs);
 	for (size_t i = 0; i < count; i++)
 		defs[i] = a->ses->bindings[idx[i]].check;
-	a->runner = runner_start(defs, count, &a->cfg->ctx, 4, 30000);
+	start_runner(a, defs, count);
 	free(defs);
 	free(idx);
-	a->run_total = count;
-	a->run_done = 0;
-	a->run_fail = a->run_warn = 0;
 }
 
 /* Moves finished results into the session. */
