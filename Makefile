@@ -65,6 +65,7 @@ TERMINFO_NAMES := vt100 vt102 vt220 linux screen screen-256color tmux tmux-256co
               xterm xterm-256color ansi
 
 TEST_SRC   := $(sort $(wildcard tests/engine/test_*.c tests/cli/test_*.c tests/tui/test_*.c tests/ssh/test_*.c \
+                tests/tools/test_*.c \
                 tests/fuzz/test_*.c))
 TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
