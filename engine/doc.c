@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/content.h"
+#include "engine/slug.h"
 #include "engine/text.h"
 
 /* Parsing state shared by the walk over cmark's tree. */
@@ -24,6 +25,7 @@ struct builder {
 	int line_offset;        /* lines taken by the front matter */
 	char *anchor_seen;      /* anchor found in the heading being read */
 	bool in_heading;        /* anchors count only inside a heading */
+	struct strvec ids_used; /* Docs identifiers given so far, in order */
 };
 
 static void spans_free(struct span *s, size_t n)
@@ -52,6 +54,7 @@ static void node_free(struct node *n)
 		node_free(n->kids[i]);
 	free(n->kids);
 	free(n->anchor);
+	sv_free(&n->aliases);
 	free(n->title);
 	free(n->ids);
 	sv_free(&n->codes);
@@ -121,7 +124,9 @@ static bool html_is_break(const char *html)
 	return str_starts(html, "<br") || str_starts(html, "<BR");
 }
 
-static void collect_text(cmark_node *n, struct sbuf *out)
+/* Appends the plain text of n's inlines; a line break becomes brk. HTML
+ * tags give nothing. */
+static void collect_text(cmark_node *n, struct sbuf *out, const char *brk)
 {
 	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
 		switch (cmark_node_get_type(c)) {
@@ -131,10 +136,10 @@ static void collect_text(cmark_node *n, struct sbuf *out)
 			break;
 		case CMARK_NODE_SOFTBREAK:
 		case CMARK_NODE_LINEBREAK:
-			sb_addc(out, ' ');
+			sb_add(out, brk);
 			break;
 		default:
-			collect_text(c, out);
+			collect_text(c, out, brk);
 		}
 	}
 }
@@ -210,7 +215,7 @@ static void inlines(struct builder *b, cmark_node *parent, unsigned style, int l
 			break;
 		case CMARK_NODE_IMAGE: {
 			struct sbuf alt = { 0 };
-			collect_text(c, &alt);
+			collect_text(c, &alt, " ");
 			span_add(spans, n, STY_IMAGE, sb_str(&alt), alt.len, -1);
 			sb_free(&alt);
 			break;
@@ -303,6 +308,17 @@ static struct block *block_append(struct block **arr, size_t *n)
 
 static void convert_children(struct builder *b, cmark_node *parent, struct block **arr, size_t *n);
 
+/* Gives a heading the identifier Docs gives it: every heading of the
+ * document counts, in order, for the "-1", "-2" of repeated titles. */
+static char *heading_id(struct builder *b, cmark_node *heading)
+{
+	struct sbuf plain = { 0 };
+	collect_text(heading, &plain, "");
+	char *id = slug_unique(&b->ids_used, sb_str(&plain));
+	sb_free(&plain);
+	return id;
+}
+
 /* Converts one cmark block into zero or one block appended to arr. */
 static void convert_block(struct builder *b, cmark_node *c, struct block **arr, size_t *n)
 {
@@ -310,6 +326,14 @@ static void convert_block(struct builder *b, cmark_node *c, struct block **arr, 
 	switch (cmark_node_get_type(c)) {
 	case CMARK_NODE_PARAGRAPH:
 	case CMARK_NODE_HEADING: {
+		if (cmark_node_get_type(c) == CMARK_NODE_HEADING) {
+			/* A deeper heading: a link to it leads to its section. */
+			char *id = heading_id(b, c);
+			if (b->cur && !sv_contains(&b->cur->aliases, id))
+				sv_take(&b->cur->aliases, id);
+			else
+				free(id);
+		}
 		struct span *spans = NULL;
 		size_t ns = 0;
 		inlines(b, c, cmark_node_get_type(c) == CMARK_NODE_HEADING ? STY_BOLD : 0, -1, &spans, &ns);
@@ -467,27 +491,6 @@ static void block_text(const struct block *blk, size_t n, struct sbuf *out, bool
 	}
 }
 
-/* Lower-case ASCII slug, the way heading anchors are usually generated. */
-static char *slugify(const char *title, size_t index)
-{
-	struct sbuf s = { 0 };
-	bool dash = false;
-	for (const char *p = title; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (isalnum(c)) {
-			if (dash && s.len)
-				sb_addc(&s, '-');
-			dash = false;
-			sb_addc(&s, (char)tolower(c));
-		} else if (c == ' ' || c == '-' || c == '_') {
-			dash = true;
-		}
-	}
-	if (s.len == 0)
-		sb_printf(&s, "section-%zu", index);
-	return sb_steal(&s);
-}
-
 /* Hash of a section's markdown lines [first, last) with CR and trailing
  * blanks dropped, so line-ending changes do not count as edits. */
 static void section_hash(struct builder *b, struct node *n, int first, int last)
@@ -550,7 +553,18 @@ static struct node *node_new(struct builder *b, cmark_node *heading, int level)
 	}
 	free(raw);
 	n->title = sb_steal(&clean);
-	n->anchor = b->anchor_seen ? b->anchor_seen : slugify(n->title, b->doc->nnodes);
+	/* Docs gives the heading its identifier even when an <a name> tag
+	 * names it too: both lead here. */
+	char *id = heading_id(b, heading);
+	if (b->anchor_seen) {
+		n->anchor = b->anchor_seen;
+		if (strcmp(id, n->anchor) != 0)
+			sv_take(&n->aliases, id);
+		else
+			free(id);
+	} else {
+		n->anchor = id;
+	}
 	b->anchor_seen = NULL;
 	ids_from_text(n, n->title);
 	codes_from_title(n);
@@ -692,6 +706,7 @@ struct doc *doc_parse(const char *text, size_t len, const char *name, char **cau
 	if (!root) {
 		*cause = xasprintf("%s: the markdown parser failed", name);
 		free(b.line_start);
+		sv_free(&b.ids_used);
 		doc_free(d);
 		return NULL;
 	}
@@ -713,6 +728,7 @@ struct doc *doc_parse(const char *text, size_t len, const char *name, char **cau
 				b.cur = &tmp;
 				convert_block(&b, c, &preamble, &npre);
 				sv_free(&tmp.links);
+				sv_free(&tmp.aliases);
 				b.cur = NULL;
 			}
 			continue;
@@ -728,7 +744,11 @@ struct doc *doc_parse(const char *text, size_t len, const char *name, char **cau
 				struct node *r = xcalloc(1, sizeof *r);
 				r->level = 1;
 				r->title = xstrdup(*d->title ? d->title : name);
-				r->anchor = slugify(r->title, 0);
+				r->anchor = slug_docs(r->title);
+				if (!*r->anchor) {
+					free(r->anchor);
+					r->anchor = xstrdup("section");
+				}
 				r->line = 1;
 				d->root = r;
 			}
@@ -758,6 +778,7 @@ struct doc *doc_parse(const char *text, size_t len, const char *name, char **cau
 		free(order);
 		free(starts);
 		free(b.line_start);
+		sv_free(&b.ids_used);
 		doc_free(d);
 		return NULL;
 	}
@@ -778,6 +799,7 @@ struct doc *doc_parse(const char *text, size_t len, const char *name, char **cau
 	free(order);
 	free(starts);
 	free(b.line_start);
+	sv_free(&b.ids_used);
 
 	doc_index(d, d->root);
 	for (size_t i = 0; i < d->nnodes; i++) {

@@ -61,7 +61,11 @@ struct block {
 };
 
 struct node {
-	char *anchor;        /* owned; from <a name="...">, else a slug */
+	char *anchor;        /* owned; from <a name="...">, else the heading's
+			      * identifier as Docs makes it (slug.h) */
+	struct strvec aliases; /* other anchors that lead here: the Docs
+				* identifier of a heading with an <a name>,
+				* identifiers of deeper headings in the body */
 	char *title;         /* owned, plain text */
 	int level;           /* 1 root, 2, 3 */
 	unsigned *ids;       /* owned ErrorIDs named by the title (or body) */
@@ -104,7 +108,7 @@ struct doc *doc_load_file(const char *path, char **cause);
 struct doc *doc_load_builtin(const char *lang, char **cause);
 void doc_free(struct doc *d);
 
-/* Finds a node by anchor (exact) or NULL. */
+/* Finds a node by anchor (exact), else by one of its aliases, or NULL. */
 struct node *doc_find_anchor(const struct doc *d, const char *anchor);
 /* Fills out[] with the most specific nodes naming the ErrorID (a node is
  * left out when one of its descendants names it too); returns how many

@@ -11,6 +11,9 @@ struct node *doc_find_anchor(const struct doc *d, const char *anchor)
 	for (size_t i = 0; i < d->nnodes; i++)
 		if (strcmp(d->nodes[i]->anchor, anchor) == 0)
 			return d->nodes[i];
+	for (size_t i = 0; i < d->nnodes; i++)
+		if (sv_contains(&d->nodes[i]->aliases, anchor))
+			return d->nodes[i];
 	return NULL;
 }
 

@@ -157,6 +157,28 @@ static void test_new_edition_flags_changed_sections(void **state)
 	free(dir);
 }
 
+#define EN2025 "tests/fixtures/article/push-install-2025.en.md"
+
+/* The 2025 English edition has no <a name> tags: its anchors are the
+ * identifiers Docs makes, and a check bound by anchor alone finds its
+ * section by them. */
+static void test_edition_anchors_as_docs(void **state)
+{
+	(void)state;
+	char *out;
+	assert_int_equal(run(&out, "--lang en --doc " EN2025 " explain credentials-check-errorid-95107--95108"), 0);
+	assert_non_null(strstr(out, "Credentials check (ErrorID: 95107 & 95108)"));
+	free(out);
+	tu_sh(&out, "%s --doc " EN2025 " --demo check --json win.dcom 2>/dev/null", tu_binary());
+	cJSON *j = cJSON_Parse(out);
+	assert_non_null(j);
+	const cJSON *res = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "results"), 0);
+	assert_non_null(res);
+	assert_string_equal(cJSON_GetObjectItem(res, "node")->valuestring, "vss-error---0x8004e00f");
+	cJSON_Delete(j);
+	free(out);
+}
+
 static void test_check_json_schema(void **state)
 {
 	(void)state;
@@ -289,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_bad_doc),
 		cmocka_unit_test(test_new_edition_flags_changed_sections),
+		cmocka_unit_test(test_edition_anchors_as_docs),
 		cmocka_unit_test(test_check_json_schema),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_man_page_matches_help),

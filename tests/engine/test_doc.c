@@ -12,6 +12,7 @@
 
 #define ZH_PATH "content/article.zh-CN.md"
 #define EN_PATH "content/article.en.md"
+#define EN2025_PATH "tests/fixtures/article/push-install-2025.en.md"
 
 static struct doc *load(const char *path)
 {
@@ -394,6 +395,73 @@ static void test_search_and_rollup(void **state)
 	doc_free(d);
 }
 
+/* Every "#anchor" link of an article leads to a node (tab links name a
+ * tab, not a section). Returns how many were checked. */
+static size_t check_links_resolve(const struct doc *d)
+{
+	size_t checked = 0;
+	for (size_t i = 0; i < d->nnodes; i++) {
+		const struct strvec *l = &d->nodes[i]->links;
+		for (size_t k = 0; k < l->n; k++) {
+			if (l->v[k][0] != '#' || str_starts(l->v[k], "#tab/"))
+				continue;
+			if (!doc_find_anchor(d, l->v[k] + 1))
+				print_error("%s: link %s leads nowhere\n", d->name, l->v[k]);
+			assert_non_null(doc_find_anchor(d, l->v[k] + 1));
+			checked++;
+		}
+	}
+	return checked;
+}
+
+/* The table of contents of each edition leads to its sections: with
+ * <a name> tags (2019, 2020) and without them, by the identifiers Docs
+ * makes (2025, where "95107 & 95108" gives a double dash). */
+static void test_in_article_links_resolve(void **state)
+{
+	(void)state;
+	const char *paths[] = { ZH_PATH, EN_PATH, EN2025_PATH };
+	for (size_t p = 0; p < ARRAY_LEN(paths); p++) {
+		struct doc *d = load(paths[p]);
+		assert_true(check_links_resolve(d) >= 11);
+		doc_free(d);
+	}
+	struct doc *d = load(EN2025_PATH);
+	struct node *n = doc_find_anchor(d, "credentials-check-errorid-95107--95108");
+	assert_non_null(n);
+	assert_string_equal(n->title, "Credentials check (ErrorID: 95107 & 95108)");
+	assert_non_null(doc_find_anchor(d, "vss-error---0x8004e00f"));
+	assert_non_null(doc_find_anchor(d, "vss-error--2147023170-0x800706be---exit-code-511"));
+	doc_free(d);
+}
+
+/* A heading with an <a name> is also reached by its Docs identifier, a
+ * deeper heading leads to its section, and repeated titles are numbered
+ * in document order like Docs does, deeper headings counted. */
+static void test_docs_identifiers(void **state)
+{
+	(void)state;
+	struct doc *d = load(EN_PATH);
+	struct node *n = doc_find_anchor(d, "credentials-check-errorid-95107-and-95108");
+	assert_non_null(n);
+	assert_string_equal(n->anchor, "credentials-check-errorid-95107--95108");
+	doc_free(d);
+	const char *md = "# Guide\n\n## Cause\n\n#### Details\n\n## Cause\n\n### Details\n\n"
+			 "## <a name=\"fix\"></a>Fix it\n\nSee [the cause](#cause-1) and [this](#details).\n";
+	char *cause = NULL;
+	d = doc_parse(md, strlen(md), "dup.md", &cause);
+	assert_non_null(d);
+	assert_int_equal(d->nnodes, 5);
+	assert_string_equal(d->nodes[1]->anchor, "cause");
+	assert_string_equal(d->nodes[2]->anchor, "cause-1");
+	assert_string_equal(d->nodes[3]->anchor, "details-1");
+	assert_ptr_equal(doc_find_anchor(d, "details"), d->nodes[1]);
+	assert_ptr_equal(doc_find_anchor(d, "fix"), d->nodes[4]);
+	assert_ptr_equal(doc_find_anchor(d, "fix-it"), d->nodes[4]);
+	assert_int_equal(check_links_resolve(d), 2);
+	doc_free(d);
+}
+
 static void test_render_wraps_by_columns(void **state)
 {
 	(void)state;
@@ -464,6 +532,8 @@ int main(void)
 		cmocka_unit_test(test_bad_documents),
 		cmocka_unit_test(test_section_hash),
 		cmocka_unit_test(test_search_and_rollup),
+		cmocka_unit_test(test_in_article_links_resolve),
+		cmocka_unit_test(test_docs_identifiers),
 		cmocka_unit_test(test_render_wraps_by_columns),
 		cmocka_unit_test(test_text_columns),
 	};
