@@ -26,6 +26,7 @@ struct builder {
 	char *anchor_seen;      /* anchor found in the heading being read */
 	bool in_heading;        /* anchors count only inside a heading */
 	struct strvec ids_used; /* Docs identifiers given so far, in order */
+	struct node *tab_section; /* section holding the open tab group, or NULL */
 };
 
 static void spans_free(struct span *s, size_t n)
@@ -578,6 +579,108 @@ static void node_add_kid(struct node *parent, struct node *kid)
 	kid->parent = parent;
 }
 
+/* The target of a Docs tab heading ("# [Linux](#tab/linux)": a heading
+ * whose only content is a link to #tab/ID, ID+ID..., optionally followed by
+ * /CONDITION; IDs of letters, digits and dashes), without "#tab/"; NULL
+ * for any other heading. */
+static const char *tab_target(cmark_node *heading)
+{
+	if (cmark_node_get_type(heading) != CMARK_NODE_HEADING)
+		return NULL;
+	cmark_node *link = cmark_node_first_child(heading);
+	if (!link || cmark_node_next(link) || cmark_node_get_type(link) != CMARK_NODE_LINK)
+		return NULL;
+	const char *url = cmark_node_get_url(link);
+	if (!url || !str_starts(url, "#tab/"))
+		return NULL;
+	const char *id = url + 5, *p = id;
+	bool seg = false; /* the current +-separated ID has a character */
+	for (; *p && *p != '/'; p++) {
+		if (*p == '+') {
+			if (!seg)
+				return NULL;
+			seg = false;
+		} else if (isalnum((unsigned char)*p) || *p == '-') {
+			seg = true;
+		} else {
+			return NULL;
+		}
+	}
+	if (!seg)
+		return NULL;
+	if (*p == '/')
+		for (p++; *p; p++)
+			if (!isalnum((unsigned char)*p) && *p != '-')
+				return NULL;
+	return id;
+}
+
+/* The root node made from the front matter title, for an article without
+ * an H1. */
+static struct node *root_from_title(const struct doc *d, const char *name)
+{
+	struct node *r = xcalloc(1, sizeof *r);
+	r->level = 1;
+	r->title = xstrdup(*d->title ? d->title : name);
+	r->anchor = slug_docs(r->title);
+	if (!*r->anchor) {
+		free(r->anchor);
+		r->anchor = xstrdup("section");
+	}
+	r->line = 1;
+	return r;
+}
+
+/* Whether a child of sec has the anchor (two tab groups of one section
+ * may use the same tab IDs). */
+static bool kid_anchor_taken(const struct node *sec, const char *anchor)
+{
+	for (size_t i = 0; i < sec->nkids; i++)
+		if (strcmp(sec->kids[i]->anchor, anchor) == 0)
+			return true;
+	return false;
+}
+
+/* Starts a tab of a Docs tab group: a child of the section the group
+ * stands in, titled by its label, with the anchor SECTION/tab/ID. The
+ * heading still takes its Docs identifier (later repeated titles are
+ * numbered after it), but Docs shows no heading, so nothing links to it. */
+static struct node *tab_new(struct builder *b, cmark_node *heading, const char *target,
+			    const char *name)
+{
+	if (!b->tab_section) {
+		if (!b->cur) {
+			if (!b->doc->root)
+				b->doc->root = root_from_title(b->doc, name);
+			b->cur = b->doc->root;
+		}
+		b->tab_section = b->cur;
+	}
+	struct node *sec = b->tab_section;
+	struct node *n = xcalloc(1, sizeof *n);
+	n->level = sec->level + 1;
+	n->line = cmark_node_get_start_line(heading) + b->line_offset;
+	n->tab = true;
+	struct sbuf t = { 0 };
+	collect_text(cmark_node_first_child(heading), &t, " ");
+	char *label = sb_steal(&t);
+	n->title = xstrdup(str_trim(label));
+	free(label);
+	free(heading_id(b, heading));
+	char *anchor = xasprintf("%s/tab/%s", sec->anchor, target);
+	n->anchor = xstrdup(anchor);
+	for (unsigned k = 1; kid_anchor_taken(sec, n->anchor); k++) {
+		free(n->anchor);
+		n->anchor = xasprintf("%s-%u", anchor, k);
+	}
+	free(anchor);
+	ids_from_text(n, n->title);
+	codes_from_title(n);
+	node_add_kid(sec, n);
+	b->cur = n;
+	return n;
+}
+
 static void doc_index(struct doc *d, struct node *n)
 {
 	d->nodes = xrealloc(d->nodes, (d->nnodes + 1) * sizeof *d->nodes);
@@ -719,6 +822,26 @@ struct doc *doc_parse(const char *text, size_t len, const char *name, char **cau
 	size_t npre = 0;
 	for (cmark_node *c = cmark_node_first_child(root); c; c = cmark_node_next(c)) {
 		int lvl = cmark_node_get_type(c) == CMARK_NODE_HEADING ? cmark_node_get_heading_level(c) : 0;
+		const char *tab = tab_target(c);
+		if (tab || b.tab_section) {
+			/* A Docs tab group: a tab heading starts a tab, and every
+			 * block up to a thematic break ("---", which Docs does
+			 * not show) or the end belongs to the tab, headings too. */
+			if (!tab && cmark_node_get_type(c) == CMARK_NODE_THEMATIC_BREAK) {
+				b.cur = b.tab_section;
+				b.tab_section = NULL;
+			} else if (!tab) {
+				convert_block(&b, c, &b.cur->body, &b.cur->nbody);
+			} else {
+				struct node *n = tab_new(&b, c, tab, name);
+				order = xrealloc(order, (norder + 1) * sizeof *order);
+				starts = xrealloc(starts, (norder + 1) * sizeof *starts);
+				order[norder] = n;
+				starts[norder] = cmark_node_get_start_line(c) - 1;
+				norder++;
+			}
+			continue;
+		}
 		if (lvl < 1 || lvl > 3) {
 			if (b.cur)
 				convert_block(&b, c, &b.cur->body, &b.cur->nbody);
@@ -739,19 +862,8 @@ struct doc *doc_parse(const char *text, size_t len, const char *name, char **cau
 		if (lvl == 1) {
 			d->root = n;
 		} else {
-			if (!d->root) {
-				/* No H1: the front matter title names the root. */
-				struct node *r = xcalloc(1, sizeof *r);
-				r->level = 1;
-				r->title = xstrdup(*d->title ? d->title : name);
-				r->anchor = slug_docs(r->title);
-				if (!*r->anchor) {
-					free(r->anchor);
-					r->anchor = xstrdup("section");
-				}
-				r->line = 1;
-				d->root = r;
-			}
+			if (!d->root) /* No H1: the front matter title names the root. */
+				d->root = root_from_title(d, name);
 			if (lvl == 2 || !b.last_h2) {
 				n->level = 2;
 				node_add_kid(d->root, n);

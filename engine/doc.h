@@ -67,7 +67,8 @@ struct node {
 				* identifier of a heading with an <a name>,
 				* identifiers of deeper headings in the body */
 	char *title;         /* owned, plain text */
-	int level;           /* 1 root, 2, 3 */
+	int level;           /* 1 root, 2, 3; a tab one below its section */
+	bool tab;            /* a tab of a Docs tab group, titled by its label */
 	unsigned *ids;       /* owned ErrorIDs named by the title (or body) */
 	size_t nids;
 	struct strvec codes; /* other codes in the title: "0x8004E00F", "exit 511" */

@@ -443,7 +443,14 @@ static void blocks_out(struct rpage *pg, const struct block *blk, size_t n, cons
 
 void render_node_meta(struct rpage *pg, const struct node *n, const struct render_opts *o)
 {
-	render_text(pg, n->title, STY_TITLE | STY_BOLD, "", "", o);
+	if (n->tab && n->parent) {
+		/* A tab's label says little without its section. */
+		char *t = xasprintf("%s > %s", n->parent->title, n->title);
+		render_text(pg, t, STY_TITLE | STY_BOLD, "", "", o);
+		free(t);
+	} else {
+		render_text(pg, n->title, STY_TITLE | STY_BOLD, "", "", o);
+	}
 	struct sbuf meta = { 0 };
 	if (n->nids) {
 		sb_printf(&meta, "%s: ", msg(M_ERRORID));

@@ -48,7 +48,8 @@ struct render_opts {
 				* the wizard's "e" key */
 };
 
-/* Appends the header of node n: title, ErrorIDs, codes and anchor. */
+/* Appends the header of node n: title (a tab's after its section's),
+ * ErrorIDs, codes and anchor. */
 void render_node_meta(struct rpage *pg, const struct node *n, const struct render_opts *o);
 /* Appends the section of node n (header when o->show_meta, body, links,
  * subsections). */

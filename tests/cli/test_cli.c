@@ -179,6 +179,27 @@ static void test_edition_anchors_as_docs(void **state)
 	free(out);
 }
 
+/* The 2025 edition puts the 95523 variant in a tab of "Connectivity
+ * failures": explain shows that tab with its section, and the other
+ * section naming 95523, nothing else. */
+static void test_edition_tabs(void **state)
+{
+	(void)state;
+	char *out;
+	assert_int_equal(run(&out, "--lang en --doc " EN2025 " explain 95523"), 0);
+	assert_true(str_starts(out, "Connectivity failures > ErrorID: 95523\n"));
+	assert_non_null(strstr(out, "#connectivity-failures/tab/95523"));
+	assert_non_null(strstr(out, "\nCheck access for network shared folders on source machine (ErrorID: 95105,95523)\n"));
+	assert_null(strstr(out, "95117"));
+	free(out);
+	assert_int_equal(run(&out, "--doc " EN2025 " tree"), 0);
+	assert_non_null(strstr(out, "\n  Connectivity failures  #connectivity-failures\n"
+				    "    ErrorID: 95117 & 97118  #connectivity-failures/tab/95117  [95117 97118]\n"
+				    "    ErrorID: 95523  #connectivity-failures/tab/95523  [95523]\n"
+				    "    Check access for network shared folders"));
+	free(out);
+}
+
 static void test_check_json_schema(void **state)
 {
 	(void)state;
@@ -312,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_bad_doc),
 		cmocka_unit_test(test_new_edition_flags_changed_sections),
 		cmocka_unit_test(test_edition_anchors_as_docs),
+		cmocka_unit_test(test_edition_tabs),
 		cmocka_unit_test(test_check_json_schema),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_man_page_matches_help),

@@ -462,6 +462,95 @@ static void test_docs_identifiers(void **state)
 	doc_free(d);
 }
 
+/* Docs tab groups ("# [Linux](#tab/linux)" ... "---") belong to the
+ * section they stand in: each tab a child titled by its label, and the
+ * headings after the group nest as before it. */
+static void test_tab_groups(void **state)
+{
+	(void)state;
+	struct doc *d = load(EN2025_PATH);
+	for (size_t i = 0; i < d->nnodes; i++) {
+		const struct node *n = d->nodes[i];
+		/* No tab is read as a section of its own. */
+		if (n->level == 2)
+			assert_false(n->tab || strcmp(n->title, "Linux") == 0 ||
+				     str_starts(n->title, "ErrorID"));
+	}
+	struct node *conn = doc_find_anchor(d, "connectivity-failures");
+	assert_non_null(conn);
+	assert_int_equal(conn->level, 2);
+	assert_int_equal(conn->nkids, 3);
+	assert_true(conn->kids[0]->tab && conn->kids[1]->tab && !conn->kids[2]->tab);
+	assert_string_equal(conn->kids[0]->title, "ErrorID: 95117 & 97118");
+	assert_string_equal(conn->kids[1]->title, "ErrorID: 95523");
+	assert_string_equal(conn->kids[1]->anchor, "connectivity-failures/tab/95523");
+	assert_int_equal(conn->kids[1]->level, 3);
+	/* The heading after the group's "---" is the section's, not the
+	 * last tab's. */
+	assert_true(str_starts(conn->kids[2]->title, "Check access for network shared folders"));
+	assert_int_equal(conn->kids[2]->level, 3);
+	assert_int_equal(conn->kids[1]->nkids, 0);
+	struct node *found[4];
+	assert_int_equal(doc_find_id(d, 95523, found, 4), 2);
+	assert_ptr_equal(found[0], conn->kids[1]);
+	assert_ptr_equal(found[1], conn->kids[2]);
+
+	/* A tab's body holds its steps; text after "---" is the section's,
+	 * and the "---" itself is not shown. */
+	struct node *cred = doc_find_anchor(d, "credentials-check-errorid-95107--95108");
+	assert_int_equal(cred->nkids, 2);
+	struct node *linux_tab = doc_find_anchor(d, "credentials-check-errorid-95107--95108/tab/linux");
+	assert_ptr_equal(linux_tab, cred->kids[1]);
+	assert_true(node_has_id(linux_tab, 95108) && !node_has_id(linux_tab, 95107));
+	assert_true(node_has_id(cred->kids[0], 95107));
+	bool list = false;
+	for (size_t i = 0; i < linux_tab->nbody; i++)
+		list |= linux_tab->body[i].kind == BLK_LIST && linux_tab->body[i].nkids == 4;
+	assert_true(list);
+	for (size_t i = 0; i < cred->nbody; i++)
+		assert_int_not_equal(cred->body[i].kind, BLK_RULE);
+	assert_non_null(strstr(cred->text, "If you wish to modify the credentials"));
+	assert_null(strstr(linux_tab->text, "If you wish to modify the credentials"));
+	doc_free(d);
+
+	/* Headings inside a tab are the tab's (Docs ends a group only at
+	 * "---" or the end); a condition and repeated IDs keep anchors apart;
+	 * a heading linking elsewhere is an ordinary heading. */
+	const char *md = "# G\n\n## S\n\n# [A](#tab/a)\n\n## Inside\n\ntext\n\n# [B](#tab/b/cond)\n\nb\n\n---\n\n"
+			 "### After\n\n# [A again](#tab/a)\n\nsecond group\n\n---\n\n## [Linux](#linux)\n\n"
+			 "# [X](#tab/x)\n\n---\n\nmiddle\n\n# [X](#tab/x)\n\n---\n\n"
+			 "# [Bad](#tab/a.b)\n\n# [T](#tab/t)\n\n## Swallowed\n";
+	char *cause = NULL;
+	d = doc_parse(md, strlen(md), "tabs.md", &cause);
+	assert_non_null(d);
+	struct node *sec = doc_find_anchor(d, "s");
+	assert_non_null(sec);
+	assert_int_equal(sec->nkids, 3);
+	assert_string_equal(sec->kids[0]->anchor, "s/tab/a");
+	assert_string_equal(sec->kids[1]->anchor, "s/tab/b/cond");
+	assert_string_equal(sec->kids[2]->title, "After");
+	assert_ptr_equal(doc_find_anchor(d, "inside"), sec->kids[0]);
+	assert_int_equal(sec->kids[0]->body[0].kind, BLK_HEADING);
+	/* A group under an H3 makes tabs one level below it. */
+	struct node *after = sec->kids[2];
+	assert_int_equal(after->nkids, 1);
+	assert_string_equal(after->kids[0]->anchor, "after/tab/a");
+	assert_string_equal(after->kids[0]->title, "A again");
+	assert_int_equal(after->kids[0]->level, 4);
+	struct node *lin = doc_find_anchor(d, "linux");
+	assert_non_null(lin);
+	assert_false(lin->tab);
+	assert_int_equal(lin->level, 2);
+	assert_int_equal(lin->nkids, 2);
+	assert_string_equal(lin->kids[0]->anchor, "linux/tab/x");
+	assert_string_equal(lin->kids[1]->anchor, "linux/tab/x-1");
+	assert_non_null(doc_find_anchor(d, "bad"));
+	struct node *t = doc_find_anchor(d, "bad/tab/t");
+	assert_non_null(t);
+	assert_ptr_equal(doc_find_anchor(d, "swallowed"), t);
+	doc_free(d);
+}
+
 static void test_render_wraps_by_columns(void **state)
 {
 	(void)state;
@@ -534,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_search_and_rollup),
 		cmocka_unit_test(test_in_article_links_resolve),
 		cmocka_unit_test(test_docs_identifiers),
+		cmocka_unit_test(test_tab_groups),
 		cmocka_unit_test(test_render_wraps_by_columns),
 		cmocka_unit_test(test_text_columns),
 	};
