@@ -58,6 +58,7 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_wizard(struct options *o);
 int cmd_explain(struct options *o);
+int cmd_log(struct options *o);
 int cmd_tree(struct options *o);
 int cmd_check(struct options *o);
 int cmd_report(struct options *o);

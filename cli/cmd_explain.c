@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "engine/codes.h"
 #include "engine/render.h"
 
 int cmd_explain(struct options *o)
@@ -17,7 +18,16 @@ int cmd_explain(struct options *o)
 	if (!d)
 		return 2;
 	struct node *found[16];
-	size_t n = doc_resolve(d, o->argv[0], found, ARRAY_LEN(found));
+	char *cause = NULL;
+	struct codemap *m = codemap_new(d, NULL, &cause);
+	if (!m) {
+		cli_error("%s", cause);
+		free(cause);
+		doc_free(d);
+		return 2;
+	}
+	size_t n = codemap_resolve(m, o->argv[0], found, ARRAY_LEN(found));
+	codemap_free(m);
 	if (n == 0) {
 		cli_error("no section for '%s' in %s; 'asr-doctor tree' lists the ErrorIDs and anchors",
 			  o->argv[0], d->name);

@@ -25,7 +25,12 @@ static const char usage_text[] =
 	"  undo [ENTRY]      restore the files of the last fix (or of ENTRY)\n"
 	"  history           the journal of applied fixes\n"
 	"  confirm [ENTRY]   keep an sshd change made over SSH (from a new login)\n"
-	"  explain ID        print the section for an ErrorID (e.g. 95320) or anchor\n"
+	"  explain ID        print the section for an ErrorID (e.g. 95320), an\n"
+	"                    installer code (0x8004E00F, -2147164145, \"exit code\n"
+	"                    511\"), an anchor, or a pasted portal message\n"
+	"  log [FILE]...     list the codes in installer logs (UTF-16 or UTF-8) with\n"
+	"                    the sections to open; without FILE, the logs in their\n"
+	"                    known places on this machine or under --root\n"
 	"  tree              print the troubleshooting tree with anchors and ErrorIDs\n"
 	"\n"
 	"Options:\n"
@@ -45,7 +50,7 @@ static const char usage_text[] =
 	"      --confirm-within SEC  an sshd change made over SSH is undone unless\n"
 	"                    confirmed from a new login within SEC seconds (300)\n"
 	"      --no-auto-check  do not run the checks when the wizard starts\n"
-	"      --json        check, report: print JSON instead of text\n"
+	"      --json        check, report, log: print JSON instead of text\n"
 	"  -o, --output FILE report: write to FILE (atomically) instead of stdout\n"
 	"      --replay FILE open a saved report (or check --json output) read-only\n"
 	"                    in the wizard\n"
@@ -64,7 +69,8 @@ static const char usage_text[] =
 	"  -V, --version     show the version and exit\n"
 	"\n"
 	"Exit status: 0 success (check: nothing failed), 1 not found or a check\n"
-	"failed, 2 usage or runtime error.\n"
+	"failed, 2 usage or runtime error; log: 0 no code found, 1 codes found,\n"
+	"2 a log could not be read.\n"
 	"\n"
 	"Examples:\n"
 	"  asr-doctor                        open the wizard\n"
@@ -73,6 +79,7 @@ static const char usage_text[] =
 	"  asr-doctor check 95108            the checks for ErrorID 95108\n"
 	"  asr-doctor --root /mnt/os check   examine an attached OS disk\n"
 	"  asr-doctor explain 95320          the section for ErrorID 95320\n"
+	"  asr-doctor log ASRUnifiedAgentInstaller.log   the codes of a log\n"
 	"  asr-doctor report -o case.json --json   everything, for a support case\n"
 	"  asr-doctor --demo fix 95108 --dry-run   what the sshd fix would change\n";
 
@@ -95,6 +102,7 @@ static const struct command {
 	{ "history", cmd_history },
 	{ "confirm", cmd_confirm },
 	{ "explain", cmd_explain },
+	{ "log", cmd_log },
 	{ "tree", cmd_tree },
 };
 
@@ -152,10 +160,18 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* A negative number (an HRESULT such as -2147164145) is an operand,
+	 * not a cluster of options: hidden from getopt, restored after. */
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1] >= '0' && argv[i][1] <= '9' &&
+		    strspn(argv[i] + 1, "0123456789") == strlen(argv[i] + 1))
+			argv[i][0] = '\x01';
 	opterr = 0;
 	int c;
 	long num;
 	while ((c = getopt_long(argc, argv, ":hVvyo:", longopts, NULL)) != -1) {
+		if (optarg && optarg[0] == '\x01')
+			optarg[0] = '-';
 		switch (c) {
 		case 'h':
 			fputs(usage_text, stdout);
@@ -237,6 +253,9 @@ int main(int argc, char **argv)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '\x01')
+			argv[i][0] = '-';
 	if (o.demo && o.root)
 		return usage_error("%s", "--demo and --root cannot be used together");
 	msg_set_lang(o.lang);

@@ -26,6 +26,11 @@ struct space_need {
 void space_evaluate(const struct check_ctx *ctx, struct check_result *r,
 		    const struct space_need *needs, size_t n);
 
+/* The folder the agent installs into: INSTALLATION_DIR of
+ * /usr/local/.vx_version when an agent is installed, else /usr/local/ASR.
+ * Caller frees. */
+char *agent_install_dir(struct target *t);
+
 /* Evaluates root's entry in /etc/shadow and /etc/passwd as of day
  * `today` (days since 1970-01-01, as shadow counts). */
 void account_root_evaluate(const struct check_ctx *ctx, struct check_result *r, long today);

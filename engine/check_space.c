@@ -10,9 +10,7 @@
 
 #define MB (1024ull * 1024ull)
 
-/* The folder the install lands in: INSTALLATION_DIR of an installed agent,
- * else the default. Caller frees. */
-static char *install_dir(struct target *t)
+char *agent_install_dir(struct target *t)
 {
 	char *text = NULL, *dir = NULL;
 	if (target_read(t, "/usr/local/.vx_version", &text, NULL) == 0)
@@ -105,7 +103,7 @@ static void run_space(const struct check_ctx *ctx, struct check_result *r)
 			     "仅在 Linux 目标上检查可用空间"));
 		return;
 	}
-	char *inst = install_dir(ctx->t);
+	char *inst = agent_install_dir(ctx->t);
 	const struct space_need needs[] = {
 		{ "/tmp", 100, "agent copy", "代理复制位置" },
 		{ "/", 2048, "root file system", "根文件系统" },

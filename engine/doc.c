@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/codes.h"
 #include "engine/content.h"
 #include "engine/slug.h"
 #include "engine/text.h"
@@ -440,37 +441,19 @@ static void ids_from_text(struct node *n, const char *s)
 	}
 }
 
-/* Collects installer codes named by a title: hex HRESULTs and exit codes. */
+/* Collects installer codes named by a title: HRESULTs and exit codes, in
+ * their canonical spelling ("0x8004E00F", "exit 511"). */
 static void codes_from_title(struct node *n)
 {
-	const char *t = n->title;
-	for (const char *p = t; *p; p++) {
-		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2])) {
-			const char *q = p + 2;
-			while (isxdigit((unsigned char)*q))
-				q++;
-			char *code = xasprintf("0x%.*s", (int)(q - p - 2), p + 2);
-			for (char *c = code + 2; *c; c++)
-				*c = (char)toupper((unsigned char)*c);
-			if (!sv_contains(&n->codes, code))
-				sv_take(&n->codes, code);
-			else
-				free(code);
-			p = q - 1;
-		}
-	}
-	static const char *const exit_words[] = { "exit code", "退出代码" };
-	for (size_t i = 0; i < ARRAY_LEN(exit_words); i++) {
-		const char *p = str_icase_find(t, exit_words[i]);
-		if (!p)
+	struct code_hit h[16];
+	size_t k = codes_scan(n->title, strlen(n->title), CODES_TEXT, h, ARRAY_LEN(h));
+	for (size_t i = 0; i < k && i < ARRAY_LEN(h); i++) {
+		char code[32];
+		if (h[i].code.kind != CODE_HRESULT && h[i].code.kind != CODE_EXIT)
 			continue;
-		p += strlen(exit_words[i]);
-		while (*p == ' ' || *p == ':')
-			p++;
-		if (isdigit((unsigned char)*p)) {
-			char *code = xasprintf("exit %ld", strtol(p, NULL, 10));
-			sv_take(&n->codes, code);
-		}
+		code_format(&h[i].code, code, sizeof code);
+		if (!sv_contains(&n->codes, code))
+			sv_push(&n->codes, code);
 	}
 }
 

@@ -1,0 +1,129 @@
+/* logscan.h: installer logs, streamed. A log is read in fixed-size chunks
+ * and decoded line by line (UTF-16LE or UTF-16BE with or without a BOM,
+ * told apart from UTF-8 by where the NULs fall; UTF-8 with or without a
+ * BOM; CRLF, LF, lone CR and any mix; NUL padding dropped; a truncated
+ * last line kept), so the memory needed does not grow with the file: a
+ * line longer than LOG_PIECE comes in overlapping pieces. Every code
+ * spelling (codes.h) and every message the article names is looked up in
+ * the code table; each distinct code is kept once with the line it first
+ * appeared on and how many lines name it. Codes shaped like installer or
+ * HRESULT codes that no section names are kept as unknown.
+ *
+ * Logs come from the examined machine through the target (a mounted root
+ * now; a remote machine needs only target reads), or from a local file
+ * named on the command line. */
+#ifndef ASR_LOGSCAN_H
+#define ASR_LOGSCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "engine/codes.h"
+#include "engine/target.h"
+
+enum log_encoding {
+	LOG_UTF8,
+	LOG_UTF16LE,
+	LOG_UTF16BE,
+};
+
+#define LOG_CHUNK (64u * 1024)     /* bytes read at a time */
+#define LOG_PIECE (64u * 1024)     /* longest piece of a line handed on */
+#define LOG_OVERLAP 128u           /* bytes a piece repeats of the one before */
+#define LOG_TEXT_MAX 512u          /* bytes of a line kept with a hit */
+#define LOG_HITS_MAX 1000u         /* distinct codes kept per file */
+#define LOG_NODES_MAX 4u           /* sections kept per hit */
+
+/* Where a log's bytes come from. */
+struct log_src {
+	int fd;          /* an open file, or -1 */
+	const char *mem; /* else bytes in memory (borrowed) */
+	size_t len, pos;
+	char *owned;     /* owned copy behind mem, or NULL */
+};
+
+/* Opens path on the target t (NULL: the local file system, path as
+ * given). A target with a host path (local, --root) is streamed from an
+ * open file; any other target is read through target_read with a bound.
+ * Returns 0, or -errno with *cause (caller frees). */
+int log_open(struct target *t, const char *path, struct log_src *src, char **cause);
+void log_close(struct log_src *src);
+
+/* What the decoder learnt about a file. */
+struct log_info {
+	enum log_encoding enc;
+	bool bom;
+	unsigned long long lines; /* lines seen (a last line without an end counts) */
+	unsigned long long bytes; /* bytes read */
+};
+
+/* Called for each line, or piece of a long line: text (valid UTF-8, no
+ * line end, NULs dropped) of len bytes and its 1-based line number. The
+ * piece owns its first own bytes: the rest (at least LOG_OVERLAP bytes)
+ * starts the next piece of the same line, so that a code cut in two is
+ * seen whole there; own == len for the last piece of a line. Returns
+ * false to stop reading. */
+typedef bool (*log_line_fn)(void *arg, const char *text, size_t len, unsigned long long line,
+			    size_t own);
+
+/* Decodes src line by line. Returns 0 (also when fn stopped it), or
+ * -errno with *cause (caller frees) when reading failed; info (may be
+ * NULL) is filled either way. Memory: a few fixed buffers. */
+int log_read_lines(struct log_src *src, log_line_fn fn, void *arg, struct log_info *info,
+		   char **cause);
+
+/* One distinct code of a log. */
+struct log_hit {
+	struct code code;
+	bool known;                         /* a section names it */
+	struct node *nodes[LOG_NODES_MAX];  /* borrowed: the sections to open */
+	size_t nnodes;                      /* how many name it (may exceed LOG_NODES_MAX) */
+	unsigned long long line, last_line; /* first and last line naming it */
+	unsigned long long count;           /* lines naming it */
+	char *text;   /* owned: the first line naming it (control characters kept), or a
+		       * window of it LOG_TEXT_MAX bytes long around the code */
+	bool cut_before, cut_after; /* text is a window of a longer line */
+};
+
+/* What one log holds. */
+struct log_scan {
+	char *path;              /* owned: the log as named */
+	struct log_info info;
+	struct log_hit *hits;    /* owned, in the order first seen */
+	size_t nhits;
+	size_t cap;
+	unsigned long long more; /* lines naming codes beyond LOG_HITS_MAX distinct ones */
+	char *error;             /* owned: why it could not be read, or NULL */
+};
+
+/* Scans path on t (NULL: local) with the code table m into out (zeroed by
+ * the caller). Returns 0, or -errno with out->error set (the hits found
+ * before a read error are kept). Caller frees with log_scan_free. */
+int log_scan(const struct codemap *m, struct target *t, const char *path, struct log_scan *out);
+/* Scans an already opened source; path is only recorded. */
+int log_scan_src(const struct codemap *m, struct log_src *src, const char *path,
+		 struct log_scan *out);
+void log_scan_free(struct log_scan *s);
+/* Known hits (a section names the code) and unknown ones. */
+size_t log_scan_count(const struct log_scan *s, bool known);
+
+/* The lines around line (radius before and after) of path on t, decoded
+ * like the scan; each line cut to LOG_TEXT_MAX bytes. *first gets the
+ * number of the first line returned. Returns 0 or -errno with *cause. */
+int log_context(struct target *t, const char *path, unsigned long long line, unsigned radius,
+		struct strvec *out, unsigned long long *first, char **cause);
+
+/* The installer logs a target keeps in their known places: on Linux
+ * /var/log/ua_install.log and the *.log files of the install folder
+ * (INSTALLATION_DIR of /usr/local/.vx_version, else /usr/local/ASR) and of
+ * its subfolders three levels down; on a Windows volume ProgramData/ASRSetupLogs/ and its
+ * UploadedLogs/ (names matched case-insensitively). Appends the paths found
+ * (as target paths) to out; returns how many. */
+size_t log_known_paths(struct target *t, struct strvec *out);
+
+/* Appends text to b with control characters escaped (\t, \r, \xNN,
+ * \u{NNNN} for C1 and bidirectional controls) so that bytes from a log
+ * can reach a terminal. text must be valid UTF-8. */
+void log_escape(struct sbuf *b, const char *text);
+
+#endif
