@@ -265,7 +265,7 @@ static void u16_chunk(struct lines *L, struct u16 *d, const unsigned char *b, si
 	for (; i + 1 < n && !L->stop; i += 2) {
 		unsigned char c = b[i + lo];
 		/* The common case: printable ASCII. */
-		if (b[i + hi] == 0 && c >= 0x20 && !d->high) {
+		if (b[i + hi] == 0 && c >= 0x20 && c < 0x80 && !d->high) {
 			L->pending_cr = false;
 			L->buf[L->len++] = (char)c;
 			if (L->len >= LOG_PIECE)

@@ -222,8 +222,15 @@ static void test_chunk_edges_and_bad_text(void **state)
 		log_scan_free(&s);
 		free(data);
 	}
-	const char bad[] = "a\xc3(b \xff exit code 517\xe6\x8e";
+	/* U+0080-U+00FF have a NUL high byte too, but are two bytes in UTF-8
+	 * (found by fuzzing). */
+	const char latin[] = "\xff\xfe" "e\0\xd8\0 \0" "e\0x\0i\0t\0 \0c\0o\0d\0e\0 \0" "8\0" "0\0" "6\0";
 	struct log_scan s;
+	scan_mem(latin, sizeof latin - 1, &s);
+	assert_int_equal(s.nhits, 1);
+	assert_string_equal(s.hits[0].text, "e\xc3\x98 exit code 806");
+	log_scan_free(&s);
+	const char bad[] = "a\xc3(b \xff exit code 517\xe6\x8e";
 	scan_mem(bad, sizeof bad - 1, &s);
 	assert_int_equal(s.nhits, 1);
 	/* One replacement per byte that starts no character (text.h). */
