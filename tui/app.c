@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/codes.h"
 #include "engine/journal.h"
 #include "engine/replay.h"
 #include "engine/state.h"
@@ -297,6 +298,8 @@ static void draw_status(struct app *a)
 	if (a->prompt != PROMPT_NONE) {
 		const char *label = a->prompt == PROMPT_SEARCH ? "/"
 				    : a->prompt == PROMPT_SAVE ? app_tr("Save report to: ", "报告保存到：")
+				    : a->prompt == PROMPT_LOG  ? app_tr("Log file (Enter: the known places): ",
+									"日志文件（Enter：已知位置）：")
 								: app_tr("ErrorID or anchor: ", "ErrorID 或锚点：");
 		int x = draw_text(a, y, 0, label, a->cols - 1, A_BOLD);
 		int w = (int)text_width(sb_str(&a->input));
@@ -445,6 +448,11 @@ enter : {
 	char *text = xstrdup(str_trim(a->input.s ? a->input.s : (char[]){ 0 }));
 	a->prompt = PROMPT_NONE;
 	sb_reset(&a->input);
+	if (kind == PROMPT_LOG) {
+		log_view_open(a, text);
+		free(text);
+		return;
+	}
 	if (!*text) {
 		free(text);
 		return;
@@ -473,7 +481,8 @@ enter : {
 		return;
 	}
 	struct node *found[16];
-	size_t n = doc_resolve(a->doc, text, found, ARRAY_LEN(found));
+	size_t n = a->codes ? codemap_resolve(a->codes, text, found, ARRAY_LEN(found))
+			    : doc_resolve(a->doc, text, found, ARRAY_LEN(found));
 	if (n == 0) {
 		app_message(a, true, app_tr("no section names ErrorID or anchor \"%s\"",
 					    "没有章节包含 ErrorID 或锚点“%s”"), text);
@@ -552,6 +561,10 @@ static int global_key(struct app *a, enum action act)
 		return H_HANDLED;
 	case ACT_JUMP:
 		a->prompt = PROMPT_JUMP;
+		sb_reset(&a->input);
+		return H_HANDLED;
+	case ACT_LOG:
+		a->prompt = PROMPT_LOG;
 		sb_reset(&a->input);
 		return H_HANDLED;
 	case ACT_NEXT:
@@ -658,6 +671,9 @@ int tui_run(const struct tui_config *cfg)
 	a.cfg = cfg;
 	a.doc = cfg->doc;
 	a.ses = cfg->session;
+	char *codes_cause = NULL;
+	a.codes = codemap_new(cfg->doc, NULL, &codes_cause);
+	free(codes_cause);
 	a.utf8 = locale_is_utf8() && !cfg->ascii;
 	const char *acsc = tigetstr("acsc");
 	a.acs = !cfg->ascii && acsc && acsc != (char *)-1 && *acsc;
@@ -763,5 +779,7 @@ int tui_run(const struct tui_config *cfg)
 	rpage_free(&a.info);
 	sv_free(&a.watch);
 	journal_close(a.journal);
+	log_view_free(&a);
+	codemap_free(a.codes);
 	return 0;
 }

@@ -52,14 +52,17 @@ extern const struct screen_ops screen_confirm;
 extern const struct screen_ops screen_page;
 extern const struct screen_ops screen_history;
 extern const struct screen_ops screen_resume;
+extern const struct screen_ops screen_log;
 
-enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_JUMP, PROMPT_SAVE };
+enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_JUMP, PROMPT_SAVE, PROMPT_LOG };
 
 /* What the chooser picks from. */
 enum choose_kind { CHOOSE_NODES, CHOOSE_FIXES };
 
 struct plan;
 struct journal;
+struct codemap;
+struct logview;
 struct fix_def;
 
 struct app {
@@ -89,6 +92,10 @@ struct app {
 	unsigned page_gen;
 	bool page_valid;
 	size_t dtop;              /* first visible line of the page */
+
+	/* Codes to sections (jumps, logs) and the logs screen. */
+	struct codemap *codes;    /* owned; NULL when the bindings are unusable */
+	struct logview *logv;     /* owned: the logs screen's state (screen_log.c) */
 
 	/* Search and prompt. */
 	char *query;              /* owned, last search */
@@ -189,6 +196,12 @@ void fix_clear(struct app *a);
 void app_page_text(struct app *a, const char *title, const char *text);
 /* Lays the confirm and generic pages out again after a resize. */
 void fix_relayout(struct app *a);
+
+/* The logs screen (screen_log.c). */
+/* Scans the log at path (a local file), or the logs in the known places of
+ * the examined machine when path is "", and opens the screen. */
+void log_view_open(struct app *a, const char *path);
+void log_view_free(struct app *a);
 
 /* Drawing helpers (draw.c). */
 /* Draws UTF-8 text at (y, x) cut to at most cols columns (marking a cut

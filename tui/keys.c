@@ -78,6 +78,8 @@ enum action key_action(int rc, wint_t ch)
 		return ACT_BACK;
 	case '\t':
 		return ACT_FOCUS;
+	case 'L':
+		return ACT_LOG;
 	case '/':
 		return ACT_SEARCH;
 	case 'n':

@@ -1,0 +1,190 @@
+/* test_logs.c: the installer logs screen (L) and code jumps in a real
+ * terminal (tmux): a recorded UTF-16LE log named at the prompt, its codes
+ * listed with the lines around the selected one, Enter opening the
+ * section and Backspace coming back, an unknown code, control characters
+ * escaped on the screen, the known places of a mounted root, the help
+ * entry, and g/: jumping by any spelling of a code. */
+#include "support/testutil.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/util.h"
+#include "support/term.h"
+
+#define UTF8_ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
+#define WAIT 5000
+#define FIX "tests/fixtures/logs/"
+
+/* The absolute path of a fixture (the wizard runs in another folder). */
+static char *fixture(const char *name)
+{
+	char cwd[PATH_MAX];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	return xasprintf("%s/" FIX "%s", cwd, name);
+}
+
+static void test_log_screen(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	term_start(&t, 80, 24, UTF8_ENV, "--lang en --no-auto-check");
+	assert_true(term_wait(&t, "1/40", WAIT));
+	term_keys(&t, "L");
+	assert_true(term_wait(&t, "Log file (Enter: the known places):", WAIT));
+	char *path = fixture("ASRUnifiedAgentInstaller.utf16le-bom-crlf.log");
+	term_type(&t, path);
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "Installer logs: 2 codes the article names, 1 unknown, in 1 logs", WAIT));
+	char *s = term_screen(&t);
+	assert_non_null(strstr(s, ">      7  0x8004E00F x2  \u2192 VSS error - 0x8004E00F\n"));
+	assert_non_null(strstr(s, "       8  exit 802 x2  \u2192 VSS error - 0x8004E00F\n"));
+	assert_non_null(strstr(s, "      17  0x80070005  \u2192 unknown: no section names it\n"));
+	/* Below the list: the lines around the selected code. */
+	assert_non_null(strstr(s, "\n\n-- ASRUnifiedAgentInstaller.utf16le-bom-crlf.log, line 7 --\n"));
+	/* The lines around the selected code, numbered. */
+	assert_non_null(strstr(s, "     5  ERROR:"));
+	assert_non_null(strstr(s, "     7  - Error code: -2147164145 [0x8004E00F]"));
+	assert_non_null(strstr(s, "     9  Unregistering the existing application..."));
+	assert_non_null(strstr(s, "Logs 1/3"));
+	free(s);
+	/* Moving reads the context of the next code. */
+	term_keys(&t, "j");
+	assert_true(term_wait(&t, "    10  Create the catalogue object", WAIT));
+	assert_true(term_wait(&t, "Logs 2/3", WAIT));
+	/* An unknown code has no section to open. */
+	term_keys(&t, "j");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "no section names 0x80070005", WAIT));
+	/* Enter opens the section; Backspace comes back to the list. */
+	term_keys(&t, "Home");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "#vss-error---0x8004e00f", WAIT));
+	term_keys(&t, "BSpace");
+	assert_true(term_wait(&t, "Logs 1/3", WAIT));
+	term_keys(&t, "BSpace");
+	assert_true(term_wait(&t, "/40", WAIT));
+	assert_true(term_wait_gone(&t, "Installer logs:", WAIT));
+	/* A missing file says so and stays on the tree. */
+	term_keys(&t, "L");
+	term_type(&t, "/nonexistent/x.log");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "/nonexistent/x.log: No such file or directory", WAIT));
+	free(path);
+	/* A line with a terminal escape sequence is shown escaped. */
+	term_keys(&t, "L");
+	path = fixture("ua_install.utf8-bom-mixed.log");
+	term_type(&t, path);
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "Installer logs: 4 codes", WAIT));
+	term_keys(&t, "G");
+	term_keys(&t, "k");
+	assert_true(term_wait(&t, "     5  \\x1B]0;title\\x07exit code 806 after\\tcleanup", WAIT));
+	/* exit code 806 names one section; the repeated code two lines. */
+	s = term_screen(&t);
+	assert_non_null(strstr(s, "      4  0x80070430 x2"));
+	free(s);
+	free(path);
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	term_stop(&t);
+}
+
+/* L then Enter: the logs in the known places of the mounted root. */
+static void test_log_known_places(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp("tui-logs");
+	assert_int_equal(tu_sh(NULL, "mkdir -p %s/programdata/ASRSETUPLOGS/UploadedLogs && cp " FIX
+				     "UA_InstallLogFile.utf16le-nobom-lf.log %s/programdata/ASRSETUPLOGS/UploadedLogs/"
+				     "UA_InstallLogFile.log",
+			       dir, dir),
+		 0);
+	char *args = xasprintf("--lang en --no-auto-check --root %s", dir);
+	struct term t = { 0 };
+	term_start(&t, 100, 30, UTF8_ENV, args);
+	assert_true(term_wait(&t, "/40", WAIT));
+	term_keys(&t, "L");
+	assert_true(term_wait(&t, "Log file", WAIT));
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "Installer logs: 4 codes the article names, 0 unknown, in 1 logs", WAIT));
+	char *s = term_screen(&t);
+	assert_non_null(strstr(s, "     2  \"COM+ was unable to talk to the Microsoft"));
+	assert_non_null(strstr(s, "     4  exit 511  \u2192 VSS error -2147023170 [0x800706BE] - exit code 511 (+1)"));
+	assert_non_null(strstr(s, "-- UA_InstallLogFile.log, line 2 --"));
+	free(s);
+	/* exit 511 names two sections: Enter offers the choice. */
+	term_keys(&t, "G");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "VSS error 7 [0x7] - exit code 511", WAIT));
+	assert_true(term_wait(&t, "Several sections match", WAIT));
+	term_keys(&t, "BSpace");
+	assert_true(term_wait(&t, "Logs 4/4", WAIT));
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	term_stop(&t);
+	/* An empty root has no log: a message, no screen. */
+	tu_rmtree(dir);
+	free(dir);
+	free(args);
+	dir = tu_mkdtemp("tui-logs");
+	args = xasprintf("--lang en --no-auto-check --root %s", dir);
+	term_start(&t, 80, 24, UTF8_ENV, args);
+	assert_true(term_wait(&t, "/40", WAIT));
+	term_keys(&t, "L");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "no installer log in the known places", WAIT));
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	term_stop(&t);
+	tu_rmtree(dir);
+	free(dir);
+	free(args);
+}
+
+/* g and : take any spelling of a code, and L is in the help. */
+static void test_jump_by_code_and_help(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	term_start(&t, 80, 40, UTF8_ENV, "--lang en --no-auto-check");
+	assert_true(term_wait(&t, "1/40", WAIT));
+	/* (A space first: tmux would take a leading '-' for an option.) */
+	static const char *const spellings[] = { " -2147164145", "2147803151", "8004E00F", "HRESULT: 0x8004E00F" };
+	for (size_t i = 0; i < ARRAY_LEN(spellings); i++) {
+		term_keys(&t, i % 2 ? ":" : "g");
+		assert_true(term_wait(&t, "ErrorID or anchor:", WAIT));
+		term_type(&t, spellings[i]);
+		term_keys(&t, "Enter");
+		assert_true(term_wait(&t, "#vss-error---0x8004e00f", WAIT));
+		term_keys(&t, "BSpace");
+		assert_true(term_wait_gone(&t, "#vss-error---0x8004e00f", WAIT));
+	}
+	term_keys(&t, "g");
+	term_type(&t, "Exit code: 806");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "#vss-exit-code-806", WAIT));
+	term_keys(&t, "BSpace");
+	/* A pasted portal message: its ErrorID. */
+	term_keys(&t, "g");
+	term_type(&t, "Enable protection failed. Error ID: 95320. Possible causes: a device name");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "#enable-protection-failed-as-device-name", WAIT));
+	term_keys(&t, "BSpace");
+	term_keys(&t, "?");
+	assert_true(term_wait(&t, "installer logs: the codes of a log file", WAIT));
+	term_keys(&t, "q");
+	term_stop(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_log_screen),
+		cmocka_unit_test(test_log_known_places),
+		cmocka_unit_test(test_jump_by_code_and_help),
+	};
+	return cmocka_run_group_tests_name("logs", tests, NULL, NULL);
+}

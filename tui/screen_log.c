@@ -1,0 +1,312 @@
+/* screen_log.c: the installer logs screen (L): the codes of a log named at
+ * the prompt, or of the logs in the known places of the examined machine,
+ * one row per code; the lines around the selected one below; Enter opens
+ * its section. The engine reads and decodes the logs; this file draws. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/logscan.h"
+#include "tui/app.h"
+
+/* Lines shown before and after the selected code's line. */
+#define CONTEXT_RADIUS 2
+
+struct logview {
+	struct target *t;        /* borrowed: where the logs are read; NULL: local files */
+	struct log_scan *scans;  /* owned */
+	size_t nscans;
+	struct lv_row {
+		size_t scan, hit;
+	} *rows;                 /* owned: every hit of every log, in order */
+	size_t nrows;
+	size_t sel, top;
+	/* The context of row ctx_row, read when the selection moves. */
+	bool ctx_valid;
+	size_t ctx_row;
+	struct strvec ctx;
+	unsigned long long ctx_first;
+	char *ctx_error;         /* owned */
+};
+
+void log_view_free(struct app *a)
+{
+	struct logview *v = a->logv;
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->nscans; i++)
+		log_scan_free(&v->scans[i]);
+	free(v->scans);
+	free(v->rows);
+	sv_free(&v->ctx);
+	free(v->ctx_error);
+	free(v);
+	a->logv = NULL;
+}
+
+void log_view_open(struct app *a, const char *path)
+{
+	if (!a->codes) {
+		app_message(a, true, "%s", app_tr("the code table is not available", "代码表不可用"));
+		return;
+	}
+	struct target *t = *path ? NULL : a->cfg->ctx.t;
+	struct strvec paths = { 0 };
+	if (*path) {
+		sv_push(&paths, path);
+	} else if (!t || log_known_paths(t, &paths) == 0) {
+		app_message(a, true, "%s",
+			    app_tr("no installer log in the known places; type a file name after L",
+				   "已知位置中没有安装日志；按 L 后输入文件名"));
+		sv_free(&paths);
+		return;
+	}
+	log_view_free(a);
+	struct logview *v = xcalloc(1, sizeof *v);
+	v->t = t;
+	v->nscans = paths.n;
+	v->scans = xcalloc(paths.n, sizeof *v->scans);
+	size_t cap = 0, failed = 0;
+	for (size_t i = 0; i < paths.n; i++) {
+		if (log_scan(a->codes, t, paths.v[i], &v->scans[i]) < 0) {
+			struct sbuf b = { 0 };
+			log_escape(&b, v->scans[i].error);
+			app_message(a, true, "%s", sb_str(&b));
+			sb_free(&b);
+			failed++;
+		}
+		for (size_t k = 0; k < v->scans[i].nhits; k++) {
+			v->rows = xgrow(v->rows, &cap, v->nrows + 1, sizeof *v->rows);
+			v->rows[v->nrows++] = (struct lv_row){ i, k };
+		}
+	}
+	sv_free(&paths);
+	a->logv = v;
+	if (failed == v->nscans) {
+		log_view_free(a);
+		return;
+	}
+	app_push(a, &screen_log);
+}
+
+static const struct log_hit *row_hit(const struct logview *v, size_t row, const struct log_scan **scan)
+{
+	const struct log_scan *s = &v->scans[v->rows[row].scan];
+	if (scan)
+		*scan = s;
+	return &s->hits[v->rows[row].hit];
+}
+
+/* The code as shown: its spelling, or the message. */
+static char *code_label(const struct app *a, const struct log_hit *h)
+{
+	if (h->code.kind == CODE_MESSAGE)
+		return xasprintf("\"%s\"", a->codes->messages.v[h->code.value]);
+	char buf[40];
+	return xstrdup(code_format(&h->code, buf, sizeof buf));
+}
+
+/* Reads the lines around the selected code (once per selection). */
+static void load_context(struct app *a, struct logview *v)
+{
+	if (v->ctx_valid && v->ctx_row == v->sel)
+		return;
+	sv_free(&v->ctx);
+	free(v->ctx_error);
+	v->ctx_error = NULL;
+	v->ctx_valid = true;
+	v->ctx_row = v->sel;
+	const struct log_scan *s;
+	const struct log_hit *h = row_hit(v, v->sel, &s);
+	if (log_context(v->t, s->path, h->line, CONTEXT_RADIUS, &v->ctx, &v->ctx_first, &v->ctx_error) < 0)
+		sv_free(&v->ctx);
+	(void)a;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+static void draw_row(struct app *a, struct logview *v, size_t row, int y)
+{
+	const struct log_scan *s;
+	const struct log_hit *h = row_hit(v, row, &s);
+	struct sbuf b = { 0 };
+	char *label = code_label(a, h);
+	/* One log: line numbers only; several: which log too. */
+	if (v->nscans > 1) {
+		log_escape(&b, base_name(s->path));
+		sb_printf(&b, ":%llu  ", h->line);
+	} else {
+		sb_printf(&b, "%6llu  ", h->line);
+	}
+	log_escape(&b, label);
+	free(label);
+	if (h->count > 1)
+		sb_printf(&b, " x%llu", h->count);
+	sb_add(&b, a->utf8 ? "  \u2192 " : "  -> ");
+	if (h->known) {
+		log_escape(&b, h->nodes[0]->title);
+		if (h->nnodes > 1)
+			sb_printf(&b, app_tr(" (+%zu)", "（另 %zu 个）"), h->nnodes - 1);
+	} else {
+		sb_add(&b, app_tr("unknown: no section names it", "未知：没有章节提到它"));
+	}
+	bool cur = row == v->sel;
+	draw_text(a, y, 0, cur ? ">" : " ", 1, A_NORMAL);
+	draw_text(a, y, 2, sb_str(&b), a->cols - 3,
+		  cur ? A_REVERSE : h->known ? A_NORMAL : draw_style(a, STY_WARN));
+	sb_free(&b);
+}
+
+static void log_draw(struct app *a)
+{
+	struct logview *v = a->logv;
+	if (!v)
+		return;
+	size_t known = 0;
+	for (size_t i = 0; i < v->nscans; i++)
+		known += log_scan_count(&v->scans[i], true);
+	char *title = xasprintf(app_tr("Installer logs: %zu codes the article names, %zu unknown, in %zu logs",
+				       "安装日志：文章提到的代码 %zu 个，未知 %zu 个，共 %zu 个日志"),
+				known, v->nrows - known, v->nscans);
+	draw_text(a, 1, 0, title, a->cols - 1, A_BOLD);
+	free(title);
+	if (v->nrows == 0) {
+		for (size_t i = 0; i < v->nscans && 3 + (int)i < a->rows - 2; i++) {
+			struct sbuf b = { 0 };
+			log_escape(&b, v->scans[i].path);
+			sb_printf(&b, app_tr(": no code (%llu lines)", "：没有代码（%llu 行）"),
+				  v->scans[i].info.lines);
+			draw_text(a, 3 + (int)i, 2, sb_str(&b), a->cols - 3, A_NORMAL);
+			sb_free(&b);
+		}
+		return;
+	}
+	/* Rows 2 .. 2+list-1 the codes, then a rule, then the context. */
+	int ctx_rows = 2 * CONTEXT_RADIUS + 1;
+	int list = a->rows - 2 - 2 - ctx_rows;
+	if (list < 2) {
+		list = a->rows - 4;
+		ctx_rows = 0;
+	}
+	if (v->sel < v->top)
+		v->top = v->sel;
+	if (v->sel >= v->top + (size_t)list)
+		v->top = v->sel - (size_t)list + 1;
+	int r = 0;
+	for (; r < list && v->top + (size_t)r < v->nrows; r++)
+		draw_row(a, v, v->top + (size_t)r, 2 + r);
+	if (ctx_rows == 0)
+		return;
+	int y = 2 + r + (r < list);
+	const struct log_scan *s;
+	const struct log_hit *h = row_hit(v, v->sel, &s);
+	load_context(a, v);
+	struct sbuf b = { 0 };
+	sb_add(&b, "-- ");
+	log_escape(&b, base_name(s->path));
+	sb_printf(&b, app_tr(", line %llu --", "，第 %llu 行 --"), h->line);
+	draw_text(a, y++, 0, sb_str(&b), a->cols - 1, A_DIM);
+	sb_free(&b);
+	if (v->ctx_error) {
+		struct sbuf e = { 0 };
+		log_escape(&e, v->ctx_error);
+		draw_text(a, y, 2, sb_str(&e), a->cols - 3, A_BOLD);
+		sb_free(&e);
+		return;
+	}
+	for (size_t i = 0; i < v->ctx.n && i < (size_t)ctx_rows; i++) {
+		unsigned long long n = v->ctx_first + i;
+		struct sbuf l = { 0 };
+		sb_printf(&l, "%6llu  ", n);
+		log_escape(&l, v->ctx.v[i]);
+		draw_text(a, y + (int)i, 0, sb_str(&l), a->cols - 1, n == h->line ? A_BOLD : A_NORMAL);
+		sb_free(&l);
+	}
+}
+
+/* Enter: the section of the selected code (a chooser when several).
+ * Returns the handler's flags. */
+static int open_row(struct app *a, struct logview *v)
+{
+	const struct log_hit *h = row_hit(v, v->sel, NULL);
+	if (!h->known) {
+		char *label = code_label(a, h);
+		struct sbuf b = { 0 };
+		log_escape(&b, label);
+		app_message(a, true, app_tr("no section names %s", "没有章节提到 %s"), sb_str(&b));
+		sb_free(&b);
+		free(label);
+		return H_HANDLED;
+	}
+	size_t n = h->nnodes < LOG_NODES_MAX ? h->nnodes : LOG_NODES_MAX;
+	if (n == 1) {
+		app_select(a, h->nodes[0]->index, a->rows - 2);
+		/* Wide: the tree shows the section beside it. */
+		if (a->wide)
+			return H_POP;
+		app_push(a, &screen_detail);
+		return H_HANDLED;
+	}
+	struct node **copy = xcalloc(n, sizeof *copy);
+	memcpy(copy, h->nodes, n * sizeof *copy);
+	app_choose(a, copy, n);
+	return H_HANDLED;
+}
+
+static int log_key(struct app *a, enum action act, wint_t ch)
+{
+	struct logview *v = a->logv;
+	(void)ch;
+	if (!v)
+		return H_POP;
+	size_t n = v->nrows;
+	switch (act) {
+	case ACT_DOWN:
+		if (v->sel + 1 < n)
+			v->sel++;
+		return H_HANDLED;
+	case ACT_UP:
+		if (v->sel > 0)
+			v->sel--;
+		return H_HANDLED;
+	case ACT_PGDN:
+		v->sel = v->sel + 10 < n ? v->sel + 10 : n ? n - 1 : 0;
+		return H_HANDLED;
+	case ACT_PGUP:
+		v->sel = v->sel > 10 ? v->sel - 10 : 0;
+		return H_HANDLED;
+	case ACT_HOME:
+		v->sel = 0;
+		return H_HANDLED;
+	case ACT_END:
+		v->sel = n ? n - 1 : 0;
+		return H_HANDLED;
+	case ACT_OPEN:
+		return n ? open_row(a, v) : H_HANDLED;
+	case ACT_BACK:
+	case ACT_CANCEL:
+		return H_POP;
+	default:
+		return H_NONE;
+	}
+}
+
+static void log_status(struct app *a, struct sbuf *out)
+{
+	struct logview *v = a->logv;
+	sb_add(out, app_tr("Logs", "日志"));
+	if (v && v->nrows)
+		sb_printf(out, " %zu/%zu", v->sel + 1, v->nrows);
+}
+
+const struct screen_ops screen_log = {
+	.name = "log",
+	.draw = log_draw,
+	.key = log_key,
+	.status = log_status,
+	.hints_en = "Enter open  L other log  Bksp back",
+	.hints_zh = "Enter 打开  L 其他日志  Bksp 返回",
+};
