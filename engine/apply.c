@@ -670,18 +670,6 @@ static void remove_temps(const struct apply_fs *fs, struct work *w, size_t n)
 		}
 }
 
-/* Copies a NULL-terminated argv; caller frees. */
-static char **argv_copy(char *const *argv)
-{
-	size_t n = 0;
-	while (argv && argv[n])
-		n++;
-	char **v = xcalloc(n + 1, sizeof *v);
-	for (size_t i = 0; i < n; i++)
-		v[i] = xstrdup(argv[i]);
-	return v;
-}
-
 /* Fills the journal entry from the plan and the work. */
 static void entry_from_plan(struct journal_entry *je, const char *id, struct target *t,
                             const struct fix_ctx *ctx, const struct plan *p, struct work *w,
@@ -719,12 +707,12 @@ static void entry_from_plan(struct journal_entry *je, const char *id, struct tar
 			sha256_hex(e->old_data, e->old_len, f->sha_before);
 		f->exists_after = true;
 		sha256_hex(e->new_data, e->new_len, f->sha_after);
-		f->validator = e->validator ? argv_copy(e->validator) : NULL;
+		f->validator = e->validator ? argv_dup((const char *const *)e->validator) : NULL;
 	}
 	je->ncmds = p->ncmds;
 	je->cmds = xcalloc(p->ncmds ? p->ncmds : 1, sizeof *je->cmds);
 	for (size_t i = 0; i < p->ncmds; i++) {
-		je->cmds[i].argv = argv_copy(p->cmds[i].argv);
+		je->cmds[i].argv = argv_dup((const char *const *)p->cmds[i].argv);
 		je->cmds[i].confirm = p->cmds[i].confirm;
 		je->cmds[i].rerun_on_undo = p->cmds[i].rerun_on_undo;
 		je->cmds[i].before = p->cmds[i].phase == CMD_BEFORE;
@@ -737,6 +725,7 @@ static void finish(struct journal *j, struct journal_entry *je, enum journal_out
                    struct apply_report *rep)
 {
 	je->outcome = outcome;
+	je->changed = outcome != JOURNAL_APPLIED && rep->changed;
 	je->end_time = journal_now();
 	free(je->message);
 	je->message = rep->message ? xstrdup(rep->message) : NULL;
@@ -1024,13 +1013,15 @@ int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct app
 				                             "putting back the "
 				                             "originals failed: %s. Each file is "
 				                             "whole (old or new); "
-				                             "the originals are in %s/backups/%s",
+				                             "the originals are in %s/backups/%s "
+				                             "and 'asr-doctor undo %s' puts them back",
 				                             "无法替换 "
 				                             "%s（%s：%s），且恢复原文件失败：%"
 				                             "s。每个文件都是完整的（旧或新）；"
-				                             "原文件在 %s/backups/%s"),
+				                             "原文件在 %s/backups/%s，"
+				                             "'asr-doctor undo %s' 可将其恢复"),
 				                           p->edits[i].path, step, strerror(err),
-				                           rb, jdir, id));
+				                           rb, jdir, id, id));
 				rep->changed = true;
 				finish(j, &je, JOURNAL_FAILED, rep);
 			} else {
@@ -1069,11 +1060,12 @@ int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct app
 			        rep,
 			        xasprintf(T("the check of the new %s failed, and putting back the "
 			                    "originals failed: %s. The originals are in "
-			                    "%s/backups/%s; "
-			                    "no service was reloaded",
+			                    "%s/backups/%s and 'asr-doctor undo %s' puts them "
+			                    "back; no service was reloaded",
 			                    "新的 %s 未通过校验，且恢复原文件失败：%s。原文件在 "
-			                    "%s/backups/%s；未重新加载任何服务"),
-			                  p->edits[i].path, rb, jdir, id));
+			                    "%s/backups/%s，'asr-doctor undo %s' "
+			                    "可将其恢复；未重新加载任何服务"),
+			                  p->edits[i].path, rb, jdir, id, id));
 			rep->changed = true;
 			finish(j, &je, JOURNAL_FAILED, rep);
 		} else {

@@ -19,11 +19,27 @@ struct fix_def {
 	/* Builds a plan from the target's current state. Returns NULL and
 	 * *cause (caller frees) when there is nothing to do or it cannot. */
 	struct plan *(*plan)(const struct fix_ctx *ctx, char **cause);
+	/* The commands that go with a change this fix made, as its planner
+	 * writes them for ctx now. Undo runs these, never commands read from
+	 * a journal (a file on the examined machine), and refuses an entry
+	 * whose recorded commands differ. validator: the validator template
+	 * (see struct file_edit) of the edited file at target path `path`, or
+	 * NULL when it has none. reload: the command run again once undo has
+	 * restored the files, or NULL. Both return a vector the caller frees
+	 * with argv_free. A NULL hook: the fix has no such command. */
+	char **(*validator)(const struct fix_ctx *ctx, const char *path);
+	char **(*reload)(const struct fix_ctx *ctx);
 };
 
 /* Every fix, in a stable order; ends with NULL. */
 extern const struct fix_def *const fix_registry[];
+/* The fix named id (the registry's, or one added by
+ * fix_add_definitions), or NULL. */
 const struct fix_def *fix_find(const char *id);
+/* Makes fix_find know more definitions (NULL-terminated, borrowed for the
+ * life of the process; NULL removes them): the test suites' own fixes,
+ * whose commands undo then runs like the registry's. */
+void fix_add_definitions(const struct fix_def *const *defs);
 /* The fixes for a check id: fills out (up to max), returns the count. */
 size_t fix_for_check(const char *check_id, const struct fix_def **out, size_t max);
 

@@ -760,22 +760,13 @@ static bool pid_is_sshd(struct target *t, const char *pid)
 	return yes;
 }
 
-/* Plans the reload that follows the validated change: systemctl reload of
- * the unit that exists, else the init script through service, else SIGHUP
- * to the pid in sshd's pid file (only on the running machine, and only
- * when that pid is sshd). Each asks again before it runs and runs again
- * after undo. Adds a note instead when none is found. */
-static void plan_reload(struct plan *p, struct target *t)
+/* The reload command (see plan_reload) into argv (owned words, at most
+ * three), or argv[0] NULL when there is none. */
+static void reload_argv(struct target *t, char *argv[4])
 {
 	static const char *const units[] = { "ssh", "sshd" };
 	static const char *const unit_dirs[] = { "/lib/systemd/system", "/usr/lib/systemd/system",
 		                                 "/etc/systemd/system" };
-	const char *reason = T("the article, step 5: restart the sshd service. A reload is enough "
-	                       "(sessions already open stay up); it runs only after sshd -t "
-	                       "accepted the new configuration",
-	                       "文章第 5 步：重启 sshd 服务。重新加载即可（已打开的会话保持连接）；"
-	                       "仅在 sshd -t 接受新配置之后才执行");
-	char *argv[4] = { NULL };
 	/* systemctl needs systemd running on a live machine; a mounted root
 	 * is booted later, by whatever it ships. */
 	bool systemd = !t->live || target_exists(t, "/run/systemd/system");
@@ -809,6 +800,22 @@ static void plan_reload(struct plan *p, struct target *t)
 		}
 		free(data);
 	}
+}
+
+/* Plans the reload that follows the validated change: systemctl reload of
+ * the unit that exists, else the init script through service, else SIGHUP
+ * to the pid in sshd's pid file (only on the running machine, and only
+ * when that pid is sshd). Each asks again before it runs and runs again
+ * after undo. Adds a note instead when none is found. */
+static void plan_reload(struct plan *p, struct target *t)
+{
+	const char *reason = T("the article, step 5: restart the sshd service. A reload is enough "
+	                       "(sessions already open stay up); it runs only after sshd -t "
+	                       "accepted the new configuration",
+	                       "文章第 5 步：重启 sshd 服务。重新加载即可（已打开的会话保持连接）；"
+	                       "仅在 sshd -t 接受新配置之后才执行");
+	char *argv[4] = { NULL };
+	reload_argv(t, argv);
 	if (!argv[0]) {
 		plan_note(p, "%s",
 		          t->live ? T("No way to reload sshd was found (no ssh/sshd systemd unit, no "
@@ -1035,10 +1042,38 @@ out:
 	return p;
 }
 
+/* The validator this fix gives the edited file at path, for undo. */
+static char **undo_validator(const struct fix_ctx *ctx, const char *path)
+{
+	const char *sshd = validator_program(ctx->t);
+	if (!sshd)
+		return NULL;
+	struct strvec val = { 0 };
+	validator_argv(ctx, sshd, strcmp(path, SSHD_CONFIG_PATH) == 0, &val);
+	char **v = argv_dup((const char *const *)val.v);
+	sv_free(&val);
+	return v;
+}
+
+/* The reload this fix runs again after undo. */
+static char **undo_reload(const struct fix_ctx *ctx)
+{
+	char *argv[4] = { NULL };
+	reload_argv(ctx->t, argv);
+	if (!argv[0])
+		return NULL;
+	char **v = argv_dup((const char *const *)argv);
+	for (size_t i = 0; argv[i]; i++)
+		free(argv[i]);
+	return v;
+}
+
 const struct fix_def fix_sshd_enable_password = {
 	.id = "sshd.enable_password",
 	.check_ids = sshd_checks,
 	.title_en = "Let root log in to sshd with a password, and enable SFTP",
 	.title_zh = "允许 root 通过密码登录 sshd，并启用 SFTP",
 	.plan = plan_sshd,
+	.validator = undo_validator,
+	.reload = undo_reload,
 };

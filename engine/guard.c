@@ -256,7 +256,8 @@ static int guard_decide(const char *dir, const char *root, const char *id)
 		} else {
 			struct apply_opts o = { .force = true, .confirm = approve_all };
 			struct apply_report rep;
-			int urc = journal_undo_locked(j, t, id, &o, &rep);
+			struct fix_ctx ctx = { .t = t, .journal_dir = dir };
+			int urc = journal_undo_locked(j, &ctx, id, &o, &rep);
 			for (size_t i = 0; i < rep.ncmds; i++)
 				log_line("ran %s: %s exit %d", rep.cmds[i].argv_str,
 				         rep.cmds[i].ran ? "" : rep.cmds[i].note,

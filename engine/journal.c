@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/apply.h"
+#include "engine/fix.h"
 
 #define JOURNAL_FILE "journal.jsonl"
 /* Command output kept in the journal. */
@@ -94,13 +95,6 @@ static int outcome_from_name(const char *s)
 }
 
 /* ---- entries ---- */
-
-static void argv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
 
 /* Frees an entry's contents and zeroes it. */
 void journal_entry_clear(struct journal_entry *e)
@@ -301,6 +295,7 @@ static void read_finished(struct journal *j, const cJSON *r, const char *id)
 	int oc = outcome_from_name(o);
 	free(o);
 	e->outcome = oc < 0 ? JOURNAL_FAILED : (enum journal_outcome)oc;
+	e->changed = get_bool(r, "changed");
 	free(e->end_time);
 	e->end_time = get_str(r, "time");
 	free(e->message);
@@ -710,6 +705,8 @@ int journal_record_end(struct journal *j, const struct journal_entry *e, char **
 	put_str(r, "time", e->end_time ? e->end_time : now);
 	free(now);
 	put_str(r, "outcome", journal_outcome_name(e->outcome));
+	if (e->changed)
+		cJSON_AddTrueToObject(r, "changed");
 	put_str(r, "message", e->message);
 	put_str(r, "validator_output", e->validator_output);
 	cJSON *cmds = cJSON_AddArrayToObject(r, "commands");
@@ -811,7 +808,8 @@ char *journal_new_entry(struct journal *j, char **cause)
 static bool undoable(const struct journal_entry *e)
 {
 	return !e->undoes && !e->undone_by && e->nfiles > 0 &&
-	       (e->outcome == JOURNAL_APPLIED || e->outcome == JOURNAL_INTERRUPTED);
+	       (e->outcome == JOURNAL_APPLIED || e->outcome == JOURNAL_INTERRUPTED ||
+	        e->outcome == JOURNAL_UNFINISHED || e->changed);
 }
 
 /* Finds an entry by id, or the latest one undo can act on. */
@@ -887,6 +885,37 @@ static bool same_kind(const struct journal_entry *e, const struct target *t)
 	return e->target_kind && strcmp(e->target_kind, kind_of(t)) == 0;
 }
 
+/* Whether a relative path stays inside its folder: not absolute, no
+ * empty, "." or ".." component. */
+static bool inside_path(const char *rel)
+{
+	if (!*rel || rel[0] == '/')
+		return false;
+	for (const char *c = rel; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += n;
+		if (*c == '/' && !*++c)
+			return false;
+	}
+	return true;
+}
+
+/* Whether f's temporary file is the one apply names beside its real
+ * path (so recovery removes nothing else). */
+static bool tmp_path_ok(const struct journal_entry *e, const struct journal_file *f)
+{
+	const char *slash = strrchr(f->real_path, '/');
+	if (!f->tmp_path || !slash)
+		return false;
+	char *want = xasprintf("%.*s/.%s.asr-doctor-%s.tmp", (int)(slash - f->real_path),
+	                       f->real_path, slash + 1, e->id);
+	bool ok = strcmp(want, f->tmp_path) == 0;
+	free(want);
+	return ok;
+}
+
 /* Closes entries a stopped run left unfinished. */
 int journal_recover(struct journal *j, struct target *t, struct strvec *notes)
 {
@@ -912,7 +941,7 @@ int journal_recover(struct journal *j, struct target *t, struct strvec *notes)
 		bool any_new = false;
 		for (size_t k = 0; k < e->nfiles; k++) {
 			const struct journal_file *f = &e->files[k];
-			if (f->tmp_path) {
+			if (tmp_path_ok(e, f)) {
 				char *tmp = apply_host_path(t, f->tmp_path);
 				if (tmp) {
 					char *res = xasprintf("%s.restore", tmp);
@@ -979,12 +1008,10 @@ static char *undo_refusal(const struct journal *j, const struct journal_entry *e
 		return xasprintf(
 		        T("entry %s was already undone by entry %s", "条目 %s 已由条目 %s 撤销"),
 		        e->id, e->undone_by);
-	if (e->outcome == JOURNAL_ROLLED_BACK || e->outcome == JOURNAL_FAILED)
+	if ((e->outcome == JOURNAL_ROLLED_BACK || e->outcome == JOURNAL_FAILED) && !e->changed)
 		return xasprintf(T("entry %s changed nothing (%s): nothing to undo",
 		                   "条目 %s 没有做任何更改（%s）：无需撤销"),
 		                 e->id, journal_outcome_text(e->outcome));
-	if (e->outcome == JOURNAL_UNFINISHED)
-		return xasprintf(T("entry %s is still in progress", "条目 %s 仍在进行中"), e->id);
 	if (!same_kind(e, t))
 		return xasprintf(T("entry %s was made on %s; run undo there (with the same --root)",
 		                   "条目 %s 是在 %s 上做的；请在那里撤销（使用相同的 --root）"),
@@ -1001,6 +1028,14 @@ static char *undo_refusal(const struct journal *j, const struct journal_entry *e
 static int read_backup(const struct journal *j, const struct journal_file *f, char **data,
                        size_t *len, char **cause)
 {
+	if (f->backup && !inside_path(f->backup)) {
+		*cause = xasprintf(T("the journal names %s as the backup of %s, which is not a "
+		                     "path inside the journal folder %s: refused",
+		                     "日志将 %s 作为 %s 的备份，它不是日志文件夹 %s "
+		                     "内的路径：已拒绝"),
+		                   f->backup, f->path, j->dir);
+		return -EPERM;
+	}
 	char *path = xasprintf("%s/%s", j->dir, f->backup ? f->backup : "");
 	int rc = f->backup ? apply_read_host(path, data, len) : -ENOENT;
 	if (rc < 0) {
@@ -1059,23 +1094,93 @@ static void set_msg(struct apply_report *rep, char *m)
 	rep->message = m;
 }
 
-/* Copies a NULL-terminated argv; caller frees. */
-static char **argv_copy(char *const *argv)
-{
-	size_t n = 0;
-	while (argv && argv[n])
-		n++;
-	char **v = xcalloc(n + 1, sizeof *v);
-	for (size_t i = 0; i < n; i++)
-		v[i] = xstrdup(argv[i]);
-	return v;
-}
-
 /* The last component of a path. */
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
 	return s ? s + 1 : p;
+}
+
+/* The commands an undo runs, from asr-doctor's own fix definitions. */
+struct undo_cmds {
+	char ***validators; /* owned: one per file of the entry, NULL: none */
+	size_t nvalidators;
+	char ***reloads;    /* owned: one per rerun_on_undo command, in order */
+	size_t nreloads;
+};
+
+static void undo_cmds_free(struct undo_cmds *c)
+{
+	for (size_t i = 0; i < c->nvalidators; i++)
+		argv_free(c->validators[i]);
+	free(c->validators);
+	for (size_t i = 0; i < c->nreloads; i++)
+		argv_free(c->reloads[i]);
+	free(c->reloads);
+	memset(c, 0, sizeof *c);
+}
+
+/* Compares a recorded command with the fix's; on a difference sets
+ * *cause and returns false. */
+static bool same_command(const struct journal_entry *e, const struct fix_def *fx,
+                         char *const *recorded, char *const *want, char **cause)
+{
+	if (argv_equal((const char *const *)recorded, (const char *const *)want))
+		return true;
+	char *rec = recorded ? plan_argv_str((const char *const *)recorded)
+	                     : xstrdup(T("no command", "没有命令"));
+	char *why;
+	if (!fx) {
+		why = xasprintf(T("asr-doctor has no fix named '%s'", "asr-doctor 没有名为 '%s' 的修复"),
+		                e->fix_id ? e->fix_id : "");
+	} else if (want) {
+		char *w = plan_argv_str((const char *const *)want);
+		why = xasprintf(T("its fix %s runs '%s'", "其修复 %s 执行的是 '%s'"), fx->id, w);
+		free(w);
+	} else {
+		why = xasprintf(T("its fix %s runs no such command", "其修复 %s 不执行这样的命令"),
+		                fx->id);
+	}
+	*cause = xasprintf(T("entry %s records '%s', but %s: undo runs only the commands of "
+	                     "asr-doctor's own fixes, never a journal's; refused",
+	                     "条目 %s 记录的是 '%s'，但%s：撤销只执行 asr-doctor "
+	                     "自身修复定义的命令，从不执行日志中的命令；已拒绝"),
+	                   e->id, rec, why);
+	free(rec);
+	free(why);
+	return false;
+}
+
+/* Looks up the fix that made e and takes from its definition, for ctx,
+ * every command undo of e runs (see journal_undo). Returns 0, or -EPERM
+ * and *cause when a recorded command is not the definition's. */
+static int undo_cmds_load(const struct fix_ctx *ctx, const struct journal_entry *e,
+                          struct undo_cmds *c, char **cause)
+{
+	memset(c, 0, sizeof *c);
+	const struct fix_def *fx = fix_find(e->fix_id);
+	c->validators = xcalloc(e->nfiles + 1, sizeof *c->validators);
+	c->reloads = xcalloc(e->ncmds + 1, sizeof *c->reloads);
+	for (size_t i = 0; i < e->nfiles; i++) {
+		const struct journal_file *f = &e->files[i];
+		char **want = fx && fx->validator ? fx->validator(ctx, f->path) : NULL;
+		c->validators[c->nvalidators++] = want;
+		if (!same_command(e, fx, f->validator, want, cause)) {
+			undo_cmds_free(c);
+			return -EPERM;
+		}
+	}
+	for (size_t i = 0; i < e->ncmds; i++) {
+		if (!e->cmds[i].rerun_on_undo)
+			continue;
+		char **want = fx && fx->reload ? fx->reload(ctx) : NULL;
+		c->reloads[c->nreloads++] = want;
+		if (!same_command(e, fx, e->cmds[i].argv, want, cause)) {
+			undo_cmds_free(c);
+			return -EPERM;
+		}
+	}
+	return 0;
 }
 
 /* Loads the current and original bytes of every file of e that undo
@@ -1134,9 +1239,10 @@ static int undo_prepare(const struct journal *j, struct target *t, const struct 
 }
 
 /* Undoes an entry with the journal open and locked. */
-int journal_undo_locked(struct journal *j, struct target *t, const char *which,
+int journal_undo_locked(struct journal *j, const struct fix_ctx *ctx, const char *which,
                         const struct apply_opts *o, struct apply_report *rep)
 {
+	struct target *t = ctx->t;
 	static const struct apply_opts no_opts = { 0 };
 	memset(rep, 0, sizeof *rep);
 	rep->outcome = JOURNAL_FAILED;
@@ -1153,7 +1259,13 @@ int journal_undo_locked(struct journal *j, struct target *t, const char *which,
 	struct undo_file *u = NULL;
 	size_t n = 0;
 	char *cause = NULL;
-	int rc = undo_prepare(j, t, e, o->force, &u, &n, &cause);
+	struct undo_cmds uc;
+	int rc = undo_cmds_load(ctx, e, &uc, &cause);
+	if (rc == 0) {
+		rc = undo_prepare(j, t, e, o->force, &u, &n, &cause);
+		if (rc < 0)
+			undo_cmds_free(&uc);
+	}
 	if (rc < 0) {
 		set_msg(rep, xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause));
 		free(cause);
@@ -1164,6 +1276,7 @@ int journal_undo_locked(struct journal *j, struct target *t, const char *which,
 		set_msg(rep, xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause));
 		free(cause);
 		undo_files_free(u, n);
+		undo_cmds_free(&uc);
 		return -EIO;
 	}
 	rep->entry_id = xstrdup(id);
@@ -1213,16 +1326,14 @@ int journal_undo_locked(struct journal *j, struct target *t, const char *which,
 		f->exists_after = x->f->existed;
 		if (x->f->existed)
 			memcpy(f->sha_after, x->f->sha_before, sizeof f->sha_after);
-		f->validator = x->f->validator ? argv_copy(x->f->validator) : NULL;
+		char **val = uc.validators[x->f - e->files];
+		f->validator = val ? argv_dup((const char *const *)val) : NULL;
 	}
-	size_t nre = 0;
-	for (size_t i = 0; i < e->ncmds; i++)
-		nre += e->cmds[i].rerun_on_undo;
-	ue.cmds = xcalloc(nre + 1, sizeof *ue.cmds);
+	ue.cmds = xcalloc(uc.nreloads + 1, sizeof *ue.cmds);
 	for (size_t i = 0; i < e->ncmds; i++)
 		if (e->cmds[i].rerun_on_undo) {
-			struct journal_cmd *c = &ue.cmds[ue.ncmds++];
-			c->argv = argv_copy(e->cmds[i].argv);
+			struct journal_cmd *c = &ue.cmds[ue.ncmds];
+			c->argv = argv_dup((const char *const *)uc.reloads[ue.ncmds++]);
 			c->confirm = e->cmds[i].confirm;
 			c->status = -1;
 		}
@@ -1317,10 +1428,11 @@ int journal_undo_locked(struct journal *j, struct target *t, const char *which,
 	bool valid = true;
 	int timeout = apply_timeout(o, NULL);
 	for (size_t i = 0; i < n && valid; i++) {
-		if (!u[i].f->validator || !u[i].f->existed)
+		char **val = uc.validators[u[i].f - e->files];
+		if (!val || !u[i].f->existed)
 			continue;
 		char *vout = NULL;
-		valid = apply_validate(t, u[i].f->validator, u[i].host, timeout, &vout);
+		valid = apply_validate(t, val, u[i].host, timeout, &vout);
 		if (!valid)
 			rep->validator_output = vout;
 		else
@@ -1353,6 +1465,7 @@ int journal_undo_locked(struct journal *j, struct target *t, const char *which,
 	                      e->id, id));
 	rc = 0;
 end:
+	ue.changed = ue.outcome != JOURNAL_UNDONE && rep->changed;
 	ue.end_time = journal_now();
 	ue.message = rep->message ? xstrdup(rep->message) : NULL;
 	ue.validator_output = rep->validator_output ? xstrdup(rep->validator_output) : NULL;
@@ -1371,6 +1484,7 @@ out:
 	free(cause);
 	journal_entry_clear(&ue);
 	undo_files_free(u, n);
+	undo_cmds_free(&uc);
 	free(id);
 	return rc;
 }
@@ -1407,7 +1521,7 @@ int journal_undo(const struct fix_ctx *ctx, const char *which, const struct appl
 		rep->message = xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause);
 		free(cause);
 	} else {
-		rc = journal_undo_locked(j, t, which, o, rep);
+		rc = journal_undo_locked(j, ctx, which, o, rep);
 	}
 	journal_close(j);
 	rep->signal = apply_signals_release(&old);
@@ -1428,10 +1542,6 @@ int journal_undo_preview(const struct fix_ctx *ctx, const char *which, bool forc
 		return rc;
 	const struct journal_entry *e = journal_get(j, which);
 	char *why = undo_refusal(j, e, t, which);
-	if (why && e && e->outcome == JOURNAL_UNFINISHED && same_kind(e, t)) {
-		free(why);
-		why = NULL; /* closed as interrupted when undo takes the lock */
-	}
 	if (why) {
 		*cause = why;
 		journal_close(j);
@@ -1439,8 +1549,15 @@ int journal_undo_preview(const struct fix_ctx *ctx, const char *which, bool forc
 	}
 	struct undo_file *u = NULL;
 	size_t n = 0;
+	struct undo_cmds uc;
+	rc = undo_cmds_load(ctx, e, &uc, cause);
+	if (rc < 0) {
+		journal_close(j);
+		return rc;
+	}
 	rc = undo_prepare(j, t, e, force, &u, &n, cause);
 	if (rc < 0) {
+		undo_cmds_free(&uc);
 		journal_close(j);
 		return rc;
 	}
@@ -1467,14 +1584,15 @@ int journal_undo_preview(const struct fix_ctx *ctx, const char *which, bool forc
 			          x->f->path);
 		}
 	}
-	for (size_t i = 0; i < e->ncmds; i++)
+	for (size_t i = 0, k = 0; i < e->ncmds; i++)
 		if (e->cmds[i].rerun_on_undo) {
-			char *s = plan_argv_str((const char *const *)e->cmds[i].argv);
+			char *s = plan_argv_str((const char *const *)uc.reloads[k++]);
 			sb_printf(out, T("\nThen run again: %s%s\n", "\n然后再次执行：%s%s\n"), s,
 			          e->cmds[i].confirm ? T(" (asks first)", "（执行前确认）") : "");
 			free(s);
 		}
 	undo_files_free(u, n);
+	undo_cmds_free(&uc);
 	journal_close(j);
 	return 0;
 }

@@ -89,6 +89,9 @@ struct journal_entry {
 	struct journal_cmd *cmds;   /* owned array */
 	size_t ncmds;
 	enum journal_outcome outcome;
+	bool changed;           /* files were left holding other bytes than
+				 * before (a failed roll-back): undo can
+				 * restore them whatever the outcome */
 	char *message;          /* owned: one line, or NULL */
 	char *validator_output; /* owned or NULL */
 	/* The commit-confirmed guard, when one was started. */
@@ -133,8 +136,10 @@ int journal_lock(struct journal *j, int wait_ms, char **cause);
 void journal_close(struct journal *j);
 
 /* Finds an entry: "latest" (or NULL) is the newest entry that changed
- * files or ran commands and was not undone and is not itself an undo;
- * otherwise the exact id. Returns a borrowed entry or NULL. */
+ * files and was not undone and is not itself an undo: applied,
+ * interrupted, unfinished (a run that stopped, or could not record its
+ * end), or failed with files left changed; otherwise the exact id.
+ * Returns a borrowed entry or NULL. */
 const struct journal_entry *journal_get(const struct journal *j, const char *which);
 /* The entry whose commit-confirmed guard is still waiting (its process
  * alive), or NULL. */
@@ -178,14 +183,20 @@ enum journal_fstate journal_file_state(struct target *t, const struct journal_fi
  * the entry wrote (else refuses, unless o->force), backs up the current
  * bytes, restores the exact original bytes, mode and owner through the
  * same atomic path (a file the entry created is removed), runs the
- * recorded validators and, when they pass, the entry's reload commands
- * (each through o->confirm), and journals the undo as an entry of its own.
- * Takes the lock. Returns 0 (rep->outcome JOURNAL_UNDONE), or -errno with
- * rep->message. rep is freed with apply_report_free. */
+ * validators and, when they pass, the reload commands (each through
+ * o->confirm), and journals the undo as an entry of its own. The commands
+ * come from the definition of the entry's fix (fix_find, its validator
+ * and reload hooks, for ctx), never from the journal: an entry whose
+ * recorded commands differ from them, or names no known fix while it
+ * records commands, is refused with -EPERM before anything changes. So is
+ * a backup path that leaves the journal folder. Takes the lock. Returns 0
+ * (rep->outcome JOURNAL_UNDONE), or -errno with rep->message. rep is
+ * freed with apply_report_free. */
 int journal_undo(const struct fix_ctx *ctx, const char *which, const struct apply_opts *o,
 		 struct apply_report *rep);
-/* The same with the journal already open and locked. */
-int journal_undo_locked(struct journal *j, struct target *t, const char *which,
+/* The same with the journal already open and locked (ctx->t the target,
+ * ctx->journal_dir unused). */
+int journal_undo_locked(struct journal *j, const struct fix_ctx *ctx, const char *which,
 			const struct apply_opts *o, struct apply_report *rep);
 /* Describes what undo of `which` would do (files, a diff of the current
  * bytes against the originals, commands) without changing anything.

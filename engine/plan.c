@@ -19,28 +19,6 @@
  * memory of the search to about DIFF_MAX_D^2 integers. */
 #define DIFF_MAX_D 2000
 
-/* Copies a NULL-terminated argv; caller frees with argv_free. */
-static char **argv_dup(const char *const argv[])
-{
-	size_t n = 0;
-	while (argv[n])
-		n++;
-	char **v = xcalloc(n + 1, sizeof *v);
-	for (size_t i = 0; i < n; i++)
-		v[i] = xstrdup(argv[i]);
-	return v;
-}
-
-/* Frees an argv made by argv_dup (NULL is fine). */
-static void argv_free(char **v)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* Makes an empty plan for fix_id. */
 struct plan *plan_new(const char *fix_id, const char *title)
 {

@@ -157,6 +157,40 @@ void sv_push(struct strvec *sv, const char *s)
 	sv_take(sv, xstrdup(s));
 }
 
+/* Copies a NULL-terminated argv. */
+char **argv_dup(const char *const *argv)
+{
+	size_t n = 0;
+	while (argv && argv[n])
+		n++;
+	char **v = xcalloc(n + 1, sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = xstrdup(argv[i]);
+	return v;
+}
+
+/* Frees an argv made by argv_dup. */
+void argv_free(char **v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Compares two argvs word by word. */
+bool argv_equal(const char *const *a, const char *const *b)
+{
+	if (!a || !b)
+		return a == b;
+	size_t i = 0;
+	for (; a[i] && b[i]; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return !a[i] && !b[i];
+}
+
 bool sv_contains(const struct strvec *sv, const char *s)
 {
 	for (size_t i = 0; i < sv->n; i++)

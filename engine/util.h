@@ -54,6 +54,14 @@ void sv_push(struct strvec *sv, const char *s);
 bool sv_contains(const struct strvec *sv, const char *s);
 void sv_free(struct strvec *sv);
 
+/* NULL-terminated argument vectors (argv) of owned strings. */
+/* A copy of argv (NULL gives an empty vector); caller frees with argv_free. */
+char **argv_dup(const char *const *argv);
+/* Frees an argv made by argv_dup (NULL is fine). */
+void argv_free(char **v);
+/* Whether two argvs hold the same words (NULL equals only NULL). */
+bool argv_equal(const char *const *a, const char *const *b);
+
 /* String helpers. */
 bool str_starts(const char *s, const char *prefix);
 bool str_ends(const char *s, const char *suffix);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "engine/apply.h"
+#include "engine/fix.h"
 #include "engine/guard.h"
 #include "engine/journal.h"
 #include "engine/plan.h"
@@ -180,6 +181,58 @@ static struct journal *journal_of(const struct box *b)
 	assert_int_equal(rc, 0);
 	return j;
 }
+
+/* ---- the suite's own fixes ---- */
+
+/* The sandbox of a fix context: the root, or the folder holding the
+ * local box's journal. Caller frees. */
+static char *sandbox_of(const struct fix_ctx *ctx)
+{
+	if (ctx->t->kind == TARGET_ROOT)
+		return xstrdup(ctx->t->root);
+	const char *slash = strrchr(ctx->journal_dir, '/');
+	return xstrndup(ctx->journal_dir, (size_t)(slash - ctx->journal_dir));
+}
+
+/* test.two_files checks the edited app.conf with grep. */
+static char **two_files_validator(const struct fix_ctx *ctx, const char *path)
+{
+	(void)ctx;
+	const char *val[] = { "grep", "-q", "new value", "{file}", NULL };
+	return str_ends(path, "/etc/app.conf") ? argv_dup(val) : NULL;
+}
+
+/* sshd.test checks with the real sshd and a key in the sandbox... */
+static char **sshd_test_validator(const struct fix_ctx *ctx, const char *path)
+{
+	(void)path;
+	char *dir = sandbox_of(ctx);
+	char *key = xasprintf("%s/hostkey", dir);
+	const char *val[] = { "/usr/sbin/sshd", "-t", "-f", "{file}", "-h", key, NULL };
+	char **v = argv_dup(val);
+	free(key);
+	free(dir);
+	return v;
+}
+
+/* ...and "reloads" by adding a line to the sandbox's reloads file. */
+static char **sshd_test_reload(const struct fix_ctx *ctx)
+{
+	char *dir = sandbox_of(ctx);
+	char *script = xasprintf("echo reload >> '%s/reloads'", dir);
+	const char *argv[] = { "sh", "-c", script, NULL };
+	char **v = argv_dup(argv);
+	free(script);
+	free(dir);
+	return v;
+}
+
+static const struct fix_def two_files_def = { .id = "test.two_files",
+	                                      .validator = two_files_validator };
+static const struct fix_def sshd_test_def = { .id = "sshd.test",
+	                                      .validator = sshd_test_validator,
+	                                      .reload = sshd_test_reload };
+static const struct fix_def *const suite_fixes[] = { &two_files_def, &sshd_test_def, NULL };
 
 /* ---- the fault seam ---- */
 
@@ -1290,8 +1343,12 @@ static void test_cli_fix_undo_history_confirm(void **state)
 	free(out);
 	free(args);
 
-	/* A file change made through the library, then the commands. */
+	/* A file change made through the library, then the commands. The
+	 * binary runs only its own fixes' commands at undo, so this one has
+	 * no validator (test_undo_runs_only_the_fix_definitions_commands). */
 	struct plan *p = two_file_plan(&b);
+	argv_free(p->edits[0].validator);
+	p->edits[0].validator = NULL;
 	struct apply_report rep;
 	assert_int_equal(apply_plan(&b.ctx, p, NULL, &rep), 0);
 	apply_report_free(&rep);
@@ -1346,8 +1403,6 @@ static void test_cli_binary_runs_as_the_guard(void **state)
 	struct plan *p = plan_new("t", NULL);
 	char *cause = NULL;
 	assert_non_null(plan_add_edit(p, b.t, target, "new\n", 4, "r", &cause));
-	const char *reload[] = { "true", NULL };
-	plan_add_command(p, reload, "r", CMD_AFTER, false)->rerun_on_undo = true;
 	struct apply_report rep;
 	assert_int_equal(apply_plan(&b.ctx, p, NULL, &rep), 0);
 	struct guard_spec g = {
@@ -1365,6 +1420,111 @@ static void test_cli_binary_runs_as_the_guard(void **state)
 	assert_true(done);
 	free(target);
 	free(exe);
+	plan_free(p);
+	box_close(&b);
+}
+
+/* A seam that fails only some calls: opens of the journal file after
+ * the first (the disk filled up after the entry started) or renames from
+ * the nth on. */
+static struct {
+	int journal_opens;
+	int renames;
+	int fail_rename_from; /* 0: never */
+	bool fail_journal_end;
+} sel;
+
+static int sel_open(const char *path, int flags, mode_t mode)
+{
+	if (str_ends(path, "/journal.jsonl") && ++sel.journal_opens > 1 && sel.fail_journal_end) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return open(path, flags, mode);
+}
+
+static int sel_rename(const char *a, const char *b)
+{
+	if (sel.fail_rename_from && ++sel.renames >= sel.fail_rename_from) {
+		errno = EIO;
+		return -1;
+	}
+	return rename(a, b);
+}
+
+static struct apply_fs selective_fs(void)
+{
+	struct apply_fs fs = apply_fs_real;
+	fs.open = sel_open;
+	fs.rename = sel_rename;
+	memset(&sel, 0, sizeof sel);
+	return fs;
+}
+
+/* The journal could not record the end of the entry: it stays unfinished,
+ * and a bare undo (its preview first, as the command line does) takes it. */
+static void test_unrecorded_end_is_what_bare_undo_undoes(void **state)
+{
+	(void)state;
+	struct box b;
+	box_open(&b, "noend", false);
+	struct plan *p = two_file_plan(&b);
+	struct apply_fs fs = selective_fs();
+	sel.fail_journal_end = true;
+	struct apply_opts o = { .fs = &fs };
+	struct apply_report rep;
+	assert_int_equal(apply_plan(&b.ctx, p, &o, &rep), 0);
+	assert_int_equal(two_file_state(&b), 1);
+	assert_non_null(strstr(rep.notes.v[0], "could not record the end of entry 1"));
+	apply_report_free(&rep);
+	struct journal *j = journal_of(&b);
+	assert_int_equal(j->entries[0].outcome, JOURNAL_UNFINISHED);
+	journal_close(j);
+	struct sbuf out = { 0 };
+	char *cause = NULL;
+	int rc = journal_undo_preview(&b.ctx, NULL, false, &out, &cause);
+	if (rc)
+		print_error("%s\n", cause);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(sb_str(&out), "Undo entry 1"));
+	sb_free(&out);
+	assert_int_equal(journal_undo(&b.ctx, NULL, NULL, &rep), 0);
+	apply_report_free(&rep);
+	assert_int_equal(two_file_state(&b), 0);
+	plan_free(p);
+	box_close(&b);
+}
+
+/* The second rename fails and putting the first file back fails too: the
+ * journal says files were left changed, and undo restores them. */
+static void test_failed_roll_back_is_recorded_and_undone(void **state)
+{
+	(void)state;
+	struct box b;
+	box_open(&b, "rbfail", false);
+	struct plan *p = two_file_plan(&b);
+	struct apply_fs fs = selective_fs();
+	sel.fail_rename_from = 2;
+	struct apply_opts o = { .fs = &fs };
+	struct apply_report rep;
+	assert_true(apply_plan(&b.ctx, p, &o, &rep) < 0);
+	assert_int_equal(rep.outcome, JOURNAL_FAILED);
+	assert_true(rep.changed);
+	assert_non_null(strstr(rep.message, "'asr-doctor undo 1' puts them back"));
+	apply_report_free(&rep);
+	assert_int_equal(two_file_state(&b), 2); /* app.conf new, new.conf absent */
+	struct journal *j = journal_of(&b);
+	assert_int_equal(j->entries[0].outcome, JOURNAL_FAILED);
+	assert_true(j->entries[0].changed);
+	assert_ptr_equal(journal_get(j, NULL), &j->entries[0]);
+	journal_close(j);
+	int rc = journal_undo(&b.ctx, NULL, NULL, &rep);
+	if (rc)
+		print_error("%s\n", rep.message);
+	assert_int_equal(rc, 0);
+	apply_report_free(&rep);
+	assert_int_equal(two_file_state(&b), 0);
+	assert_int_equal(temps_left(&b), 0);
 	plan_free(p);
 	box_close(&b);
 }
@@ -1391,6 +1551,9 @@ int main(void)
 		cmocka_unit_test(test_a_waiting_guard_blocks_other_changes),
 		cmocka_unit_test(test_cli_fix_undo_history_confirm),
 		cmocka_unit_test(test_cli_binary_runs_as_the_guard),
+		cmocka_unit_test(test_unrecorded_end_is_what_bare_undo_undoes),
+		cmocka_unit_test(test_failed_roll_back_is_recorded_and_undone),
 	};
+	fix_add_definitions(suite_fixes);
 	return cmocka_run_group_tests_name("apply", tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "engine/apply.h"
+#include "engine/fix.h"
 #include "engine/guard.h"
 #include "engine/journal.h"
 #include "engine/util.h"
@@ -369,8 +370,26 @@ static void test_other_way_in(void **state)
 	free(dir);
 }
 
+/* sshd.test "reloads" by adding a line to its sandbox's reloads file (the
+ * sandbox holds the journal). */
+static char **sshd_test_reload(const struct fix_ctx *ctx)
+{
+	const char *slash = strrchr(ctx->journal_dir, '/');
+	char *script = xasprintf("echo reload >> '%.*s/reloads'", (int)(slash - ctx->journal_dir),
+	                         ctx->journal_dir);
+	const char *argv[] = { "sh", "-c", script, NULL };
+	char **v = argv_dup(argv);
+	free(script);
+	return v;
+}
+
+static const struct fix_def sshd_test_def = { .id = "sshd.test", .reload = sshd_test_reload };
+static const struct fix_def *const suite_fixes[] = { &sshd_test_def, NULL };
+
 int main(int argc, char **argv)
 {
+	/* The suite's fix, known to the guard (this program) as well. */
+	fix_add_definitions(suite_fixes);
 	/* Run as the guard, exactly as asr-doctor's main does. */
 	if (argc > 1 && strcmp(argv[1], GUARD_COMMAND) == 0)
 		return guard_main(argc - 1, argv + 1);

@@ -2,7 +2,8 @@
  * records back (a torn last line skipped, the next record after it), ids,
  * closing an entry a crash left unfinished (temporary files removed, then
  * undo), which entry "latest" means, undo's refusals, and the preview of
- * what undo would do. */
+ * what undo would do. A journal on an examined disk is data: undo runs
+ * only its fixes' own commands and reads no backup outside the folder. */
 #include "support/testutil.h"
 
 #include <errno.h>
@@ -351,6 +352,182 @@ static void test_missing_journal(void **state)
 	free(nowhere);
 }
 
+/* Runs the binary under test on the sandbox; returns its exit status,
+ * its output (stdout and stderr) in *out. */
+static int run_undo(char **out, const char *args)
+{
+	return tu_sh(out, "'%s' --root '%s' --lang en %s </dev/null 2>&1", tu_binary(), sandbox,
+	             args);
+}
+
+/* A journal on the examined disk names commands: undo runs only what the
+ * fix's own definition runs, and refuses an entry that records anything
+ * else, before it changes a byte. */
+static void test_undo_runs_only_the_fix_definitions_commands(void **state)
+{
+	(void)state;
+	char *conf = sbx("/etc/ssh/sshd_config"), *other = sbx("/etc/other.conf");
+	char *marker = sbx("/ran-on-the-host");
+	tu_write_file(conf, "PasswordAuthentication yes\n");
+	tu_write_file(other, "new\n");
+	struct journal *j = open_locked();
+	char *cause = NULL;
+	free(journal_new_entry(j, &cause));
+	free(journal_new_entry(j, &cause));
+	write_backup("1", "sshd_config", "PasswordAuthentication no\n");
+	write_backup("2", "other.conf", "old\n");
+	char *script = xasprintf("touch '%s' #", marker);
+	/* 1: the real sshd fix's name, a validator it never writes. */
+	struct journal_entry e;
+	fill_entry(&e, "1", "root", "/etc/ssh/sshd_config", "PasswordAuthentication no\n",
+	           "PasswordAuthentication yes\n");
+	free(e.fix_id);
+	e.fix_id = xstrdup("sshd.enable_password");
+	const char *val[] = { "sh", "-c", script, "{file}", NULL };
+	e.files[0].validator = argv_dup(val);
+	record(j, &e, JOURNAL_APPLIED);
+	journal_entry_clear(&e);
+	/* 2: a fix asr-doctor does not have, and a "reload". */
+	fill_entry(&e, "2", "root", "/etc/other.conf", "old\n", "new\n");
+	free(e.fix_id);
+	e.fix_id = xstrdup("evil.fix");
+	const char *cmd[] = { "sh", "-c", script, NULL };
+	e.ncmds = 1;
+	e.cmds = xcalloc(1, sizeof *e.cmds);
+	e.cmds[0].argv = argv_dup(cmd);
+	e.cmds[0].rerun_on_undo = true;
+	e.cmds[0].status = -1;
+	record(j, &e, JOURNAL_APPLIED);
+	journal_entry_clear(&e);
+	journal_close(j);
+
+	struct fix_ctx ctx = { .t = root_t };
+	struct apply_report rep;
+	assert_int_equal(journal_undo(&ctx, "1", NULL, &rep), -EPERM);
+	assert_non_null(strstr(rep.message, "entry 1 records 'sh -c"));
+	assert_non_null(strstr(rep.message, "its fix sshd.enable_password runs"));
+	assert_non_null(strstr(rep.message, "undo runs only the commands of asr-doctor's own "
+	                                    "fixes, never a journal's; refused; nothing was "
+	                                    "changed"));
+	apply_report_free(&rep);
+	assert_int_equal(journal_undo(&ctx, "2", NULL, &rep), -EPERM);
+	assert_non_null(strstr(rep.message, "asr-doctor has no fix named 'evil.fix'"));
+	apply_report_free(&rep);
+	/* The preview refuses as well, and so does the command line. */
+	struct sbuf out = { 0 };
+	assert_true(journal_undo_preview(&ctx, "1", false, &out, &cause) < 0);
+	assert_non_null(strstr(cause, "records 'sh -c"));
+	free(cause);
+	sb_free(&out);
+	char *text = NULL;
+	assert_int_equal(run_undo(&text, "undo 1 --yes"), 1);
+	assert_non_null(strstr(text, "undo runs only the commands of asr-doctor's own fixes"));
+	free(text);
+	assert_int_equal(run_undo(&text, "undo 2 --yes"), 1);
+	assert_non_null(strstr(text, "no fix named 'evil.fix'"));
+	free(text);
+	/* Nothing ran, nothing changed. */
+	assert_int_not_equal(access(marker, F_OK), 0);
+	char *data = tu_read_file(conf, NULL);
+	assert_string_equal(data, "PasswordAuthentication yes\n");
+	free(data);
+	data = tu_read_file(other, NULL);
+	assert_string_equal(data, "new\n");
+	free(data);
+	free(script);
+	free(marker);
+	free(conf);
+	free(other);
+	tu_sh(NULL, "rm -rf '%s'", jdir);
+}
+
+/* A backup path that leaves the journal folder is never read. */
+static void test_backup_path_outside_the_journal_is_refused(void **state)
+{
+	(void)state;
+	char *conf = sbx("/etc/b.conf"), *secret = sbx("/secret");
+	tu_write_file(conf, "new\n");
+	tu_write_file(secret, "old\n");
+	struct journal *j = open_locked();
+	char *cause = NULL;
+	free(journal_new_entry(j, &cause));
+	journal_close(j);
+	char *abs = xasprintf("%s/secret", sandbox);
+	const char *bad[] = { "../../../../secret", "backups/1/../../../../../secret", abs };
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		struct journal_entry e;
+		char *id = xasprintf("%zu", i + 1);
+		fill_entry(&e, id, "root", "/etc/b.conf", "old\n", "new\n");
+		free(e.files[0].backup);
+		e.files[0].backup = xstrdup(bad[i]);
+		j = open_locked();
+		record(j, &e, JOURNAL_APPLIED);
+		journal_close(j);
+		journal_entry_clear(&e);
+		struct fix_ctx ctx = { .t = root_t };
+		struct apply_report rep;
+		assert_int_equal(journal_undo(&ctx, id, NULL, &rep), -EPERM);
+		assert_non_null(strstr(rep.message, "which is not a path inside the journal folder"));
+		apply_report_free(&rep);
+		char *data = tu_read_file(conf, NULL);
+		assert_string_equal(data, "new\n");
+		free(data);
+		free(id);
+	}
+	free(abs);
+	free(conf);
+	free(secret);
+	tu_sh(NULL, "rm -rf '%s'", jdir);
+}
+
+/* A bare undo takes the newest entry that changed files even when the run
+ * that made it stopped before recording its end. */
+static void test_bare_undo_takes_an_unfinished_entry(void **state)
+{
+	(void)state;
+	char *a = sbx("/etc/a.conf"), *u = sbx("/etc/u.conf");
+	tu_write_file(a, "a-new\n");
+	tu_write_file(u, "u-new\n");
+	struct journal *j = open_locked();
+	char *cause = NULL;
+	free(journal_new_entry(j, &cause));
+	free(journal_new_entry(j, &cause));
+	write_backup("1", "a.conf", "a-old\n");
+	write_backup("2", "u.conf", "u-old\n");
+	struct journal_entry e;
+	fill_entry(&e, "1", "root", "/etc/a.conf", "a-old\n", "a-new\n");
+	record(j, &e, JOURNAL_APPLIED);
+	journal_entry_clear(&e);
+	fill_entry(&e, "2", "root", "/etc/u.conf", "u-old\n", "u-new\n");
+	record(j, &e, JOURNAL_UNFINISHED);
+	journal_entry_clear(&e);
+	journal_close(j);
+	struct journal *r = reread();
+	assert_string_equal(journal_get(r, NULL)->id, "2");
+	journal_close(r);
+	struct fix_ctx ctx = { .t = root_t };
+	struct sbuf out = { 0 };
+	assert_int_equal(journal_undo_preview(&ctx, NULL, false, &out, &cause), 0);
+	assert_non_null(strstr(sb_str(&out), "Undo entry 2"));
+	sb_free(&out);
+	char *text = NULL;
+	int rc = run_undo(&text, "undo --yes");
+	if (rc != 0)
+		print_error("%s\n", text);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(text, "entry 2: 1 file(s) hold their original bytes"));
+	free(text);
+	char *data = tu_read_file(u, NULL);
+	assert_string_equal(data, "u-old\n");
+	free(data);
+	data = tu_read_file(a, NULL);
+	assert_string_equal(data, "a-new\n");
+	free(data);
+	free(a);
+	free(u);
+	tu_sh(NULL, "rm -rf '%s'", jdir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +538,9 @@ int main(void)
 		cmocka_unit_test(test_latest_and_refusals),
 		cmocka_unit_test(test_preview_shows_what_undo_does),
 		cmocka_unit_test(test_missing_journal),
+		cmocka_unit_test(test_undo_runs_only_the_fix_definitions_commands),
+		cmocka_unit_test(test_backup_path_outside_the_journal_is_refused),
+		cmocka_unit_test(test_bare_undo_takes_an_unfinished_entry),
 	};
 	return cmocka_run_group_tests_name("journal", tests, setup, teardown);
 }
