@@ -37,6 +37,14 @@ static bool select_checks(struct session *s, struct options *o, size_t *sel, siz
 		}
 		struct node *found[16];
 		size_t nf = doc_resolve(s->doc, what, found, ARRAY_LEN(found));
+		/* A check whose section this edition lacks still answers to
+		 * the ErrorIDs and anchor it was written for. */
+		size_t before_missing = *n;
+		for (size_t i = 0; i < s->nbindings; i++)
+			if (s->bindings[i].missing && binding_names(&s->bindings[i], what))
+				pick(sel, n, i);
+		if (nf == 0 && *n > before_missing)
+			continue;
 		if (nf == 0) {
 			cli_error("'%s' is not an ErrorID, anchor or check id; see 'asr-doctor tree'", what);
 			return false;
@@ -99,8 +107,9 @@ int cmd_check(struct options *o)
 					  .more_hint = T("-v shows all evidence", "-v 显示全部证据") };
 		for (size_t i = 0; i < n; i++) {
 			struct rpage pg = { 0 };
-			render_result(&pg, &s->results[sel[i]], check_title(s->bindings[sel[i]].check), &ro,
-				      o->verbose);
+			char *title = session_check_title(s, sel[i]);
+			render_result(&pg, &s->results[sel[i]], title, &ro, o->verbose);
+			free(title);
 			rpage_write(stdout, &pg);
 			rpage_free(&pg);
 		}

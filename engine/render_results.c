@@ -102,8 +102,11 @@ void render_results(struct rpage *pg, const struct session *s, const struct node
 				    T("This section's text differs from the one the checks were written for; read it before trusting them.",
 				      "本节的文本与编写检查时的版本不同；请先阅读再依赖检查结果。"),
 				    STY_WARN, "", "", o);
-		for (size_t i = 0; i < count; i++)
-			render_result(pg, &s->results[idx[i]], check_title(s->bindings[idx[i]].check), o, full);
+		for (size_t i = 0; i < count; i++) {
+			char *title = session_check_title(s, idx[i]);
+			render_result(pg, &s->results[idx[i]], title, o, full);
+			free(title);
+		}
 	}
 	free(idx);
 }

@@ -57,6 +57,7 @@ static cJSON *result_json(const struct session *s, size_t i)
 	cJSON_AddStringToObject(o, "status", status_name(r->status));
 	cJSON_AddStringToObject(o, "finding", r->finding ? r->finding : "");
 	cJSON_AddBoolToObject(o, "section_changed", b->changed);
+	cJSON_AddBoolToObject(o, "section_missing", b->missing);
 	cJSON_AddNumberToObject(o, "ms", (double)(long long)(r->ms * 10) / 10.0);
 	cJSON *ev = cJSON_AddArrayToObject(o, "evidence");
 	for (size_t k = 0; k < r->nev; k++)

@@ -491,7 +491,9 @@ void report_page(const struct report_input *in, const struct render_opts *o, str
 	for (size_t i = 0; i < s->nbindings; i++) {
 		struct check_result m;
 		report_mask_result(&m, &s->results[i]);
-		render_result(pg, &m, check_title(s->bindings[i].check), o, true);
+		char *title = session_check_title(s, i);
+		render_result(pg, &m, title, o, true);
+		free(title);
 		result_free(&m);
 	}
 	render_blank(pg);

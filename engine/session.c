@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/content.h"
+#include "engine/msg.h"
 
 static void add_node(struct binding *b, struct node *n)
 {
@@ -47,12 +48,14 @@ static bool bind_one(struct session *s, const cJSON *item, const cJSON *sections
 		sv_take(&s->warnings, xasprintf("bindings: unknown check '%s'", check->valuestring));
 		return true;
 	}
-	struct binding b = { .check = def };
+	struct binding b = { .check = def, .anchor = anchor ? xstrdup(anchor->valuestring) : NULL };
 	const cJSON *id;
 	cJSON_ArrayForEach(id, ids)
 	{
 		if (!cJSON_IsNumber(id))
 			continue;
+		b.error_ids = xrealloc(b.error_ids, (b.nerror_ids + 1) * sizeof *b.error_ids);
+		b.error_ids[b.nerror_ids++] = (unsigned)id->valueint;
 		struct node *found[8];
 		size_t n = doc_find_id(s->doc, (unsigned)id->valueint, found, 8);
 		for (size_t i = 0; i < n && i < 8; i++)
@@ -64,12 +67,13 @@ static bool bind_one(struct session *s, const cJSON *item, const cJSON *sections
 			add_node(&b, n);
 	}
 	if (b.nnodes == 0) {
+		/* The check still runs: it shows under the root, marked. */
 		sv_take(&s->warnings, xasprintf("check %s: no section of %s has its ErrorIDs or anchor",
 						def->id, s->doc->name));
-		free(b.nodes);
-		return true;
+		add_node(&b, s->doc->root);
+		b.missing = true;
 	}
-	for (size_t i = 0; i < b.nnodes; i++)
+	for (size_t i = 0; i < b.nnodes && !b.missing; i++)
 		if (!section_known(sections, b.nodes[i]))
 			b.changed = true;
 	s->bindings = xrealloc(s->bindings, (s->nbindings + 1) * sizeof *s->bindings);
@@ -125,6 +129,8 @@ void session_free(struct session *s)
 		return;
 	for (size_t i = 0; i < s->nbindings; i++) {
 		free(s->bindings[i].nodes);
+		free(s->bindings[i].error_ids);
+		free(s->bindings[i].anchor);
 		/* A session that failed while binding has no results yet. */
 		if (s->results)
 			result_free(&s->results[i]);
@@ -141,6 +147,30 @@ int session_find(const struct session *s, const char *check_id)
 		if (strcmp(s->bindings[i].check->id, check_id) == 0)
 			return (int)i;
 	return -1;
+}
+
+bool binding_names(const struct binding *b, const char *what)
+{
+	if (what[0] == '#')
+		what++;
+	if (b->anchor && strcmp(b->anchor, what) == 0)
+		return true;
+	char *end;
+	unsigned long v = strtoul(what, &end, 10);
+	if (!*what || *end || what[0] == '-' || what[0] == '+')
+		return false;
+	for (size_t i = 0; i < b->nerror_ids; i++)
+		if (b->error_ids[i] == v)
+			return true;
+	return false;
+}
+
+char *session_check_title(const struct session *s, size_t i)
+{
+	const struct binding *b = &s->bindings[i];
+	if (b->missing)
+		return xasprintf("%s (%s)", check_title(b->check), msg(M_NOT_IN_EDITION));
+	return xstrdup(check_title(b->check));
 }
 
 size_t session_checks_for(const struct session *s, const struct node *n, bool subtree, size_t **out)

@@ -16,6 +16,11 @@ struct binding {
 	size_t nnodes;
 	bool changed;                  /* a bound section's text differs from
 					* the one the binding was written for */
+	bool missing;                  /* no section of this edition has its
+					* ErrorIDs or anchor: bound to the root */
+	unsigned *error_ids;           /* owned: the ErrorIDs it was bound by */
+	size_t nerror_ids;
+	char *anchor;                  /* owned: the anchor it was bound by, or NULL */
 };
 
 struct session {
@@ -29,11 +34,19 @@ struct session {
 
 /* Binds every check of the registry to doc's nodes using the bindings
  * JSON (bindings_json, or the embedded content/bindings.json when NULL).
- * Returns NULL and *cause on malformed JSON. */
+ * A check whose section this edition lacks is bound to the root and marked
+ * missing, so every edition runs and counts the same checks. Returns NULL
+ * and *cause on malformed JSON. */
 struct session *session_new(struct doc *doc, const char *bindings_json, char **cause);
 void session_free(struct session *s);
 /* The binding index of a check id, or -1. */
 int session_find(const struct session *s, const char *check_id);
+/* Whether binding b was written for what the user typed: one of its
+ * ErrorIDs, or its anchor (with or without '#'). */
+bool binding_names(const struct binding *b, const char *what);
+/* The title of binding i's check as the front ends show it, with "its
+ * section is not in this edition" when it is missing. Caller frees. */
+char *session_check_title(const struct session *s, size_t i);
 /* Indices of the bindings on node n or, with subtree, under it. Returns
  * the count; *out is an owned array. */
 size_t session_checks_for(const struct session *s, const struct node *n, bool subtree, size_t **out);

@@ -31,8 +31,11 @@ static void page_build(struct app *a, struct rpage *pg)
 	}
 	for (size_t i = 0; a->ses && i < a->watch.n; i++) {
 		int b = session_find(a->ses, a->watch.v[i]);
-		if (b >= 0)
-			render_result(pg, &a->ses->results[b], check_title(a->ses->bindings[b].check), &o, false);
+		if (b >= 0) {
+			char *title = session_check_title(a->ses, (size_t)b);
+			render_result(pg, &a->ses->results[b], title, &o, false);
+			free(title);
+		}
 	}
 }
 
