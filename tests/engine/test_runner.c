@@ -148,11 +148,17 @@ static void test_bindings(void **state)
 		"], \"sections\": {\"next-steps\": [\"000000000000\"]}}";
 	struct session *s = session_new(d, json, &cause);
 	assert_non_null(s);
-	assert_int_equal(s->nbindings, 2);
+	/* The check bound to nothing stays, under the root, marked. */
+	assert_int_equal(s->nbindings, 3);
+	int os = session_find(s, "os.supported");
+	assert_true(os >= 0);
+	assert_true(s->bindings[os].missing);
+	assert_ptr_equal(s->bindings[os].nodes[0], d->root);
 	int mem = session_find(s, "resources.memory");
 	assert_true(mem >= 0);
 	assert_int_equal(s->bindings[mem].nnodes, 2);
 	int space = session_find(s, "space.free");
+	assert_false(s->bindings[space].missing);
 	assert_string_equal(s->bindings[space].nodes[0]->anchor, "next-steps");
 	/* Its hash is not the one listed: flagged as changed. */
 	assert_true(s->bindings[space].changed);
