@@ -14,7 +14,7 @@ BUILD_DEPS := make gcc pkg-config libncurses-dev libssh2-1-dev libblkid-dev \
               libcjson-dev libcmocka-dev libcmark-dev
 TEST_DEPS  := openssh-server openssh-client tmux fdisk e2fsprogs util-linux grub-pc-bin patch \
               procps iproute2
-BENCH_DEPS := dialog libvterm-dev hyperfine
+BENCH_DEPS := dialog libvterm-dev hyperfine libc-bin grep
 
 PKGS := ncursesw libssh2 blkid libcjson libcmark
 
@@ -199,10 +199,16 @@ $(BUILD)/bench/ptybench: bench/ptybench.c
 	  $$($(PKG_CONFIG) --cflags vterm 2>/dev/null) -o $@ $< \
 	  $$($(PKG_CONFIG) --libs vterm 2>/dev/null || echo -lvterm) -lutil
 
+# The installer log generator (bench/genlog.c): a 1 GB UTF-16LE log.
+$(BUILD)/bench/genlog: bench/genlog.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -o $@ $<
+
 bench:
 	@tools/deps.sh $(BUILD_DEPS) $(BENCH_DEPS)
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/ptybench
-	@PTYBENCH=$(BUILD)/bench/ptybench bench/run.sh $(BENCH_ARGS)
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/ptybench $(BUILD)/bench/genlog
+	@PTYBENCH=$(BUILD)/bench/ptybench GENLOG=$(BUILD)/bench/genlog bench/run.sh $(BENCH_ARGS)
 
 # The portable binary (never part of all or check): `make static` links
 # every library Debian ships a static archive of, and glibc, into

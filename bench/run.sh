@@ -3,7 +3,8 @@
 # runs the real binary in a pseudo-terminal through bench/ptybench (80x24 for
 # TERM xterm-256color, vt100 and linux), `dialog --menu` with the same
 # sections under the same harness and keys, times the plain commands
-# (hyperfine when present, else the harness), and prints one table; with
+# (hyperfine when present, else the harness), scans a generated 1 GB
+# UTF-16LE installer log beside iconv | grep -c, and prints one table; with
 # --json FILE it also writes the same numbers as JSON.
 set -eu
 
@@ -15,8 +16,9 @@ Measures asr-doctor (default ./asr-doctor) and prints a table of medians.
   --runs N      measured runs of each terminal session (default 5)
   --settle MS   output is complete after MS quiet (default 150)
   --bin FILE    the asr-doctor binary to measure (default ./asr-doctor)
-Environment: PTYBENCH (the harness; built with make when unset), HYPERFINE
-(empty: time commands with the harness instead of hyperfine).
+Environment: PTYBENCH (the harness; built with make when unset), GENLOG (the
+log generator, likewise), LOG_MB (size of the generated installer log, 1024),
+HYPERFINE (empty: time commands with the harness instead of hyperfine).
 EOF
 }
 
@@ -43,7 +45,11 @@ if [ -z "${PTYBENCH:-}" ]; then
 	make --no-print-directory all build/release/bench/ptybench
 	PTYBENCH=build/release/bench/ptybench
 fi
-for f in "$BIN" "$PTYBENCH"; do
+if [ -z "${GENLOG:-}" ]; then
+	make --no-print-directory build/release/bench/genlog
+	GENLOG=build/release/bench/genlog
+fi
+for f in "$BIN" "$PTYBENCH" "$GENLOG"; do
 	[ -x "$f" ] || { echo "run.sh: $f is missing; run make bench" >&2; exit 2; }
 done
 command -v dialog >/dev/null 2>&1 || { echo "run.sh: dialog is missing; run make bench" >&2; exit 2; }
@@ -139,6 +145,21 @@ time_cmd tree 50 "$BIN" tree
 time_cmd demo-check 10 "$BIN" --demo check --json
 time_cmd local-check 5 "$BIN" check
 
+# Installer logs: a generated UTF-16LE log of LOG_MB megabytes (1024 by
+# default; bench/genlog.c), read by asr-doctor log and by iconv piped into
+# grep -c on the same file in the same run: time and peak memory of each.
+# The counts of lines naming 0x8004E00F must agree.
+LOG_MB=${LOG_MB:-1024}
+say "bench: generating a $LOG_MB MB UTF-16LE installer log"
+want=$("$GENLOG" "$tmp/big.log" "$LOG_MB")
+printf 'iconv -f UTF-16LE "%s" | grep -c -F 0x8004E00F\n' "$tmp/big.log" >"$tmp/iconv-grep.sh"
+got_grep=$(sh "$tmp/iconv-grep.sh")
+got_log=$("$BIN" log --json "$tmp/big.log" | sed -n '/"code":[[:space:]]*"0x8004E00F"/,/"count"/s/.*"count":[[:space:]]*\([0-9]*\).*/\1/p')
+echo "logcount label=log-counts generated=$want grep=$got_grep asr_doctor=${got_log:-0}" >>"$rec"
+time_cmd log-1g 3 "$BIN" log "$tmp/big.log"
+time_cmd iconv-grep 3 sh "$tmp/iconv-grep.sh"
+rm -f "$tmp/big.log"
+
 # The wizard on this machine with every check running: its own peak
 # memory (VmHWM; the commands the checks run are left out), for the normal
 # binary and, when it was built, the portable one.
@@ -161,7 +182,7 @@ echo "size label=binary bytes=$size stripped=${stripped:-0}" >>"$rec"
 FLOOR=$("$PTYBENCH" -h | sed -n 's/^The floor: //p')
 
 # One formatter for the table and the JSON.
-awk -v json="$JSON" -v floor="$FLOOR" -v bin="$BIN" -v nitems="$NITEMS" \
+awk -v json="$JSON" -v floor="$FLOOR" -v bin="$BIN" -v nitems="$NITEMS" -v logmb="$LOG_MB" \
     -v cols="$COLS" -v rows="$ROWS" -v runs="$RUNS" -v settle="$SETTLE" '
 function jstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
 function mb(kb) { return sprintf("%.1f MB", kb / 1024) }
@@ -184,6 +205,7 @@ function cell(r, s,   b, lim) {
 	if (kind == "time") { ntime++; tim[ntime] = r }
 	if (kind == "size") sizer = r
 	if (kind == "mem") { nmem++; mem[nmem] = r }
+	if (kind == "logcount") logc = r
 }
 END {
 	TARGET["first"] = 3000; TARGET["down"] = 96; TARGET["up"] = 96; TARGET["pgdn"] = 800
@@ -193,6 +215,9 @@ END {
 	CMD["demo-check"] = "asr-doctor --demo check --json >/dev/null"
 	CMD["local-check"] = "asr-doctor check (this machine)"
 	GOAL["explain"] = "< 5 ms"; GOAL["tree"] = "< 5 ms"
+	CMD["log-1g"] = "asr-doctor log BIG.log (" logmb " MB, UTF-16LE)"
+	CMD["iconv-grep"] = "iconv -f UTF-16LE BIG.log | grep -c (same)"
+	GOAL["log-1g"] = "<= iconv|grep, < 8 MB"
 
 	printf "asr-doctor benchmark: %sx%s, median of %s runs (after 1 warm-up), settle %s ms\n", cols, rows, runs, settle
 	printf "Bytes written to the terminal / floor; ! marks a value over its target.\n\n"
@@ -215,9 +240,13 @@ END {
 		r = tim[j]; l = V[r, "label"]
 		if (V[r, "tool"] == "hyperfine") { t = V[r, "hf_median_ms"]; by = "hyperfine, " V[r, "hf_runs"] " runs" }
 		else { t = V[r, "median_ms"]; by = "ptybench, " V[r, "runs"] " runs" }
-		over = (l in GOAL && t + 0 >= 5) ? "!" : ""
+		over = (l in GOAL && l != "log-1g" && t + 0 >= 5) ? "!" : ""
+		if (l == "log-1g") logt = t
+		if (l == "iconv-grep" && logt != "" && logt + 0 > t + 0) over = "!"
 		printf "%-45s %7.2f ms%s %-22s %9s  %s\n", CMD[l], t, over == "" ? " " : over, by, mb(V[r, "rss_kb"]), (l in GOAL ? GOAL[l] : "")
 	}
+	if (logc) printf "%-45s %10s  generated %s, grep -c %s, asr-doctor %s\n", "lines naming 0x8004E00F in BIG.log", "", \
+		V[logc, "generated"], V[logc, "grep"], V[logc, "asr_doctor"]
 	printf "%-45s %10s  (stripped: %s)\n", "binary size (" bin ")", V[sizer, "bytes"], V[sizer, "stripped"]
 	for (j = 1; j <= nmem; j++) {
 		r = mem[j]
@@ -260,7 +289,8 @@ END {
 		r = mem[j]
 		o = o (j > 1 ? "," : "") "\n    {\"binary\": " jstr(V[r, "bin"]) ", \"own_peak_rss_kb\": " V[r, "self_kb"] "}"
 	}
-	o = o "\n  ],\n  \"binary\": {\"path\": " jstr(bin) ", \"bytes\": " V[sizer, "bytes"] ", \"stripped_bytes\": " V[sizer, "stripped"] "}\n}\n"
+	o = o "\n  ],\n  \"log_counts\": {\"generated\": " (logc ? V[logc, "generated"] : 0) ", \"grep\": " (logc ? V[logc, "grep"] : 0) ", \"asr_doctor\": " (logc ? V[logc, "asr_doctor"] : 0) ", \"megabytes\": " logmb "}"
+	o = o ",\n  \"binary\": {\"path\": " jstr(bin) ", \"bytes\": " V[sizer, "bytes"] ", \"stripped_bytes\": " V[sizer, "stripped"] "}\n}\n"
 	printf "%s", o > json
 	close(json)
 }' "$rec" >"$tmp/table"

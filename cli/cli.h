@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "engine/codes.h"
 #include "engine/doc.h"
 #include "engine/msg.h"
 #include "engine/session.h"
@@ -45,6 +46,9 @@ struct doc *cli_load_doc(const struct options *o);
 struct target *cli_target(struct options *o);
 /* A check context for the target and options. */
 struct check_ctx cli_check_ctx(const struct options *o, struct target *t);
+/* The table of codes to sections for d; prints the cause and returns
+ * NULL. */
+struct codemap *cli_codemap(struct doc *d);
 /* Binds the checks to the article; prints the cause and returns NULL. */
 struct session *cli_session(struct doc *d);
 /* Runs the checks of bindings idx[0..n) (all when idx is NULL) on t in

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "engine/codes.h"
 #include "engine/render.h"
 
 int cmd_explain(struct options *o)
@@ -18,11 +17,8 @@ int cmd_explain(struct options *o)
 	if (!d)
 		return 2;
 	struct node *found[16];
-	char *cause = NULL;
-	struct codemap *m = codemap_new(d, NULL, &cause);
+	struct codemap *m = cli_codemap(d);
 	if (!m) {
-		cli_error("%s", cause);
-		free(cause);
 		doc_free(d);
 		return 2;
 	}

@@ -15,19 +15,10 @@ static const char *encoding_name(enum log_encoding e)
 	return names[e];
 }
 
-/* The code as users read it: its canonical spelling, or a message. */
-static char *hit_label(const struct codemap *m, const struct log_hit *h)
-{
-	if (h->code.kind == CODE_MESSAGE)
-		return xasprintf("\"%s\"", m->messages.v[h->code.value]);
-	char buf[40];
-	return xstrdup(code_format(&h->code, buf, sizeof buf));
-}
-
 static void print_hit(const struct codemap *m, const struct log_scan *s, const struct log_hit *h)
 {
 	struct sbuf b = { 0 };
-	char *label = hit_label(m, h);
+	char *label = codemap_label(m, &h->code);
 	log_escape(&b, s->path);
 	sb_printf(&b, ":%llu: ", h->line);
 	log_escape(&b, label);
@@ -149,11 +140,8 @@ int cmd_log(struct options *o)
 	struct doc *d = cli_load_doc(o);
 	if (!d)
 		return 2;
-	char *cause = NULL;
-	struct codemap *m = codemap_new(d, NULL, &cause);
+	struct codemap *m = cli_codemap(d);
 	if (!m) {
-		cli_error("%s", cause);
-		free(cause);
 		doc_free(d);
 		return 2;
 	}

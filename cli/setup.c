@@ -90,6 +90,17 @@ struct check_ctx cli_check_ctx(const struct options *o, struct target *t)
 	return c;
 }
 
+struct codemap *cli_codemap(struct doc *d)
+{
+	char *cause = NULL;
+	struct codemap *m = codemap_new(d, NULL, &cause);
+	if (!m) {
+		cli_error("%s", cause);
+		free(cause);
+	}
+	return m;
+}
+
 struct session *cli_session(struct doc *d)
 {
 	char *cause = NULL;

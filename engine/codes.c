@@ -26,9 +26,21 @@ static const struct label {
 	{ "错误代码", L_CODE, false },   { "hresult", L_CODE, false },    { "exit", L_EXIT, true },
 };
 
+#define X16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+/* ASCII letters, digits and '_' (a table: the scanner's hottest test). */
+static const unsigned char alnum_table[256] = {
+	X16(0), X16(0), X16(0),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,                /* 0-9 */
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,                /* A-O */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,                /* P-Z _ */
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,                /* a-o */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,                /* p-z */
+	X16(0), X16(0), X16(0), X16(0), X16(0), X16(0), X16(0), X16(0),
+};
+
 static bool is_alnum(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+	return alnum_table[c];
 }
 
 static bool is_digit(unsigned char c)
@@ -189,31 +201,43 @@ size_t codes_scan(const char *s, size_t len, unsigned flags, struct code_hit *ou
 	size_t i = 0;
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
-		bool boundary = i == 0 || !is_alnum((unsigned char)s[i - 1]);
-		if (c == 'e' || c == 'E' || c == 'h' || c == 'H' || c == 0xE9) {
+		if (!is_alnum(c)) {
+			size_t end = 0;
+			if (c == 0xE9) {
+				end = try_label(&sc, s, len, i, flags);
+			} else if (c == '-' && (i == 0 || !is_alnum((unsigned char)s[i - 1])) && i + 1 < len &&
+				   is_digit((unsigned char)s[i + 1])) {
+				struct num n;
+				end = parse_num(s, len, i, &n);
+				if (end && !n.hex && n.digits == 10 && as_hresult(&n) >= 0)
+					emit(&sc, CODE_HRESULT, as_hresult(&n), i, end, true);
+			}
+			i = end ? end : i + 1;
+			continue;
+		}
+		/* A token: only its start can begin a code; the rest is skipped
+		 * whole (the fast path through ordinary words). */
+		size_t j = i + 1;
+		while (j < len && is_alnum((unsigned char)s[j]))
+			j++;
+		if (i > 0 && is_alnum((unsigned char)s[i - 1])) {
+			i = j;
+			continue;
+		}
+		if (c == 'e' || c == 'E' || c == 'h' || c == 'H') {
 			size_t end = try_label(&sc, s, len, i, flags);
 			if (end) {
 				i = end;
 				continue;
 			}
 		}
-		if (c >= 0x80 || !is_alnum(c)) {
-			if (c == '-' && boundary && i + 1 < len && is_digit((unsigned char)s[i + 1])) {
-				struct num n;
-				size_t end = parse_num(s, len, i, &n);
-				if (end && !n.hex && n.digits == 10 && as_hresult(&n) >= 0)
-					emit(&sc, CODE_HRESULT, as_hresult(&n), i, end, true);
-				i = end ? end : i + 1;
-				continue;
-			}
-			i++;
+		/* Decimal numbers of other lengths (dates, times, sizes, process
+		 * ids) are no code: skipped without parsing. */
+		bool hex0x = c == '0' && i + 1 < len && (s[i + 1] | 0x20) == 'x';
+		if (is_digit(c) && !hex0x && j - i != 10 && !((flags & CODES_QUERY) && (j - i == 5 || j - i == 8))) {
+			i = j;
 			continue;
 		}
-		if (!boundary) {
-			i++;
-			continue;
-		}
-		/* A token starting here: a number, a hex code, or a word. */
 		struct num n;
 		size_t end = is_digit(c) ? parse_num(s, len, i, &n) : 0;
 		if (end && (flags & CODES_QUERY) && !n.hex && n.digits == 8)
@@ -229,9 +253,6 @@ size_t codes_scan(const char *s, size_t len, unsigned flags, struct code_hit *ou
 			i = end;
 			continue;
 		}
-		size_t j = i;
-		while (j < len && is_alnum((unsigned char)s[j]))
-			j++;
 		if ((flags & CODES_QUERY) && j - i == 8) {
 			long long v = 0;
 			bool hex = true;
@@ -411,6 +432,14 @@ size_t codemap_find(const struct codemap *m, const struct code *c, struct node *
 		found++;
 	}
 	return found;
+}
+
+char *codemap_label(const struct codemap *m, const struct code *c)
+{
+	if (c->kind == CODE_MESSAGE && c->value >= 0 && (size_t)c->value < m->messages.n)
+		return xasprintf("\"%s\"", m->messages.v[c->value]);
+	char buf[40];
+	return xstrdup(code_format(c, buf, sizeof buf));
 }
 
 /* Adds n to out[] unless it is there; returns the new count. */

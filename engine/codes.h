@@ -90,6 +90,9 @@ void codemap_free(struct codemap *m);
  * its descendants names c too). Fills out[] with at most max nodes and
  * returns how many matched (may exceed max). */
 size_t codemap_find(const struct codemap *m, const struct code *c, struct node **out, size_t max);
+/* The code as users read it: its canonical spelling, or a message in
+ * double quotes. Caller frees. */
+char *codemap_label(const struct codemap *m, const struct code *c);
 /* Resolves what a user typed or pasted: an anchor ("#anchor" too), or
  * every code spelling in it (a whole portal message finds its ErrorID).
  * The union of the sections, in the order the codes appear; same contract

@@ -262,17 +262,32 @@ static void u16_chunk(struct lines *L, struct u16 *d, const unsigned char *b, si
 		i = 1;
 	}
 	int lo = d->le ? 0 : 1, hi = 1 - lo;
-	for (; i + 1 < n && !L->stop; i += 2) {
-		unsigned char c = b[i + lo];
-		/* The common case: printable ASCII. */
-		if (b[i + hi] == 0 && c >= 0x20 && c < 0x80 && !d->high) {
-			L->pending_cr = false;
-			L->buf[L->len++] = (char)c;
-			if (L->len >= LOG_PIECE)
-				piece(L);
-			continue;
+	while (i + 1 < n && !L->stop) {
+		/* The common case: a run of printable ASCII, copied in one go
+		 * up to the end of the piece. */
+		if (!d->high) {
+			size_t lim = (n - i) / 2, room = LOG_PIECE - L->len, k = 0;
+			const unsigned char *p = b + i;
+			char *dst = L->buf + L->len;
+			if (lim > room)
+				lim = room;
+			for (; k < lim; k++, p += 2) {
+				unsigned char c = p[lo];
+				if (p[hi] != 0 || c < 0x20 || c >= 0x80)
+					break;
+				dst[k] = (char)c;
+			}
+			if (k) {
+				L->pending_cr = false;
+				L->len += k;
+				i += 2 * k;
+				if (L->len >= LOG_PIECE)
+					piece(L);
+				continue;
+			}
 		}
-		u16_unit(L, d, (uint32_t)b[i + hi] << 8 | c);
+		u16_unit(L, d, (uint32_t)b[i + hi] << 8 | b[i + lo]);
+		i += 2;
 	}
 	if (i < n)
 		d->carry = b[i];
@@ -359,6 +374,7 @@ struct scan_ctx {
 	unsigned long long prev_line; /* line of the previous piece */
 	struct code weak[16];         /* recent codes neither named nor shaped like one */
 	size_t nweak, weak_next;
+	size_t *msg_len;              /* owned: lengths of the map's messages */
 };
 
 /* A copy of text (len bytes) for a hit at [start, end): the whole line,
@@ -424,11 +440,15 @@ static bool scan_line(void *arg, const char *text, size_t len, unsigned long lon
 			record(c, &hits[i].code, hits[i].strong, text, len, hits[i].start, line, first, last);
 	const struct strvec *msgs = &c->m->messages;
 	for (size_t i = 0; i < msgs->n; i++) {
-		const char *p = memmem(text, len, msgs->v[i], strlen(msgs->v[i]));
-		if (p && (size_t)(p - text) < own) {
-			struct code code = { CODE_MESSAGE, (long long)i };
-			record(c, &code, true, text, len, (size_t)(p - text), line, first, last);
-		}
+		/* memchr and memcmp: cheaper than memmem's set-up on short lines. */
+		const char *m = msgs->v[i], *end = text + own;
+		size_t mlen = c->msg_len[i];
+		for (const char *p = text; (p = memchr(p, m[0], (size_t)(end - p))); p++)
+			if ((size_t)(text + len - p) >= mlen && memcmp(p, m, mlen) == 0) {
+				struct code code = { CODE_MESSAGE, (long long)i };
+				record(c, &code, true, text, len, (size_t)(p - text), line, first, last);
+				break;
+			}
 	}
 	return true;
 }
@@ -438,8 +458,12 @@ int log_scan_src(const struct codemap *m, struct log_src *src, const char *path,
 {
 	out->path = xstrdup(path);
 	struct scan_ctx c = { .m = m, .out = out };
+	c.msg_len = xcalloc(m->messages.n + 1, sizeof *c.msg_len);
+	for (size_t i = 0; i < m->messages.n; i++)
+		c.msg_len[i] = strlen(m->messages.v[i]);
 	char *cause = NULL;
 	int rc = log_read_lines(src, scan_line, &c, &out->info, &cause);
+	free(c.msg_len);
 	if (rc < 0)
 		out->error = xasprintf("%s: %s", path, cause);
 	free(cause);

@@ -96,15 +96,6 @@ static const struct log_hit *row_hit(const struct logview *v, size_t row, const 
 	return &s->hits[v->rows[row].hit];
 }
 
-/* The code as shown: its spelling, or the message. */
-static char *code_label(const struct app *a, const struct log_hit *h)
-{
-	if (h->code.kind == CODE_MESSAGE)
-		return xasprintf("\"%s\"", a->codes->messages.v[h->code.value]);
-	char buf[40];
-	return xstrdup(code_format(&h->code, buf, sizeof buf));
-}
-
 /* Reads the lines around the selected code (once per selection). */
 static void load_context(struct app *a, struct logview *v)
 {
@@ -133,7 +124,7 @@ static void draw_row(struct app *a, struct logview *v, size_t row, int y)
 	const struct log_scan *s;
 	const struct log_hit *h = row_hit(v, row, &s);
 	struct sbuf b = { 0 };
-	char *label = code_label(a, h);
+	char *label = codemap_label(a->codes, &h->code);
 	/* One log: line numbers only; several: which log too. */
 	if (v->nscans > 1) {
 		log_escape(&b, base_name(s->path));
@@ -233,7 +224,7 @@ static int open_row(struct app *a, struct logview *v)
 {
 	const struct log_hit *h = row_hit(v, v->sel, NULL);
 	if (!h->known) {
-		char *label = code_label(a, h);
+		char *label = codemap_label(a->codes, &h->code);
 		struct sbuf b = { 0 };
 		log_escape(&b, label);
 		app_message(a, true, app_tr("no section names %s", "没有章节提到 %s"), sb_str(&b));
