@@ -11,6 +11,7 @@
 
 #include "engine/codes.h"
 #include "engine/content.h"
+#include "engine/edition.h"
 #include "engine/slug.h"
 #include "engine/text.h"
 
@@ -77,7 +78,7 @@ void doc_free(struct doc *d)
 	free(d->title);
 	free(d->description);
 	free(d->date);
-	free(d->link_base);
+	free(d->locale);
 	free(d);
 }
 
@@ -127,8 +128,8 @@ static bool html_is_break(const char *html)
 }
 
 /* Appends the plain text of n's inlines; a line break becomes brk. HTML
- * tags give nothing. */
-static void collect_text(cmark_node *n, struct sbuf *out, const char *brk)
+ * tags give nothing, unless html (then they are text as written). */
+static void collect_text_html(cmark_node *n, struct sbuf *out, const char *brk, bool html)
 {
 	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
 		switch (cmark_node_get_type(c)) {
@@ -140,31 +141,26 @@ static void collect_text(cmark_node *n, struct sbuf *out, const char *brk)
 		case CMARK_NODE_LINEBREAK:
 			sb_add(out, brk);
 			break;
+		case CMARK_NODE_HTML_INLINE:
+			if (html)
+				sb_add(out, cmark_node_get_literal(c));
+			break;
 		default:
-			collect_text(c, out, brk);
+			collect_text_html(c, out, brk, html);
 		}
 	}
 }
 
-/* Makes a link target absolute where the article's relative links have a
- * known home (learn.microsoft.com); in-page "#anchor" links stay as they are. */
-static char *link_target(const struct doc *d, const char *url)
+static void collect_text(cmark_node *n, struct sbuf *out, const char *brk)
 {
-	if (str_starts(url, "http://") || str_starts(url, "https://") || url[0] == '#')
-		return xstrdup(url);
-	if (url[0] == '/')
-		return xasprintf("https://learn.microsoft.com%s", url);
-	const char *hash = strchr(url, '#');
-	size_t base_len = hash ? (size_t)(hash - url) : strlen(url);
-	if (base_len > 3 && strncmp(url + base_len - 3, ".md", 3) == 0)
-		base_len -= 3;
-	return xasprintf("%s%.*s%s", d->link_base, (int)base_len, url, hash ? hash : "");
+	collect_text_html(n, out, brk, false);
 }
+
 
 static int link_index(struct builder *b, const char *url)
 {
 	struct node *n = b->cur;
-	char *abs = link_target(b->doc, url);
+	char *abs = edition_link(b->doc->locale, url);
 	for (size_t i = 0; i < n->links.n; i++)
 		if (strcmp(n->links.v[i], abs) == 0) {
 			free(abs);
@@ -308,6 +304,53 @@ static struct block *block_append(struct block **arr, size_t *n)
 	return blk;
 }
 
+/* A paragraph made only of Docs ":::" directive lines becomes what a
+ * terminal can show of them: the alt text of each ":::image:::" (nothing
+ * for the others, such as ":::image-end:::"). Returns false, touching
+ * nothing, for any other paragraph. */
+static bool directive_para(cmark_node *para, struct block **arr, size_t *n)
+{
+	struct sbuf raw = { 0 };
+	collect_text_html(para, &raw, "\n", true);
+	char *text = sb_steal(&raw);
+	/* A complex image carries a long description for screen readers
+	 * between its lines; the alt text says it here. */
+	char *last = strrchr(text, '\n');
+	if (last && edition_is_directive(text) && str_starts(text, ":::image") &&
+	    strcmp(str_trim(last + 1), ":::image-end:::") == 0)
+		text[strcspn(text, "\n")] = '\0';
+	bool all = true;
+	for (char *line = text; line && all;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		all = edition_is_directive(line);
+		if (nl)
+			*nl = '\n';
+		line = nl ? nl + 1 : NULL;
+	}
+	if (!all) {
+		free(text);
+		return false;
+	}
+	for (char *line = text, *nl; line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		char *alt = edition_image_alt(line);
+		if (!alt)
+			continue;
+		struct block *blk = block_append(arr, n);
+		blk->kind = BLK_PARA;
+		blk->spans = NULL;
+		blk->nspans = 0;
+		span_add(&blk->spans, &blk->nspans, STY_IMAGE, alt, strlen(alt), -1);
+		free(alt);
+	}
+	free(text);
+	return true;
+}
+
 static void convert_children(struct builder *b, cmark_node *parent, struct block **arr, size_t *n);
 
 /* Gives a heading the identifier Docs gives it: every heading of the
@@ -328,6 +371,8 @@ static void convert_block(struct builder *b, cmark_node *c, struct block **arr, 
 	switch (cmark_node_get_type(c)) {
 	case CMARK_NODE_PARAGRAPH:
 	case CMARK_NODE_HEADING: {
+		if (cmark_node_get_type(c) == CMARK_NODE_PARAGRAPH && directive_para(c, arr, n))
+			return;
 		if (cmark_node_get_type(c) == CMARK_NODE_HEADING) {
 			/* A deeper heading: a link to it leads to its section. */
 			char *id = heading_id(b, c);
@@ -775,8 +820,12 @@ struct doc *doc_parse(const char *text, size_t len, const char *name, char **cau
 		d->date = xstrdup("");
 	if (!d->lang)
 		d->lang = xstrdup("");
-	const char *loc = str_starts(d->lang, "zh") ? "zh-cn" : "en-us";
-	d->link_base = xasprintf("https://learn.microsoft.com/%s/azure/site-recovery/", loc);
+	d->locale = edition_locale(d->lang, name);
+	if (!*d->lang && strcmp(d->locale, "en-us") != 0) {
+		/* No locale in the front matter; the file name gave one. */
+		free(d->lang);
+		d->lang = edition_lang(d->locale);
+	}
 
 	struct builder b = { .doc = d, .body = text + off, .body_len = len - off, .line_offset = fm_lines };
 	size_t cap = 0;

@@ -96,7 +96,7 @@ struct doc {
 	struct node *root; /* owned */
 	struct node **nodes; /* owned array, preorder, nodes[0] == root */
 	size_t nnodes;
-	char *link_base;   /* owned: where relative links point */
+	char *locale;      /* owned: the Docs locale its links point at ("zh-tw") */
 };
 
 /* Parses an article. name is used in messages. Returns NULL and sets *cause

@@ -1,7 +1,7 @@
 /* render.h: lays out a section (or any styled text) as lines of styled
  * segments wrapped to a width in terminal columns. The TUI draws these
- * lines; `explain` prints them as plain text. English wraps at spaces,
- * Chinese at any character. */
+ * lines; `explain` prints them as plain text. English and Korean wrap at
+ * spaces, Chinese and Japanese at any character. */
 #ifndef ASR_RENDER_H
 #define ASR_RENDER_H
 

@@ -83,9 +83,18 @@ int text_cp_width(uint32_t cp)
 	return cp_is_wide(cp) ? 2 : 1;
 }
 
+/* Hangul: Korean is wide but separates its words with spaces, so a line
+ * breaks at a space, never inside a word. */
+static bool cp_is_hangul(uint32_t cp)
+{
+	return (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F) ||
+	       (cp >= 0xA960 && cp <= 0xA97F) || (cp >= 0xAC00 && cp <= 0xD7FF) ||
+	       (cp >= 0xFFA0 && cp <= 0xFFDC);
+}
+
 bool text_cp_breaks(uint32_t cp)
 {
-	return cp != UTF8_INVALID && cp >= 0x2E80 && text_cp_width(cp) == 2;
+	return cp != UTF8_INVALID && cp >= 0x2E80 && !cp_is_hangul(cp) && text_cp_width(cp) == 2;
 }
 
 size_t text_width_n(const char *s, size_t n)

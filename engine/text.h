@@ -17,8 +17,9 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Columns a code point takes: 0 (combining), 1 or 2. Control characters and
  * invalid input count as 1 (they are shown as a replacement). */
 int text_cp_width(uint32_t cp);
-/* Whether a line may break before or after this character (CJK ideographs
- * and their punctuation wrap at any character). */
+/* Whether a line may break before or after this character (Chinese and
+ * Japanese characters and their punctuation wrap at any character; Korean,
+ * wide too, wraps at spaces like English). */
 bool text_cp_breaks(uint32_t cp);
 /* Columns of a NUL-terminated string, or of its first n bytes. */
 size_t text_width(const char *s);

@@ -13,6 +13,8 @@
 #define ZH_PATH "content/article.zh-CN.md"
 #define EN_PATH "content/article.en.md"
 #define EN2025_PATH "tests/fixtures/article/push-install-2025.en.md"
+#define ZHTW_PATH "tests/fixtures/article/push-install-2020.zh-tw.md"
+#define KOKR_PATH "tests/fixtures/article/push-install-2024.ko-kr.md"
 
 static struct doc *load(const char *path)
 {
@@ -551,6 +553,159 @@ static void test_tab_groups(void **state)
 	doc_free(d);
 }
 
+/* The whole rendered text of node n, lines joined with newlines. */
+static char *render_all(const struct doc *d, const struct node *n, int width)
+{
+	struct render_opts o = { .width = width, .utf8 = true, .wrap_code = true, .show_meta = true };
+	struct rpage pg = { 0 };
+	render_node(&pg, d, n, &o);
+	struct sbuf b = { 0 };
+	for (size_t l = 0; l < pg.nlines; l++) {
+		char *t = rline_text(&pg.lines[l]);
+		sb_add(&b, t);
+		sb_addc(&b, '\n');
+		free(t);
+	}
+	rpage_free(&pg);
+	return sb_steal(&b);
+}
+
+/* ":::image:::" shows its alt text, and no ":::" directive leaks into
+ * what any edition shows. */
+static void test_docs_images(void **state)
+{
+	(void)state;
+	const char *paths[] = { ZH_PATH, EN_PATH, EN2025_PATH, ZHTW_PATH, KOKR_PATH };
+	for (size_t p = 0; p < ARRAY_LEN(paths); p++) {
+		struct doc *d = load(paths[p]);
+		for (size_t i = 0; i < d->nnodes; i++) {
+			char *t = render_all(d, d->nodes[i], 1000);
+			if (strstr(t, ":::"))
+				print_error("%s: %s shows %s\n", paths[p], d->nodes[i]->anchor, t);
+			assert_null(strstr(t, ":::"));
+			free(t);
+		}
+		doc_free(d);
+	}
+	msg_set_lang(LANG_EN);
+	struct doc *d = load(EN2025_PATH);
+	char *t = render_all(d, doc_find_anchor(d, "possible-cause"), 1000);
+	assert_non_null(strstr(t, "\n[Image: Screenshot of the GRUB configuration file with the device names in the root and resume parameters.]\n"));
+	free(t);
+	doc_free(d);
+	msg_set_lang(LANG_ZH);
+	d = load(ZHTW_PATH);
+	t = render_all(d, doc_find_anchor(d, "enable-protection-failed-as-device-name-mentioned-in-the-grub-configuration-instead-of-uuid-errorid-95320"), 1000);
+	assert_non_null(strstr(t, "[图片: GRUB 設定檔中的 root 與 resume 參數使用裝置名稱的螢幕擷取畫面。]"));
+	free(t);
+	doc_free(d);
+	msg_set_lang(LANG_EN);
+	/* A complex image: its alt text, not its long description or end. */
+	const char *md = "# T\n\n## S\n\n:::image type=\"complex\" source=\"a.png\" alt-text=\"Short alt.\":::\n"
+			 "   A long description for screen readers.\n:::image-end:::\n\nAfter.\n";
+	char *cause = NULL;
+	d = doc_parse(md, strlen(md), "complex.md", &cause);
+	assert_non_null(d);
+	t = render_all(d, d->nodes[1], 80);
+	assert_non_null(strstr(t, "[Image: Short alt.]\n\nAfter.\n"));
+	assert_null(strstr(t, "long description"));
+	free(t);
+	doc_free(d);
+}
+
+/* Every relative link of an edition points at its own locale: zh-tw is
+ * not zh-cn, ko-kr (from the file name) is not en-us. */
+static void test_links_in_edition_locale(void **state)
+{
+	(void)state;
+	const struct {
+		const char *path, *locale, *lang;
+	} eds[] = {
+		{ ZH_PATH, "zh-cn", "zh-CN" }, { EN2025_PATH, "en-us", "" },
+		{ ZHTW_PATH, "zh-tw", "zh-TW" }, { KOKR_PATH, "ko-kr", "ko-KR" },
+	};
+	for (size_t e = 0; e < ARRAY_LEN(eds); e++) {
+		struct doc *d = load(eds[e].path);
+		assert_string_equal(d->locale, eds[e].locale);
+		assert_string_equal(d->lang, eds[e].lang);
+		char *own = xasprintf("https://learn.microsoft.com/%s/", eds[e].locale);
+		size_t relative = 0;
+		for (size_t i = 0; i < d->nnodes; i++)
+			for (size_t k = 0; k < d->nodes[i]->links.n; k++) {
+				const char *l = d->nodes[i]->links.v[k];
+				if (!str_starts(l, "https://learn.microsoft.com/"))
+					continue;
+				if (!str_starts(l, own))
+					print_error("%s: %s\n", eds[e].path, l);
+				assert_true(str_starts(l, own));
+				relative++;
+			}
+		assert_true(relative >= 2);
+		free(own);
+		doc_free(d);
+	}
+}
+
+/* Lines of text wrapped at width, the prefix-free plain text of each. */
+static void wrap_lines(const char *text, int width, struct strvec *out)
+{
+	struct render_opts o = { .width = width, .utf8 = true };
+	struct rpage pg = { 0 };
+	render_text(&pg, text, 0, "", "", &o);
+	for (size_t l = 0; l < pg.nlines; l++)
+		sv_take(out, rline_text(&pg.lines[l]));
+	rpage_free(&pg);
+}
+
+/* Korean wraps at spaces like English (joining the lines with spaces gives
+ * the text back); Chinese and Japanese wrap at any character, so their
+ * lines are filled. */
+static void test_wrap_by_script(void **state)
+{
+	(void)state;
+	struct doc *d = load(KOKR_PATH);
+	const struct block *para = &d->root->body[0];
+	assert_int_equal(para->kind, BLK_PARA);
+	const char *ko = para->spans[0].text;
+	assert_true(str_starts(ko, "모바일 서비스 설치는"));
+	for (int width = 14; width <= 80; width += 3) {
+		struct strvec lines = { 0 };
+		wrap_lines(ko, width, &lines);
+		assert_true(lines.n >= 2);
+		struct sbuf joined = { 0 };
+		for (size_t i = 0; i < lines.n; i++) {
+			assert_true(text_width(lines.v[i]) <= (size_t)width);
+			sb_printf(&joined, "%s%s", i ? " " : "", lines.v[i]);
+		}
+		if (strcmp(sb_str(&joined), ko) != 0)
+			print_error("width %d: a Korean word was split:\n%s\n", width, sb_str(&joined));
+		assert_string_equal(sb_str(&joined), ko);
+		sb_free(&joined);
+		sv_free(&lines);
+	}
+	doc_free(d);
+	const char *cjk[] = {
+		"安装移动服务是启用复制的一个关键步骤。此步骤的成功取决于能否满足先决条件并使用受支持的配置。",
+		"モビリティサービスのインストールは、レプリケーションを有効にするための重要なステップです。",
+	};
+	for (size_t c = 0; c < ARRAY_LEN(cjk); c++)
+		for (int width = 14; width <= 40; width += 5) {
+			struct strvec lines = { 0 };
+			wrap_lines(cjk[c], width, &lines);
+			assert_true(lines.n >= 2);
+			struct sbuf joined = { 0 };
+			for (size_t i = 0; i < lines.n; i++) {
+				/* Filled but for a carried closing mark. */
+				if (i + 1 < lines.n)
+					assert_true(text_width(lines.v[i]) + 4 >= (size_t)width);
+				sb_add(&joined, lines.v[i]);
+			}
+			assert_string_equal(sb_str(&joined), cjk[c]);
+			sb_free(&joined);
+			sv_free(&lines);
+		}
+}
+
 static void test_render_wraps_by_columns(void **state)
 {
 	(void)state;
@@ -624,6 +779,9 @@ int main(void)
 		cmocka_unit_test(test_in_article_links_resolve),
 		cmocka_unit_test(test_docs_identifiers),
 		cmocka_unit_test(test_tab_groups),
+		cmocka_unit_test(test_docs_images),
+		cmocka_unit_test(test_links_in_edition_locale),
+		cmocka_unit_test(test_wrap_by_script),
 		cmocka_unit_test(test_render_wraps_by_columns),
 		cmocka_unit_test(test_text_columns),
 	};
