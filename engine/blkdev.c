@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "engine/check.h"
+#include "engine/devname.h"
 
 /* ---- small helpers ----------------------------------------------------------- */
 
@@ -1077,30 +1078,21 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
-/* Strips a partition suffix by the kernel's naming rules. */
+/* Strips a partition suffix by the kernel's naming rules (devname's list;
+ * loop devices too). */
 char *blkdev_disk_name_guess(const char *dev)
 {
 	const char *name = str_starts(dev, "/dev/") ? dev + 5 : dev;
-	size_t n = strlen(name);
-	/* nvme0n1p2, mmcblk0p1, loop0p1: the disk ends before "pN". */
-	if (str_starts(name, "nvme") || str_starts(name, "mmcblk") || str_starts(name, "loop")) {
+	size_t disk_len;
+	int part;
+	if (devname_kernel_split(name, &disk_len, &part))
+		return xstrndup(name, disk_len);
+	/* loop0p1: the disk ends before "pN". */
+	if (str_starts(name, "loop")) {
 		const char *p = strrchr(name, 'p');
 		if (p && p > name && isdigit((unsigned char)p[-1]) &&
 		    all_digits(p + 1, strlen(p + 1)))
 			return xstrndup(name, (size_t)(p - name));
-		return xstrdup(name);
-	}
-	static const char *const prefixes[] = { "xvd", "sd", "vd", "hd" };
-	for (size_t k = 0; k < ARRAY_LEN(prefixes); k++) {
-		size_t pl = strlen(prefixes[k]);
-		if (strncmp(name, prefixes[k], pl) != 0)
-			continue;
-		size_t i = pl;
-		while (i < n && islower((unsigned char)name[i]))
-			i++;
-		if (i > pl && all_digits(name + i, n - i))
-			return xstrndup(name, i);
-		break;
 	}
 	return xstrdup(name);
 }
@@ -1142,17 +1134,9 @@ bool blkdev_lvm_split(const char *dev, char **vg, char **lv)
 		}
 		return false;
 	}
-	static const char *const not_vg[] = { "disk",  "md",  "block",     "char",   "bus",
-					      "input", "net", "pts",       "shm",    "snd",
-					      "dri",   "cpu", "hugepages", "mqueue", "vfio",
-					      "usb",   "fd",  "mapper" };
 	const char *slash = strchr(rest, '/');
-	if (!slash || slash == rest || !slash[1] || strchr(slash + 1, '/'))
+	if (devname_kind_str(dev) != DEVNAME_LVM || !slash)
 		return false;
-	for (size_t k = 0; k < ARRAY_LEN(not_vg); k++)
-		if (strlen(not_vg[k]) == (size_t)(slash - rest) &&
-		    strncmp(rest, not_vg[k], (size_t)(slash - rest)) == 0)
-			return false;
 	*vg = xstrndup(rest, (size_t)(slash - rest));
 	*lv = xstrdup(slash + 1);
 	return true;

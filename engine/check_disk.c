@@ -12,6 +12,7 @@
 
 #include "engine/blkdev.h"
 #include "engine/check.h"
+#include "engine/devname.h"
 
 /* What the checks start from: the mount table and the entries that matter. */
 struct layout {
@@ -80,14 +81,11 @@ static void layout_free(struct layout *L)
 	blkdev_mounts_free(&L->m);
 }
 
-/* Whether a mount source names a block device (not overlay, tmpfs, NFS, ZFS...). */
+/* Whether a mount source names a block device (not overlay, tmpfs, NFS,
+ * ZFS...), by devname's list. */
 static bool on_block_device(const struct blkdev_mount *e)
 {
-	static const char *const tags[] = { "/dev/", "UUID=", "LABEL=", "PARTUUID=", "PARTLABEL=" };
-	for (size_t i = 0; i < ARRAY_LEN(tags); i++)
-		if (str_starts(e->source, tags[i]))
-			return true;
-	return false;
+	return devname_is_block(devname_kind_str(e->source));
 }
 
 /* Sets NA when e is not on a block device; returns false then. */
@@ -153,16 +151,11 @@ static bool subset(const struct strvec *a, const struct strvec *b)
 	return true;
 }
 
-/* Whether a mount source is a plain kernel device name (/dev/sda2). */
+/* Whether a mount source is a kernel device name (/dev/sda2,
+ * /dev/nvme0n1p2, /dev/mmcblk0p1), by devname's list. */
 static bool plain_device(const char *source)
 {
-	if (!str_starts(source, "/dev/") || strchr(source + 5, '/'))
-		return false;
-	static const char *const p[] = { "sd", "vd", "hd", "xvd", "nvme", "mmcblk" };
-	for (size_t i = 0; i < ARRAY_LEN(p); i++)
-		if (str_starts(source + 5, p[i]))
-			return true;
-	return false;
+	return devname_kind_str(source) == DEVNAME_KERNEL;
 }
 
 /* Whether the runner asked the check to stop. */

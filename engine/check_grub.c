@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/check.h"
+#include "engine/devname.h"
 #include "engine/grub.h"
 
 /* Longest line shown whole in evidence; longer ones show a window around
@@ -58,6 +59,8 @@ static void finding_evidence(struct check_result *r, const struct grub_finding *
 	}
 	const char *what = f->param == GRUB_PARAM_FSTAB ? "" : grub_param_name(f->param);
 	const char *eq = f->param == GRUB_PARAM_FSTAB ? "" : "=";
+	if (f->kind == DEVNAME_BY_PATH || f->kind == DEVNAME_BY_ID)
+		result_note(r, "%s: %s", f->device, devname_why_unstable(f->kind));
 	if (f->id.uuid)
 		result_note(r,
 			    T("%s%s%s -> %s%sUUID=%s (%s%s%s)", "%s%s%s -> %s%sUUID=%s（%s%s%s）"),
@@ -193,10 +196,11 @@ static void run_fstab_names(const struct check_ctx *ctx, struct check_result *r)
 		result_note(r, "%s", s->problems.v[i]);
 	if (s->n > 0) {
 		result_note(r, "%s",
-			    T("a failed-over machine may see its disks under other names; "
-			      "UUID=, LABEL=, PARTUUID= and /dev/mapper names stay the same",
-			      "故障转移后的机器可能以其他名称看到磁盘；UUID=、LABEL=、"
-			      "PARTUUID= 和 /dev/mapper 名称保持不变"));
+			    T("a failed-over machine may see its disks under other names and "
+			      "paths; UUID=, LABEL=, PARTUUID=, PARTLABEL=, /dev/disk/by-uuid and "
+			      "/dev/mapper names stay the same",
+			      "故障转移后的机器可能以其他名称和路径看到磁盘；UUID=、LABEL=、"
+			      "PARTUUID=、PARTLABEL=、/dev/disk/by-uuid 和 /dev/mapper 名称保持不变"));
 		char *first = finding_summary(&s->f[0]);
 		if (s->n == 1)
 			result_set(r, STATUS_WARN,
@@ -210,9 +214,10 @@ static void run_fstab_names(const struct check_ctx *ctx, struct check_result *r)
 				   s->n, first, s->n - 1);
 		free(first);
 	} else {
-		result_file(r, "/etc/fstab", 0,
-			    T("no /dev/sdX, /dev/vdX, /dev/hdX, /dev/xvdX or /dev/nvmeX names",
-			      "没有 /dev/sdX、/dev/vdX、/dev/hdX、/dev/xvdX 或 /dev/nvmeX 名称"));
+		char *none = xasprintf(T("no unstable device names (%s)", "没有不稳定的设备名（%s）"),
+				       devname_unstable_list());
+		result_file(r, "/etc/fstab", 0, none);
+		free(none);
 		result_set(r, STATUS_PASS, "%s",
 			   T("no /etc/fstab entry names a device by its kernel name",
 			     "/etc/fstab 中没有按内核设备名指定设备的条目"));

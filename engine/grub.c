@@ -11,60 +11,7 @@
 #include <string.h>
 
 #include "engine/check.h"
-
-/* ---- device names -------------------------------------------------------- */
-
-/* Counts the characters at s[i..n) that satisfy a class: 'a' lowercase
- * letters, '0' digits. */
-static size_t span_class(const char *s, size_t i, size_t n, char cls)
-{
-	size_t k = i;
-	while (k < n && (cls == 'a' ? (s[k] >= 'a' && s[k] <= 'z') : (s[k] >= '0' && s[k] <= '9')))
-		k++;
-	return k - i;
-}
-
-/* Matches /dev/ followed by a disk name of the kinds the kernel may renumber. */
-bool grub_is_device_name(const char *s, size_t n)
-{
-	if (n < 6 || strncmp(s, "/dev/", 5) != 0)
-		return false;
-	size_t i = 5;
-	static const char *const disk[] = { "xvd", "sd", "vd", "hd" };
-	for (size_t k = 0; k < ARRAY_LEN(disk); k++) {
-		size_t pl = strlen(disk[k]);
-		if (n - i < pl || strncmp(s + i, disk[k], pl) != 0)
-			continue;
-		size_t j = i + pl;
-		size_t letters = span_class(s, j, n, 'a');
-		if (letters == 0)
-			return false;
-		j += letters;
-		j += span_class(s, j, n, '0');
-		return j == n;
-	}
-	if (n - i > 4 && strncmp(s + i, "nvme", 4) == 0) {
-		size_t j = i + 4, d = span_class(s, j, n, '0');
-		if (d == 0)
-			return false;
-		j += d;
-		if (j >= n || s[j] != 'n')
-			return false;
-		j++;
-		d = span_class(s, j, n, '0');
-		if (d == 0)
-			return false;
-		j += d;
-		if (j == n)
-			return true;
-		if (s[j] != 'p')
-			return false;
-		j++;
-		d = span_class(s, j, n, '0');
-		return d > 0 && j + d == n;
-	}
-	return false;
-}
+#include "engine/devname.h"
 
 /* The parameter's name as shown in evidence. */
 const char *grub_param_name(enum grub_param p)
@@ -265,8 +212,8 @@ static size_t line_end(const struct file_ctx *c, size_t off)
 }
 
 /* Appends a finding for text[vs, ve) of word w. */
-static void add_finding(struct file_ctx *c, enum grub_param param, const struct word *w, size_t vs,
-			size_t ve, size_t raw_s, size_t raw_e)
+static void add_finding(struct file_ctx *c, enum grub_param param, enum devname_kind kind,
+			const struct word *w, size_t vs, size_t ve, size_t raw_s, size_t raw_e)
 {
 	struct grub_scan *s = c->s;
 	s->f = xgrow(s->f, &s->cap, s->n + 1, sizeof *s->f);
@@ -275,6 +222,7 @@ static void add_finding(struct file_ctx *c, enum grub_param param, const struct 
 	f->path = xstrdup(c->path);
 	f->source = c->source;
 	f->param = param;
+	f->kind = kind;
 	f->device = xstrndup(w->s.s + vs, ve - vs);
 	size_t li = line_index(c, raw_s);
 	size_t lo = c->lines[li], le = line_end(c, lo);
@@ -326,8 +274,9 @@ static void check_params(struct file_ctx *c, const struct word *w, size_t from)
 			gf->sample = xstrndup(t + a, b - a);
 			gf->sample_line = (int)line_index(c, w->map[a]) + 1;
 		}
-		if (grub_is_device_name(t + vs, b - vs))
-			add_finding(c, p, w, vs, b, w->map[vs], w->map[b - 1] + 1);
+		enum devname_kind k = devname_kind(t + vs, b - vs);
+		if (devname_unstable(k))
+			add_finding(c, p, k, w, vs, b, w->map[vs], w->map[b - 1] + 1);
 	}
 }
 
@@ -373,7 +322,7 @@ static void handle_default(struct file_ctx *c, struct words *ws)
 			drop_disable_finding(c->s);
 			c->s->disable_uuid = strcmp(t + vs, "true") == 0;
 			if (c->s->disable_uuid)
-				add_finding(c, GRUB_PARAM_DISABLE_UUID, w, vs, w->s.len,
+				add_finding(c, GRUB_PARAM_DISABLE_UUID, DEVNAME_NONE, w, vs, w->s.len,
 					    w->map[nl] + 1, w->raw_end);
 		}
 	}
@@ -429,8 +378,10 @@ static void handle_command(struct file_ctx *c, struct words *ws)
 		break;
 	case GRUB_SRC_FSTAB: {
 		const struct word *w = &ws->w[0];
-		if (grub_is_device_name(w->s.s, w->s.len))
-			add_finding(c, GRUB_PARAM_FSTAB, w, 0, w->s.len, w->raw_start, w->raw_end);
+		enum devname_kind k = devname_kind(w->s.s, w->s.len);
+		if (devname_unstable(k))
+			add_finding(c, GRUB_PARAM_FSTAB, k, w, 0, w->s.len, w->raw_start,
+				    w->raw_end);
 		break;
 	}
 	}

@@ -1,4 +1,5 @@
-/* grub.h: finds kernel device names (/dev/sda2) where UUIDs belong: the
+/* grub.h: finds unstable device names (/dev/sda2, /dev/disk/by-path/...,
+ * /dev/disk/by-id/...; the list is devname.h's) where UUIDs belong: the
  * root= and resume= parameters of every boot loader configuration a Linux
  * machine may carry (GRUB legacy menu.lst, grub.cfg and its UEFI copies,
  * /etc/default/grub, BLS entries, grubenv, /etc/kernel/cmdline),
@@ -12,6 +13,7 @@
 #include <stddef.h>
 
 #include "engine/blkdev.h"
+#include "engine/devname.h"
 #include "engine/target.h"
 #include "engine/util.h"
 
@@ -39,6 +41,8 @@ struct grub_finding {
 	char *path;           /* owned: the file, as seen on the target */
 	enum grub_source source;
 	enum grub_param param;
+	enum devname_kind kind; /* which unstable pattern device matches
+				 * (DEVNAME_NONE for GRUB_PARAM_DISABLE_UUID) */
 	int line;             /* 1-based line holding the device name's first byte */
 	char *text;           /* owned: that whole line, without "\n" or "\r\n"
 			       * (NUL bytes shown as '?') */
@@ -101,9 +105,6 @@ void grub_scan_lookup_uuids(struct grub_scan *s, struct target *t);
 /* A new, empty scan (for grub_scan_data). */
 struct grub_scan *grub_scan_new(void);
 
-/* Whether s[0..n) is a kernel device name that may change between boots:
- * /dev/sdX[N], /dev/vdX[N], /dev/hdX[N], /dev/xvdX[N], /dev/nvmeXnY[pZ]. */
-bool grub_is_device_name(const char *s, size_t n);
 /* "root", "resume", "fstab", "GRUB_DISABLE_LINUX_UUID". */
 const char *grub_param_name(enum grub_param p);
 

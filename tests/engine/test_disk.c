@@ -568,6 +568,68 @@ static void test_mounted_root_without_sysfs(void **state)
 	target_free(t);
 }
 
+/* Every pattern of devname's list as fstab's / and /boot on a root without
+ * /sys: kernel names (mmcblk and nvme included) are judged by name, the
+ * others cannot be, and none of them is mistaken for "not a block device". */
+static void test_each_pattern_in_the_disk_checks(void **state)
+{
+	(void)state;
+	const struct {
+		const char *root, *boot;
+		enum status span, same;
+		const char *disk;
+	} w[] = {
+		{ "/dev/sda2", "/dev/sda1", STATUS_PASS, STATUS_PASS, "sda" },
+		{ "/dev/hdb2", "/dev/hdb1", STATUS_PASS, STATUS_PASS, "hdb" },
+		{ "/dev/vda2", "/dev/vda1", STATUS_PASS, STATUS_PASS, "vda" },
+		{ "/dev/xvda2", "/dev/xvda1", STATUS_PASS, STATUS_PASS, "xvda" },
+		{ "/dev/nvme0n1p2", "/dev/nvme0n1p1", STATUS_PASS, STATUS_PASS, "nvme0n1" },
+		{ "/dev/mmcblk0p2", "/dev/mmcblk0p1", STATUS_PASS, STATUS_PASS, "mmcblk0" },
+		{ "/dev/mmcblk0p2", "/dev/mmcblk1p1", STATUS_PASS, STATUS_WARN, "mmcblk0" },
+		{ "/dev/disk/by-path/pci-0000:00:10.0-scsi-0:0:0:0-part2",
+		  "/dev/disk/by-path/pci-0000:00:10.0-scsi-0:0:0:0-part1", STATUS_NA, STATUS_NA,
+		  NULL },
+		{ "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4-part2",
+		  "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4-part1", STATUS_NA, STATUS_NA, NULL },
+		{ "UUID=0b1e2a54-3c4d-4e5f-8a9b-0c1d2e3f4a5b", "LABEL=boot", STATUS_NA, STATUS_NA,
+		  NULL },
+		{ "PARTUUID=5f3a9c1e-02", "PARTLABEL=boot", STATUS_NA, STATUS_NA, NULL },
+		{ "/dev/disk/by-uuid/0b1e2a54-3c4d-4e5f-8a9b-0c1d2e3f4a5b",
+		  "/dev/disk/by-label/boot", STATUS_NA, STATUS_NA, NULL },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(w); i++) {
+		char *tmp = tu_mkdtemp("disk-names");
+		char *p = xasprintf("%s/etc/fstab", tmp);
+		char *fstab = xasprintf("%s / ext4 defaults 0 1\n%s /boot ext4 defaults 0 2\n",
+					w[i].root, w[i].boot);
+		tu_write_file(p, fstab);
+		free(fstab);
+		free(p);
+		struct target *t = root_target(tmp);
+		char *f = NULL;
+		enum status st = status_of(t, "disk.root_span", &f, NULL);
+		if (st != w[i].span)
+			print_error("%s: root_span %d (%s)\n", w[i].root, (int)st, f);
+		assert_int_equal(st, w[i].span);
+		assert_null(strstr(f, "not on a block device"));
+		if (w[i].disk) {
+			char *want = xasprintf("on one disk (%s)", w[i].disk);
+			assert_non_null(strstr(f, want));
+			free(want);
+		}
+		free(f);
+		st = status_of(t, "disk.boot_system", &f, NULL);
+		if (st != w[i].same)
+			print_error("%s: boot_system %d (%s)\n", w[i].boot, (int)st, f);
+		assert_int_equal(st, w[i].same);
+		assert_null(strstr(f, "not on a block device"));
+		free(f);
+		target_free(t);
+		tu_rmtree(tmp);
+		free(tmp);
+	}
+}
+
 static void test_not_applicable_cases(void **state)
 {
 	(void)state;
@@ -610,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_whole_disk_has_no_boot_disk),
 		cmocka_unit_test(test_mount_source_by_uuid_probe),
 		cmocka_unit_test(test_mounted_root_without_sysfs),
+		cmocka_unit_test(test_each_pattern_in_the_disk_checks),
 		cmocka_unit_test(test_not_applicable_cases),
 	};
 	return cmocka_run_group_tests_name("disk", tests, NULL, NULL);

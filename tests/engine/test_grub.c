@@ -99,38 +99,91 @@ static bool evidence_has(const struct check_result *r, const char *needle)
 	return false;
 }
 
-static void test_device_name_patterns(void **state)
+/* Every pattern of devname's list, in each place the scanner reads: a
+ * linux line of grub.cfg (root= and resume=), a BLS options line and the
+ * first field of /etc/fstab. Unstable ones are findings with their kind,
+ * stable ones are not. */
+static void test_each_pattern_in_each_file(void **state)
 {
 	(void)state;
-	const char *yes[] = { "/dev/sda",     "/dev/sda2",      "/dev/sdab12",     "/dev/vdb",
-			      "/dev/vda1",    "/dev/hda3",      "/dev/xvda",       "/dev/xvdf1",
-			      "/dev/nvme0n1", "/dev/nvme0n1p2", "/dev/nvme12n3p45" };
-	const char *no[] = { "/dev/sd",
-			     "/dev/sda2x",
-			     "/dev/sdA1",
-			     "/dev/mapper/rhel-root",
-			     "/dev/disk/by-uuid/0b1e",
-			     "UUID=0b1e",
-			     "/dev/dm-0",
-			     "/dev/md0",
-			     "/dev/nvme0",
-			     "/dev/nvme0n",
-			     "/dev/nvme0n1p",
-			     "/dev/nvmeXn1",
-			     "/dev/sda/",
-			     "dev/sda1",
-			     "/dev/rhel/root",
-			     "/dev/sr0",
-			     "" };
-	for (size_t i = 0; i < ARRAY_LEN(yes); i++)
-		assert_true(grub_is_device_name(yes[i], strlen(yes[i])));
-	for (size_t i = 0; i < ARRAY_LEN(no); i++) {
-		if (grub_is_device_name(no[i], strlen(no[i])))
-			print_error("wrongly a device name: %s\n", no[i]);
-		assert_false(grub_is_device_name(no[i], strlen(no[i])));
+	const struct {
+		const char *name;
+		enum devname_kind kind;
+	} w[] = { { "/dev/sda2", DEVNAME_KERNEL },
+		  { "/dev/hdb1", DEVNAME_KERNEL },
+		  { "/dev/vda3", DEVNAME_KERNEL },
+		  { "/dev/xvda1", DEVNAME_KERNEL },
+		  { "/dev/nvme0n1p2", DEVNAME_KERNEL },
+		  { "/dev/mmcblk0p2", DEVNAME_KERNEL },
+		  { "/dev/disk/by-path/pci-0000:00:10.0-scsi-0:0:0:0-part2", DEVNAME_BY_PATH },
+		  { "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4-part2", DEVNAME_BY_ID },
+		  { "UUID=0b1e2a54-3c4d-4e5f-8a9b-0c1d2e3f4a5b", DEVNAME_NONE },
+		  { "LABEL=root", DEVNAME_NONE },
+		  { "PARTUUID=5f3a9c1e-02", DEVNAME_NONE },
+		  { "PARTLABEL=primary", DEVNAME_NONE },
+		  { "/dev/disk/by-uuid/0b1e2a54-3c4d-4e5f-8a9b-0c1d2e3f4a5b", DEVNAME_NONE },
+		  { "/dev/disk/by-label/root", DEVNAME_NONE },
+		  { "/dev/disk/by-partuuid/5f3a9c1e-02", DEVNAME_NONE },
+		  { "/dev/mapper/rhel-root", DEVNAME_NONE },
+		  { "/dev/rhel/root", DEVNAME_NONE } };
+	for (size_t i = 0; i < ARRAY_LEN(w); i++) {
+		char *cfg = xasprintf("menuentry 'Linux' {\n\tlinux /vmlinuz root=%s resume=%s ro\n}\n",
+				      w[i].name, w[i].name);
+		char *bls = xasprintf("title Linux\noptions root=%s ro\n", w[i].name);
+		char *fstab = xasprintf("%s / ext4 defaults 0 1\n", w[i].name);
+		struct grub_scan *s = grub_scan_new();
+		grub_scan_data(s, "/boot/grub/grub.cfg", GRUB_SRC_CFG, cfg, strlen(cfg));
+		grub_scan_data(s, "/boot/loader/entries/a.conf", GRUB_SRC_BLS, bls, strlen(bls));
+		grub_scan_data(s, "/etc/fstab", GRUB_SRC_FSTAB, fstab, strlen(fstab));
+		size_t want = w[i].kind == DEVNAME_NONE ? 0 : 4;
+		if (s->n != want)
+			print_error("%s: %zu findings, want %zu\n", w[i].name, s->n, want);
+		assert_int_equal(s->n, want);
+		for (size_t k = 0; k < s->n; k++) {
+			assert_string_equal(s->f[k].device, w[i].name);
+			assert_int_equal(s->f[k].kind, w[i].kind);
+			assert_true(s->f[k].exact);
+		}
+		if (want) {
+			assert_int_equal(s->f[0].param, GRUB_PARAM_ROOT);
+			assert_int_equal(s->f[1].param, GRUB_PARAM_RESUME);
+			assert_int_equal(s->f[2].source, GRUB_SRC_BLS);
+			assert_int_equal(s->f[3].param, GRUB_PARAM_FSTAB);
+		}
+		grub_scan_free(s);
+		free(cfg);
+		free(bls);
+		free(fstab);
 	}
-	/* Length-bounded: a prefix of a longer string. */
-	assert_true(grub_is_device_name("/dev/sda1 ro", 9));
+}
+
+/* by-path and by-id fail the check, and the evidence says why they change
+ * on a failover. */
+static void test_by_path_and_by_id_fail_with_reason(void **state)
+{
+	(void)state;
+	char *tmp = tu_mkdtemp("grub-byid");
+	char *p = xasprintf("%s/boot/grub/grub.cfg", tmp);
+	tu_write_file(p, "menuentry 'Debian' {\n\tlinux /vmlinuz "
+			 "root=/dev/disk/by-id/wwn-0x5000c500a1b2c3d4-part2 ro\n}\n");
+	free(p);
+	p = xasprintf("%s/etc/fstab", tmp);
+	tu_write_file(p, "/dev/disk/by-path/pci-0000:00:10.0-scsi-0:0:0:0-part1 /boot ext4 "
+			 "defaults 0 2\n");
+	free(p);
+	struct target *t = root_target(tmp);
+	struct check_result r;
+	run_check(t, "grub.device_names", &r);
+	assert_int_equal(r.status, STATUS_FAIL);
+	assert_true(evidence_has(&r, "serial number"));
+	result_free(&r);
+	run_check(t, "fstab.device_names", &r);
+	assert_int_equal(r.status, STATUS_WARN);
+	assert_true(evidence_has(&r, "controller and bus path"));
+	result_free(&r);
+	target_free(t);
+	tu_rmtree(tmp);
+	free(tmp);
 }
 
 static void test_debian_update_grub_uses_uuids(void **state)
@@ -190,13 +243,18 @@ static void test_sles11_menu_lst(void **state)
 {
 	(void)state;
 	struct grub_scan *s = scan_fixture("sles11", GRUB_SCAN_BOOT | GRUB_SCAN_UUID);
-	assert_int_equal(s->n, 2);
+	assert_int_equal(s->n, 3);
 	assert_finding(FIX "sles11", &s->f[0], "/boot/grub/menu.lst", 11, GRUB_PARAM_ROOT,
 		       "/dev/sda2", 49, 58);
 	assert_finding(FIX "sles11", &s->f[1], "/boot/grub/menu.lst", 11, GRUB_PARAM_RESUME,
 		       "/dev/sda1", 66, 75);
 	assert_int_equal(s->f[0].source, GRUB_SRC_LEGACY);
-	/* The failsafe entry's by-id name is stable; `root (hd0,1)` is not root=. */
+	/* The failsafe entry's by-id name carries the disk's serial, which is
+	 * new after a failover; `root (hd0,1)` is not root=. */
+	assert_finding(FIX "sles11", &s->f[2], "/boot/grub/menu.lst", 17, GRUB_PARAM_ROOT,
+		       "/dev/disk/by-id/scsi-3600224800b3f6e1a8a7c-part2", 49, 97);
+	assert_int_equal(s->f[2].kind, DEVNAME_BY_ID);
+	assert_int_equal(s->f[0].kind, DEVNAME_KERNEL);
 	assert_int_equal(s->files[0].params, 3);
 	/* fstab names the devices too: no UUID anywhere, and the reason says so. */
 	assert_null(s->f[0].id.uuid);
@@ -542,10 +600,13 @@ static void test_fstab_mixed_entries(void **state)
 	(void)state;
 	struct grub_scan *s = scan_fixture("debian-broken", GRUB_SCAN_FSTAB);
 	assert_true(s->fstab_found);
-	assert_int_equal(s->n, 2);
+	assert_int_equal(s->n, 3);
 	assert_finding(FIX "debian-broken", &s->f[0], "/etc/fstab", 5, GRUB_PARAM_FSTAB,
 		       "/dev/sdb1", 0, 9);
-	assert_finding(FIX "debian-broken", &s->f[1], "/etc/fstab", 11, GRUB_PARAM_FSTAB,
+	/* by-id names the disk by its serial: unstable across a failover. */
+	assert_finding(FIX "debian-broken", &s->f[1], "/etc/fstab", 10, GRUB_PARAM_FSTAB,
+		       "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_drive-scsi1-part1", 0, 58);
+	assert_finding(FIX "debian-broken", &s->f[2], "/etc/fstab", 11, GRUB_PARAM_FSTAB,
 		       "/dev/nvme0n1p3", 2, 16);
 	grub_scan_free(s);
 	char *finding = NULL;
@@ -693,7 +754,8 @@ static void test_unreadable_and_duplicate_files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_device_name_patterns),
+		cmocka_unit_test(test_each_pattern_in_each_file),
+		cmocka_unit_test(test_by_path_and_by_id_fail_with_reason),
 		cmocka_unit_test(test_debian_update_grub_uses_uuids),
 		cmocka_unit_test(test_debian_broken_grub_cfg),
 		cmocka_unit_test(test_sles11_menu_lst),

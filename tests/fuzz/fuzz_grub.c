@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/devname.h"
 #include "engine/grub.h"
 
 FUZZ_DECLARE(grub);
@@ -71,6 +72,8 @@ int FUZZ_ENTRY(grub)(const uint8_t *data, size_t size)
 		fuzz_fail("grub: %zu files recorded for %zu scans", s->nfiles,
 			  sizeof kinds / sizeof kinds[0]);
 	grub_scan_free(s);
-	grub_is_device_name((const char *)data, size);
+	enum devname_kind k = devname_kind((const char *)data, size);
+	if (devname_unstable(k) && !devname_is_block(k))
+		fuzz_fail("grub: an unstable name that is not a device");
 	return 0;
 }
