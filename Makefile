@@ -12,7 +12,7 @@ PKG_CONFIG ?= pkg-config
 # Build dependencies (Debian package names) and the extra ones the tests use.
 BUILD_DEPS := make gcc pkg-config libncurses-dev libssh2-1-dev libblkid-dev \
               libcjson-dev libcmocka-dev libcmark-dev
-TEST_DEPS  := openssh-server openssh-client tmux fdisk e2fsprogs util-linux grub-pc-bin patch \
+TEST_DEPS  := openssh-server openssh-client tmux fdisk e2fsprogs util-linux grub-pc-bin grub-common patch \
               procps iproute2
 BENCH_DEPS := dialog libvterm-dev hyperfine libc-bin grep
 

@@ -59,6 +59,12 @@ static void finding_evidence(struct check_result *r, const struct grub_finding *
 	}
 	const char *what = f->param == GRUB_PARAM_FSTAB ? "" : grub_param_name(f->param);
 	const char *eq = f->param == GRUB_PARAM_FSTAB ? "" : "=";
+	if (f->kernelopts)
+		result_note(r, "%s",
+			    T("grub.cfg's fallback kernelopts: the kernel command line of the boot "
+			      "entries (BLS) that use $kernelopts when grubenv has no kernelopts",
+			      "grub.cfg 中的后备 kernelopts：grubenv 中没有 kernelopts 时，使用 "
+			      "$kernelopts 的启动项（BLS）的内核命令行"));
 	if (f->kind == DEVNAME_BY_PATH || f->kind == DEVNAME_BY_ID)
 		result_note(r, "%s: %s", f->device, devname_why_unstable(f->kind));
 	if (f->id.uuid)

@@ -353,9 +353,18 @@ static void handle_command(struct file_ctx *c, struct words *ws)
 		break;
 	case GRUB_SRC_CFG:
 		if (strcmp(cmd, "linux") == 0 || strcmp(cmd, "linux16") == 0 ||
-		    strcmp(cmd, "linuxefi") == 0)
+		    strcmp(cmd, "linuxefi") == 0) {
 			for (size_t i = 1; i < ws->n; i++)
 				check_params(c, &ws->w[i], 0);
+		} else if (strcmp(cmd, "set") == 0 && ws->n > 1 &&
+			   str_starts(sb_str(&ws->w[1].s), "kernelopts=")) {
+			/* RHEL 8 and Fedora: the fallback of BLS entries'
+			 * $kernelopts when grubenv has none. */
+			size_t before = c->s->n;
+			check_params(c, &ws->w[1], strlen("kernelopts="));
+			for (size_t i = before; i < c->s->n; i++)
+				c->s->f[i].kernelopts = true;
+		}
 		break;
 	case GRUB_SRC_BLS:
 		if (strcmp(cmd, "options") == 0)

@@ -28,7 +28,8 @@ enum grub_param {
 /* Which kind of file a finding is in (decides how it is parsed). */
 enum grub_source {
 	GRUB_SRC_LEGACY,   /* /boot/grub/menu.lst, grub.conf: `kernel` lines */
-	GRUB_SRC_CFG,      /* grub.cfg: `linux`, `linux16`, `linuxefi` lines */
+	GRUB_SRC_CFG,      /* grub.cfg: `linux`, `linux16`, `linuxefi` lines and
+			    * `set kernelopts="..."` */
 	GRUB_SRC_DEFAULT,  /* /etc/default/grub(.d): GRUB_CMDLINE_LINUX(_DEFAULT)= */
 	GRUB_SRC_BLS,      /* /boot/loader/entries/ *.conf: `options` lines */
 	GRUB_SRC_GRUBENV,  /* grubenv: kernelopts= */
@@ -53,6 +54,8 @@ struct grub_finding {
 			       * that span with "UUID=<uuid>" fixes the line. For
 			       * GRUB_PARAM_DISABLE_UUID: the value as written,
 			       * quotes included */
+	bool kernelopts;      /* in grub.cfg's `set kernelopts="..."` (RHEL 8, Fedora:
+			       * the fallback when grubenv has no kernelopts) */
 	bool exact;           /* text[start, end) is the device name byte for byte
 			       * (false when shell quoting splits it, as in
 			       * /dev/"sda"2: then replace by hand) */

@@ -496,6 +496,56 @@ static void test_grubenv_that_cannot_hold_the_uuids_is_refused(void **state)
 	box_close(&b);
 }
 
+/* Runs the real grub-script-check (grub-common) on bytes; returns its exit
+ * status. */
+static int grub_script_check(const char *data, size_t len)
+{
+	char *tmp = tu_mkdtemp("grubcheck");
+	char *p = xasprintf("%s/grub.cfg", tmp);
+	FILE *f = fopen(p, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+	char *out = NULL;
+	int rc = tu_sh(&out, "grub-script-check '%s' 2>&1", p);
+	if (rc)
+		print_error("grub-script-check: %s\n", out ? out : "");
+	free(out);
+	free(p);
+	tu_rmtree(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* RHEL 8: grub.cfg's fallback `set kernelopts="..."` gets UUIDs in place
+ * (every other byte kept, the result accepted by grub-script-check), with
+ * /etc/default/grub, so grub2-mkconfig writes the same later. */
+static void test_rhel8_set_kernelopts(void **state)
+{
+	(void)state;
+	struct box b;
+	box_open(&b, "rhel8");
+	image(&b, "sda2", "ext4", ROOT_UUID);
+	image(&b, "sda3", "swap", SWAP_UUID);
+	assert_int_equal(check_on(&b, "grub.device_names", NULL), STATUS_FAIL);
+	size_t len = 0;
+	char *orig = get(&b, "/boot/grub2/grub.cfg", &len);
+	assert_int_equal(grub_script_check(orig, len), 0);
+	free(orig);
+	struct plan *p = plan_of(&b, "grub.use_uuid");
+	const char *paths[] = {"/boot/grub2/grub.cfg", "/etc/default/grub", NULL};
+	assert_edits(p, "rhel8", paths);
+	assert_int_equal(grub_script_check(p->edits[0].new_data, p->edits[0].new_len), 0);
+	assert_true(has_exact(&p->after, "/boot/grub2/grub.cfg:140: set kernelopts=\"root=UUID=" ROOT_UUID
+					 " ro crashkernel=auto resume=UUID=" SWAP_UUID " rhgb quiet \""));
+	const char *regen[] = {"grub2-mkconfig", "-o", "/boot/grub2/grub.cfg", NULL};
+	assert_one_command(p, regen);
+	apply_verify_undo(&b, p, "rhel8", paths, "grub.device_names", STATUS_PASS,
+			  "grub2-mkconfig -o /boot/grub2/grub.cfg");
+	plan_free(p);
+	box_close(&b);
+}
+
 static void test_default_grub_disable_uuid_and_update_grub(void **state)
 {
 	(void)state;
@@ -813,6 +863,7 @@ int main(void)
 	    cmocka_unit_test(test_sles11_menu_lst_and_fstab),
 	    cmocka_unit_test(test_rhel9_bls_grubenv_keeps_its_block),
 	    cmocka_unit_test(test_grubenv_that_cannot_hold_the_uuids_is_refused),
+	    cmocka_unit_test(test_rhel8_set_kernelopts),
 	    cmocka_unit_test(test_default_grub_disable_uuid_and_update_grub),
 	    cmocka_unit_test(test_crlf_file_keeps_its_line_ends),
 	    cmocka_unit_test(test_fstab_one_device_line),

@@ -353,6 +353,43 @@ static void test_rhel9_bls_grubenv_cmdline(void **state)
 	assert_int_equal(check_status_on(root, "grub.device_names", NULL), STATUS_FAIL);
 }
 
+/* RHEL 8 / Fedora: grub.cfg's `set kernelopts="..."`, the fallback of the
+ * BLS entries' $kernelopts when grubenv has none (this grubenv has none). */
+static void test_rhel8_fallback_kernelopts(void **state)
+{
+	(void)state;
+	struct grub_scan *s = scan_fixture("rhel8", GRUB_SCAN_BOOT);
+	assert_int_equal(s->n, 4);
+	assert_finding(FIX "rhel8", &s->f[0], "/boot/grub2/grub.cfg", 140, GRUB_PARAM_ROOT,
+		       "/dev/sda2", 23, 32);
+	assert_finding(FIX "rhel8", &s->f[1], "/boot/grub2/grub.cfg", 140, GRUB_PARAM_RESUME,
+		       "/dev/sda3", 60, 69);
+	assert_true(s->f[0].kernelopts);
+	assert_true(s->f[1].kernelopts);
+	assert_int_equal(s->f[0].source, GRUB_SRC_CFG);
+	/* /etc/default/grub: resume= and GRUB_DISABLE_LINUX_UUID=true. */
+	assert_string_equal(s->f[2].path, "/etc/default/grub");
+	assert_false(s->f[2].kernelopts);
+	assert_int_equal(s->f[3].param, GRUB_PARAM_DISABLE_UUID);
+	grub_scan_free(s);
+	struct target *t = root_target(FIX "rhel8");
+	struct check_result r;
+	run_check(t, "grub.device_names", &r);
+	assert_int_equal(r.status, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "root=/dev/sda2 in /boot/grub2/grub.cfg line 140"));
+	assert_true(evidence_has(&r, "fallback kernelopts"));
+	result_free(&r);
+	target_free(t);
+	/* `set` of other variables, and kernelopts outside `set`, are not it. */
+	const char *cfg = "set default=\"root=/dev/sda2\"\necho kernelopts=root=/dev/sda2\n"
+			  "set kernelopts='root=UUID=0b1e2a54-7c0d-4f4e-9d1a-3e5b8c7f6a21 ro'\n";
+	s = grub_scan_new();
+	grub_scan_data(s, "/boot/grub2/grub.cfg", GRUB_SRC_CFG, cfg, strlen(cfg));
+	assert_int_equal(s->n, 0);
+	assert_int_equal(s->files[0].params, 1);
+	grub_scan_free(s);
+}
+
 static void test_uefi_copy(void **state)
 {
 	(void)state;
@@ -762,6 +799,7 @@ int main(void)
 		cmocka_unit_test(test_sles12_grub2_and_default),
 		cmocka_unit_test(test_rhel7_linux16_mapper_passes),
 		cmocka_unit_test(test_rhel9_bls_grubenv_cmdline),
+		cmocka_unit_test(test_rhel8_fallback_kernelopts),
 		cmocka_unit_test(test_uefi_copy),
 		cmocka_unit_test(test_default_grub_quoting_and_disable_uuid),
 		cmocka_unit_test(test_disable_uuid_last_assignment_wins),
