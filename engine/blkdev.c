@@ -229,71 +229,7 @@ static bool uuid_from_links(struct target *t, const char *dev, struct blkdev_uui
 	return found;
 }
 
-/* Step 3: the target's /etc/fstab entry on / (root=) or its swap entry
- * (resume=). */
-static bool uuid_from_fstab(struct target *t, const char *dev, enum blkdev_role role,
-			    struct blkdev_uuid *out, struct sbuf *why)
-{
-	struct blkdev_mounts m;
-	int rc = blkdev_mounts_read(t, "/etc/fstab", &m);
-	if (rc < 0) {
-		sb_printf(why, "; %s",
-			  rc == -ENOENT ? T("there is no /etc/fstab", "没有 /etc/fstab")
-					: T("/etc/fstab cannot be read", "无法读取 /etc/fstab"));
-		blkdev_mounts_free(&m);
-		return false;
-	}
-	const struct blkdev_mount *e = NULL;
-	if (role == BLKDEV_ROLE_ROOT) {
-		e = blkdev_mounts_find(&m, "/");
-		if (!e)
-			sb_printf(why, "; %s",
-				  T("/etc/fstab has no entry for /", "/etc/fstab 中没有 / 的条目"));
-	} else {
-		size_t nswap = 0;
-		for (size_t i = 0; i < m.n; i++)
-			if (strcmp(m.e[i].fstype, "swap") == 0) {
-				nswap++;
-				e = &m.e[i];
-			}
-		if (nswap == 0)
-			sb_printf(why, "; %s",
-				  T("/etc/fstab has no swap entry", "/etc/fstab 中没有 swap 条目"));
-		if (nswap > 1) {
-			sb_printf(
-				why,
-				T("; /etc/fstab has %zu swap entries: which one is %s cannot be told",
-				  "；/etc/fstab 中有 %zu 个 swap 条目，无法判断哪个是 %s"),
-				nswap, dev);
-			e = NULL;
-		}
-	}
-	bool found = false;
-	if (e && str_starts(e->source, "UUID=") && e->source[5]) {
-		out->origin = BLKDEV_ORIGIN_FSTAB;
-		out->uuid = tag_value(e->source + 5);
-		out->type = xstrdup(e->fstype);
-		out->path = xstrdup("/etc/fstab");
-		out->line = e->line;
-		out->source = role == BLKDEV_ROLE_ROOT
-				      ? xasprintf(T("/etc/fstab line %d, the entry mounted on /",
-						    "/etc/fstab 第 %d 行，挂载到 / 的条目"),
-						  e->line)
-				      : xasprintf(T("/etc/fstab line %d, the swap entry",
-						    "/etc/fstab 第 %d 行，swap 条目"),
-						  e->line);
-		found = true;
-	} else if (e) {
-		sb_printf(why,
-			  T("; /etc/fstab line %d names %s, not a UUID",
-			    "；/etc/fstab 第 %d 行写的是 %s，而不是 UUID"),
-			  e->line, e->source);
-	}
-	blkdev_mounts_free(&m);
-	return found;
-}
-
-/* Tries the probe, the by-uuid links and fstab in turn, collecting why each failed. */
+/* Tries the probe and the by-uuid links in turn, collecting why each failed. */
 int blkdev_uuid_lookup(struct target *t, const char *dev, enum blkdev_role role,
 		       struct blkdev_uuid *out)
 {
@@ -336,10 +272,8 @@ int blkdev_uuid_lookup(struct target *t, const char *dev, enum blkdev_role role,
 	} else {
 		sb_printf(&why, T("%s cannot be probed from here", "无法从此处探测 %s"), dev);
 	}
-	bool found = uuid_from_links(t, dev, out, &why);
-	if (!found && role != BLKDEV_ROLE_ANY)
-		found = uuid_from_fstab(t, dev, role, out, &why);
-	if (found) {
+	(void)role;
+	if (uuid_from_links(t, dev, out, &why)) {
 		sb_free(&why);
 		return 0;
 	}
@@ -351,7 +285,7 @@ int blkdev_uuid_lookup(struct target *t, const char *dev, enum blkdev_role role,
 /* ---- the mount table ------------------------------------------------------------- */
 
 /* A field of fstab or /proc/mounts with \ooo octal escapes undone. */
-static char *mnt_unescape(const char *s, size_t n)
+char *blkdev_unescape(const char *s, size_t n)
 {
 	struct sbuf b = { 0 };
 	for (size_t i = 0; i < n; i++) {
@@ -420,13 +354,13 @@ int blkdev_mounts_read(struct target *t, const char *path, struct blkdev_mounts 
 			continue;
 		out->e = xgrow(out->e, &out->cap, out->n + 1, sizeof *out->e);
 		struct blkdev_mount *e = &out->e[out->n++];
-		e->source = mnt_unescape(f[0], fl[0]);
-		e->dir = mnt_unescape(f[1], fl[1]);
+		e->source = blkdev_unescape(f[0], fl[0]);
+		e->dir = blkdev_unescape(f[1], fl[1]);
 		size_t dl = strlen(e->dir);
 		while (dl > 1 && e->dir[dl - 1] == '/')
 			e->dir[--dl] = '\0';
-		e->fstype = nf > 2 ? mnt_unescape(f[2], fl[2]) : xstrdup("auto");
-		e->opts = nf > 3 ? mnt_unescape(f[3], fl[3]) : xstrdup("defaults");
+		e->fstype = nf > 2 ? blkdev_unescape(f[2], fl[2]) : xstrdup("auto");
+		e->opts = nf > 3 ? blkdev_unescape(f[3], fl[3]) : xstrdup("defaults");
 		e->line = ln;
 	}
 	free(data);

@@ -36,8 +36,8 @@ int blkdev_probe_path(const char *host_path, struct blkdev_info *out, char **cau
 int blkdev_probe(struct target *t, const char *dev, struct blkdev_info *out, char **cause);
 void blkdev_info_free(struct blkdev_info *i);
 
-/* Which kernel parameter a device name stands for: it decides which
- * /etc/fstab entry may stand in when the device cannot be probed. */
+/* Which kernel parameter a device name stands for: on a mounted root it
+ * decides which /etc/fstab entry may tie the device to the root. */
 enum blkdev_role {
 	BLKDEV_ROLE_ANY,   /* no fallback */
 	BLKDEV_ROLE_ROOT,  /* root=: the fstab entry mounted on / */
@@ -50,6 +50,8 @@ enum blkdev_origin {
 	BLKDEV_ORIGIN_PROBE,   /* libblkid probe of the device */
 	BLKDEV_ORIGIN_BYUUID,  /* a /dev/disk/by-uuid link that points at the device */
 	BLKDEV_ORIGIN_FSTAB,   /* the target's /etc/fstab (entry on / or swap) */
+	BLKDEV_ORIGIN_MOUNT,   /* libblkid probe of the host's device mounted at the
+				* mount point fstab gives the device (mounted root) */
 };
 
 /* The UUID that belongs where a device name is written. */
@@ -59,17 +61,19 @@ struct blkdev_uuid {
 	char *type;    /* owned: filesystem type when known, else NULL */
 	char *source;  /* owned: where the UUID came from, one line in the user's
 			* language ("libblkid probe of /mnt/dev/sda2"); NULL when none */
-	char *path;    /* owned: BLKDEV_ORIGIN_FSTAB: the file, else NULL */
-	int line;      /* BLKDEV_ORIGIN_FSTAB: its 1-based line, else 0 */
+	char *path;    /* owned: ORIGIN_FSTAB, ORIGIN_MOUNT: the fstab file, else NULL */
+	int line;      /* ORIGIN_FSTAB, ORIGIN_MOUNT: its 1-based line, else 0 */
 	char *why;     /* owned: when uuid is NULL, every step tried and why it
 			* gave nothing, in the user's language; else NULL */
 };
 
-/* Finds the UUID of dev ("/dev/sda2") on the target: a libblkid probe of
- * its host path, then a /dev/disk/by-uuid link to it, then (role ROOT or
- * SWAP) the target's /etc/fstab. Returns 0 when a UUID was found, -ENOENT
- * when not (out->why says why). out is always filled; caller frees it with
- * blkdev_uuid_free. */
+/* Finds the UUID of dev ("/dev/sda2") on a live target: a libblkid probe
+ * of its host path, then a /dev/disk/by-uuid link to it. Never from
+ * /etc/fstab: a UUID written there belongs to whatever device fstab names,
+ * not to dev (role is kept for the callers' sake). On a mounted root use
+ * rootid_uuid instead: its /dev is not the examined machine's. Returns 0
+ * when a UUID was found, -ENOENT when not (out->why says why). out is
+ * always filled; caller frees it with blkdev_uuid_free. */
 int blkdev_uuid_lookup(struct target *t, const char *dev, enum blkdev_role role,
 		       struct blkdev_uuid *out);
 /* Deep copy (dst is overwritten, not freed first). */
@@ -95,6 +99,9 @@ struct blkdev_mounts {
 				  * false: /proc/mounts (what is mounted) */
 };
 
+/* A field of fstab or a mount table with its \ooo octal escapes undone
+ * (s need not be NUL-terminated). Caller frees. */
+char *blkdev_unescape(const char *s, size_t n);
 /* Reads one mount table file of the target (fstab or /proc/mounts format).
  * Returns 0 or -errno; out is always initialised and freed by the caller
  * with blkdev_mounts_free. */

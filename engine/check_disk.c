@@ -3,7 +3,8 @@
  * spanning disks (95313) and /boot not on LVM. The mount table says which
  * devices hold /boot and /; sysfs says which disks those devices sit on;
  * libblkid and the first sector say which disks carry a boot loader. A
- * mounted root without /sys falls back to what /etc/fstab and the LVM
+ * mounted root without a /sys of its own (none, or the rescue machine's
+ * bind-mounted there: rootid.h) falls back to what /etc/fstab and the LVM
  * metadata backups in /etc/lvm/backup tell, and says so. */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "engine/blkdev.h"
 #include "engine/check.h"
 #include "engine/devname.h"
+#include "engine/rootid.h"
 
 /* What the checks start from: the mount table and the entries that matter. */
 struct layout {
@@ -30,6 +32,31 @@ static void mount_evidence(struct check_result *r, const struct blkdev_mounts *m
 	free(text);
 }
 
+/* Whether the target's /sys describes the examined machine's disks. On a
+ * mounted root it never does when it is the host's (a bind-mounted /sys, a
+ * sysfs mounted there, or a /dev of the host beside it): the evidence says
+ * so and the checks judge from fstab and the LVM metadata backups. */
+static bool sysfs_usable(const struct check_ctx *ctx, struct check_result *r,
+			 const struct rootid *id)
+{
+	if (!blkdev_have_sysfs(ctx->t))
+		return false;
+	if (!id)
+		return true;
+	bool host = id->host_sys || id->host_dev;
+	if (host) {
+		for (size_t i = 0; i < id->host_why.n; i++)
+			result_note(r, "%s", id->host_why.v[i]);
+		result_note(r, "%s",
+			    T("the mounted root's /sys and /dev are this (rescue) machine's, not "
+			      "the examined machine's: ignored; judged from /etc/fstab and "
+			      "/etc/lvm/backup instead",
+			      "挂载的根目录中的 /sys 和 /dev 属于本机（救援机器），而不是被检查的"
+			      "机器：已忽略；改为根据 /etc/fstab 和 /etc/lvm/backup 判断"));
+	}
+	return !host;
+}
+
 /* Loads the layout; false when the check has nothing to work on (status
  * set). */
 static bool layout_load(const struct check_ctx *ctx, struct check_result *r, struct layout *L)
@@ -39,11 +66,26 @@ static bool layout_load(const struct check_ctx *ctx, struct check_result *r, str
 		result_set(r, STATUS_NA, "%s", T("not a Linux machine", "不是 Linux 机器"));
 		return false;
 	}
-	int rc = blkdev_mounts_load(ctx->t, &L->m);
+	struct rootid id, *idp = NULL;
+	if (ctx->t->root) {
+		rootid_load(&id, ctx->t);
+		idp = &id;
+	}
+	int rc;
+	if (idp && idp->host_proc) {
+		/* The host's /proc/mounts would describe the rescue machine. */
+		for (size_t i = 0; i < idp->host_why.n; i++)
+			result_note(r, "%s", idp->host_why.v[i]);
+		rc = blkdev_mounts_read(ctx->t, "/etc/fstab", &L->m);
+	} else {
+		rc = blkdev_mounts_load(ctx->t, &L->m);
+	}
 	if (rc < 0) {
 		result_set(r, ctx->t->live ? STATUS_ERROR : STATUS_NA, "%s",
 			   T("no mount table: neither /proc/mounts nor /etc/fstab can be read",
 			     "没有挂载表：/proc/mounts 和 /etc/fstab 都无法读取"));
+		if (idp)
+			rootid_free(idp);
 		return false;
 	}
 	result_note(r,
@@ -58,20 +100,24 @@ static bool layout_load(const struct check_ctx *ctx, struct check_result *r, str
 	if (!L->root) {
 		result_set(r, L->m.fstab ? STATUS_NA : STATUS_ERROR,
 			   T("%s has no entry for /", "%s 中没有 / 的条目"), L->m.path);
+		if (idp)
+			rootid_free(idp);
 		return false;
 	}
 	mount_evidence(r, &L->m, L->root);
 	if (L->boot)
 		mount_evidence(r, &L->m, L->boot);
-	L->sysfs = blkdev_have_sysfs(ctx->t);
+	L->sysfs = sysfs_usable(ctx, r, idp);
+	if (idp)
+		rootid_free(idp);
 	if (!L->sysfs)
 		result_note(
 			r, "%s",
 			ctx->t->live
 				? T("/sys/block lists no block devices", "/sys/block 中没有块设备")
-				: T("the mounted root has no /sys: the disks of the machine it "
-				    "came from cannot be seen from here",
-				    "挂载的根目录没有 /sys：无法从此处看到其原机器的磁盘"));
+				: T("the mounted root has no /sys of its own: the disks of the "
+				    "machine it came from cannot be seen from here",
+				    "挂载的根目录没有自己的 /sys：无法从此处看到其原机器的磁盘"));
 	return true;
 }
 
@@ -403,14 +449,20 @@ static void run_boot_multiple(const struct check_ctx *ctx, struct check_result *
 		result_set(r, STATUS_NA, "%s", T("not a Linux machine", "不是 Linux 机器"));
 		return;
 	}
-	if (!blkdev_have_sysfs(ctx->t)) {
+	struct rootid id;
+	if (ctx->t->root)
+		rootid_load(&id, ctx->t);
+	bool usable = sysfs_usable(ctx, r, ctx->t->root ? &id : NULL);
+	if (ctx->t->root)
+		rootid_free(&id);
+	if (!usable) {
 		result_set(
 			r, STATUS_NA, "%s",
 			ctx->t->live
 				? T("no block devices in /sys/block", "/sys/block 中没有块设备")
-				: T("the mounted root has no /sys: the disks of the machine it came "
-				    "from cannot be seen from here",
-				    "挂载的根目录没有 /sys：无法从此处看到其原机器的磁盘"));
+				: T("the mounted root has no /sys of its own: the disks of the machine "
+				    "it came from cannot be seen from here",
+				    "挂载的根目录没有自己的 /sys：无法从此处看到其原机器的磁盘"));
 		return;
 	}
 	struct strvec disks = { 0 };

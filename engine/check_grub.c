@@ -126,6 +126,8 @@ static void run_device_names(const struct check_ctx *ctx, struct check_result *r
 		finding_evidence(r, &s->f[i]);
 	for (size_t i = 0; i < s->problems.n; i++)
 		result_note(r, "%s", s->problems.v[i]);
+	if (s->identity && s->n > 0)
+		result_note(r, "%s", s->identity);
 	if (s->n > 0) {
 		char *first = finding_summary(&s->f[0]);
 		if (s->n == 1)
@@ -200,6 +202,8 @@ static void run_fstab_names(const struct check_ctx *ctx, struct check_result *r)
 		finding_evidence(r, &s->f[i]);
 	for (size_t i = 0; i < s->problems.n; i++)
 		result_note(r, "%s", s->problems.v[i]);
+	if (s->identity && s->n > 0)
+		result_note(r, "%s", s->identity);
 	if (s->n > 0) {
 		result_note(r, "%s",
 			    T("a failed-over machine may see its disks under other names and "

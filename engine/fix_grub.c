@@ -440,6 +440,8 @@ static struct plan *plan_files(struct build *b, const struct grub_scan *s, char 
 	}
 	for (size_t i = 0; i < b->skipped.n; i++)
 		plan_note(b->p, "%s", b->skipped.v[i]);
+	if (s->identity)
+		plan_note(b->p, "%s", s->identity);
 	return b->p;
 }
 
@@ -576,11 +578,11 @@ static struct plan *plan_fstab_uuid(const struct fix_ctx *ctx, char **cause)
 	}
 	plan_note(p, "%s",
 		  T("Nothing checks /etc/fstab before the next boot (a wrong entry can stop it "
-		    "in emergency mode): the UUIDs above come from the devices themselves (a "
-		    "libblkid probe or their /dev/disk/by-uuid link), and 'findmnt --verify' on "
+		    "in emergency mode): the UUIDs above come from the filesystems themselves (a "
+		    "libblkid probe of the device, as said for each), and 'findmnt --verify' on "
 		    "the running machine lists any problem.",
 		    "下次启动前没有工具校验 /etc/fstab（错误的条目可能使启动停在紧急模式）："
-		    "上面的 UUID 来自设备本身（libblkid 探测或其 /dev/disk/by-uuid 链接）；"
+		    "上面的 UUID 来自文件系统本身（对设备的 libblkid 探测，逐项注明）；"
 		    "在该机器运行时可用 'findmnt --verify' 列出问题。"));
 	build_done(&b, true);
 	return p;

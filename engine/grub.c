@@ -12,6 +12,7 @@
 
 #include "engine/check.h"
 #include "engine/devname.h"
+#include "engine/rootid.h"
 
 /* The parameter's name as shown in evidence. */
 const char *grub_param_name(enum grub_param p)
@@ -211,6 +212,29 @@ static size_t line_end(const struct file_ctx *c, size_t off)
 	return e;
 }
 
+/* Whether offset off of a grub.cfg lies in the section grub-mkconfig's
+ * 30_os-prober writes: menu entries for other systems on other disks. */
+static bool in_os_prober(const struct file_ctx *c, size_t off)
+{
+	static const char begin[] = "### BEGIN /etc/grub.d/30_os-prober ###";
+	static const char end[] = "### END /etc/grub.d/30_os-prober ###";
+	if (c->source != GRUB_SRC_CFG)
+		return false;
+	size_t at = 0;
+	while (at < c->len) {
+		const char *b = memmem(c->d + at, c->len - at, begin, sizeof begin - 1);
+		if (!b || (size_t)(b - c->d) > off)
+			return false;
+		size_t from = (size_t)(b - c->d) + sizeof begin - 1;
+		const char *e = memmem(c->d + from, c->len - from, end, sizeof end - 1);
+		size_t to = e ? (size_t)(e - c->d) : c->len;
+		if (off < to)
+			return true;
+		at = to;
+	}
+	return false;
+}
+
 /* Appends a finding for text[vs, ve) of word w. */
 static void add_finding(struct file_ctx *c, enum grub_param param, enum devname_kind kind,
 			const struct word *w, size_t vs, size_t ve, size_t raw_s, size_t raw_e)
@@ -223,6 +247,7 @@ static void add_finding(struct file_ctx *c, enum grub_param param, enum devname_
 	f->source = c->source;
 	f->param = param;
 	f->kind = kind;
+	f->foreign = in_os_prober(c, raw_s);
 	f->device = xstrndup(w->s.s + vs, ve - vs);
 	size_t li = line_index(c, raw_s);
 	size_t lo = c->lines[li], le = line_end(c, lo);
@@ -494,16 +519,73 @@ static void scan_glob(struct grub_scan *s, struct target *t, const char *pattern
 	sv_free(&m);
 }
 
-/* Looks up each device once; repeated devices copy the first answer. */
-void grub_scan_lookup_uuids(struct grub_scan *s, struct target *t)
+/* The one device name the root's own boot entries give for param (not
+ * those os-prober made for other systems), or NULL when they give none or
+ * several. Borrowed from s. */
+static const char *own_device(const struct grub_scan *s, enum grub_param param)
 {
+	const char *one = NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct grub_finding *f = &s->f[i];
+		if (f->param != param || f->foreign)
+			continue;
+		if (one && strcmp(one, f->device) != 0)
+			return NULL;
+		one = f->device;
+	}
+	return one;
+}
+
+/* The role a finding's device plays. */
+static enum blkdev_role role_of(const struct grub_finding *f)
+{
+	return f->param == GRUB_PARAM_ROOT     ? BLKDEV_ROLE_ROOT
+	       : f->param == GRUB_PARAM_RESUME ? BLKDEV_ROLE_SWAP
+					       : BLKDEV_ROLE_ANY;
+}
+
+/* On a mounted root: every UUID is tied to the root through its fstab and
+ * what the host mounts at the root folder (rootid), never its /dev. */
+static void lookup_mounted_root(struct grub_scan *s, struct target *t)
+{
+	struct rootid id;
+	rootid_load(&id, t);
+	free(s->identity);
+	s->identity = rootid_describe(&id);
+	const char *own_root = own_device(s, GRUB_PARAM_ROOT);
+	const char *own_resume = own_device(s, GRUB_PARAM_RESUME);
 	for (size_t i = 0; i < s->n; i++) {
 		struct grub_finding *f = &s->f[i];
 		if (f->param == GRUB_PARAM_DISABLE_UUID || f->id.uuid || f->id.why)
 			continue;
-		enum blkdev_role role = f->param == GRUB_PARAM_ROOT     ? BLKDEV_ROLE_ROOT
-					: f->param == GRUB_PARAM_RESUME ? BLKDEV_ROLE_SWAP
-									: BLKDEV_ROLE_ANY;
+		enum blkdev_role role = role_of(f);
+		if (f->foreign) {
+			f->id.why = xasprintf(
+				T("%s is in a menu entry os-prober made for another system: not "
+				  "this root's device",
+				  "%s 位于 os-prober 为其他系统生成的菜单项中：不是此根目录的设备"),
+				f->device);
+			continue;
+		}
+		rootid_uuid(&id, f->device, role, f->line,
+			    role == BLKDEV_ROLE_ROOT ? own_root : own_resume, &f->id);
+	}
+	rootid_free(&id);
+}
+
+/* Looks up each device once; repeated devices copy the first answer. On
+ * a mounted root the root's identity decides instead (rootid). */
+void grub_scan_lookup_uuids(struct grub_scan *s, struct target *t)
+{
+	if (t->root) {
+		lookup_mounted_root(s, t);
+		return;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		struct grub_finding *f = &s->f[i];
+		if (f->param == GRUB_PARAM_DISABLE_UUID || f->id.uuid || f->id.why)
+			continue;
+		enum blkdev_role role = role_of(f);
 		bool copied = false;
 		for (size_t j = 0; j < i && !copied; j++) {
 			const struct grub_finding *g = &s->f[j];
@@ -578,5 +660,6 @@ void grub_scan_free(struct grub_scan *s)
 	free(s->files);
 	sv_free(&s->looked);
 	sv_free(&s->problems);
+	free(s->identity);
 	free(s);
 }

@@ -54,6 +54,8 @@ struct grub_finding {
 			       * that span with "UUID=<uuid>" fixes the line. For
 			       * GRUB_PARAM_DISABLE_UUID: the value as written,
 			       * quotes included */
+	bool foreign;         /* in grub.cfg's os-prober section: a menu entry for
+			       * another system */
 	bool kernelopts;      /* in grub.cfg's `set kernelopts="..."` (RHEL 8, Fedora:
 			       * the fallback when grubenv has no kernelopts) */
 	bool exact;           /* text[start, end) is the device name byte for byte
@@ -86,6 +88,8 @@ struct grub_scan {
 	struct strvec problems;  /* "path: reason" for files found but not (fully) read */
 	bool fstab_found;        /* /etc/fstab was read */
 	bool disable_uuid;       /* the effective GRUB_DISABLE_LINUX_UUID is true */
+	char *identity;          /* owned: on a mounted root, what the UUIDs were tied
+				  * to (rootid_describe); NULL elsewhere */
 };
 
 #define GRUB_SCAN_BOOT 1u  /* boot loader configuration */
@@ -102,8 +106,10 @@ void grub_scan_free(struct grub_scan *s);
  * them in the order the shell reads them). */
 void grub_scan_data(struct grub_scan *s, const char *path, enum grub_source source,
 		    const char *data, size_t len);
-/* Looks up the UUID of every finding that has a device (caching repeated
- * devices). */
+/* Looks up the UUID of every finding that has a device: on a live machine
+ * by probing it (caching repeated devices); on a mounted root only through
+ * the root's own identity (rootid.h): never its /dev, never a device that
+ * is not tied to the root, never an os-prober entry's. */
 void grub_scan_lookup_uuids(struct grub_scan *s, struct target *t);
 /* A new, empty scan (for grub_scan_data). */
 struct grub_scan *grub_scan_new(void);

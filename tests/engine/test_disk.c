@@ -100,12 +100,13 @@ static void test_probe_images(void **state)
 	assert_int_equal(u.origin, BLKDEV_ORIGIN_PROBE);
 	assert_string_equal(u.uuid, EXT4_UUID);
 	blkdev_uuid_free(&u);
-	/* Not there, and no fstab: every step says why. */
+	/* Not there: every step says why; fstab is never asked (a UUID there
+	 * belongs to whatever fstab names, not to this device). */
 	assert_int_equal(blkdev_uuid_lookup(t, "/dev/sdz1", BLKDEV_ROLE_SWAP, &u), -ENOENT);
 	assert_null(u.uuid);
 	assert_non_null(strstr(u.why, "/dev/sdz1 does not exist"));
 	assert_non_null(strstr(u.why, "no /dev/disk/by-uuid links"));
-	assert_non_null(strstr(u.why, "there is no /etc/fstab"));
+	assert_null(strstr(u.why, "fstab"));
 	blkdev_uuid_free(&u);
 	target_free(t);
 	free(p);
@@ -568,6 +569,54 @@ static void test_mounted_root_without_sysfs(void **state)
 	target_free(t);
 }
 
+/* A mounted root whose /sys and /proc are the rescue machine's (a recorded
+ * host mount table says they are mount points): they are ignored, the
+ * evidence says so, and the checks judge from the root's fstab; the same
+ * root with its own (fixture) /sys is judged from it. */
+static void test_bind_mounted_sys_is_ignored(void **state)
+{
+	(void)state;
+	char *tmp = disk_root("split");
+	char *p = xasprintf("%s/etc/fstab", tmp);
+	tu_write_file(p, "/dev/sda2 / ext4 defaults 0 1\n/dev/sdb1 /boot ext4 defaults 0 2\n");
+	free(p);
+	struct target *t = root_target(tmp);
+	char *f = NULL;
+	/* Its own /sys: two disks carry GRUB. */
+	unsetenv("ASR_DOCTOR_MOUNTINFO");
+	assert_int_equal(status_of(t, "disk.boot_multiple", NULL, NULL), STATUS_FAIL);
+	char *mi = xasprintf("%s.mountinfo", tmp);
+	char *text = xasprintf("23 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+			       "24 23 0:22 / /sys rw - sysfs sysfs rw\n"
+			       "25 23 0:23 / /proc rw - proc proc rw\n"
+			       "90 23 0:22 / %s/sys rw,nosuid - sysfs sysfs rw\n"
+			       "91 23 0:23 / %s/proc rw - proc proc rw\n",
+			       tmp, tmp);
+	tu_write_file(mi, text);
+	free(text);
+	setenv("ASR_DOCTOR_MOUNTINFO", mi, 1);
+	assert_int_equal(status_of(t, "disk.boot_multiple", &f, "is a mount point of this machine "
+								 "(sysfs"),
+			 STATUS_NA);
+	assert_non_null(strstr(f, "no /sys of its own"));
+	free(f);
+	assert_int_equal(status_of(t, "disk.boot_multiple", NULL, "ignored; judged from /etc/fstab"),
+			 STATUS_NA);
+	/* The host's /proc/mounts is not the examined machine's mount table. */
+	assert_int_equal(status_of(t, "disk.boot_system", &f, "mount table: /etc/fstab"),
+			 STATUS_WARN);
+	assert_non_null(strstr(f, "/boot is on sdb and / on sda"));
+	free(f);
+	assert_int_equal(status_of(t, "disk.boot_present", &f, NULL), STATUS_NA);
+	free(f);
+	unsetenv("ASR_DOCTOR_MOUNTINFO");
+	unlink(mi);
+	free(mi);
+	target_free(t);
+	tu_rmtree(tmp);
+	free(tmp);
+}
+
 /* Every pattern of devname's list as fstab's / and /boot on a root without
  * /sys: kernel names (mmcblk and nvme included) are judged by name, the
  * others cannot be, and none of them is mistaken for "not a block device". */
@@ -672,6 +721,7 @@ int main(void)
 		cmocka_unit_test(test_whole_disk_has_no_boot_disk),
 		cmocka_unit_test(test_mount_source_by_uuid_probe),
 		cmocka_unit_test(test_mounted_root_without_sysfs),
+		cmocka_unit_test(test_bind_mounted_sys_is_ignored),
 		cmocka_unit_test(test_each_pattern_in_the_disk_checks),
 		cmocka_unit_test(test_not_applicable_cases),
 	};

@@ -2,8 +2,10 @@
  * scanner on fixture roots in the styles of Debian, SLES 11/12, RHEL 7,
  * RHEL 9 with BLS entries, a UEFI copy and /etc/default/grub with shell
  * quoting; exact files, lines and byte spans; odd input; and the UUIDs
- * found for each device on real filesystem images made with mkfs.ext4 and
- * mkswap in a temporary folder. */
+ * found for each device on a mounted root: real filesystem images made
+ * with mkfs.ext4 named by a recorded host mount table, decoys (mkfs.ext4,
+ * mkswap) in the root's /dev that are never used, and an os-prober menu
+ * entry for another system. */
 #include "support/testutil.h"
 
 #include <stdlib.h>
@@ -256,10 +258,12 @@ static void test_sles11_menu_lst(void **state)
 	assert_int_equal(s->f[2].kind, DEVNAME_BY_ID);
 	assert_int_equal(s->f[0].kind, DEVNAME_KERNEL);
 	assert_int_equal(s->files[0].params, 3);
-	/* fstab names the devices too: no UUID anywhere, and the reason says so. */
+	/* fstab names the devices too, and the fixture is no mount point: no
+	 * UUID anywhere, and the reason says so. */
 	assert_null(s->f[0].id.uuid);
-	assert_non_null(strstr(s->f[0].id.why, "/etc/fstab line 2 names /dev/sda2"));
-	assert_non_null(strstr(s->f[1].id.why, "/etc/fstab line 1 names /dev/sda1"));
+	assert_non_null(strstr(s->f[0].id.why, "/etc/fstab line 2 mounts /dev/sda2 on /; "));
+	assert_non_null(strstr(s->f[0].id.why, "its /dev is never used"));
+	assert_non_null(strstr(s->f[1].id.why, "/etc/fstab line 1 names the swap /dev/sda1"));
 	grub_scan_free(s);
 	char *finding = NULL;
 	assert_int_equal(check_status_on(FIX "sles11", "grub.device_names", &finding), STATUS_FAIL);
@@ -654,109 +658,201 @@ static void test_fstab_mixed_entries(void **state)
 	free(finding);
 }
 
+#define FS_ROOT "11111111-2222-4333-8444-555555555555"
+#define FS_SWAP "66666666-7777-4888-9999-000000000000"
+#define OS_PROBER                                                                                  \
+	"### BEGIN /etc/grub.d/30_os-prober ###\n"                                                 \
+	"menuentry 'Ubuntu 22.04.3 LTS (22.04) (on /dev/sdb3)' --class ubuntu --class gnu-linux "  \
+	"--class gnu --class os $menuentry_id_option "                                             \
+	"'osprober-gnulinux-simple-9c2d4e6f-1a3b-4c5d-8e7f-0a1b2c3d4e5f' {\n"                      \
+	"\tinsmod part_msdos\n\tinsmod ext2\n\tset root='hd1,msdos3'\n"                            \
+	"\tlinux /boot/vmlinuz-5.15.0-91-generic root=/dev/sdb3 ro quiet splash\n"                 \
+	"\tinitrd /boot/initrd.img-5.15.0-91-generic\n}\n"                                         \
+	"### END /etc/grub.d/30_os-prober ###\n"
+
 /* Makes the article's SLES machine in a temporary folder: grub2 with
- * root=/dev/sda2 and resume=/dev/sda1, and under dev/ real images. */
-static char *make_sles_root(bool images)
+ * root=/dev/sda2 and resume=/dev/sda1 (and, with os_prober, a menu entry
+ * os-prober made for another system on /dev/sdb3), an fstab that mounts /
+ * and swap by UUID, and under dev/ decoys with the same names: the rescue
+ * machine's disks as a bind-mounted /dev shows them (mkfs.ext4 -U ROOT_UUID,
+ * mkswap -U SWAP_UUID), never to be used. With mounted, a real image with
+ * fstab's root UUID outside the root, and a recorded host mount table
+ * (ASR_DOCTOR_MOUNTINFO) mounting it at the root. */
+static char *make_sles_root(bool mounted, bool os_prober)
 {
 	char *tmp = tu_mkdtemp("grub-uuid");
 	char *p = xasprintf("%s/boot/grub2/grub.cfg", tmp);
-	tu_write_file(p, "menuentry 'SLES12' {\n\t" ARTICLE_LINUX "}\n");
+	tu_write_file(p, os_prober ? "menuentry 'SLES12' {\n\t" ARTICLE_LINUX "}\n" OS_PROBER
+				   : "menuentry 'SLES12' {\n\t" ARTICLE_LINUX "}\n");
 	free(p);
 	p = xasprintf("%s/etc/fstab", tmp);
-	/* Different UUIDs than the images: a probe must win over fstab. */
-	tu_write_file(p, "UUID=11111111-2222-4333-8444-555555555555 / ext3 acl 1 1\n"
-			 "UUID=66666666-7777-4888-9999-000000000000 swap swap defaults 0 0\n");
+	tu_write_file(p, "UUID=" FS_ROOT " / ext3 acl 1 1\nUUID=" FS_SWAP " swap swap defaults 0 0\n");
 	free(p);
-	if (images) {
-		int rc = tu_sh(NULL,
-			       "mkdir -p '%s/dev' && cd '%s/dev' && truncate -s 64M sda2 && "
-			       "mkfs.ext4 -q -F -U " ROOT_UUID " sda2 && truncate -s 16M sda1 && "
-			       "mkswap -U " SWAP_UUID " sda1 >/dev/null 2>&1",
-			       tmp, tmp);
+	int rc = tu_sh(NULL,
+		       "mkdir -p '%s/dev' && cd '%s/dev' && truncate -s 64M sda2 && "
+		       "mkfs.ext4 -q -F -U " ROOT_UUID " sda2 && cp sda2 sdb3 && truncate -s 16M sda1 && "
+		       "mkswap -U " SWAP_UUID " sda1 >/dev/null 2>&1",
+		       tmp, tmp);
+	assert_int_equal(rc, 0);
+	if (mounted) {
+		rc = tu_sh(NULL,
+			   "truncate -s 64M '%s.img' && mkfs.ext4 -q -F -U " FS_ROOT " '%s.img' && "
+			   "printf '23 1 8:1 / / rw - ext4 /dev/sda1 rw\\n"
+			   "90 23 8:18 / %s rw,relatime - ext4 %s.img rw\\n"
+			   "91 90 0:5 / %s/dev rw - devtmpfs udev rw\\n' > '%s.mountinfo'",
+			   tmp, tmp, tmp, tmp, tmp, tmp);
 		assert_int_equal(rc, 0);
+		char *mi = xasprintf("%s.mountinfo", tmp);
+		setenv("ASR_DOCTOR_MOUNTINFO", mi, 1);
+		free(mi);
+	} else {
+		unsetenv("ASR_DOCTOR_MOUNTINFO");
 	}
 	return tmp;
 }
 
-static void test_uuid_from_images(void **state)
+/* Removes what make_sles_root made. */
+static void drop_sles_root(char *tmp)
+{
+	unsetenv("ASR_DOCTOR_MOUNTINFO");
+	assert_int_equal(tu_sh(NULL, "rm -f '%s.img' '%s.mountinfo'", tmp, tmp), 0);
+	tu_rmtree(tmp);
+	free(tmp);
+}
+
+/* A mounted root: the UUID of root= is what the host mounts at the root
+ * folder (a libblkid probe of the host's device, here an image named by
+ * the recorded mount table), the UUID of resume= is fstab's only swap; the
+ * decoys in the root's /dev are never probed. */
+static void test_mounted_root_uuid_from_the_host_mount(void **state)
 {
 	(void)state;
-	char *tmp = make_sles_root(true);
+	char *tmp = make_sles_root(true, false);
 	struct target *t = root_target(tmp);
 	struct grub_scan *s = grub_scan(t, GRUB_SCAN_BOOT | GRUB_SCAN_UUID);
 	assert_int_equal(s->n, 2);
 	assert_finding(tmp, &s->f[0], "/boot/grub2/grub.cfg", 2, GRUB_PARAM_ROOT, "/dev/sda2", 45,
 		       54);
-	assert_int_equal(s->f[0].id.origin, BLKDEV_ORIGIN_PROBE);
-	assert_string_equal(s->f[0].id.uuid, ROOT_UUID);
+	assert_int_equal(s->f[0].id.origin, BLKDEV_ORIGIN_MOUNT);
+	assert_string_equal(s->f[0].id.uuid, FS_ROOT);
 	assert_string_equal(s->f[0].id.type, "ext4");
-	assert_non_null(strstr(s->f[0].id.source, "/dev/sda2"));
-	assert_int_equal(s->f[1].id.origin, BLKDEV_ORIGIN_PROBE);
-	assert_string_equal(s->f[1].id.uuid, SWAP_UUID);
-	assert_string_equal(s->f[1].id.type, "swap");
+	char *img = xasprintf("libblkid probe of %s.img, which this machine mounts at %s", tmp, tmp);
+	assert_non_null(strstr(s->f[0].id.source, img));
+	free(img);
+	assert_int_equal(s->f[1].id.origin, BLKDEV_ORIGIN_FSTAB);
+	assert_string_equal(s->f[1].id.uuid, FS_SWAP);
+	assert_int_equal(s->f[1].id.line, 2);
+	assert_non_null(strstr(s->f[1].id.source, "every resume= of this root's own boot entries "
+						  "names /dev/sda1"));
+	assert_non_null(strstr(s->identity, "is mounted from"));
 	grub_scan_free(s);
 	struct check_result r;
 	run_check(t, "grub.device_names", &r);
 	assert_int_equal(r.status, STATUS_FAIL);
-	assert_true(evidence_has(&r, "root=/dev/sda2 -> root=UUID=" ROOT_UUID
+	assert_true(evidence_has(&r, "root=/dev/sda2 -> root=UUID=" FS_ROOT
 				     " (ext4; libblkid probe of "));
-	assert_true(evidence_has(&r, "resume=/dev/sda1 -> resume=UUID=" SWAP_UUID " (swap; "));
+	assert_true(evidence_has(&r, "resume=/dev/sda1 -> resume=UUID=" FS_SWAP));
+	assert_true(evidence_has(&r, "never through its /dev"));
+	assert_false(evidence_has(&r, ROOT_UUID));
+	assert_false(evidence_has(&r, SWAP_UUID));
 	result_free(&r);
 	target_free(t);
-	tu_rmtree(tmp);
-	free(tmp);
+	/* fstab's UUID is not the mounted filesystem's: root= is left unknown. */
+	char *p = xasprintf("%s/etc/fstab", tmp);
+	tu_write_file(p, "UUID=" ROOT_UUID " / ext3 acl 1 1\nUUID=" FS_SWAP " swap swap defaults 0 0\n");
+	free(p);
+	t = root_target(tmp);
+	s = grub_scan(t, GRUB_SCAN_BOOT | GRUB_SCAN_UUID);
+	assert_null(s->f[0].id.uuid);
+	assert_non_null(strstr(s->f[0].id.why, "not the same filesystem"));
+	grub_scan_free(s);
+	target_free(t);
+	drop_sles_root(tmp);
 }
 
+/* A menu entry os-prober made for another system (root=/dev/sdb3) never
+ * gets this root's UUID, nor the decoy's. */
+static void test_os_prober_entry_is_not_this_root(void **state)
+{
+	(void)state;
+	char *tmp = make_sles_root(true, true);
+	struct target *t = root_target(tmp);
+	struct grub_scan *s = grub_scan(t, GRUB_SCAN_BOOT | GRUB_SCAN_UUID);
+	assert_int_equal(s->n, 3);
+	assert_string_equal(s->f[2].device, "/dev/sdb3");
+	assert_true(s->f[2].foreign);
+	assert_false(s->f[0].foreign);
+	assert_null(s->f[2].id.uuid);
+	assert_non_null(strstr(s->f[2].id.why, "os-prober made for another system"));
+	assert_string_equal(s->f[0].id.uuid, FS_ROOT);
+	grub_scan_free(s);
+	target_free(t);
+	/* Without the os-prober section markers: two root devices in this
+	 * root's entries, and fstab mounts / by UUID: neither is guessed. */
+	char *p = xasprintf("%s/boot/grub2/grub.cfg", tmp);
+	tu_write_file(p, "menuentry 'SLES12' {\n\t" ARTICLE_LINUX "}\n"
+			 "menuentry 'Other' {\n\tlinux /vmlinuz root=/dev/sdb3 ro\n}\n");
+	free(p);
+	t = root_target(tmp);
+	s = grub_scan(t, GRUB_SCAN_BOOT | GRUB_SCAN_UUID);
+	assert_int_equal(s->n, 3);
+	assert_null(s->f[0].id.uuid);
+	assert_null(s->f[2].id.uuid);
+	assert_non_null(strstr(s->f[0].id.why, "name several root devices"));
+	grub_scan_free(s);
+	target_free(t);
+	drop_sles_root(tmp);
+}
+
+/* Not a mount point (a copied tree): fstab's UUIDs stand in, tied by the
+ * root's own entries; never a link in the root's /dev. */
 static void test_uuid_fallbacks(void **state)
 {
 	(void)state;
-	/* No images: fstab's / entry and its only swap entry stand in. */
-	char *tmp = make_sles_root(false);
+	char *tmp = make_sles_root(false, false);
 	struct target *t = root_target(tmp);
 	struct grub_scan *s = grub_scan(t, GRUB_SCAN_BOOT | GRUB_SCAN_UUID);
 	assert_int_equal(s->n, 2);
 	assert_int_equal(s->f[0].id.origin, BLKDEV_ORIGIN_FSTAB);
-	assert_string_equal(s->f[0].id.uuid, "11111111-2222-4333-8444-555555555555");
+	assert_string_equal(s->f[0].id.uuid, FS_ROOT);
 	assert_int_equal(s->f[0].id.line, 1);
 	assert_non_null(strstr(s->f[0].id.source, "the entry mounted on /"));
 	assert_int_equal(s->f[1].id.origin, BLKDEV_ORIGIN_FSTAB);
-	assert_string_equal(s->f[1].id.uuid, "66666666-7777-4888-9999-000000000000");
+	assert_string_equal(s->f[1].id.uuid, FS_SWAP);
 	assert_int_equal(s->f[1].id.line, 2);
 	grub_scan_free(s);
 
 	/* Two swap entries: which one resume= means cannot be told. */
 	char *p = xasprintf("%s/etc/fstab", tmp);
-	tu_write_file(p, "UUID=11111111-2222-4333-8444-555555555555 / ext3 acl 1 1\n"
-			 "UUID=66666666-7777-4888-9999-000000000000 swap swap defaults 0 0\n"
+	tu_write_file(p, "UUID=" FS_ROOT " / ext3 acl 1 1\nUUID=" FS_SWAP " swap swap defaults 0 0\n"
 			 "/swapfile none swap defaults 0 0\n");
 	s = grub_scan(t, GRUB_SCAN_BOOT | GRUB_SCAN_UUID);
-	assert_string_equal(s->f[0].id.uuid, "11111111-2222-4333-8444-555555555555");
+	assert_string_equal(s->f[0].id.uuid, FS_ROOT);
 	assert_null(s->f[1].id.uuid);
 	assert_int_equal(s->f[1].id.origin, BLKDEV_ORIGIN_NONE);
 	assert_non_null(strstr(s->f[1].id.why, "2 swap entries"));
-	assert_non_null(strstr(s->f[1].id.why, "does not exist"));
 	grub_scan_free(s);
 	struct check_result r;
 	run_check(t, "grub.device_names", &r);
 	assert_true(evidence_has(&r, "resume=/dev/sda1: UUID unknown: "));
+	assert_true(evidence_has(&r, "is not a mount point"));
 	result_free(&r);
 
-	/* A /dev/disk/by-uuid link pointing at the device wins over fstab. */
+	/* A /dev/disk/by-uuid link in the root's /dev is never used. */
 	free(p);
 	p = xasprintf("%s/dev/disk/by-uuid", tmp);
 	assert_int_equal(tu_sh(NULL,
-			       "mkdir -p '%s' && : > '%s/../../sda2' && ln -s ../../sda2 "
+			       "mkdir -p '%s' && ln -s ../../sda2 "
 			       "'%s/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'",
-			       p, p, p),
+			       p, p),
 			 0);
 	s = grub_scan(t, GRUB_SCAN_BOOT | GRUB_SCAN_UUID);
-	assert_int_equal(s->f[0].id.origin, BLKDEV_ORIGIN_BYUUID);
-	assert_string_equal(s->f[0].id.uuid, "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee");
+	assert_int_equal(s->f[0].id.origin, BLKDEV_ORIGIN_FSTAB);
+	assert_string_equal(s->f[0].id.uuid, FS_ROOT);
 	grub_scan_free(s);
 	free(p);
 	target_free(t);
-	tu_rmtree(tmp);
-	free(tmp);
+	drop_sles_root(tmp);
 }
 
 static void test_unreadable_and_duplicate_files(void **state)
@@ -807,7 +903,8 @@ int main(void)
 		cmocka_unit_test(test_odd_input),
 		cmocka_unit_test(test_none_is_not_applicable),
 		cmocka_unit_test(test_fstab_mixed_entries),
-		cmocka_unit_test(test_uuid_from_images),
+		cmocka_unit_test(test_mounted_root_uuid_from_the_host_mount),
+		cmocka_unit_test(test_os_prober_entry_is_not_this_root),
 		cmocka_unit_test(test_uuid_fallbacks),
 		cmocka_unit_test(test_unreadable_and_duplicate_files),
 	};

@@ -36,6 +36,7 @@ FUZZ_DECLARE(logscan);
 FUZZ_DECLARE(lvm);
 FUZZ_DECLARE(meminfo);
 FUZZ_DECLARE(mounts);
+FUZZ_DECLARE(mountinfo);
 FUZZ_DECLARE(net_tcp);
 FUZZ_DECLARE(osrelease);
 FUZZ_DECLARE(replay);
@@ -56,7 +57,7 @@ static const struct target_entry {
 } targets[] = {
 #define T_(n) { #n, FUZZ_ENTRY(n) }
 	T_(checks),  T_(disk),        T_(doc),        T_(grub),     T_(journal),
-	T_(logscan), T_(lvm),     T_(meminfo),     T_(mounts),     T_(net_tcp),  T_(osrelease),
+	T_(logscan), T_(lvm),     T_(meminfo),     T_(mounts),     T_(mountinfo),     T_(net_tcp),  T_(osrelease),
 	T_(replay),  T_(session),     T_(sshd_config), T_(sshd_match), T_(sshd_t),
 	T_(state),   T_(support),     T_(sysparse),   T_(winparse),
 #undef T_
