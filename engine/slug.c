@@ -12,41 +12,38 @@
 #include "engine/slug_table.h"
 #include "engine/text.h"
 
+/* bsearch comparators: the key is a code point, the element a range. */
+static int cmp_alnum(const void *key, const void *elem)
+{
+	uint32_t cp = *(const uint32_t *)key;
+	const struct slug_range *r = elem;
+	return cp < r->first ? -1 : cp > r->last ? 1 : 0;
+}
+
+static int cmp_lower(const void *key, const void *elem)
+{
+	uint32_t cp = *(const uint32_t *)key;
+	const struct slug_case *r = elem;
+	return cp < r->first ? -1 : cp > r->last ? 1 : 0;
+}
+
 static bool cp_letter_or_digit(uint32_t cp)
 {
 	if (cp < 0x80)
 		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
-	if (cp > 0xFFFF)
-		return false;
-	size_t lo = 0, hi = ARRAY_LEN(slug_alnum);
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (cp < slug_alnum[mid].first)
-			hi = mid;
-		else if (cp > slug_alnum[mid].last)
-			lo = mid + 1;
-		else
-			return true;
-	}
-	return false;
+	return cp <= 0xFFFF &&
+	       bsearch(&cp, slug_alnum, ARRAY_LEN(slug_alnum), sizeof slug_alnum[0], cmp_alnum);
 }
 
 static uint32_t cp_lower(uint32_t cp)
 {
 	if (cp < 0x80)
 		return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
-	size_t lo = 0, hi = ARRAY_LEN(slug_lower);
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (cp < slug_lower[mid].first)
-			hi = mid;
-		else if (cp > slug_lower[mid].last)
-			lo = mid + 1;
-		else if ((cp - slug_lower[mid].first) % slug_lower[mid].stride == 0)
-			return (uint32_t)((int32_t)cp + slug_lower[mid].delta);
-		else
-			return cp;
-	}
+	const struct slug_case *r =
+		bsearch(&cp, slug_lower, ARRAY_LEN(slug_lower), sizeof slug_lower[0], cmp_lower);
+	/* A run with stride 2 maps every other character (upper, lower...). */
+	if (r && (cp - r->first) % r->stride == 0)
+		return (uint32_t)((int32_t)cp + r->delta);
 	return cp;
 }
 

@@ -2,7 +2,19 @@
  * (perl's Unicode::UCD); do not edit. Non-ASCII BMP letters and digits, and
  * simple lower-case mappings, for the Docs heading identifiers in slug.c. */
 
-static const struct { uint16_t first, last; } slug_alnum[] = {
+struct slug_range {
+	uint16_t first, last;
+};
+
+/* A run of characters whose lower case is delta away, every stride-th
+ * one from first (stride 2: upper and lower case alternate). */
+struct slug_case {
+	uint16_t first, last;
+	int32_t delta;
+	uint8_t stride;
+};
+
+static const struct slug_range slug_alnum[] = {
 	{0x00AA,0x00AA}, {0x00B5,0x00B5}, {0x00BA,0x00BA}, {0x00C0,0x00D6}, {0x00D8,0x00F6},
 	{0x00F8,0x02C1}, {0x02C6,0x02D1}, {0x02E0,0x02E4}, {0x02EC,0x02EC}, {0x02EE,0x02EE},
 	{0x0370,0x0374}, {0x0376,0x0377}, {0x037A,0x037D}, {0x037F,0x037F}, {0x0386,0x0386},
@@ -85,7 +97,7 @@ static const struct { uint16_t first, last; } slug_alnum[] = {
 	{0xFFCA,0xFFCF}, {0xFFD2,0xFFD7}, {0xFFDA,0xFFDC},
 };
 
-static const struct { uint16_t first, last; int32_t delta; uint8_t stride; } slug_lower[] = {
+static const struct slug_case slug_lower[] = {
 	{0x00C0,0x00D6,32,1}, {0x00D8,0x00DE,32,1}, {0x0100,0x012E,1,2}, {0x0130,0x0130,-199,1},
 	{0x0132,0x0136,1,2}, {0x0139,0x0147,1,2}, {0x014A,0x0176,1,2}, {0x0178,0x0178,-121,1},
 	{0x0179,0x017D,1,2}, {0x0181,0x0181,210,1}, {0x0182,0x0184,1,2}, {0x0186,0x0186,206,1},

@@ -6,24 +6,17 @@
 #include <string.h>
 
 #include "engine/doc.h"
+#include "doc_testlib.h"
 #include "engine/msg.h"
 #include "engine/render.h"
 #include "engine/text.h"
 
 #define ZH_PATH "content/article.zh-CN.md"
 #define EN_PATH "content/article.en.md"
-#define EN2025_PATH "tests/fixtures/article/push-install-2025.en.md"
-#define ZHTW_PATH "tests/fixtures/article/push-install-2020.zh-tw.md"
-#define KOKR_PATH "tests/fixtures/article/push-install-2024.ko-kr.md"
 
 static struct doc *load(const char *path)
 {
-	char *cause = NULL;
-	struct doc *d = doc_load_file(path, &cause);
-	if (!d)
-		print_error("%s\n", cause);
-	assert_non_null(d);
-	return d;
+	return tl_load_doc(path);
 }
 
 static void count_levels(const struct doc *d, int *l1, int *l2, int *l3)
@@ -450,9 +443,7 @@ static void test_docs_identifiers(void **state)
 	doc_free(d);
 	const char *md = "# Guide\n\n## Cause\n\n#### Details\n\n## Cause\n\n### Details\n\n"
 			 "## <a name=\"fix\"></a>Fix it\n\nSee [the cause](#cause-1) and [this](#details).\n";
-	char *cause = NULL;
-	d = doc_parse(md, strlen(md), "dup.md", &cause);
-	assert_non_null(d);
+	d = tl_parse_doc(md, "dup.md");
 	assert_int_equal(d->nnodes, 5);
 	assert_string_equal(d->nodes[1]->anchor, "cause");
 	assert_string_equal(d->nodes[2]->anchor, "cause-1");
@@ -522,9 +513,7 @@ static void test_tab_groups(void **state)
 			 "### After\n\n# [A again](#tab/a)\n\nsecond group\n\n---\n\n## [Linux](#linux)\n\n"
 			 "# [X](#tab/x)\n\n---\n\nmiddle\n\n# [X](#tab/x)\n\n---\n\n"
 			 "# [Bad](#tab/a.b)\n\n# [T](#tab/t)\n\n## Swallowed\n";
-	char *cause = NULL;
-	d = doc_parse(md, strlen(md), "tabs.md", &cause);
-	assert_non_null(d);
+	d = tl_parse_doc(md, "tabs.md");
 	struct node *sec = doc_find_anchor(d, "s");
 	assert_non_null(sec);
 	assert_int_equal(sec->nkids, 3);
@@ -603,9 +592,7 @@ static void test_docs_images(void **state)
 	/* A complex image: its alt text, not its long description or end. */
 	const char *md = "# T\n\n## S\n\n:::image type=\"complex\" source=\"a.png\" alt-text=\"Short alt.\":::\n"
 			 "   A long description for screen readers.\n:::image-end:::\n\nAfter.\n";
-	char *cause = NULL;
-	d = doc_parse(md, strlen(md), "complex.md", &cause);
-	assert_non_null(d);
+	d = tl_parse_doc(md, "complex.md");
 	t = render_all(d, d->nodes[1], 80);
 	assert_non_null(strstr(t, "[Image: Short alt.]\n\nAfter.\n"));
 	assert_null(strstr(t, "long description"));

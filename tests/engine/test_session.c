@@ -10,28 +10,8 @@
 #include "engine/msg.h"
 #include "engine/render.h"
 #include "engine/session.h"
+#include "doc_testlib.h"
 
-#define EN2025_PATH "tests/fixtures/article/push-install-2025.en.md"
-#define ZHTW_PATH "tests/fixtures/article/push-install-2020.zh-tw.md"
-#define KOKR_PATH "tests/fixtures/article/push-install-2024.ko-kr.md"
-
-static struct doc *load(const char *path)
-{
-	char *cause = NULL;
-	struct doc *d = doc_load_file(path, &cause);
-	if (!d)
-		print_error("%s\n", cause);
-	assert_non_null(d);
-	return d;
-}
-
-static struct doc *parse(const char *text, const char *name)
-{
-	char *cause = NULL;
-	struct doc *d = doc_parse(text, strlen(text), name, &cause);
-	assert_non_null(d);
-	return d;
-}
 
 static struct session *bind(struct doc *d)
 {
@@ -69,8 +49,8 @@ static void test_every_edition_has_every_check(void **state)
 	assert_true(rs->nbindings >= 30);
 	for (size_t i = 0; i < rs->nbindings; i++)
 		assert_false(rs->bindings[i].missing);
-	struct doc *eds[] = { doc_load_builtin("zh-CN", &cause), load(EN2025_PATH), load(ZHTW_PATH),
-			      load(KOKR_PATH) };
+	struct doc *eds[] = { doc_load_builtin("zh-CN", &cause), tl_load_doc(EN2025_PATH), tl_load_doc(ZHTW_PATH),
+			      tl_load_doc(KOKR_PATH) };
 	size_t missing_total = 0;
 	for (size_t e = 0; e < ARRAY_LEN(eds); e++) {
 		assert_non_null(eds[e]);
@@ -107,7 +87,7 @@ static void test_missing_section_marked(void **state)
 	assert_non_null(from);
 	assert_non_null(to);
 	memmove(from, to, strlen(to) + 1);
-	struct doc *d = parse(text, "no-os.md");
+	struct doc *d = tl_parse_doc(text, "no-os.md");
 	struct session *s = bind(d);
 	int i = session_find(s, "os.supported");
 	assert_true(i >= 0);
