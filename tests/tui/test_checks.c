@@ -140,6 +140,58 @@ static void test_no_color(void **state)
 	term_stop(&t);
 }
 
+/* An edition lacking most sections (the short ko-KR fixture) still runs
+ * every check: the same count as the built-in article, the ones without a
+ * section under the root, marked; Docs tabs sit inside their section. */
+static void test_edition_keeps_every_check(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	term_start(&t, 120, 45, UTF8_ENV, "--lang en --demo");
+	assert_true(term_wait(&t, "checks done:", WAIT));
+	char *built_in = row_with(&t, "checks done:");
+	assert_non_null(built_in);
+	term_stop(&t);
+	/* "N checks done: F failed, W warnings", from its number on. */
+	char *done = strstr(built_in, " checks done:");
+	assert_non_null(done);
+	while (done > built_in && done[-1] >= '0' && done[-1] <= '9')
+		done--;
+	assert_true(done[0] >= '1' && done[0] <= '9');
+
+	term_start(&t, 120, 45, UTF8_ENV, "--lang en --demo --doc tests/fixtures/article/push-install-2024.ko-kr.md");
+	assert_true(term_wait(&t, "checks done:", WAIT));
+	char *row = row_with(&t, "checks done:");
+	assert_non_null(row);
+	if (!strstr(row, done))
+		print_error("ko-KR edition: '%s', built-in: '%s'\n", row, done);
+	assert_non_null(strstr(row, done));
+	free(row);
+	/* The root rolls up the failures of the checks standing under it. */
+	expect_row(&t, "모바일 서비스 푸시 설치 문제 해결", "\xe2\x9c\x97");
+	assert_true(term_wait(&t, "(its section is not in this edition)", WAIT));
+	term_stop(&t);
+	free(built_in);
+
+	term_start(&t, 120, 45, UTF8_ENV, "--lang en --demo --doc tests/fixtures/article/push-install-2025.en.md");
+	assert_true(term_wait(&t, "checks done:", WAIT));
+	char *s = term_screen(&t);
+	assert_non_null(strstr(s, "Credentials check (ErrorID: 95107 & 95108)"));
+	assert_null(strstr(s, "(its section is not in this edition)"));
+	free(s);
+	/* The Linux tab sits one level below its section, with the SSH
+	 * failures. */
+	char *cred = row_with(&t, "Credentials check (ErrorID: 95107 & 95108)");
+	char *lin = row_with(&t, " Linux");
+	assert_non_null(cred);
+	assert_non_null(lin);
+	assert_int_equal(strstr(lin, "Linux") - lin, strstr(cred, "Credentials") - cred + 2);
+	expect_row(&t, " Linux", "\xe2\x9c\x97");
+	free(cred);
+	free(lin);
+	term_stop(&t);
+}
+
 int main(void)
 {
 	tu_scratch("checks");
@@ -148,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_run_one_section_and_evidence),
 		cmocka_unit_test(test_ascii_symbols),
 		cmocka_unit_test(test_no_color),
+		cmocka_unit_test(test_edition_keeps_every_check),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("wizard checks", tests, NULL, NULL));
 }
