@@ -144,7 +144,10 @@ static int fs_list_dir(struct target *t, const char *path, struct strvec *names)
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			sv_push(names, e->d_name);
 	closedir(d);
-	qsort(names->v + first, names->n - first, sizeof *names->v, cmp_str);
+	/* An empty folder leaves names->v NULL: no sorting (qsort on NULL is
+	 * undefined even for zero elements). */
+	if (names->n - first > 1)
+		qsort(names->v + first, names->n - first, sizeof *names->v, cmp_str);
 	return 0;
 }
 

@@ -316,6 +316,46 @@ static void test_broken_and_missing_configurations(void **state)
 	free(dir);
 }
 
+/* The Debian and Ubuntu default: an Include of an empty sshd_config.d.
+ * Listing the empty folder once sorted a NULL array (undefined behaviour
+ * the sanitizer build aborts on); every check runs on such a root. */
+static void test_empty_include_folder(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp("sshd-emptyd");
+	char *path = xasprintf("%s/etc/ssh/sshd_config", dir);
+	tu_write_file(path, "Include /etc/ssh/sshd_config.d/*.conf\n"
+			    "KbdInteractiveAuthentication no\nUsePAM yes\n"
+			    "Subsystem sftp internal-sftp\n");
+	free(path);
+	char *d = xasprintf("%s/etc/ssh/sshd_config.d", dir);
+	assert_int_equal(mkdir(d, 0755), 0);
+	free(d);
+	struct check_result r;
+	run_on("sshd.password", dir, NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	result_free(&r);
+	run_on("sshd.root_login", dir, NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "prohibit-password"));
+	result_free(&r);
+	/* Every other check on the same root: none crashes. */
+	char *cause = NULL;
+	struct target *t = target_root_new(dir, &cause);
+	assert_non_null(t);
+	struct check_ctx ctx = { .t = t, .timeout_ms = 10000 };
+	size_t ran = 0;
+	for (const struct check_def *const *c = check_registry; *c; c++, ran++) {
+		check_run_one(*c, &ctx, &r);
+		assert_non_null(r.finding);
+		result_free(&r);
+	}
+	assert_int_equal(ran, check_count());
+	target_free(t);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void test_windows_is_not_applicable(void **state)
 {
 	(void)state;
@@ -534,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_sftp),
 		cmocka_unit_test(test_service),
 		cmocka_unit_test(test_broken_and_missing_configurations),
+		cmocka_unit_test(test_empty_include_folder),
 		cmocka_unit_test(test_windows_is_not_applicable),
 		cmocka_unit_test(test_demo_root),
 		cmocka_unit_test(test_sshd_t_is_the_authority),
