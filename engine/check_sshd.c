@@ -91,6 +91,55 @@ static void show_diags(struct check_result *r, const struct sshd_config *cfg)
 	}
 }
 
+/* Whether a block's list of undecided criteria names one that --server
+ * would decide (the client's address, or its name). */
+static bool needs_server(const char *unknown)
+{
+	return unknown && (strstr(unknown, "Address") || strstr(unknown, "Host"));
+}
+
+/* Says which Match criteria could not be decided, and why: the process
+ * server's address (give --server), or root's groups (the examined root
+ * has no readable /etc/passwd and /etc/group naming root). */
+static void note_undecided(struct check_result *r, const struct view *v)
+{
+	bool server = false, group = false;
+	struct strvec other = { 0 };
+	for (size_t i = 0; i < v->cfg->nblocks; i++) {
+		const struct sshd_block *b = &v->cfg->blocks[i];
+		if (b->applies != SSHD_MAYBE || !b->unknown)
+			continue;
+		char *list = xstrdup(b->unknown);
+		for (char *save = NULL, *w = strtok_r(list, ", ", &save); w;
+		     w = strtok_r(NULL, ", ", &save)) {
+			if (strcmp(w, "Address") == 0 || strcmp(w, "Host") == 0)
+				server = true;
+			else if (strcmp(w, "Group") == 0)
+				group = true;
+			else if (!sv_contains(&other, w))
+				sv_push(&other, w);
+		}
+		free(list);
+	}
+	if (server && !v->addr)
+		result_note(r, "%s",
+			    T("the process server's address is unknown (give --server): Match blocks "
+			      "on Address or Host cannot be decided",
+			      "进程服务器地址未知（请指定 --server）：无法判断基于 Address 或 Host 的 Match 块"));
+	if (group)
+		result_note(r, "%s",
+			    T("root's groups are unknown (no readable /etc/passwd and /etc/group with "
+			      "a root entry on the examined machine): Match blocks on Group cannot be "
+			      "decided",
+			      "root 所属的组未知（被检查的计算机上没有可读且包含 root 的 /etc/passwd 和 "
+			      "/etc/group）：无法判断基于 Group 的 Match 块"));
+	for (size_t i = 0; i < other.n; i++)
+		result_note(r, T("Match blocks on %s cannot be decided for the push install's connection",
+				 "无法针对推送安装的连接判断基于 %s 的 Match 块"),
+			    other.v[i]);
+	sv_free(&other);
+}
+
 /* Runs `sshd -T` for the push install's connection when it can (local
  * machine, as root) and keeps its output as the authority. */
 static void run_sshd_t(const struct check_ctx *ctx, struct check_result *r, struct view *v)
@@ -162,14 +211,7 @@ static bool view_open(const struct check_ctx *ctx, struct check_result *r, struc
 	resolve_server(ctx, r, v);
 	v->conn = (struct sshd_conn){ .user = "root", .host = v->host, .addr = v->addr, .lport = 22 };
 	sshd_config_eval(v->cfg, &v->conn);
-	bool undecided = false;
-	for (size_t i = 0; i < v->cfg->nblocks; i++)
-		undecided |= v->cfg->blocks[i].applies == SSHD_MAYBE;
-	if (undecided && !v->addr)
-		result_note(r, "%s",
-			    T("the process server's address is unknown (give --server): Match blocks "
-			      "on Address or Host cannot be decided",
-			      "进程服务器地址未知（请指定 --server）：无法判断基于 Address 或 Host 的 Match 块"));
+	note_undecided(r, v);
 	return true;
 }
 
@@ -214,6 +256,26 @@ static char *where(const struct view *v, enum sshd_key key)
 	return sshd_setting_where(v->cfg, s);
 }
 
+/* Why a line that sets key loses to the deciding one (caller frees): its
+ * Match block does not apply, a Match block that applies overrides the
+ * global values, or (both global, or both in applying blocks) the
+ * earlier value wins. */
+static char *ignored_reason(const struct sshd_config *cfg, const struct sshd_setting *s,
+			    const struct sshd_ref *o)
+{
+	if (o->block >= 0 && cfg->blocks[o->block].applies == SSHD_NO)
+		return xstrdup(T("its Match block does not apply to root's connection",
+				 "所在 Match 块不适用于 root 的连接"));
+	if (o->block < 0 && s->block >= 0) {
+		const struct sshd_block *b = &cfg->blocks[s->block];
+		return xasprintf(T("the Match block at %s:%d applies to root's connection and "
+				   "overrides global values",
+				   "%s:%d 处的 Match 块适用于 root 的连接，覆盖全局值"),
+				 cfg->files[b->file].path, b->line);
+	}
+	return xstrdup(T("an earlier value wins", "先出现的值优先"));
+}
+
 /* Evidence for a setting: the deciding line (and its Match line), lines
  * that lose, and, with sshd -T, whether the files agree. */
 static void show_setting(struct check_result *r, const struct view *v, enum sshd_key key)
@@ -244,14 +306,12 @@ static void show_setting(struct check_result *r, const struct view *v, enum sshd
 	for (size_t i = 0; i < s->nothers && i < MAX_SHOWN; i++) {
 		const struct sshd_ref *o = &s->others[i];
 		const struct sshd_line *l = sshd_config_line(cfg, o->file, o->line);
+		char *why = ignored_reason(cfg, s, o);
 		char *text = xasprintf(T("%s    <- ignored: %s", "%s    <- 被忽略：%s"),
-				       l ? l->text : o->value,
-				       o->block >= 0 && cfg->blocks[o->block].applies == SSHD_NO
-					       ? T("its Match block does not apply",
-						   "所在 Match 块不适用")
-					       : T("an earlier value wins", "先出现的值优先"));
+				       l ? l->text : o->value, why);
 		result_file(r, cfg->files[o->file].path, o->line, text);
 		free(text);
+		free(why);
 	}
 }
 
@@ -273,12 +333,14 @@ static bool warn_uncertain(struct check_result *r, const struct view *v, enum ss
 		result_file(r, path, line, ml ? ml->text : "");
 		result_file(r, cfg->files[a->file].path, a->line,
 			    sshd_config_line(cfg, a->file, a->line)->text);
+		const char *unknown = b && b->unknown ? b->unknown : "Match";
 		result_set(r, STATUS_WARN,
 			   T("%s is %s, but the Match block at %s:%d would make it %s, and whether it "
-			     "applies depends on %s, which is unknown (give --server)",
-			     "%s 为 %s，但 %s:%d 处的 Match 块会使其变为 %s；它是否适用取决于未知的 %s（请指定 --server）"),
-			   sshd_key_name(key), s->value ? s->value : "-", path, line, a->value,
-			   b && b->unknown ? b->unknown : "Match");
+			     "applies depends on %s, which is unknown%s",
+			     "%s 为 %s，但 %s:%d 处的 Match 块会使其变为 %s；它是否适用取决于未知的 %s%s"),
+			   sshd_key_name(key), s->value ? s->value : "-", path, line, a->value, unknown,
+			   needs_server(unknown) && !v->addr ? T(" (give --server)", "（请指定 --server）")
+							     : "");
 		return true;
 	}
 	return false;

@@ -847,9 +847,21 @@ static void load_root_groups(struct sshd_config *cfg, struct target *t)
 			if (f)
 				f++;
 		}
-		if (f)
-			root_gid = strtol(f, NULL, 10);
+		long v;
+		char *end = f ? f + strcspn(f, ":") : NULL;
+		if (end) {
+			char *num = xstrndup(f, (size_t)(end - f));
+			if (str_to_long(num, &v) && v >= 0)
+				root_gid = v;
+			free(num);
+		}
 		break;
+	}
+	if (root_gid < 0) {
+		/* No root line (or a broken one): its groups are not known. */
+		free(pw);
+		free(gr);
+		return;
 	}
 	for (char *save = NULL, *ln = strtok_r(gr, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
 		/* name:x:gid:member,member */
@@ -1204,7 +1216,9 @@ static void add_unknown(struct sbuf *u, const char *what)
 	sb_add(u, what);
 }
 
-/* Decides Match Group for root from the target's /etc/group. */
+/* Decides Match Group for root from the target's /etc/passwd and
+ * /etc/group: root is a local account, and its groups are the ones those
+ * files give (a group it is not in there is a no). */
 static enum sshd_tri match_group(const struct evalctx *e, const char *list)
 {
 	if (strcmp(e->user, "root") != 0 || !e->cfg->groups_known)
@@ -1216,8 +1230,7 @@ static enum sshd_tri match_group(const struct evalctx *e, const char *list)
 			return SSHD_NO;
 		pos |= r > 0;
 	}
-	/* Not a member in the files: a directory service may still say so. */
-	return pos ? SSHD_YES : SSHD_MAYBE;
+	return pos ? SSHD_YES : SSHD_NO;
 }
 
 /* Decides a Match line's own criteria for the connection. */

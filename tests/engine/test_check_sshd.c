@@ -67,6 +67,16 @@ static bool has_file_ev(const struct check_result *r, const char *path, int line
 	return false;
 }
 
+/* The text of the file evidence at path:line, or NULL. */
+static const char *file_ev_text(const struct check_result *r, const char *path, int line)
+{
+	for (size_t i = 0; i < r->nev; i++)
+		if (r->ev[i].kind == EV_FILE && r->ev[i].path && strcmp(r->ev[i].path, path) == 0 &&
+		    r->ev[i].line == line)
+			return r->ev[i].text;
+	return NULL;
+}
+
 static bool has_note(const struct check_result *r, const char *needle)
 {
 	for (size_t i = 0; i < r->nev; i++)
@@ -119,6 +129,64 @@ static void test_password_passes(void **state)
 	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config", 1));
 	assert_true(has_note(&r, "password method"));
 	result_free(&r);
+}
+
+/* Each losing line is labelled with its real reason: a global value a
+ * Match block overrides, a line of a block that does not apply, a later
+ * line of an applying block. */
+static void test_ignored_lines_say_why(void **state)
+{
+	(void)state;
+	struct check_result r;
+	run_fixture("sshd.password", "match-user", NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	const char *g = file_ev_text(&r, "/etc/ssh/sshd_config", 1);
+	assert_non_null(g);
+	assert_non_null(strstr(g, "the Match block at /etc/ssh/sshd_config:8 applies"));
+	assert_null(strstr(g, "earlier value wins"));
+	const char *m = file_ev_text(&r, "/etc/ssh/sshd_config", 6);
+	assert_non_null(m);
+	assert_non_null(strstr(m, "does not apply"));
+	result_free(&r);
+	run_fixture("sshd.root_login", "match-user", NULL, &r);
+	const char *later = file_ev_text(&r, "/etc/ssh/sshd_config", 13);
+	assert_non_null(later);
+	assert_non_null(strstr(later, "an earlier value wins"));
+	assert_non_null(strstr(file_ev_text(&r, "/etc/ssh/sshd_config", 2), "overrides global"));
+	result_free(&r);
+}
+
+/* Only a Match Group is undecided (the root has no /etc/group): the note
+ * names root's groups, not the process server's address. */
+static void test_group_only_undecided_note(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp("sshd-grp");
+	char *path = xasprintf("%s/etc/ssh/sshd_config", dir);
+	tu_write_file(path, "PasswordAuthentication yes\nMatch Group admins\n"
+			    "\tPasswordAuthentication no\n");
+	struct check_result r;
+	run_on("sshd.password", dir, NULL, &r);
+	expect_status(&r, STATUS_WARN);
+	assert_true(has_note(&r, "root's groups are unknown"));
+	assert_false(has_note(&r, "Address or Host"));
+	assert_null(strstr(r.finding, "--server"));
+	result_free(&r);
+	/* With the root's own files root is not in admins: decided. */
+	char *p = xasprintf("%s/etc/passwd", dir);
+	tu_write_file(p, "root:x:0:0:root:/root:/bin/sh\n");
+	free(p);
+	p = xasprintf("%s/etc/group", dir);
+	tu_write_file(p, "root:x:0:\nadmins:x:1000:alice\n");
+	free(p);
+	run_on("sshd.password", dir, NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	assert_false(has_note(&r, "root's groups are unknown"));
+	assert_non_null(strstr(file_ev_text(&r, "/etc/ssh/sshd_config", 3), "does not apply"));
+	result_free(&r);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_password_match_address(void **state)
@@ -188,10 +256,11 @@ static void test_root_login(void **state)
 	free(p);
 	tu_rmtree(dir);
 	free(dir);
-	/* Match Group wheel may apply (not in /etc/group, maybe in a directory). */
+	/* Match Group wheel: root is not in wheel in the root's /etc/group,
+	 * so the block does not apply and the global yes decides. */
 	run_fixture("sshd.root_login", "match-group", NULL, &r);
-	expect_status(&r, STATUS_WARN);
-	assert_non_null(strstr(r.finding, "Group"));
+	expect_status(&r, STATUS_PASS);
+	assert_non_null(strstr(file_ev_text(&r, "/etc/ssh/sshd_config", 3), "does not apply"));
 	result_free(&r);
 }
 
@@ -569,6 +638,8 @@ int main(void)
 		cmocka_unit_test(test_password_fails_on_cloud_dropin),
 		cmocka_unit_test(test_password_passes),
 		cmocka_unit_test(test_password_match_address),
+		cmocka_unit_test(test_ignored_lines_say_why),
+		cmocka_unit_test(test_group_only_undecided_note),
 		cmocka_unit_test(test_root_login),
 		cmocka_unit_test(test_kbd_interactive_is_informational),
 		cmocka_unit_test(test_sftp),

@@ -442,11 +442,14 @@ static void test_match_group_from_etc_group(void **state)
 	/* Group root: root's primary group, so it applies. */
 	expect(cfg, SSHD_PASSWORD_AUTH, "no", "/etc/ssh/sshd_config", 5);
 	assert_int_equal(cfg->blocks[1].applies, SSHD_YES);
-	/* Group wheel: not in /etc/group, but a directory might say so. */
-	assert_int_equal(cfg->blocks[0].applies, SSHD_MAYBE);
-	assert_string_equal(cfg->blocks[0].unknown, "Group");
+	/* Group wheel: root is not a member in the root's own files, so the
+	 * block does not apply (root is a local account: no directory
+	 * service decides its groups). */
+	assert_int_equal(cfg->blocks[0].applies, SSHD_NO);
+	assert_null(cfg->blocks[0].unknown);
 	expect(cfg, SSHD_PERMIT_ROOT_LOGIN, "yes", "/etc/ssh/sshd_config", 1);
-	assert_int_equal(sshd_config_get(cfg, SSHD_PERMIT_ROOT_LOGIN)->nalts, 1);
+	assert_int_equal(sshd_config_get(cfg, SSHD_PERMIT_ROOT_LOGIN)->nalts, 0);
+	assert_int_equal(sshd_config_get(cfg, SSHD_PERMIT_ROOT_LOGIN)->nothers, 1);
 	unload(&l);
 }
 
@@ -492,6 +495,48 @@ static void expect_error(const char *text, int line, const char *what)
 		print_error("got %s:%d: %s\n", d->path, d->line, d->message);
 	assert_int_equal(d->line, line);
 	assert_non_null(strstr(d->message, what));
+	unload(&l);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* Root's groups come from the examined root's files: a supplementary
+ * membership in /etc/group counts, a group root is not in is a no, and
+ * only a root without those files (or without a root line) leaves Match
+ * Group undecided. */
+static void test_match_group_membership(void **state)
+{
+	(void)state;
+	const char *cfgtext = "Match Group adm\n\tPasswordAuthentication no\n"
+			      "Match Group wheel,staff\n\tPermitRootLogin no\n";
+	char *dir = NULL;
+	struct loaded l = load_text(&dir, cfgtext, &conn_unknown);
+	/* No /etc/passwd or /etc/group: undecided, named. */
+	assert_false(l.cfg->groups_known);
+	assert_int_equal(l.cfg->blocks[0].applies, SSHD_MAYBE);
+	assert_string_equal(l.cfg->blocks[0].unknown, "Group");
+	unload(&l);
+	char *p = xasprintf("%s/etc/passwd", dir);
+	tu_write_file(p, "root:x:0:0:root:/root:/bin/bash\n");
+	free(p);
+	p = xasprintf("%s/etc/group", dir);
+	tu_write_file(p, "root:x:0:\nadm:x:4:syslog,root\nwheel:x:10:alice\nstaff:x:50:\n");
+	free(p);
+	l = load_dir(dir, &conn_unknown);
+	assert_true(l.cfg->groups_known);
+	assert_true(sv_contains(&l.cfg->root_groups, "adm"));
+	assert_int_equal(l.cfg->blocks[0].applies, SSHD_YES);
+	assert_int_equal(l.cfg->blocks[1].applies, SSHD_NO);
+	expect(l.cfg, SSHD_PASSWORD_AUTH, "no", "/etc/ssh/sshd_config", 2);
+	expect(l.cfg, SSHD_PERMIT_ROOT_LOGIN, "prohibit-password", NULL, 0);
+	unload(&l);
+	/* A passwd file without root: its groups are unknown. */
+	p = xasprintf("%s/etc/passwd", dir);
+	tu_write_file(p, "nobody:x:65534:65534::/:/bin/false\n");
+	free(p);
+	l = load_dir(dir, &conn_unknown);
+	assert_false(l.cfg->groups_known);
+	assert_int_equal(l.cfg->blocks[1].applies, SSHD_MAYBE);
 	unload(&l);
 	tu_rmtree(dir);
 	free(dir);
@@ -1039,6 +1084,7 @@ int main(void)
 		cmocka_unit_test(test_open_match_ends_with_included_file),
 		cmocka_unit_test(test_include_loop_is_an_error),
 		cmocka_unit_test(test_match_group_from_etc_group),
+		cmocka_unit_test(test_match_group_membership),
 		cmocka_unit_test(test_missing_main_file),
 		cmocka_unit_test(test_errors_have_file_and_line),
 		cmocka_unit_test(test_unreadable_include_and_binary_and_long_lines),
