@@ -1,5 +1,6 @@
 /* check_sshd.c: 95108/95117, the SSH server the push install logs in to:
- * password authentication and root login for root from the process server,
+ * password authentication for root from the process server (and
+ * AuthenticationMethods letting a password alone in), root login,
  * the SFTP subsystem and its program, and sshd running and listening on
  * TCP port 22. Values come from sshd_config as sshd reads it (Include,
  * Match, first value wins); on the local machine as root, `sshd -T` for
@@ -352,6 +353,12 @@ static bool is_yes(const char *v)
 	return v && strcmp(v, "yes") == 0;
 }
 
+/* Whether an AuthenticationMethods value lets a password alone in. */
+static bool password_alone(const char *v)
+{
+	return sshd_auth_methods_allow(v, "password");
+}
+
 /* Notes that keyboard-interactive with PAM also takes passwords, which the
  * push does not use. */
 static void note_kbd_pam(struct check_result *r, const struct view *v)
@@ -378,14 +385,47 @@ static void run_password(const struct check_ctx *ctx, struct check_result *r)
 		return;
 	}
 	show_setting(r, &v, SSHD_PASSWORD_AUTH);
-	static const enum sshd_key keys[] = { SSHD_PASSWORD_AUTH, SSHD_KBD_INTERACTIVE, SSHD_USE_PAM };
+	const struct sshd_setting *am = sshd_config_get(v.cfg, SSHD_AUTH_METHODS);
+	if (!am->is_default || am->nalts > 0)
+		show_setting(r, &v, SSHD_AUTH_METHODS);
+	static const enum sshd_key keys[] = { SSHD_PASSWORD_AUTH, SSHD_KBD_INTERACTIVE, SSHD_USE_PAM,
+					      SSHD_AUTH_METHODS };
 	view_authority(ctx, r, &v, keys, ARRAY_LEN(keys));
 	char *val = view_value(&v, SSHD_PASSWORD_AUTH);
 	char *w = where(&v, SSHD_PASSWORD_AUTH);
+	char *methods = view_value(&v, SSHD_AUTH_METHODS);
+	char *mw = where(&v, SSHD_AUTH_METHODS);
 	note_kbd_pam(r, &v);
 	bool ok = is_yes(val);
-	if (!warn_uncertain(r, &v, SSHD_PASSWORD_AUTH, is_yes, ok)) {
-		if (ok)
+	bool alone = password_alone(methods);
+	if (warn_uncertain(r, &v, SSHD_PASSWORD_AUTH, is_yes, ok)) {
+		/* Warned: a Match block we cannot decide changes the verdict. */
+	} else if (ok && warn_uncertain(r, &v, SSHD_AUTH_METHODS, password_alone, alone)) {
+		/* Likewise for AuthenticationMethods. */
+	} else if (ok && !alone) {
+		if (sshd_auth_methods_allow(methods, "keyboard-interactive"))
+			result_note(r, "%s",
+				    T("a keyboard-interactive login alone is allowed, so a manual "
+				      "`ssh root@host` test may succeed with a password while the push "
+				      "install, which uses the password method, fails",
+				      "仅键盘交互登录即可通过，因此手动 `ssh root@host` 测试可能用密码成功，"
+				      "而使用 password 方式的推送安装却会失败"));
+		result_set(r, STATUS_FAIL,
+			   T("AuthenticationMethods %s for root (%s): a password alone cannot log root "
+			     "in (no method list is just \"password\"), and the push install signs in "
+			     "with root's password only",
+			     "root 的 AuthenticationMethods 为 %s（%s）：仅凭密码无法让 root 登录（没有只含 "
+			     "\"password\" 的方法列表），而推送安装只用 root 密码登录"),
+			   methods ? methods : "?", mw);
+	} else {
+		if (ok && !am->is_default)
+			result_set(r, STATUS_PASS,
+				   T("PasswordAuthentication yes for root (%s), and AuthenticationMethods "
+				     "%s (%s) lets a password alone in",
+				     "root 的 PasswordAuthentication 为 yes（%s），且 AuthenticationMethods "
+				     "为 %s（%s）允许仅凭密码登录"),
+				   w, methods ? methods : "?", mw);
+		else if (ok)
 			result_set(r, STATUS_PASS,
 				   T("PasswordAuthentication yes for root (%s)",
 				     "root 的 PasswordAuthentication 为 yes（%s）"), w);
@@ -398,6 +438,8 @@ static void run_password(const struct check_ctx *ctx, struct check_result *r)
 	}
 	free(val);
 	free(w);
+	free(methods);
+	free(mw);
 	view_free(&v);
 }
 

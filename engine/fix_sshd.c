@@ -43,8 +43,8 @@ static const char *const host_keys[] = { "/etc/ssh/ssh_host_ed25519_key",
 
 /* Keywords that also decide whether root may log in with a password, which
  * this fix does not change: shown as notes to review. */
-static const char *const access_keywords[] = { "authenticationmethods", "allowusers",
-	                                       "denyusers", "allowgroups", "denygroups" };
+static const char *const access_keywords[] = { "allowusers", "denyusers", "allowgroups",
+	                                       "denygroups" };
 
 /* At most this many access-control lines are noted. */
 #define MAX_ACCESS_NOTES 5
@@ -379,6 +379,8 @@ static bool key_ok(struct target *t, const struct sshd_setting *s)
 {
 	if (s->key == SSHD_SUBSYSTEM_SFTP)
 		return sftp_ok(t, s);
+	if (s->key == SSHD_AUTH_METHODS)
+		return sshd_auth_methods_allow(s->value, "password");
 	return s->value && strcmp(s->value, "yes") == 0;
 }
 
@@ -598,6 +600,36 @@ static bool plan_sftp(struct work *w, char **cause)
 	return true;
 }
 
+/* Plans AuthenticationMethods when no method list lets a password alone
+ * in: the list "password" is added to the line that decides it, so the
+ * lists already there keep working. (Its default, "any", never needs it.) */
+static bool plan_auth_methods(struct work *w, char **cause)
+{
+	const struct sshd_setting *s = sshd_config_get(w->cfg, SSHD_AUTH_METHODS);
+	if (key_ok(w->ctx->t, s) || s->is_default)
+		return true;
+	const struct sshd_line *l = sshd_config_line(w->cfg, s->file, s->line);
+	struct edfile *f = ed_get(w, s->file, cause);
+	if (!f || !l)
+		return false;
+	char *old = ed_line(f, s->line);
+	ed_set(f, s->line, with_arg(old, l->nargs, "password"));
+	free(old);
+	char *step = xasprintf(T("the article, step 1 (sign in as root with its password): the "
+	                         "push install signs in with the password alone, and "
+	                         "AuthenticationMethods %s asks for more, so the method list "
+	                         "\"password\" is added (the lists already there still work)",
+	                         "文章第 1 步（用 root 密码登录）：推送安装仅用密码登录，而 "
+	                         "AuthenticationMethods %s 要求更多，因此添加方法列表 \"password\""
+	                         "（已有的列表仍然有效）"),
+	                       s->value);
+	char *why = decided_here(w, s, step);
+	ed_reason(f, why);
+	free(why);
+	free(step);
+	return true;
+}
+
 /* ---- after the change ---- */
 
 /* Notes Match blocks that are undecided for this connection (the address
@@ -605,13 +637,15 @@ static bool plan_sftp(struct work *w, char **cause)
 static void note_undecided(struct work *w, const struct sshd_config *cfg)
 {
 	static const enum sshd_key keys[] = { SSHD_PASSWORD_AUTH, SSHD_PERMIT_ROOT_LOGIN,
-		                              SSHD_SUBSYSTEM_SFTP };
+		                              SSHD_SUBSYSTEM_SFTP, SSHD_AUTH_METHODS };
 	for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
 		const struct sshd_setting *s = sshd_config_get(cfg, keys[k]);
 		for (size_t i = 0; i < s->nalts; i++) {
 			const struct sshd_ref *a = &s->alts[i];
 			bool bad = keys[k] == SSHD_SUBSYSTEM_SFTP ? !a->value
-			                                          : !a->value || strcmp(a->value, "yes");
+			           : keys[k] == SSHD_AUTH_METHODS
+			                   ? !sshd_auth_methods_allow(a->value, "password")
+			                   : !a->value || strcmp(a->value, "yes");
 			if (!bad)
 				continue;
 			const struct sshd_block *b = a->block >= 0 ? &cfg->blocks[a->block] : NULL;
@@ -686,7 +720,7 @@ static struct sshd_config *verify(struct work *w, char **cause)
 	}
 	sshd_config_eval(after, &w->conn);
 	static const enum sshd_key keys[] = { SSHD_PASSWORD_AUTH, SSHD_PERMIT_ROOT_LOGIN,
-		                              SSHD_SUBSYSTEM_SFTP };
+		                              SSHD_SUBSYSTEM_SFTP, SSHD_AUTH_METHODS };
 	for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
 		const struct sshd_setting *s = sshd_config_get(after, keys[k]);
 		if (key_ok(w->ctx->t, s))
@@ -853,7 +887,7 @@ static void summary(struct plan *p, const struct work *w, const struct sshd_conf
                     bool after)
 {
 	static const enum sshd_key keys[] = { SSHD_PASSWORD_AUTH, SSHD_PERMIT_ROOT_LOGIN,
-		                              SSHD_SUBSYSTEM_SFTP };
+		                              SSHD_SUBSYSTEM_SFTP, SSHD_AUTH_METHODS };
 	void (*add)(struct plan *, const char *, ...) = after ? plan_after : plan_before;
 	if (w->addr)
 		add(p, T("Effective for user root from %s, as sshd reads the files:",
@@ -865,6 +899,9 @@ static void summary(struct plan *p, const struct work *w, const struct sshd_conf
 		      "files:",
 		      "对 root 用户实际生效的值（进程服务器地址未知，按 sshd 读取文件的方式）："));
 	for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
+		/* AuthenticationMethods only when a file restricts it. */
+		if (keys[k] == SSHD_AUTH_METHODS && sshd_config_get(w->cfg, keys[k])->is_default)
+			continue;
 		char *d = describe(cfg, w->ctx->t, keys[k]);
 		add(p, "%s", d);
 		free(d);
@@ -1012,7 +1049,7 @@ static struct plan *plan_sshd(const struct fix_ctx *ctx, char **cause)
 	                  "文章第 1 步（以 root 登录）：root 用密码登录需要 PermitRootLogin yes；"
 	                  "OpenSSH 默认的 prohibit-password 只允许密钥登录，文章没有提到这一点"),
 	                cause) ||
-	    !plan_sftp(&w, cause))
+	    !plan_sftp(&w, cause) || !plan_auth_methods(&w, cause))
 		goto out;
 	note_access(&w, w.cfg);
 	if (w.nfiles == 0) {

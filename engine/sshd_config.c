@@ -80,6 +80,7 @@ static const char *const key_names[SSHD_KEY_COUNT] = {
 	[SSHD_PORT] = "Port",
 	[SSHD_LISTEN_ADDRESS] = "ListenAddress",
 	[SSHD_USE_DNS] = "UseDNS",
+	[SSHD_AUTH_METHODS] = "AuthenticationMethods",
 };
 
 /* The manual's spelling of a key. */
@@ -111,6 +112,8 @@ bool sshd_keyword_is(const char *kw, enum sshd_key key)
 		return strcmp(kw, "listenaddress") == 0;
 	case SSHD_USE_DNS:
 		return strcmp(kw, "usedns") == 0;
+	case SSHD_AUTH_METHODS:
+		return strcmp(kw, "authenticationmethods") == 0;
 	case SSHD_KEY_COUNT:
 		break;
 	}
@@ -146,6 +149,8 @@ static const char *key_default(int key)
 		return "22";
 	case SSHD_LISTEN_ADDRESS:
 		return "0.0.0.0 ::";
+	case SSHD_AUTH_METHODS:
+		return "any";
 	default:
 		return NULL;
 	}
@@ -520,6 +525,58 @@ static int directive_key(const char *kw, char **args, size_t nargs)
 	return -1;
 }
 
+/* The authentication methods sshd knows (auth2.c), for AuthenticationMethods. */
+static const char *const auth_method_names[] = { "none", "publickey", "gssapi-with-mic",
+						 "password", "keyboard-interactive", "hostbased" };
+
+/* Validates AuthenticationMethods like sshd: "any" alone, or lists of
+ * known methods (a method may carry ":submethod"), none empty. Returns the
+ * lists joined by spaces, or NULL with a diagnostic. */
+static char *auth_methods_value(struct sshd_config *cfg, const char *path,
+				const struct sshd_line *l)
+{
+	for (size_t i = 0; i < l->nargs; i++) {
+		const char *a = l->args[i];
+		if (strcmp(a, "any") == 0) {
+			if (l->nargs == 1)
+				continue;
+			diag(cfg, SSHD_DIAG_ERROR, path, l->lineno, "%s",
+			     T("AuthenticationMethods: \"any\" must appear alone",
+			       "AuthenticationMethods：\"any\" 必须单独出现"));
+			return NULL;
+		}
+		bool ok = *a != '\0';
+		for (const char *m = a; ok && *m;) {
+			size_t n = strcspn(m, ",");
+			size_t name = strcspn(m, ",:");
+			bool known = false;
+			for (size_t k = 0; k < ARRAY_LEN(auth_method_names) && !known; k++)
+				known = strlen(auth_method_names[k]) == name &&
+					strncmp(m, auth_method_names[k], name) == 0;
+			ok = known && n > 0;
+			m += n;
+			if (*m == ',') {
+				m++;
+				ok = ok && *m;
+			}
+		}
+		if (!ok) {
+			diag(cfg, SSHD_DIAG_ERROR, path, l->lineno,
+			     T("AuthenticationMethods: invalid method list \"%s\"",
+			       "AuthenticationMethods：方法列表 \"%s\" 无效"),
+			     a);
+			return NULL;
+		}
+	}
+	struct sbuf b = { 0 };
+	for (size_t i = 0; i < l->nargs; i++) {
+		if (i)
+			sb_addc(&b, ' ');
+		sb_add(&b, l->args[i]);
+	}
+	return sb_steal(&b);
+}
+
 /* Validates a key line's arguments and returns its normalised value, or
  * NULL with a diagnostic when sshd would refuse it. */
 static char *key_value(struct sshd_config *cfg, const char *path, const struct sshd_line *l)
@@ -587,6 +644,8 @@ static char *key_value(struct sshd_config *cfg, const char *path, const struct s
 	}
 	case SSHD_LISTEN_ADDRESS:
 		return xstrdup(l->args[0]);
+	case SSHD_AUTH_METHODS:
+		return auth_methods_value(cfg, path, l);
 	default:
 		return NULL;
 	}
@@ -1539,6 +1598,25 @@ int sshd_config_find_commented(const struct sshd_config *cfg, int file, enum ssh
 	return 0;
 }
 
+/* Whether one of the method lists is method alone. */
+bool sshd_auth_methods_allow(const char *value, const char *method)
+{
+	if (!value || strcmp(value, "any") == 0)
+		return true;
+	size_t ml = strlen(method);
+	for (const char *p = value; *p;) {
+		size_t n = strcspn(p, " \t");
+		/* "method" or "method:submethod", and nothing after it. */
+		if (n >= ml && strncmp(p, method, ml) == 0 &&
+		    (n == ml || (p[ml] == ':' && !memchr(p + ml, ',', n - ml))))
+			return true;
+		p += n;
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+	return false;
+}
+
 /* "path:line" or "default". */
 char *sshd_setting_where(const struct sshd_config *cfg, const struct sshd_setting *s)
 {
@@ -1659,6 +1737,9 @@ char *sshd_t_value(const struct sshd_t *t, enum sshd_key key)
 		break;
 	case SSHD_SUBSYSTEM_SFTP:
 		v = sshd_t_subsystem(t, "sftp");
+		break;
+	case SSHD_AUTH_METHODS:
+		v = sshd_t_get(t, "authenticationmethods");
 		break;
 	case SSHD_PORT:
 		return t_join(t, "port");

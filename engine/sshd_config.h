@@ -50,6 +50,9 @@ enum sshd_key {
 	SSHD_PORT,              /* Port (global only; every line adds one) */
 	SSHD_LISTEN_ADDRESS,    /* ListenAddress (global only; accumulates) */
 	SSHD_USE_DNS,           /* UseDNS (global only; decides Match Host) */
+	SSHD_AUTH_METHODS,      /* AuthenticationMethods: lists of methods
+				 * that must all succeed, space-separated;
+				 * "any" (the default) when not restricted */
 	SSHD_KEY_COUNT
 };
 
@@ -248,6 +251,12 @@ const char *sshd_key_name(enum sshd_key key);
 /* Whether a lower-case keyword sets key (aliases included; for
  * SSHD_SUBSYSTEM_SFTP any "subsystem"). */
 bool sshd_keyword_is(const char *keyword, enum sshd_key key);
+/* Whether an AuthenticationMethods value (as normalised in
+ * sshd_setting.value: "any", or method lists such as "publickey,password
+ * password") lets a client in with method alone: "any", or a list that
+ * names only that method once ("password"; "keyboard-interactive" also
+ * matches "keyboard-interactive:pam"). NULL counts as "any". */
+bool sshd_auth_methods_allow(const char *value, const char *method);
 /* "file:line" of a setting's deciding line or "default" (caller frees). */
 char *sshd_setting_where(const struct sshd_config *cfg, const struct sshd_setting *s);
 

@@ -215,6 +215,36 @@ static void test_password_match_address(void **state)
 	result_free(&r);
 }
 
+/* AuthenticationMethods that needs more than a password fails the
+ * password check even with PasswordAuthentication yes; a Match block that
+ * adds the list "password" for the process server's network passes; one
+ * on an unknown address is a warning. */
+static void test_authentication_methods(void **state)
+{
+	(void)state;
+	struct check_result r;
+	run_fixture("sshd.password", "auth-methods", "192.0.2.10", &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "AuthenticationMethods publickey,password for root "
+					  "(/etc/ssh/sshd_config:4)"));
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config", 4));
+	result_free(&r);
+	run_fixture("sshd.password", "auth-methods", "10.1.2.3", &r);
+	expect_status(&r, STATUS_PASS);
+	assert_non_null(strstr(r.finding, "lets a password alone in"));
+	assert_true(has_file_ev(&r, "/etc/ssh/sshd_config", 8));
+	result_free(&r);
+	run_fixture("sshd.password", "auth-methods", "10.9.9.9", &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_true(has_note(&r, "keyboard-interactive login alone is allowed"));
+	result_free(&r);
+	run_fixture("sshd.password", "auth-methods", NULL, &r);
+	expect_status(&r, STATUS_WARN);
+	assert_non_null(strstr(r.finding, "AuthenticationMethods"));
+	assert_non_null(strstr(r.finding, "give --server"));
+	result_free(&r);
+}
+
 static void test_root_login(void **state)
 {
 	(void)state;
@@ -640,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_password_match_address),
 		cmocka_unit_test(test_ignored_lines_say_why),
 		cmocka_unit_test(test_group_only_undecided_note),
+		cmocka_unit_test(test_authentication_methods),
 		cmocka_unit_test(test_root_login),
 		cmocka_unit_test(test_kbd_interactive_is_informational),
 		cmocka_unit_test(test_sftp),

@@ -410,6 +410,34 @@ static void test_match_block_that_applies_from_the_server_is_changed_in_place(vo
 	box_close(&b);
 }
 
+/* AuthenticationMethods in a drop-in asks for a key and a password: the
+ * checks fail, the fix adds the list "password" to the line that decides
+ * it, and only then do the checks pass (once the fix said "verified"
+ * while sshd still refused a password alone). */
+static void test_authentication_methods_get_a_password_list(void **state)
+{
+	(void)state;
+	struct box b;
+	box_open(&b, "auth-methods");
+	char *finding = NULL;
+	assert_int_equal(run_check(&b, "sshd.password", &finding), STATUS_FAIL);
+	assert_non_null(strstr(finding, "AuthenticationMethods publickey,password "
+	                                "publickey,keyboard-interactive for root "
+	                                "(/etc/ssh/sshd_config.d/50-mfa.conf:1)"));
+	free(finding);
+	struct plan *p = plan_fix(&b);
+	assert_int_equal(p->nedits, 1);
+	assert_non_null(strstr(p->edits[0].reason, "the method list \"password\" is added"));
+	bool shown = false;
+	for (size_t i = 0; i < p->after.n; i++)
+		shown |= str_starts(p->after.v[i], "AuthenticationMethods   publickey,password "
+		                                   "publickey,keyboard-interactive password");
+	assert_true(shown);
+	plan_free(p);
+	box_close(&b);
+	end_to_end("auth-methods", "expected", NULL, NULL, false);
+}
+
 static void test_crlf_file_stays_crlf(void **state)
 {
 	(void)state;
@@ -747,6 +775,7 @@ int main(void)
 		cmocka_unit_test(test_article_case_uncomments_the_lines),
 		cmocka_unit_test(test_match_block_at_the_end_new_lines_go_before_it),
 		cmocka_unit_test(test_match_block_that_applies_from_the_server_is_changed_in_place),
+		cmocka_unit_test(test_authentication_methods_get_a_password_list),
 		cmocka_unit_test(test_crlf_file_stays_crlf),
 		cmocka_unit_test(test_missing_sftp_binary_points_at_the_one_that_exists),
 		cmocka_unit_test(test_no_sftp_server_adds_internal_sftp),

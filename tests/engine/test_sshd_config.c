@@ -959,10 +959,11 @@ static void test_differential_against_real_sshd(void **state)
 		{ "match-group", { "192.0.2.10" } },
 		{ "nested-match", { "192.0.2.10" } },
 		{ "service-port2222", { "192.0.2.10" } },
+		{ "auth-methods", { "10.1.2.3", "10.9.9.9", "192.0.2.10" } },
 	};
 	static const enum sshd_key keys[] = { SSHD_PASSWORD_AUTH, SSHD_PERMIT_ROOT_LOGIN,
 					      SSHD_KBD_INTERACTIVE, SSHD_SUBSYSTEM_SFTP, SSHD_USE_PAM,
-					      SSHD_PORT };
+					      SSHD_PORT, SSHD_AUTH_METHODS };
 	int compared = 0;
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		char *copy = copy_fixture(s->dir, cases[i].fixture);
@@ -986,7 +987,39 @@ static void test_differential_against_real_sshd(void **state)
 		free(config);
 		free(copy);
 	}
-	assert_int_equal(compared, (int)ARRAY_LEN(keys) * 20);
+	assert_int_equal(compared, (int)ARRAY_LEN(keys) * 23);
+}
+
+/* AuthenticationMethods: first value wins, Match overrides, and whether a
+ * password alone is enough (the push install's login). */
+static void test_authentication_methods(void **state)
+{
+	(void)state;
+	struct sshd_conn c = { .user = "root", .addr = "192.0.2.10", .lport = 22 };
+	struct loaded l = load_fixture("auth-methods", &c);
+	expect(l.cfg, SSHD_AUTH_METHODS, "publickey,password", "/etc/ssh/sshd_config", 4);
+	assert_false(sshd_auth_methods_allow(sshd_config_get(l.cfg, SSHD_AUTH_METHODS)->value,
+					     "password"));
+	unload(&l);
+	c.addr = "10.1.2.3";
+	l = load_fixture("auth-methods", &c);
+	expect(l.cfg, SSHD_AUTH_METHODS, "publickey,password password", "/etc/ssh/sshd_config", 8);
+	assert_true(sshd_auth_methods_allow(sshd_config_get(l.cfg, SSHD_AUTH_METHODS)->value,
+					    "password"));
+	unload(&l);
+	l = load_fixture("rhel9", &c);
+	expect(l.cfg, SSHD_AUTH_METHODS, "any", NULL, 0);
+	unload(&l);
+	assert_true(sshd_auth_methods_allow("any", "password"));
+	assert_true(sshd_auth_methods_allow(NULL, "password"));
+	assert_true(sshd_auth_methods_allow("keyboard-interactive:pam", "keyboard-interactive"));
+	assert_false(sshd_auth_methods_allow("keyboard-interactive:pam,password", "keyboard-interactive"));
+	assert_false(sshd_auth_methods_allow("password,password", "password"));
+	assert_false(sshd_auth_methods_allow("passwords", "password"));
+	assert_true(sshd_auth_methods_allow("publickey password", "password"));
+	expect_error("AuthenticationMethods any publickey\n", 1, "\"any\" must appear alone");
+	expect_error("AuthenticationMethods publickey,passwd\n", 1, "invalid method list");
+	expect_error("AuthenticationMethods publickey,\n", 1, "invalid method list");
 }
 
 /* Configurations sshd refuses are errors for us too. */
@@ -1003,6 +1036,9 @@ static void test_differential_rejections(void **state)
 		"Match all User root\n",
 		"Subsystem sftp \"/usr/lib/openssh/sftp-server\n",
 		"Port 0\n",
+		"AuthenticationMethods any publickey\n",
+		"AuthenticationMethods publickey,passwd\n",
+		"AuthenticationMethods publickey,,password\n",
 	};
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		char *dir = NULL;
@@ -1093,6 +1129,7 @@ int main(void)
 		cmocka_unit_test(test_match_host_and_local_criteria),
 		cmocka_unit_test(test_pattern_and_address_lists),
 		cmocka_unit_test(test_sshd_t_parser),
+		cmocka_unit_test(test_authentication_methods),
 		cmocka_unit_test_setup_teardown(test_differential_against_real_sshd, diff_setup,
 						diff_teardown),
 		cmocka_unit_test_setup_teardown(test_differential_rejections, diff_setup, diff_teardown),
