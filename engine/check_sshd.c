@@ -83,6 +83,20 @@ static void resolve_server(const struct check_ctx *ctx, struct check_result *r, 
 	}
 }
 
+/* Says which OpenSSH release the configuration was judged for. */
+static void note_release(struct check_result *r, const struct sshd_config *cfg)
+{
+	if (cfg->version)
+		result_note(r, T("judged for OpenSSH %d.%d (from %s)", "按 OpenSSH %d.%d 判断（来自 %s）"),
+			    cfg->version / 100, cfg->version % 100,
+			    cfg->version_from ? cfg->version_from : "?");
+	else
+		result_note(r, "%s",
+			    T("the installed OpenSSH release is unknown: every keyword some release "
+			      "accepts is accepted",
+			      "已安装的 OpenSSH 版本未知：任何版本接受的关键字都视为可接受"));
+}
+
 /* The configuration's diagnostics as evidence. */
 static void show_diags(struct check_result *r, const struct sshd_config *cfg)
 {
@@ -199,12 +213,22 @@ static bool view_open(const struct check_ctx *ctx, struct check_result *r, struc
 			     "/etc/ssh/sshd_config 不存在：是否安装了 openssh-server？"));
 		return false;
 	}
-	if (v->cfg->nerrors > 0) {
-		const struct sshd_diag *d = sshd_config_first_error(v->cfg);
+	const struct sshd_diag *d = sshd_config_first_unreadable(v->cfg);
+	if (d) {
 		show_diags(r, v->cfg);
 		result_set(r, STATUS_ERROR,
 			   T("the SSH server configuration cannot be evaluated: %s:%d: %s",
 			     "无法评估 SSH 服务器配置：%s:%d：%s"),
+			   d->path ? d->path : v->cfg->main_path, d->line, d->message);
+		return false;
+	}
+	if ((d = sshd_config_first_refusal(v->cfg)) != NULL) {
+		show_diags(r, v->cfg);
+		note_release(r, v->cfg);
+		result_set(r, STATUS_FAIL,
+			   T("sshd refuses to start with this configuration (%s:%d: %s): no SSH login "
+			     "is possible once it restarts",
+			     "sshd 无法以此配置启动（%s:%d：%s）：重新启动后无法进行任何 SSH 登录"),
 			   d->path ? d->path : v->cfg->main_path, d->line, d->message);
 		return false;
 	}
@@ -692,7 +716,26 @@ static bool socket_activated(struct target *t, const char **which)
 	return false;
 }
 
-/* sshd.service: sshd runs and TCP port 22 listens (live state from /proc). */
+/* When sshd would refuse to start with the machine's configuration:
+ * "path:line: why" (caller frees), with the line as evidence; else NULL. */
+static char *config_refusal(struct target *t, struct check_result *r)
+{
+	if (t->os != TARGET_OS_LINUX)
+		return NULL;
+	struct sshd_config *cfg = sshd_config_load(t, NULL);
+	const struct sshd_diag *d = sshd_config_first_refusal(cfg);
+	char *why = NULL;
+	if (d && !sshd_config_first_unreadable(cfg)) {
+		const char *path = d->path ? d->path : cfg->main_path;
+		result_file(r, path, d->line, d->message);
+		why = xasprintf("%s:%d: %s", path, d->line, d->message);
+	}
+	sshd_config_free(cfg);
+	return why;
+}
+
+/* sshd.service: sshd runs and TCP port 22 listens (live state from /proc),
+ * and its configuration lets it start again. */
 static void run_service(const struct check_ctx *ctx, struct check_result *r)
 {
 	struct target *t = ctx->t;
@@ -710,8 +753,15 @@ static void run_service(const struct check_ctx *ctx, struct check_result *r)
 	size_t nproc = 0;
 	for (size_t i = 0; i < pids.n; i++)
 		nproc += all_digits(pids.v[i]);
+	char *refusal = config_refusal(t, r);
 	if (!have4 && !have6 && nproc == 0) {
-		if (!t->live)
+		if (refusal)
+			result_set(r, STATUS_FAIL,
+				   T("sshd refuses to start with its configuration (%s): when this "
+				     "machine starts, nothing will listen on port 22",
+				     "sshd 无法以其配置启动（%s）：该计算机启动后 22 端口将无人监听"),
+				   refusal);
+		else if (!t->live)
 			result_set(r, STATUS_NA, "%s",
 				   T("a mounted root has no running system: whether sshd runs and listens "
 				     "on port 22 can only be checked on the running machine",
@@ -721,6 +771,7 @@ static void run_service(const struct check_ctx *ctx, struct check_result *r)
 				   T(have_proc ? "cannot read /proc/net/tcp or the process list"
 					       : "cannot read /proc",
 				     have_proc ? "无法读取 /proc/net/tcp 或进程列表" : "无法读取 /proc"));
+		free(refusal);
 		free(tcp4);
 		free(tcp6);
 		sv_free(&pids);
@@ -776,7 +827,17 @@ static void run_service(const struct check_ctx *ctx, struct check_result *r)
 	bool port22 = !ports || strcmp(ports, "22") == 0 || str_starts(ports, "22 ") ||
 		      strstr(ports, " 22 ") || str_ends(ports, " 22");
 	const char *unit = NULL;
-	if (running && listening) {
+	if (refusal) {
+		result_set(r, STATUS_FAIL,
+			   T("sshd refuses to start with its configuration (%s): %s",
+			     "sshd 无法以其配置启动（%s）：%s"),
+			   refusal,
+			   running ? T("the running sshd keeps its old settings until it restarts, "
+				       "then nothing listens on port 22",
+				       "正在运行的 sshd 在重启前保留旧设置，重启后 22 端口将无人监听")
+				   : T("nothing will listen on port 22",
+				       "22 端口将无人监听"));
+	} else if (running && listening) {
 		result_set(r, STATUS_PASS, "%s",
 			   T("sshd is running and TCP port 22 is listening",
 			     "sshd 正在运行，TCP 22 端口处于监听状态"));
@@ -808,6 +869,7 @@ static void run_service(const struct check_ctx *ctx, struct check_result *r)
 	}
 	free(ports);
 	free(pwhere);
+	free(refusal);
 	free(tcp4);
 	free(tcp6);
 	sv_free(&pids);

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,49 +26,11 @@
 
 /* ---- keywords ---- */
 
-/* Every server keyword we know (lower case), from the sshd_config manual
- * and the aliases and deprecated names sshd still accepts. A keyword not
- * listed is kept but warned about: sshd refuses unknown keywords. */
-static const char *const known_keywords[] = {
-	"acceptenv", "addressfamily", "allowagentforwarding", "allowgroups",
-	"allowstreamlocalforwarding", "allowtcpforwarding", "allowusers", "authenticationmethods",
-	"authorizedkeyscommand", "authorizedkeyscommanduser", "authorizedkeysfile",
-	"authorizedkeysfile2", "authorizedprincipalscommand", "authorizedprincipalscommanduser",
-	"authorizedprincipalsfile", "banner", "casignaturealgorithms", "challengeresponseauthentication",
-	"channeltimeout", "chrootdirectory", "ciphers", "clientalivecountmax", "clientaliveinterval",
-	"compression", "debianbanner", "denygroups", "denyusers", "disableforwarding",
-	"dsaauthentication", "exposeauthinfo", "fingerprinthash", "forcecommand", "gatewayports",
-	"gssapiauthentication", "gssapicleanupcredentials", "gssapienablek5users",
-	"gssapikeyexchange", "gssapikexalgorithms", "gssapistorecredentialsonrekey",
-	"gssapistrictacceptorcheck", "hostbasedacceptedalgorithms", "hostbasedacceptedkeytypes",
-	"hostbasedauthentication", "hostbasedusesnamefrompacketonly", "hostcertificate", "hostdsakey",
-	"hostkey", "hostkeyagent", "hostkeyalgorithms", "ignorerhosts", "ignoreuserknownhosts",
-	"include", "ipqos", "kbdinteractiveauthentication", "keepalive", "kerberosauthentication",
-	"kerberosgetafstoken", "kerberosorlocalpasswd", "kerberosticketcleanup",
-	"kerberosusekuserok", "kexalgorithms", "keyregenerationinterval", "listenaddress",
-	"logingracetime", "loglevel", "logverbose", "macs", "match", "maxauthtries", "maxsessions",
-	"maxstartups", "modulifile", "passwordauthentication", "permitemptypasswords",
-	"permitlisten", "permitopen", "permitrootlogin", "permittty", "permittunnel",
-	"permituserenvironment", "permituserrc", "persourcemaxstartups", "persourcenetblocksize",
-	"persourcepenalties", "persourcepenaltyexemptlist", "pidfile", "port", "printlastlog",
-	"printmotd", "protocol", "pubkeyacceptedalgorithms", "pubkeyacceptedkeytypes",
-	"pubkeyauthentication", "pubkeyauthoptions", "rdomain", "refuseconnection", "rekeylimit",
-	"requiredrsasize", "reversemappingcheck", "revokedkeys", "rhostsrsaauthentication",
-	"rsaauthentication", "securitykeyprovider", "serverkeybits", "setenv", "sshdauthpath",
-	"sshdsessionpath", "streamlocalbindmask", "streamlocalbindunlink", "strictmodes",
-	"subsystem", "syslogfacility", "tcpkeepalive", "trustedusercakeys",
-	"unusedconnectiontimeout", "usedns", "uselogin", "usepam", "useprivilegeseparation",
-	"useroaming", "verifyreversemapping", "versionaddendum", "x11displayoffset",
-	"x11forwarding", "x11uselocalhost", "xauthlocation",
-};
-
-/* Whether sshd knows the lower-case keyword. */
+/* Whether some sshd release (or a distribution's patch) knows the
+ * lower-case keyword. */
 static bool keyword_known(const char *kw)
 {
-	for (size_t i = 0; i < ARRAY_LEN(known_keywords); i++)
-		if (strcmp(known_keywords[i], kw) == 0)
-			return true;
-	return false;
+	return sshd_keyword_find(kw) != NULL;
 }
 
 /* The manual's spelling of each key. */
@@ -161,21 +124,44 @@ static const char *key_default(int key)
 static void diag(struct sshd_config *cfg, enum sshd_diag_level level, const char *path, int line,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Records a diagnostic about path:line (message already formatted). */
+static void diag_add(struct sshd_config *cfg, enum sshd_diag_level level, bool refuses,
+		     const char *path, int line, char *m)
+{
+	size_t cap = cfg->ndiags;
+	cfg->diags = xrealloc(cfg->diags, (cap + 1) * sizeof *cfg->diags);
+	cfg->diags[cfg->ndiags++] = (struct sshd_diag){
+		.level = level, .refuses = refuses, .path = path ? xstrdup(path) : NULL,
+		.line = line, .message = m,
+	};
+	if (level == SSHD_DIAG_ERROR)
+		cfg->nerrors++;
+	if (refuses)
+		cfg->nrefusals++;
+}
+
 /* Records a diagnostic about path:line. */
 static void diag(struct sshd_config *cfg, enum sshd_diag_level level, const char *path, int line,
 		 const char *fmt, ...)
 {
-	size_t cap = cfg->ndiags;
-	cfg->diags = xrealloc(cfg->diags, (cap + 1) * sizeof *cfg->diags);
 	va_list ap;
 	va_start(ap, fmt);
 	char *m = xvasprintf(fmt, ap);
 	va_end(ap);
-	cfg->diags[cfg->ndiags++] = (struct sshd_diag){
-		.level = level, .path = path ? xstrdup(path) : NULL, .line = line, .message = m,
-	};
-	if (level == SSHD_DIAG_ERROR)
-		cfg->nerrors++;
+	diag_add(cfg, level, false, path, line, m);
+}
+
+static void refuse(struct sshd_config *cfg, const char *path, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Records an error sshd refuses to start on, about path:line. */
+static void refuse(struct sshd_config *cfg, const char *path, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = xvasprintf(fmt, ap);
+	va_end(ap);
+	diag_add(cfg, SSHD_DIAG_ERROR, true, path, line, m);
 }
 
 /* ---- splitting lines ---- */
@@ -540,7 +526,7 @@ static char *auth_methods_value(struct sshd_config *cfg, const char *path,
 		if (strcmp(a, "any") == 0) {
 			if (l->nargs == 1)
 				continue;
-			diag(cfg, SSHD_DIAG_ERROR, path, l->lineno, "%s",
+			refuse(cfg, path, l->lineno, "%s",
 			     T("AuthenticationMethods: \"any\" must appear alone",
 			       "AuthenticationMethods：\"any\" 必须单独出现"));
 			return NULL;
@@ -561,7 +547,7 @@ static char *auth_methods_value(struct sshd_config *cfg, const char *path,
 			}
 		}
 		if (!ok) {
-			diag(cfg, SSHD_DIAG_ERROR, path, l->lineno,
+			refuse(cfg, path, l->lineno,
 			     T("AuthenticationMethods: invalid method list \"%s\"",
 			       "AuthenticationMethods：方法列表 \"%s\" 无效"),
 			     a);
@@ -583,7 +569,7 @@ static char *key_value(struct sshd_config *cfg, const char *path, const struct s
 {
 	const char *kwname = l->keyword;
 	if (l->nargs == 0) {
-		diag(cfg, SSHD_DIAG_ERROR, path, l->lineno,
+		refuse(cfg, path, l->lineno,
 		     T("%s has no value", "%s 没有值"), kwname);
 		return NULL;
 	}
@@ -598,7 +584,7 @@ static char *key_value(struct sshd_config *cfg, const char *path, const struct s
 			return xstrdup("yes");
 		if (str_ieq(l->args[0], "no"))
 			return xstrdup("no");
-		diag(cfg, SSHD_DIAG_ERROR, path, l->lineno,
+		refuse(cfg, path, l->lineno,
 		     T("%s: unsupported value \"%s\" (yes or no)", "%s：不支持的值 \"%s\"（应为 yes 或 no）"),
 		     kwname, l->args[0]);
 		return NULL;
@@ -612,14 +598,14 @@ static char *key_value(struct sshd_config *cfg, const char *path, const struct s
 		for (size_t i = 0; i < ARRAY_LEN(ok); i++)
 			if (str_ieq(l->args[0], ok[i]))
 				return xstrdup(ok[i]);
-		diag(cfg, SSHD_DIAG_ERROR, path, l->lineno,
+		refuse(cfg, path, l->lineno,
 		     T("PermitRootLogin: unsupported value \"%s\"", "PermitRootLogin：不支持的值 \"%s\""),
 		     l->args[0]);
 		return NULL;
 	}
 	case SSHD_SUBSYSTEM_SFTP: {
 		if (l->nargs < 2) {
-			diag(cfg, SSHD_DIAG_ERROR, path, l->lineno, "%s",
+			refuse(cfg, path, l->lineno, "%s",
 			     T("Subsystem sftp has no command", "Subsystem sftp 缺少命令"));
 			return NULL;
 		}
@@ -636,7 +622,7 @@ static char *key_value(struct sshd_config *cfg, const char *path, const struct s
 		if (l->nargs > 1)
 			break;
 		if (!str_to_long(l->args[0], &v) || v < 1 || v > 65535) {
-			diag(cfg, SSHD_DIAG_ERROR, path, l->lineno,
+			refuse(cfg, path, l->lineno,
 			     T("Port: bad port number \"%s\"", "Port：端口号 \"%s\" 无效"), l->args[0]);
 			return NULL;
 		}
@@ -649,9 +635,16 @@ static char *key_value(struct sshd_config *cfg, const char *path, const struct s
 	default:
 		return NULL;
 	}
-	diag(cfg, SSHD_DIAG_ERROR, path, l->lineno,
+	refuse(cfg, path, l->lineno,
 	     T("%s: extra arguments at the end of the line", "%s：行尾有多余的参数"), kwname);
 	return NULL;
+}
+
+/* "X.Y" of a version number, written into buf. */
+static const char *version_str(int v, char buf[16])
+{
+	snprintf(buf, 16, "%d.%d", v / 100, v % 100);
+	return buf;
 }
 
 /* Checks the criteria of a Match line for what sshd refuses whatever the
@@ -675,12 +668,30 @@ static bool match_validate(struct sshd_config *cfg, const char *path, int lineno
 			*all = true;
 			char *more = next_word(&s, &badq);
 			if (n != 1 || (more && more[0] != '#')) {
-				diag(cfg, SSHD_DIAG_ERROR, path, lineno, "%s",
+				refuse(cfg, path, lineno, "%s",
 				     T("'Match all' cannot be combined with other criteria",
 				       "'Match all' 不能与其他条件组合"));
 				ok = false;
 			}
 			free(more);
+			free(attr);
+			break;
+		}
+		int since = 0;
+		if (!sshd_match_criterion_known(attr, cfg->version, &since)) {
+			char vb[16], hb[16];
+			if (since)
+				refuse(cfg, path, lineno,
+				       T("Match %s needs OpenSSH %s or later; this machine has OpenSSH %s: "
+					 "sshd refuses to start",
+					 "Match %s 需要 OpenSSH %s 或更高版本；本机为 OpenSSH %s：sshd 会拒绝启动"),
+				       attr, version_str(since, vb), version_str(cfg->version, hb));
+			else
+				refuse(cfg, path, lineno,
+				       T("Unsupported Match attribute %s (sshd refuses to start)",
+					 "不支持的 Match 条件 %s（sshd 会拒绝启动）"),
+				       attr);
+			ok = false;
 			free(attr);
 			break;
 		}
@@ -690,12 +701,12 @@ static bool match_validate(struct sshd_config *cfg, const char *path, int lineno
 		}
 		char *arg = next_word(&s, &badq);
 		if (!arg || arg[0] == '#') {
-			diag(cfg, SSHD_DIAG_ERROR, path, lineno,
+			refuse(cfg, path, lineno,
 			     T("Match %s has no value", "Match %s 缺少值"), attr);
 			ok = false;
 		} else if (str_ieq(attr, "address") || str_ieq(attr, "localaddress")) {
 			if (sshd_match_addr_list(NULL, arg) == -2) {
-				diag(cfg, SSHD_DIAG_ERROR, path, lineno,
+				refuse(cfg, path, lineno,
 				     T("Match %s: invalid address list \"%s\"",
 				       "Match %s：地址列表 \"%s\" 无效"), attr, arg);
 				ok = false;
@@ -703,26 +714,21 @@ static bool match_validate(struct sshd_config *cfg, const char *path, int lineno
 		} else if (str_ieq(attr, "localport")) {
 			long v;
 			if (!str_to_long(arg, &v) || v < 1 || v > 65535) {
-				diag(cfg, SSHD_DIAG_ERROR, path, lineno,
+				refuse(cfg, path, lineno,
 				     T("Match LocalPort: bad port \"%s\"", "Match LocalPort：端口 \"%s\" 无效"),
 				     arg);
 				ok = false;
 			}
-		} else if (!str_ieq(attr, "user") && !str_ieq(attr, "group") &&
-			   !str_ieq(attr, "host") && !str_ieq(attr, "rdomain")) {
-			diag(cfg, SSHD_DIAG_WARNING, path, lineno,
-			     T("Match criterion \"%s\" is unknown to OpenSSH 9.x; treated as undecided",
-			       "OpenSSH 9.x 不认识 Match 条件 \"%s\"；视为无法判断"), attr);
 		}
 		free(arg);
 		free(attr);
 	}
 	if (badq) {
-		diag(cfg, SSHD_DIAG_ERROR, path, lineno, "%s",
+		refuse(cfg, path, lineno, "%s",
 		     T("Match: unterminated quote", "Match：引号未闭合"));
 		ok = false;
 	} else if (ok && n == 0) {
-		diag(cfg, SSHD_DIAG_ERROR, path, lineno, "%s",
+		refuse(cfg, path, lineno, "%s",
 		     T("Match needs at least one criterion", "Match 至少需要一个条件"));
 		ok = false;
 	}
@@ -820,7 +826,7 @@ static void do_include(struct loader *ld, int fi, struct sshd_line *l, int ctx_b
 	struct sshd_config *cfg = ld->cfg;
 	const char *path = cfg->files[fi].path;
 	if (l->nargs == 0) {
-		diag(cfg, SSHD_DIAG_ERROR, path, l->lineno, "%s",
+		refuse(cfg, path, l->lineno, "%s",
 		     T("Include names no file", "Include 没有指定文件"));
 		return;
 	}
@@ -828,7 +834,7 @@ static void do_include(struct loader *ld, int fi, struct sshd_line *l, int ctx_b
 	for (size_t a = 0; a < l->nargs; a++) {
 		const char *arg = l->args[a];
 		if (!*arg) {
-			diag(cfg, SSHD_DIAG_ERROR, path, l->lineno, "%s",
+			refuse(cfg, path, l->lineno, "%s",
 			     T("Include has an empty argument", "Include 有空参数"));
 			continue;
 		}
@@ -851,7 +857,7 @@ static void do_include(struct loader *ld, int fi, struct sshd_line *l, int ctx_b
 					break;
 				}
 			if (loop_at >= 0) {
-				diag(cfg, SSHD_DIAG_ERROR, path, l->lineno,
+				refuse(cfg, path, l->lineno,
 				     T("include loop: %s is already being read (sshd refuses this: "
 				       "too many recursive includes)",
 				       "包含循环：%s 正在被读取（sshd 会拒绝：递归包含过多）"),
@@ -868,7 +874,7 @@ static void do_include(struct loader *ld, int fi, struct sshd_line *l, int ctx_b
 				break;
 			}
 			if (depth + 1 > SSHD_INCLUDE_DEPTH_MAX) {
-				diag(cfg, SSHD_DIAG_ERROR, path, l->lineno,
+				refuse(cfg, path, l->lineno,
 				     T("includes nested deeper than %d levels", "包含嵌套超过 %d 层"),
 				     SSHD_INCLUDE_DEPTH_MAX);
 				break;
@@ -943,6 +949,75 @@ static void load_root_groups(struct sshd_config *cfg, struct target *t)
 	free(gr);
 }
 
+/* Checks a directive's keyword against the release's keyword table, and
+ * an algorithm list's names: an unknown keyword or a name sshd does not
+ * know stops sshd from starting; a deprecated, ignored or unsupported
+ * keyword is only logged by sshd. */
+static void check_keyword(struct sshd_config *cfg, const char *path, const struct sshd_line *l)
+{
+	const struct sshd_keyword *k = sshd_keyword_find(l->keyword);
+	char have[16], need[16];
+	if (!k) {
+		refuse(cfg, path, l->lineno,
+		       T("Bad configuration option: %s (no OpenSSH release knows this keyword: "
+			 "sshd refuses to start)",
+			 "错误的配置选项：%s（没有任何 OpenSSH 版本认识此关键字：sshd 会拒绝启动）"),
+		       l->keyword);
+		return;
+	}
+	if (!sshd_keyword_known_in(k, cfg->version)) {
+		if (k->since && cfg->version < k->since)
+			refuse(cfg, path, l->lineno,
+			       T("%s needs OpenSSH %s or later; this machine has OpenSSH %s (%s): sshd "
+				 "refuses to start",
+				 "%s 需要 OpenSSH %s 或更高版本；本机为 OpenSSH %s（%s）：sshd 会拒绝启动"),
+			       l->keyword, version_str(k->since, need), version_str(cfg->version, have),
+			       cfg->version_from ? cfg->version_from : "?");
+		else
+			refuse(cfg, path, l->lineno,
+			       T("%s is not known to OpenSSH after %s; this machine has OpenSSH %s (%s): "
+				 "sshd refuses to start",
+				 "OpenSSH %s 之后不再认识 %s；本机为 OpenSSH %s（%s）：sshd 会拒绝启动"),
+			       l->keyword, version_str(k->until, need), version_str(cfg->version, have),
+			       cfg->version_from ? cfg->version_from : "?");
+		return;
+	}
+	if (cfg->version == 0 && k->until)
+		diag(cfg, SSHD_DIAG_WARNING, path, l->lineno,
+		     T("%s is not known to OpenSSH after %s, which refuses to start on it (the "
+		       "installed release is unknown)",
+		       "OpenSSH %s 之后不再认识 %s，遇到它会拒绝启动（已安装的版本未知）"),
+		     l->keyword, version_str(k->until, need));
+	else if (k->kind == SSHD_KW_DEPRECATED || k->kind == SSHD_KW_UNSUPPORTED)
+		diag(cfg, SSHD_DIAG_WARNING, path, l->lineno,
+		     T("%s is %s: sshd logs it and ignores it", "%s %s：sshd 会记录并忽略它"),
+		     l->keyword,
+		     k->kind == SSHD_KW_DEPRECATED ? T("deprecated", "已弃用")
+						   : T("unsupported by this build", "不受此构建支持"));
+	int algo = sshd_algo_keyword(l->keyword);
+	if (algo < 0 || l->nargs == 0)
+		return;
+	char *bad = sshd_algo_list_check((enum sshd_algo_kind)algo, l->args[0], 0);
+	if (bad) {
+		refuse(cfg, path, l->lineno,
+		       T("%s: unsupported algorithm \"%s\" (sshd refuses to start)",
+			 "%s：不支持的算法 \"%s\"（sshd 会拒绝启动）"),
+		       l->keyword, bad);
+	} else if (cfg->version &&
+		   (bad = sshd_algo_list_check((enum sshd_algo_kind)algo, l->args[0], cfg->version))) {
+		diag(cfg, SSHD_DIAG_WARNING, path, l->lineno,
+		     T("%s: \"%s\" is not in OpenSSH %s's list; sshd refuses to start unless the "
+		       "distribution added it",
+		       "%s：\"%s\" 不在 OpenSSH %s 的列表中；除非发行版添加了它，否则 sshd 会拒绝启动"),
+		     l->keyword, bad, version_str(cfg->version, have));
+	} else if (l->nargs > 1) {
+		refuse(cfg, path, l->lineno,
+		       T("%s: extra arguments at the end of the line", "%s：行尾有多余的参数"),
+		       l->keyword);
+	}
+	free(bad);
+}
+
 /* Splits one line of file path into l (lineno set by the caller). */
 static void parse_line(struct sshd_config *cfg, const char *path, struct sshd_line *l)
 {
@@ -961,28 +1036,24 @@ static void parse_line(struct sshd_config *cfg, const char *path, struct sshd_li
 	const char *rest = NULL;
 	if (!split_keyword(p, &l->keyword, &rest)) {
 		l->kind = SSHD_LINE_BAD;
-		diag(cfg, SSHD_DIAG_ERROR, path, l->lineno, "%s",
+		refuse(cfg, path, l->lineno, "%s",
 		     T("line does not start with a keyword", "该行不以关键字开头"));
 		return;
 	}
 	if (!*rest) {
 		l->kind = SSHD_LINE_BAD;
-		diag(cfg, SSHD_DIAG_ERROR, path, l->lineno,
+		refuse(cfg, path, l->lineno,
 		     T("no argument after keyword \"%s\"", "关键字 \"%s\" 后没有参数"), l->keyword);
 		return;
 	}
 	if (!split_args(rest, &l->args, &l->nargs)) {
 		l->kind = SSHD_LINE_BAD;
-		diag(cfg, SSHD_DIAG_ERROR, path, l->lineno, "%s",
+		refuse(cfg, path, l->lineno, "%s",
 		     T("unterminated quote", "引号未闭合"));
 		return;
 	}
 	l->kind = SSHD_LINE_DIRECTIVE;
-	if (!keyword_known(l->keyword))
-		diag(cfg, SSHD_DIAG_WARNING, path, l->lineno,
-		     T("unknown keyword \"%s\" (sshd refuses to start on keywords it does not know)",
-		       "未知关键字 \"%s\"（sshd 遇到不认识的关键字会拒绝启动）"),
-		     l->keyword);
+	check_keyword(cfg, path, l);
 	l->key = directive_key(l->keyword, l->args, l->nargs);
 	if (l->key >= 0)
 		l->value = key_value(cfg, path, l);
@@ -1158,25 +1229,34 @@ static void walk_startup(struct sshd_config *cfg, int fi, bool *active, bool nev
 			*active = o;
 			continue;
 		}
-		if (!*active && key_global_only(l->key))
-			diag(cfg, SSHD_DIAG_ERROR, f->path, l->lineno,
-			     T("%s is not allowed inside a Match block", "%s 不允许出现在 Match 块中"),
-			     key_names[l->key]);
-		if (!*active && strcmp(l->keyword, "subsystem") == 0)
+		const struct sshd_keyword *kw = sshd_keyword_find(l->keyword);
+		if (!*active && kw && sshd_keyword_global_only(kw, cfg->version))
+			refuse(cfg, f->path, l->lineno,
+			       T("Directive '%s' is not allowed within a Match block (sshd refuses "
+				 "to start)",
+				 "指令 '%s' 不允许出现在 Match 块中（sshd 会拒绝启动）"),
+			       l->keyword);
+		else if (!*active && strcmp(l->keyword, "subsystem") == 0 && !cfg->version)
 			diag(cfg, SSHD_DIAG_WARNING, f->path, l->lineno, "%s",
 			     T("Subsystem inside a Match block needs OpenSSH 9.5 or later",
 			       "Match 块中的 Subsystem 需要 OpenSSH 9.5 或更高版本"));
 		if (!*active)
 			continue;
 		if (strcmp(l->keyword, "subsystem") == 0 && l->nargs > 0) {
-			if (sv_contains(subsystems, l->args[0]))
+			if (!sv_contains(subsystems, l->args[0]))
+				sv_push(subsystems, l->args[0]);
+			else if (cfg->version && cfg->version < OPENSSH_V(9, 5))
+				refuse(cfg, f->path, l->lineno,
+				       T("Subsystem '%s' already defined: OpenSSH before 9.5 refuses to "
+					 "start",
+					 "Subsystem '%s' 已经定义过：9.5 之前的 OpenSSH 会拒绝启动"),
+				       l->args[0]);
+			else if (!cfg->version)
 				diag(cfg, SSHD_DIAG_WARNING, f->path, l->lineno,
 				     T("Subsystem '%s' is defined again: the first definition is used, "
 				       "and sshd before 9.5 refuses to start",
 				       "Subsystem '%s' 被再次定义：使用第一个定义，9.5 之前的 sshd 会拒绝启动"),
 				     l->args[0]);
-			else
-				sv_push(subsystems, l->args[0]);
 		}
 		if (l->key < 0 || !l->value)
 			continue;
@@ -1219,6 +1299,7 @@ struct sshd_config *sshd_config_load_with(struct target *t, const char *path,
 		setting_clear(&cfg->global[k], k);
 		setting_clear(&cfg->settings[k], k);
 	}
+	cfg->version = sshd_version_detect(t, &cfg->version_from);
 	struct loader ld = { .cfg = cfg, .t = t, .ov = ov, .nov = nov };
 	if (cfg->main_path[0] != '/') {
 		diag(cfg, SSHD_DIAG_ERROR, cfg->main_path, 0, "%s",
@@ -1558,6 +1639,27 @@ const struct sshd_diag *sshd_config_first_error(const struct sshd_config *cfg)
 		if (cfg->diags[i].level == SSHD_DIAG_ERROR)
 			return &cfg->diags[i];
 	return NULL;
+}
+
+/* The first error of one kind. */
+static const struct sshd_diag *first_error_kind(const struct sshd_config *cfg, bool refuses)
+{
+	for (size_t i = 0; i < cfg->ndiags; i++)
+		if (cfg->diags[i].level == SSHD_DIAG_ERROR && cfg->diags[i].refuses == refuses)
+			return &cfg->diags[i];
+	return NULL;
+}
+
+/* The first error that keeps us from reading. */
+const struct sshd_diag *sshd_config_first_unreadable(const struct sshd_config *cfg)
+{
+	return first_error_kind(cfg, false);
+}
+
+/* The first error sshd refuses to start on. */
+const struct sshd_diag *sshd_config_first_refusal(const struct sshd_config *cfg)
+{
+	return first_error_kind(cfg, true);
 }
 
 /* A line by file index and line number. */

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "engine/sshd_keywords.h"
 #include "engine/target.h"
 #include "engine/util.h"
 
@@ -64,6 +65,9 @@ enum sshd_diag_level {
 /* A problem found while loading, with where it is. */
 struct sshd_diag {
 	enum sshd_diag_level level;
+	/* An error sshd itself stops at: it would refuse to start (as
+	 * opposed to one that keeps us from reading the configuration). */
+	bool refuses;
 	char *path;    /* owned: file on the target */
 	int line;      /* 1-based; 0 when about the whole file */
 	char *message; /* owned: one line, user's language, without the path */
@@ -190,6 +194,13 @@ struct sshd_config {
 	struct sshd_diag *diags;  /* owned */
 	size_t ndiags;
 	size_t nerrors;           /* diagnostics of level SSHD_DIAG_ERROR */
+	size_t nrefusals;         /* of those, the ones sshd refuses to start on */
+	/* The OpenSSH release installed on the examined machine (see
+	 * sshd_version_detect; OPENSSH_V(9, 2) is 902), 0 when unknown: then
+	 * every keyword some release knows is accepted. version_from names
+	 * where it was found (static storage, or NULL). */
+	int version;
+	const char *version_from;
 	bool main_missing;        /* the main file does not exist */
 	/* Root's groups from the target's /etc/passwd and /etc/group (for
 	 * Match Group); groups_known is false when they cannot be read. */
@@ -236,6 +247,11 @@ void sshd_config_free(struct sshd_config *cfg);
 const struct sshd_setting *sshd_config_get(const struct sshd_config *cfg, enum sshd_key key);
 /* The first error diagnostic, or NULL. */
 const struct sshd_diag *sshd_config_first_error(const struct sshd_config *cfg);
+/* The first error that keeps us from reading the configuration (not one
+ * sshd refuses to start on), or NULL. */
+const struct sshd_diag *sshd_config_first_unreadable(const struct sshd_config *cfg);
+/* The first error sshd refuses to start on, or NULL. */
+const struct sshd_diag *sshd_config_first_refusal(const struct sshd_config *cfg);
 /* A line of a file (borrowed), or NULL when out of range. */
 const struct sshd_line *sshd_config_line(const struct sshd_config *cfg, int file, int lineno);
 /* The Match block in effect at a line, counting the block an Include

@@ -7,6 +7,7 @@
 #include "support/testutil.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -398,8 +399,10 @@ static void test_broken_and_missing_configurations(void **state)
 {
 	(void)state;
 	struct check_result r;
+	/* sshd refuses an include loop: it would not start. */
 	run_fixture("sshd.password", "include-loop", NULL, &r);
-	expect_status(&r, STATUS_ERROR);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "sshd refuses to start"));
 	assert_non_null(strstr(r.finding, "loop"));
 	assert_non_null(strstr(r.finding, "/etc/ssh/sshd_config.d/loop.conf:1"));
 	result_free(&r);
@@ -411,6 +414,69 @@ static void test_broken_and_missing_configurations(void **state)
 	run_on("sshd.kbd_interactive", dir, NULL, &r);
 	expect_status(&r, STATUS_WARN);
 	result_free(&r);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* A configuration sshd refuses to load fails every SSH check with the
+ * reason, and the connectivity check (95117) follows, on a mounted root
+ * too; a deprecated keyword does not; a file we cannot read is an error. */
+static void test_configuration_sshd_refuses(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp("sshd-refuse");
+	char *path = xasprintf("%s/etc/ssh/sshd_config", dir);
+	tu_write_file(path, "PasswordAuthentication yes\nPermitRootLogin yes\n"
+			    "PermitEmptyPassword no\nSubsystem sftp internal-sftp\n");
+	static const char *const ids[] = { "sshd.password", "sshd.root_login", "sshd.sftp",
+					   "sshd.kbd_interactive" };
+	struct check_result r;
+	for (size_t i = 0; i < ARRAY_LEN(ids); i++) {
+		run_on(ids[i], dir, NULL, &r);
+		expect_status(&r, STATUS_FAIL);
+		assert_non_null(strstr(r.finding, "sshd refuses to start with this configuration "
+						  "(/etc/ssh/sshd_config:3: Bad configuration option: "
+						  "permitemptypassword"));
+		assert_true(has_file_ev(&r, "/etc/ssh/sshd_config", 3));
+		result_free(&r);
+	}
+	run_on("sshd.service", dir, NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "nothing will listen on port 22"));
+	result_free(&r);
+	/* Deprecated and ignored keywords are only logged by sshd. */
+	tu_write_file(path, "PasswordAuthentication yes\nPermitRootLogin yes\n"
+			    "RhostsAuthentication no\nPAMAuthenticationViaKBDInt no\nProtocol 2\n"
+			    "Subsystem sftp internal-sftp\n");
+	run_on("sshd.password", dir, NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	result_free(&r);
+	run_on("sshd.service", dir, NULL, &r);
+	expect_status(&r, STATUS_NA);
+	result_free(&r);
+	/* A release that refuses it: the root's own openssh-server. */
+	char *st = xasprintf("%s/var/lib/dpkg/status", dir);
+	tu_write_file(st, "Package: openssh-server\nStatus: install ok installed\n"
+			  "Version: 1:10.4p1-1\n\n");
+	run_on("sshd.password", dir, NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "pamauthenticationviakbdint is not known to OpenSSH "
+					  "after 10.3"));
+	assert_true(has_note(&r, "judged for OpenSSH 10.4 (from /var/lib/dpkg/status)"));
+	result_free(&r);
+	free(st);
+	/* Binary data: we cannot read it; not sshd's verdict. */
+	tu_write_file(path, "Include /etc/ssh/x.conf\n");
+	char *x = xasprintf("%s/etc/ssh/x.conf", dir);
+	FILE *f = fopen(x, "wb");
+	assert_non_null(f);
+	fwrite("Port\0 22\n", 1, 9, f);
+	fclose(f);
+	run_on("sshd.password", dir, NULL, &r);
+	expect_status(&r, STATUS_ERROR);
+	result_free(&r);
+	free(x);
+	free(path);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -676,6 +742,7 @@ int main(void)
 		cmocka_unit_test(test_sftp),
 		cmocka_unit_test(test_service),
 		cmocka_unit_test(test_broken_and_missing_configurations),
+		cmocka_unit_test(test_configuration_sshd_refuses),
 		cmocka_unit_test(test_empty_include_folder),
 		cmocka_unit_test(test_windows_is_not_applicable),
 		cmocka_unit_test(test_demo_root),

@@ -551,7 +551,9 @@ static void rejected(const char *file)
 	struct box b;
 	box_open(&b, "debian-cloud");
 	char *h = xasprintf("%s%s", b.root, file);
-	assert_int_equal(tu_sh(NULL, "echo 'NoSuchOption yes' >> '%s'", h), 0);
+	/* A key exchange newer releases know (so the reader, not knowing the
+	 * root's release, accepts it) and this machine's sshd does not. */
+	assert_int_equal(tu_sh(NULL, "echo 'KexAlgorithms mlkem768x25519-sha256' >> '%s'", h), 0);
 	free(h);
 	char *before = snapshot(&b);
 	struct plan *p = plan_fix(&b);
@@ -567,7 +569,7 @@ static void rejected(const char *file)
 	assert_int_equal(rep.pending.n, 0);
 	assert_non_null(strstr(rep.message, "nothing changed"));
 	assert_non_null(rep.validator_output);
-	assert_non_null(strstr(rep.validator_output, "NoSuchOption"));
+	assert_non_null(strstr(rep.validator_output, "mlkem768x25519-sha256"));
 	assert_int_equal(asked, 0);
 	apply_report_free(&rep);
 	char *now = snapshot(&b);

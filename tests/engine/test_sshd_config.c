@@ -648,29 +648,149 @@ static void test_include_depth_limit(void **state)
 	free(dir);
 }
 
+/* Writes config text and an openssh-server package of version (a Debian
+ * version string; NULL: none) into a new temporary root and loads it. */
+static struct loaded load_text_version(char **dir, const char *text, const char *version)
+{
+	*dir = tu_mkdtemp("sshd-ver");
+	char *p = xasprintf("%s/etc/ssh/sshd_config", *dir);
+	tu_write_file(p, text);
+	free(p);
+	if (version) {
+		p = xasprintf("%s/var/lib/dpkg/status", *dir);
+		char *st = xasprintf("Package: openssh-server\nStatus: install ok installed\n"
+				     "Version: %s\n\n",
+				     version);
+		tu_write_file(p, st);
+		free(st);
+		free(p);
+	}
+	return load_dir(*dir, NULL);
+}
+
+/* The first diagnostic containing what, or NULL. */
+static const struct sshd_diag *find_diag(const struct sshd_config *cfg, const char *what)
+{
+	for (size_t i = 0; i < cfg->ndiags; i++)
+		if (strstr(cfg->diags[i].message, what))
+			return &cfg->diags[i];
+	return NULL;
+}
+
+/* Loads text for a release and asserts whether sshd refuses it, and that
+ * a diagnostic names what. */
+static void expect_verdict(const char *text, const char *version, bool refused, const char *what)
+{
+	char *dir = NULL;
+	struct loaded l = load_text_version(&dir, text, version);
+	/* "": nothing to say at all. */
+	const struct sshd_diag *d = *what ? find_diag(l.cfg, what) : NULL;
+	if ((*what && !d) || (!*what && l.cfg->ndiags) || (l.cfg->nrefusals > 0) != refused) {
+		print_error("%s (OpenSSH %s):\n", text, version ? version : "unknown");
+		dump_diags(l.cfg);
+	}
+	if (*what) {
+		assert_non_null(d);
+		assert_int_equal(d->refuses, refused);
+	} else {
+		assert_int_equal(l.cfg->ndiags, 0);
+	}
+	assert_int_equal(l.cfg->nrefusals > 0, refused);
+	assert_int_equal(l.cfg->nerrors, l.cfg->nrefusals);
+	unload(&l);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* What sshd refuses to start on, per release, and what it only logs. */
+static void test_keywords_per_release(void **state)
+{
+	(void)state;
+	/* A typo: no release knows it. */
+	expect_verdict("PermitEmptyPassword no\n", NULL, true, "Bad configuration option");
+	expect_verdict("PermitEmptyPassword no\n", "1:9.2p1-2+deb12u3", true, "permitemptypassword");
+	/* Deprecated, ignored and unsupported keywords are only logged. */
+	expect_verdict("RhostsAuthentication no\n", "1:9.2p1-2+deb12u3", false, "deprecated");
+	expect_verdict("PAMAuthenticationViaKBDInt no\n", "1:9.2p1-2", false, "deprecated");
+	expect_verdict("KerberosTgtPassing no\n", "1:9.2p1-2", false, "unsupported");
+	/* ... until the release that dropped it. */
+	expect_verdict("PAMAuthenticationViaKBDInt no\n", "1:10.4p1-1", true, "after 10.3");
+	expect_verdict("PAMAuthenticationViaKBDInt no\n", NULL, false, "after 10.3");
+	/* Aliases. */
+	expect_verdict("ChallengeResponseAuthentication no\nKbdInteractiveAuthentication no\n"
+		       "SKeyAuthentication no\nPubkeyAcceptedKeyTypes +ssh-rsa\nKeepAlive yes\nBad x\n",
+		       "1:9.2p1-2", true, "Bad configuration option: bad");
+	/* Include arrived in 8.2 (RHEL 8 has 8.0). */
+	expect_verdict("Include /etc/ssh/sshd_config.d/*.conf\n", "8.0p1-19.el8", true,
+		       "needs OpenSSH 8.2");
+	/* Subsystem: refused inside Match and defined twice before 9.5. */
+	expect_verdict("Match User x\n\tSubsystem sftp internal-sftp\n", "1:9.2p1-2", true,
+		       "not allowed within a Match block");
+	expect_verdict("Match User x\n\tSubsystem sftp internal-sftp\n", "1:9.6p1-3", false, "");
+	expect_verdict("Subsystem sftp internal-sftp\nSubsystem sftp /x\n", "1:9.2p1-2", true,
+		       "already defined");
+	expect_verdict("Subsystem sftp internal-sftp\nSubsystem sftp /x\n", NULL, false, "9.5");
+	/* Global-only keywords inside Match. */
+	expect_verdict("Match User x\n\tCiphers aes128-ctr\n", "1:9.2p1-2", true, "'ciphers'");
+	/* Match criteria. */
+	expect_verdict("Match Invalid-User\n\tPasswordAuthentication no\n", "1:9.2p1-2", true,
+		       "needs OpenSSH 9.9");
+	expect_verdict("Match Invalid-User\n\tPasswordAuthentication no\n", "1:10.0p1-1", false,
+		       "");
+	expect_verdict("Match Users root\n\tPasswordAuthentication no\n", NULL, true,
+		       "Unsupported Match attribute Users");
+	/* Algorithm names: unknown to every release, or only to this one. */
+	expect_verdict("Ciphers +blowfish-cbc\n", NULL, true, "unsupported algorithm \"blowfish-cbc\"");
+	expect_verdict("Ciphers -blowfish-cbc\nMACs hmac-sha2-256,umac-128@openssh.com\n", NULL,
+		       false, "");
+	expect_verdict("KexAlgorithms mlkem768x25519-sha256\n", "1:9.2p1-2", false,
+		       "not in OpenSSH 9.2's list");
+	expect_verdict("HostKeyAlgorithms ssh-ed25519*,rsa-sha2-*\n", "1:9.2p1-2", false, "");
+	expect_verdict("HostKeyAlgorithms ssh-ed448\n", "1:9.2p1-2", true, "ssh-ed448");
+	/* The release comes from the package database, else from the program. */
+	char *dir = NULL;
+	struct loaded l = load_text_version(&dir, "Port 22\n", "1:9.2p1-2+deb12u3");
+	assert_int_equal(l.cfg->version, OPENSSH_V(9, 2));
+	assert_string_equal(l.cfg->version_from, "/var/lib/dpkg/status");
+	unload(&l);
+	char *p = xasprintf("%s/usr/sbin/sshd", dir);
+	tu_write_file(p, "\177ELF...\nOpenSSH_8.0p1, OpenSSL 1.1.1k\n");
+	free(p);
+	p = xasprintf("%s/var/lib/dpkg/status", dir);
+	unlink(p);
+	free(p);
+	l = load_dir(dir, NULL);
+	assert_int_equal(l.cfg->version, OPENSSH_V(8, 0));
+	assert_string_equal(l.cfg->version_from, "/usr/sbin/sshd");
+	unload(&l);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* A warning leaves the values readable. */
 static void test_warnings_do_not_block(void **state)
 {
 	(void)state;
 	char *dir = NULL;
 	struct loaded l = load_text(&dir,
-				    "PasswordAuthenticaton no\n"
+				    "RhostsRSAAuthentication no\n"
 				    "Match User root\n"
 				    "\tSubsystem sftp internal-sftp\n",
 				    NULL);
 	assert_int_equal(l.cfg->nerrors, 0);
 	assert_int_equal(l.cfg->ndiags, 2);
 	assert_int_equal(l.cfg->diags[0].level, SSHD_DIAG_WARNING);
-	assert_non_null(strstr(l.cfg->diags[0].message, "passwordauthenticaton"));
+	assert_non_null(strstr(l.cfg->diags[0].message, "rhostsrsaauthentication is deprecated"));
 	assert_non_null(strstr(l.cfg->diags[1].message, "9.5"));
-	/* The misspelt line does not count; the Match one does (9.5+). */
+	/* The Match one counts (9.5+). */
 	expect(l.cfg, SSHD_PASSWORD_AUTH, "yes", NULL, 0);
 	expect(l.cfg, SSHD_SUBSYSTEM_SFTP, "internal-sftp", "/etc/ssh/sshd_config", 3);
 	unload(&l);
 	tu_rmtree(dir);
 	free(dir);
 
-	/* A second Subsystem sftp: OpenSSH 9.5+ keeps the first, older
-	 * versions refuse to start; a warning, not an error. */
+	/* A second Subsystem sftp, release unknown: OpenSSH 9.5+ keeps the
+	 * first, older releases refuse to start; a warning, not an error. */
 	l = load_text(&dir, "Subsystem sftp /usr/lib/openssh/sftp-server\nSubsystem sftp internal-sftp\n",
 		      NULL);
 	assert_int_equal(l.cfg->nerrors, 0);
@@ -1054,6 +1174,55 @@ static void test_differential_rejections(void **state)
 		tu_rmtree(dir);
 		free(dir);
 	}
+	/* Keywords, aliases, deprecated options, Subsystem, Match criteria
+	 * and algorithm names: our verdict for this machine's own release
+	 * (its openssh-server package written into the root) is sshd's. */
+	char *release = NULL;
+	assert_int_equal(tu_sh(&release, "dpkg-query -W -f '${Version}' openssh-server"), 0);
+	assert_true(release && *release);
+	static const char *const judged[] = {
+		"PermitEmptyPassword no\n",
+		"RhostsAuthentication no\nPAMAuthenticationViaKBDInt no\nProtocol 2\n"
+		"KerberosTgtPassing no\nRSAAuthentication no\nUsePrivilegeSeparation sandbox\n",
+		"ChallengeResponseAuthentication no\nSKeyAuthentication no\n"
+		"PubkeyAcceptedKeyTypes +ssh-rsa\nKeepAlive yes\nDSAAuthentication no\n",
+		"Subsystem sftp internal-sftp\nSubsystem sftp /usr/lib/openssh/sftp-server\n",
+		"Match User x\n\tSubsystem sftp internal-sftp\n",
+		"Match User x\n\tCiphers aes128-ctr\n",
+		"Match User x\n\tPort 2222\n",
+		"Match all\n\tPort 2222\n",
+		"Ciphers +blowfish-cbc\n",
+		"Ciphers -blowfish-cbc\n",
+		"MACs hmac-sha2-256,umac-128@openssh.com\n",
+		"KexAlgorithms +diffie-hellman-group1-sha1,curve25519-sha256@libssh.org\n",
+		"HostKeyAlgorithms ssh-ed25519*,rsa-sha2-*\n",
+		"HostKeyAlgorithms ssh-ed448\n",
+		"Match Users root\n",
+		"Match Invalid-User\n\tPasswordAuthentication no\n",
+		"Match LocalPort 22 Version 9\n",
+		"AuthenticationMethods publickey,password keyboard-interactive:pam\n",
+		"Include /nonexistent/*.conf\nLogVerbose kex.c:*\n",
+		"ChannelTimeout session=5m\nUnusedConnectionTimeout 1h\n",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(judged); i++) {
+		char *dir = NULL;
+		struct loaded l = load_text_version(&dir, judged[i], release);
+		bool ours = l.cfg->nrefusals > 0;
+		char *out = NULL;
+		int rc = tu_sh(&out, "%s -t -f '%s/etc/ssh/sshd_config' -h '%s' 2>&1", SSHD, dir,
+			       s->key);
+		if (ours != (rc != 0)) {
+			print_error("OpenSSH %s: sshd -t exit %d, we say %s:\n%s---\n%s", release, rc,
+				    ours ? "refused" : "accepted", judged[i], out);
+			dump_diags(l.cfg);
+		}
+		assert_int_equal(ours, rc != 0);
+		free(out);
+		unload(&l);
+		tu_rmtree(dir);
+		free(dir);
+	}
+	free(release);
 	/* And the include loop fixture. */
 	char *copy = copy_fixture(s->dir, "include-loop");
 	char *out = NULL;
@@ -1126,6 +1295,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable_include_and_binary_and_long_lines),
 		cmocka_unit_test(test_include_depth_limit),
 		cmocka_unit_test(test_warnings_do_not_block),
+		cmocka_unit_test(test_keywords_per_release),
 		cmocka_unit_test(test_match_host_and_local_criteria),
 		cmocka_unit_test(test_pattern_and_address_lists),
 		cmocka_unit_test(test_sshd_t_parser),
