@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "engine/check.h"
+#include "engine/sshd_assemble.h"
 #include "engine/sshd_config.h"
 
 /* Where sshd may live, in the order we look. */
@@ -95,6 +96,112 @@ static void note_release(struct check_result *r, const struct sshd_config *cfg)
 			    T("the installed OpenSSH release is unknown: every keyword some release "
 			      "accepts is accepted",
 			      "已安装的 OpenSSH 版本未知：任何版本接受的关键字都视为可接受"));
+}
+
+/* The line of sshd's output that says why: the first that names a file
+ * line ("PATH line N: ..."), else the first (caller frees). */
+static char *sshd_reason(const char *text)
+{
+	const char *p = text ? text : "";
+	for (const char *q = p; *q;) {
+		size_t n = strcspn(q, "\n");
+		char *l = xstrndup(q, n);
+		if (strstr(l, " line "))
+			return l;
+		free(l);
+		q += n;
+		if (*q)
+			q++;
+	}
+	while (*p == '\n')
+		p++;
+	return xstrndup(p, strcspn(p, "\n"));
+}
+
+/* On a mounted root, this machine's sshd judges a copy of the root's
+ * configuration assembled from the root's own files (sshd_assemble.h),
+ * and where it disagrees with our reading, that is said: when it refuses
+ * what we accept and it is the root's own release, the check fails with
+ * sshd's reason (returns false: nothing more to evaluate); with another
+ * or an unknown release, a warning. Returns true to go on. */
+static bool second_opinion(const struct check_ctx *ctx, struct check_result *r,
+			   const struct view *v)
+{
+	if (ctx->t->kind != TARGET_ROOT)
+		return true;
+	const char *prog = sshd_program_here();
+	if (!prog) {
+		result_note(r, "%s",
+			    T("no sshd on this machine to judge the root's configuration as well",
+			      "本机没有 sshd，无法再判断该根目录的配置"));
+		return true;
+	}
+	struct sshd_assembly a;
+	char *cause = NULL;
+	if (sshd_assembly_build(v->cfg, ctx->t, &a, &cause) < 0) {
+		result_note(r, T("the root's configuration could not be copied for sshd -t: %s",
+				 "无法复制该根目录的配置以运行 sshd -t：%s"),
+			    cause);
+		free(cause);
+		return true;
+	}
+	char *cmd = NULL, *out = NULL;
+	int status = -1;
+	enum sshd_judgement j = sshd_assembly_judge(&a, prog, ctx->timeout_ms, &cmd, &out, &status);
+	result_command(r, cmd, status, out);
+	int here = sshd_release_here(prog, ctx->timeout_ms);
+	bool ours = v->cfg->nrefusals > 0;
+	bool same = here && here == v->cfg->version;
+	char *why = sshd_reason(out);
+	bool go_on = true;
+	if (j == SSHD_JUDGED_CANNOT) {
+		result_note(r, T("this machine's sshd could not judge the copy of the root's "
+				 "configuration: %s",
+				 "本机的 sshd 无法判断该根目录配置的副本：%s"),
+			    why);
+	} else if ((j == SSHD_JUDGED_REFUSES) == ours) {
+		result_note(r, T("this machine's sshd (OpenSSH %d.%d) %s the copy assembled from the "
+				 "root's own files: it agrees with asr-doctor's reading",
+				 "本机的 sshd（OpenSSH %d.%d）%s由该根目录自身文件组装的副本：与 "
+				 "asr-doctor 的解析一致"),
+			    here / 100, here % 100,
+			    ours ? T("refuses", "拒绝") : T("accepts", "接受"));
+	} else if (ours) {
+		result_note(r, T("this machine's sshd (OpenSSH %d.%d) accepts the copy assembled from "
+				 "the root's own files, while asr-doctor's reading for the root's "
+				 "OpenSSH %d.%d refuses it: the two disagree",
+				 "本机的 sshd（OpenSSH %d.%d）接受由该根目录自身文件组装的副本，而 asr-doctor "
+				 "按该根目录的 OpenSSH %d.%d 解析时拒绝它：两者不一致"),
+			    here / 100, here % 100, v->cfg->version / 100, v->cfg->version % 100);
+	} else if (same) {
+		result_set(r, STATUS_FAIL,
+			   T("sshd refuses to start with this configuration: this machine's sshd, the "
+			     "root's own release (OpenSSH %d.%d), refuses the copy assembled from the "
+			     "root's files (%s), which asr-doctor's reading accepted: the two disagree",
+			     "sshd 无法以此配置启动：本机的 sshd（与该根目录相同的 OpenSSH %d.%d）拒绝由"
+			     "该根目录文件组装的副本（%s），而 asr-doctor 的解析接受了它：两者不一致"),
+			   here / 100, here % 100, why);
+		go_on = false;
+	} else {
+		char rel[32];
+		if (v->cfg->version)
+			snprintf(rel, sizeof rel, "OpenSSH %d.%d", v->cfg->version / 100,
+				 v->cfg->version % 100);
+		else
+			snprintf(rel, sizeof rel, "%s", T("unknown", "未知"));
+		result_set(r, STATUS_WARN,
+			   T("this machine's sshd (OpenSSH %d.%d) refuses the copy assembled from the "
+			     "root's files (%s), which asr-doctor's reading accepted: the two disagree, "
+			     "and the root's own release (%s) may differ",
+			     "本机的 sshd（OpenSSH %d.%d）拒绝由该根目录文件组装的副本（%s），而 "
+			     "asr-doctor 的解析接受了它：两者不一致，且该根目录自身的版本（%s）可能不同"),
+			   here / 100, here % 100, why, rel);
+	}
+	free(why);
+	free(cmd);
+	free(out);
+	sshd_assembly_free(&a);
+	return go_on;
 }
 
 /* The configuration's diagnostics as evidence. */
@@ -220,6 +327,10 @@ static bool view_open(const struct check_ctx *ctx, struct check_result *r, struc
 			   T("the SSH server configuration cannot be evaluated: %s:%d: %s",
 			     "无法评估 SSH 服务器配置：%s:%d：%s"),
 			   d->path ? d->path : v->cfg->main_path, d->line, d->message);
+		return false;
+	}
+	if (!second_opinion(ctx, r, v)) {
+		show_diags(r, v->cfg);
 		return false;
 	}
 	if ((d = sshd_config_first_refusal(v->cfg)) != NULL) {

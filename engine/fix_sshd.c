@@ -10,8 +10,12 @@
  * line in /etc/ssh/sshd_config uncommented, else a new line before the
  * first Match block. The planned bytes are evaluated again in memory before
  * anything is shown: a plan whose result would not give root yes/yes/sftp
- * is refused. apply.c then validates with `sshd -t -f` and only then runs
- * the reload, each command confirmed. */
+ * is refused. On the running machine apply.c then validates with `sshd -t
+ * -f` and only then runs the reload, each command confirmed; on a mounted
+ * root this machine's sshd judges the planned configuration before anything
+ * is written, on a copy assembled from the root's own files
+ * (sshd_assemble.h), since `sshd -t -f ROOT/...` would read this machine's
+ * files through links and absolute Include paths. */
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +26,7 @@
 
 #include "engine/fix.h"
 #include "engine/plan.h"
+#include "engine/sshd_assemble.h"
 #include "engine/sshd_config.h"
 
 static const char *const sshd_checks[] = { "sshd.password", "sshd.root_login", "sshd.sftp",
@@ -35,11 +40,6 @@ static const char *const sshd_programs[] = { "/usr/sbin/sshd", "/usr/local/sbin/
 static const char *const sftp_servers[] = { "/usr/lib/openssh/sftp-server",
 	                                    "/usr/libexec/openssh/sftp-server",
 	                                    "/usr/lib/ssh/sftp-server" };
-
-/* The host keys a mounted root may carry, handed to `sshd -t` with -h. */
-static const char *const host_keys[] = { "/etc/ssh/ssh_host_ed25519_key",
-	                                 "/etc/ssh/ssh_host_ecdsa_key",
-	                                 "/etc/ssh/ssh_host_rsa_key" };
 
 /* Keywords that also decide whether root may log in with a password, which
  * this fix does not change: shown as notes to review. */
@@ -87,6 +87,8 @@ struct work {
 	struct edfile *files;     /* owned */
 	size_t nfiles;
 	struct strvec notes;      /* notes found while planning */
+	char *validated;          /* owned: what was validated before writing
+	                           * (mounted root), or NULL */
 };
 
 /* Frees what an edited file owns. */
@@ -117,6 +119,7 @@ static void work_free(struct work *w)
 		ed_free(&w->files[i]);
 	free(w->files);
 	sv_free(&w->notes);
+	free(w->validated);
 }
 
 /* The edited file for a configuration file's path, read and split into
@@ -749,38 +752,97 @@ static struct sshd_config *verify(struct work *w, char **cause)
 static const char *validator_program(struct target *t)
 {
 	for (size_t i = 0; i < ARRAY_LEN(sshd_programs); i++) {
-		bool there = t->kind == TARGET_LOCAL ? target_exists(t, sshd_programs[i])
-		                                     : access(sshd_programs[i], X_OK) == 0;
-		if (there)
+		if (t->kind == TARGET_LOCAL && target_exists(t, sshd_programs[i]))
 			return sshd_programs[i];
 	}
-	return NULL;
+	return t->kind == TARGET_LOCAL ? NULL : sshd_program_here();
 }
 
-/* The validator of one edited file, appended to out (copies): `sshd -t
- * -f {root}/etc/ssh/sshd_config`, which reads the drop-ins too. On a
- * mounted root, sshd -t would read absolute Include paths from this
- * machine, so a changed drop-in there is checked on its own (`-f {file}`)
- * and the main file with this machine's drop-ins; the root's own host keys
- * are handed over when it has them (sshd -t loads host keys, and this
- * machine's may be missing or unreadable). Then the context's extra
- * arguments. */
+/* The validator of one edited file on the running machine, appended to
+ * out (copies): `sshd -t -f /etc/ssh/sshd_config`, which reads the
+ * drop-ins too, then the context's extra arguments. A mounted root gets
+ * none: `sshd -t -f ROOT/...` would follow links and absolute Include
+ * paths on this machine, so its planned configuration is judged before
+ * anything is written, on a copy assembled from the root's own files
+ * (validate_root). */
 static void validator_argv(const struct fix_ctx *ctx, const char *sshd, bool main_file,
                            struct strvec *out)
 {
-	bool root = ctx->t->kind == TARGET_ROOT;
+	(void)main_file;
+	if (ctx->t->kind == TARGET_ROOT)
+		return;
 	sv_push(out, sshd);
 	sv_push(out, "-t");
 	sv_push(out, "-f");
-	sv_push(out, main_file || !root ? "{root}" SSHD_CONFIG_PATH : "{file}");
-	if (root)
-		for (size_t i = 0; i < ARRAY_LEN(host_keys); i++)
-			if (target_exists(ctx->t, host_keys[i])) {
-				sv_push(out, "-h");
-				sv_take(out, xasprintf("{root}%s", host_keys[i]));
-			}
+	sv_push(out, "{root}" SSHD_CONFIG_PATH);
 	for (const char *const *e = ctx->validator_extra; e && *e; e++)
 		sv_push(out, *e);
+}
+
+/* On a mounted root: this machine's sshd judges the planned configuration
+ * on a copy assembled from the root's own files with the planned bytes
+ * (after), before anything is written. Returns the note that says what
+ * was validated (caller frees), or NULL with *cause when sshd refuses it
+ * or cannot judge it. */
+static char *validate_root(struct work *w, const struct sshd_config *after, const char *sshd,
+                           char **cause)
+{
+	struct sshd_assembly a;
+	char *why = NULL;
+	if (sshd_assembly_build(after, w->ctx->t, &a, &why) < 0) {
+		*cause = xasprintf(T("the planned configuration could not be copied for sshd -t (%s); "
+		                     "nothing was planned",
+		                     "无法复制计划的配置以运行 sshd -t（%s）；未制定任何计划"),
+		                   why);
+		free(why);
+		return NULL;
+	}
+	char *cmd = NULL, *out = NULL;
+	int status = -1;
+	enum sshd_judgement j = sshd_assembly_judge(&a, sshd, w->ctx->timeout_ms ? w->ctx->timeout_ms
+	                                                                          : 20000,
+	                                            &cmd, &out, &status);
+	char *note = NULL;
+	if (j == SSHD_JUDGED_ACCEPTS) {
+		struct sbuf files = { 0 };
+		struct strvec seen = { 0 };
+		for (size_t i = 0; i < a.sources.n; i++)
+			if (!sv_contains(&seen, a.sources.v[i])) {
+				sv_push(&seen, a.sources.v[i]);
+				sb_printf(&files, "%s%s", files.len ? ", " : "", a.sources.v[i]);
+			}
+		sv_free(&seen);
+		note = xasprintf(
+		        T("Validated before anything is written: `%s` accepted the planned "
+		          "configuration, assembled from the root's own files (%s; links resolved "
+		          "inside the root, each Include pointing at those copies) with %s. Nothing "
+		          "from this machine's /etc/ssh was read.",
+		          "写入之前已校验：`%s` 接受计划的配置；该配置由该根目录自身的文件组装（%s；"
+		          "链接在根目录内解析，每个 Include 指向这些副本），使用%s。未读取本机的 "
+		          "/etc/ssh。"),
+		        cmd, sb_str(&files),
+		        a.generated_key ? T("a throwaway host key (the root has none)",
+		                            "一个临时主机密钥（该根目录没有）")
+		                        : T("the root's host keys", "该根目录的主机密钥"));
+		sb_free(&files);
+	} else {
+		*cause = xasprintf(
+		        j == SSHD_JUDGED_REFUSES
+		                ? T("this machine's sshd refuses the planned configuration, assembled from "
+		                    "the root's own files: %s\n%s(exit status %d); nothing was planned",
+		                    "本机的 sshd 拒绝由该根目录自身文件组装的计划配置：%s\n%s（退出状态 "
+		                    "%d）；未制定任何计划")
+		                : T("this machine's sshd could not judge the planned configuration: %s\n"
+		                    "%s(exit status %d); asr-doctor does not write a configuration sshd "
+		                    "has not checked: nothing was planned",
+		                    "本机的 sshd 无法判断计划的配置：%s\n%s（退出状态 %d）；asr-doctor "
+		                    "不会写入未经 sshd 校验的配置：未制定任何计划"),
+		        cmd ? cmd : sshd, out ? out : "", status);
+	}
+	free(cmd);
+	free(out);
+	sshd_assembly_free(&a);
+	return note;
 }
 
 /* Whether the pid in a pid file is a running sshd (through the target). */
@@ -935,11 +997,13 @@ static struct plan *build_plan(struct work *w, const struct sshd_config *after,
 		}
 		struct strvec val = { 0 };
 		validator_argv(ctx, sshd, strcmp(f->path, w->cfg->main_path) == 0, &val);
-		const char **vargv = xcalloc(val.n + 1, sizeof *vargv);
-		for (size_t k = 0; k < val.n; k++)
-			vargv[k] = val.v[k];
-		plan_edit_validator(e, vargv);
-		free(vargv);
+		if (val.n) {
+			const char **vargv = xcalloc(val.n + 1, sizeof *vargv);
+			for (size_t k = 0; k < val.n; k++)
+				vargv[k] = val.v[k];
+			plan_edit_validator(e, vargv);
+			free(vargv);
+		}
 		sv_free(&val);
 	}
 	/* Two names of one file would be written twice, the second losing
@@ -977,15 +1041,8 @@ static struct plan *build_plan(struct work *w, const struct sshd_config *after,
 	            "service is installed, 'asr-doctor undo' puts the old settings back.",
 	            "允许 root 用密码登录会增加进入本机的途径：移动服务安装完成后，"
 	            "'asr-doctor undo' 可恢复原来的设置。"));
-	if (ctx->t->kind == TARGET_ROOT)
-		plan_note(p, "%s",
-		          T("On a mounted root, sshd -t reads absolute Include paths from this machine, "
-		            "not from the root: a changed drop-in is checked on its own, and the "
-		            "whole configuration as sshd reads it was checked by asr-doctor's own "
-		            "reading of the root's files.",
-		            "对于挂载的根目录，sshd -t 会从本机而不是该根目录读取 Include 的绝对路径："
-		            "修改的附加配置文件单独校验，整个配置按 sshd 的读取方式由 asr-doctor "
-		            "解析该根目录中的文件来检查。"));
+	if (w->validated)
+		plan_note(p, "%s", w->validated);
 	plan_set_undo(p, p->ncmds
 	                         ? T("'asr-doctor undo' puts back the exact bytes, mode and owner "
 	                             "of every file above, checks them with sshd -t and reloads "
@@ -1069,6 +1126,8 @@ static struct plan *plan_sshd(const struct fix_ctx *ctx, char **cause)
 	after = verify(&w, cause);
 	if (!after)
 		goto out;
+	if (t->kind == TARGET_ROOT && !(w.validated = validate_root(&w, after, sshd, cause)))
+		goto out;
 	/* Named by the lines of the files as they are now (the Match blocks
 	 * themselves are not changed). */
 	note_undecided(&w, w.cfg);
@@ -1087,7 +1146,8 @@ static char **undo_validator(const struct fix_ctx *ctx, const char *path)
 		return NULL;
 	struct strvec val = { 0 };
 	validator_argv(ctx, sshd, strcmp(path, SSHD_CONFIG_PATH) == 0, &val);
-	char **v = argv_dup((const char *const *)val.v);
+	/* A mounted root's files carry no validator (see validator_argv). */
+	char **v = val.n ? argv_dup((const char *const *)val.v) : NULL;
 	sv_free(&val);
 	return v;
 }

@@ -384,8 +384,8 @@ static int parse_version(const char *s)
 	return OPENSSH_V((int)major, (int)minor);
 }
 
-/* Finds "OpenSSH_X.Y" in binary data. */
-static int version_in_binary(const char *data, size_t len)
+/* Finds "OpenSSH_X.Y" in data. */
+int sshd_version_in_text(const char *data, size_t len)
 {
 	static const char tag[] = "OpenSSH_";
 	const size_t tl = sizeof tag - 1;
@@ -428,7 +428,7 @@ int sshd_version_detect(struct target *t, const char **from)
 		char *data = NULL;
 		size_t len = 0;
 		if (target_read(t, programs[i], &data, &len) == 0) {
-			v = version_in_binary(data, len);
+			v = sshd_version_in_text(data, len);
 			if (v && from)
 				*from = programs[i];
 		}

@@ -8,6 +8,7 @@
 #define ASR_SSHD_KEYWORDS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "engine/target.h"
 
@@ -67,5 +68,8 @@ char *sshd_algo_list_check(enum sshd_algo_kind kind, const char *arg, int v);
  * "OpenSSH_X.Y" string in its sshd program. Returns 0 when unknown; *from
  * (may be NULL) is set to the file it came from (static storage). */
 int sshd_version_detect(struct target *t, const char **from);
+/* The release named by the first "OpenSSH_X.Y" in data (a program, or
+ * `sshd -V` output), 0 when none. */
+int sshd_version_in_text(const char *data, size_t len);
 
 #endif

@@ -78,6 +78,15 @@ static const char *file_ev_text(const struct check_result *r, const char *path, 
 	return NULL;
 }
 
+/* The command evidence of a result, or NULL. */
+static const struct evidence *command_ev(const struct check_result *r)
+{
+	for (size_t i = 0; i < r->nev; i++)
+		if (r->ev[i].kind == EV_COMMAND)
+			return &r->ev[i];
+	return NULL;
+}
+
 static bool has_note(const struct check_result *r, const char *needle)
 {
 	for (size_t i = 0; i < r->nev; i++)
@@ -481,6 +490,68 @@ static void test_configuration_sshd_refuses(void **state)
 	free(dir);
 }
 
+/* This machine's sshd judges a copy of the root's own files as a second
+ * opinion: agreement is noted; a refusal of what we accepted fails the
+ * check for the root's own release and warns for another; an acceptance
+ * of what we refused for the root's release is said. */
+static void test_second_opinion_of_this_machines_sshd(void **state)
+{
+	(void)state;
+	char *release = NULL;
+	assert_int_equal(tu_sh(&release, "dpkg-query -W -f '${Version}' openssh-server"), 0);
+	mkdir("/run/sshd", 0755);
+	char *dir = tu_mkdtemp("sshd-second");
+	char *path = xasprintf("%s/etc/ssh/sshd_config", dir);
+	char *dpkg = xasprintf("%s/var/lib/dpkg/status", dir);
+	const char *good = "PasswordAuthentication yes\nPermitRootLogin yes\n"
+			   "Subsystem sftp internal-sftp\n";
+	tu_write_file(path, good);
+	struct check_result r;
+	run_on("sshd.password", dir, NULL, &r);
+	expect_status(&r, STATUS_PASS);
+	assert_true(has_note(&r, "it agrees with asr-doctor's reading"));
+	const struct evidence *e = command_ev(&r);
+	assert_non_null(e);
+	assert_true(str_starts(e->command, "/usr/sbin/sshd -t -f /etc/ssh/sshd_config -h "));
+	result_free(&r);
+	/* A key exchange this release does not have (only a warning for us:
+	 * a distribution may add it), refused by the same release here. */
+	char *text = xasprintf("%sKexAlgorithms mlkem768x25519-sha256\n", good);
+	tu_write_file(path, text);
+	free(text);
+	char *st = xasprintf("Package: openssh-server\nStatus: install ok installed\n"
+			     "Version: %s\n\n", release);
+	tu_write_file(dpkg, st);
+	free(st);
+	run_on("sshd.password", dir, NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_non_null(strstr(r.finding, "sshd refuses to start with this configuration"));
+	assert_non_null(strstr(r.finding, "/etc/ssh/sshd_config line 4"));
+	assert_non_null(strstr(r.finding, "the two disagree"));
+	result_free(&r);
+	/* Another release on the root: a warning. */
+	unlink(dpkg);
+	run_on("sshd.root_login", dir, NULL, &r);
+	expect_status(&r, STATUS_WARN);
+	assert_non_null(strstr(r.finding, "the two disagree"));
+	result_free(&r);
+	/* The root's release refuses what this machine's accepts. */
+	text = xasprintf("%sPAMAuthenticationViaKBDInt no\n", good);
+	tu_write_file(path, text);
+	free(text);
+	tu_write_file(dpkg, "Package: openssh-server\nStatus: install ok installed\n"
+			    "Version: 1:10.4p1-1\n\n");
+	run_on("sshd.sftp", dir, NULL, &r);
+	expect_status(&r, STATUS_FAIL);
+	assert_true(has_note(&r, "refuses it: the two disagree"));
+	result_free(&r);
+	free(release);
+	free(dpkg);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 /* The Debian and Ubuntu default: an Include of an empty sshd_config.d.
  * Listing the empty folder once sorted a NULL array (undefined behaviour
  * the sanitizer build aborts on); every check runs on such a root. */
@@ -668,15 +739,6 @@ static struct target *wrap_new(const char *tmp, const char *fixture)
 	return t;
 }
 
-/* The command evidence of a result, or NULL. */
-static const struct evidence *command_ev(const struct check_result *r)
-{
-	for (size_t i = 0; i < r->nev; i++)
-		if (r->ev[i].kind == EV_COMMAND)
-			return &r->ev[i];
-	return NULL;
-}
-
 static void test_sshd_t_is_the_authority(void **state)
 {
 	(void)state;
@@ -743,6 +805,7 @@ int main(void)
 		cmocka_unit_test(test_service),
 		cmocka_unit_test(test_broken_and_missing_configurations),
 		cmocka_unit_test(test_configuration_sshd_refuses),
+		cmocka_unit_test(test_second_opinion_of_this_machines_sshd),
 		cmocka_unit_test(test_empty_include_folder),
 		cmocka_unit_test(test_windows_is_not_applicable),
 		cmocka_unit_test(test_demo_root),
