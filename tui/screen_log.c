@@ -60,6 +60,13 @@ void log_view_open(struct app *a, const char *path)
 		sv_free(&paths);
 		return;
 	}
+	/* A large log takes a moment: say so on the status line first. */
+	move(a->rows - 1, 0);
+	clrtoeol();
+	char *note = xasprintf(app_tr("reading %zu log(s)...", "正在读取 %zu 个日志..."), paths.n);
+	draw_text(a, a->rows - 1, 0, note, a->cols - 1, A_BOLD);
+	free(note);
+	refresh();
 	log_view_free(a);
 	struct logview *v = xcalloc(1, sizeof *v);
 	v->t = t;

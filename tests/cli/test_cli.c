@@ -374,6 +374,46 @@ static void test_man_page_matches_help(void **state)
 	free(help);
 }
 
+/* Every key of the wizard (tui/keys.def, the list the help screen is
+ * made from) is in the man page's KEYS section. */
+static void test_man_page_lists_every_key(void **state)
+{
+	(void)state;
+	char *man = tu_read_file("man/asr-doctor.1", NULL);
+	char *keys = strstr(man, ".SH KEYS\n");
+	assert_non_null(keys);
+	char *end = strstr(keys + 1, "\n.SH ");
+	if (end)
+		*end = '\0';
+	/* The words of the .B and .BR lines. */
+	struct strvec words = { 0 };
+	char *save = NULL;
+	for (char *l = strtok_r(keys, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (!str_starts(l, ".B"))
+			continue;
+		char *wsave = NULL;
+		for (char *w = strtok_r(l + 3, " \",", &wsave); w; w = strtok_r(NULL, " \",", &wsave))
+			sv_push(&words, w);
+	}
+	char *def = tu_read_file("tui/keys.def", NULL);
+	size_t n = 0;
+	for (char *p = strstr(def, "\nACTION("); p; p = strstr(p + 1, "\nACTION(")) {
+		char *q = strchr(p, '"');
+		assert_non_null(q);
+		size_t k = strcspn(q + 1, " \"");
+		char *key = xstrndup(q + 1, k);
+		if (!sv_contains(&words, key))
+			print_error("the man page's KEYS lack '%s'\n", key);
+		assert_true(sv_contains(&words, key));
+		free(key);
+		n++;
+	}
+	assert_true(n >= 20);
+	free(def);
+	sv_free(&words);
+	free(man);
+}
+
 int main(void)
 {
 	/* Everything the commands put in a temporary folder lands here. */
@@ -391,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_check_json_schema),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_man_page_matches_help),
+		cmocka_unit_test(test_man_page_lists_every_key),
 	};
 	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 	/* The demo sandboxes are removed by asr-doctor itself. */
