@@ -115,6 +115,15 @@ static void image(const struct box *b, const char *name, const char *kind, const
 	assert_int_equal(rc, 0);
 }
 
+/* The article's SLES 12 machine: its root filesystem mounted here (and a
+ * decoy under ROOT/dev/sda2), its swap known only from its fstab. */
+static void box_sles12(struct box *b)
+{
+	box_open(b, "sles12");
+	image(b, "sda2", "ext4", ROOT_UUID, "/");
+	image(b, "sda1", "swap", SWAP_UUID, NULL);
+}
+
 /* Writes a file of the root (folders made as needed). */
 static void put(const struct box *b, const char *rel, const char *data)
 {
@@ -352,9 +361,7 @@ static void test_sles12_grub2_article_line(void **state)
 {
 	(void)state;
 	struct box b;
-	box_open(&b, "sles12");
-	image(&b, "sda2", "ext4", ROOT_UUID, "/");
-	image(&b, "sda1", "swap", SWAP_UUID, NULL);
+	box_sles12(&b);
 	assert_int_equal(check_on(&b, "grub.device_names", NULL), STATUS_FAIL);
 	struct plan *p = plan_of(&b, "grub.use_uuid");
 	const char *paths[] = {"/boot/grub2/grub.cfg", "/etc/default/grub", NULL};
@@ -697,9 +704,7 @@ static void test_unknown_uuids_are_never_guessed(void **state)
 	(void)state;
 	/* Only the root filesystem is mounted here; fstab has no swap entry. */
 	struct box b;
-	box_open(&b, "sles12");
-	image(&b, "sda2", "ext4", ROOT_UUID, "/");
-	image(&b, "sda1", "swap", SWAP_UUID, NULL);
+	box_sles12(&b);
 	put(&b, "/etc/fstab", "UUID=" ROOT_UUID " / ext4 acl,user_xattr 1 1\n");
 	struct plan *p = plan_of(&b, "grub.use_uuid");
 	assert_int_equal(p->nedits, 1);
@@ -848,9 +853,7 @@ static void test_cli_fix_95320_on_a_mounted_root(void **state)
 	if (access(tu_binary(), X_OK) != 0)
 		skip();
 	struct box b;
-	box_open(&b, "sles12");
-	image(&b, "sda2", "ext4", ROOT_UUID, "/");
-	image(&b, "sda1", "swap", SWAP_UUID, NULL);
+	box_sles12(&b);
 	char *out = NULL;
 	char *args = xasprintf("--root '%s' fix grub.use_uuid --dry-run </dev/null", b.dir);
 	int rc = run_cli(&out, args);
@@ -901,9 +904,7 @@ static void test_cli_yes_never_gives_another_systems_entry_this_uuid(void **stat
 	if (access(tu_binary(), X_OK) != 0)
 		skip();
 	struct box b;
-	box_open(&b, "sles12");
-	image(&b, "sda2", "ext4", ROOT_UUID, "/");
-	image(&b, "sda1", "swap", SWAP_UUID, NULL);
+	box_sles12(&b);
 	assert_int_equal(tu_sh(NULL, "cp '%s/dev/sda2' '%s/dev/sdb3'", b.dir, b.dir), 0);
 	char *h = xasprintf("%s/boot/grub2/grub.cfg", b.dir);
 	FILE *f = fopen(h, "ab");
