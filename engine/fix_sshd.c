@@ -652,18 +652,26 @@ static void note_undecided(struct work *w, const struct sshd_config *cfg)
 			if (!bad)
 				continue;
 			const struct sshd_block *b = a->block >= 0 ? &cfg->blocks[a->block] : NULL;
+			const char *unknown = b && b->unknown ? b->unknown : "Match";
+			/* --server decides the address and the name; nothing here
+			 * decides root's groups when the root's files do not. */
+			bool server = strstr(unknown, "Address") || strstr(unknown, "Host");
 			char *n = xasprintf(
 			        T("Review %s:%d (the Match block at %s:%d): if it applies to the process "
 			          "server's connection it makes %s %s for root; that depends on %s, "
-			          "which is unknown here (give --server). asr-doctor does not guess and "
-			          "leaves it as it is.",
+			          "which is unknown here%s. asr-doctor does not guess and leaves it as "
+			          "it is.",
 			          "请检查 %s:%d（位于 %s:%d 的 Match 块）：如果它适用于进程服务器的连接，"
-			          "root 的 %s 将为 %s；这取决于此处未知的 %s（请指定 --server）。"
+			          "root 的 %s 将为 %s；这取决于此处未知的 %s%s。"
 			          "asr-doctor 不做猜测，保持原样。"),
 			        cfg->files[a->file].path, a->line,
 			        b ? cfg->files[b->file].path : cfg->files[a->file].path,
 			        b ? b->line : a->line, sshd_key_name(keys[k]), a->value ? a->value : "-",
-			        b && b->unknown ? b->unknown : "Match");
+			        unknown,
+			        server ? T(" (give --server)", "（请指定 --server）")
+			               : T(" (the root has no readable /etc/passwd and /etc/group naming "
+			                   "root)",
+			                   "（该根目录没有可读且包含 root 的 /etc/passwd 和 /etc/group）"));
 			if (!sv_contains(&w->notes, n))
 				sv_push(&w->notes, n);
 			free(n);

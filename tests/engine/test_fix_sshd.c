@@ -482,6 +482,29 @@ static void test_linked_main_file_is_validated_inside_the_root(void **state)
 	box_close(&b);
 }
 
+/* A Match Group the root's files cannot decide (no /etc/group): the plan
+ * says so, and does not send the engineer to --server. */
+static void test_undecided_group_is_named(void **state)
+{
+	(void)state;
+	if (!hostkey)
+		skip();
+	struct box b;
+	box_open(&b, "debian-cloud");
+	char *main = xasprintf("%s/etc/ssh/sshd_config", b.root);
+	assert_int_equal(tu_sh(NULL, "rm -f '%s/etc/group' && printf 'Match Group admins\\n"
+	                             "\\tPermitRootLogin no\\n' >> '%s'",
+	                       b.root, main),
+	                 0);
+	free(main);
+	struct plan *p = plan_fix(&b);
+	assert_true(has_note(p, "that depends on Group, which is unknown here (the root has no "
+	                        "readable /etc/passwd and /etc/group naming root)"));
+	assert_false(has_note(p, "give --server"));
+	plan_free(p);
+	box_close(&b);
+}
+
 static void test_crlf_file_stays_crlf(void **state)
 {
 	(void)state;
@@ -816,6 +839,7 @@ int main(void)
 		cmocka_unit_test(test_match_block_that_applies_from_the_server_is_changed_in_place),
 		cmocka_unit_test(test_authentication_methods_get_a_password_list),
 		cmocka_unit_test(test_linked_main_file_is_validated_inside_the_root),
+		cmocka_unit_test(test_undecided_group_is_named),
 		cmocka_unit_test(test_crlf_file_stays_crlf),
 		cmocka_unit_test(test_missing_sftp_binary_points_at_the_one_that_exists),
 		cmocka_unit_test(test_no_sftp_server_adds_internal_sftp),
