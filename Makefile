@@ -11,12 +11,12 @@ PKG_CONFIG ?= pkg-config
 
 # Build dependencies (Debian package names) and the extra ones the tests use.
 BUILD_DEPS := make gcc pkg-config libncurses-dev libssh2-1-dev libblkid-dev \
-              libcjson-dev libcmocka-dev libcmark-dev
+              libcjson-dev libcmocka-dev libcmark-dev libhivex-dev
 TEST_DEPS  := openssh-server openssh-client tmux fdisk e2fsprogs util-linux grub-pc-bin grub-common patch \
-              procps iproute2
+              procps iproute2 libhivex-bin libwin-hivex-perl chntpw
 BENCH_DEPS := dialog libvterm-dev hyperfine libc-bin grep
 
-PKGS := ncursesw libssh2 blkid libcjson libcmark
+PKGS := ncursesw libssh2 blkid libcjson libcmark hivex
 
 BUILDDIR  ?= build
 ifeq ($(SANITIZE),1)
@@ -219,7 +219,7 @@ bench:
 STATIC_DIR  := build/static
 STATIC_DEPS := dpkg-dev file
 STATIC_TEST_DEPS := debootstrap tmux
-STATIC_PKGS := ncursesw libssh2 blkid libcmark
+STATIC_PKGS := ncursesw libssh2 blkid libcmark hivex
 CJSON_DIR   := $(STATIC_DIR)/cjson
 
 static:

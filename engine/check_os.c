@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/check.h"
+#include "engine/check_winhive.h"
 #include "engine/osrelease.h"
 #include "engine/support.h"
 #include "engine/winparse.h"
@@ -213,7 +214,9 @@ static void run_os(const struct check_ctx *ctx, struct check_result *r)
 	}
 	result_note(r, T("support table as of %s (%s)", "支持表日期 %s（%s）"), tab->as_of,
 		    tab->source);
-	if (ctx->t->os == TARGET_OS_WINDOWS)
+	if (ctx->t->hive_files)
+		winhive_os(ctx, r, tab);
+	else if (ctx->t->os == TARGET_OS_WINDOWS)
 		run_windows(ctx, r, tab);
 	else
 		run_linux(ctx, r, tab);

@@ -5,12 +5,15 @@
  * PowerShell through result_run and read the output with engine/winparse.
  * That path has no live test here (no Windows machine in the test set-up);
  * its parsers are tested on recorded output of the real tools, and the
- * checks on those recordings replayed through a stand-in target. */
+ * checks on those recordings replayed through a stand-in target. On an
+ * offline Windows volume (target->hive_files) each check reads the
+ * registry hives instead (check_winhive.c). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/check.h"
+#include "engine/check_winhive.h"
 #include "engine/winparse.h"
 
 /* NA on anything but Windows; true when the caller should stop. */
@@ -90,6 +93,10 @@ static void run_uac(const struct check_ctx *ctx, struct check_result *r)
 {
 	if (not_windows(ctx, r))
 		return;
+	if (ctx->t->hive_files) {
+		winhive_uac(ctx, r);
+		return;
+	}
 	const char *argv[] = {
 		"reg",
 		"query",
@@ -153,6 +160,10 @@ static void run_privileges(const struct check_ctx *ctx, struct check_result *r)
 {
 	if (not_windows(ctx, r))
 		return;
+	if (ctx->t->hive_files) {
+		winhive_na_live(ctx, r);
+		return;
+	}
 	const char *argv[] = { "whoami", "/groups", NULL };
 	int st = -1;
 	char *out = win_run(ctx, r, argv, &st);
@@ -193,6 +204,10 @@ static void run_domain_trust(const struct check_ctx *ctx, struct check_result *r
 {
 	if (not_windows(ctx, r))
 		return;
+	if (ctx->t->hive_files) {
+		winhive_na_live(ctx, r);
+		return;
+	}
 	const char *part[] = { "powershell",
 			       "-NoProfile",
 			       "-NonInteractive",
@@ -248,6 +263,10 @@ static void run_account(const struct check_ctx *ctx, struct check_result *r)
 {
 	if (not_windows(ctx, r))
 		return;
+	if (ctx->t->hive_files) {
+		winhive_accounts(ctx, r);
+		return;
+	}
 	char *user = NULL;
 	bool local = false;
 	if (!login_account(ctx, r, &user, &local)) {
@@ -341,6 +360,10 @@ static void run_netlogon(const struct check_ctx *ctx, struct check_result *r)
 {
 	if (not_windows(ctx, r))
 		return;
+	if (ctx->t->hive_files) {
+		winhive_netlogon(ctx, r);
+		return;
+	}
 	enum winsvc_state s;
 	int start;
 	if (!service(ctx, r, "Netlogon", &s, &start))
@@ -386,6 +409,10 @@ static void run_network(const struct check_ctx *ctx, struct check_result *r)
 {
 	if (not_windows(ctx, r))
 		return;
+	if (ctx->t->hive_files) {
+		winhive_na_live(ctx, r);
+		return;
+	}
 	if (!ctx->server || !*ctx->server) {
 		result_set(
 		    r, STATUS_NA, "%s",
@@ -440,6 +467,10 @@ static void run_share(const struct check_ctx *ctx, struct check_result *r)
 {
 	if (not_windows(ctx, r))
 		return;
+	if (ctx->t->hive_files) {
+		winhive_share(ctx, r);
+		return;
+	}
 	const char *argv[] = { "net", "share", NULL };
 	int st = -1;
 	char *out = win_run(ctx, r, argv, &st);
@@ -556,6 +587,10 @@ static void run_file_sharing(const struct check_ctx *ctx, struct check_result *r
 {
 	if (not_windows(ctx, r))
 		return;
+	if (ctx->t->hive_files) {
+		winhive_firewall(ctx, r, WINROOT_FW_FILE_SHARING, "File and Printer Sharing", winhive_smb_rule, "SMB-In (TCP 445)");
+		return;
+	}
 	firewall_group(
 	    ctx, r, "File and Printer Sharing", smb_rule, "SMB-In (TCP 445)",
 	    "netsh advfirewall firewall set rule group=\"File and Printer Sharing\" new enable=yes");
@@ -579,6 +614,12 @@ static void run_wmi(const struct check_ctx *ctx, struct check_result *r)
 {
 	if (not_windows(ctx, r))
 		return;
+	if (ctx->t->hive_files) {
+		winhive_wmi_service(ctx, r);
+		winhive_firewall(ctx, r, WINROOT_FW_WMI, "Windows Management Instrumentation (WMI)",
+				 winhive_any_rule, "WMI-In");
+		return;
+	}
 	enum winsvc_state s;
 	int start;
 	if (!service(ctx, r, "Winmgmt", &s, &start))
@@ -631,6 +672,10 @@ static void run_vss(const struct check_ctx *ctx, struct check_result *r)
 {
 	if (not_windows(ctx, r))
 		return;
+	if (ctx->t->hive_files) {
+		winhive_vss(ctx, r);
+		return;
+	}
 	if (service_usable(ctx, r, "VSS", "Volume Shadow Copy"))
 		result_set(
 		    r, STATUS_PASS, "%s",
@@ -650,6 +695,10 @@ static void run_dcom(const struct check_ctx *ctx, struct check_result *r)
 {
 	if (not_windows(ctx, r))
 		return;
+	if (ctx->t->hive_files) {
+		winhive_dcom(ctx, r);
+		return;
+	}
 	bool a = service_usable(ctx, r, "MSDTC", "Distributed Transaction Coordinator");
 	bool b = service_usable(ctx, r, "COMSysApp", "COM+ System Application");
 	if (a && b)
@@ -671,6 +720,10 @@ static void run_cluster(const struct check_ctx *ctx, struct check_result *r)
 {
 	if (not_windows(ctx, r))
 		return;
+	if (ctx->t->hive_files) {
+		winhive_cluster(ctx, r);
+		return;
+	}
 	enum winsvc_state s;
 	int start;
 	if (!service(ctx, r, "ClusSvc", &s, &start))
@@ -717,6 +770,10 @@ static void run_drivers(const struct check_ctx *ctx, struct check_result *r)
 {
 	if (not_windows(ctx, r))
 		return;
+	if (ctx->t->hive_files) {
+		winhive_drivers(ctx, r);
+		return;
+	}
 	static const char *const drivers[] = { "atapi", "intelide", "storflt", "vmbus", "storvsc" };
 	const char *list[] = { "reg", "query", "HKLM\\SYSTEM", NULL };
 	int st = -1;

@@ -83,13 +83,25 @@ struct target {
 	bool live;       /* /proc and /sys describe the examined machine's running state */
 	bool can_run;    /* commands run on the examined machine */
 	bool is_root;    /* we run as root there (sshd -T needs it) */
+	bool fold_case;  /* paths match without regard to case (a mounted
+			  * Windows volume, as Windows itself matches them) */
+	bool hive_files; /* the registry is read from the hive files under
+			  * WINROOT_CONFIG (an offline Windows volume), not
+			  * with reg.exe */
 	void *priv;
 };
+
+/* Where a Windows installation keeps its registry hives (SYSTEM,
+ * SOFTWARE, SAM), as a target path. */
+#define WINROOT_CONFIG "/Windows/System32/config"
 
 /* The machine asr-doctor runs on. */
 struct target *target_local_new(void);
 /* A mounted root: every path is read under dir, symlinks resolved inside
- * it as if it were "/". Returns NULL and *cause when dir is not a folder. */
+ * it as if it were "/". A folder holding Windows/System32/config/SYSTEM
+ * (names in any case) is a Windows volume: os is TARGET_OS_WINDOWS and
+ * paths match case-insensitively (fold_case). Returns NULL and *cause when
+ * dir is not a folder. */
 struct target *target_root_new(const char *dir, char **cause);
 void target_free(struct target *t);
 

@@ -13,10 +13,42 @@
 
 #include "engine/target.h"
 
+/* Appends comp to cur (a resolved path under root ending in "/"), spelled
+ * as the folder spells it when only a case-insensitive match exists (a
+ * Windows volume: "windows/system32" finds "Windows/System32"). The first
+ * match in byte order wins, so the choice is stable. */
+static void fold_component(const char *root, struct sbuf *cur, const char *comp)
+{
+	char *host = xasprintf("%s%s%s", root, sb_str(cur), comp);
+	struct stat st;
+	bool exact = lstat(host, &st) == 0 || errno != ENOENT;
+	free(host);
+	if (exact) {
+		sb_add(cur, comp);
+		return;
+	}
+	char *dir = xasprintf("%s%s", root, sb_str(cur));
+	DIR *d = opendir(dir);
+	free(dir);
+	char *best = NULL;
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL)
+		if (str_ieq(e->d_name, comp) && (!best || strcmp(e->d_name, best) < 0)) {
+			free(best);
+			best = xstrdup(e->d_name);
+		}
+	if (d)
+		closedir(d);
+	sb_add(cur, best ? best : comp);
+	free(best);
+}
+
 /* Resolves path inside root, following symlinks (all, or all but the last
- * component) without ever leaving root. Returns the host path or NULL with
- * *err set. */
-static char *root_resolve(const char *root, const char *path, bool follow_last, int *err)
+ * component) without ever leaving root; with fold, names match without
+ * regard to case when the exact name is missing. Returns the host path or
+ * NULL with *err set. */
+static char *root_resolve(const char *root, const char *path, bool follow_last, bool fold,
+			  int *err)
 {
 	struct sbuf cur = { 0 };   /* resolved part, relative to root, "/a/b" */
 	char *todo = xstrdup(path); /* what is left to walk */
@@ -49,7 +81,10 @@ static char *root_resolve(const char *root, const char *path, bool follow_last, 
 		}
 		size_t saved = cur.len;
 		sb_addc(&cur, '/');
-		sb_add(&cur, comp);
+		if (fold)
+			fold_component(root, &cur, comp);
+		else
+			sb_add(&cur, comp);
 		free(comp);
 		if (last && !follow_last)
 			continue;
@@ -100,7 +135,7 @@ static char *map_path(struct target *t, const char *path, bool follow_last, int 
 	}
 	if (t->kind == TARGET_LOCAL)
 		return xstrdup(path);
-	return root_resolve(t->root, path, follow_last, err);
+	return root_resolve(t->root, path, follow_last, t->fold_case, err);
 }
 
 static int fs_read_file(struct target *t, const char *path, char **data, size_t *len, size_t max)
@@ -249,6 +284,17 @@ struct target *target_local_new(void)
 	return t;
 }
 
+/* Whether t's folder holds a Windows installation: a SYSTEM hive under
+ * Windows/System32/config, names in any case (an NTFS volume mounted with
+ * ntfs-3g keeps Windows' spelling; a copy may not). Leaves t->fold_case
+ * set for the look-up. */
+static bool windows_volume(struct target *t)
+{
+	t->fold_case = true;
+	struct target_stat st;
+	return fs_stat(t, WINROOT_CONFIG "/SYSTEM", &st, true) == 0 && S_ISREG(st.mode);
+}
+
 struct target *target_root_new(const char *dir, char **cause)
 {
 	char *abs = realpath(dir, NULL);
@@ -263,10 +309,17 @@ struct target *target_root_new(const char *dir, char **cause)
 	t->kind = TARGET_ROOT;
 	/* "/" as a root is the local file system; keep the prefix empty. */
 	t->root = xstrdup(strcmp(abs, "/") == 0 ? "" : abs);
-	t->name = xasprintf("mounted root %s", abs);
-	free(abs);
 	t->live = false;
 	t->can_run = false;
 	t->is_root = geteuid() == 0;
+	if (windows_volume(t)) {
+		t->os = TARGET_OS_WINDOWS;
+		t->hive_files = true;
+		t->name = xasprintf("mounted Windows volume %s", abs);
+	} else {
+		t->fold_case = false;
+		t->name = xasprintf("mounted root %s", abs);
+	}
+	free(abs);
 	return t;
 }

@@ -1,0 +1,569 @@
+/* check_winhive.c: the Windows checks on an offline Windows volume (an OS
+ * disk attached to a rescue machine): the same checks as check_windows.c,
+ * reading the registry hives through engine/winroot instead of running
+ * reg, sc, net and netsh. What only a running Windows can tell (a
+ * service's state, the logged-in account, the network) is reported as not
+ * applicable, with the reason; start types stand in for running state.
+ * Evidence names the hive file and the key, value and data read. */
+#include "engine/check_winhive.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/winroot.h"
+
+/* Start types of a service (its Start DWORD). */
+static const char *start_name(uint32_t s)
+{
+	switch (s) {
+	case 0: return "0 (boot)";
+	case 1: return "1 (system)";
+	case 2: return "2 (automatic)";
+	case 3: return "3 (manual)";
+	case 4: return "4 (disabled)";
+	default: return "?";
+	}
+}
+
+/* Records "KEY\VALUE = DATA" read from the hive file at path. */
+static void hive_ev(struct check_result *r, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void hive_ev(struct check_result *r, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = xvasprintf(fmt, ap);
+	va_end(ap);
+	result_file(r, path, 0, text);
+	free(text);
+}
+
+void winhive_open(const struct check_ctx *ctx, struct check_result *r, const char *name,
+		  struct winhive *w)
+{
+	memset(w, 0, sizeof *w);
+	char *cause = NULL;
+	w->h = winroot_open(ctx->t, name, &w->path, &cause);
+	if (!w->h) {
+		result_set(r, STATUS_ERROR, T("cannot read the registry: %s", "无法读取注册表：%s"),
+			   cause);
+		free(cause);
+		return;
+	}
+	if (strcmp(name, "SYSTEM") != 0)
+		return;
+	w->set = winroot_current_set(w->h, &cause);
+	if (!w->set) {
+		result_set(r, STATUS_ERROR,
+			   T("%s: cannot tell the current control set: %s",
+			     "%s：无法确定当前控制集：%s"),
+			   w->path, cause);
+		free(cause);
+		hive_close(w->h);
+		w->h = NULL;
+		return;
+	}
+	hive_ev(r, w->path, "Select\\Current -> %s", w->set);
+}
+
+void winhive_close(struct winhive *w)
+{
+	hive_close(w->h);
+	free(w->path);
+	free(w->set);
+	memset(w, 0, sizeof *w);
+}
+
+/* Reads Services\svc\Start of the current control set: 0, -ENOENT when
+ * the service is not installed, or another -errno. Records evidence. */
+static int service_start(struct check_result *r, const struct winhive *w, const char *svc,
+			 uint32_t *start)
+{
+	char *key = xasprintf("%s\\Services\\%s", w->set, svc);
+	hive_node n = hive_lookup(w->h, hive_root(w->h), key);
+	int rc = n ? hive_get_dword(w->h, n, "Start", start) : -ENOENT;
+	if (rc == 0)
+		hive_ev(r, w->path, "%s\\Start = %s", key, start_name(*start));
+	else
+		hive_ev(r, w->path, "%s%s", key, n ? "\\Start: missing" : T(": no such key", "：无此项"));
+	free(key);
+	return n ? (rc == -ENOENT ? -EILSEQ : rc) : -ENOENT;
+}
+
+void winhive_na_live(const struct check_ctx *ctx, struct check_result *r)
+{
+	result_set(r, STATUS_NA, "%s",
+		   T("needs the running Windows machine, not its disk: connect with --target after it boots",
+		     "需要运行中的 Windows 计算机而不是其磁盘：启动后用 --target 连接"));
+}
+
+/* ---- os.supported ------------------------------------------------------ */
+
+void winhive_os(const struct check_ctx *ctx, struct check_result *r,
+		const struct support_table *tab)
+{
+	struct winhive w;
+	winhive_open(ctx, r, "SOFTWARE", &w);
+	if (!w.h)
+		return;
+	struct winroot_version v;
+	int rc = winroot_version(w.h, &v);
+	const char *key = "Microsoft\\Windows NT\\CurrentVersion";
+	hive_ev(r, w.path, "%s\\ProductName = %s", key, v.product ? v.product : "-");
+	hive_ev(r, w.path, "%s\\EditionID = %s", key, v.edition ? v.edition : "-");
+	hive_ev(r, w.path, "%s\\CurrentBuildNumber = %s", key, v.build ? v.build : "-");
+	if (v.display)
+		hive_ev(r, w.path, "%s\\DisplayVersion = %s", key, v.display);
+	if (rc < 0) {
+		result_set(r, STATUS_WARN, "%s",
+			   T("cannot read the Windows product name", "无法读取 Windows 产品名称"));
+	} else {
+		const char *match = support_windows(tab, v.product);
+		if (match)
+			result_set(r, STATUS_PASS,
+				   T("%s (%s, build %s) is supported (listed as %s; table of %s)",
+				     "%s（%s，版本号 %s）受支持（列为 %s；支持表日期 %s）"),
+				   v.product, v.edition ? v.edition : "-", v.build ? v.build : "?",
+				   match, tab->as_of);
+		else
+			result_set(r, STATUS_FAIL,
+				   T("%s (%s, build %s) is not in the support table of %s",
+				     "%s（%s，版本号 %s）不在 %s 的支持表中"),
+				   v.product, v.edition ? v.edition : "-", v.build ? v.build : "?",
+				   tab->as_of);
+	}
+	winroot_version_free(&v);
+	winhive_close(&w);
+}
+
+/* ---- 95107: remote UAC ------------------------------------------------- */
+
+void winhive_uac(const struct check_ctx *ctx, struct check_result *r)
+{
+	struct winhive w;
+	winhive_open(ctx, r, "SOFTWARE", &w);
+	if (!w.h)
+		return;
+	hive_node n = hive_lookup(w.h, hive_root(w.h), WINHIVE_UAC_KEY);
+	uint32_t v = 0;
+	int rc = n ? hive_get_dword(w.h, n, "LocalAccountTokenFilterPolicy", &v) : -ENOENT;
+	if (rc == 0)
+		hive_ev(r, w.path, "%s\\LocalAccountTokenFilterPolicy = %u", WINHIVE_UAC_KEY, v);
+	else
+		hive_ev(r, w.path, "%s\\LocalAccountTokenFilterPolicy: %s", WINHIVE_UAC_KEY,
+			rc == -ENOENT ? T("not set", "未设置") : T("not a DWORD", "不是 DWORD"));
+	if (rc == 0 && v == 1)
+		result_set(
+		    r, STATUS_PASS, "%s",
+		    T("LocalAccountTokenFilterPolicy is 1: remote UAC does not filter local administrators",
+		      "LocalAccountTokenFilterPolicy 为 1：远程 UAC 不会筛选本地管理员"));
+	else
+		result_set(
+		    r, STATUS_FAIL,
+		    T("LocalAccountTokenFilterPolicy is %s: remote UAC strips a local account's administrator rights (it matters when the push install uses a local account); set it to 1",
+		      "LocalAccountTokenFilterPolicy 为 %s：远程 UAC 会去除本地账户的管理员权限（推送安装使用本地账户时有影响）；请设为 1"),
+		    rc == 0 ? (v == 0 ? "0" : T("not 1", "不为 1")) : T("not set", "未设置"));
+	winhive_close(&w);
+}
+
+/* ---- missing drivers --------------------------------------------------- */
+
+const char *const winhive_boot_drivers[] = { "atapi", "intelide", "storflt", "vmbus", "storvsc",
+					     NULL };
+
+void winhive_drivers(const struct check_ctx *ctx, struct check_result *r)
+{
+	struct winhive w;
+	winhive_open(ctx, r, "SYSTEM", &w);
+	if (!w.h)
+		return;
+	struct strvec sets = { 0 };
+	winroot_control_sets(w.h, &sets);
+	struct sbuf missing = { 0 }, late = { 0 };
+	for (size_t s = 0; s < sets.n; s++)
+		for (size_t d = 0; winhive_boot_drivers[d]; d++) {
+			char *key = xasprintf("%s\\Services\\%s", sets.v[s], winhive_boot_drivers[d]);
+			hive_node n = hive_lookup(w.h, hive_root(w.h), key);
+			uint32_t start = 0;
+			int rc = n ? hive_get_dword(w.h, n, "Start", &start) : -ENOENT;
+			if (!n) {
+				hive_ev(r, w.path, "%s: %s", key, T("no such key", "无此项"));
+				sb_printf(&missing, "%s%s", missing.len ? ", " : "", key);
+			} else if (rc < 0 || start != 0) {
+				hive_ev(r, w.path, "%s\\Start = %s", key,
+					rc < 0 ? T("missing", "缺失") : start_name(start));
+				sb_printf(&late, "%s%s", late.len ? ", " : "", key);
+			} else {
+				hive_ev(r, w.path, "%s\\Start = %s", key, start_name(start));
+			}
+			free(key);
+		}
+	if (sets.n == 0)
+		result_set(r, STATUS_ERROR,
+			   T("%s: no ControlSetNNN key", "%s：没有 ControlSetNNN 项"), w.path);
+	else if (missing.len || late.len)
+		result_set(
+		    r, STATUS_FAIL,
+		    T("%s%s%s%s%s; the machine may not boot in Azure",
+		      "%s%s%s%s%s；计算机在 Azure 中可能无法启动"),
+		    missing.len ? T("drivers missing (reinstall them): ", "缺少驱动程序（请重新安装）：") : "",
+		    sb_str(&missing), missing.len && late.len ? "; " : "",
+		    late.len ? T("boot drivers not set to start at boot (Start 0): ",
+				 "启动驱动程序未设为在启动时加载（Start 0）：")
+			     : "",
+		    sb_str(&late));
+	if (sets.n && !missing.len && !late.len)
+		result_set(
+		    r, STATUS_PASS,
+		    T("atapi, intelide, storflt, vmbus and storvsc are present and start at boot in %zu control set(s) (current: %s)",
+		      "atapi、intelide、storflt、vmbus 和 storvsc 存在且在启动时加载，共 %zu 个控制集（当前：%s）"),
+		    sets.n, w.set);
+	sb_free(&missing);
+	sb_free(&late);
+	sv_free(&sets);
+	winhive_close(&w);
+}
+
+/* ---- 95521/95522: Netlogon --------------------------------------------- */
+
+void winhive_netlogon(const struct check_ctx *ctx, struct check_result *r)
+{
+	struct winhive w;
+	winhive_open(ctx, r, "SYSTEM", &w);
+	if (!w.h)
+		return;
+	uint32_t start = 0;
+	int rc = service_start(r, &w, "Netlogon", &start);
+	if (rc == -ENOENT)
+		result_set(r, STATUS_FAIL, "%s",
+			   T("the Netlogon service is not installed", "未安装 Netlogon 服务"));
+	else if (rc < 0)
+		result_set(r, STATUS_WARN, "%s",
+			   T("Netlogon's start type cannot be read", "无法读取 Netlogon 的启动类型"));
+	else if (start == 2)
+		result_set(r, STATUS_PASS, "%s",
+			   T("the Netlogon service starts automatically", "Netlogon 服务自动启动"));
+	else if (start == 4)
+		result_set(r, STATUS_FAIL, "%s",
+			   T("the Netlogon service is disabled (95522): it will not run after boot",
+			     "Netlogon 服务已禁用（95522）：启动后不会运行"));
+	else
+		result_set(
+		    r, STATUS_WARN,
+		    T("the Netlogon service's start type is %s: it runs only when started (net start Netlogon)",
+		      "Netlogon 服务的启动类型为 %s：只有手动启动才会运行（net start Netlogon）"),
+		    start_name(start));
+	winhive_close(&w);
+}
+
+/* ---- firewall rule groups ---------------------------------------------- */
+
+/* Whether the firewall is off in every profile of the policy. */
+static bool firewall_off(struct check_result *r, const struct winhive *w)
+{
+	static const char *const profiles[] = { "DomainProfile", "StandardProfile",
+						"PublicProfile" };
+	int off = 0;
+	for (size_t i = 0; i < ARRAY_LEN(profiles); i++) {
+		char *key = xasprintf("%s\\%s\\%s", w->set, WINROOT_FW_POLICY, profiles[i]);
+		hive_node n = hive_lookup(w->h, hive_root(w->h), key);
+		uint32_t on = 1;
+		if (n && hive_get_dword(w->h, n, "EnableFirewall", &on) == 0) {
+			hive_ev(r, w->path, "%s\\EnableFirewall = %u", key, on);
+			if (on == 0)
+				off++;
+		}
+		free(key);
+	}
+	return off == (int)ARRAY_LEN(profiles);
+}
+
+int winhive_fw_scan(struct hive *h, const char *set, const char *group,
+		    bool (*key)(const struct winroot_fw_rule *), struct winhive_fw_rule **out)
+{
+	*out = NULL;
+	char *k = xasprintf("%s\\%s", set, WINROOT_FW_RULES);
+	hive_node n = hive_lookup(h, hive_root(h), k);
+	free(k);
+	if (!n)
+		return 0;
+	struct hive_value *vals = NULL;
+	int nv = hive_values(h, n, &vals);
+	if (nv < 0)
+		return -EIO;
+	struct winhive_fw_rule *rules = xcalloc((size_t)nv + 1, sizeof *rules);
+	int count = 0;
+	for (int i = 0; i < nv; i++) {
+		int err;
+		char *s = vals[i].type == HIVE_REG_SZ ? hive_get_string(h, n, vals[i].name, &err)
+						      : NULL;
+		struct winroot_fw_rule fr;
+		if (s && winroot_fw_parse(s, &fr) == 0) {
+			bool in_group = fr.group && str_ieq(fr.group, group);
+			if (in_group && fr.inbound && fr.allow) {
+				rules[count].id = xstrdup(vals[i].name);
+				rules[count].text = s;
+				rules[count].rule = fr;
+				rules[count].key = key(&fr);
+				count++;
+				s = NULL;
+			} else {
+				winroot_fw_free(&fr);
+			}
+		}
+		free(s);
+		hive_value_free(&vals[i]);
+	}
+	free(vals);
+	*out = rules;
+	return count;
+}
+
+void winhive_fw_free(struct winhive_fw_rule *rules, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(rules[i].id);
+		free(rules[i].text);
+		winroot_fw_free(&rules[i].rule);
+	}
+	free(rules);
+}
+
+bool winhive_smb_rule(const struct winroot_fw_rule *fr)
+{
+	return fr->protocol == 6 && fr->lport && strcmp(fr->lport, "445") == 0;
+}
+
+bool winhive_any_rule(const struct winroot_fw_rule *fr)
+{
+	(void)fr;
+	return true;
+}
+
+void winhive_firewall(const struct check_ctx *ctx, struct check_result *r, const char *group,
+		      const char *group_name, bool (*key)(const struct winroot_fw_rule *),
+		      const char *key_name)
+{
+	struct winhive w;
+	winhive_open(ctx, r, "SYSTEM", &w);
+	if (!w.h)
+		return;
+	if (firewall_off(r, &w)) {
+		result_set(r, STATUS_PASS, "%s",
+			   T("Windows Firewall is off in every profile",
+			     "Windows 防火墙在所有配置文件中均已关闭"));
+		winhive_close(&w);
+		return;
+	}
+	struct winhive_fw_rule *rules = NULL;
+	int n = winhive_fw_scan(w.h, w.set, group, key, &rules);
+	int keys = 0, keys_on = 0;
+	struct sbuf off = { 0 };
+	for (int i = 0; i < n; i++) {
+		const struct winroot_fw_rule *fr = &rules[i].rule;
+		hive_ev(r, w.path, "%s\\%s\\%s: %s (profiles %s)", w.set, WINROOT_FW_RULES,
+			rules[i].id, fr->active ? "Active=TRUE" : "Active=FALSE",
+			fr->profiles ? fr->profiles : T("all", "全部"));
+		if (!rules[i].key)
+			continue;
+		keys++;
+		if (fr->active)
+			keys_on++;
+		else
+			sb_printf(&off, "%s%s", off.len ? ", " : "", rules[i].id);
+	}
+	if (n < 0)
+		result_set(r, STATUS_ERROR, T("%s: the firewall rules cannot be read", "%s：无法读取防火墙规则"),
+			   w.path);
+	else if (keys == 0)
+		result_set(r, STATUS_WARN,
+			   T("no %s rule of \"%s\" (%s) in the firewall policy",
+			     "防火墙策略中没有“%2$s”（%3$s）的 %1$s 规则"),
+			   key_name, group_name, group);
+	else if (keys_on == 0)
+		result_set(r, STATUS_FAIL,
+			   T("the %s rules of \"%s\" are disabled: %s", "“%2$s”的 %1$s 规则已禁用：%3$s"),
+			   key_name, group_name, sb_str(&off));
+	else if (keys_on < keys)
+		result_set(r, STATUS_WARN,
+			   T("some %s rules of \"%s\" are disabled: %s", "“%2$s”的部分 %1$s 规则已禁用：%3$s"),
+			   key_name, group_name, sb_str(&off));
+	else
+		result_set(r, STATUS_PASS,
+			   T("the %s rules of \"%s\" are enabled", "“%2$s”的 %1$s 规则已启用"),
+			   key_name, group_name);
+	sb_free(&off);
+	winhive_fw_free(rules, n > 0 ? n : 0);
+	winhive_close(&w);
+}
+
+/* ---- 95105: administrative shares -------------------------------------- */
+
+void winhive_share(const struct check_ctx *ctx, struct check_result *r)
+{
+	struct winhive w;
+	winhive_open(ctx, r, "SYSTEM", &w);
+	if (!w.h)
+		return;
+	char *key = xasprintf("%s\\Services\\LanmanServer\\Parameters", w.set);
+	hive_node n = hive_lookup(w.h, hive_root(w.h), key);
+	bool off = false;
+	static const char *const names[] = { "AutoShareServer", "AutoShareWks" };
+	for (size_t i = 0; n && i < ARRAY_LEN(names); i++) {
+		uint32_t v;
+		if (hive_get_dword(w.h, n, names[i], &v) == 0) {
+			hive_ev(r, w.path, "%s\\%s = %u", key, names[i], v);
+			off = off || v == 0;
+		}
+	}
+	if (off)
+		result_set(r, STATUS_FAIL,
+			   T("administrative shares are turned off (%s: AutoShareServer or AutoShareWks is 0)",
+			     "管理共享已关闭（%s：AutoShareServer 或 AutoShareWks 为 0）"),
+			   key);
+	else
+		result_set(r, STATUS_PASS, "%s",
+			   T("administrative shares are not turned off in the registry",
+			     "注册表中未关闭管理共享"));
+	free(key);
+	winhive_close(&w);
+}
+
+/* ---- services: WMI, VSS, COM+/MSDTC, cluster --------------------------- */
+
+/* FAIL when a service is missing or disabled; returns true when usable. */
+static bool service_usable(struct check_result *r, const struct winhive *w, const char *svc,
+			   const char *what)
+{
+	uint32_t start = 0;
+	int rc = service_start(r, w, svc, &start);
+	if (rc == -ENOENT) {
+		result_set(r, STATUS_FAIL, T("%s (%s) is not installed", "%s（%s）未安装"), what, svc);
+		return false;
+	}
+	if (rc == 0 && start == 4) {
+		result_set(r, STATUS_FAIL, T("%s (%s) is disabled", "%s（%s）已禁用"), what, svc);
+		return false;
+	}
+	return true;
+}
+
+void winhive_wmi_service(const struct check_ctx *ctx, struct check_result *r)
+{
+	struct winhive w;
+	winhive_open(ctx, r, "SYSTEM", &w);
+	if (!w.h)
+		return;
+	service_usable(r, &w, "Winmgmt", "WMI");
+	winhive_close(&w);
+}
+
+void winhive_vss(const struct check_ctx *ctx, struct check_result *r)
+{
+	struct winhive w;
+	winhive_open(ctx, r, "SYSTEM", &w);
+	if (!w.h)
+		return;
+	if (service_usable(r, &w, "VSS", "Volume Shadow Copy"))
+		result_set(r, STATUS_PASS, "%s",
+			   T("the Volume Shadow Copy service is installed and not disabled",
+			     "卷影复制服务已安装且未禁用"));
+	winhive_close(&w);
+}
+
+void winhive_dcom(const struct check_ctx *ctx, struct check_result *r)
+{
+	struct winhive w;
+	winhive_open(ctx, r, "SYSTEM", &w);
+	if (!w.h)
+		return;
+	bool a = service_usable(r, &w, "MSDTC", "Distributed Transaction Coordinator");
+	bool b = service_usable(r, &w, "COMSysApp", "COM+ System Application");
+	if (a && b)
+		result_set(r, STATUS_PASS, "%s",
+			   T("MSDTC and COM+ are installed and not disabled",
+			     "MSDTC 和 COM+ 已安装且未禁用"));
+	winhive_close(&w);
+}
+
+void winhive_cluster(const struct check_ctx *ctx, struct check_result *r)
+{
+	struct winhive w;
+	winhive_open(ctx, r, "SYSTEM", &w);
+	if (!w.h)
+		return;
+	uint32_t start = 0;
+	int rc = service_start(r, &w, "ClusSvc", &start);
+	/* A cluster node keeps its cluster database here. */
+	bool node = target_exists(ctx->t, "/Windows/Cluster/CLUSDB");
+	if (rc == -ENOENT)
+		result_set(r, STATUS_PASS, "%s", T("the cluster service is not installed", "未安装群集服务"));
+	else if (rc == 0 && start == 4)
+		result_set(r, STATUS_PASS, "%s",
+			   T("the cluster service is installed but disabled", "群集服务已安装但已禁用"));
+	else if (node)
+		result_set(r, STATUS_PASS, "%s",
+			   T("this machine is a cluster node (Windows\\Cluster\\CLUSDB)",
+			     "此计算机是群集节点（Windows\\Cluster\\CLUSDB）"));
+	else
+		result_set(r, STATUS_FAIL, "%s",
+			   T("the cluster service is enabled on a machine that is not a cluster node (no Windows\\Cluster\\CLUSDB)",
+			     "群集服务在非群集节点上已启用（没有 Windows\\Cluster\\CLUSDB）"));
+	winhive_close(&w);
+}
+
+/* ---- 95519/95520: local accounts --------------------------------------- */
+
+void winhive_accounts(const struct check_ctx *ctx, struct check_result *r)
+{
+	struct winhive w;
+	winhive_open(ctx, r, "SAM", &w);
+	if (!w.h)
+		return;
+	struct winroot_account *a = NULL;
+	int n = winroot_accounts(w.h, &a);
+	if (n < 0) {
+		result_set(r, STATUS_ERROR,
+			   T("%s: no SAM\\Domains\\Account\\Users key", "%s：没有 SAM\\Domains\\Account\\Users 项"),
+			   w.path);
+		winhive_close(&w);
+		return;
+	}
+	struct sbuf locked = { 0 };
+	int admin = -1;
+	for (int i = 0; i < n; i++) {
+		const char *state = !a[i].flags_known ? T("flags unreadable", "标志无法读取")
+				    : a[i].flags & WINROOT_ACB_AUTOLOCK ? T("locked out", "已锁定")
+				    : a[i].flags & WINROOT_ACB_DISABLED ? T("disabled", "已禁用")
+									 : T("enabled", "已启用");
+		hive_ev(r, w.path, "SAM\\Domains\\Account\\Users\\%08X (%s, RID %u): %s", a[i].rid,
+			a[i].name, a[i].rid, state);
+		if (a[i].rid == 500)
+			admin = i;
+		if (a[i].flags_known && a[i].flags & WINROOT_ACB_AUTOLOCK)
+			sb_printf(&locked, "%s%s", locked.len ? ", " : "", a[i].name);
+	}
+	if (locked.len)
+		result_set(r, STATUS_FAIL,
+			   T("locked out after failed logins (95520): %s", "因登录失败次数过多而被锁定（95520）：%s"),
+			   sb_str(&locked));
+	if (admin < 0)
+		result_set(r, STATUS_WARN, "%s",
+			   T("the built-in Administrator (RID 500) is not in the SAM", "SAM 中没有内置 Administrator（RID 500）"));
+	else if (a[admin].flags & WINROOT_ACB_DISABLED)
+		result_set(
+		    r, STATUS_WARN,
+		    T("the built-in Administrator (%s) is disabled (95519): the push install needs another enabled administrator account",
+		      "内置 Administrator（%s）已禁用（95519）：推送安装需要另一个已启用的管理员账户"),
+		    a[admin].name);
+	else
+		result_set(r, STATUS_PASS,
+			   T("the built-in Administrator (%s) is enabled and no local account is locked out",
+			     "内置 Administrator（%s）已启用，且没有本地账户被锁定"),
+			   a[admin].name);
+	sb_free(&locked);
+	winroot_accounts_free(a, n);
+	winhive_close(&w);
+}
