@@ -327,7 +327,7 @@ int apply_read_host(const char *path, char **data, size_t *len)
 		close(fd);
 		return -EINVAL;
 	}
-	return util_read_fd(fd, PLAN_FILE_MAX, data, len);
+	return util_read_fd(fd, PLAN_BINARY_MAX, data, len);
 }
 
 /* Replaces every "{key}" in s; caller frees. */
@@ -1042,12 +1042,19 @@ int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct app
 		}
 	}
 
-	/* The validators, against the new files in place. */
+	/* The validators (and in-process read-backs), against the new files
+	 * in place. */
 	for (size_t i = 0; i < n; i++) {
-		if (!p->edits[i].validator)
+		const struct file_edit *fe = &p->edits[i];
+		if (!fe->validator && !fe->verify)
 			continue;
 		char *vout = NULL;
-		bool ok = apply_validate(t, p->edits[i].validator, w[i].host, timeout, &vout);
+		bool ok = !fe->verify || fe->verify(w[i].host, fe->verify_arg, &vout);
+		if (ok && fe->validator) {
+			free(vout);
+			vout = NULL;
+			ok = apply_validate(t, fe->validator, w[i].host, timeout, &vout);
+		}
 		if (ok) {
 			free(vout);
 			continue;

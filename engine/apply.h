@@ -119,7 +119,7 @@ int apply_replace(const struct apply_fs *fs, const char *path, const char *tmp, 
 		  size_t len, mode_t mode, uid_t uid, gid_t gid, char **cause);
 /* Removes path and fsyncs its folder. Returns 0 or -errno with *cause. */
 int apply_remove(const struct apply_fs *fs, const char *path, char **cause);
-/* Reads a host file whole (at most PLAN_FILE_MAX). Returns 0 or -errno. */
+/* Reads a host file whole (at most PLAN_BINARY_MAX). Returns 0 or -errno. */
 int apply_read_host(const char *path, char **data, size_t *len);
 /* Runs a validator template (see struct file_edit) for the file at host
  * path file on target t. Returns true when it exits 0; *output gets its

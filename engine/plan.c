@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "engine/fix.h"
+#include "engine/sha256.h"
 
 /* Lines of context around each change in a hunk. */
 #define DIFF_CONTEXT 3
@@ -37,6 +38,8 @@ static void edit_free(struct file_edit *e)
 	free(e->new_data);
 	free(e->reason);
 	argv_free(e->validator);
+	if (e->verify_free)
+		e->verify_free(e->verify_arg);
 }
 
 /* Frees a plan and everything it owns. */
@@ -104,10 +107,14 @@ static bool holds_secrets(const char *path)
 }
 
 /* Records an edit with the current state of its file, read through the target. */
-struct file_edit *plan_add_edit(struct plan *p, struct target *t, const char *path,
-                                const char *new_data, size_t new_len, const char *reason,
-                                char **cause)
+/* plan_add_edit and plan_add_binary_edit: text edits refuse NUL bytes and
+ * files over PLAN_FILE_MAX; binary ones allow PLAN_BINARY_MAX. */
+static struct file_edit *add_edit(struct plan *p, struct target *t, const char *path,
+                                  const char *new_data, size_t new_len, const char *reason,
+                                  bool binary, char **cause)
 {
+	size_t max = binary ? PLAN_BINARY_MAX : PLAN_FILE_MAX;
+	unsigned mib = (unsigned)(max >> 20);
 	*cause = NULL;
 	if (!path || path[0] != '/') {
 		*cause = xasprintf(T("%s: not an absolute path", "%s：不是绝对路径"),
@@ -127,13 +134,13 @@ struct file_edit *plan_add_edit(struct plan *p, struct target *t, const char *pa
 		        path);
 		return NULL;
 	}
-	if (new_len > PLAN_FILE_MAX) {
+	if (new_len > max) {
 		*cause = xasprintf(
-		        T("%s: the new contents are larger than 16 MiB", "%s：新内容超过 16 MiB"),
-		        path);
+		        T("%s: the new contents are larger than %u MiB", "%s：新内容超过 %u MiB"),
+		        path, mib);
 		return NULL;
 	}
-	if (memchr(new_data, '\0', new_len)) {
+	if (!binary && memchr(new_data, '\0', new_len)) {
 		*cause = xasprintf(T("%s: the new contents are not text (NUL bytes)",
 		                     "%s：新内容不是文本（含 NUL 字节）"),
 		                   path);
@@ -186,26 +193,26 @@ struct file_edit *plan_add_edit(struct plan *p, struct target *t, const char *pa
 			free(real);
 			return NULL;
 		}
-		if ((unsigned long long)st.size > PLAN_FILE_MAX) {
+		if ((unsigned long long)st.size > max) {
 			*cause = xasprintf(
-			        T("%s is larger than 16 MiB: not a configuration file to edit",
-			          "%s 超过 16 MiB：不是可编辑的配置文件"),
-			        path);
+			        T("%s is larger than %u MiB: not a file to edit",
+			          "%s 超过 %u MiB：不是可编辑的文件"),
+			        path, mib);
 			free(real);
 			return NULL;
 		}
-		rc = t->ops->read_file(t, real, &e.old_data, &e.old_len, PLAN_FILE_MAX);
+		rc = t->ops->read_file(t, real, &e.old_data, &e.old_len, max);
 		if (rc < 0) {
 			*cause =
 			        rc == -EFBIG
-			                ? xasprintf(T("%s is larger than 16 MiB", "%s 超过 16 MiB"),
-			                            path)
+			                ? xasprintf(T("%s is larger than %u MiB", "%s 超过 %u MiB"),
+			                            path, mib)
 			                : xasprintf(T("cannot read %s: %s", "无法读取 %s：%s"),
 			                            path, strerror(-rc));
 			free(real);
 			return NULL;
 		}
-		if (memchr(e.old_data, '\0', e.old_len)) {
+		if (!binary && memchr(e.old_data, '\0', e.old_len)) {
 			*cause = xasprintf(
 			        T("%s is not a text file (it holds NUL bytes): not edited",
 			          "%s 不是文本文件（含 NUL 字节）：不予编辑"),
@@ -227,9 +234,42 @@ struct file_edit *plan_add_edit(struct plan *p, struct target *t, const char *pa
 	e.new_data[new_len] = '\0';
 	e.new_len = new_len;
 	e.reason = xstrdup(reason ? reason : "");
+	e.binary = binary;
 	p->edits = xrealloc(p->edits, (p->nedits + 1) * sizeof *p->edits);
 	p->edits[p->nedits] = e;
 	return &p->edits[p->nedits++];
+}
+
+struct file_edit *plan_add_edit(struct plan *p, struct target *t, const char *path,
+                                const char *new_data, size_t new_len, const char *reason,
+                                char **cause)
+{
+	return add_edit(p, t, path, new_data, new_len, reason, false, cause);
+}
+
+struct file_edit *plan_add_binary_edit(struct plan *p, struct target *t, const char *path,
+                                       const char *new_data, size_t new_len,
+                                       const char *reason, char **cause)
+{
+	struct file_edit *e = add_edit(p, t, path, new_data, new_len, reason, true, cause);
+	if (e && !e->existed) {
+		/* A binary file is only ever replaced, never created. */
+		*cause = xasprintf(T("%s does not exist", "%s 不存在"), path);
+		edit_free(e);
+		p->nedits--;
+		return NULL;
+	}
+	return e;
+}
+
+void plan_edit_verify(struct file_edit *e, bool (*verify)(const char *, const void *, char **),
+                      void *arg, void (*arg_free)(void *))
+{
+	if (e->verify_free)
+		e->verify_free(e->verify_arg);
+	e->verify = verify;
+	e->verify_arg = arg;
+	e->verify_free = arg_free;
 }
 
 /* Sets the mode of a file the edit creates. */
@@ -514,6 +554,21 @@ static void emit_range(struct sbuf *out, size_t start, size_t count)
 void plan_diff_text(const char *a, size_t alen, const char *b, size_t blen, const char *name_a,
                     const char *name_b, struct sbuf *out)
 {
+	if (memchr(a, '\0', alen) || memchr(b, '\0', blen)) {
+		/* Binary bytes (a registry hive): their sizes and hashes. */
+		if (alen == blen && memcmp(a, b, alen) == 0)
+			return;
+		char ha[SHA256_HEX_LEN + 1], hb[SHA256_HEX_LEN + 1];
+		sha256_hex(a, alen, ha);
+		sha256_hex(b, blen, hb);
+		sb_printf(out,
+		          T("binary file %s: %zu bytes (SHA-256 %.16s...) -> %zu bytes (SHA-256 "
+		            "%.16s...)\n",
+		            "二进制文件 %s：%zu 字节（SHA-256 %.16s...）-> %zu 字节（SHA-256 "
+		            "%.16s...）\n"),
+		          name_b, alen, ha, blen, hb);
+		return;
+	}
 	if (alen == blen && memcmp(a, b, alen) == 0)
 		return;
 	struct line *la, *lb;
@@ -570,6 +625,7 @@ void plan_diff_text(const char *a, size_t alen, const char *b, size_t blen, cons
 /* Writes the unified diff of an edit's old and new bytes. */
 void plan_diff(const struct file_edit *e, struct sbuf *out)
 {
+
 	char *na = e->existed ? xstrdup(e->path) : xstrdup("/dev/null");
 	char *nb = xstrdup(e->path);
 	plan_diff_text(e->old_data, e->old_len, e->new_data, e->new_len, na, nb, out);
@@ -682,6 +738,10 @@ void plan_format(const struct plan *p, struct sbuf *out)
 			          v);
 			free(v);
 		}
+		if (e->verify)
+			sb_printf(out, "  %s\n",
+			          T("checked by reading it back once in place (rolled back by itself if it fails)",
+			            "替换后读回校验（失败则自动回滚）"));
 		struct sbuf d = { 0 };
 		plan_diff(e, &d);
 		if (d.len)

@@ -17,6 +17,8 @@
 
 /* Files larger than this are not edited (configuration files are small). */
 #define PLAN_FILE_MAX (16u * 1024 * 1024)
+/* Binary files (a registry hive) up to this size are replaced whole. */
+#define PLAN_BINARY_MAX (512u * 1024 * 1024)
 
 /* What a planner works from. */
 struct fix_ctx {
@@ -57,6 +59,16 @@ struct file_edit {
 	 * "{root}" by the host folder of the target's "/" ("" on the local
 	 * machine). Exit 0 means valid. */
 	char **validator;
+	/* A binary file (plan_add_binary_edit): shown by size and SHA-256,
+	 * not as a diff. */
+	bool binary;
+	/* In-process check of the new file once it is in place (a registry
+	 * hive read back), or NULL; called with the file's host path, it
+	 * returns false with *output (caller frees) saying what is wrong, and
+	 * apply then puts the original back as for a failing validator. */
+	bool (*verify)(const char *host_path, const void *arg, char **output);
+	void *verify_arg;                  /* owned, freed with verify_free */
+	void (*verify_free)(void *arg);
 };
 
 enum cmd_phase {
@@ -114,6 +126,15 @@ void plan_set_anchor(struct plan *p, const char *anchor);
 struct file_edit *plan_add_edit(struct plan *p, struct target *t, const char *path,
 				const char *new_data, size_t new_len, const char *reason,
 				char **cause);
+/* The same for a binary file that exists (a registry hive): no text or
+ * NUL-byte rule, up to PLAN_BINARY_MAX bytes; e->binary is set. */
+struct file_edit *plan_add_binary_edit(struct plan *p, struct target *t, const char *path,
+				       const char *new_data, size_t new_len, const char *reason,
+				       char **cause);
+/* Sets an edit's in-process check (see struct file_edit; arg is taken and
+ * freed with arg_free). */
+void plan_edit_verify(struct file_edit *e, bool (*verify)(const char *, const void *, char **),
+		      void *arg, void (*arg_free)(void *));
 /* Sets the mode a file that does not exist yet will get. */
 void plan_edit_mode(struct file_edit *e, mode_t mode);
 /* Sets an edit's validator (argv template, NULL-terminated; copied). */
@@ -137,7 +158,8 @@ void plan_set_commit_confirmed(struct plan *p, const char *svc);
 /* Appends to out a unified diff of the edit (old -> new): "---"/"+++"
  * headers with the target path, "@@ -a,b +c,d @@" hunks with 3 lines of
  * context, "\ No newline at end of file" where it applies. Nothing is
- * appended when the bytes are equal. */
+ * appended when the bytes are equal. Binary bytes (NUL in either side: a
+ * registry hive) give one line: the name, the sizes and SHA-256 of both. */
 void plan_diff(const struct file_edit *e, struct sbuf *out);
 /* The same for any two texts, with the given header names. */
 void plan_diff_text(const char *a, size_t alen, const char *b, size_t blen, const char *name_a,

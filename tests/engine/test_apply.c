@@ -7,7 +7,10 @@
  * once, failing from then on (a full disk), a crash before and after it
  * (in a child process that dies there), and Ctrl-C arriving there. After
  * each, every file is the old or the new version, never anything else, the
- * journal reads back, and undo brings back the original. */
+ * journal reads back, and undo brings back the original. The same fault
+ * points are run on a registry hive replaced by a real fix
+ * (win.boot_drivers on a Windows volume built with hivexregedit). */
+#include "support/hivegen.h"
 #include "support/testutil.h"
 
 #include <cjson/cJSON.h>
@@ -43,11 +46,18 @@ struct box {
 	struct fix_ctx ctx;
 };
 
+/* The fault tests' subject: false, the two-file plan; true, a registry
+ * hive (a Windows volume copied from g_win_template). */
+static bool g_hive;
+static char *g_win_template;
+
 static void box_open(struct box *b, const char *tag, bool local)
 {
 	memset(b, 0, sizeof *b);
 	b->dir = tu_mkdtemp(tag);
 	b->local = local;
+	if (g_hive && !local)
+		assert_int_equal(tu_sh(NULL, "cp -a '%s/Windows' '%s/'", g_win_template, b->dir), 0);
 	if (local) {
 		b->t = target_local_new();
 		b->journal = xasprintf("%s/journal", b->dir);
@@ -168,6 +178,61 @@ static int two_file_state(const struct box *b)
 static int temps_left(const struct box *b)
 {
 	return temps_in(b, "/etc") + temps_in(b, "/etc/conf.d");
+}
+
+/* The hive plan's old and new bytes, for hive_state. */
+static char *g_hive_old, *g_hive_new;
+static size_t g_hive_old_len, g_hive_new_len;
+
+/* The registry fix win.boot_drivers on the box's Windows volume. */
+static struct plan *hive_plan(struct box *b)
+{
+	const struct fix_def *f = fix_find("win.boot_drivers");
+	assert_non_null(f);
+	char *cause = NULL;
+	struct plan *p = f->plan(&b->ctx, &cause);
+	if (!p)
+		print_error("win.boot_drivers: %s\n", cause);
+	assert_non_null(p);
+	free(g_hive_old);
+	free(g_hive_new);
+	g_hive_old_len = p->edits[0].old_len;
+	g_hive_old = xmalloc(g_hive_old_len);
+	memcpy(g_hive_old, p->edits[0].old_data, g_hive_old_len);
+	g_hive_new_len = p->edits[0].new_len;
+	g_hive_new = xmalloc(g_hive_new_len);
+	memcpy(g_hive_new, p->edits[0].new_data, g_hive_new_len);
+	return p;
+}
+
+/* 0: the hive holds the old bytes, 1: the new ones, -1: anything else. */
+static int hive_state(const struct box *b)
+{
+	size_t len;
+	char *h = hpath(b, "/Windows/System32/config/SYSTEM");
+	char *d = tu_read_file(h, &len);
+	free(h);
+	int s = len == g_hive_old_len && memcmp(d, g_hive_old, len) == 0   ? 0
+		: len == g_hive_new_len && memcmp(d, g_hive_new, len) == 0 ? 1
+									   : -1;
+	free(d);
+	return s;
+}
+
+/* The fault tests' plan, state and temporary files, for the subject. */
+static struct plan *fault_plan(struct box *b)
+{
+	return g_hive ? hive_plan(b) : two_file_plan(b);
+}
+
+static int fault_state(const struct box *b)
+{
+	return g_hive ? hive_state(b) : two_file_state(b);
+}
+
+static int fault_temps(const struct box *b)
+{
+	return g_hive ? temps_in(b, "/Windows/System32/config") : temps_left(b);
 }
 
 /* Reads the journal back; fails the test when it cannot. */
@@ -427,8 +492,8 @@ static void undo_to_old(struct box *b)
 	struct apply_report rep;
 	journal_undo(&b->ctx, "latest", NULL, &rep);
 	apply_report_free(&rep);
-	assert_int_equal(two_file_state(b), 0);
-	assert_int_equal(temps_left(b), 0);
+	assert_int_equal(fault_state(b), 0);
+	assert_int_equal(fault_temps(b), 0);
 }
 
 /* ---- tests ---- */
@@ -951,11 +1016,11 @@ static void failures(enum fault_mode mode)
 	for (int k = 1; k < 500; k++) {
 		struct box b;
 		box_open(&b, "fault", false);
-		struct plan *p = two_file_plan(&b);
+		struct plan *p = fault_plan(&b);
 		struct apply_report rep;
 		int rc = run_faulty(&b, p, mode, k, &rep);
 		int fired = fault.fired;
-		int s = two_file_state(&b);
+		int s = fault_state(&b);
 		if (s < 0)
 			print_error("k=%d: a file is neither old nor new (%s)\n", k, rep.message);
 		assert_true(s >= 0);
@@ -967,7 +1032,7 @@ static void failures(enum fault_mode mode)
 				if (s != 0)
 					print_error("k=%d: %s\n", k, rep.message);
 				assert_int_equal(s, 0);
-				assert_int_equal(temps_left(&b), 0);
+				assert_int_equal(fault_temps(&b), 0);
 				assert_non_null(strstr(rep.message, "nothing"));
 			}
 		}
@@ -1020,7 +1085,7 @@ static void crashes(enum fault_mode mode)
 	for (int k = 1; k < 500; k++) {
 		struct box b;
 		box_open(&b, "crash", false);
-		struct plan *p = two_file_plan(&b);
+		struct plan *p = fault_plan(&b);
 		pid_t child = fork();
 		assert_true(child >= 0);
 		if (child == 0) {
@@ -1034,7 +1099,7 @@ static void crashes(enum fault_mode mode)
 		bool crashed = WEXITSTATUS(st) == 99;
 		if (!crashed)
 			assert_int_equal(WEXITSTATUS(st), 0);
-		int s = two_file_state(&b);
+		int s = fault_state(&b);
 		if (s < 0)
 			print_error("crash at call %d: a file is neither old nor new\n", k);
 		assert_true(s >= 0);
@@ -1077,6 +1142,42 @@ static void test_crash_after_every_call(void **state)
 {
 	(void)state;
 	crashes(F_CRASH_AFTER);
+}
+
+/* The fault points again, on a registry hive replaced by a real fix. */
+static void on_hive(void (*run)(enum fault_mode), enum fault_mode mode)
+{
+	if (!g_win_template) {
+		g_win_template = tu_mkdtemp("wintemplate");
+		hivegen_winroot(g_win_template, "tests/fixtures/winreg/system-broken.reg", NULL, NULL);
+	}
+	g_hive = true;
+	run(mode);
+	g_hive = false;
+}
+
+static void test_hive_every_call_failing_once(void **state)
+{
+	(void)state;
+	on_hive(failures, F_FAIL_ONCE);
+}
+
+static void test_hive_disk_failing_from_every_point_on(void **state)
+{
+	(void)state;
+	on_hive(failures, F_FAIL_FROM);
+}
+
+static void test_hive_crash_before_every_call(void **state)
+{
+	(void)state;
+	on_hive(crashes, F_CRASH_BEFORE);
+}
+
+static void test_hive_crash_after_every_call(void **state)
+{
+	(void)state;
+	on_hive(crashes, F_CRASH_AFTER);
 }
 
 static void on_signal(int sig)
@@ -1544,6 +1645,10 @@ int main(void)
 		cmocka_unit_test(test_disk_failing_from_every_point_on),
 		cmocka_unit_test(test_crash_before_every_call),
 		cmocka_unit_test(test_crash_after_every_call),
+		cmocka_unit_test(test_hive_every_call_failing_once),
+		cmocka_unit_test(test_hive_disk_failing_from_every_point_on),
+		cmocka_unit_test(test_hive_crash_before_every_call),
+		cmocka_unit_test(test_hive_crash_after_every_call),
 		cmocka_unit_test(test_ctrl_c_at_every_call_is_held),
 		cmocka_unit_test(test_sigterm_at_every_call_is_held),
 		cmocka_unit_test(test_journal_records_and_keeps_secrets_out),
@@ -1555,5 +1660,10 @@ int main(void)
 		cmocka_unit_test(test_failed_roll_back_is_recorded_and_undone),
 	};
 	fix_add_definitions(suite_fixes);
-	return cmocka_run_group_tests_name("apply", tests, NULL, NULL);
+	int rc = cmocka_run_group_tests_name("apply", tests, NULL, NULL);
+	tu_rmtree(g_win_template);
+	free(g_win_template);
+	free(g_hive_old);
+	free(g_hive_new);
+	return rc;
 }

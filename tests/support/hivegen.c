@@ -40,6 +40,19 @@ static uint32_t get32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* Writes the XOR checksum of a base block. */
+static void set_checksum(unsigned char *h)
+{
+	uint32_t sum = 0;
+	for (size_t i = 0; i < 0x1FC; i += 4)
+		sum ^= get32(h + i);
+	if (sum == 0xFFFFFFFFu)
+		sum = 0xFFFFFFFEu;
+	else if (sum == 0)
+		sum = 1;
+	put32(h + 0x1FC, sum);
+}
+
 unsigned char *hivegen_minimal_bytes(const char *root_name, size_t *len)
 {
 	unsigned char *h = xcalloc(1, BASE + BIN);
@@ -57,14 +70,7 @@ unsigned char *hivegen_minimal_bytes(const char *root_name, size_t *len)
 	put32(h + 0x24, 0x20);    /* root cell, from the first bin */
 	put32(h + 0x28, BIN);     /* size of the bins */
 	put32(h + 0x2C, 1);       /* clustering factor */
-	uint32_t sum = 0;
-	for (size_t i = 0; i < 0x1FC; i += 4)
-		sum ^= get32(h + i);
-	if (sum == 0xFFFFFFFFu)
-		sum = 0xFFFFFFFEu;
-	else if (sum == 0)
-		sum = 1;
-	put32(h + 0x1FC, sum);
+	set_checksum(h);
 	/* The bin. */
 	unsigned char *b = h + BASE;
 	memcpy(b, "hbin", 4);
@@ -101,6 +107,20 @@ unsigned char *hivegen_minimal_bytes(const char *root_name, size_t *len)
 	put32(b + sk + sk_size, BIN - (sk + sk_size));
 	*len = BASE + BIN;
 	return h;
+}
+
+void hivegen_make_dirty(const char *path)
+{
+	size_t len;
+	unsigned char *h = (unsigned char *)tu_read_file(path, &len);
+	assert_true(len >= BASE);
+	put32(h + 0x04, get32(h + 0x08) + 1);
+	set_checksum(h);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(h, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	free(h);
 }
 
 int hivegen_minimal(const char *path, const char *root_name)

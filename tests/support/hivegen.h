@@ -14,6 +14,11 @@ int hivegen_minimal(const char *path, const char *root_name);
 /* The same bytes in memory (8192 of them); caller frees. */
 unsigned char *hivegen_minimal_bytes(const char *root_name, size_t *len);
 
+/* Marks the hive at path as not closed cleanly, as Windows leaves it
+ * after a crash: the primary sequence number one past the secondary, the
+ * base block's checksum updated. Fails the test when it cannot. */
+void hivegen_make_dirty(const char *path);
+
 /* Makes path a hive holding the keys and values of the .reg file
  * reg_file (every parent key listed, sections separated by blank lines,
  * key names starting with "\"), through `hivexregedit --merge`; fails

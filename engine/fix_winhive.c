@@ -1,0 +1,572 @@
+/* fix_winhive.c: fixes to the registry of an offline Windows volume
+ * (--root on an attached OS disk): LocalAccountTokenFilterPolicy (95107),
+ * the boot drivers' Start values, the File and Printer Sharing and WMI
+ * firewall rules (95105, 95106, 95103), Netlogon's start type (95522).
+ *
+ * A hive is one file, so a fix is one binary file edit through the one
+ * apply path: the planner copies the hive into a private temporary folder,
+ * sets the values on the copy with libhivex, commits it, reads the copy
+ * back and checks every value, and hands the committed bytes to the plan;
+ * apply backs up the whole original hive into the journal, replaces the
+ * hive atomically, and reads it back again in place (plan_edit_verify),
+ * putting the original back if a value is not what was planned. Undo
+ * restores the original bytes exactly. The plan shows each key, value,
+ * type, old and new data.
+ *
+ * A hive whose two sequence numbers differ was not closed cleanly: its
+ * transaction logs (SYSTEM.LOG1, .LOG2) hold newer data that Windows
+ * replays at boot, and libhivex does not read them. Such a hive is never
+ * written. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/check_winhive.h"
+#include "engine/fix.h"
+#include "engine/hive.h"
+#include "engine/plan.h"
+#include "engine/winroot.h"
+
+/* One value to set, with what it holds now. */
+struct hive_change {
+	char *key;            /* owned: path from the hive's root */
+	char *name;           /* owned: the value's name */
+	unsigned type;        /* HIVE_REG_DWORD or HIVE_REG_SZ */
+	unsigned char *data;  /* owned: the new bytes */
+	size_t len;
+	char *old_shown;      /* owned: the data now, as shown ("3", "not set") */
+	char *new_shown;      /* owned: the new data, as shown */
+};
+
+/* The changes of one plan, on one hive; also the in-place check's
+ * argument. */
+struct hive_changes {
+	char *hive;                 /* owned: "SYSTEM", "SOFTWARE" */
+	struct hive_change *v;      /* owned array */
+	size_t n;
+};
+
+static void changes_free(void *arg)
+{
+	struct hive_changes *c = arg;
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].key);
+		free(c->v[i].name);
+		free(c->v[i].data);
+		free(c->v[i].old_shown);
+		free(c->v[i].new_shown);
+	}
+	free(c->v);
+	free(c->hive);
+	free(c);
+}
+
+/* Adds a change (data copied; the shown strings taken). */
+static void change_add(struct hive_changes *c, const char *key, const char *name, unsigned type,
+		       const void *data, size_t len, char *old_shown, char *new_shown)
+{
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof *c->v);
+	struct hive_change *h = &c->v[c->n++];
+	h->key = xstrdup(key);
+	h->name = xstrdup(name);
+	h->type = type;
+	h->data = xmalloc(len ? len : 1);
+	memcpy(h->data, data, len);
+	h->len = len;
+	h->old_shown = old_shown;
+	h->new_shown = new_shown;
+}
+
+static void change_dword(struct hive_changes *c, const char *key, const char *name, uint32_t v,
+			 char *old_shown)
+{
+	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+			       (unsigned char)(v >> 24) };
+	change_add(c, key, name, HIVE_REG_DWORD, b, sizeof b, old_shown, xasprintf("%u", v));
+}
+
+/* Sets every change on the open (writable) hive h. Returns 0 or -errno
+ * with *cause. */
+static int changes_set(struct hive *h, const struct hive_changes *c, char **cause)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		hive_node n = hive_lookup(h, hive_root(h), c->v[i].key);
+		int rc = n ? hive_set(h, n, c->v[i].name, c->v[i].type, c->v[i].data, c->v[i].len)
+			   : -ENOENT;
+		if (rc < 0) {
+			*cause = xasprintf("%s\\%s: %s", c->v[i].key, c->v[i].name, strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Reads the hive at host_path back and checks every change holds its new
+ * type and bytes (plan_edit_verify's hook). */
+static bool changes_verify(const char *host_path, const void *arg, char **output)
+{
+	const struct hive_changes *c = arg;
+	char *cause = NULL;
+	struct hive *h = hive_open(host_path, false, &cause);
+	if (!h) {
+		*output = xasprintf(T("the new %s hive cannot be read back: %s",
+				      "无法读回新的 %s 配置单元：%s"),
+				    c->hive, cause);
+		free(cause);
+		return false;
+	}
+	bool ok = true;
+	for (size_t i = 0; ok && i < c->n; i++) {
+		hive_node n = hive_lookup(h, hive_root(h), c->v[i].key);
+		struct hive_value v;
+		if (!n || hive_get(h, n, c->v[i].name, &v) < 0) {
+			*output = xasprintf(T("%s\\%s is missing from the new hive", "新配置单元中缺少 %s\\%s"),
+					    c->v[i].key, c->v[i].name);
+			ok = false;
+			continue;
+		}
+		if (v.type != c->v[i].type || v.len != c->v[i].len ||
+		    memcmp(v.data, c->v[i].data, v.len) != 0) {
+			*output = xasprintf(T("%s\\%s does not hold the planned data in the new hive",
+					      "新配置单元中 %s\\%s 的数据与计划不符"),
+					    c->v[i].key, c->v[i].name);
+			ok = false;
+		}
+		hive_value_free(&v);
+	}
+	hive_close(h);
+	return ok;
+}
+
+/* Whether the hive's base block says it was closed cleanly (its primary
+ * and secondary sequence numbers, at 4 and 8, are equal). */
+static bool hive_clean(const char *data, size_t len)
+{
+	return len >= 12 && memcmp(data + 4, data + 8, 4) == 0;
+}
+
+/* Writes len bytes to a new private file path. Returns 0 or -errno. */
+static int write_private(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t w = write(fd, data + done, len - done);
+		if (w < 0) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		done += (size_t)w;
+	}
+	return close(fd) < 0 ? -errno : 0;
+}
+
+/* The committed bytes of the hive old (old_len bytes) with the changes
+ * set: worked on a copy in a private temporary folder, committed with
+ * libhivex and read back. Returns the bytes (caller frees) with *len, or
+ * NULL with *cause. */
+static char *changed_hive(const char *old, size_t old_len, const struct hive_changes *c,
+			  size_t *len, char **cause)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/asr-doctor-hive-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		*cause = xasprintf(T("cannot make a temporary folder: %s", "无法创建临时文件夹：%s"),
+				   strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	char *copy = xasprintf("%s/copy", dir), *done = xasprintf("%s/committed", dir);
+	char *out = NULL;
+	int rc = write_private(copy, old, old_len);
+	struct hive *h = NULL;
+	if (rc < 0)
+		*cause = xasprintf(T("cannot copy the hive: %s", "无法复制配置单元：%s"), strerror(-rc));
+	else if (!(h = hive_open(copy, true, cause)))
+		;
+	else if (changes_set(h, c, cause) == 0 && hive_commit(h, done, cause) == 0) {
+		char *why = NULL;
+		if (!changes_verify(done, c, &why)) {
+			*cause = why;
+		} else {
+			out = util_read_file(done, PLAN_BINARY_MAX, len);
+			if (!out)
+				*cause = xasprintf(T("cannot read the committed copy: %s",
+						     "无法读取已提交的副本：%s"),
+						   strerror(errno));
+		}
+	}
+	hive_close(h);
+	unlink(copy);
+	unlink(done);
+	rmdir(dir);
+	free(copy);
+	free(done);
+	free(dir);
+	return out;
+}
+
+/* Builds the plan for changes c to hive c->hive of ctx->t (taking c).
+ * Returns NULL with *cause when there is nothing to change, the target
+ * has no hive files, or the hive cannot be read, is not clean, or does
+ * not take the change. */
+static struct plan *hive_plan(const struct fix_ctx *ctx, const struct fix_def *def,
+			      struct hive_changes *c, const char *reason, char **cause)
+{
+	struct target *t = ctx->t;
+	char *path = xasprintf("%s/%s", WINROOT_CONFIG, c->hive), *real = NULL;
+	char *old = NULL;
+	size_t old_len = 0;
+	struct plan *p = NULL;
+	int rc = target_realpath(t, path, &real);
+	if (rc == 0)
+		rc = t->ops->read_file(t, real, &old, &old_len, PLAN_BINARY_MAX);
+	if (rc < 0) {
+		*cause = xasprintf(T("cannot read %s: %s", "无法读取 %s：%s"), path, strerror(-rc));
+		goto out;
+	}
+	if (!hive_clean(old, old_len)) {
+		*cause = xasprintf(
+		    T("%s was not closed cleanly (its sequence numbers differ): its transaction logs hold newer data that Windows replays at boot. Boot the machine once, or shut it down cleanly, before changing it offline; nothing was changed",
+		      "%s 未正常关闭（其序列号不一致）：其事务日志中有较新的数据，Windows 会在启动时重放。请先启动一次或正常关机，再离线修改；未做任何更改"),
+		    path);
+		goto out;
+	}
+	size_t new_len = 0;
+	char *why = NULL;
+	char *new = changed_hive(old, old_len, c, &new_len, &why);
+	if (!new) {
+		*cause = xasprintf(T("%s: %s; nothing was changed", "%s：%s；未做任何更改"), path, why);
+		free(why);
+		goto out;
+	}
+	p = plan_new(def->id, T(def->title_en, def->title_zh));
+	plan_add_checks(p, def->check_ids);
+	if (ctx->anchor)
+		plan_set_anchor(p, ctx->anchor);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct hive_change *h = &c->v[i];
+		const char *type = h->type == HIVE_REG_DWORD ? "REG_DWORD" : "REG_SZ";
+		plan_before(p, "%s %s\\%s\\%s (%s) = %s", real, c->hive, h->key, h->name, type,
+			    h->old_shown);
+		plan_after(p, "%s %s\\%s\\%s (%s) = %s", real, c->hive, h->key, h->name, type,
+			   h->new_shown);
+	}
+	struct file_edit *e = plan_add_binary_edit(p, t, real, new, new_len, reason, cause);
+	free(new);
+	if (!e) {
+		plan_free(p);
+		p = NULL;
+		goto out;
+	}
+	plan_edit_verify(e, changes_verify, c, changes_free);
+	c = NULL;
+	plan_note(p, "%s",
+		  T("The change is made on a copy of the hive with libhivex, read back, then the hive is replaced whole; the original hive is kept in the journal.",
+		    "更改先用 libhivex 在配置单元副本上进行并读回校验，然后整体替换配置单元；原配置单元保存在日志中。"));
+	plan_set_undo(p, T("undo puts the whole original hive back, byte for byte (refused when the hive changed since, unless --force)",
+			   "撤销会逐字节恢复整个原配置单元（若之后配置单元有变化则拒绝，除非使用 --force）"));
+out:
+	changes_free(c);
+	free(old);
+	free(path);
+	free(real);
+	return p;
+}
+
+/* A new change list for hive name, or NULL with *cause when the target is
+ * not an offline Windows volume. */
+static struct hive_changes *changes_new(const struct fix_ctx *ctx, const char *name, char **cause)
+{
+	if (!ctx->t->hive_files) {
+		*cause = xstrdup(
+		    T("this fix changes the registry of a Windows OS disk attached to this machine (--root); on a running Windows machine use reg add as the article shows",
+		      "此修复修改挂载到本机的 Windows 系统盘的注册表（--root）；在运行中的 Windows 上请按文章使用 reg add"));
+		return NULL;
+	}
+	struct hive_changes *c = xcalloc(1, sizeof *c);
+	c->hive = xstrdup(name);
+	return c;
+}
+
+/* Opens a hive of ctx->t for planning, or NULL with *cause. */
+static struct hive *open_for_plan(const struct fix_ctx *ctx, const char *name, char **cause)
+{
+	char *why = NULL;
+	struct hive *h = winroot_open(ctx->t, name, NULL, &why);
+	if (!h) {
+		*cause = xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), why);
+		free(why);
+	}
+	return h;
+}
+
+/* A DWORD as shown in a plan: its value, or why there is none. */
+static char *dword_shown(struct hive *h, hive_node n, const char *name, uint32_t *v)
+{
+	int rc = n ? hive_get_dword(h, n, name, v) : -ENOENT;
+	return rc == 0 ? xasprintf("%u", *v)
+		       : xstrdup(rc == -ENOENT ? T("not set", "未设置") : T("not a DWORD", "不是 DWORD"));
+}
+
+/* ---- 95107: LocalAccountTokenFilterPolicy ------------------------------ */
+
+static const char *const uac_checks[] = { "win.uac", NULL };
+extern const struct fix_def fix_win_uac;
+
+static struct plan *plan_uac(const struct fix_ctx *ctx, char **cause)
+{
+	struct hive_changes *c = changes_new(ctx, "SOFTWARE", cause);
+	if (!c)
+		return NULL;
+	struct hive *h = open_for_plan(ctx, "SOFTWARE", cause);
+	if (!h) {
+		changes_free(c);
+		return NULL;
+	}
+	hive_node n = hive_lookup(h, hive_root(h), WINHIVE_UAC_KEY);
+	uint32_t v = 0;
+	char *shown = dword_shown(h, n, "LocalAccountTokenFilterPolicy", &v);
+	hive_close(h);
+	if (!n || (strcmp(shown, "1") == 0)) {
+		*cause = !n ? xasprintf(T("the SOFTWARE hive has no %s key", "SOFTWARE 配置单元没有 %s 项"),
+					WINHIVE_UAC_KEY)
+			    : xstrdup(T("LocalAccountTokenFilterPolicy is already 1: nothing to do",
+					"LocalAccountTokenFilterPolicy 已为 1：无需更改"));
+		free(shown);
+		changes_free(c);
+		return NULL;
+	}
+	change_dword(c, WINHIVE_UAC_KEY, "LocalAccountTokenFilterPolicy", 1, shown);
+	return hive_plan(ctx, &fix_win_uac, c,
+			 T("remote UAC must not filter a local administrator's token (ErrorID 95107)",
+			   "远程 UAC 不得筛选本地管理员的令牌（ErrorID 95107）"),
+			 cause);
+}
+
+const struct fix_def fix_win_uac = {
+	.id = "win.uac_policy",
+	.check_ids = uac_checks,
+	.title_en = "Set LocalAccountTokenFilterPolicy to 1 in the offline registry",
+	.title_zh = "在脱机注册表中将 LocalAccountTokenFilterPolicy 设为 1",
+	.plan = plan_uac,
+};
+
+/* ---- boot drivers ------------------------------------------------------ */
+
+static const char *const driver_checks[] = { "win.drivers", NULL };
+extern const struct fix_def fix_win_boot_drivers;
+
+static struct plan *plan_boot_drivers(const struct fix_ctx *ctx, char **cause)
+{
+	struct hive_changes *c = changes_new(ctx, "SYSTEM", cause);
+	if (!c)
+		return NULL;
+	struct hive *h = open_for_plan(ctx, "SYSTEM", cause);
+	if (!h) {
+		changes_free(c);
+		return NULL;
+	}
+	struct strvec sets = { 0 };
+	winroot_control_sets(h, &sets);
+	struct sbuf missing = { 0 };
+	for (size_t s = 0; s < sets.n; s++)
+		for (size_t d = 0; winhive_boot_drivers[d]; d++) {
+			char *key =
+			    xasprintf("%s\\Services\\%s", sets.v[s], winhive_boot_drivers[d]);
+			hive_node n = hive_lookup(h, hive_root(h), key);
+			uint32_t v = 0;
+			char *shown = n ? dword_shown(h, n, "Start", &v) : NULL;
+			if (!n)
+				sb_printf(&missing, "%s%s", missing.len ? ", " : "", key);
+			else if (strcmp(shown, "0") != 0) {
+				change_dword(c, key, "Start", 0, shown);
+				shown = NULL;
+			}
+			free(shown);
+			free(key);
+		}
+	hive_close(h);
+	sv_free(&sets);
+	if (c->n == 0) {
+		*cause = missing.len
+			     ? xasprintf(T("every boot driver present starts at boot; missing drivers cannot be set, reinstall them: %s",
+					   "现有启动驱动程序均在启动时加载；缺少的驱动程序无法设置，请重新安装：%s"),
+					 sb_str(&missing))
+			     : xstrdup(T("every boot driver starts at boot: nothing to do",
+					 "所有启动驱动程序都在启动时加载：无需更改"));
+		sb_free(&missing);
+		changes_free(c);
+		return NULL;
+	}
+	char *reason = xstrdup(
+	    T("storage and Hyper-V drivers must start at boot (Start 0) for the VM to boot in Azure",
+	      "存储和 Hyper-V 驱动程序必须在启动时加载（Start 0），虚拟机才能在 Azure 中启动"));
+	struct plan *p = hive_plan(ctx, &fix_win_boot_drivers, c, reason, cause);
+	if (p && missing.len)
+		plan_note(p, T("Missing drivers cannot be set here; reinstall them: %s",
+			       "缺少的驱动程序无法在此设置，请重新安装：%s"),
+			  sb_str(&missing));
+	free(reason);
+	sb_free(&missing);
+	return p;
+}
+
+const struct fix_def fix_win_boot_drivers = {
+	.id = "win.boot_drivers",
+	.check_ids = driver_checks,
+	.title_en = "Start the storage and Hyper-V drivers at boot in every control set",
+	.title_zh = "在每个控制集中让存储和 Hyper-V 驱动程序在启动时加载",
+	.plan = plan_boot_drivers,
+};
+
+/* ---- 95522: Netlogon --------------------------------------------------- */
+
+static const char *const netlogon_checks[] = { "win.netlogon", NULL };
+extern const struct fix_def fix_win_netlogon;
+
+static struct plan *plan_netlogon(const struct fix_ctx *ctx, char **cause)
+{
+	struct hive_changes *c = changes_new(ctx, "SYSTEM", cause);
+	if (!c)
+		return NULL;
+	struct hive *h = open_for_plan(ctx, "SYSTEM", cause);
+	if (!h) {
+		changes_free(c);
+		return NULL;
+	}
+	char *set = winroot_current_set(h, cause);
+	char *key = set ? xasprintf("%s\\Services\\Netlogon", set) : NULL;
+	hive_node n = key ? hive_lookup(h, hive_root(h), key) : 0;
+	uint32_t v = 0;
+	char *shown = n ? dword_shown(h, n, "Start", &v) : NULL;
+	hive_close(h);
+	struct plan *p = NULL;
+	if (set && !n)
+		*cause = xstrdup(T("the Netlogon service is not installed: nothing to set",
+				   "未安装 Netlogon 服务：无法设置"));
+	else if (set && strcmp(shown, "2") == 0)
+		*cause = xstrdup(T("Netlogon already starts automatically: nothing to do",
+				   "Netlogon 已自动启动：无需更改"));
+	else if (set) {
+		change_dword(c, key, "Start", 2, shown);
+		shown = NULL;
+		p = hive_plan(ctx, &fix_win_netlogon, c,
+			      T("the push install needs Netlogon running (ErrorID 95522): start it automatically",
+				"推送安装需要 Netlogon 运行（ErrorID 95522）：设为自动启动"),
+			      cause);
+		c = NULL;
+	}
+	changes_free(c);
+	free(shown);
+	free(key);
+	free(set);
+	return p;
+}
+
+const struct fix_def fix_win_netlogon = {
+	.id = "win.netlogon_auto",
+	.check_ids = netlogon_checks,
+	.title_en = "Start Netlogon automatically",
+	.title_zh = "将 Netlogon 设为自动启动",
+	.plan = plan_netlogon,
+};
+
+/* ---- 95105/95106/95103: firewall rule groups --------------------------- */
+
+/* Enables the disabled key rules of group in the current control set. */
+static struct plan *plan_firewall(const struct fix_ctx *ctx, const struct fix_def *def,
+				  const char *group, bool (*key)(const struct winroot_fw_rule *),
+				  const char *reason, char **cause)
+{
+	struct hive_changes *c = changes_new(ctx, "SYSTEM", cause);
+	if (!c)
+		return NULL;
+	struct hive *h = open_for_plan(ctx, "SYSTEM", cause);
+	if (!h) {
+		changes_free(c);
+		return NULL;
+	}
+	char *set = winroot_current_set(h, cause);
+	struct winhive_fw_rule *rules = NULL;
+	int n = set ? winhive_fw_scan(h, set, group, key, &rules) : 0;
+	char *rkey = set ? xasprintf("%s\\%s", set, WINROOT_FW_RULES) : NULL;
+	for (int i = 0; i < n; i++) {
+		if (!rules[i].key || rules[i].rule.active)
+			continue;
+		char *on = winroot_fw_enable(rules[i].text);
+		size_t len;
+		unsigned char *b = hive_utf16le(on, &len);
+		if (b)
+			change_add(c, rkey, rules[i].id, HIVE_REG_SZ, b, len,
+				   xstrdup(rules[i].text), on);
+		else
+			free(on);
+		free(b);
+	}
+	winhive_fw_free(rules, n > 0 ? n : 0);
+	hive_close(h);
+	free(rkey);
+	if (!set) {
+		changes_free(c);
+		return NULL;
+	}
+	free(set);
+	if (c->n == 0) {
+		*cause = xstrdup(n < 0 ? T("the firewall rules cannot be read", "无法读取防火墙规则")
+				       : T("no disabled rule of the group to enable: nothing to do",
+					   "该组没有需要启用的已禁用规则：无需更改"));
+		changes_free(c);
+		return NULL;
+	}
+	return hive_plan(ctx, def, c, reason, cause);
+}
+
+static const char *const file_sharing_checks[] = { "win.file_sharing", NULL };
+extern const struct fix_def fix_win_file_sharing;
+
+static struct plan *plan_file_sharing(const struct fix_ctx *ctx, char **cause)
+{
+	return plan_firewall(
+	    ctx, &fix_win_file_sharing, WINROOT_FW_FILE_SHARING, winhive_smb_rule,
+	    T("the push install copies the agent over SMB (TCP 445): File and Printer Sharing must be allowed (ErrorID 95105)",
+	      "推送安装通过 SMB（TCP 445）复制代理：必须允许文件和打印机共享（ErrorID 95105）"),
+	    cause);
+}
+
+const struct fix_def fix_win_file_sharing = {
+	.id = "win.file_sharing_rules",
+	.check_ids = file_sharing_checks,
+	.title_en = "Enable the File and Printer Sharing (SMB-In) firewall rules",
+	.title_zh = "启用文件和打印机共享（SMB-In）防火墙规则",
+	.plan = plan_file_sharing,
+};
+
+static const char *const wmi_checks[] = { "win.wmi", NULL };
+extern const struct fix_def fix_win_wmi;
+
+static struct plan *plan_wmi(const struct fix_ctx *ctx, char **cause)
+{
+	return plan_firewall(
+	    ctx, &fix_win_wmi, WINROOT_FW_WMI, winhive_any_rule,
+	    T("the push install uses WMI: its firewall rules must be enabled (ErrorID 95106, 95103)",
+	      "推送安装使用 WMI：必须启用其防火墙规则（ErrorID 95106、95103）"),
+	    cause);
+}
+
+const struct fix_def fix_win_wmi = {
+	.id = "win.wmi_rules",
+	.check_ids = wmi_checks,
+	.title_en = "Enable the Windows Management Instrumentation (WMI-In) firewall rules",
+	.title_zh = "启用 Windows Management Instrumentation（WMI-In）防火墙规则",
+	.plan = plan_wmi,
+};
