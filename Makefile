@@ -53,7 +53,7 @@ ENGINE_SRC := $(sort $(wildcard engine/*.c))
 TUI_SRC    := $(sort $(wildcard tui/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
 CONTENT    := $(sort $(wildcard content/*.md content/*.json))
-DEMO_FILES := $(shell find content/demo \( -type f -o -type l \) 2>/dev/null | LC_ALL=C sort)
+DEMO_FILES := $(shell find content/demo content/demo-windows \( -type f -o -type l \) 2>/dev/null | LC_ALL=C sort)
 
 CHECK_SRC  := $(sort $(wildcard engine/check_*.c engine/fix_*.c))
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/content_data.o \

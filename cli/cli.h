@@ -23,6 +23,7 @@ struct options {
 	bool lang_explicit;     /* --lang given */
 	bool json;
 	bool demo;
+	bool demo_windows;      /* --demo windows: the broken Windows disk */
 	bool no_auto_check;
 	bool dry_run;
 	bool yes;

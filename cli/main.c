@@ -39,7 +39,7 @@ static const char usage_text[] =
 	"                    (Windows/System32/config) is read as Windows\n"
 	"      --demo        work on a copy of a bundled, deliberately broken machine\n"
 	"                    (a temporary folder, removed at exit); nothing here is\n"
-	"                    touched\n"
+	"                    touched; --demo windows: a broken Windows OS disk\n"
 	"      --server HOST the configuration or process server, for connectivity\n"
 	"                    checks and sshd Match rules\n"
 	"      --timeout SEC time allowed to each command or connection (default 5)\n"
@@ -127,6 +127,31 @@ enum {
 	OPT_CONFIRM_WITHIN,
 };
 
+/* "--demo windows" (or linux) as two words: joined into "--demo=windows"
+ * in place, so the kind is not taken for a command. Returns the new
+ * argc. */
+static int demo_kind_word(int argc, char **argv)
+{
+	for (int i = 1; i + 1 < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return argc;
+		if (strcmp(argv[i], "--demo") != 0)
+			continue;
+		if (strcmp(argv[i + 1], "windows") == 0)
+			argv[i] = (char *)"--demo=windows";
+		else if (strcmp(argv[i + 1], "linux") == 0)
+			argv[i] = (char *)"--demo=linux";
+		else
+			continue;
+		/* Drop the kind's own word. */
+		for (int k = i + 1; k + 1 < argc; k++)
+			argv[k] = argv[k + 1];
+		argv[argc - 1] = NULL;
+		return argc - 1;
+	}
+	return argc;
+}
+
 int main(int argc, char **argv)
 {
 	/* The commit-confirmed guard re-runs this binary detached. */
@@ -142,7 +167,7 @@ int main(int argc, char **argv)
 		{ "ascii", no_argument, NULL, OPT_ASCII },
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "server", required_argument, NULL, OPT_SERVER },
-		{ "demo", no_argument, NULL, OPT_DEMO },
+		{ "demo", optional_argument, NULL, OPT_DEMO },
 		{ "no-auto-check", no_argument, NULL, OPT_NO_AUTO },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "hashes", no_argument, NULL, OPT_HASHES },
@@ -170,6 +195,7 @@ int main(int argc, char **argv)
 	opterr = 0;
 	int c;
 	long num;
+	argc = demo_kind_word(argc, argv);
 	while ((c = getopt_long(argc, argv, ":hVvyo:", longopts, NULL)) != -1) {
 		if (optarg && optarg[0] == '\x01')
 			optarg[0] = '-';
@@ -231,6 +257,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_DEMO:
 			o.demo = true;
+			if (optarg && strcmp(optarg, "windows") == 0)
+				o.demo_windows = true;
+			else if (optarg && strcmp(optarg, "linux") != 0)
+				return usage_error("unknown demo '%s' (use linux or windows)", optarg);
 			break;
 		case OPT_NO_AUTO:
 			o.no_auto_check = true;

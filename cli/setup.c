@@ -59,7 +59,7 @@ struct target *cli_target(struct options *o)
 			free(dir);
 			return NULL;
 		}
-		if (content_extract("demo/", dir, &cause) < 0) {
+		if (content_extract(o->demo_windows ? "demo-windows/" : "demo/", dir, &cause) < 0) {
 			cli_error("cannot extract the demo sandbox: %s", cause);
 			free(cause);
 			free(dir);
@@ -78,7 +78,8 @@ struct target *cli_target(struct options *o)
 	}
 	if (o->demo) {
 		free(t->name);
-		t->name = xasprintf("demo sandbox %s", o->demo_dir);
+		t->name = xasprintf(o->demo_windows ? "demo Windows disk %s" : "demo sandbox %s",
+				    o->demo_dir);
 	}
 	return t;
 }

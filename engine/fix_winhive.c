@@ -256,9 +256,9 @@ static struct plan *hive_plan(const struct fix_ctx *ctx, const struct fix_def *d
 	for (size_t i = 0; i < c->n; i++) {
 		const struct hive_change *h = &c->v[i];
 		const char *type = h->type == HIVE_REG_DWORD ? "REG_DWORD" : "REG_SZ";
-		plan_before(p, "%s %s\\%s\\%s (%s) = %s", real, c->hive, h->key, h->name, type,
+		plan_before(p, "%s\\%s\\%s (%s) = %s", c->hive, h->key, h->name, type,
 			    h->old_shown);
-		plan_after(p, "%s %s\\%s\\%s (%s) = %s", real, c->hive, h->key, h->name, type,
+		plan_after(p, "%s\\%s\\%s (%s) = %s", c->hive, h->key, h->name, type,
 			   h->new_shown);
 	}
 	struct file_edit *e = plan_add_binary_edit(p, t, real, new, new_len, reason, cause);

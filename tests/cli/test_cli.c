@@ -286,6 +286,38 @@ static void test_check_json_schema(void **state)
 	free(out);
 }
 
+/* --demo windows: a broken Windows disk whose registry fixes work. */
+static void test_demo_windows(void **state)
+{
+	(void)state;
+	char *out;
+	int rc = run(&out, "--lang en --demo windows check win.drivers win.uac sshd.password");
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "Target: demo Windows disk"));
+	assert_non_null(strstr(out, "X Storage and Hyper-V drivers in every control set: fail"));
+	assert_non_null(strstr(out, "X Remote UAC for local accounts: fail"));
+	assert_non_null(strstr(out, "- SSH password authentication for root: n/a"));
+	free(out);
+	rc = run(&out, "--lang en --demo=windows fix 95107 --dry-run");
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "LocalAccountTokenFilterPolicy (REG_DWORD) = not set"));
+	assert_non_null(strstr(out, "LocalAccountTokenFilterPolicy (REG_DWORD) = 1"));
+	assert_non_null(strstr(out, "binary file /Windows/System32/config/SOFTWARE"));
+	free(out);
+	rc = run(&out, "--lang en --demo windows fix win.boot_drivers --yes");
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "Fixed and verified."));
+	free(out);
+	/* The Linux demo is still the default, and an unknown kind is refused. */
+	rc = run(&out, "--lang en --demo linux check sshd.password");
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "Target: demo sandbox"));
+	free(out);
+	assert_int_equal(run(&out, "--demo=mac check"), 2);
+	assert_non_null(strstr(out, "unknown demo 'mac'"));
+	free(out);
+}
+
 static void test_report(void **state)
 {
 	(void)state;
@@ -429,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_edition_tabs),
 		cmocka_unit_test(test_editions_count_the_same),
 		cmocka_unit_test(test_check_json_schema),
+		cmocka_unit_test(test_demo_windows),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_man_page_matches_help),
 		cmocka_unit_test(test_man_page_lists_every_key),

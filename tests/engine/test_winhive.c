@@ -311,6 +311,42 @@ static void test_linux_checks_not_applicable(void **state)
 	target_free(t);
 }
 
+/* The demo's committed hives hold what their .reg sources say: each
+ * regenerated from its source exports the same registry. With
+ * ASR_REGEN_DEMO_HIVES=1 in the environment the regenerated hives replace
+ * the committed ones first (after editing a source). */
+static void test_demo_hives_match_their_sources(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "SYSTEM", "SOFTWARE", "SAM" };
+	char *dir = tu_mkdtemp("demohives");
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		char *reg = xasprintf("content/demo-windows-reg/%s.reg", names[i]);
+		char *fresh = xasprintf("%s/%s", dir, names[i]);
+		hivegen_from_reg(fresh, reg);
+		if (getenv("ASR_REGEN_DEMO_HIVES"))
+			assert_int_equal(tu_sh(NULL, "cp '%s' content/demo-windows/Windows/System32/config/",
+					       fresh),
+					 0);
+		char *a = NULL, *b = NULL;
+		assert_int_equal(tu_sh(&a, "hivexregedit --export '%s' '\\'", fresh), 0);
+		assert_int_equal(tu_sh(&b, "hivexregedit --export "
+					   "'content/demo-windows/Windows/System32/config/%s' '\\'",
+				       names[i]),
+				 0);
+		if (strcmp(a, b) != 0)
+			print_error("%s differs from %s: regenerate it (HACKING.md)\n", names[i], reg);
+		assert_string_equal(a, b);
+		assert_true(strlen(a) > 100);
+		free(a);
+		free(b);
+		free(reg);
+		free(fresh);
+	}
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void test_firewall_rule_strings(void **state)
 {
 	(void)state;
@@ -350,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_drivers_judge_every_control_set_by_start),
 		cmocka_unit_test(test_account_flags_never_show_the_v_value),
 		cmocka_unit_test(test_linux_checks_not_applicable),
+		cmocka_unit_test(test_demo_hives_match_their_sources),
 		cmocka_unit_test(test_firewall_rule_strings),
 	};
 	return tu_scratch_done(cmocka_run_group_tests(tests, setup, teardown));

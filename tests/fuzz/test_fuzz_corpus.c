@@ -47,6 +47,7 @@ FUZZ_DECLARE(sshd_t);
 FUZZ_DECLARE(state);
 FUZZ_DECLARE(support);
 FUZZ_DECLARE(sysparse);
+FUZZ_DECLARE(winhive);
 FUZZ_DECLARE(winparse);
 
 typedef int (*fuzz_fn)(const uint8_t *data, size_t size);
@@ -59,7 +60,7 @@ static const struct target_entry {
 	T_(checks),  T_(disk),        T_(doc),        T_(grub),     T_(journal),
 	T_(logscan), T_(lvm),     T_(meminfo),     T_(mounts),     T_(mountinfo),     T_(net_tcp),  T_(osrelease),
 	T_(replay),  T_(session),     T_(sshd_config), T_(sshd_match), T_(sshd_t),
-	T_(state),   T_(support),     T_(sysparse),   T_(winparse),
+	T_(state),   T_(support),     T_(sysparse),   T_(winhive),    T_(winparse),
 #undef T_
 };
 

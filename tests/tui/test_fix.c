@@ -1,7 +1,8 @@
 /* test_fix.c: the demo sandbox walked through the sshd fix in the real
  * wizard: run the check, open the fix and see the diff, cancel (nothing
  * changed), open it again, confirm, see the checks pass, undo it from the
- * history; the files' bytes are compared at each step. */
+ * history; the files' bytes are compared at each step. The same walk on
+ * the demo Windows disk with a registry fix (the boot drivers). */
 #include "support/testutil.h"
 
 #include <dirent.h>
@@ -128,11 +129,73 @@ static void test_sshd_fix_walkthrough(void **state)
 	free(root);
 }
 
+/* The hive's bytes (caller frees) and length. */
+static char *hive_in(const char *root, size_t *len)
+{
+	char *p = xasprintf("%s/Windows/System32/config/SYSTEM", root);
+	char *data = tu_read_file(p, len);
+	free(p);
+	return data;
+}
+
+static void test_registry_fix_walkthrough(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	char *env = xasprintf("%s TMPDIR=%s", ENV, base);
+	term_start(&t, 80, 24, env, "--lang en --demo windows --no-auto-check");
+	free(env);
+	assert_true(term_wait(&t, "demo Windows disk", WAIT));
+	char *root = sandbox();
+	size_t len0, len;
+	char *hive0 = hive_in(root, &len0);
+
+	/* The drivers' section, by its anchor; run its check. */
+	term_keys(&t, ":");
+	term_type(&t, "drivers-are-missing-on-the-source-server");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "not run yet", WAIT));
+	term_keys(&t, "r");
+	assert_true(term_wait(&t, "Storage and Hyper-V drivers in every control set: fail", WAIT));
+
+	/* The plan names the keys, values, types and data; apply it. */
+	term_keys(&t, "f");
+	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	assert_true(term_wait(&t, "(REG_DWORD) = 3", WAIT));
+	term_keys(&t, "y");
+	assert_true(term_wait(&t, "Enter applies", WAIT));
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "Fix: done", WAIT));
+	assert_true(term_wait(&t, "Storage and Hyper-V drivers in every control set: pass", WAIT));
+	char *now = hive_in(root, &len);
+	assert_false(len == len0 && memcmp(now, hive0, len) == 0);
+	free(now);
+
+	/* Undo from the history: the hive is back, byte for byte. */
+	term_keys(&t, "H");
+	assert_true(term_wait(&t, "History of fixes", WAIT));
+	term_keys(&t, "u");
+	assert_true(term_wait(&t, "Undo a fix", WAIT));
+	term_keys(&t, "y Enter");
+	assert_true(term_wait(&t, "Undo: done", WAIT));
+	assert_true(term_wait(&t, "Storage and Hyper-V drivers in every control set: fail", WAIT));
+	now = hive_in(root, &len);
+	assert_int_equal(len, len0);
+	assert_memory_equal(now, hive0, len0);
+	free(now);
+
+	term_keys(&t, "Enter q q");
+	term_stop(&t);
+	free(hive0);
+	free(root);
+}
+
 int main(void)
 {
 	base = tu_scratch("fixflow");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sshd_fix_walkthrough),
+		cmocka_unit_test(test_registry_fix_walkthrough),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("wizard fix", tests, NULL, NULL));
 }
