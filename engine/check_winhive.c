@@ -50,6 +50,7 @@ void winhive_open(const struct check_ctx *ctx, struct check_result *r, const cha
 		result_set(r, STATUS_ERROR, T("cannot read the registry: %s", "无法读取注册表：%s"),
 			   cause);
 		free(cause);
+		winhive_close(w);
 		return;
 	}
 	if (strcmp(name, "SYSTEM") != 0)
@@ -61,8 +62,7 @@ void winhive_open(const struct check_ctx *ctx, struct check_result *r, const cha
 			     "%s：无法确定当前控制集：%s"),
 			   w->path, cause);
 		free(cause);
-		hive_close(w->h);
-		w->h = NULL;
+		winhive_close(w);
 		return;
 	}
 	hive_ev(r, w->path, "Select\\Current -> %s", w->set);

@@ -24,8 +24,8 @@ struct winhive {
 };
 /* Opens hive name ("SYSTEM", "SOFTWARE", "SAM") of ctx->t and, for
  * SYSTEM, finds the current control set, recording it as evidence. On
- * failure w->h is NULL and r holds an ERROR saying why. Close with
- * winhive_close (always). */
+ * failure w->h is NULL, nothing is held, and r holds an ERROR saying why;
+ * else close with winhive_close. */
 void winhive_open(const struct check_ctx *ctx, struct check_result *r, const char *name,
 		  struct winhive *w);
 void winhive_close(struct winhive *w);

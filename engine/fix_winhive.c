@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/apply.h"
 #include "engine/check_winhive.h"
 #include "engine/fix.h"
 #include "engine/hive.h"
@@ -151,25 +152,6 @@ static bool hive_clean(const char *data, size_t len)
 	return len >= 12 && memcmp(data + 4, data + 8, 4) == 0;
 }
 
-/* Writes len bytes to a new private file path. Returns 0 or -errno. */
-static int write_private(const char *path, const char *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	size_t done = 0;
-	while (done < len) {
-		ssize_t w = write(fd, data + done, len - done);
-		if (w < 0) {
-			int e = errno;
-			close(fd);
-			return -e;
-		}
-		done += (size_t)w;
-	}
-	return close(fd) < 0 ? -errno : 0;
-}
-
 /* The committed bytes of the hive old (old_len bytes) with the changes
  * set: worked on a copy in a private temporary folder, committed with
  * libhivex and read back. Returns the bytes (caller frees) with *len, or
@@ -187,24 +169,20 @@ static char *changed_hive(const char *old, size_t old_len, const struct hive_cha
 	}
 	char *copy = xasprintf("%s/copy", dir), *done = xasprintf("%s/committed", dir);
 	char *out = NULL;
-	int rc = write_private(copy, old, old_len);
+	char *why = NULL;
+	int rc = apply_write_new(&apply_fs_real, copy, old, old_len, 0600, geteuid(), getegid(),
+				 &why);
 	struct hive *h = NULL;
 	if (rc < 0)
-		*cause = xasprintf(T("cannot copy the hive: %s", "无法复制配置单元：%s"), strerror(-rc));
+		*cause = xasprintf(T("cannot copy the hive: %s", "无法复制配置单元：%s"), why);
 	else if (!(h = hive_open(copy, true, cause)))
 		;
-	else if (changes_set(h, c, cause) == 0 && hive_commit(h, done, cause) == 0) {
-		char *why = NULL;
-		if (!changes_verify(done, c, &why)) {
-			*cause = why;
-		} else {
-			out = util_read_file(done, PLAN_BINARY_MAX, len);
-			if (!out)
-				*cause = xasprintf(T("cannot read the committed copy: %s",
-						     "无法读取已提交的副本：%s"),
-						   strerror(errno));
-		}
-	}
+	else if (changes_set(h, c, cause) == 0 && hive_commit(h, done, cause) == 0 &&
+		 changes_verify(done, c, cause) &&
+		 !(out = util_read_file(done, PLAN_BINARY_MAX, len)))
+		*cause = xasprintf(T("cannot read the committed copy: %s", "无法读取已提交的副本：%s"),
+				   strerror(errno));
+	free(why);
 	hive_close(h);
 	unlink(copy);
 	unlink(done);
@@ -283,30 +261,29 @@ out:
 	return p;
 }
 
-/* A new change list for hive name, or NULL with *cause when the target is
- * not an offline Windows volume. */
-static struct hive_changes *changes_new(const struct fix_ctx *ctx, const char *name, char **cause)
+/* Starts a plan on hive name of ctx->t: returns the hive opened for
+ * reading, with *c a new, empty change list for it; or NULL with *cause
+ * (and nothing held) when the target is not an offline Windows volume or
+ * the hive cannot be opened. */
+static struct hive *plan_begin(const struct fix_ctx *ctx, const char *name,
+			       struct hive_changes **c, char **cause)
 {
+	*c = NULL;
 	if (!ctx->t->hive_files) {
 		*cause = xstrdup(
 		    T("this fix changes the registry of a Windows OS disk attached to this machine (--root); on a running Windows machine use reg add as the article shows",
 		      "此修复修改挂载到本机的 Windows 系统盘的注册表（--root）；在运行中的 Windows 上请按文章使用 reg add"));
 		return NULL;
 	}
-	struct hive_changes *c = xcalloc(1, sizeof *c);
-	c->hive = xstrdup(name);
-	return c;
-}
-
-/* Opens a hive of ctx->t for planning, or NULL with *cause. */
-static struct hive *open_for_plan(const struct fix_ctx *ctx, const char *name, char **cause)
-{
 	char *why = NULL;
 	struct hive *h = winroot_open(ctx->t, name, NULL, &why);
 	if (!h) {
 		*cause = xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), why);
 		free(why);
+		return NULL;
 	}
+	*c = xcalloc(1, sizeof **c);
+	(*c)->hive = xstrdup(name);
 	return h;
 }
 
@@ -325,14 +302,10 @@ extern const struct fix_def fix_win_uac;
 
 static struct plan *plan_uac(const struct fix_ctx *ctx, char **cause)
 {
-	struct hive_changes *c = changes_new(ctx, "SOFTWARE", cause);
-	if (!c)
+	struct hive_changes *c;
+	struct hive *h = plan_begin(ctx, "SOFTWARE", &c, cause);
+	if (!h)
 		return NULL;
-	struct hive *h = open_for_plan(ctx, "SOFTWARE", cause);
-	if (!h) {
-		changes_free(c);
-		return NULL;
-	}
 	hive_node n = hive_lookup(h, hive_root(h), WINHIVE_UAC_KEY);
 	uint32_t v = 0;
 	char *shown = dword_shown(h, n, "LocalAccountTokenFilterPolicy", &v);
@@ -368,14 +341,10 @@ extern const struct fix_def fix_win_boot_drivers;
 
 static struct plan *plan_boot_drivers(const struct fix_ctx *ctx, char **cause)
 {
-	struct hive_changes *c = changes_new(ctx, "SYSTEM", cause);
-	if (!c)
+	struct hive_changes *c;
+	struct hive *h = plan_begin(ctx, "SYSTEM", &c, cause);
+	if (!h)
 		return NULL;
-	struct hive *h = open_for_plan(ctx, "SYSTEM", cause);
-	if (!h) {
-		changes_free(c);
-		return NULL;
-	}
 	struct strvec sets = { 0 };
 	winroot_control_sets(h, &sets);
 	struct sbuf missing = { 0 };
@@ -436,14 +405,10 @@ extern const struct fix_def fix_win_netlogon;
 
 static struct plan *plan_netlogon(const struct fix_ctx *ctx, char **cause)
 {
-	struct hive_changes *c = changes_new(ctx, "SYSTEM", cause);
-	if (!c)
+	struct hive_changes *c;
+	struct hive *h = plan_begin(ctx, "SYSTEM", &c, cause);
+	if (!h)
 		return NULL;
-	struct hive *h = open_for_plan(ctx, "SYSTEM", cause);
-	if (!h) {
-		changes_free(c);
-		return NULL;
-	}
 	char *set = winroot_current_set(h, cause);
 	char *key = set ? xasprintf("%s\\Services\\Netlogon", set) : NULL;
 	hive_node n = key ? hive_lookup(h, hive_root(h), key) : 0;
@@ -488,14 +453,10 @@ static struct plan *plan_firewall(const struct fix_ctx *ctx, const struct fix_de
 				  const char *group, bool (*key)(const struct winroot_fw_rule *),
 				  const char *reason, char **cause)
 {
-	struct hive_changes *c = changes_new(ctx, "SYSTEM", cause);
-	if (!c)
+	struct hive_changes *c;
+	struct hive *h = plan_begin(ctx, "SYSTEM", &c, cause);
+	if (!h)
 		return NULL;
-	struct hive *h = open_for_plan(ctx, "SYSTEM", cause);
-	if (!h) {
-		changes_free(c);
-		return NULL;
-	}
 	char *set = winroot_current_set(h, cause);
 	struct winhive_fw_rule *rules = NULL;
 	int n = set ? winhive_fw_scan(h, set, group, key, &rules) : 0;

@@ -23,6 +23,19 @@ FUZZ_DECLARE(winhive);
 
 static const char *const hives[] = { "SYSTEM", "SOFTWARE", "SAM" };
 
+/* The bytes of hive h: its part, else the whole input. */
+static void hive_part(const struct fuzz_part *parts, size_t np, size_t h, const uint8_t *data,
+		      size_t size, const uint8_t **d, size_t *n)
+{
+	*d = data;
+	*n = size;
+	for (size_t i = 1; i < np; i++)
+		if (strcmp(parts[i].name, hives[h]) == 0) {
+			*d = parts[i].data;
+			*n = parts[i].size;
+		}
+}
+
 int FUZZ_ENTRY(winhive)(const uint8_t *data, size_t size)
 {
 	char root[4200];
@@ -31,13 +44,9 @@ int FUZZ_ENTRY(winhive)(const uint8_t *data, size_t size)
 	struct fuzz_part parts[8];
 	size_t np = fuzz_split(data, size, parts, 8);
 	for (size_t h = 0; h < 3; h++) {
-		const uint8_t *d = data;
-		size_t n = size;
-		for (size_t i = 1; i < np; i++)
-			if (strcmp(parts[i].name, hives[h]) == 0) {
-				d = parts[i].data;
-				n = parts[i].size;
-			}
+		const uint8_t *d;
+		size_t n;
+		hive_part(parts, np, h, data, size, &d, &n);
 		char rel[64];
 		snprintf(rel, sizeof rel, CONFIG "%s", hives[h]);
 		fuzz_write(root, rel, d, n);
@@ -80,13 +89,9 @@ int FUZZ_ENTRY(winhive)(const uint8_t *data, size_t size)
 		size_t len = 0;
 		if (t->ops->read_file(t, rel, &now, &len, 64u << 20) < 0)
 			fuzz_fail("%s vanished", rel);
-		const uint8_t *d = data;
-		size_t n = size;
-		for (size_t i = 1; i < np; i++)
-			if (strcmp(parts[i].name, hives[h]) == 0) {
-				d = parts[i].data;
-				n = parts[i].size;
-			}
+		const uint8_t *d;
+		size_t n;
+		hive_part(parts, np, h, data, size, &d, &n);
 		if (len != n || (n && memcmp(now, d, n) != 0))
 			fuzz_fail("planning changed %s", rel);
 		free(now);
