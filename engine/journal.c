@@ -24,6 +24,12 @@
 /* The default journal folder of a target. */
 char *journal_default_dir(const struct target *t)
 {
+	if (t && t->kind == TARGET_ROOT && t->os == TARGET_OS_WINDOWS) {
+		/* The root target's own mapping; it reads the folders only. */
+		char *host = target_host_path((struct target *)t, JOURNAL_WINDOWS_DIR);
+		if (host)
+			return host;
+	}
 	if (t && t->kind == TARGET_ROOT && t->root && *t->root)
 		return xasprintf("%s%s", t->root, JOURNAL_DEFAULT_DIR);
 	return xstrdup(JOURNAL_DEFAULT_DIR);

@@ -23,6 +23,8 @@ struct apply_report;
 /* The journal of the local machine, and under --root DIR the one inside it
  * (DIR/var/lib/asr-doctor/journal); `--journal DIR` overrides both. */
 #define JOURNAL_DEFAULT_DIR "/var/lib/asr-doctor/journal"
+/* The same on a Windows volume (%ProgramData%\asr-doctor). */
+#define JOURNAL_WINDOWS_DIR "/ProgramData/asr-doctor/journal"
 
 enum journal_outcome {
 	JOURNAL_UNFINISHED,  /* started, no end recorded: running now, or stopped */
@@ -112,7 +114,9 @@ struct journal {
 				       * last line after a crash) */
 };
 
-/* The default journal folder for target t (a host path); caller frees. */
+/* The default journal folder for target t (a host path); caller frees.
+ * On a Windows volume it is JOURNAL_WINDOWS_DIR, names matched in any
+ * case as the volume's own. */
 char *journal_default_dir(const struct target *t);
 /* The journal folder to use: option (--journal DIR, made absolute against
  * the current folder) or, when NULL, the default for t. Caller frees. */

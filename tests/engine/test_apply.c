@@ -65,7 +65,7 @@ static void box_open(struct box *b, const char *tag, bool local)
 		char *cause = NULL;
 		b->t = target_root_new(b->dir, &cause);
 		assert_non_null(b->t);
-		b->journal = xasprintf("%s/var/lib/asr-doctor/journal", b->dir);
+		b->journal = xasprintf("%s%s", b->dir, g_hive ? JOURNAL_WINDOWS_DIR : JOURNAL_DEFAULT_DIR);
 	}
 	b->ctx.t = b->t;
 	/* The root target finds its journal by default; the local one is

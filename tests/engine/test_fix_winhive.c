@@ -127,6 +127,19 @@ static void test_each_fix_applies_reads_back_and_undoes_exactly(void **state)
 		assert_int_equal(rc, 0);
 		apply_report_free(&rep);
 		plan_free(p);
+		/* The journal lives where Windows keeps program data, with the
+		 * whole original hive. */
+		char *bk = NULL;
+		assert_int_equal(tu_sh(&bk, "ls '%s'/ProgramData/asr-doctor/journal/backups/*/*",
+				       v.dir),
+				 0);
+		char *backup = str_trim(bk);
+		size_t blen;
+		char *bytes = tu_read_file(backup, &blen);
+		assert_int_equal(blen, olen);
+		assert_memory_equal(bytes, orig, olen);
+		free(bytes);
+		free(bk);
 		/* An independent reader sees the new value. */
 		char *hf = hive_file(&v, g_fixes[i].hive);
 		char *exported = hivegen_reged_export(hf, g_fixes[i].prefix, g_fixes[i].key);
@@ -235,7 +248,7 @@ static void test_damaged_or_dirty_hive_is_never_written(void **state)
 		char *now = hive_bytes(&v, "SYSTEM", &nlen);
 		assert_int_equal(nlen, olen);
 		assert_memory_equal(now, orig, olen);
-		char *journal = xasprintf("%s/var/lib/asr-doctor", v.dir);
+		char *journal = xasprintf("%s/ProgramData/asr-doctor", v.dir);
 		assert_int_not_equal(access(journal, F_OK), 0);
 		free(journal);
 		free(now);
