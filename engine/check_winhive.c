@@ -460,6 +460,9 @@ void winhive_wmi_service(const struct check_ctx *ctx, struct check_result *r)
 	winhive_close(&w);
 }
 
+/* The agent's VSS provider service, which the installer registers. */
+#define ASR_VSS_PROVIDER "Azure Site Recovery VSS Provider"
+
 void winhive_vss(const struct check_ctx *ctx, struct check_result *r)
 {
 	struct winhive w;
@@ -470,6 +473,26 @@ void winhive_vss(const struct check_ctx *ctx, struct check_result *r)
 		result_set(r, STATUS_PASS, "%s",
 			   T("the Volume Shadow Copy service is installed and not disabled",
 			     "卷影复制服务已安装且未禁用"));
+	/* A service marked for deletion keeps DeleteFlag 1 until the next
+	 * boot; installing the provider then fails (0x80070430, exit 517). */
+	char *key = xasprintf("%s\\Services\\" ASR_VSS_PROVIDER, w.set);
+	hive_node n = hive_lookup(w.h, hive_root(w.h), key);
+	uint32_t del = 0;
+	if (!n)
+		result_note(r, T("%s: not installed (the agent's installer adds it)",
+				 "%s：未安装（由代理安装程序添加）"),
+			    ASR_VSS_PROVIDER);
+	else if (hive_get_dword(w.h, n, "DeleteFlag", &del) == 0 && del == 1) {
+		hive_ev(r, w.path, "%s\\DeleteFlag = 1", key);
+		result_set(
+		    r, STATUS_FAIL,
+		    T("the %s service is marked for deletion (VSS error 0x80070430, exit code 517): boot the machine once, then run InMageVSSProvider_Install.cmd",
+		      "%s 服务已被标记为待删除（VSS 错误 0x80070430，退出代码 517）：请先启动一次计算机，再运行 InMageVSSProvider_Install.cmd"),
+		    ASR_VSS_PROVIDER);
+	} else {
+		hive_ev(r, w.path, "%s: present", key);
+	}
+	free(key);
 	winhive_close(&w);
 }
 

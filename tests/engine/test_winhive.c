@@ -240,7 +240,7 @@ static const struct {
 	{ "win.wmi", STATUS_PASS, STATUS_FAIL, "WMI-RPCSS-In-TCP, WMI-WINMGMT-In-TCP" },
 	{ "win.account", STATUS_PASS, STATUS_FAIL, "locked out after failed logins (95520): asradmin" },
 	{ "win.share", STATUS_PASS, STATUS_PASS, "not turned off" },
-	{ "win.vss", STATUS_PASS, STATUS_PASS, "installed and not disabled" },
+	{ "win.vss", STATUS_PASS, STATUS_FAIL, "marked for deletion (VSS error 0x80070430, exit code 517)" },
 	{ "win.dcom", STATUS_PASS, STATUS_PASS, "MSDTC and COM+" },
 	{ "win.cluster", STATUS_PASS, STATUS_PASS, "not installed" },
 	{ "os.supported", STATUS_PASS, STATUS_PASS, "Windows Server 2019 Datacenter (ServerDatacenter, build 17763)" },
