@@ -71,5 +71,6 @@ int cmd_fix(struct options *o);
 int cmd_undo(struct options *o);
 int cmd_history(struct options *o);
 int cmd_confirm(struct options *o);
+int cmd_fleet(struct options *o);
 
 #endif

@@ -32,6 +32,9 @@ static const char usage_text[] =
 	"                    the sections to open; without FILE, the logs in their\n"
 	"                    known places on this machine or under --root\n"
 	"  tree              print the troubleshooting tree with anchors and ErrorIDs\n"
+	"  fleet REPORT...   summarize many hosts' reports (check --json or report\n"
+	"                    --json, one file per host): which hosts will fail a\n"
+	"                    push install and why\n"
 	"\n"
 	"Options:\n"
 	"      --root DIR    examine a mounted root (an OS disk attached to a rescue\n"
@@ -52,7 +55,7 @@ static const char usage_text[] =
 	"      --confirm-within SEC  an sshd change made over SSH is undone unless\n"
 	"                    confirmed from a new login within SEC seconds (300)\n"
 	"      --no-auto-check  do not run the checks when the wizard starts\n"
-	"      --json        check, report, log: print JSON instead of text\n"
+	"      --json        check, report, log, fleet: print JSON instead of text\n"
 	"  -o, --output FILE report: write to FILE (atomically) instead of stdout\n"
 	"      --replay FILE open a saved report (or check --json output) read-only\n"
 	"                    in the wizard\n"
@@ -106,6 +109,7 @@ static const struct command {
 	{ "explain", cmd_explain },
 	{ "log", cmd_log },
 	{ "tree", cmd_tree },
+	{ "fleet", cmd_fleet },
 };
 
 enum {

@@ -38,22 +38,14 @@ static cJSON *result_json(const struct session *s, size_t i)
 	cJSON_AddStringToObject(o, "title", check_title(b->check));
 	cJSON_AddStringToObject(o, "node", b->nnodes ? b->nodes[0]->anchor : "");
 	cJSON *nodes = cJSON_AddArrayToObject(o, "nodes");
-	cJSON *ids = cJSON_AddArrayToObject(o, "error_ids");
-	for (size_t k = 0; k < b->nnodes; k++) {
+	for (size_t k = 0; k < b->nnodes; k++)
 		cJSON_AddItemToArray(nodes, cJSON_CreateString(b->nodes[k]->anchor));
-		for (size_t j = 0; j < b->nodes[k]->nids; j++) {
-			unsigned id = b->nodes[k]->ids[j];
-			bool dup = false;
-			const cJSON *it;
-			cJSON_ArrayForEach(it, ids)
-			{
-				if ((unsigned)it->valueint == id)
-					dup = true;
-			}
-			if (!dup)
-				cJSON_AddItemToArray(ids, cJSON_CreateNumber(id));
-		}
-	}
+	unsigned *idv;
+	size_t nid = session_error_ids(s, i, &idv);
+	cJSON *ids = cJSON_AddArrayToObject(o, "error_ids");
+	for (size_t k = 0; k < nid; k++)
+		cJSON_AddItemToArray(ids, cJSON_CreateNumber(idv[k]));
+	free(idv);
 	cJSON_AddStringToObject(o, "status", status_name(r->status));
 	cJSON_AddStringToObject(o, "finding", r->finding ? r->finding : "");
 	cJSON_AddBoolToObject(o, "section_changed", b->changed);

@@ -200,6 +200,26 @@ static void recompute(struct session *s)
 	doc_rollup(s->doc);
 }
 
+size_t session_error_ids(const struct session *s, size_t i, unsigned **out)
+{
+	const struct binding *b = &s->bindings[i];
+	unsigned *ids = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t k = 0; k < b->nnodes; k++)
+		for (size_t j = 0; j < b->nodes[k]->nids; j++) {
+			unsigned id = b->nodes[k]->ids[j];
+			bool dup = false;
+			for (size_t m = 0; m < n && !dup; m++)
+				dup = ids[m] == id;
+			if (!dup) {
+				ids = xgrow(ids, &cap, n + 1, sizeof *ids);
+				ids[n++] = id;
+			}
+		}
+	*out = ids;
+	return n;
+}
+
 void session_store(struct session *s, struct check_result *r)
 {
 	int i = session_find(s, r->check_id);

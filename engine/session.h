@@ -50,6 +50,9 @@ char *session_check_title(const struct session *s, size_t i);
 /* Indices of the bindings on node n or, with subtree, under it. Returns
  * the count; *out is an owned array. */
 size_t session_checks_for(const struct session *s, const struct node *n, bool subtree, size_t **out);
+/* The ErrorIDs of binding i's nodes, each once, in the order the nodes
+ * name them. Returns the count; *out is an owned array (NULL when none). */
+size_t session_error_ids(const struct session *s, size_t i, unsigned **out);
 /* Stores a result (taking its contents) and updates node statuses. */
 void session_store(struct session *s, struct check_result *r);
 /* Whether any binding of node n is marked changed. */

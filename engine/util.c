@@ -238,6 +238,18 @@ char *str_trim(char *s)
 	return s;
 }
 
+char *str_first_line(const char *s)
+{
+	size_t n = strcspn(s, "\r\n");
+	char *c = xstrndup(s, n);
+	for (unsigned char *p = (unsigned char *)c; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+		else if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return c;
+}
+
 const char *str_icase_find(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);

@@ -71,6 +71,10 @@ bool str_ieq(const char *a, const char *b);
 char *str_trim(char *s);
 /* Case-insensitive substring search over ASCII letters; UTF-8 passes through. */
 const char *str_icase_find(const char *hay, const char *needle);
+/* A copy of the first line of s (up to a newline) with tabs as spaces and
+ * every other control character replaced by '?', so text read from a report or a machine
+ * cannot move a terminal's cursor. Caller frees. */
+char *str_first_line(const char *s);
 /* Parses a whole decimal long; returns false on junk or overflow. */
 bool str_to_long(const char *s, long *out);
 
