@@ -72,5 +72,9 @@ int cmd_undo(struct options *o);
 int cmd_history(struct options *o);
 int cmd_confirm(struct options *o);
 int cmd_fleet(struct options *o);
+struct option;
+/* `completion bash|zsh`: opts are the parser's long options (ending with
+ * a NULL name), cmds the command names (NULL-terminated). */
+int cmd_completion(struct options *o, const struct option *opts, const char *const *cmds);
 
 #endif

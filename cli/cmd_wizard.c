@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/terminfo.h"
+#include "engine/fleet.h"
 #include "engine/journal.h"
 #include "engine/replay.h"
 #include "engine/state.h"
@@ -50,12 +51,10 @@ static bool load_replay(struct options *o, const char *json, struct doc **d, str
 	return true;
 }
 
-int cmd_wizard(struct options *o)
+/* The wizard on one machine, or on one saved report (o->replay); note,
+ * when not NULL, is shown in the status line at start. */
+static int wizard_one(struct options *o, const char *start_note)
 {
-	if (o->argc) {
-		cli_error("unexpected argument '%s'", o->argv[0]);
-		return 2;
-	}
 	char *json = NULL;
 	if (o->replay && !(json = util_read_file(o->replay, 64u * 1024 * 1024, NULL))) {
 		cli_error("--replay %s: %s", o->replay, strerror(errno));
@@ -143,6 +142,7 @@ int cmd_wizard(struct options *o)
 		.report_path = report_path,
 		.state_path = state_path,
 		.offer = have_offer ? &offer : NULL,
+		.start_note = start_note,
 	};
 	int rc = tui_run(&cfg);
 	if (have_offer)
@@ -156,4 +156,63 @@ int cmd_wizard(struct options *o)
 	target_free(t);
 	doc_free(d);
 	return rc;
+}
+
+/* --replay of several reports: the list of hosts; Enter replays one, and
+ * quitting that replay comes back to the list. */
+static int wizard_fleet(struct options *o)
+{
+	struct doc *d = cli_load_doc(o);
+	struct session *s = d ? cli_session(d) : NULL;
+	if (!s) {
+		doc_free(d);
+		return 2;
+	}
+	struct fleet f = { 0 };
+	fleet_add_file(&f, s, o->replay);
+	for (int i = 0; i < o->argc; i++)
+		fleet_add_file(&f, s, o->argv[i]);
+	session_free(s);
+	const char *term_note = cli_terminfo_fallback();
+	char *label = xasprintf(T("fleet of %zu reports", "%zu 份报告的机群"), f.nhosts);
+	enum lang lang = o->lang;
+	bool lang_explicit = o->lang_explicit;
+	int picked = 0, rc = 0;
+	for (;;) {
+		struct tui_config cfg = {
+			.doc = d,
+			.ascii = o->ascii,
+			.slow = o->slow,
+			.term_note = term_note,
+			.target_label = label,
+			.hosts = &f,
+			.picked = &picked,
+		};
+		rc = tui_run(&cfg);
+		if (rc != 0 || picked < 0)
+			break;
+		struct options one = *o;
+		one.argc = 0;
+		one.replay = f.hosts[picked].file;
+		rc = wizard_one(&one, T("q returns to the list of hosts", "按 q 返回主机列表"));
+		/* A report in the other language switched it for its replay. */
+		o->lang = lang;
+		o->lang_explicit = lang_explicit;
+		msg_set_lang(lang);
+		if (rc != 0)
+			break;
+	}
+	free(label);
+	fleet_free(&f);
+	doc_free(d);
+	return rc;
+}
+
+int cmd_wizard(struct options *o)
+{
+	if (o->argc && !o->replay) {
+		cli_error("unexpected argument '%s'", o->argv[0]);
+		return 2;
+	}
+	return o->argc ? wizard_fleet(o) : wizard_one(o, NULL);
 }

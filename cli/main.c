@@ -57,8 +57,9 @@ static const char usage_text[] =
 	"      --no-auto-check  do not run the checks when the wizard starts\n"
 	"      --json        check, report, log, fleet: print JSON instead of text\n"
 	"  -o, --output FILE report: write to FILE (atomically) instead of stdout\n"
-	"      --replay FILE open a saved report (or check --json output) read-only\n"
-	"                    in the wizard\n"
+	"      --replay FILE...  open a saved report (or check --json output)\n"
+	"                    read-only in the wizard; several reports (a fleet's):\n"
+	"                    a list of the hosts, Enter opens one\n"
 	"      --state FILE  where the wizard keeps its resume state (default\n"
 	"                    ~/.local/state/asr-doctor/state.json)\n"
 	"  -v, --verbose     check: show all evidence\n"
@@ -296,14 +297,27 @@ int main(int argc, char **argv)
 		return usage_error("%s", "--demo and --root cannot be used together");
 	msg_set_lang(o.lang);
 	int rc;
-	if (optind >= argc) {
+	/* Hidden: a shell completion script made from these tables. */
+	if (optind < argc && strcmp(argv[optind], "completion") == 0) {
+		const char *names[ARRAY_LEN(commands) + 1];
+		for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+			names[i] = commands[i].name;
+		names[ARRAY_LEN(commands)] = NULL;
+		o.argc = argc - optind - 1;
+		o.argv = argv + optind + 1;
+		return cmd_completion(&o, longopts, names);
+	}
+	const struct command *cmd = NULL;
+	for (size_t i = 0; optind < argc && i < ARRAY_LEN(commands); i++)
+		if (strcmp(commands[i].name, argv[optind]) == 0)
+			cmd = &commands[i];
+	if (optind >= argc || (o.replay && !cmd)) {
+		/* --replay FILE FILE...: the wizard over several reports. */
+		o.argc = argc - optind;
+		o.argv = argv + optind;
 		rc = cmd_wizard(&o);
 	} else {
 		const char *name = argv[optind];
-		const struct command *cmd = NULL;
-		for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-			if (strcmp(commands[i].name, name) == 0)
-				cmd = &commands[i];
 		if (!cmd)
 			return usage_error("unknown command '%s'", name);
 		o.argc = argc - optind - 1;

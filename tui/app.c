@@ -680,12 +680,18 @@ int tui_run(const struct tui_config *cfg)
 	draw_colors_init(&a);
 	/* ptys report 38400; a real serial line reports its speed. */
 	a.slow = cfg->slow || baudrate() < 38400;
-	a.stack[a.depth++] = &screen_tree;
+	a.stack[a.depth++] = cfg->hosts ? &screen_hosts : &screen_tree;
+	if (cfg->hosts && cfg->picked) {
+		a.fsel = *cfg->picked > 0 ? (size_t)*cfg->picked : 0;
+		*cfg->picked = -1;
+	}
 	layout(&a);
 	measure(&a, false);
 	if (cfg->term_note && !a.message)
 		app_message(&a, false, "%s", cfg->term_note);
-	a.read_only = cfg->replay != NULL;
+	if (cfg->start_note && !a.message)
+		app_message(&a, false, "%s", cfg->start_note);
+	a.read_only = cfg->replay != NULL || cfg->hosts != NULL;
 	if (cfg->offer && a.ses && !a.read_only)
 		app_push(&a, &screen_resume); /* checks start after the answer */
 	else if (cfg->auto_check && a.ses && !a.read_only)

@@ -53,6 +53,7 @@ extern const struct screen_ops screen_page;
 extern const struct screen_ops screen_history;
 extern const struct screen_ops screen_resume;
 extern const struct screen_ops screen_log;
+extern const struct screen_ops screen_hosts;
 
 enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_JUMP, PROMPT_SAVE, PROMPT_LOG };
 
@@ -135,6 +136,8 @@ struct app {
 	int pending_signal;       /* a signal held during apply, to act on */
 
 	size_t htop;              /* help scroll */
+	size_t fsel;              /* selected host (--replay of several) */
+	size_t ftop;              /* first visible host */
 	char *message;            /* owned, shown once on the status line */
 	bool message_is_error;
 

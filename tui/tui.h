@@ -12,6 +12,7 @@
 
 struct replay_info;
 struct app_state;
+struct fleet;
 
 struct tui_config {
 	struct doc *doc;          /* borrowed */
@@ -38,6 +39,14 @@ struct tui_config {
 	 * is the earlier run to offer resuming. */
 	const char *state_path;
 	const struct app_state *offer;
+	/* --replay of several reports: when hosts is set the wizard shows
+	 * only the list of hosts (starting at *picked when it is a valid
+	 * index); Enter stores the chosen host's index in *picked and
+	 * returns, quitting stores -1. */
+	const struct fleet *hosts;
+	int *picked;
+	/* Shown in the status line when the wizard starts, or NULL. */
+	const char *start_note;
 };
 
 /* Runs the wizard until the user quits. Returns 0, or 2 when the terminal
