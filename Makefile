@@ -72,7 +72,7 @@ TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 
 .PHONY: all run check test deps deps-test install uninstall clean lint bench static \
-        static-link static-test fuzz fuzz-build
+        static-link static-test fuzz fuzz-build deb rpm package-test
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -256,6 +256,27 @@ $(BUILD)/$(PROG)-static: $(CLI_OBJ) $(TERMINFO_OBJ) $(STATIC_OBJ) $(BUILD)/libtu
 static-test: static
 	@tools/deps.sh $(STATIC_TEST_DEPS)
 	@tests/static/run.sh ./$(PROG)-static
+
+# Packages of the portable binary (never part of all or check): `make deb`
+# and `make rpm` stage the binary, the man page, the completion it prints,
+# copyright, changelog and the Ansible role (tools/package.sh) and pack
+# them into build/pkg; `make package-test` runs tests/package/run.sh
+# (lintian, dpkg --root and rpm --root installs into test roots).
+PKG_DIR      := build/pkg
+PACKAGE_DEPS := dpkg-dev lintian rpm man-db bsdextrautils
+DEB_FILE     := $(PKG_DIR)/$(PROG)_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
+RPM_FILE     := $(PKG_DIR)/$(PROG)-$(VERSION)-1.$(shell uname -m).rpm
+
+deb: static
+	@tools/deps.sh $(PACKAGE_DEPS)
+	@tools/package.sh deb ./$(PROG)-static $(VERSION) $(PKG_DIR)
+
+rpm: static
+	@tools/deps.sh $(PACKAGE_DEPS)
+	@tools/package.sh rpm ./$(PROG)-static $(VERSION) $(PKG_DIR)
+
+package-test: deb rpm
+	@tests/package/run.sh $(DEB_FILE) $(RPM_FILE) $(VERSION)
 
 # Fuzzing (never part of all or check): `make fuzz` builds one libFuzzer
 # binary per tests/fuzz/fuzz_NAME.c into build/fuzz/ (clang; the engine

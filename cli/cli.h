@@ -52,6 +52,10 @@ struct check_ctx cli_check_ctx(const struct options *o, struct target *t);
 struct codemap *cli_codemap(struct doc *d);
 /* Binds the checks to the article; prints the cause and returns NULL. */
 struct session *cli_session(struct doc *d);
+/* The article (cli_load_doc) and its session (cli_session) in one: the
+ * session, with the article in *d (both to free), or NULL after printing
+ * the cause, with *d NULL. */
+struct session *cli_doc_session(const struct options *o, struct doc **d);
 /* Runs the checks of bindings idx[0..n) (all when idx is NULL) on t in
  * parallel, waits for them and stores the results in s. */
 void cli_run_checks(struct session *s, const struct options *o, struct target *t, const size_t *idx,

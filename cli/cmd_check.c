@@ -67,14 +67,10 @@ static bool select_checks(struct session *s, struct options *o, size_t *sel, siz
 
 int cmd_check(struct options *o)
 {
-	struct doc *d = cli_load_doc(o);
-	if (!d)
+	struct doc *d;
+	struct session *s = cli_doc_session(o, &d);
+	if (!s)
 		return 2;
-	struct session *s = cli_session(d);
-	if (!s) {
-		doc_free(d);
-		return 2;
-	}
 	size_t *sel = xcalloc(s->nbindings ? s->nbindings : 1, sizeof *sel);
 	size_t n = 0;
 	if (!select_checks(s, o, sel, &n)) {

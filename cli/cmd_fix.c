@@ -168,14 +168,10 @@ int cmd_fix(struct options *o)
 		          "95108'");
 		return 2;
 	}
-	struct doc *d = cli_load_doc(o);
-	if (!d)
+	struct doc *d;
+	struct session *s = cli_doc_session(o, &d);
+	if (!s)
 		return 2;
-	struct session *s = cli_session(d);
-	if (!s) {
-		doc_free(d);
-		return 2;
-	}
 	int status = 2;
 	struct strvec ids = { 0 };
 	const struct fix_def *only = NULL;

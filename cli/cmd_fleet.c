@@ -129,14 +129,10 @@ int cmd_fleet(struct options *o)
 		cli_error("fleet needs the reports to summarize (asr-doctor fleet reports/*.json)");
 		return 2;
 	}
-	struct doc *d = cli_load_doc(o);
-	if (!d)
+	struct doc *d;
+	struct session *s = cli_doc_session(o, &d);
+	if (!s)
 		return 2;
-	struct session *s = cli_session(d);
-	if (!s) {
-		doc_free(d);
-		return 2;
-	}
 	struct fleet f = { 0 };
 	for (int i = 0; i < o->argc; i++)
 		fleet_add_file(&f, s, o->argv[i]);

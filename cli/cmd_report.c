@@ -82,8 +82,8 @@ int cmd_report(struct options *o)
 	char *out = NULL;
 	if (o->output && strcmp(o->output, "-") != 0 && !(out = output_path(o->output)))
 		return 2;
-	struct doc *d = cli_load_doc(o);
-	struct session *s = d ? cli_session(d) : NULL;
+	struct doc *d;
+	struct session *s = cli_doc_session(o, &d);
 	struct target *t = s ? cli_target(o) : NULL;
 	if (!t) {
 		session_free(s);

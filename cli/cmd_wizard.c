@@ -23,12 +23,8 @@ static bool load_replay(struct options *o, const char *json, struct doc **d, str
 			struct replay_info *info)
 {
 	for (int round = 0; round < 2; round++) {
-		*d = cli_load_doc(o);
-		*s = *d ? cli_session(*d) : NULL;
-		if (!*s) {
-			doc_free(*d);
+		if (!(*s = cli_doc_session(o, d)))
 			return false;
-		}
 		char *cause = NULL;
 		if (replay_load(json, *s, info, &cause) < 0) {
 			cli_error("--replay %s: %s", o->replay, cause);
@@ -87,12 +83,8 @@ static int wizard_one(struct options *o, const char *start_note)
 		o->demo = false;
 		o->root = NULL;
 	} else {
-		d = cli_load_doc(o);
-		s = d ? cli_session(d) : NULL;
-		if (!s) {
-			doc_free(d);
+		if (!(s = cli_doc_session(o, &d)))
 			return 2;
-		}
 	}
 	struct target *t = cli_target(o);
 	if (!t) {
@@ -162,12 +154,10 @@ static int wizard_one(struct options *o, const char *start_note)
  * quitting that replay comes back to the list. */
 static int wizard_fleet(struct options *o)
 {
-	struct doc *d = cli_load_doc(o);
-	struct session *s = d ? cli_session(d) : NULL;
-	if (!s) {
-		doc_free(d);
+	struct doc *d;
+	struct session *s = cli_doc_session(o, &d);
+	if (!s)
 		return 2;
-	}
 	struct fleet f = { 0 };
 	fleet_add_file(&f, s, o->replay);
 	for (int i = 0; i < o->argc; i++)

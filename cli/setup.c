@@ -113,6 +113,17 @@ struct session *cli_session(struct doc *d)
 	return s;
 }
 
+struct session *cli_doc_session(const struct options *o, struct doc **d)
+{
+	*d = cli_load_doc(o);
+	struct session *s = *d ? cli_session(*d) : NULL;
+	if (!s) {
+		doc_free(*d);
+		*d = NULL;
+	}
+	return s;
+}
+
 void cli_run_checks(struct session *s, const struct options *o, struct target *t, const size_t *idx,
 		    size_t n)
 {
