@@ -96,8 +96,10 @@ int cmd_check(struct options *o)
 		puts(json);
 		free(json);
 	} else {
-		printf("%s: %s\n", T("Target", "目标"), t->name);
-		printf("%s: %s (%s)\n\n", T("Article", "文章"), d->name, *d->date ? d->date : "?");
+		char *head = xasprintf("%s: %s\n%s: %s (%s)\n\n", T("Target", "目标"), t->name,
+		                       T("Article", "文章"), d->name, *d->date ? d->date : "?");
+		util_fputs(head, stdout);
+		free(head);
 		struct render_opts ro = { .width = cli_width(), .utf8 = !o->ascii && isatty(STDOUT_FILENO),
 					  .wrap_code = false,
 					  .more_hint = T("-v shows all evidence", "-v 显示全部证据") };

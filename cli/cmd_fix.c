@@ -3,7 +3,8 @@
  * (default No; --yes for scripts), applies through the one safe path,
  * starts the commit-confirmed guard when the change can lock out an
  * engineer connected through SSH, and runs the checks again. Exit status:
- * 0 fixed and verified (or --dry-run, or nothing to fix), 1 not fixed, 2
+ * 0 fixed and verified (or --dry-run, or nothing to fix), 1 not fixed
+ * (a change that failed or was refused, checks that could not run), 2
  * usage or runtime error. */
 #include <errno.h>
 #include <signal.h>
@@ -222,6 +223,19 @@ int cmd_fix(struct options *o)
 			       ids.v[i],
 			       anchor_of(s, ids.v[i]) ? anchor_of(s, ids.v[i]) : ids.v[i]);
 	}
+	size_t nerror = 0;
+	for (size_t i = 0; i < ids.n; i++)
+		nerror += results[i].status == STATUS_ERROR;
+	if (nfail == 0 && nerror) {
+		/* An error is not a pass: what to fix cannot be known. */
+		printf(T("Not fixed: %zu check(s) could not run (see above), so what to fix is not "
+		         "known; nothing was changed.\n",
+		         "未修复：%zu 项检查无法运行（见上文），因此无法确定要修复什么；"
+		         "未做任何更改。\n"),
+		       nerror);
+		status = 1;
+		goto out;
+	}
 	if (nfail == 0) {
 		printf("%s\n", T("Nothing to fix: no check fails.", "无需修复：没有失败的检查。"));
 		status = 0;
@@ -232,7 +246,6 @@ int cmd_fix(struct options *o)
 		goto out;
 	}
 
-	bool runtime_error = false;
 	for (size_t f = 0; f < nfix && !signal_seen; f++) {
 		struct fix_ctx fctx = { .t = t,
 			                .server = o->server,
@@ -287,8 +300,6 @@ int cmd_fix(struct options *o)
 		int rc = apply_plan(&fctx, p, &ao, &rep);
 		putchar('\n');
 		apply_report_print(&rep, stdout);
-		if (rc < 0 && !rep.entry_id && rc != -ENOTSUP && rc != -ESTALE)
-			runtime_error = true;
 		if (rc == 0 && guard_wanted(p, &rep))
 			start_guard(o, t, jdir, &rep);
 		int late = apply_signals_release(&held);
@@ -314,7 +325,9 @@ int cmd_fix(struct options *o)
 			fixed = false;
 	printf("%s\n",
 	       fixed ? T("Fixed and verified.", "已修复并验证。") : T("Not fixed.", "未修复。"));
-	status = fixed ? 0 : runtime_error ? 2 : 1;
+	/* Whatever stopped a change (no space, no backup, the lock), nothing
+	 * was changed: not fixed. */
+	status = fixed ? 0 : 1;
 out:
 	for (size_t i = 0; results && i < ids.n; i++)
 		result_free(&results[i]);

@@ -115,7 +115,8 @@ int cmd_history(struct options *o)
 		cell(&line, T("TIME (UTC)", "时间（UTC）"), 21, true);
 		cell(&line, T("OUTCOME", "结果"), 32, true);
 		sb_add(&line, T("FIX", "修复"));
-		printf("%s\n", sb_str(&line));
+		util_fputs(sb_str(&line), stdout);
+			putchar('\n');
 		for (size_t i = 0; i < j->n; i++) {
 			const struct journal_entry *e = &j->entries[i];
 			sb_reset(&line);
@@ -129,13 +130,15 @@ int cmd_history(struct options *o)
 			free(oc);
 			int left = width - (int)text_width(sb_str(&line));
 			cell(&line, e->fix_id ? e->fix_id : "-", left > 12 ? left : 12, false);
-			printf("%s\n", sb_str(&line));
+			util_fputs(sb_str(&line), stdout);
+			putchar('\n');
 			/* The article node and the files on lines of their own. */
 			if (e->anchor) {
 				sb_reset(&line);
 				sb_add(&line, "     #");
 				cell(&line, e->anchor, width - 6 > 20 ? width - 6 : 20, false);
-				printf("%s\n", sb_str(&line));
+				util_fputs(sb_str(&line), stdout);
+			putchar('\n');
 			}
 			struct sbuf files = { 0 };
 			for (size_t k = 0; k < e->nfiles; k++)
@@ -146,7 +149,8 @@ int cmd_history(struct options *o)
 			sb_add(&line, "     ");
 			cell(&line, sb_str(&files), width - 5 > 20 ? width - 5 : 20, false);
 			sb_free(&files);
-			printf("%s\n", sb_str(&line));
+			util_fputs(sb_str(&line), stdout);
+			putchar('\n');
 		}
 		sb_free(&line);
 		if (j->damaged)

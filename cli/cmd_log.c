@@ -19,15 +19,15 @@ static void print_hit(const struct codemap *m, const struct log_scan *s, const s
 {
 	struct sbuf b = { 0 };
 	char *label = codemap_label(m, &h->code);
-	log_escape(&b, s->path);
+	util_escape(&b, s->path, false);
 	sb_printf(&b, ":%llu: ", h->line);
-	log_escape(&b, label);
+	util_escape(&b, label, false);
 	free(label);
 	if (h->known) {
 		sb_add(&b, " ->");
 		for (size_t i = 0; i < h->nnodes && i < LOG_NODES_MAX; i++) {
 			sb_printf(&b, "%s #%s (", i ? "," : "", h->nodes[i]->anchor);
-			log_escape(&b, h->nodes[i]->title);
+			util_escape(&b, h->nodes[i]->title, false);
 			sb_addc(&b, ')');
 		}
 	} else {
@@ -38,7 +38,7 @@ static void print_hit(const struct codemap *m, const struct log_scan *s, const s
 	sb_add(&b, "\n    ");
 	if (h->cut_before)
 		sb_add(&b, "...");
-	log_escape(&b, h->text);
+	util_escape(&b, h->text, false);
 	if (h->cut_after)
 		sb_add(&b, "...");
 	sb_addc(&b, '\n');
@@ -60,7 +60,7 @@ static void print_text(const struct codemap *m, const struct log_scan *scans, si
 			       LOG_HITS_MAX);
 		if (s->nhits == 0) {
 			struct sbuf b = { 0 };
-			log_escape(&b, s->path);
+			util_escape(&b, s->path, false);
 			printf("%s: no code (%llu lines, %s)\n", sb_str(&b), s->info.lines,
 			       encoding_name(s->info.enc));
 			sb_free(&b);
@@ -174,7 +174,7 @@ int cmd_log(struct options *o)
 		if (log_scan(m, t, paths.v[i], &scans[i]) < 0) {
 			failed = true;
 			struct sbuf b = { 0 };
-			log_escape(&b, scans[i].error);
+			util_escape(&b, scans[i].error, false);
 			cli_error("%s", sb_str(&b));
 			sb_free(&b);
 		}

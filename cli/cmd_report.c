@@ -70,7 +70,12 @@ static char *report_string(const struct report_input *in, const struct options *
 	}
 	report_text(in, &ro, f);
 	fclose(f);
-	return buf;
+	/* The text report may be shown on a terminal (now or when read):
+	 * control characters from the machine escaped; JSON stays exact. */
+	struct sbuf esc = { 0 };
+	util_escape(&esc, buf, true);
+	free(buf);
+	return sb_steal(&esc);
 }
 
 int cmd_report(struct options *o)
@@ -116,7 +121,8 @@ int cmd_report(struct options *o)
 		umask(mask);
 		char *tmp = xasprintf("%s.tmp.%ld", out, (long)getpid());
 		char *cause = NULL;
-		if (apply_replace(&apply_fs_real, out, tmp, text, strlen(text), 0644 & ~mask, getuid(),
+		/* A report names the machine's weak points: for its owner only. */
+		if (apply_replace(&apply_fs_real, out, tmp, text, strlen(text), 0600 & ~mask, getuid(),
 				  getgid(), &cause) < 0) {
 			cli_error("cannot write the report: %s", cause);
 			rc = 2;

@@ -14,8 +14,11 @@ int cmd_tree(struct options *o)
 		return 2;
 	for (size_t i = 0; i < d->nnodes; i++) {
 		const struct node *n = d->nodes[i];
-		printf("%*s%s", (n->level - 1) * 2, "", n->title);
-		printf("  #%s", n->anchor);
+		printf("%*s", (n->level - 1) * 2, "");
+		/* Titles and anchors come from the article, maybe --doc FILE. */
+		util_fputs(n->title, stdout);
+		fputs("  #", stdout);
+		util_fputs(n->anchor, stdout);
 		if (n->nids) {
 			printf("  [");
 			for (size_t k = 0; k < n->nids; k++)

@@ -68,7 +68,7 @@ int cmd_undo(struct options *o)
 		free(cause);
 		goto out;
 	}
-	fputs(sb_str(&preview), stdout);
+	util_fputs(sb_str(&preview), stdout);
 	if (o->dry_run) {
 		printf("%s\n",
 		       T("(--dry-run: nothing was changed)", "（--dry-run：未做任何更改）"));

@@ -17,8 +17,11 @@ void cli_error(const char *fmt, ...)
 	va_list ap;
 	fputs("asr-doctor: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	char *m = xvasprintf(fmt, ap);
 	va_end(ap);
+	/* Messages quote journals, documents and files of the machine. */
+	util_fputs(m, stderr);
+	free(m);
 	fputc('\n', stderr);
 }
 

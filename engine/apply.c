@@ -92,6 +92,12 @@ static int real_mkdir(const char *path, mode_t mode)
 	return mkdir(path, mode);
 }
 
+/* The real mkdirat(2). */
+static int real_mkdirat(int dirfd, const char *name, mode_t mode)
+{
+	return mkdirat(dirfd, name, mode);
+}
+
 const struct apply_fs apply_fs_real = {
 	.open = real_open,
 	.write = real_write,
@@ -103,6 +109,7 @@ const struct apply_fs apply_fs_real = {
 	.fchown = real_fchown,
 	.unlink = real_unlink,
 	.mkdir = real_mkdir,
+	.mkdirat = real_mkdirat,
 };
 
 /* ---- signals ---- */
@@ -1163,29 +1170,32 @@ void apply_report_free(struct apply_report *rep)
 /* Writes a report as plain text. */
 void apply_report_print(const struct apply_report *rep, FILE *out)
 {
-	fprintf(out, "%s: %s\n", journal_outcome_text(rep->outcome),
-	        rep->message ? rep->message : "");
+	struct sbuf b = { 0 };
+	sb_printf(&b, "%s: %s\n", journal_outcome_text(rep->outcome),
+	          rep->message ? rep->message : "");
 	if (rep->validator_output)
-		fprintf(out, "%s\n%s", T("Check output:", "校验输出："), rep->validator_output);
+		sb_printf(&b, "%s\n%s", T("Check output:", "校验输出："), rep->validator_output);
 	for (size_t i = 0; i < rep->ncmds; i++) {
 		const struct apply_cmd_log *c = &rep->cmds[i];
 		if (c->ran) {
-			fprintf(out, "$ %s\n%s", c->argv_str, c->output ? c->output : "");
+			sb_printf(&b, "$ %s\n%s", c->argv_str, c->output ? c->output : "");
 			if (c->output && *c->output && c->output[strlen(c->output) - 1] != '\n')
-				fputc('\n', out);
+				sb_addc(&b, '\n');
 			if (c->status != 0)
-				fprintf(out, T("(exit status %d)\n", "（退出状态 %d）\n"),
-				        c->status);
+				sb_printf(&b, T("(exit status %d)\n", "（退出状态 %d）\n"), c->status);
 		} else if (c->note) {
-			fprintf(out, "%s: %s\n", c->argv_str, c->note);
+			sb_printf(&b, "%s: %s\n", c->argv_str, c->note);
 		}
 	}
 	if (rep->pending.n) {
-		fprintf(out, "%s\n",
-		        T("Run these after booting the machine:", "请在启动该机器后执行："));
+		sb_printf(&b, "%s\n",
+		          T("Run these after booting the machine:", "请在启动该机器后执行："));
 		for (size_t i = 0; i < rep->pending.n; i++)
-			fprintf(out, "  %s\n", rep->pending.v[i]);
+			sb_printf(&b, "  %s\n", rep->pending.v[i]);
 	}
 	for (size_t i = 0; i < rep->notes.n; i++)
-		fprintf(out, "%s: %s\n", T("Note", "注意"), rep->notes.v[i]);
+		sb_printf(&b, "%s: %s\n", T("Note", "注意"), rep->notes.v[i]);
+	/* Messages and command output quote the machine: escaped. */
+	util_fputs(sb_str(&b), out);
+	sb_free(&b);
 }

@@ -32,6 +32,9 @@ struct apply_fs {
 	int (*fchown)(int fd, uid_t uid, gid_t gid);
 	int (*unlink)(const char *path);
 	int (*mkdir)(const char *path, mode_t mode);
+	/* mkdirat(2): the journal's folders are made in a folder opened
+	 * without following links. */
+	int (*mkdirat)(int dirfd, const char *name, mode_t mode);
 };
 
 /* The real system calls. */

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 const struct check_def *check_find(const char *id)
@@ -171,4 +172,33 @@ void check_run_one(const struct check_def *c, const struct check_ctx *ctx, struc
 		result_set(r, STATUS_ERROR, "%s", T("the check gave no result", "检查没有给出结果"));
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	r->ms = (double)(b.tv_sec - a.tv_sec) * 1000.0 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+}
+
+/* Names the kind of file of mode. */
+static const char *kind_name(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return T("a FIFO (named pipe)", "FIFO（命名管道）");
+	if (S_ISCHR(mode))
+		return T("a character device", "字符设备");
+	if (S_ISBLK(mode))
+		return T("a block device", "块设备");
+	if (S_ISSOCK(mode))
+		return T("a socket", "套接字");
+	if (S_ISDIR(mode))
+		return T("a folder", "文件夹");
+	return T("a special file", "特殊文件");
+}
+
+char *check_read_error(struct target *t, const char *path, int rc)
+{
+	if (rc == -EFBIG)
+		return xstrdup(T("file too large", "文件过大"));
+	if (rc == -TARGET_ENOTREG || rc == -EISDIR) {
+		struct target_stat st;
+		const char *kind = target_stat(t, path, &st) == 0 ? kind_name(st.mode)
+		                                                  : T("a special file", "特殊文件");
+		return xasprintf(T("%s, not a regular file", "%s，不是普通文件"), kind);
+	}
+	return xstrdup(strerror(-rc));
 }

@@ -63,6 +63,11 @@ extern const struct check_def *const check_registry[];
 const struct check_def *check_find(const char *id);
 size_t check_count(void);
 const char *check_title(const struct check_def *c);
+/* Why a read of path through t failed with rc, in the user's language:
+ * "a FIFO (named pipe), not a regular file" and the like for
+ * -TARGET_ENOTREG and -EISDIR, "file too large" for -EFBIG, else
+ * strerror. Caller frees. */
+char *check_read_error(struct target *t, const char *path, int rc);
 
 /* Result helpers. Setting a status keeps the worse of old and new. */
 void result_init(struct check_result *r, const char *check_id);

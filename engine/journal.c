@@ -30,9 +30,38 @@ char *journal_default_dir(const struct target *t)
 		if (host)
 			return host;
 	}
-	if (t && t->kind == TARGET_ROOT && t->root && *t->root)
-		return xasprintf("%s%s", t->root, JOURNAL_DEFAULT_DIR);
+	if (t && t->kind == TARGET_ROOT && t->root && *t->root) {
+		/* Links on the way are the root's: resolved inside it. */
+		char *h = target_host_path((struct target *)t, JOURNAL_DEFAULT_DIR);
+		return h ? h : xasprintf("%s%s", t->root, JOURNAL_DEFAULT_DIR);
+	}
 	return xstrdup(JOURNAL_DEFAULT_DIR);
+}
+
+/* path with the links of its longest existing part resolved (this
+ * machine's own, named by the engineer); caller frees. */
+static char *resolve_existing(const char *path)
+{
+	char *p = xstrdup(path);
+	size_t len = strlen(p);
+	for (;;) {
+		char *r = realpath(p, NULL);
+		if (r) {
+			char *out = !path[len] ? xstrdup(r)
+			                       : xasprintf("%s%s", strcmp(r, "/") == 0 ? "" : r,
+			                                   path + len);
+			free(r);
+			free(p);
+			return out;
+		}
+		char *slash = strrchr(p, '/');
+		if (!slash || slash == p) {
+			free(p);
+			return xstrdup(path);
+		}
+		*slash = '\0';
+		len = (size_t)(slash - p);
+	}
 }
 
 /* The journal folder from --journal or the default. */
@@ -41,11 +70,13 @@ char *journal_dir_for(const char *option, const struct target *t)
 	if (!option || !*option)
 		return journal_default_dir(t);
 	if (option[0] == '/')
-		return xstrdup(option);
+		return resolve_existing(option);
 	char *cwd = getcwd(NULL, 0);
 	char *abs = xasprintf("%s/%s", cwd ? cwd : "", option);
 	free(cwd);
-	return abs;
+	char *r = resolve_existing(abs);
+	free(abs);
+	return r;
 }
 
 /* The current time as ISO 8601 UTC. */
@@ -370,7 +401,7 @@ int journal_reload(struct journal *j, char **cause)
 {
 	entries_free(j);
 	char *path = xasprintf("%s/%s", j->dir, JOURNAL_FILE);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
 		free(path);
@@ -424,43 +455,65 @@ int journal_reload(struct journal *j, char **cause)
 	return 0;
 }
 
-/* Creates dir and its missing parents (the last one 0700). */
-static int make_dirs(const struct apply_fs *fs, const char *dir, char **cause)
+/* Opens the folder at the absolute host path dir, one component at a
+ * time from "/" with O_NOFOLLOW and O_DIRECTORY, so no symbolic link on
+ * the way is followed; with create, makes the missing ones (mkdirat; the
+ * last 0700, the others 0755). Returns the folder's descriptor (caller
+ * closes), or -errno with *cause: -ELOOP for a link (or anything but a
+ * folder) on the way, -ENOENT for a missing one without create. */
+static int open_dir_nofollow(const struct apply_fs *fs, const char *dir, bool create,
+                             char **cause)
 {
-	char *p = xstrdup(dir);
-	int rc = 0;
-	size_t len = strlen(p);
-	while (len > 1 && p[len - 1] == '/')
-		p[--len] = '\0';
-	for (char *s = p + 1;; s++) {
-		bool last = *s == '\0';
-		if (*s == '/' || last) {
-			char saved = *s;
-			*s = '\0';
-			struct stat st;
-			if (stat(p, &st) < 0) {
-				if (fs->mkdir(p, last ? 0700 : 0755) < 0 && errno != EEXIST) {
-					rc = -errno;
-					*cause = xasprintf(
-					        T("cannot create the journal folder %s: %s",
-					          "无法创建日志文件夹 %s：%s"),
-					        p, strerror(-rc));
-					*s = saved;
-					break;
-				}
-			} else if (!S_ISDIR(st.st_mode)) {
-				rc = -ENOTDIR;
-				*cause = xasprintf(T("%s is not a folder", "%s 不是文件夹"), p);
-				*s = saved;
-				break;
+	int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	const char *c = dir;
+	while (*c == '/')
+		c++;
+	while (*c) {
+		size_t n = strcspn(c, "/");
+		char *name = xstrndup(c, n);
+		c += n;
+		while (*c == '/')
+			c++;
+		bool last = !*c;
+		int nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0 && errno == ENOENT && create) {
+			if (fs->mkdirat(fd, name, last ? 0700 : 0755) < 0 && errno != EEXIST) {
+				int e = errno;
+				*cause = xasprintf(T("cannot create the journal folder %.*s: %s",
+				                     "无法创建日志文件夹 %.*s：%s"),
+				                   (int)(c - dir), dir, strerror(e));
+				free(name);
+				close(fd);
+				return -e;
 			}
-			*s = saved;
-			if (last)
-				break;
+			nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		}
+		int e = errno;
+		free(name);
+		close(fd);
+		if (nfd < 0) {
+			size_t len = (size_t)(c - dir);
+			while (len > 1 && dir[len - 1] == '/')
+				len--;
+			if (e == ELOOP || e == ENOTDIR) {
+				*cause = xasprintf(T("%.*s is a symbolic link or not a folder: "
+				                     "asr-doctor never reaches its journal through a "
+				                     "link",
+				                     "%.*s 是符号链接或不是文件夹：asr-doctor "
+				                     "从不通过链接访问其日志"),
+				                   (int)len, dir);
+				return -ELOOP;
+			}
+			*cause = xasprintf(T("cannot open the journal folder %.*s: %s",
+			                     "无法打开日志文件夹 %.*s：%s"),
+			                   (int)len, dir, strerror(e));
+			return -e;
+		}
+		fd = nfd;
 	}
-	free(p);
-	return rc;
+	return fd;
 }
 
 /* Opens (and maybe creates) a journal folder and reads it. */
@@ -476,10 +529,17 @@ int journal_open(const char *dir, const struct apply_fs *fs, bool create, struct
 		                   dir ? dir : "(none)");
 		return -EINVAL;
 	}
-	if (create) {
-		int rc = make_dirs(fs, dir, cause);
-		if (rc < 0)
-			return rc;
+	/* The folder itself, and every folder above it, must be a folder,
+	 * never a link (a mounted root's journal is resolved inside it
+	 * first, see journal_default_dir). */
+	int dfd = open_dir_nofollow(fs, dir, create, cause);
+	if (dfd == -ENOENT && !create) {
+		free(*cause);
+		*cause = NULL;
+	} else if (dfd < 0) {
+		return dfd;
+	} else {
+		close(dfd);
 	}
 	struct journal *j = xcalloc(1, sizeof *j);
 	j->dir = xstrdup(dir);
@@ -772,16 +832,16 @@ char *journal_new_entry(struct journal *j, char **cause)
 			next = v + 1;
 	}
 	char *bdir = xasprintf("%s/backups", j->dir);
-	if (j->fs->mkdir(bdir, 0700) < 0 && errno != EEXIST) {
-		int e = errno;
-		*cause = xasprintf(T("cannot create %s: %s", "无法创建 %s：%s"), bdir, strerror(e));
+	int bfd = open_dir_nofollow(j->fs, bdir, true, cause);
+	if (bfd < 0) {
 		free(bdir);
 		return NULL;
 	}
 	for (int tries = 0; tries < 1000; tries++, next++) {
-		char *d = xasprintf("%s/%ld", bdir, next);
-		if (j->fs->mkdir(d, 0700) == 0) {
-			free(d);
+		char name[32];
+		snprintf(name, sizeof name, "%ld", next);
+		if (j->fs->mkdirat(bfd, name, 0700) == 0) {
+			close(bfd);
 			if (j->fs->fsync_dir(bdir) < 0) {
 				int e = errno;
 				*cause = xasprintf(T("cannot fsync %s: %s", "无法 fsync %s：%s"),
@@ -790,18 +850,19 @@ char *journal_new_entry(struct journal *j, char **cause)
 				return NULL;
 			}
 			free(bdir);
-			return xasprintf("%ld", next);
+			return xstrdup(name);
 		}
 		int e = errno;
-		free(d);
 		if (e != EEXIST) {
 			*cause = xasprintf(T("cannot create a backup folder in %s: %s",
 			                     "无法在 %s 中创建备份文件夹：%s"),
 			                   bdir, strerror(e));
+			close(bfd);
 			free(bdir);
 			return NULL;
 		}
 	}
+	close(bfd);
 	*cause = xasprintf(T("cannot create a backup folder in %s", "无法在 %s 中创建备份文件夹"),
 	                   bdir);
 	free(bdir);
@@ -1043,7 +1104,21 @@ static int read_backup(const struct journal *j, const struct journal_file *f, ch
 		return -EPERM;
 	}
 	char *path = xasprintf("%s/%s", j->dir, f->backup ? f->backup : "");
-	int rc = f->backup ? apply_read_host(path, data, len) : -ENOENT;
+	int rc = -ENOENT;
+	if (f->backup) {
+		/* No link inside the journal folder is followed either. */
+		char *bdir = xstrndup(path, (size_t)(strrchr(path, '/') - path));
+		char *c2 = NULL;
+		int dfd = open_dir_nofollow(j->fs, bdir, false, &c2);
+		free(c2);
+		free(bdir);
+		if (dfd >= 0) {
+			close(dfd);
+			rc = apply_read_host(path, data, len);
+		} else {
+			rc = dfd;
+		}
+	}
 	if (rc < 0) {
 		*cause = xasprintf(T("the backup of %s (%s) cannot be read: %s",
 		                     "%s 的备份（%s）无法读取：%s"),

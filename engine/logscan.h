@@ -121,9 +121,5 @@ int log_context(struct target *t, const char *path, unsigned long long line, uns
  * (as target paths) to out; returns how many. */
 size_t log_known_paths(struct target *t, struct strvec *out);
 
-/* Appends text to b with control characters escaped (\t, \r, \xNN,
- * \u{NNNN} for C1 and bidirectional controls) so that bytes from a log
- * can reach a terminal. text must be valid UTF-8. */
-void log_escape(struct sbuf *b, const char *text);
 
 #endif

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "engine/fix.h"
+#include "engine/report_doc.h"
 #include "engine/sha256.h"
 
 /* Lines of context around each change in a hunk. */
@@ -744,8 +745,13 @@ void plan_format(const struct plan *p, struct sbuf *out)
 			            "替换后读回校验（失败则自动回滚）"));
 		struct sbuf d = { 0 };
 		plan_diff(e, &d);
-		if (d.len)
-			sb_add(out, sb_str(&d));
+		if (d.len) {
+			/* Shown, printed and captured by scripts: secrets masked
+			 * as in check and report. */
+			char *masked = report_mask_secrets(sb_str(&d));
+			sb_add(out, masked);
+			free(masked);
+		}
 		else
 			sb_printf(out, "  %s\n", T("(no change to the bytes)", "（内容没有变化）"));
 		sb_free(&d);
@@ -793,6 +799,7 @@ void plan_print(const struct plan *p, FILE *out)
 {
 	struct sbuf b = { 0 };
 	plan_format(p, &b);
-	fputs(sb_str(&b), out);
+	/* Diffs quote the machine's files: control characters escaped. */
+	util_fputs(sb_str(&b), out);
 	sb_free(&b);
 }

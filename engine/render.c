@@ -524,7 +524,7 @@ void rpage_write(FILE *f, const struct rpage *pg)
 {
 	for (size_t i = 0; i < pg->nlines; i++) {
 		char *t = rline_text(&pg->lines[i]);
-		fputs(t, f);
+		util_fputs(t, f);
 		fputc('\n', f);
 		free(t);
 	}

@@ -1078,16 +1078,17 @@ static int load_file(struct loader *ld, const char *path, int parent, int parent
 		rc = target_read(ld->t, path, &data, &len);
 	}
 	if (rc < 0) {
+		char *why = check_read_error(ld->t, path, rc);
 		if (parent < 0) {
 			if (rc == -ENOENT)
 				cfg->main_missing = true;
-			diag(cfg, SSHD_DIAG_ERROR, path, 0, T("cannot read: %s", "无法读取：%s"),
-			     rc == -EFBIG ? T("file too large", "文件过大") : strerror(-rc));
+			diag(cfg, SSHD_DIAG_ERROR, path, 0, T("cannot read: %s", "无法读取：%s"), why);
 		} else {
 			diag(cfg, SSHD_DIAG_ERROR, cfg->files[parent].path, parent_line,
 			     T("cannot read included file %s: %s", "无法读取被包含的文件 %s：%s"), path,
-			     rc == -EFBIG ? T("file too large", "文件过大") : strerror(-rc));
+			     why);
 		}
+		free(why);
 		free(data);
 		return -1;
 	}

@@ -6,6 +6,7 @@
 #ifndef ASR_TARGET_H
 #define ASR_TARGET_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,10 +46,16 @@ struct cmd_result {
 
 struct target;
 
+/* What read_file returns for anything but a regular file (a FIFO, a
+ * device, a socket): never read, so a read never blocks and a special
+ * file never passes for an empty one. check_read_error names it. */
+#define TARGET_ENOTREG ENODEV
+
 struct target_ops {
-	/* Reads a whole file of at most max bytes. Returns 0, or -errno
-	 * (-EFBIG when larger than max). *data (NUL-terminated) goes to the
-	 * caller. */
+	/* Reads a whole regular file of at most max bytes, never blocking.
+	 * Returns 0, or -errno (-EFBIG when larger than max, -EISDIR for a
+	 * folder, -TARGET_ENOTREG for another kind of file). *data
+	 * (NUL-terminated) goes to the caller. */
 	int (*read_file)(struct target *t, const char *path, char **data, size_t *len, size_t max);
 	/* Names in a folder, sorted bytewise, without "." and "..". */
 	int (*list_dir)(struct target *t, const char *path, struct strvec *names);

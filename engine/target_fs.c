@@ -146,14 +146,26 @@ static int fs_read_file(struct target *t, const char *path, char **data, size_t 
 	char *host = map_path(t, path, true, &err);
 	if (!host)
 		return -err;
+	/* A FIFO, device or socket is not a file: not even opened (opening
+	 * a device can do things), and a FIFO opened without blocking in case
+	 * it appears in between, then looked at again before any read. */
+	struct stat st;
+	if (stat(host, &st) == 0 && !S_ISREG(st.st_mode)) {
+		free(host);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -TARGET_ENOTREG;
+	}
 	int fd = open(host, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	free(host);
 	if (fd < 0)
 		return -errno;
-	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
 		close(fd);
-		return -EISDIR;
+		return -e;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -TARGET_ENOTREG;
 	}
 	return util_read_fd(fd, max, data, len);
 }

@@ -1,6 +1,8 @@
 /* util.c: allocation, growable strings and small string helpers. */
 #include "engine/util.h"
 
+#include "engine/text.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -155,6 +157,56 @@ void sv_take(struct strvec *sv, char *s)
 void sv_push(struct strvec *sv, const char *s)
 {
 	sv_take(sv, xstrdup(s));
+}
+
+/* The replacement character, for bytes that are not UTF-8. */
+static const char replacement[] = "\xEF\xBF\xBD";
+
+void util_escape(struct sbuf *b, const char *text, bool keep_lines)
+{
+	for (const char *p = text; *p;) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x20 && c < 0x7F) {
+			const char *q = p;
+			while ((unsigned char)*q >= 0x20 && (unsigned char)*q < 0x7F)
+				q++;
+			sb_addn(b, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		if (c < 0x80) {
+			if (keep_lines && (c == '\n' || c == '\t'))
+				sb_addc(b, (char)c);
+			else if (c == '\t')
+				sb_add(b, "\\t");
+			else if (c == '\r')
+				sb_add(b, "\\r");
+			else
+				sb_printf(b, "\\x%02X", c);
+			p++;
+			continue;
+		}
+		uint32_t cp;
+		size_t k = utf8_decode(p, strlen(p), &cp);
+		/* C1 controls and the bidirectional overrides can rewrite what a
+		 * terminal shows. */
+		if (cp == UTF8_INVALID)
+			sb_add(b, replacement);
+		else if ((cp >= 0x80 && cp < 0xA0) || (cp >= 0x202A && cp <= 0x202E) ||
+			 (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F)
+			sb_printf(b, "\\u{%04X}", cp);
+		else
+			sb_addn(b, p, k);
+		p += k;
+	}
+}
+
+void util_fputs(const char *text, FILE *f)
+{
+	struct sbuf b = { 0 };
+	util_escape(&b, text, true);
+	fputs(sb_str(&b), f);
+	sb_free(&b);
 }
 
 /* Copies a NULL-terminated argv. */

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -53,6 +54,16 @@ void sv_take(struct strvec *sv, char *s);
 void sv_push(struct strvec *sv, const char *s);
 bool sv_contains(const struct strvec *sv, const char *s);
 void sv_free(struct strvec *sv);
+
+/* Appends text to b with control characters escaped (\t, \r, \xNN,
+ * \u{NNNN} for C1 and bidirectional controls; a byte that is not UTF-8
+ * becomes U+FFFD), so bytes from an examined machine, a log, a journal or
+ * a document can reach a terminal without setting its title, clipboard or
+ * screen. keep_lines leaves line feeds and tabs as they are. */
+void util_escape(struct sbuf *b, const char *text, bool keep_lines);
+/* fputs of text escaped with util_escape (lines kept): every text output
+ * that may carry such bytes goes through it. */
+void util_fputs(const char *text, FILE *f);
 
 /* NULL-terminated argument vectors (argv) of owned strings. */
 /* A copy of argv (NULL gives an empty vector); caller frees with argv_free. */

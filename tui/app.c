@@ -787,5 +787,6 @@ int tui_run(const struct tui_config *cfg)
 	journal_close(a.journal);
 	log_view_free(&a);
 	codemap_free(a.codes);
-	return 0;
+	/* Stopped by a signal: the shell's convention, 128 + its number. */
+	return got_signal ? 128 + got_signal : 0;
 }

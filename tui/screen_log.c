@@ -76,7 +76,7 @@ void log_view_open(struct app *a, const char *path)
 	for (size_t i = 0; i < paths.n; i++) {
 		if (log_scan(a->codes, t, paths.v[i], &v->scans[i]) < 0) {
 			struct sbuf b = { 0 };
-			log_escape(&b, v->scans[i].error);
+			util_escape(&b, v->scans[i].error, false);
 			app_message(a, true, "%s", sb_str(&b));
 			sb_free(&b);
 			failed++;
@@ -134,18 +134,18 @@ static void draw_row(struct app *a, struct logview *v, size_t row, int y)
 	char *label = codemap_label(a->codes, &h->code);
 	/* One log: line numbers only; several: which log too. */
 	if (v->nscans > 1) {
-		log_escape(&b, base_name(s->path));
+		util_escape(&b, base_name(s->path), false);
 		sb_printf(&b, ":%llu  ", h->line);
 	} else {
 		sb_printf(&b, "%6llu  ", h->line);
 	}
-	log_escape(&b, label);
+	util_escape(&b, label, false);
 	free(label);
 	if (h->count > 1)
 		sb_printf(&b, " x%llu", h->count);
 	sb_add(&b, a->utf8 ? "  \u2192 " : "  -> ");
 	if (h->known) {
-		log_escape(&b, h->nodes[0]->title);
+		util_escape(&b, h->nodes[0]->title, false);
 		if (h->nnodes > 1)
 			sb_printf(&b, app_tr(" (+%zu)", "（另 %zu 个）"), h->nnodes - 1);
 	} else {
@@ -174,7 +174,7 @@ static void log_draw(struct app *a)
 	if (v->nrows == 0) {
 		for (size_t i = 0; i < v->nscans && 3 + (int)i < a->rows - 2; i++) {
 			struct sbuf b = { 0 };
-			log_escape(&b, v->scans[i].path);
+			util_escape(&b, v->scans[i].path, false);
 			sb_printf(&b, app_tr(": no code (%llu lines)", "：没有代码（%llu 行）"),
 				  v->scans[i].info.lines);
 			draw_text(a, 3 + (int)i, 2, sb_str(&b), a->cols - 3, A_NORMAL);
@@ -204,13 +204,13 @@ static void log_draw(struct app *a)
 	load_context(a, v);
 	struct sbuf b = { 0 };
 	sb_add(&b, "-- ");
-	log_escape(&b, base_name(s->path));
+	util_escape(&b, base_name(s->path), false);
 	sb_printf(&b, app_tr(", line %llu --", "，第 %llu 行 --"), h->line);
 	draw_text(a, y++, 0, sb_str(&b), a->cols - 1, A_DIM);
 	sb_free(&b);
 	if (v->ctx_error) {
 		struct sbuf e = { 0 };
-		log_escape(&e, v->ctx_error);
+		util_escape(&e, v->ctx_error, false);
 		draw_text(a, y, 2, sb_str(&e), a->cols - 3, A_BOLD);
 		sb_free(&e);
 		return;
@@ -219,7 +219,7 @@ static void log_draw(struct app *a)
 		unsigned long long n = v->ctx_first + i;
 		struct sbuf l = { 0 };
 		sb_printf(&l, "%6llu  ", n);
-		log_escape(&l, v->ctx.v[i]);
+		util_escape(&l, v->ctx.v[i], false);
 		draw_text(a, y + (int)i, 0, sb_str(&l), a->cols - 1, n == h->line ? A_BOLD : A_NORMAL);
 		sb_free(&l);
 	}
@@ -233,7 +233,7 @@ static int open_row(struct app *a, struct logview *v)
 	if (!h->known) {
 		char *label = codemap_label(a->codes, &h->code);
 		struct sbuf b = { 0 };
-		log_escape(&b, label);
+		util_escape(&b, label, false);
 		app_message(a, true, app_tr("no section names %s", "没有章节提到 %s"), sb_str(&b));
 		sb_free(&b);
 		free(label);

@@ -49,8 +49,9 @@ struct tui_config {
 	const char *start_note;
 };
 
-/* Runs the wizard until the user quits. Returns 0, or 2 when the terminal
- * cannot run it (with a message on stderr after the screen is restored). */
+/* Runs the wizard until the user quits. Returns 0, 2 when the terminal
+ * cannot run it (with a message on stderr after the screen is restored),
+ * or 128 + the signal that stopped it (SIGINT, SIGTERM, SIGHUP). */
 int tui_run(const struct tui_config *cfg);
 
 #endif

@@ -472,6 +472,19 @@ static int t_mkdir(const char *p, mode_t m)
 	return mkdir(p, m);
 }
 
+static int t_mkdirat(int dirfd, const char *name, mode_t m)
+{
+	if (fault_hit()) {
+		if (fault.mode == F_CRASH_AFTER) {
+			mkdirat(dirfd, name, m);
+			_exit(99);
+		}
+		errno = ENOSPC;
+		return -1;
+	}
+	return mkdirat(dirfd, name, m);
+}
+
 static const struct apply_fs faulty_fs = {
 	.open = t_open,
 	.write = t_write,
@@ -483,6 +496,7 @@ static const struct apply_fs faulty_fs = {
 	.fchown = t_fchown,
 	.unlink = t_unlink,
 	.mkdir = t_mkdir,
+	.mkdirat = t_mkdirat,
 };
 
 /* Undoes the latest entry with the real calls and checks the originals

@@ -592,6 +592,51 @@ static void test_empty_include_folder(void **state)
 	free(dir);
 }
 
+/* A FIFO, a device or a socket where a configuration file belongs (a
+ * hostile disk): never read (so nothing blocks), never an empty file
+ * that passes on sshd's defaults, but an error naming what was found. */
+static void test_special_files_are_errors(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp("sshd-special");
+	struct {
+		const char *make; /* shell, run in the root */
+		const char *words;
+		bool needs_root;
+	} cases[] = {
+		{ "mkfifo etc/ssh/sshd_config", "a FIFO (named pipe), not a regular file", false },
+		{ "echo 'Include /etc/ssh/sshd_config.d/*.conf' > etc/ssh/sshd_config && "
+		  "mkfifo etc/ssh/sshd_config.d/50-cloud-init.conf",
+		  "50-cloud-init.conf: a FIFO (named pipe), not a regular file", false },
+		{ "ln -s /dev/null etc/ssh/sshd_config && mknod dev/null c 1 3",
+		  "a character device, not a regular file", true },
+		{ "python3 -c \"import socket; socket.socket(socket.AF_UNIX)"
+		  ".bind('etc/ssh/sshd_config')\"",
+		  "a socket, not a regular file", false },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		if ((cases[i].needs_root && geteuid() != 0) ||
+		    (strstr(cases[i].make, "python3") && !tu_have("python3")))
+			continue;
+		assert_int_equal(tu_sh(NULL, "cd '%s' && rm -rf etc dev && "
+		                             "mkdir -p etc/ssh/sshd_config.d dev && %s",
+		                       dir, cases[i].make),
+		                 0);
+		const char *ids[] = { "sshd.password", "sshd.root_login", "sshd.sftp" };
+		for (size_t k = 0; k < ARRAY_LEN(ids); k++) {
+			struct check_result r;
+			run_on(ids[k], dir, NULL, &r);
+			expect_status(&r, STATUS_ERROR);
+			if (!strstr(r.finding, cases[i].words))
+				dump(&r);
+			assert_non_null(strstr(r.finding, cases[i].words));
+			result_free(&r);
+		}
+	}
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void test_windows_is_not_applicable(void **state)
 {
 	(void)state;
@@ -807,6 +852,7 @@ int main(void)
 		cmocka_unit_test(test_configuration_sshd_refuses),
 		cmocka_unit_test(test_second_opinion_of_this_machines_sshd),
 		cmocka_unit_test(test_empty_include_folder),
+		cmocka_unit_test(test_special_files_are_errors),
 		cmocka_unit_test(test_windows_is_not_applicable),
 		cmocka_unit_test(test_demo_root),
 		cmocka_unit_test(test_sshd_t_is_the_authority),

@@ -15,6 +15,7 @@
 
 #include "engine/apply.h"
 #include "engine/journal.h"
+#include "engine/plan.h"
 #include "engine/sha256.h"
 #include "engine/util.h"
 
@@ -528,6 +529,96 @@ static void test_bare_undo_takes_an_unfinished_entry(void **state)
 	tu_sh(NULL, "rm -rf '%s'", jdir);
 }
 
+/* Whether a host folder is empty (nothing was written there). */
+static bool empty_dir(const char *dir)
+{
+	char *out = NULL;
+	tu_sh(&out, "ls -A '%s'", dir);
+	bool empty = out && !*out;
+	free(out);
+	return empty;
+}
+
+/* Applies a one-file change on the sandbox root; returns apply's result
+ * with its message in *msg (caller frees). */
+static int apply_one(const char *old, const char *new, char **msg)
+{
+	char *conf = sbx("/etc/j.conf");
+	tu_write_file(conf, old);
+	free(conf);
+	struct plan *p = plan_new("test.link", NULL);
+	char *cause = NULL;
+	assert_non_null(plan_add_edit(p, root_t, "/etc/j.conf", new, strlen(new), "r", &cause));
+	struct fix_ctx ctx = { .t = root_t };
+	struct apply_report rep;
+	int rc = apply_plan(&ctx, p, NULL, &rep);
+	*msg = xstrdup(rep.message ? rep.message : "");
+	apply_report_free(&rep);
+	plan_free(p);
+	return rc;
+}
+
+/* The journal folder, or its backups folder, linked to a folder of this
+ * machine: the journal is resolved inside the root or refused, and
+ * nothing is written outside the root. */
+static void test_linked_journal_folders_stay_inside_the_root(void **state)
+{
+	(void)state;
+	char *host = tu_mkdtemp("journal-host");
+	char *parent = sbx("/var/lib/asr-doctor");
+	tu_sh(NULL, "mkdir -p '%s' && ln -s '%s' '%s/journal'", parent, host, parent);
+	/* The link is the root's: its target is a folder inside the root. */
+	char *dir = journal_default_dir(root_t);
+	char *want = xasprintf("%s%s", sandbox, host);
+	assert_string_equal(dir, want);
+	char *msg = NULL;
+	int rc = apply_one("a\n", "b\n", &msg);
+	if (rc)
+		print_error("%s\n", msg);
+	assert_int_equal(rc, 0);
+	free(msg);
+	char *jl = xasprintf("%s/journal.jsonl", want);
+	assert_int_equal(access(jl, F_OK), 0);
+	free(jl);
+	struct fix_ctx ctx = { .t = root_t };
+	struct apply_report rep;
+	assert_int_equal(journal_undo(&ctx, NULL, NULL, &rep), 0);
+	apply_report_free(&rep);
+	assert_true(empty_dir(host));
+	tu_sh(NULL, "rm -rf '%s' '%s'", parent, want);
+	free(dir);
+	free(want);
+
+	/* backups/ linked to the host folder: refused before any change. */
+	tu_sh(NULL, "mkdir -p '%s' && ln -s '%s' '%s/backups'", jdir, host, jdir);
+	rc = apply_one("a\n", "c\n", &msg);
+	assert_true(rc < 0);
+	assert_non_null(strstr(msg, "/backups is a symbolic link or not a folder"));
+	assert_non_null(strstr(msg, "nothing was changed"));
+	free(msg);
+	char *conf = sbx("/etc/j.conf");
+	char *data = tu_read_file(conf, NULL);
+	assert_string_equal(data, "a\n");
+	free(data);
+	free(conf);
+	assert_true(empty_dir(host));
+	/* A journal folder reached through a link of this machine is refused. */
+	char *linked = xasprintf("%s/linked", sandbox);
+	assert_int_equal(symlink(host, linked), 0);
+	char *through = xasprintf("%s/journal", linked);
+	struct journal *j = NULL;
+	char *cause = NULL;
+	assert_int_equal(journal_open(through, NULL, true, &j, &cause), -ELOOP);
+	assert_non_null(strstr(cause, "is a symbolic link or not a folder"));
+	free(cause);
+	assert_true(empty_dir(host));
+	free(through);
+	free(linked);
+	tu_sh(NULL, "rm -rf '%s' '%s'", parent, host);
+	free(parent);
+	free(host);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -541,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_undo_runs_only_the_fix_definitions_commands),
 		cmocka_unit_test(test_backup_path_outside_the_journal_is_refused),
 		cmocka_unit_test(test_bare_undo_takes_an_unfinished_entry),
+		cmocka_unit_test(test_linked_journal_folders_stay_inside_the_root),
 	};
 	return cmocka_run_group_tests_name("journal", tests, setup, teardown);
 }

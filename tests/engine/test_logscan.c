@@ -135,7 +135,7 @@ static void test_recorded_utf8_bom_mixed(void **state)
 	assert_int_equal(h->line, 5);
 	assert_string_equal(h->text, "\x1b]0;title\x07" "exit code 806 after\tcleanup");
 	struct sbuf b = { 0 };
-	log_escape(&b, h->text);
+	util_escape(&b, h->text, false);
 	assert_string_equal(sb_str(&b), "\\x1B]0;title\\x07exit code 806 after\\tcleanup");
 	sb_free(&b);
 	log_scan_free(&s);
@@ -324,7 +324,7 @@ static void test_escape(void **state)
 {
 	(void)state;
 	struct sbuf b = { 0 };
-	log_escape(&b, "ok 设备\r\x7f\xc2\x9b[2J\xe2\x80\xae" "evil");
+	util_escape(&b, "ok 设备\r\x7f\xc2\x9b[2J\xe2\x80\xae" "evil", false);
 	assert_string_equal(sb_str(&b), "ok 设备\\r\\x7F\\u{009B}[2J\\u{202E}evil");
 	sb_free(&b);
 }

@@ -69,7 +69,7 @@ int FUZZ_ENTRY(logscan)(const uint8_t *data, size_t size)
 		    (s.hits[i].known && s.hits[i].nnodes == 0))
 			fuzz_fail("hit %zu: count %llu lines %llu-%llu", i, s.hits[i].count,
 				  s.hits[i].line, s.hits[i].last_line);
-		log_escape(&b, s.hits[i].text);
+		util_escape(&b, s.hits[i].text, false);
 		for (size_t k = 0; k < b.len; k++)
 			if ((unsigned char)b.s[k] < 0x20 || b.s[k] == 0x7F)
 				fuzz_fail("a control character left after escaping");
