@@ -124,7 +124,7 @@ void result_note(struct check_result *r, const char *fmt, ...)
 int result_run(struct check_result *r, const struct check_ctx *ctx, const char *const argv[],
 	       struct cmd_result *out)
 {
-	struct cmd_result local;
+	struct cmd_result local = { 0 };
 	struct cmd_result *res = out ? out : &local;
 	int rc = target_run(ctx->t, argv, ctx->timeout_ms > 0 ? ctx->timeout_ms : 10000, res);
 	struct sbuf line = { 0 };
