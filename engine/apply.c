@@ -600,7 +600,7 @@ static int preflight(struct work *w, char **cause)
 			                   strerror(-rc));
 			return rc;
 		}
-		bool same = len == e->old_len && memcmp(cur, e->old_data, len) == 0;
+		bool same = len == e->old_len && (len == 0 || memcmp(cur, e->old_data, len) == 0);
 		free(cur);
 		if (!same) {
 			*cause = xasprintf(

@@ -83,13 +83,16 @@ static void run_linux(const struct check_ctx *ctx, struct check_result *r,
 	support_evaluate(tab, o.id, o.version_id, kernel, &a);
 	const char *shown = o.pretty_name ? o.pretty_name : o.name ? o.name : o.id ? o.id : "?";
 	const char *ver = o.version_id ? o.version_id : "?";
+	/* The table's name of the distribution (set with every verdict but
+	 * an unknown one). */
+	const char *dname = a.distro ? a.distro->name : shown;
 	if (a.distro && a.distro->note)
 		result_note(r, T("support table note on %s: %s", "支持表关于 %s 的说明：%s"),
 			    a.distro->name, a.distro->note);
 	if (a.globs) {
 		char *g = join(a.globs);
 		result_note(r, T("kernels listed for %s %s: %s", "%s %s 列出的内核：%s"),
-			    a.distro->name, a.version, g);
+			    dname, a.version, g);
 		free(g);
 	}
 	char *list;
@@ -104,7 +107,7 @@ static void run_linux(const struct check_ctx *ctx, struct check_result *r,
 			result_set(r, STATUS_PASS,
 				   T("%s is supported (the table of %s lists no kernels for %s %s)",
 				     "%s 受支持（%s 的支持表未列出 %s %s 的内核）"),
-				   shown, tab->as_of, a.distro->name, a.version);
+				   shown, tab->as_of, dname, a.version);
 		break;
 	case SUPPORT_KERNEL_UNLISTED:
 		result_set(
@@ -121,9 +124,9 @@ static void run_linux(const struct check_ctx *ctx, struct check_result *r,
 		    shown);
 		break;
 	case SUPPORT_VERSION_UNLISTED:
-		list = join(&a.distro->versions);
+		list = a.distro ? join(&a.distro->versions) : xstrdup("");
 		result_note(r, T("versions of %s in the table: %s", "支持表中 %s 的版本：%s"),
-			    a.distro->name, list);
+			    dname, list);
 		free(list);
 		result_set(r, STATUS_FAIL,
 			   T("%s (version %s) is not in the support table of %s",
