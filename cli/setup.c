@@ -132,7 +132,9 @@ void cli_run_checks(struct session *s, const struct options *o, struct target *t
 {
 	if (!idx)
 		n = s->nbindings;
-	const struct check_def **defs = xcalloc(n ? n : 1, sizeof *defs);
+	/* An array of pointers: sizeof *defs is the pointer's size. */
+	const struct check_def **defs =
+	        xcalloc(n ? n : 1, sizeof *defs); /* NOLINT(bugprone-sizeof-expression) */
 	for (size_t i = 0; i < n; i++)
 		defs[i] = s->bindings[idx ? idx[i] : i].check;
 	struct check_ctx ctx = cli_check_ctx(o, t);
