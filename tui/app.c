@@ -19,6 +19,7 @@
 #include "engine/state.h"
 #include "engine/text.h"
 #include "tui/app.h"
+#include "tui/input.h"
 #include "tui/termsize.h"
 
 #define MIN_COLS 40
@@ -526,23 +527,6 @@ static void measure(struct app *a, bool asked)
 	layout(a);
 }
 
-/* Whether more keys are already waiting: then drawing can wait too. */
-static bool keys_pending(void)
-{
-	nodelay(stdscr, TRUE);
-	wint_t ch;
-	int rc = get_wch(&ch);
-	nodelay(stdscr, FALSE);
-	if (rc == ERR)
-		return false;
-	/* unget_wch cannot push back a key code; ungetch can. */
-	if (rc == KEY_CODE_YES)
-		ungetch((int)ch);
-	else
-		unget_wch(ch);
-	return true;
-}
-
 /* Keys every screen shares, when the screen did not handle them. */
 static int global_key(struct app *a, enum action act)
 {
@@ -703,7 +687,7 @@ int tui_run(const struct tui_config *cfg)
 	while (!quit && !got_signal) {
 		/* Keys typed ahead are handled before anything is drawn, so a
 		 * slow line never waits for screens the user already left. */
-		if (dirty && !keys_pending()) {
+		if (dirty && !input_pending()) {
 			draw_all(&a);
 			wnoutrefresh(stdscr);
 			doupdate();
@@ -711,9 +695,8 @@ int tui_run(const struct tui_config *cfg)
 		}
 		/* Poll while checks run (the tree fills in as results arrive);
 		 * otherwise wait for a key. */
-		timeout(a.runner ? 200 : -1);
 		wint_t ch = 0;
-		int rc = get_wch(&ch);
+		int rc = input_get(a.runner ? 200 : -1, &ch);
 		if (got_signal)
 			break;
 		if (rc == ERR) {

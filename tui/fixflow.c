@@ -21,6 +21,7 @@
 #include "engine/report_doc.h"
 #include "engine/text.h"
 #include "tui/app.h"
+#include "tui/input.h"
 
 void fix_clear(struct app *a)
 {
@@ -328,11 +329,10 @@ static bool ask_command(void *arg, const char *const *argv, const char *reason, 
 	doupdate();
 	rpage_free(&pg);
 	free(cmd);
-	timeout(-1);
 	wint_t ch = 0;
 	int rc;
 	do
-		rc = get_wch(&ch);
+		rc = input_get(-1, &ch);
 	while (rc == KEY_CODE_YES && ch == KEY_RESIZE);
 	return rc == OK && (ch == 'y' || ch == 'Y');
 }

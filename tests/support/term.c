@@ -125,6 +125,11 @@ void term_type(struct term *t, const char *text)
 	tu_sh(NULL, "tmux -S '%s' send-keys -t t -l '%s'", t->sock, text);
 }
 
+void term_bytes(struct term *t, const char *hex)
+{
+	tu_sh(NULL, "tmux -S '%s' send-keys -t t -H %s", t->sock, hex);
+}
+
 void term_resize(struct term *t, int cols, int rows)
 {
 	tu_sh(NULL, "tmux -S '%s' resize-window -t t -x %d -y %d", t->sock, cols, rows);

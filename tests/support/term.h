@@ -27,6 +27,9 @@ bool term_wait_gone(struct term *t, const char *text, int ms);
  * (with literal = true). */
 void term_keys(struct term *t, const char *keys);
 void term_type(struct term *t, const char *text);
+/* Sends raw bytes, given as hex pairs ("ff c3 6a"), exactly as a line
+ * would deliver them (no key translation). */
+void term_bytes(struct term *t, const char *hex);
 void term_resize(struct term *t, int cols, int rows);
 /* Line y of the screen (caller frees); "" past the end. */
 char *term_line(struct term *t, int y);
