@@ -126,6 +126,12 @@ bool node_matches(const struct node *n, const char *query);
 bool node_has_id(const struct node *n, unsigned id);
 /* Whether a is b or an ancestor of b. */
 bool node_contains(const struct node *a, const struct node *b);
+/* The title cut to at most cols columns without ever cutting its ErrorIDs:
+ * the words before "(ErrorID: ...)" are shortened first (the cut marked
+ * with mark, one column wide); when even the list does not fit, the IDs
+ * alone ("95519 95520 ...") follow what is left of the words. Caller
+ * frees. */
+char *node_title_fit(const struct node *n, size_t cols, const char *mark);
 /* Writes "Root > Section > Sub" into b. */
 void node_breadcrumb(const struct node *n, struct sbuf *b, const char *sep);
 /* Recomputes every node's rolled status from own statuses. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/doc.h"
+#include "engine/text.h"
 
 struct node *doc_find_anchor(const struct doc *d, const char *anchor)
 {
@@ -97,6 +98,65 @@ struct node *doc_search(const struct doc *d, const char *query, size_t from, int
 			return d->nodes[i];
 	}
 	return NULL;
+}
+
+/* Where the title's code list starts ("(ErrorID: 95517)", "（错误代码：
+ * 95103）"): a last opening parenthesis whose text runs to the end, closes
+ * there and holds a digit. Returns its byte offset, or the length. */
+static size_t id_tail(const char *t)
+{
+	size_t len = strlen(t);
+	size_t open = len;
+	for (size_t i = 0; i < len; i++)
+		if (t[i] == '(' || strncmp(t + i, "\xef\xbc\x88", 3) == 0)
+			open = i;
+	if (open == len || !(str_ends(t, ")") || str_ends(t, "\xef\xbc\x89")))
+		return len;
+	for (size_t i = open; i < len; i++)
+		if (isdigit((unsigned char)t[i]))
+			return open;
+	return len;
+}
+
+/* head cut to cols columns (marked when cut), then sep and tail. */
+static char *join_cut(const char *head, size_t head_len, size_t cols, const char *mark,
+		      const char *sep, const char *tail)
+{
+	char *h = xstrndup(head, head_len);
+	char *cut = text_truncate(str_trim(h), cols, mark);
+	char *out = xasprintf("%s%s%s", cut, sep, tail);
+	free(cut);
+	free(h);
+	return out;
+}
+
+char *node_title_fit(const struct node *n, size_t cols, const char *mark)
+{
+	const char *t = n->title;
+	if (text_width(t) <= cols)
+		return xstrdup(t);
+	size_t at = id_tail(t);
+	if (at == strlen(t))
+		return text_truncate(t, cols, mark);
+	/* At least a word's start must remain to tell sections apart. */
+	enum { MIN_HEAD = 4 };
+	const char *tail = t + at;
+	const char *sep = tail[0] == '(' ? " " : "";
+	size_t need = text_width(tail) + strlen(sep);
+	if (need + MIN_HEAD <= cols)
+		return join_cut(t, at, cols - need, mark, sep, tail);
+	if (n->nids == 0)
+		return text_truncate(t, cols, mark);
+	struct sbuf ids = { 0 };
+	for (size_t i = 0; i < n->nids; i++)
+		sb_printf(&ids, "%s%u", i ? " " : "", n->ids[i]);
+	char *out;
+	if (ids.len + 1 + MIN_HEAD <= cols)
+		out = join_cut(t, at, cols - ids.len - 1, mark, " ", sb_str(&ids));
+	else
+		out = text_truncate(sb_str(&ids), cols, mark);
+	sb_free(&ids);
+	return out;
 }
 
 void node_breadcrumb(const struct node *n, struct sbuf *b, const char *sep)

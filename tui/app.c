@@ -25,6 +25,8 @@
 #define MIN_COLS 40
 #define MIN_ROWS 12
 #define WIDE_COLS 100
+/* Columns of the status line's left part kept when the hints need room. */
+#define STATUS_MIN_LEFT 10
 
 static volatile sig_atomic_t got_signal;
 static bool curses_active;
@@ -289,6 +291,36 @@ static void cancel_checks(struct app *a)
 	app_message(a, false, "%s", app_tr("cancelling checks...", "正在取消检查..."));
 }
 
+/* The hints ("Enter open  / search  ...  ? help  q quit") in at most cols
+ * columns: whole hints are dropped from the middle, the last two (help
+ * and leaving) always stay. Caller frees. */
+static char *fit_hints(const char *hints, int cols)
+{
+	struct strvec parts = { 0 };
+	for (const char *p = hints; *p;) {
+		const char *e = strstr(p, "  ");
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		sv_take(&parts, xstrndup(p, n));
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	struct sbuf out = { 0 };
+	for (size_t drop = 0;; drop++) {
+		sb_reset(&out);
+		size_t keep_front = parts.n > 2 + drop ? parts.n - 2 - drop : 0;
+		for (size_t i = 0; i < parts.n; i++) {
+			if (i >= keep_front && i + 2 < parts.n)
+				continue;
+			sb_printf(&out, "%s%s", out.len ? "  " : "", parts.v[i]);
+		}
+		if ((int)text_width(sb_str(&out)) <= cols || keep_front == 0)
+			break;
+	}
+	sv_free(&parts);
+	return sb_steal(&out);
+}
+
 /* The status line: a message, the prompt, or where the user is plus key
  * hints (hints are dropped first when space runs out). */
 static void draw_status(struct app *a)
@@ -329,18 +361,22 @@ static void draw_status(struct app *a)
 	const struct screen_ops *s = a->stack[a->depth - 1];
 	if (s->status)
 		s->status(a, &left);
-	const char *hints = app_tr(s->hints_en, s->hints_zh);
-	int hw = (int)text_width(hints);
-	int lw = (int)text_width(sb_str(&left));
 	int room = a->cols - 1;
+	int lw = (int)text_width(sb_str(&left));
+	char *hints = fit_hints(app_tr(s->hints_en, s->hints_zh), room - (lw < STATUS_MIN_LEFT ? lw : STATUS_MIN_LEFT) - 2);
+	int hw = (int)text_width(hints);
+	/* The hints always show: where the user is gets what is left. */
 	if (lw + 2 + hw <= room) {
 		draw_text(a, y, 0, sb_str(&left), lw, A_NORMAL);
 		draw_text(a, y, room - hw, hints, hw, A_BOLD);
-	} else if (lw > 0) {
-		draw_text(a, y, 0, sb_str(&left), room, A_NORMAL);
 	} else {
-		draw_text(a, y, 0, hints, room, A_BOLD);
+		int keep = room - hw - 2;
+		if (keep < STATUS_MIN_LEFT)
+			keep = lw < STATUS_MIN_LEFT ? lw : STATUS_MIN_LEFT;
+		int x = lw > 0 ? draw_text(a, y, 0, sb_str(&left), keep, A_NORMAL) + 2 : 0;
+		draw_text(a, y, x, hints, room - x, A_BOLD);
 	}
+	free(hints);
 	sb_free(&left);
 }
 

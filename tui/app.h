@@ -210,6 +210,9 @@ void log_view_free(struct app *a);
 /* Draws UTF-8 text at (y, x) cut to at most cols columns (marking a cut
  * with the ellipsis glyph). Returns the columns drawn. */
 int draw_text(struct app *a, int y, int x, const char *s, int cols, attr_t attr);
+/* Draws a section's title at (y, x) in at most cols columns: the words are
+ * cut, its ErrorIDs never are (node_title_fit). Returns the columns drawn. */
+int draw_node_title(struct app *a, int y, int x, const struct node *n, int cols, attr_t attr);
 /* Draws a rendered line at (y, x) within cols columns. */
 void draw_rline(struct app *a, int y, int x, const struct rline *l, int cols);
 attr_t draw_style(struct app *a, unsigned style);

@@ -122,6 +122,16 @@ int draw_text(struct app *a, int y, int x, const char *s, int cols, attr_t attr)
 	return drawn;
 }
 
+int draw_node_title(struct app *a, int y, int x, const struct node *n, int cols, attr_t attr)
+{
+	if (cols <= 0)
+		return 0;
+	char *t = node_title_fit(n, (size_t)cols, a->utf8 ? "\xe2\x80\xa6" : "~");
+	int drawn = draw_text(a, y, x, t, cols, attr);
+	free(t);
+	return drawn;
+}
+
 void draw_rline(struct app *a, int y, int x, const struct rline *l, int cols)
 {
 	int used = 0;

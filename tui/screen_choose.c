@@ -22,7 +22,7 @@ static void choose_draw(struct app *a)
 		}
 		const struct node *n = a->choices[i];
 		draw_text(a, y, 1, status_symbol(n->rolled, a->utf8), 1, draw_status_attr(a, n->rolled));
-		draw_text(a, y, 3, n->title, a->cols - 4, A_NORMAL);
+		draw_node_title(a, y, 3, n, a->cols - 4, A_NORMAL);
 	}
 }
 

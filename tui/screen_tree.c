@@ -23,14 +23,14 @@ static void draw_row(struct app *a, int y, const struct node *n, bool selected, 
 	int indent = 3 + 2 * (n->level - 1);
 	if (indent >= width)
 		return;
-	draw_text(a, y, indent, n->title, width - indent, n->level == 1 ? A_BOLD : A_NORMAL);
+	draw_node_title(a, y, indent, n, width - indent, n->level == 1 ? A_BOLD : A_NORMAL);
 }
 
 static void tree_draw(struct app *a)
 {
 	int rows = content_rows(a);
 	int tw = app_tree_width(a);
-	int list_w = a->wide ? tw : a->cols;
+	int list_w = a->wide ? tw - 1 : a->cols;
 	app_select(a, a->sel, rows);
 	for (int r = 0; r < rows; r++) {
 		size_t i = a->top + (size_t)r;

@@ -752,6 +752,45 @@ static void test_text_columns(void **state)
 	assert_int_equal(cp, UTF8_INVALID);
 }
 
+/* Fits a node's title in cols columns and checks the width and that the
+ * result holds want. */
+static void fits(const struct doc *d, const char *anchor, size_t cols, const char *want)
+{
+	struct node *n = doc_find_anchor(d, anchor);
+	assert_non_null(n);
+	char *t = node_title_fit(n, cols, "~");
+	if (!strstr(t, want) || text_width(t) > cols)
+		print_error("%zu columns: \"%s\" (want \"%s\")\n", cols, t, want);
+	assert_non_null(strstr(t, want));
+	assert_true(text_width(t) <= cols);
+	free(t);
+}
+
+static void test_title_fit_keeps_error_ids(void **state)
+{
+	(void)state;
+	struct doc *en = load(EN_PATH), *zh = load(ZH_PATH);
+	const char *creds = "credentials-check-errorid-95107--95108";
+	fits(en, creds, 200, "Credentials check (ErrorID: 95107 and 95108)");
+	/* The words are cut, the list stays whole. */
+	fits(en, creds, 36, "Cred");
+	fits(en, creds, 36, "~ (ErrorID: 95107 and 95108)");
+	fits(en, "insufficient-privileges-failure-errorid-95517", 30, "~ (ErrorID: 95517)");
+	fits(en, "insufficient-privileges-failure-errorid-95518", 30, "~ (ErrorID: 95518)");
+	/* Too narrow for the list: the IDs alone. */
+	fits(en, "login-failures-errorid-95519-95520-95521-95522", 30, "95519 95520 95521 95522");
+	fits(en, "login-failures-errorid-95519-95520-95521-95522", 28, "Log~ 95519 95520 95521 95522");
+	fits(en, "insufficient-privileges-failure-errorid-95517", 12, "Insuf~ 95517");
+	/* Full-width parentheses, wide characters counted twice. */
+	fits(zh, creds, 32, "凭据~（ErrorID：95107 和 95108）");
+	fits(zh, creds, 24, "凭据检查 95107 95108");
+	fits(zh, "insufficient-privileges-failure-errorid-95518", 23, "（ErrorID：95518）");
+	/* A title without codes is cut as before. */
+	fits(en, "next-steps", 7, "Next s~");
+	doc_free(en);
+	doc_free(zh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -771,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_by_script),
 		cmocka_unit_test(test_render_wraps_by_columns),
 		cmocka_unit_test(test_text_columns),
+		cmocka_unit_test(test_title_fit_keeps_error_ids),
 	};
 	return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 }

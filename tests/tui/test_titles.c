@@ -1,0 +1,137 @@
+/* test_titles.c: what the wizard's rows and status line keep when space
+ * runs out, read off the screen: a section's ErrorIDs are never cut (the
+ * words before them are), and the status line always shows the keys. */
+#include "support/testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/text.h"
+#include "engine/util.h"
+#include "support/term.h"
+
+#define UTF8_ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
+#define WAIT 5000
+
+/* Every "(ErrorID" on the screen is followed by its closing parenthesis
+ * within the same pane (the tree ends at the "│" of two panes). Returns
+ * how many lists the screen shows. */
+static int whole_id_lists(const char *screen)
+{
+	int lists = 0;
+	char *copy = xstrdup(screen), *save = NULL;
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *bar = strstr(l, "\xe2\x94\x82");
+		if (bar)
+			*bar = '\0';
+		for (char *p = l; (p = strstr(p, "ErrorID")) != NULL; p++) {
+			/* The list, not the "g ErrorID" hint. */
+			if (p == l || (p[-1] != '(' && (p - l < 3 || strncmp(p - 3, "\xef\xbc\x88", 3) != 0)))
+				continue;
+			lists++;
+			if (!strchr(p, ')') && !strstr(p, "\xef\xbc\x89"))
+				print_error("an ErrorID list is cut: \"%s\"\n", l);
+			assert_true(strchr(p, ')') || strstr(p, "\xef\xbc\x89"));
+		}
+	}
+	free(copy);
+	return lists;
+}
+
+static void start_at(struct term *t, int cols, int rows, const char *lang)
+{
+	char *args = xasprintf("--lang %s --no-auto-check", lang);
+	term_start(t, cols, rows, UTF8_ENV, args);
+	free(args);
+	assert_true(term_wait(t, "1/40", WAIT));
+}
+
+static void test_tree_keeps_error_ids(void **state)
+{
+	(void)state;
+	static const int widths[] = { 80, 132, 60, 44 };
+	for (size_t i = 0; i < ARRAY_LEN(widths); i++) {
+		struct term t = { 0 };
+		start_at(&t, widths[i], 40, "en");
+		char *s = term_screen(&t);
+		assert_true(whole_id_lists(s) >= 15);
+		/* Side by side, 95517 and 95518 stay apart. */
+		assert_non_null(strstr(s, "(ErrorID: 95517)"));
+		assert_non_null(strstr(s, "(ErrorID: 95518)"));
+		assert_non_null(strstr(s, "(ErrorID: 95320)"));
+		free(s);
+		term_stop(&t);
+	}
+	/* Chinese titles, wide characters counted twice. */
+	struct term t = { 0 };
+	start_at(&t, 80, 40, "zh-CN");
+	char *s = term_screen(&t);
+	assert_true(whole_id_lists(s) >= 15);
+	assert_non_null(strstr(s, "ErrorID\xef\xbc\x9a" "95320"));
+	free(s);
+	term_stop(&t);
+}
+
+static void test_chooser_keeps_error_ids(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	start_at(&t, 44, 24, "en");
+	term_keys(&t, "g");
+	term_type(&t, "95523");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "Several sections match", WAIT));
+	char *s = term_screen(&t);
+	assert_non_null(strstr(s, "(ErrorID: 95105,95523)"));
+	assert_non_null(strstr(s, "(ErrorID: 95523)"));
+	free(s);
+	term_stop(&t);
+}
+
+/* The last row of the screen (caller frees). */
+static char *status_line(struct term *t, int rows)
+{
+	return term_line(t, rows - 1);
+}
+
+static void test_status_line_keeps_hints(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	start_at(&t, 80, 24, "en");
+	/* A long section title with its parent in the status line. */
+	term_keys(&t, "g");
+	term_type(&t, "95520");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "multiple failed login attempts", WAIT));
+	char *last = status_line(&t, 24);
+	if (!strstr(last, "? help"))
+		print_error("status line without hints: \"%s\"\n", last);
+	assert_non_null(strstr(last, "? help"));
+	assert_non_null(strstr(last, "Bksp back"));
+	free(last);
+	/* At the narrowest width the help and quit keys stay. */
+	term_keys(&t, "BSpace");
+	term_resize(&t, 40, 24);
+	assert_true(term_wait(&t, "? help", WAIT));
+	last = status_line(&t, 24);
+	assert_non_null(strstr(last, "q quit"));
+	assert_true(text_width(last) <= 40);
+	free(last);
+	term_stop(&t);
+}
+
+int main(void)
+{
+	if (!tu_have("tmux")) {
+		print_error("tmux is needed for the terminal tests (make deps-test installs it)\n");
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tree_keeps_error_ids),
+		cmocka_unit_test(test_chooser_keeps_error_ids),
+		cmocka_unit_test(test_status_line_keeps_hints),
+	};
+	return cmocka_run_group_tests_name("titles", tests, NULL, NULL);
+}
