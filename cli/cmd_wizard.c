@@ -47,9 +47,25 @@ static bool load_replay(struct options *o, const char *json, struct doc **d, str
 	return true;
 }
 
+/* Whether the state file was left by a demo run that did not quit (a
+ * hang-up or a kill): the demo cannot resume it, and says so. */
+static bool demo_run_was_cut(const char *state_path)
+{
+	struct app_state st;
+	char *cause = NULL;
+	if (state_load(state_path, &st, &cause) < 0) {
+		free(cause);
+		return false;
+	}
+	bool cut = !st.clean_exit && st.target_root && strstr(st.target_root, "/asr-doctor-demo-") &&
+		   time(NULL) - st.time < STATE_MAX_AGE_S;
+	app_state_free(&st);
+	return cut;
+}
+
 /* The wizard on one machine, or on one saved report (o->replay); note,
- * when not NULL, is shown in the status line at start. */
-static int wizard_one(struct options *o, const char *start_note)
+ * host_note, when not NULL, is shown in the status line at start. */
+static int wizard_one(struct options *o, const char *host_note)
 {
 	char *json = NULL;
 	if (o->replay && !(json = util_read_file(o->replay, 64u * 1024 * 1024, NULL))) {
@@ -99,6 +115,7 @@ static int wizard_one(struct options *o, const char *start_note)
 	struct app_state offer;
 	memset(&offer, 0, sizeof offer);
 	bool have_offer = false;
+	const char *start_note = host_note;
 	if (!json) {
 		state_path = o->state_path ? xstrdup(o->state_path) : state_default_path();
 		/* A demo sandbox is new every time: nothing to resume. */
@@ -107,6 +124,9 @@ static int wizard_one(struct options *o, const char *start_note)
 							t->kind == TARGET_ROOT ? "root" : "local",
 							t->kind == TARGET_ROOT ? (*t->root ? t->root : "/") : NULL,
 							(long long)time(NULL), &offer);
+		if (state_path && o->demo && demo_run_was_cut(state_path))
+			start_note = T("each demo starts a new sandbox: the last one, cut off, cannot be resumed",
+				       "每次演示都使用新的沙盒：上一次中断的演示无法恢复");
 	}
 	char stamp[32];
 	time_t now = time(NULL);
@@ -123,8 +143,10 @@ static int wizard_one(struct options *o, const char *start_note)
 		.auto_check = !o->no_auto_check && !json,
 		.ascii = o->ascii,
 		.slow = o->slow,
+		.demo = o->demo,
 		.lang_note = note,
 		.term_note = term_note,
+		.start_note = start_note,
 		.target_label = t->name,
 		.journal_dir = jdir,
 		.journal_opt = o->journal,
@@ -134,7 +156,6 @@ static int wizard_one(struct options *o, const char *start_note)
 		.report_path = report_path,
 		.state_path = state_path,
 		.offer = have_offer ? &offer : NULL,
-		.start_note = start_note,
 	};
 	int rc = tui_run(&cfg);
 	if (have_offer)

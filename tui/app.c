@@ -333,7 +333,10 @@ static void draw_status(struct app *a)
 				    : a->prompt == PROMPT_SAVE ? app_tr("Save report to: ", "报告保存到：")
 				    : a->prompt == PROMPT_LOG  ? app_tr("Log file (Enter: the known places): ",
 									"日志文件（Enter：已知位置）：")
-								: app_tr("ErrorID or anchor: ", "ErrorID 或锚点：");
+				    : a->prompt == PROMPT_QUIT
+					    ? app_tr("Quit? The demo sandbox and its journal are removed. [y/N] ",
+						     "退出吗？演示沙盒及其日志将被删除。[y/N] ")
+					    : app_tr("ErrorID or anchor: ", "ErrorID 或锚点：");
 		int x = draw_text(a, y, 0, label, a->cols - 1, A_BOLD);
 		int w = (int)text_width(sb_str(&a->input));
 		const char *shown = sb_str(&a->input);
@@ -438,9 +441,35 @@ static void layout(struct app *a)
 	fix_relayout(a);
 }
 
+/* Quitting: at once, or after a question when something would be lost
+ * (the demo sandbox and its journal are removed when the wizard ends). */
+static int quit_asked(struct app *a)
+{
+	if (!a->cfg->demo)
+		return H_QUIT;
+	a->prompt = PROMPT_QUIT;
+	sb_reset(&a->input);
+	return H_HANDLED;
+}
+
+/* Before a search or jump moves the selection: back to the tree (or the
+ * detail over it), so that the move is seen. */
+static void back_to_tree(struct app *a)
+{
+	while (a->depth > 1 && a->stack[a->depth - 1] != &screen_tree &&
+	       a->stack[a->depth - 1] != &screen_detail)
+		a->depth--;
+}
+
 /* Reads the search or jump input; returns true when the prompt ended. */
 static void prompt_key(struct app *a, int rc, wint_t ch)
 {
+	if (a->prompt == PROMPT_QUIT) {
+		/* One key answers; only y quits. */
+		a->prompt = PROMPT_NONE;
+		a->quit = rc == OK && (ch == 'y' || ch == 'Y');
+		return;
+	}
 	if (rc == KEY_CODE_YES) {
 		if (ch == KEY_BACKSPACE)
 			goto erase;
@@ -509,6 +538,7 @@ enter : {
 			app_message(a, true, app_tr("no match for \"%s\"", "没有与“%s”匹配的内容"), a->query);
 			return;
 		}
+		back_to_tree(a);
 		app_select(a, n->index, a->rows - 2);
 		size_t count = 0;
 		for (size_t i = 0; i < a->doc->nnodes; i++)
@@ -524,10 +554,12 @@ enter : {
 		app_message(a, true, app_tr("no section names ErrorID or anchor \"%s\"",
 					    "没有章节包含 ErrorID 或锚点“%s”"), text);
 	} else if (n == 1) {
+		back_to_tree(a);
 		app_select(a, found[0]->index, a->rows - 2);
 		if (!a->wide && a->stack[a->depth - 1] == &screen_tree)
 			app_push(a, &screen_detail);
 	} else {
+		back_to_tree(a);
 		if (n > ARRAY_LEN(found))
 			n = ARRAY_LEN(found);
 		struct node **copy = xcalloc(n, sizeof *copy);
@@ -567,8 +599,12 @@ static void measure(struct app *a, bool asked)
 static int global_key(struct app *a, enum action act)
 {
 	switch (act) {
+	case ACT_CLOSE:
+		if (a->depth > 1)
+			return H_POP;
+		return quit_asked(a);
 	case ACT_QUIT:
-		return H_QUIT;
+		return quit_asked(a);
 	case ACT_HELP:
 		if (a->stack[a->depth - 1] != &screen_help) {
 			a->htop = 0;
@@ -594,8 +630,10 @@ static int global_key(struct app *a, enum action act)
 			return H_HANDLED;
 		}
 		struct node *n = doc_search(a->doc, a->query, a->sel, act == ACT_NEXT ? 1 : -1);
-		if (n)
+		if (n) {
+			back_to_tree(a);
 			app_select(a, n->index, a->rows - 2);
+		}
 		else
 			app_message(a, true, app_tr("no match for \"%s\"", "没有与“%s”匹配的内容"), a->query);
 		return H_HANDLED;
@@ -763,6 +801,8 @@ int tui_run(const struct tui_config *cfg)
 		}
 		if (a.prompt != PROMPT_NONE) {
 			prompt_key(&a, rc, ch);
+			if (a.quit)
+				break;
 			continue;
 		}
 		a.last_is_key = rc == KEY_CODE_YES;
@@ -786,6 +826,14 @@ int tui_run(const struct tui_config *cfg)
 		runner_cancel(a.runner);
 	/* A clean quit says so; a hang-up or kill leaves the resume offer. */
 	app_save_state(&a, !got_signal || got_signal == SIGINT);
+	/* A terminal without an alternate screen (vt100) keeps what was
+	 * drawn: clear it, so no text of the wizard is left behind. */
+	const char *rmcup = tigetstr("rmcup");
+	if (!rmcup || rmcup == (char *)-1 || !*rmcup) {
+		erase();
+		wnoutrefresh(stdscr);
+		doupdate();
+	}
 	endwin();
 	curses_active = false;
 	delscreen(scr);

@@ -55,7 +55,7 @@ extern const struct screen_ops screen_resume;
 extern const struct screen_ops screen_log;
 extern const struct screen_ops screen_hosts;
 
-enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_JUMP, PROMPT_SAVE, PROMPT_LOG };
+enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_JUMP, PROMPT_SAVE, PROMPT_LOG, PROMPT_QUIT };
 
 /* What the chooser picks from. */
 enum choose_kind { CHOOSE_NODES, CHOOSE_FIXES };
@@ -134,6 +134,7 @@ struct app {
 	int last_key;             /* the key code of the last special key */
 	bool last_is_key;         /* the last input was a special key */
 	int pending_signal;       /* a signal held during apply, to act on */
+	bool quit;                /* the quit question was answered yes */
 
 	size_t htop;              /* help scroll */
 	size_t fsel;              /* selected host (--replay of several) */

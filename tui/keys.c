@@ -63,6 +63,7 @@ enum action key_action(int rc, wint_t ch)
 	case CTRL('b'):
 	case CTRL('u'):
 		return ACT_PGUP;
+	case 'g':
 	case '<':
 		return ACT_HOME;
 	case '>':
@@ -87,7 +88,6 @@ enum action key_action(int rc, wint_t ch)
 	case 'N':
 		return ACT_PREV;
 	case ':':
-	case 'g':
 		return ACT_JUMP;
 	case 'r':
 		return ACT_RUN;
@@ -110,6 +110,8 @@ enum action key_action(int rc, wint_t ch)
 	case '?':
 		return ACT_HELP;
 	case 'q':
+		return ACT_CLOSE;
+	case 'Q':
 	case CTRL('c'):
 		return ACT_QUIT;
 	default:

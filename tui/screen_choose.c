@@ -54,8 +54,11 @@ static int choose_key(struct app *a, enum action act, wint_t ch)
 		return H_HANDLED;
 	case ACT_BACK:
 	case ACT_CANCEL:
-	case ACT_QUIT:
+	case ACT_CLOSE:
 		return H_POP;
+	case ACT_QUIT:
+	case ACT_HELP:
+		return H_NONE;
 	default:
 		return H_HANDLED;
 	}
@@ -71,6 +74,6 @@ const struct screen_ops screen_choose = {
 	.draw = choose_draw,
 	.key = choose_key,
 	.status = choose_status,
-	.hints_en = "Enter open  1-9 pick  Esc cancel",
-	.hints_zh = "Enter 打开  1-9 选择  Esc 取消",
+	.hints_en = "Enter open  1-9 pick  ? help  q cancel",
+	.hints_zh = "Enter 打开  1-9 选择  ? 帮助  q 取消",
 };

@@ -63,8 +63,12 @@ static int confirm_key(struct app *a, enum action act, wint_t ch)
 		return H_HANDLED;
 	switch (act) {
 	case ACT_BACK:
+	case ACT_CLOSE:
 	case ACT_QUIT:
 		return cancel(a);
+	case ACT_HELP:
+		/* Help opens over the plan and closes back to it. */
+		return H_NONE;
 	default:
 		/* Nothing else acts here: a stray key never applies. */
 		return H_HANDLED;
@@ -86,6 +90,6 @@ const struct screen_ops screen_confirm = {
 	.draw = confirm_draw,
 	.key = confirm_key,
 	.status = confirm_status,
-	.hints_en = "y+Enter apply  Esc/q cancel  j/k scroll",
-	.hints_zh = "y+Enter 应用  Esc/q 取消  j/k 滚动",
+	.hints_en = "y+Enter apply  j/k scroll  ? help  Esc/q cancel",
+	.hints_zh = "y+Enter 应用  j/k 滚动  ? 帮助  Esc/q 取消",
 };

@@ -20,7 +20,7 @@ static int detail_key(struct app *a, enum action act, wint_t ch)
 {
 	(void)ch;
 	const struct rpage *pg = app_page(a, a->doc->nodes[a->sel], a->cols - 1);
-	if (act == ACT_BACK)
+	if (act == ACT_BACK || act == ACT_FOCUS)
 		return H_POP;
 	if (act == ACT_OPEN)
 		return H_HANDLED;
@@ -47,6 +47,6 @@ const struct screen_ops screen_detail = {
 	.draw = detail_draw,
 	.key = detail_key,
 	.status = detail_status,
-	.hints_en = "Bksp back  e evidence  f fix  ? help",
-	.hints_zh = "Bksp 返回  e 证据  f 修复  ? 帮助",
+	.hints_en = "e evidence  f fix  ? help  q back",
+	.hints_zh = "e 证据  f 修复  ? 帮助  q 返回",
 };

@@ -19,10 +19,27 @@ static void help_page(struct app *a, struct rpage *pg)
 	}
 	render_blank(pg);
 	render_text(pg,
-		    app_tr("Status symbols: + pass, X fail, ! warning, ? error, - not applicable (UTF-8 terminals show check marks). "
-			   "A * after the symbol: the section's text changed since its checks were written.",
-			   "状态符号：+ 通过，X 失败，! 警告，? 错误，- 不适用（UTF-8 终端显示对勾）。符号后的 *：该章节的文本在编写检查后已更改。"),
-		    STY_DIM, "", "", &o);
+		    app_tr("As in less and vi: j/k, Space/b, g/G, / with n/N, q closes the view (in the tree it quits; "
+			   "with --demo it asks first). Different here: : goes to an ErrorID (no command line), "
+			   "h/Backspace go up a level, f fixes (not forward: use Space), Q quits from any view.",
+			   "与 less 和 vi 相同：j/k、Space/b、g/G、/ 及 n/N，q 关闭当前视图（在树中则退出；--demo 时先询问）。"
+			   "不同之处：: 转到 ErrorID（不是命令行），h/Backspace 返回上一级，f 执行修复（不是向前翻页：请用 Space），"
+			   "Q 从任意视图退出。"),
+		    0, "", "", &o);
+	render_blank(pg);
+	/* The symbols as this screen draws them (UTF-8 or ASCII). */
+	static const enum status shown[] = { STATUS_PASS, STATUS_FAIL, STATUS_WARN, STATUS_ERROR, STATUS_NA };
+	static const char *const names[][2] = { { "pass", "通过" }, { "fail", "失败" }, { "warning", "警告" },
+						{ "error", "错误" }, { "not applicable", "不适用" } };
+	struct sbuf legend = { 0 };
+	sb_add(&legend, app_tr("Status symbols:", "状态符号："));
+	for (size_t i = 0; i < ARRAY_LEN(shown); i++)
+		sb_printf(&legend, "%s%s %s", i ? app_tr(", ", "，") : app_tr(" ", ""),
+			  status_symbol(shown[i], a->utf8), app_tr(names[i][0], names[i][1]));
+	sb_add(&legend, app_tr(". A * after the symbol: the section's text changed since its checks were written.",
+			       "。符号后的 *：该章节的文本在编写检查后已更改。"));
+	render_text(pg, sb_str(&legend), STY_DIM, "", "", &o);
+	sb_free(&legend);
 }
 
 static void help_draw(struct app *a)
@@ -40,28 +57,21 @@ static int help_key(struct app *a, enum action act, wint_t ch)
 {
 	(void)ch;
 	switch (act) {
-	case ACT_DOWN:
-	case ACT_PGDN:
-		a->htop += act == ACT_DOWN ? 1 : (size_t)(a->rows - 3);
-		return H_HANDLED;
-	case ACT_UP:
-		a->htop = a->htop > 0 ? a->htop - 1 : 0;
-		return H_HANDLED;
-	case ACT_PGUP:
-		a->htop = a->htop > (size_t)(a->rows - 3) ? a->htop - (size_t)(a->rows - 3) : 0;
-		return H_HANDLED;
-	case ACT_HOME:
-		a->htop = 0;
-		return H_HANDLED;
 	case ACT_BACK:
 	case ACT_HELP:
 	case ACT_OPEN:
 	case ACT_CANCEL:
+	case ACT_CLOSE:
 		return H_POP;
 	case ACT_QUIT:
-		return H_POP;
-	default:
+		return H_NONE;
+	default: {
+		struct rpage pg = { 0 };
+		help_page(a, &pg);
+		app_scroll(&a->htop, pg.nlines, a->rows - 2, act);
+		rpage_free(&pg);
 		return H_HANDLED;
+	}
 	}
 }
 
@@ -76,6 +86,6 @@ const struct screen_ops screen_help = {
 	.draw = help_draw,
 	.key = help_key,
 	.status = help_status,
-	.hints_en = "q or Bksp closes",
-	.hints_zh = "q 或 Bksp 关闭",
+	.hints_en = "j/k scroll  q close",
+	.hints_zh = "j/k 滚动  q 关闭",
 };

@@ -164,6 +164,6 @@ const struct screen_ops screen_history = {
 	.draw = history_draw,
 	.key = history_key,
 	.status = history_status,
-	.hints_en = "Enter show  u undo  Bksp back",
-	.hints_zh = "Enter 查看  u 撤销  Bksp 返回",
+	.hints_en = "Enter show  u undo  ? help  q back",
+	.hints_zh = "Enter 查看  u 撤销  ? 帮助  q 返回",
 };

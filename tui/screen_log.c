@@ -305,6 +305,6 @@ const struct screen_ops screen_log = {
 	.draw = log_draw,
 	.key = log_key,
 	.status = log_status,
-	.hints_en = "Enter open  L other log  Bksp back",
-	.hints_zh = "Enter 打开  L 其他日志  Bksp 返回",
+	.hints_en = "Enter open  L other log  ? help  q back",
+	.hints_zh = "Enter 打开  L 其他日志  ? 帮助  q 返回",
 };

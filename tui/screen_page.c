@@ -102,6 +102,6 @@ const struct screen_ops screen_page = {
 	.draw = page_draw,
 	.key = page_key,
 	.status = page_status,
-	.hints_en = "Enter/Bksp back  H history",
-	.hints_zh = "Enter/Bksp 返回  H 历史",
+	.hints_en = "H history  ? help  q back",
+	.hints_zh = "H 历史  ? 帮助  q 返回",
 };

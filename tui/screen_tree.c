@@ -54,7 +54,7 @@ static void tree_draw(struct app *a)
 static int detail_scroll(struct app *a, enum action act)
 {
 	const struct rpage *pg = app_page(a, a->doc->nodes[a->sel], a->cols - app_tree_width(a) - 3);
-	if (act == ACT_BACK || act == ACT_FOCUS) {
+	if (act == ACT_BACK || act == ACT_FOCUS || act == ACT_CLOSE) {
 		a->focus = 0;
 		return H_HANDLED;
 	}
@@ -111,6 +111,15 @@ static int tree_key(struct app *a, enum action act, wint_t ch)
 	case ACT_FOCUS:
 		if (a->wide)
 			a->focus = 1;
+		else
+			app_push(a, &screen_detail);
+		return H_HANDLED;
+	case ACT_EVIDENCE:
+		/* Evidence is shown in the detail: open it when it is hidden. */
+		a->show_evidence = !a->show_evidence;
+		a->page_valid = false;
+		if (!a->wide)
+			app_push(a, &screen_detail);
 		return H_HANDLED;
 	case ACT_BACK: {
 		/* Up to the parent section. */
@@ -144,6 +153,6 @@ const struct screen_ops screen_tree = {
 	.draw = tree_draw,
 	.key = tree_key,
 	.status = tree_status,
-	.hints_en = "Enter open  / search  g ErrorID  r check  f fix  ? help  q quit",
-	.hints_zh = "Enter 打开  / 搜索  g ErrorID  r 检查  f 修复  ? 帮助  q 退出",
+	.hints_en = "Enter open  / search  : ErrorID  r check  f fix  ? help  q quit",
+	.hints_zh = "Enter 打开  / 搜索  : ErrorID  r 检查  f 修复  ? 帮助  q 退出",
 };

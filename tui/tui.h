@@ -21,7 +21,9 @@ struct tui_config {
 	bool auto_check;          /* run every read-only check at start */
 	bool ascii;               /* --ascii: no UTF-8 symbols */
 	bool slow;                /* --slow: draw as for a slow serial line */
+	bool demo;                /* --demo: the sandbox goes when the wizard ends */
 	const char *lang_note;    /* why English was chosen, or NULL */
+	const char *start_note;   /* shown on the status line at start, or NULL */
 	const char *term_note;    /* the built-in terminal description is in
 				   * use (and which), or NULL */
 	const char *target_label; /* "this machine", "mounted root /mnt" */

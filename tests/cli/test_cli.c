@@ -446,6 +446,70 @@ static void test_man_page_lists_every_key(void **state)
 	free(man);
 }
 
+/* The wizard's key table, from the list that makes its help. */
+static const char *const key_table[][2] = {
+#define ACTION(id, keys, en, zh) { keys, en },
+#include "tui/keys.def"
+#undef ACTION
+};
+
+/* Removes roff's escapes for a hyphen and a quoted argument's quotes. */
+static char *roff_plain(const char *s)
+{
+	struct sbuf b = { 0 };
+	for (const char *p = s; *p; p++) {
+		if (p[0] == '\\' && p[1] == '-') {
+			sb_addc(&b, '-');
+			p++;
+		} else if (*p != '"') {
+			sb_addc(&b, *p);
+		}
+	}
+	return sb_steal(&b);
+}
+
+/* The man page's KEYS section lists the key table's entries, in its order,
+ * with the same keys and words, and nothing else. */
+static void test_man_keys_match_key_table(void **state)
+{
+	(void)state;
+	char *man = tu_read_file("man/asr-doctor.1", NULL);
+	char *sec = strstr(man, "\n.SH KEYS\n");
+	assert_non_null(sec);
+	char *end = strstr(sec + 1, "\n.SH ");
+	assert_non_null(end);
+	*end = '\0';
+	size_t k = 0;
+	char *save = NULL;
+	for (char *l = strtok_r(sec, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (strcmp(l, ".TP") != 0)
+			continue;
+		char *keys = strtok_r(NULL, "\n", &save);
+		char *text = strtok_r(NULL, "\n", &save);
+		assert_non_null(keys);
+		assert_non_null(text);
+		assert_true(str_starts(keys, ".B "));
+		assert_true(k < ARRAY_LEN(key_table));
+		char *pk = roff_plain(keys + 3), *pt = roff_plain(text);
+		if (strcmp(pk, key_table[k][0]) != 0 || strcmp(pt, key_table[k][1]) != 0)
+			print_error("man page KEYS entry %zu: \"%s\" \"%s\"; keys.def: \"%s\" \"%s\"\n", k + 1, pk,
+				    pt, key_table[k][0], key_table[k][1]);
+		assert_string_equal(pk, key_table[k][0]);
+		assert_string_equal(pt, key_table[k][1]);
+		free(pk);
+		free(pt);
+		k++;
+	}
+	if (k != ARRAY_LEN(key_table))
+		print_error("man page KEYS has %zu entries, keys.def %zu\n", k, ARRAY_LEN(key_table));
+	assert_int_equal(k, ARRAY_LEN(key_table));
+	/* The files the wizard keeps are named. */
+	assert_non_null(strstr(end + 1, ".SH FILES"));
+	assert_non_null(strstr(end + 1, "journal.jsonl"));
+	assert_non_null(strstr(end + 1, "state.json"));
+	free(man);
+}
+
 int main(void)
 {
 	/* Everything the commands put in a temporary folder lands here. */
@@ -465,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_man_page_matches_help),
 		cmocka_unit_test(test_man_page_lists_every_key),
+		cmocka_unit_test(test_man_keys_match_key_table),
 	};
 	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 	/* The demo sandboxes are removed by asr-doctor itself. */

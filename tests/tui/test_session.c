@@ -38,7 +38,7 @@ static void test_resume_after_hangup(void **state)
 	struct term t = { 0 };
 	term_start(&t, 80, 24, env, args);
 	assert_true(term_wait(&t, "1/40", WAIT));
-	term_keys(&t, "g");
+	term_keys(&t, ":");
 	term_type(&t, "95320");
 	term_keys(&t, "Enter");
 	assert_true(term_wait(&t, "not run yet", WAIT));
@@ -121,7 +121,7 @@ static void test_replay_is_read_only(void **state)
 	/* The recorded finding is there. */
 	term_keys(&t, "Enter");
 	assert_true(term_wait(&t, "60-cloudimg-settings.conf:1", WAIT));
-	term_keys(&t, "q");
+	term_keys(&t, "Q");
 	assert_true(term_wait(&t, "EXIT=0", WAIT));
 	term_stop(&t);
 	/* A file that is not a report is refused with a clear message. */

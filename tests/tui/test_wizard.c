@@ -113,7 +113,7 @@ static void test_jump_by_error_id(void **state)
 	struct term t = { 0 };
 	term_start(&t, 80, 24, UTF8_ENV, "--lang en --no-auto-check");
 	assert_true(term_wait(&t, "1/40", WAIT));
-	term_keys(&t, "g");
+	term_keys(&t, ":");
 	assert_true(term_wait(&t, "ErrorID or anchor:", WAIT));
 	term_type(&t, "95320");
 	term_keys(&t, "Enter");
@@ -134,12 +134,12 @@ static void test_jump_by_error_id(void **state)
 	term_keys(&t, "BSpace");
 	assert_true(term_wait(&t, "12/40", WAIT));
 	/* An unknown ErrorID is reported, nothing moves. */
-	term_keys(&t, "g");
+	term_keys(&t, ":");
 	term_type(&t, "12345");
 	term_keys(&t, "Enter");
 	assert_true(term_wait(&t, "no section names ErrorID or anchor \"12345\"", WAIT));
 	/* Esc cancels a prompt. */
-	term_keys(&t, "g");
+	term_keys(&t, ":");
 	term_type(&t, "9");
 	term_keys(&t, "Escape");
 	assert_true(term_wait(&t, "12/40", WAIT));
@@ -195,7 +195,7 @@ static void test_chinese_tree_columns(void **state)
 	assert_int_equal(rows, 24);
 	free(s);
 	/* A long Chinese title is cut with a mark before its ErrorID list. */
-	term_keys(&t, "g");
+	term_keys(&t, ":");
 	term_type(&t, "95320");
 	term_keys(&t, "Enter");
 	assert_true(term_wait(&t, "启用保护失败，因为 GRUB 配置中提到了设备名而非 UUID", WAIT));
@@ -248,7 +248,7 @@ static void test_help_lists_every_key(void **state)
 	assert_true(term_wait(&t, "Keys", WAIT));
 	char *s = term_screen(&t);
 	static const char *const want[] = { "move down", "page up", "search titles, text and ErrorIDs",
-					    "jump to an ErrorID", "run every check", "quit", "Ctrl-L" };
+					    "go to an ErrorID", "run every check", "quit", "Ctrl-L" };
 	for (size_t i = 0; i < ARRAY_LEN(want); i++) {
 		if (!strstr(s, want[i]))
 			print_error("help lacks '%s'\n", want[i]);

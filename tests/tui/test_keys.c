@@ -1,0 +1,191 @@
+/* test_keys.c: the keys people bring from less, vi, tig and htop, read off
+ * the real wizard's screen: g/G/Home/End, q closes the view it is in and
+ * quits only from the tree (asking first in --demo), ? and F1 open help
+ * over the confirmation screen, e and Tab work on one-pane screens, and a
+ * key typed in one view never moves another's hidden cursor. */
+#include "support/testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/util.h"
+#include "support/term.h"
+
+#define UTF8_ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
+#define WAIT 8000
+
+static const char *base;
+
+static void start(struct term *t, const char *args)
+{
+	char *env = xasprintf("%s TMPDIR=%s", UTF8_ENV, base);
+	term_start(t, 80, 24, env, args);
+	free(env);
+	assert_true(term_wait(t, "1/40", WAIT));
+}
+
+static void test_first_and_last_line(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	start(&t, "--lang en --no-auto-check");
+	term_keys(&t, "G");
+	assert_true(term_wait(&t, "40/40", WAIT));
+	term_keys(&t, "g");
+	assert_true(term_wait(&t, "1/40", WAIT));
+	term_keys(&t, "End");
+	assert_true(term_wait(&t, "40/40", WAIT));
+	term_keys(&t, "Home");
+	assert_true(term_wait(&t, "1/40", WAIT));
+	/* The dedicated key for an ErrorID. */
+	term_keys(&t, ":");
+	assert_true(term_wait(&t, "ErrorID or anchor:", WAIT));
+	term_type(&t, "95518");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "domain trust relationship", WAIT));
+	/* In the detail, g and G go to its first and last line. */
+	term_keys(&t, "G");
+	assert_true(term_wait(&t, "100%", WAIT));
+	term_stop(&t);
+}
+
+static void test_q_closes_the_view(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	start(&t, "--lang en --no-auto-check");
+	term_keys(&t, "j Enter");
+	assert_true(term_wait(&t, "ErrorID: 95107", WAIT));
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "2/40", WAIT));
+	term_keys(&t, "H");
+	assert_true(term_wait(&t, "History of fixes", WAIT));
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "2/40", WAIT));
+	term_keys(&t, "?");
+	assert_true(term_wait(&t, "move down", WAIT));
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "2/40", WAIT));
+	/* In the tree, q quits (nothing is lost outside the demo). */
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	term_stop(&t);
+	/* Q quits from any view. */
+	start(&t, "--lang en --no-auto-check");
+	term_keys(&t, "H");
+	assert_true(term_wait(&t, "History of fixes", WAIT));
+	term_keys(&t, "Q");
+	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	term_stop(&t);
+}
+
+static void test_quit_asks_in_demo(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	start(&t, "--lang en --no-auto-check --demo");
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "Quit? The demo sandbox and its journal are removed. [y/N]", WAIT));
+	/* Anything but y keeps the wizard. */
+	term_keys(&t, "n");
+	assert_true(term_wait_gone(&t, "Quit?", WAIT));
+	term_keys(&t, "j");
+	assert_true(term_wait(&t, "2/40", WAIT));
+	term_keys(&t, "Q");
+	assert_true(term_wait(&t, "Quit?", WAIT));
+	term_keys(&t, "y");
+	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	term_stop(&t);
+}
+
+static void test_help_over_confirmation(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	start(&t, "--lang en --no-auto-check --demo");
+	term_keys(&t, "j r");
+	assert_true(term_wait(&t, "checks done", WAIT));
+	term_keys(&t, "f");
+	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	term_keys(&t, "?");
+	assert_true(term_wait(&t, "move down", WAIT));
+	term_keys(&t, "q");
+	/* Back on the plan, which was not cancelled. */
+	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	assert_true(term_wait(&t, "PasswordAuthentication", WAIT));
+	term_keys(&t, "F1");
+	assert_true(term_wait(&t, "move down", WAIT));
+	term_keys(&t, "Escape");
+	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	term_keys(&t, "Escape");
+	assert_true(term_wait(&t, "cancelled: nothing was changed", WAIT));
+	term_stop(&t);
+}
+
+static void test_evidence_and_tab_on_one_pane(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	start(&t, "--lang en --no-auto-check");
+	term_keys(&t, "j");
+	assert_true(term_wait(&t, "2/40", WAIT));
+	/* One pane: Tab opens the detail over the tree, Tab goes back. */
+	term_keys(&t, "Tab");
+	assert_true(term_wait(&t, "Verify that the user account", WAIT));
+	term_keys(&t, "Tab");
+	assert_true(term_wait(&t, "2/40", WAIT));
+	/* e shows the evidence, which lives in the detail. */
+	term_keys(&t, "e");
+	assert_true(term_wait(&t, "Live checks", WAIT));
+	term_stop(&t);
+}
+
+static void test_history_keys_stay_in_history(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	start(&t, "--lang en --no-auto-check");
+	term_keys(&t, "j j");
+	assert_true(term_wait(&t, "3/40", WAIT));
+	term_keys(&t, "H");
+	assert_true(term_wait(&t, "History of fixes", WAIT));
+	term_keys(&t, "g G Home End");
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "3/40", WAIT));
+	term_stop(&t);
+}
+
+static void test_vt100_quit_leaves_no_text(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	term_start(&t, 80, 24, "TERM=vt100 LANG=C LC_ALL=C", "--lang en --no-auto-check");
+	assert_true(term_wait(&t, "1/40", WAIT));
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	char *s = term_screen(&t);
+	if (strstr(s, "Credentials check"))
+		print_error("the wizard's text stayed on the screen:\n%s\n", s);
+	assert_null(strstr(s, "Credentials check"));
+	free(s);
+	term_stop(&t);
+}
+
+int main(void)
+{
+	if (!tu_have("tmux")) {
+		print_error("tmux is needed for the terminal tests (make deps-test installs it)\n");
+		return 1;
+	}
+	base = tu_scratch("keys");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_and_last_line),
+		cmocka_unit_test(test_q_closes_the_view),
+		cmocka_unit_test(test_quit_asks_in_demo),
+		cmocka_unit_test(test_help_over_confirmation),
+		cmocka_unit_test(test_evidence_and_tab_on_one_pane),
+		cmocka_unit_test(test_history_keys_stay_in_history),
+		cmocka_unit_test(test_vt100_quit_leaves_no_text),
+	};
+	return tu_scratch_done(cmocka_run_group_tests_name("keys", tests, NULL, NULL));
+}
