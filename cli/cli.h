@@ -45,6 +45,11 @@ struct doc *cli_load_doc(const struct options *o);
 /* The target the options name: --demo (extracting the sandbox first),
  * --root DIR, or this machine. Prints the cause and returns NULL. */
 struct target *cli_target(struct options *o);
+/* Makes the --demo sandbox in $TMPDIR (or /tmp) from the embedded folder
+ * content_dir ("demo/" or "demo-windows/"), first removing the ones killed
+ * runs left behind; the process holds it until it ends. Returns its path
+ * (caller frees), or NULL after printing why. */
+char *cli_demo_sandbox(const char *content_dir);
 /* A check context for the target and options. */
 struct check_ctx cli_check_ctx(const struct options *o, struct target *t);
 /* The table of codes to sections for d; prints the cause and returns

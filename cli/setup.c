@@ -54,20 +54,9 @@ struct target *cli_target(struct options *o)
 	char *cause = NULL;
 	const char *root = o->root;
 	if (o->demo) {
-		const char *tmp = getenv("TMPDIR");
-		char *dir = xasprintf("%s/asr-doctor-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		if (!mkdtemp(dir)) {
-			cli_error("cannot create the demo sandbox in %s: %s", tmp && *tmp ? tmp : "/tmp",
-				  strerror(errno));
-			free(dir);
+		char *dir = cli_demo_sandbox(o->demo_windows ? "demo-windows/" : "demo/");
+		if (!dir)
 			return NULL;
-		}
-		if (content_extract(o->demo_windows ? "demo-windows/" : "demo/", dir, &cause) < 0) {
-			cli_error("cannot extract the demo sandbox: %s", cause);
-			free(cause);
-			free(dir);
-			return NULL;
-		}
 		o->demo_dir = dir;
 		root = dir;
 	}

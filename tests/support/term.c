@@ -161,6 +161,13 @@ void term_signal(struct term *t, const char *sig)
 	      sig, t->sock);
 }
 
+bool term_wait_program_gone(struct term *t, int ms)
+{
+	return tu_sh(NULL, "p=$(tmux -S '%s' list-panes -t t -F '#{pane_pid}'); n=$((%d / 50 + 1)); "
+			   "for i in $(seq $n); do pgrep -P \"$p\" -x asr-doctor >/dev/null || exit 0; sleep 0.05; done; exit 1",
+		     t->sock, ms) == 0;
+}
+
 void term_stop(struct term *t)
 {
 	if (t->sock) {

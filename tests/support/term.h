@@ -35,6 +35,9 @@ void term_resize(struct term *t, int cols, int rows);
 char *term_line(struct term *t, int y);
 /* Sends a signal to the program running in the terminal. */
 void term_signal(struct term *t, const char *sig);
+/* Waits (bounded by ms) until the program has ended, however it left the
+ * screen (after a kill the shell's "EXIT=" may be split by a wrap). */
+bool term_wait_program_gone(struct term *t, int ms);
 /* Stops the tmux server and removes the folder. */
 void term_stop(struct term *t);
 
