@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "engine/sha256.h"
+#include "engine/undocmd.h"
 
 /* Command output kept in the report; the journal keeps less. */
 #define REPORT_OUTPUT_MAX (64u * 1024)
@@ -806,6 +807,7 @@ int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct app
 	struct journal *j = NULL;
 	char *cause = NULL;
 	char *id = NULL;
+	char *undo = NULL; /* the command that undoes the entry, as shown */
 	int rc = 0;
 	sigset_t oldmask;
 	apply_signals_hold(&oldmask);
@@ -897,6 +899,7 @@ int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct app
 		rc = -EIO;
 		goto out;
 	}
+	undo = undo_command(t, jdir, id, false);
 	for (size_t i = 0; i < n; i++) {
 		const char *base = base_of(w[i].host);
 		w[i].tmp = xasprintf("%s/.%s.asr-doctor-%s.tmp",
@@ -1021,14 +1024,14 @@ int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct app
 				                             "originals failed: %s. Each file is "
 				                             "whole (old or new); "
 				                             "the originals are in %s/backups/%s "
-				                             "and 'asr-doctor undo %s' puts them back",
+				                             "and '%s' puts them back",
 				                             "无法替换 "
 				                             "%s（%s：%s），且恢复原文件失败：%"
 				                             "s。每个文件都是完整的（旧或新）；"
 				                             "原文件在 %s/backups/%s，"
-				                             "'asr-doctor undo %s' 可将其恢复"),
+				                             "'%s' 可将其恢复"),
 				                           p->edits[i].path, step, strerror(err),
-				                           rb, jdir, id, id));
+				                           rb, jdir, id, undo));
 				rep->changed = true;
 				finish(j, &je, JOURNAL_FAILED, rep);
 			} else {
@@ -1074,12 +1077,12 @@ int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct app
 			        rep,
 			        xasprintf(T("the check of the new %s failed, and putting back the "
 			                    "originals failed: %s. The originals are in "
-			                    "%s/backups/%s and 'asr-doctor undo %s' puts them "
+			                    "%s/backups/%s and '%s' puts them "
 			                    "back; no service was reloaded",
 			                    "新的 %s 未通过校验，且恢复原文件失败：%s。原文件在 "
-			                    "%s/backups/%s，'asr-doctor undo %s' "
+			                    "%s/backups/%s，'%s' "
 			                    "可将其恢复；未重新加载任何服务"),
-			                  p->edits[i].path, rb, jdir, id, id));
+			                  p->edits[i].path, rb, jdir, id, undo));
 			rep->changed = true;
 			finish(j, &je, JOURNAL_FAILED, rep);
 		} else {
@@ -1115,11 +1118,11 @@ int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct app
 	if (n)
 		set_message(
 		        rep,
-		        xasprintf(T("changed %zu file(s); entry %s ('asr-doctor undo %s' puts the "
+		        xasprintf(T("changed %zu file(s); entry %s ('%s' puts the "
 		                    "originals back)%s",
-		                    "修改了 %zu 个文件；条目 %s（'asr-doctor undo %s' "
+		                    "修改了 %zu 个文件；条目 %s（'%s' "
 		                    "可恢复原文件）%s"),
-		                  n, id, id,
+		                  n, id, undo,
 		                  all_ok ? ""
 		                         : T("; a command did not run or failed",
 		                             "；有命令未执行或失败")));
@@ -1144,6 +1147,7 @@ out:
 	journal_entry_clear(&je);
 	work_free(w, n);
 	free(id);
+	free(undo);
 	free(jdir);
 	return rc;
 }

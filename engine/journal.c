@@ -16,6 +16,7 @@
 
 #include "engine/apply.h"
 #include "engine/fix.h"
+#include "engine/undocmd.h"
 
 #define JOURNAL_FILE "journal.jsonl"
 /* Command output kept in the journal. */
@@ -1299,14 +1300,15 @@ static int undo_prepare(const struct journal *j, struct target *t, const struct 
 		}
 	}
 	if (!rc && changed.len) {
+		char *forced = undo_command(t, j->dir, e->id, true);
 		*cause = xasprintf(
 		        T("%s changed since entry %s was applied: undo would lose those changes. "
-		          "'asr-doctor undo %s --force' restores the originals anyway (the current "
+		          "'%s' restores the originals anyway (the current "
 		          "bytes are kept in the journal)",
-		          "%s 在条目 %s 应用后又被修改：撤销会丢失这些修改。'asr-doctor undo %s "
-		          "--force' "
+		          "%s 在条目 %s 应用后又被修改：撤销会丢失这些修改。'%s' "
 		          "仍会恢复原文件（当前内容会保存在日志中）"),
-		        sb_str(&changed), e->id, e->id);
+		        sb_str(&changed), e->id, forced);
+		free(forced);
 		rc = -ESTALE;
 	}
 	sb_free(&changed);

@@ -60,6 +60,8 @@ static void info_layout(struct app *a)
 
 void app_page_text(struct app *a, const char *title, const char *text)
 {
+	free(a->page_entry);
+	a->page_entry = NULL;
 	free(a->page_title);
 	a->page_title = xstrdup(title);
 	free(a->itext);

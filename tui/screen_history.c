@@ -27,6 +27,15 @@ static const struct journal_entry *row_entry(struct app *a, size_t row)
 	return row < n ? &e[n - 1 - row] : NULL;
 }
 
+/* The entry's state as shown everywhere (list, entry page): an applied
+ * entry that a later undo put back reads "undone by N", never "applied". */
+static char *shown_outcome(const struct journal_entry *e)
+{
+	if (e->undone_by)
+		return xasprintf(app_tr("undone by %s", "已被 %s 撤销"), e->undone_by);
+	return xstrdup(journal_outcome_text(e->outcome));
+}
+
 static void history_draw(struct app *a)
 {
 	size_t n;
@@ -52,12 +61,14 @@ static void history_draw(struct app *a)
 		int y = 2 + r;
 		if (i == a->hsel)
 			draw_text(a, y, 0, ">", 1, A_NORMAL);
-		char *line = xasprintf("%-4s %.16s  %-12s %s", e->id, e->time ? e->time : "",
-				       journal_outcome_text(e->outcome),
+		char *outcome = shown_outcome(e);
+		char *line = xasprintf("%-4s %.16s  %-12s %s", e->id, e->time ? e->time : "", outcome,
 				       e->title ? e->title : e->undoes ? app_tr("undo", "撤销") : "");
-		attr_t at = e->outcome == JOURNAL_APPLIED ? draw_style(a, STY_PASS)
-			    : e->outcome == JOURNAL_UNDONE ? A_NORMAL
-							   : draw_style(a, STY_WARN);
+		free(outcome);
+		attr_t at = e->undone_by ? A_NORMAL
+			    : e->outcome == JOURNAL_APPLIED ? draw_style(a, STY_PASS)
+			    : e->outcome == JOURNAL_UNDONE  ? A_NORMAL
+							    : draw_style(a, STY_WARN);
 		draw_text(a, y, 2, line, a->cols - 3, at);
 		free(line);
 	}
@@ -67,7 +78,9 @@ static void history_draw(struct app *a)
 static char *entry_text(const struct journal_entry *e)
 {
 	struct sbuf b = { 0 };
-	sb_printf(&b, "%s: %s\n", app_tr("Outcome", "结果"), journal_outcome_text(e->outcome));
+	char *outcome = shown_outcome(e);
+	sb_printf(&b, "%s: %s\n", app_tr("Outcome", "结果"), outcome);
+	free(outcome);
 	sb_printf(&b, "%s: %s%s%s\n", app_tr("Time", "时间"), e->time ? e->time : "?",
 		  e->end_time ? " - " : "", e->end_time ? e->end_time : "");
 	if (e->target)
@@ -76,9 +89,11 @@ static char *entry_text(const struct journal_entry *e)
 		sb_printf(&b, "%s: #%s\n", app_tr("Section", "章节"), e->anchor);
 	if (e->undoes)
 		sb_printf(&b, "%s %s\n", app_tr("Undoes entry", "撤销条目"), e->undoes);
+	/* The message of an undone entry tells how to undo it: no longer. */
 	if (e->undone_by)
-		sb_printf(&b, "%s %s\n", app_tr("Undone by entry", "已被条目撤销："), e->undone_by);
-	if (e->message)
+		sb_printf(&b, app_tr("Entry %s put the original files back.\n", "条目 %s 已恢复原文件。\n"),
+			  e->undone_by);
+	else if (e->message)
 		sb_printf(&b, "%s\n", e->message);
 	for (size_t i = 0; i < e->nfiles; i++) {
 		const struct journal_file *f = &e->files[i];
@@ -140,6 +155,9 @@ static int history_key(struct app *a, enum action act, wint_t ch)
 			free(title);
 			free(text);
 			sv_free(&a->watch);
+			/* u on the entry's page does what u in the list does. */
+			free(a->page_entry);
+			a->page_entry = xstrdup(e->id);
 			app_push(a, &screen_page);
 		}
 		return H_HANDLED;
@@ -156,7 +174,7 @@ static void history_status(struct app *a, struct sbuf *out)
 {
 	size_t n;
 	entries(a, &n);
-	sb_printf(out, "%zu %s", n, app_tr("entries", "个条目"));
+	sb_printf(out, "%zu %s", n, app_tr_n(n, "entry", "entries", "个条目"));
 }
 
 const struct screen_ops screen_history = {

@@ -64,6 +64,12 @@ static int page_key(struct app *a, enum action act, wint_t ch)
 		a->undo_entry = NULL;
 		return H_POP;
 	}
+	if (ch == 'u' && a->page_entry) {
+		char *id = xstrdup(a->page_entry);
+		fix_undo_preview(a, id);
+		free(id);
+		return H_HANDLED;
+	}
 	switch (act) {
 	case ACT_DOWN:
 		a->itop++;
@@ -94,6 +100,9 @@ static int page_key(struct app *a, enum action act, wint_t ch)
 
 static void page_status(struct app *a, struct sbuf *out)
 {
+	/* A journal entry's page: u undoes it, as in the list. */
+	if (a->page_entry)
+		sb_add(out, app_tr("u undo  ", "u 撤销  "));
 	sb_add(out, a->page_title ? a->page_title : "");
 }
 

@@ -87,6 +87,16 @@ static void test_sshd_fix_walkthrough(void **state)
 	term_keys(&t, "Enter");
 	assert_true(term_wait(&t, "Fix: done", WAIT));
 	assert_true(term_wait(&t, "entry 1", WAIT));
+	/* The undo hint names the machine: run as printed on a rescue
+	 * machine, it undoes this root's entry, not the host's. */
+	char *journal = file_in(root, "/var/lib/asr-doctor/journal/journal.jsonl");
+	char *hint = xasprintf("'asr-doctor --root %s undo 1'", root);
+	if (!strstr(journal, hint))
+		print_error("the journal lacks %s:\n%s\n", hint, journal);
+	assert_non_null(strstr(journal, hint));
+	free(hint);
+	free(journal);
+	assert_true(term_wait(&t, "asr-doctor --root", WAIT));
 	/* The checks run again and pass. */
 	assert_true(term_wait(&t, "SSH password authentication for root: pass", WAIT));
 	assert_true(term_wait(&t, "SSH root login with a password: pass", WAIT));
@@ -107,6 +117,7 @@ static void test_sshd_fix_walkthrough(void **state)
 	term_keys(&t, "H");
 	assert_true(term_wait(&t, "History of fixes", WAIT));
 	assert_true(term_wait(&t, "applied", WAIT));
+	assert_true(term_wait(&t, "1 entry ", WAIT));
 	term_keys(&t, "u");
 	assert_true(term_wait(&t, "Undo a fix", WAIT));
 	term_keys(&t, "y Enter");
@@ -121,8 +132,25 @@ static void test_sshd_fix_walkthrough(void **state)
 	free(now);
 	term_keys(&t, "Enter");
 	assert_true(term_wait(&t, "undone", WAIT));
+	/* One state shown the same everywhere: entry 1 reads undone in the
+	 * list and on its page, which no longer offers its undo. */
+	term_keys(&t, "q H");
+	assert_true(term_wait(&t, "2 entries", WAIT));
+	assert_true(term_wait(&t, "undone by 2", WAIT));
+	char *row = term_screen(&t);
+	assert_null(strstr(row, "applied"));
+	free(row);
+	term_keys(&t, "j Enter");
+	assert_true(term_wait(&t, "Outcome: undone by 2", WAIT));
+	assert_true(term_wait(&t, "Entry 2 put the original files back.", WAIT));
+	row = term_screen(&t);
+	assert_null(strstr(row, "undo 1'"));
+	free(row);
+	/* u here says what u in the list says. */
+	term_keys(&t, "u");
+	assert_true(term_wait(&t, "entry 1 was already undone by entry 2", WAIT));
 
-	term_keys(&t, "q q");
+	term_keys(&t, "Q");
 	term_stop(&t);
 	free(dropin0);
 	free(main0);
