@@ -488,13 +488,22 @@ void report_page(const struct report_input *in, const struct render_opts *o, str
 			      count[STATUS_PASS], count[STATUS_NA], count[STATUS_NONE]);
 	render_text(pg, sum, STY_BOLD | STY_TITLE, "", "  ", o);
 	free(sum);
-	for (size_t i = 0; i < s->nbindings; i++) {
-		struct check_result m;
-		report_mask_result(&m, &s->results[i]);
-		char *title = session_check_title(s, i);
-		render_result(pg, &m, title, o, true);
-		free(title);
-		result_free(&m);
+	/* What needs attention first: failures, errors, warnings, checks not
+	 * run, then what does not apply and what passed; the article's order
+	 * within each. */
+	static const enum status order[] = { STATUS_FAIL, STATUS_ERROR, STATUS_WARN,
+					     STATUS_NONE, STATUS_NA,    STATUS_PASS };
+	for (size_t k = 0; k < ARRAY_LEN(order); k++) {
+		for (size_t i = 0; i < s->nbindings; i++) {
+			if (s->results[i].status != order[k])
+				continue;
+			struct check_result m;
+			report_mask_result(&m, &s->results[i]);
+			char *title = session_check_title(s, i);
+			render_result(pg, &m, title, o, true);
+			free(title);
+			result_free(&m);
+		}
 	}
 	render_blank(pg);
 

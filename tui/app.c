@@ -50,6 +50,11 @@ const char *app_tr(const char *en, const char *zh)
 	return msg_lang() == LANG_ZH ? zh : en;
 }
 
+const char *app_tr_n(size_t n, const char *one, const char *many, const char *zh)
+{
+	return app_tr(n == 1 ? one : many, zh);
+}
+
 void app_message(struct app *a, bool error, const char *fmt, ...)
 {
 	va_list ap;
@@ -272,9 +277,9 @@ static bool collect_results(struct app *a)
 	if (runner_pending(a->runner) == 0) {
 		runner_free(a->runner);
 		a->runner = NULL;
-		app_message(a, a->run_fail > 0,
-			    app_tr("%zu checks done: %zu failed, %zu warnings", "%zu 项检查完成：%zu 项失败，%zu 项警告"),
-			    a->run_done, a->run_fail, a->run_warn);
+		app_message(a, a->run_fail > 0, app_tr("%zu %s done: %zu failed, %zu %s", "%zu %s完成：%zu 项失败，%zu %s"),
+			    a->run_done, app_tr_n(a->run_done, "check", "checks", "项检查"), a->run_fail,
+			    a->run_warn, app_tr_n(a->run_warn, "warning", "warnings", "项警告"));
 		any = true;
 		app_save_state(a, false);
 	}
@@ -432,10 +437,19 @@ static void layout(struct app *a)
 	if (wide != a->wide) {
 		a->wide = wide;
 		a->focus = 0;
-		/* The detail screen is part of the tree screen when wide. */
+		/* The detail screen is part of the tree screen when wide (and
+		 * keeps its place); a pane that was not being read starts at
+		 * the section's top. */
 		if (wide && a->depth > 1 && a->stack[a->depth - 1] == &screen_detail)
 			a->depth--;
+		else
+			a->dtop = 0;
 	}
+	/* A taller screen shows more of the tree: no empty rows below its
+	 * end while rows above the top are hidden. */
+	size_t rows = a->rows > 2 ? (size_t)a->rows - 2 : 1;
+	if (a->top + rows > a->doc->nnodes)
+		a->top = a->doc->nnodes > rows ? a->doc->nnodes - rows : 0;
 	app_select(a, a->sel, a->rows - 2);
 	a->page_valid = false;
 	fix_relayout(a);
@@ -543,8 +557,9 @@ enter : {
 		size_t count = 0;
 		for (size_t i = 0; i < a->doc->nnodes; i++)
 			count += node_matches(a->doc->nodes[i], a->query);
-		app_message(a, false, app_tr("%zu sections match \"%s\" (n: next, N: previous)",
-					     "%zu 个章节与“%s”匹配（n 下一个，N 上一个）"), count, a->query);
+		app_message(a, false, app_tr("%zu %s \"%s\" (n: next, N: previous)",
+					     "%zu %s“%s”匹配（n 下一个，N 上一个）"),
+			    count, app_tr_n(count, "section matches", "sections match", "个章节与"), a->query);
 		return;
 	}
 	struct node *found[16];
@@ -848,6 +863,7 @@ int tui_run(const struct tui_config *cfg)
 	fix_clear(&a);
 	sb_free(&a.typed);
 	free(a.page_title);
+	free(a.page_entry);
 	free(a.itext);
 	rpage_free(&a.info);
 	sv_free(&a.watch);

@@ -121,6 +121,7 @@ struct app {
 	bool armed;               /* 'y' pressed: Enter applies */
 	struct sbuf typed;        /* letters typed on the confirm screen */
 	char *page_title;         /* owned: the generic page's title */
+	char *page_entry;         /* owned: the journal entry the page shows, or NULL */
 	struct rpage info;        /* the generic page (apply results, entries) */
 	char *itext;              /* owned: the text behind info */
 	int iwidth;               /* the width info was laid out for */
@@ -173,6 +174,9 @@ void app_push(struct app *a, const struct screen_ops *s);
 void app_choose(struct app *a, struct node **nodes, size_t n);
 /* Picks a language's string. */
 const char *app_tr(const char *en, const char *zh);
+/* A counted noun: English one or many by n, the Chinese word (which has
+ * no plural) otherwise. */
+const char *app_tr_n(size_t n, const char *one, const char *many, const char *zh);
 /* Runs the checks with these ids in the background. */
 void app_run_ids(struct app *a, const struct strvec *ids);
 /* Saves the resume state (clean: the wizard is ending normally). */

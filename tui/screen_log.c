@@ -166,9 +166,10 @@ static void log_draw(struct app *a)
 	size_t known = 0;
 	for (size_t i = 0; i < v->nscans; i++)
 		known += log_scan_count(&v->scans[i], true);
-	char *title = xasprintf(app_tr("Installer logs: %zu codes the article names, %zu unknown, in %zu logs",
-				       "安装日志：文章提到的代码 %zu 个，未知 %zu 个，共 %zu 个日志"),
-				known, v->nrows - known, v->nscans);
+	char *title = xasprintf(app_tr("Installer logs: %zu %s the article names, %zu unknown, in %zu %s",
+				       "安装日志：文章提到的代码 %zu %s，未知 %zu 个，共 %zu %s"),
+				known, app_tr_n(known, "code", "codes", "个"), v->nrows - known, v->nscans,
+				app_tr_n(v->nscans, "log", "logs", "个日志"));
 	draw_text(a, 1, 0, title, a->cols - 1, A_BOLD);
 	free(title);
 	if (v->nrows == 0) {

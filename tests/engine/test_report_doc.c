@@ -207,6 +207,19 @@ static void demo_fits(const char *lang, enum lang l)
 			assert_non_null(strstr(text, check_title(s->bindings[i].check)));
 		assert_non_null(strstr(text, SHA_A));
 		assert_non_null(strstr(text, "#7"));
+		/* Failures come first, passes last. */
+		const char *fail = NULL, *pass = NULL;
+		for (size_t i = 0; i < s->nbindings; i++) {
+			const char *at = strstr(text, check_title(s->bindings[i].check));
+			enum status st = s->results[i].status;
+			if (st == STATUS_FAIL && (!fail || at > fail))
+				fail = at;
+			if (st == STATUS_PASS && (!pass || at < pass))
+				pass = at;
+		}
+		assert_non_null(fail);
+		assert_non_null(pass);
+		assert_true(fail < pass);
 		free(text);
 	}
 	rt_free(s, d);

@@ -71,7 +71,7 @@ static void test_run_one_section_and_evidence(void **state)
 	term_keys(&t, "Enter");
 	assert_true(term_wait(&t, "not run yet", WAIT));
 	term_keys(&t, "r");
-	assert_true(term_wait(&t, "2 checks done: 1 failed, 1 warnings", WAIT));
+	assert_true(term_wait(&t, "2 checks done: 1 failed, 1 warning", WAIT));
 	char *s = term_screen(&t);
 	assert_non_null(strstr(s, "GRUB"));
 	assert_non_null(strstr(s, ": fail"));

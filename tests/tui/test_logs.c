@@ -37,7 +37,7 @@ static void test_log_screen(void **state)
 	char *path = fixture("ASRUnifiedAgentInstaller.utf16le-bom-crlf.log");
 	term_type(&t, path);
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "Installer logs: 2 codes the article names, 1 unknown, in 1 logs", WAIT));
+	assert_true(term_wait(&t, "Installer logs: 2 codes the article names, 1 unknown, in 1 log", WAIT));
 	char *s = term_screen(&t);
 	assert_non_null(strstr(s, ">      7  0x8004E00F x2  \u2192 VSS error - 0x8004E00F\n"));
 	assert_non_null(strstr(s, "       8  exit 802 x2  \u2192 VSS error - 0x8004E00F\n"));
@@ -112,7 +112,7 @@ static void test_log_known_places(void **state)
 	term_keys(&t, "L");
 	assert_true(term_wait(&t, "Log file", WAIT));
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "Installer logs: 4 codes the article names, 0 unknown, in 1 logs", WAIT));
+	assert_true(term_wait(&t, "Installer logs: 4 codes the article names, 0 unknown, in 1 log", WAIT));
 	char *s = term_screen(&t);
 	assert_non_null(strstr(s, "     2  \"COM+ was unable to talk to the Microsoft"));
 	assert_non_null(strstr(s, "     4  exit 511  \u2192 VSS error -2147023170 [0x800706BE] - exit code 511 (+1)"));

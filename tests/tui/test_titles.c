@@ -122,6 +122,37 @@ static void test_status_line_keeps_hints(void **state)
 	term_stop(&t);
 }
 
+/* From 80x24 to 132x43: the tree fills the taller screen from its root,
+ * and the detail pane opens at the top of the selected section. */
+static void test_resize_shows_a_fresh_view(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	start_at(&t, 80, 24, "en");
+	term_keys(&t, "G");
+	assert_true(term_wait(&t, "40/40", WAIT));
+	/* Read down the last section, then come back to the tree. */
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "%", WAIT));
+	term_keys(&t, "Space Space");
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "40/40", WAIT));
+	term_resize(&t, 132, 43);
+	assert_true(term_wait(&t, "\xe2\x94\x82", WAIT));
+	char *row1 = term_line(&t, 1);
+	if (!strstr(row1, "Troubleshoot Mobility Service push installation"))
+		print_error("row 1 after the resize: \"%s\"\n", row1);
+	assert_non_null(strstr(row1, "Troubleshoot Mobility Service push installation"));
+	/* The pane starts with the section's title. */
+	assert_non_null(strstr(row1, "\xe2\x94\x82 Next steps"));
+	free(row1);
+	/* The last row of the tree is its last section, with no gap. */
+	char *row40 = term_line(&t, 40);
+	assert_non_null(strstr(row40, "Next steps"));
+	free(row40);
+	term_stop(&t);
+}
+
 int main(void)
 {
 	if (!tu_have("tmux")) {
@@ -132,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_tree_keeps_error_ids),
 		cmocka_unit_test(test_chooser_keeps_error_ids),
 		cmocka_unit_test(test_status_line_keeps_hints),
+		cmocka_unit_test(test_resize_shows_a_fresh_view),
 	};
 	return cmocka_run_group_tests_name("titles", tests, NULL, NULL);
 }
