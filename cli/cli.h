@@ -21,6 +21,8 @@ struct options {
 	const char *state_path; /* --state FILE, or NULL for the default */
 	enum lang lang;
 	bool lang_explicit;     /* --lang given */
+	const char *locale_missing; /* the locale asked for that is not
+				     * installed (and had no UTF-8 stand-in) */
 	bool json;
 	bool demo;
 	bool demo_windows;      /* --demo windows: the broken Windows disk */

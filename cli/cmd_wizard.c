@@ -72,16 +72,25 @@ static int wizard_one(struct options *o, const char *host_note)
 		cli_error("--replay %s: %s", o->replay, strerror(errno));
 		return 2;
 	}
-	const char *note = NULL;
+	/* Why the wizard speaks English when Chinese was asked for, by
+	 * --lang (said so) or by the locale. */
+	char *note = NULL;
 	if (o->lang == LANG_ZH && !o->doc_path) {
 		const char *cs = nl_langinfo(CODESET);
 		bool utf8 = cs && (str_ieq(cs, "UTF-8") || str_ieq(cs, "utf8"));
-		if (!lang_terminal_cjk(getenv("TERM"), utf8, &note)) {
+		const char *why = NULL;
+		if (!lang_terminal_cjk(getenv("TERM"), utf8, &why)) {
+			/* Short, so the title line holds it whole. */
+			const char *term = getenv("TERM");
+			char *reason = !utf8 && o->locale_missing
+					       ? xasprintf("locale %s is not installed", o->locale_missing)
+				       : !utf8 ? xstrdup("the locale is not UTF-8")
+					       : xasprintf("TERM=%s cannot draw CJK", term ? term : "");
+			note = xasprintf("English%s: %s", o->lang_explicit ? ", not zh-CN" : "", reason);
+			free(reason);
 			o->lang = LANG_EN;
 			o->lang_explicit = true; /* a replay must not switch back */
 			msg_set_lang(LANG_EN);
-		} else {
-			note = NULL;
 		}
 	}
 	/* Before curses starts: a built-in terminal description when this
@@ -94,13 +103,16 @@ static int wizard_one(struct options *o, const char *host_note)
 	if (json) {
 		if (!load_replay(o, json, &d, &s, &info)) {
 			free(json);
+			free(note);
 			return 2;
 		}
 		o->demo = false;
 		o->root = NULL;
 	} else {
-		if (!(s = cli_doc_session(o, &d)))
+		if (!(s = cli_doc_session(o, &d))) {
+			free(note);
 			return 2;
+		}
 	}
 	struct target *t = cli_target(o);
 	if (!t) {
@@ -108,6 +120,7 @@ static int wizard_one(struct options *o, const char *host_note)
 		doc_free(d);
 		replay_info_free(&info);
 		free(json);
+		free(note);
 		return 2;
 	}
 	char *jdir = journal_dir_for(o->journal, t);
@@ -158,6 +171,7 @@ static int wizard_one(struct options *o, const char *host_note)
 		.offer = have_offer ? &offer : NULL,
 	};
 	int rc = tui_run(&cfg);
+	free(note);
 	if (have_offer)
 		app_state_free(&offer);
 	free(state_path);

@@ -163,8 +163,19 @@ int main(int argc, char **argv)
 	/* The commit-confirmed guard re-runs this binary detached. */
 	if (argc > 1 && strcmp(argv[1], GUARD_COMMAND) == 0)
 		return guard_main(argc - 1, argv + 1);
-	setlocale(LC_ALL, "");
 	struct options o = { 0 };
+	if (!setlocale(LC_ALL, "")) {
+		/* The locale named (zh_CN.UTF-8) is not installed: its
+		 * encoding is still usable through C.UTF-8, so CJK can show. */
+		const char *want = getenv("LC_ALL");
+		if (!want || !*want)
+			want = getenv("LC_CTYPE");
+		if (!want || !*want)
+			want = getenv("LANG");
+		bool utf8 = want && (strcasestr(want, "utf-8") || strcasestr(want, "utf8"));
+		if (!utf8 || !setlocale(LC_ALL, "C.UTF-8"))
+			o.locale_missing = want;
+	}
 	o.lang = lang_from_env();
 
 	static const struct option longopts[] = {

@@ -21,6 +21,9 @@ struct apply_fs; /* engine/apply.h: the file-system calls, a test seam */
 #define STATE_VERSION 1
 /* A state older than this is not offered for resuming. */
 #define STATE_MAX_AGE_S (24LL * 60 * 60)
+/* The fix id of a state saved while an undo waited for confirmation; the
+ * fix entry is then the journal entry to undo. */
+#define STATE_FIX_UNDO "undo"
 /* fix_entry of a fix that was planned (confirmation screen) but has no
  * journal entry yet. */
 #define STATE_FIX_PLANNED "planned"

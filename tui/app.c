@@ -27,6 +27,8 @@
 #define WIDE_COLS 100
 /* Columns of the status line's left part kept when the hints need room. */
 #define STATUS_MIN_LEFT 10
+/* Columns of the title kept for the program and machine before a note. */
+#define TITLE_MIN_HEAD 24
 
 static volatile sig_atomic_t got_signal;
 static bool curses_active;
@@ -129,6 +131,8 @@ void app_save_state(struct app *a, bool clean)
 	if (!a->cfg->state_path || a->read_only || !a->ses)
 		return;
 	struct target *t = a->cfg->ctx.t;
+	/* An undo waiting on the confirmation screen. */
+	bool undoing = !a->plan && a->undo_entry && a->stack[a->depth - 1] == &screen_confirm;
 	struct app_state st = {
 		.target_kind = t->kind == TARGET_ROOT ? "root" : t->kind == TARGET_SSH ? "ssh" : "local",
 		.target_root = t->kind == TARGET_ROOT ? (*t->root ? t->root : "/") : NULL,
@@ -136,8 +140,8 @@ void app_save_state(struct app *a, bool clean)
 		.anchor = a->doc->nodes[a->sel]->anchor,
 		.screen = (char *)a->stack[a->depth - 1]->name,
 		.show_evidence = a->show_evidence,
-		.fix_id = a->plan ? a->plan->fix_id : NULL,
-		.fix_entry = a->plan ? STATE_FIX_PLANNED : NULL,
+		.fix_id = a->plan ? a->plan->fix_id : undoing ? STATE_FIX_UNDO : NULL,
+		.fix_entry = a->plan ? STATE_FIX_PLANNED : undoing ? a->undo_entry : NULL,
 		.clean_exit = clean,
 	};
 	char *cause = NULL;
@@ -356,8 +360,23 @@ static void draw_status(struct app *a)
 		move(y, x);
 		return;
 	}
+	const struct screen_ops *s = a->stack[a->depth - 1];
+	int room = a->cols - 1;
 	if (a->message) {
-		draw_text(a, y, 0, a->message, a->cols - 1, a->message_is_error ? A_BOLD : A_NORMAL);
+		/* A message is never cut for the keys: they get the room it
+		 * leaves (help and leaving at least), else wait a key. */
+		int mw = (int)text_width(a->message);
+		char *hints = fit_hints(app_tr(s->hints_en, s->hints_zh), room - mw - 2);
+		int hw = (int)text_width(hints);
+		int keep = mw;
+		if (mw + 2 + hw > room) {
+			keep = room;
+			hw = 0;
+		}
+		draw_text(a, y, 0, a->message, keep, a->message_is_error ? A_BOLD : A_NORMAL);
+		if (hw)
+			draw_text(a, y, room - hw, hints, hw, A_BOLD);
+		free(hints);
 		return;
 	}
 	struct sbuf left = { 0 };
@@ -366,10 +385,8 @@ static void draw_status(struct app *a)
 		sb_printf(&left, "%c %s %zu/%zu  ", a->slow ? '~' : spin_ascii[a->spin % 4],
 			  app_tr("checking", "检查中"), a->run_done, a->run_total);
 	}
-	const struct screen_ops *s = a->stack[a->depth - 1];
 	if (s->status)
 		s->status(a, &left);
-	int room = a->cols - 1;
 	int lw = (int)text_width(sb_str(&left));
 	char *hints = fit_hints(app_tr(s->hints_en, s->hints_zh), room - (lw < STATUS_MIN_LEFT ? lw : STATUS_MIN_LEFT) - 2);
 	int hw = (int)text_width(hints);
@@ -388,20 +405,30 @@ static void draw_status(struct app *a)
 	sb_free(&left);
 }
 
+/* The title line: the program, the machine, and why the wizard speaks
+ * English when that was not asked for; the machine's name is cut first. */
 static void draw_title(struct app *a)
 {
 	move(0, 0);
 	clrtoeol();
 	struct sbuf t = { 0 };
-	if (a->cfg->replay)
+	const struct replay_info *r = a->cfg->replay;
+	if (r && r->have_facts)
+		sb_printf(&t, "asr-doctor  %s %s (%s, %s)", app_tr("replay of", "回放"), r->facts.hostname,
+			  r->target_name ? r->target_name : "?", r->generated ? r->generated : "?");
+	else if (r)
 		sb_printf(&t, "asr-doctor  %s %s (%s)", app_tr("replay of", "回放"),
-			  a->cfg->replay->target_name ? a->cfg->replay->target_name : "?",
-			  a->cfg->replay->generated ? a->cfg->replay->generated : "?");
+			  r->target_name ? r->target_name : "?", r->generated ? r->generated : "?");
 	else
 		sb_printf(&t, "asr-doctor  %s", a->cfg->target_label ? a->cfg->target_label : "");
-	if (a->cfg->lang_note)
-		sb_printf(&t, "  (English: %s)", a->cfg->lang_note);
-	draw_text(a, 0, 0, sb_str(&t), a->cols, A_BOLD);
+	char *note = a->cfg->lang_note ? xasprintf("  (%s)", a->cfg->lang_note) : xstrdup("");
+	int nw = (int)text_width(note);
+	int room = a->cols - nw;
+	if (room < TITLE_MIN_HEAD)
+		room = a->cols;
+	int x = draw_text(a, 0, 0, sb_str(&t), room, A_BOLD);
+	draw_text(a, 0, x, note, a->cols - x, A_BOLD);
+	free(note);
 	sb_free(&t);
 }
 
@@ -764,6 +791,12 @@ int tui_run(const struct tui_config *cfg)
 		app_message(&a, false, "%s", cfg->term_note);
 	if (cfg->start_note && !a.message)
 		app_message(&a, false, "%s", cfg->start_note);
+	if (cfg->replay && cfg->replay->have_facts && !a.message) {
+		const struct facts *f = &cfg->replay->facts;
+		app_message(&a, false, app_tr("recorded on %s: %s, kernel %s (read-only)",
+					      "记录于 %s：%s，内核 %s（只读）"),
+			    f->hostname, f->os, f->kernel);
+	}
 	a.read_only = cfg->replay != NULL || cfg->hosts != NULL;
 	if (cfg->offer && a.ses && !a.read_only)
 		app_push(&a, &screen_resume); /* checks start after the answer */

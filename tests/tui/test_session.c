@@ -98,6 +98,43 @@ static void test_sigterm_restores_terminal(void **state)
 	term_stop(&t);
 }
 
+/* A hang-up while an undo waits for confirmation: the offer says so, and
+ * resuming shows the undo again, unapplied, with its prompt in view. */
+static void test_resume_on_undo_confirmation(void **state)
+{
+	(void)state;
+	char *root = make_root("undo-root");
+	char *env = xasprintf("%s XDG_STATE_HOME=%s/undo-state", ENV, base);
+	char *args = xasprintf("--lang en --root %s --no-auto-check", root);
+	/* A fix applied from the command line: entry 1. */
+	assert_int_equal(tu_sh(NULL, "%s --root %s fix 95108 --yes >/dev/null 2>&1", tu_binary(), root), 0);
+	struct term t = { 0 };
+	term_start(&t, 80, 24, env, args);
+	assert_true(term_wait(&t, "1/40", WAIT));
+	term_keys(&t, "H");
+	assert_true(term_wait(&t, "1 entry", WAIT));
+	term_keys(&t, "u");
+	assert_true(term_wait(&t, "Undo a fix", WAIT));
+	/* A key so the state is saved on the confirmation screen. */
+	term_keys(&t, "j");
+	term_signal(&t, "HUP");
+	assert_true(term_wait_program_gone(&t, WAIT));
+	term_stop(&t);
+
+	term_start(&t, 80, 24, env, args);
+	assert_true(term_wait(&t, "Resume?", WAIT));
+	assert_true(term_wait(&t, "with the undo of entry 1", WAIT));
+	term_keys(&t, "y");
+	assert_true(term_wait(&t, "Undo a fix", WAIT));
+	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	term_keys(&t, "Escape");
+	assert_true(term_wait(&t, "cancelled: nothing was changed", WAIT));
+	term_stop(&t);
+	free(env);
+	free(args);
+	free(root);
+}
+
 static void test_replay_is_read_only(void **state)
 {
 	(void)state;
@@ -110,6 +147,15 @@ static void test_replay_is_read_only(void **state)
 	term_start(&t, 80, 24, ENV, args);
 	assert_true(term_wait(&t, "demo sandbox", WAIT));
 	assert_true(term_wait(&t, "凭据检查（ErrorID：95107 和 95108）", WAIT));
+	/* Which machine the report came from: host, OS, kernel. */
+	assert_true(term_wait(&t, "Ubuntu 22.04.4 LTS", WAIT));
+	char *line = term_line(&t, 23);
+	assert_non_null(strstr(line, "记录于 "));
+	assert_non_null(strstr(line, "内核"));
+	free(line);
+	line = term_line(&t, 0);
+	assert_non_null(strstr(line, "回放 "));
+	free(line);
 	char *s = term_screen(&t);
 	assert_non_null(strstr(s, "\xe2\x9c\x97   凭据检查"));
 	free(s);
@@ -211,6 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resume_after_hangup),
 		cmocka_unit_test(test_sigterm_restores_terminal),
+		cmocka_unit_test(test_resume_on_undo_confirmation),
 		cmocka_unit_test(test_replay_is_read_only),
 		cmocka_unit_test(test_confirm_from_new_login),
 	};

@@ -153,6 +153,22 @@ static void test_resize_shows_a_fresh_view(void **state)
 	term_stop(&t);
 }
 
+/* The first screen after the checks finish: the summary and the keys. */
+static void test_hints_beside_the_summary(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	term_start(&t, 80, 24, UTF8_ENV, "--lang en --demo");
+	assert_true(term_wait(&t, "checks done:", WAIT));
+	char *last = status_line(&t, 24);
+	if (!strstr(last, "? help"))
+		print_error("status line: \"%s\"\n", last);
+	assert_non_null(strstr(last, "checks done:"));
+	assert_non_null(strstr(last, "? help"));
+	free(last);
+	term_stop(&t);
+}
+
 int main(void)
 {
 	if (!tu_have("tmux")) {
@@ -164,6 +180,7 @@ int main(void)
 		cmocka_unit_test(test_chooser_keeps_error_ids),
 		cmocka_unit_test(test_status_line_keeps_hints),
 		cmocka_unit_test(test_resize_shows_a_fresh_view),
+		cmocka_unit_test(test_hints_beside_the_summary),
 	};
 	return cmocka_run_group_tests_name("titles", tests, NULL, NULL);
 }
