@@ -26,7 +26,7 @@
 #define MIN_ROWS 12
 #define WIDE_COLS 100
 /* Columns of the status line's left part kept when the hints need room. */
-#define STATUS_MIN_LEFT 10
+#define STATUS_MIN_LEFT 14
 /* Columns of the title kept for the program and machine before a note. */
 #define TITLE_MIN_HEAD 24
 

@@ -233,9 +233,15 @@ static void confirm_page(struct app *a, const char *body)
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		char *line = xstrndup(p, len);
 		unsigned st = plan_line_style(line);
-		if (st == STY_PASS || st == STY_FAIL || line[0] == ' ') {
-			/* Diff and indented lines keep their indentation when wrapped. */
-			size_t ind = strspn(line, " ");
+		if (line[strspn(line, " ")] == '\0') {
+			/* A blank line (a diff's blank context line too) stays. */
+			render_line(&a->cpage, line, st, &o);
+		} else if (st == STY_PASS || st == STY_FAIL || line[0] == ' ') {
+			/* Diff and indented lines keep their indentation when
+			 * wrapped, and a continued diff line its + or - mark, so
+			 * the sides can be told apart without colour. */
+			size_t mark = st == STY_PASS || st == STY_FAIL ? 1 : 0;
+			size_t ind = mark + strspn(line + mark, " ");
 			char *pre = xstrndup(line, ind);
 			render_text(&a->cpage, line + ind, st, pre, pre, &o);
 			free(pre);

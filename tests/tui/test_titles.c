@@ -169,18 +169,66 @@ static void test_hints_beside_the_summary(void **state)
 	term_stop(&t);
 }
 
+/* A diff line wrapped on a narrow screen keeps its + or - mark on every
+ * row: without colour (vt100) the sides can still be told apart. */
+static void test_wrapped_diff_keeps_its_mark(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	term_start(&t, 60, 70, "TERM=vt100 LANG=C.UTF-8 LC_ALL=C.UTF-8", "--lang en --demo --no-auto-check");
+	assert_true(term_wait(&t, "1/40", WAIT));
+	term_keys(&t, ":");
+	term_type(&t, "95320");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "not run yet", WAIT));
+	term_keys(&t, "r");
+	assert_true(term_wait(&t, "checks done", WAIT));
+	/* The boot loader fix, then its diff. */
+	term_keys(&t, "f Enter");
+	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	term_keys(&t, "Space");
+	assert_true(term_wait(&t, "-linux /boot/vmlinuz", WAIT));
+	char *s = term_screen(&t);
+	char *save = NULL;
+	bool in_hunk = false;
+	int rows = 0;
+	for (char *l = strtok_r(s, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (str_starts(l, "-linux /boot/vmlinuz"))
+			in_hunk = true;
+		else if (str_starts(l, " initrd"))
+			in_hunk = false;
+		if (!in_hunk)
+			continue;
+		rows++;
+		if (l[0] != '-' && l[0] != '+')
+			print_error("a continued diff line lost its mark: \"%s\"\n", l);
+		assert_true(l[0] == '-' || l[0] == '+');
+	}
+	/* The long kernel lines did wrap. */
+	assert_true(rows > 4);
+	free(s);
+	/* The prompt is whole beside the keys. */
+	char *last = status_line(&t, 70);
+	assert_non_null(strstr(last, "Apply? [y/N]"));
+	free(last);
+	term_stop(&t);
+}
+
 int main(void)
 {
 	if (!tu_have("tmux")) {
 		print_error("tmux is needed for the terminal tests (make deps-test installs it)\n");
 		return 1;
 	}
+	/* The demo sandboxes land in a folder that is removed. */
+	tu_scratch("titles");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tree_keeps_error_ids),
 		cmocka_unit_test(test_chooser_keeps_error_ids),
 		cmocka_unit_test(test_status_line_keeps_hints),
 		cmocka_unit_test(test_resize_shows_a_fresh_view),
 		cmocka_unit_test(test_hints_beside_the_summary),
+		cmocka_unit_test(test_wrapped_diff_keeps_its_mark),
 	};
-	return cmocka_run_group_tests_name("titles", tests, NULL, NULL);
+	return tu_scratch_done(cmocka_run_group_tests_name("titles", tests, NULL, NULL));
 }
