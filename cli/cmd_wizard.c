@@ -63,7 +63,7 @@ static bool demo_run_was_cut(const char *state_path)
 	return cut;
 }
 
-/* The wizard on one machine, or on one saved report (o->replay); note,
+/* The wizard on one machine, or on one saved report (o->replay);
  * host_note, when not NULL, is shown in the status line at start. */
 static int wizard_one(struct options *o, const char *host_note)
 {

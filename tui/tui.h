@@ -47,8 +47,6 @@ struct tui_config {
 	 * returns, quitting stores -1. */
 	const struct fleet *hosts;
 	int *picked;
-	/* Shown in the status line when the wizard starts, or NULL. */
-	const char *start_note;
 };
 
 /* Runs the wizard until the user quits. Returns 0, 2 when the terminal
