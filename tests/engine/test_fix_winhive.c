@@ -59,6 +59,16 @@ static char *hive_bytes(const struct vol *v, const char *name, size_t *len)
 	return d;
 }
 
+/* Asserts the hive holds exactly len bytes of data. */
+static void hive_is(const struct vol *v, const char *name, const char *data, size_t len)
+{
+	size_t n;
+	char *now = hive_bytes(v, name, &n);
+	assert_int_equal(n, len);
+	assert_memory_equal(now, data, len);
+	free(now);
+}
+
 static struct plan *plan_of(struct vol *v, const char *fix_id, char **cause)
 {
 	const struct fix_def *f = fix_find(fix_id);
@@ -162,11 +172,7 @@ static void test_each_fix_applies_reads_back_and_undoes_exactly(void **state)
 		/* The whole original hive is in the journal, and undo puts it
 		 * back byte for byte. */
 		undo_latest(&v, false, 0);
-		size_t nlen;
-		char *now = hive_bytes(&v, g_fixes[i].hive, &nlen);
-		assert_int_equal(nlen, olen);
-		assert_memory_equal(now, orig, olen);
-		free(now);
+		hive_is(&v, g_fixes[i].hive, orig, olen);
 		free(hf);
 		free(orig);
 		vol_close(&v);
@@ -197,16 +203,9 @@ static void test_undo_refuses_a_hive_changed_since_unless_forced(void **state)
 	size_t clen;
 	char *changed = hive_bytes(&v, "SYSTEM", &clen);
 	undo_latest(&v, false, -ESTALE);
-	size_t nlen;
-	char *now = hive_bytes(&v, "SYSTEM", &nlen);
-	assert_int_equal(nlen, clen);
-	assert_memory_equal(now, changed, clen);
-	free(now);
+	hive_is(&v, "SYSTEM", changed, clen);
 	undo_latest(&v, true, 0);
-	now = hive_bytes(&v, "SYSTEM", &nlen);
-	assert_int_equal(nlen, olen);
-	assert_memory_equal(now, orig, olen);
-	free(now);
+	hive_is(&v, "SYSTEM", orig, olen);
 	free(changed);
 	free(hf);
 	free(reg);
@@ -244,14 +243,10 @@ static void test_damaged_or_dirty_hive_is_never_written(void **state)
 			print_error("cause: %s\n", cause);
 		assert_non_null(strstr(cause, cases[i].says));
 		free(cause);
-		size_t nlen;
-		char *now = hive_bytes(&v, "SYSTEM", &nlen);
-		assert_int_equal(nlen, olen);
-		assert_memory_equal(now, orig, olen);
+		hive_is(&v, "SYSTEM", orig, olen);
 		char *journal = xasprintf("%s/ProgramData/asr-doctor", v.dir);
 		assert_int_not_equal(access(journal, F_OK), 0);
 		free(journal);
-		free(now);
 		free(orig);
 		free(hf);
 		vol_close(&v);
@@ -290,11 +285,7 @@ static void test_new_hive_not_reading_back_is_rolled_back(void **state)
 	assert_non_null(rep.validator_output);
 	assert_non_null(strstr(rep.validator_output, "does not hold the planned data"));
 	apply_report_free(&rep);
-	size_t nlen;
-	char *now = hive_bytes(&v, "SYSTEM", &nlen);
-	assert_int_equal(nlen, olen);
-	assert_memory_equal(now, orig, olen);
-	free(now);
+	hive_is(&v, "SYSTEM", orig, olen);
 	plan_free(p);
 	free(hf);
 	free(reg);
