@@ -78,6 +78,7 @@ static int hosts_key(struct app *a, enum action act, wint_t ch)
 	case ACT_HELP:
 	case ACT_REDRAW:
 	case ACT_MEASURE:
+	case ACT_CLOSE:
 	case ACT_QUIT:
 		return H_NONE;
 	default:
