@@ -97,5 +97,5 @@ check "rpm --root remove" rpm --root="$rroot" -e asr-doctor
 left=$(find "$rroot/usr" -type f 2>/dev/null)
 [ -z "$left" ] && ok "rpm --root: removal leaves no file" || bad "files left after removal" "$left"
 
-echo "package tests: $pass passed, $fail failed"
+echo "packages: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
