@@ -7,9 +7,9 @@
 
 #include "engine/codes.h"
 #include "engine/doc.h"
-#include "engine/msg.h"
+#include "engine/util/msg.h"
 #include "engine/session.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 struct options {
 	const char *doc_path;   /* --doc FILE */

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
-#include "engine/guard.h"
-#include "engine/journal.h"
+#include "engine/change/guard.h"
+#include "engine/change/journal.h"
 
 int cmd_confirm(struct options *o);
 

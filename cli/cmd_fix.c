@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "engine/apply.h"
+#include "engine/change/apply.h"
 #include "engine/fix.h"
-#include "engine/guard.h"
-#include "engine/journal.h"
-#include "engine/plan.h"
+#include "engine/change/guard.h"
+#include "engine/change/journal.h"
+#include "engine/change/plan.h"
 
 int cmd_fix(struct options *o);
 

@@ -9,7 +9,7 @@
 
 #include "cli/cli.h"
 #include "engine/fleet.h"
-#include "engine/text.h"
+#include "engine/util/text.h"
 
 /* Prints s cut to the output width after indent columns. */
 static void put_cut(const char *s, size_t indent, int width)

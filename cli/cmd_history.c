@@ -8,8 +8,8 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "engine/journal.h"
-#include "engine/text.h"
+#include "engine/change/journal.h"
+#include "engine/util/text.h"
 
 int cmd_history(struct options *o);
 

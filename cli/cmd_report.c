@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "engine/apply.h"
+#include "engine/change/apply.h"
 #include "engine/facts.h"
-#include "engine/journal.h"
+#include "engine/change/journal.h"
 #include "engine/report_doc.h"
 
 /* Checks -o FILE before any check runs: not a folder, its folder exists.

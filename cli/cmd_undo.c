@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "engine/apply.h"
-#include "engine/journal.h"
-#include "engine/plan.h"
+#include "engine/change/apply.h"
+#include "engine/change/journal.h"
+#include "engine/change/plan.h"
 
 int cmd_undo(struct options *o);
 

@@ -12,7 +12,7 @@
 #include "cli/cli.h"
 #include "cli/terminfo.h"
 #include "engine/fleet.h"
-#include "engine/journal.h"
+#include "engine/change/journal.h"
 #include "engine/replay.h"
 #include "engine/state.h"
 #include "tui/tui.h"

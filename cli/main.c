@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "engine/content.h"
-#include "engine/guard.h"
+#include "engine/change/guard.h"
 
 static const char usage_text[] =
 	"Usage: asr-doctor [OPTION]... [COMMAND [ARG]...]\n"

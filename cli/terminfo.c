@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "engine/check.h"
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 #include <curses.h>
 #include <term.h>

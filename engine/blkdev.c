@@ -17,7 +17,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "engine/check.h"
+#include "engine/util/msg.h"
 #include "engine/devname.h"
 
 /* ---- small helpers ----------------------------------------------------------- */

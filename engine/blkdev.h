@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/target.h"
-#include "engine/util.h"
+#include "engine/target/target.h"
+#include "engine/util/util.h"
 
 /* ---- filesystem identity --------------------------------------------- */
 

@@ -1,6 +1,6 @@
 /* check.c: check results and evidence, and running one check. */
 #include "engine/check.h"
-#include "engine/report_doc.h"
+#include "engine/util/mask.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -99,15 +99,15 @@ void result_file(struct check_result *r, const char *path, int line, const char 
 	struct evidence *e = ev_new(r, EV_FILE);
 	e->path = xstrdup(path);
 	e->line = line;
-	e->text = report_mask_secrets(text ? text : "");
+	e->text = mask_secrets(text ? text : "");
 }
 
 void result_command(struct check_result *r, const char *command, int status, const char *output)
 {
 	struct evidence *e = ev_new(r, EV_COMMAND);
-	e->command = report_mask_secrets(command);
+	e->command = mask_secrets(command);
 	e->exit_status = status;
-	e->text = report_mask_secrets(output ? output : "");
+	e->text = mask_secrets(output ? output : "");
 }
 
 void result_note(struct check_result *r, const char *fmt, ...)
@@ -117,7 +117,7 @@ void result_note(struct check_result *r, const char *fmt, ...)
 	char *t = xvasprintf(fmt, ap);
 	va_end(ap);
 	struct evidence *e = ev_new(r, EV_NOTE);
-	e->text = report_mask_secrets(t);
+	e->text = mask_secrets(t);
 	free(t);
 }
 

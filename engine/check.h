@@ -9,12 +9,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/msg.h"
+#include "engine/util/msg.h"
 #include "engine/status.h"
-#include "engine/target.h"
-
-/* Picks the English or Chinese string by the current language. */
-#define T(en, zh) (msg_lang() == LANG_ZH ? (zh) : (en))
+#include "engine/target/target.h"
 
 enum ev_kind {
 	EV_FILE,    /* a line of a file (line 0: the file as a whole) */

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 const struct content_file *content_get(const char *name)
 {

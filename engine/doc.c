@@ -13,7 +13,7 @@
 #include "engine/content.h"
 #include "engine/edition.h"
 #include "engine/slug.h"
-#include "engine/text.h"
+#include "engine/util/text.h"
 
 /* Parsing state shared by the walk over cmark's tree. */
 struct builder {

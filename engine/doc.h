@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "engine/status.h"
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 /* Inline style bits carried by spans and, later, by rendered segments. */
 enum {

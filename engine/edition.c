@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 /* Regions Docs uses for a bare language where it is not the language's
  * own code doubled (de -> de-de). */

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 /* The text of a fact that could not be read. */
 #define FACTS_UNKNOWN "unknown"

@@ -8,8 +8,8 @@
 
 #include "engine/check.h"
 
-struct plan;     /* engine/plan.h */
-struct fix_ctx;  /* engine/plan.h */
+struct plan;     /* engine/change/plan.h */
+struct fix_ctx;  /* engine/change/plan.h */
 
 struct fix_def {
 	const char *id;                 /* stable: "sshd.enable_password" */

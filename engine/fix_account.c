@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "engine/fix.h"
-#include "engine/plan.h"
+#include "engine/change/plan.h"
 
 static const char *const root_checks[] = { "account.root", NULL };
 

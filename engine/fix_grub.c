@@ -13,7 +13,7 @@
 
 #include "engine/fix.h"
 #include "engine/grub.h"
-#include "engine/plan.h"
+#include "engine/change/plan.h"
 
 /* Longest line shown whole in the before/after summary; longer ones show
  * a window around the changes. */

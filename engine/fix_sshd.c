@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "engine/fix.h"
-#include "engine/plan.h"
+#include "engine/change/plan.h"
 #include "engine/sshd_assemble.h"
 #include "engine/sshd_config.h"
 

@@ -25,11 +25,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/apply.h"
+#include "engine/change/apply.h"
 #include "engine/check_winhive.h"
 #include "engine/fix.h"
 #include "engine/hive.h"
-#include "engine/plan.h"
+#include "engine/change/plan.h"
 #include "engine/winroot.h"
 
 /* One value to set, with what it holds now. */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/check.h"
+#include "engine/util/msg.h"
 #include "engine/devname.h"
 #include "engine/rootid.h"
 

@@ -14,8 +14,8 @@
 
 #include "engine/blkdev.h"
 #include "engine/devname.h"
-#include "engine/target.h"
-#include "engine/util.h"
+#include "engine/target/target.h"
+#include "engine/util/util.h"
 
 /* What the device name stands for. */
 enum grub_param {

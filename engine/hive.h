@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 /* Registry value types (the REG_* numbers stored in the hive). */
 enum hive_regtype {

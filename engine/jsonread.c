@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 /* Member key of o as an owned string in *out. Missing or null: NULL, or an
  * error when required. Another type: an error naming path.key. */

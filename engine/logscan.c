@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "engine/check_misc.h"
-#include "engine/text.h"
+#include "engine/util/text.h"
 
 /* Largest log read whole when a target cannot stream (no host path). */
 #define LOG_READ_MAX (256u * 1024 * 1024)

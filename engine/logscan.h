@@ -19,7 +19,7 @@
 #include <stddef.h>
 
 #include "engine/codes.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 enum log_encoding {
 	LOG_UTF8,

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 /* What a release file says. Every string is owned (NULL when absent). */
 struct os_release {

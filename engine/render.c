@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/msg.h"
-#include "engine/text.h"
+#include "engine/util/msg.h"
+#include "engine/util/text.h"
 
 /* One unbreakable word being collected, possibly in several styles. */
 struct word {

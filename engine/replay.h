@@ -11,9 +11,9 @@
 #include <stddef.h>
 
 #include "engine/facts.h"
-#include "engine/journal.h"
+#include "engine/change/journal.h"
 #include "engine/session.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 /* What a saved document says besides the results. Every string is owned
  * and may be NULL when the document did not record it. */

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "engine/session.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 /* The JSON document for the results at idx[0..n) of session s (all when
  * idx is NULL): schema 1, see README "check --json". Caller frees. */

@@ -9,167 +9,12 @@
 #include <strings.h>
 
 #include "engine/report.h"
-
-/* ---- masking secrets --------------------------------------------------- */
-
-#define MASK "********"
-
-static const char *const secret_keys[] = { "passphrase", "password", "passwd", "secret", "token" };
-
-static bool is_quote(char c)
-{
-	return c == '"' || c == '\'';
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Length of a crypt(3) hash at p ("$6$salt$hash", "$y$j9T$salt$hash"),
- * or 0. Its id is 1-4 lowercase letters or digits, and at least 16 salt
- * and hash characters follow, so "$1$2" in a shell line is left alone. */
-static size_t crypt_len(const char *line, const char *p, const char *end)
-{
-	if (*p != '$' || (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '$')))
-		return 0;
-	const char *q = p + 1;
-	while (q < end && q - p <= 4 && (islower((unsigned char)*q) || isdigit((unsigned char)*q)))
-		q++;
-	if (q == p + 1 || q >= end || *q != '$')
-		return 0;
-	const char *body = ++q;
-	while (q < end && (isalnum((unsigned char)*q) || *q == '.' || *q == '/' || *q == '$' || *q == '='))
-		q++;
-	return q - body >= 16 ? (size_t)(q - p) : 0;
-}
-
-/* The password of "scheme://user:password@host" at p (p at "://"): sets
- * the span to mask and returns true. */
-static bool url_secret(const char *p, const char *end, const char **vs, const char **ve)
-{
-	if (end - p < 3 || strncmp(p, "://", 3) != 0)
-		return false;
-	const char *q = p + 3, *colon = NULL;
-	while (q < end && *q != '@' && *q != '/' && !is_blank(*q)) {
-		if (*q == ':' && !colon)
-			colon = q;
-		q++;
-	}
-	if (q >= end || *q != '@' || !colon || q == colon + 1)
-		return false;
-	*vs = colon + 1;
-	*ve = q;
-	return true;
-}
-
-/* A secret's key at p: sets the value's span and returns true. See the
- * contract of report_mask_secrets for the forms recognised. */
-static bool key_secret(const char *p, const char *end, const char **vs, const char **ve)
-{
-	size_t klen = 0;
-	for (size_t i = 0; i < ARRAY_LEN(secret_keys) && !klen; i++) {
-		size_t n = strlen(secret_keys[i]);
-		if ((size_t)(end - p) >= n && strncasecmp(p, secret_keys[i], n) == 0)
-			klen = n;
-	}
-	if (!klen)
-		return false;
-	bool upper = true;
-	for (size_t i = 0; i < klen; i++)
-		if (!isupper((unsigned char)p[i]))
-			upper = false;
-	const char *q = p + klen;
-	/* "PasswordAuthentication", "Passwords": another word, not a key. */
-	if (q < end && isalpha((unsigned char)*q))
-		return false;
-	/* A longer key: password_file, password2, token-id. */
-	while (q < end && (isalnum((unsigned char)*q) || *q == '_' || *q == '-'))
-		q++;
-	if (q < end && is_quote(*q))
-		q++;
-	const char *sp = q;
-	while (q < end && is_blank(*q))
-		q++;
-	bool spaced = q > sp, attached;
-	if (q < end && (*q == '=' || *q == ':')) {
-		q++;
-		const char *sp2 = q;
-		while (q < end && is_blank(*q))
-			q++;
-		attached = !spaced && q == sp2;
-	} else if (upper && spaced) {
-		attached = false;
-	} else {
-		return false;
-	}
-	if (q >= end)
-		return false;
-	if (is_quote(*q)) {
-		const char *close = memchr(q + 1, *q, (size_t)(end - q - 1));
-		*vs = q + 1;
-		*ve = close ? close : end;
-	} else if (attached) {
-		*vs = q;
-		while (q < end && !is_blank(*q) && !strchr("&;,\"'", *q))
-			q++;
-		*ve = q;
-	} else {
-		*vs = q;
-		const char *e = end;
-		while (e > q && (is_blank(e[-1]) || e[-1] == '\r'))
-			e--;
-		*ve = e;
-	}
-	return *ve > *vs;
-}
-
-/* Appends line [ls, le) to b with its secrets masked. */
-static void mask_line(struct sbuf *b, const char *ls, const char *le)
-{
-	const char *from = ls, *p = ls;
-	while (p < le) {
-		const char *vs, *ve;
-		size_t n = crypt_len(ls, p, le);
-		if (n) {
-			sb_addn(b, from, (size_t)(p - from));
-			sb_add(b, MASK);
-			p += n;
-			from = p;
-		} else if ((*p == ':' && url_secret(p, le, &vs, &ve)) || key_secret(p, le, &vs, &ve)) {
-			sb_addn(b, from, (size_t)(vs - from));
-			sb_add(b, MASK);
-			p = ve;
-			from = p;
-		} else {
-			p++;
-		}
-	}
-	sb_addn(b, from, (size_t)(le - from));
-}
-
-char *report_mask_secrets(const char *text)
-{
-	if (!text)
-		return NULL;
-	struct sbuf b = { 0 };
-	const char *p = text;
-	for (;;) {
-		const char *nl = strchr(p, '\n');
-		const char *le = nl ? nl : p + strlen(p);
-		mask_line(&b, p, le);
-		if (!nl)
-			break;
-		sb_addc(&b, '\n');
-		p = nl + 1;
-	}
-	return sb_steal(&b);
-}
+#include "engine/util/mask.h"
 
 /* Replaces *s by its masked copy. */
 static void mask_in_place(char **s)
 {
-	char *m = report_mask_secrets(*s);
+	char *m = mask_secrets(*s);
 	free(*s);
 	*s = m;
 }
@@ -193,7 +38,7 @@ static void mask_member(cJSON *o, const char *key)
 	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	if (!cJSON_IsString(v))
 		return;
-	char *m = report_mask_secrets(v->valuestring);
+	char *m = mask_secrets(v->valuestring);
 	cJSON_ReplaceItemInObjectCaseSensitive(o, key, cJSON_CreateString(m));
 	free(m);
 }
@@ -227,7 +72,7 @@ static void add_str(cJSON *o, const char *key, const char *s)
 		cJSON_AddNullToObject(o, key);
 		return;
 	}
-	char *m = report_mask_secrets(s);
+	char *m = mask_secrets(s);
 	cJSON_AddStringToObject(o, key, m);
 	free(m);
 }
@@ -266,7 +111,7 @@ cJSON *report_entry_json(const struct journal_entry *e)
 		cJSON *x = cJSON_CreateObject();
 		cJSON *argv = cJSON_AddArrayToObject(x, "argv");
 		for (size_t k = 0; c->argv && c->argv[k]; k++) {
-			char *m = report_mask_secrets(c->argv[k]);
+			char *m = mask_secrets(c->argv[k]);
 			cJSON_AddItemToArray(argv, cJSON_CreateString(m));
 			free(m);
 		}
@@ -418,7 +263,7 @@ static void entry_page(struct rpage *pg, const struct journal_entry *e, const st
 	render_text(pg, sb_str(&what), 0, "      ", "        ", o);
 	sb_free(&what);
 	if (e->message) {
-		char *m = report_mask_secrets(e->message);
+		char *m = mask_secrets(e->message);
 		render_text(pg, m, STY_DIM, "      ", "      ", o);
 		free(m);
 	}
@@ -445,7 +290,7 @@ static void entry_page(struct rpage *pg, const struct journal_entry *e, const st
 		else
 			sb_printf(&cmd, "  (%s%s%s)", T("not run", "未运行"), c->note ? ": " : "",
 				  c->note ? c->note : "");
-		char *m = report_mask_secrets(sb_str(&cmd));
+		char *m = mask_secrets(sb_str(&cmd));
 		render_text(pg, m, STY_CODE, "      ", "        ", o);
 		free(m);
 		sb_free(&cmd);
@@ -512,7 +357,7 @@ void report_page(const struct report_input *in, const struct render_opts *o, str
 	render_text(pg, jh, STY_BOLD | STY_TITLE, "", "  ", o);
 	free(jh);
 	if (in->journal_note) {
-		char *m = report_mask_secrets(in->journal_note);
+		char *m = mask_secrets(in->journal_note);
 		render_text(pg, m, STY_WARN, "  ", "  ", o);
 		free(m);
 	} else if (!in->njournal) {

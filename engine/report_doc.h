@@ -4,7 +4,7 @@
  * JSON (schema 1: the `check --json` document plus "generated", "facts"
  * and "journal"; see README "report --json") or as plain text that fits
  * the width asked for (80 columns for a report). Secrets never reach a
- * report: every recorded text goes through report_mask_secrets, and no
+ * report: every recorded text goes through mask_secrets (engine/util/mask.h), and no
  * file contents are included, only paths and SHA-256 checksums. */
 #ifndef ASR_REPORT_DOC_H
 #define ASR_REPORT_DOC_H
@@ -12,10 +12,10 @@
 #include <stdio.h>
 
 #include "engine/facts.h"
-#include "engine/journal.h"
+#include "engine/change/journal.h"
 #include "engine/render.h"
 #include "engine/session.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 /* What a report is made of; everything borrowed. */
 struct report_input {
@@ -39,20 +39,6 @@ void report_page(const struct report_input *in, const struct render_opts *o, str
 /* Writes report_page's lines to f. */
 void report_text(const struct report_input *in, const struct render_opts *o, FILE *f);
 
-/* A copy of text with secrets replaced by "********" (caller frees; NULL
- * gives NULL), line by line:
- * - the value after a key named password, passwd, passphrase, secret or
- *   token (any case, also inside a longer key such as db_password or
- *   client_secret) followed by '=' or ':' ("password=x", "--password=x",
- *   "\"password\": \"x\"", "Password: x"), or written in capitals and
- *   followed by a space ("PASSWORD x"); a quoted value up to its closing
- *   quote, "key=value" without spaces up to the next space, & ; or comma,
- *   else up to the end of the line;
- * - crypt(3) password hashes ("$6$salt$hash", "$y$...");
- * - the password of a URL ("scheme://user:password@host").
- * Names that only begin with a key word (PasswordAuthentication,
- * PermitEmptyPasswords) and prose ("the root password is locked") stay. */
-char *report_mask_secrets(const char *text);
 /* A copy of a check result with its finding and every evidence text and
  * command masked (dst overwritten; free with result_free). */
 void report_mask_result(struct check_result *dst, const struct check_result *src);

@@ -12,7 +12,7 @@
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 
-#include "engine/check.h"
+#include "engine/util/msg.h"
 #include "engine/devname.h"
 
 #define SYSFS_MAGIC_NUMBER 0x62656572

@@ -20,7 +20,7 @@
 #include <stddef.h>
 
 #include "engine/blkdev.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 /* One mount of the host at or below the root folder. */
 struct rootid_mount {

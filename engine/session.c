@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "engine/content.h"
-#include "engine/msg.h"
+#include "engine/util/msg.h"
 
 static void add_node(struct binding *b, struct node *n)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "engine/slug_table.h"
-#include "engine/text.h"
+#include "engine/util/text.h"
 
 /* bsearch comparators: the key is a code point, the element a range. */
 static int cmp_alnum(const void *key, const void *elem)

@@ -5,7 +5,7 @@
 #ifndef ASR_SLUG_H
 #define ASR_SLUG_H
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 /* The identifier of a heading whose plain text (inline markup and HTML
  * already removed, white space as written) is text: letters and decimal

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/check.h"
+#include "engine/util/msg.h"
 #include "engine/content.h"
 #include "engine/sshd_keywords.h"
 

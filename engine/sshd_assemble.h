@@ -15,8 +15,8 @@
 #define ASR_SSHD_ASSEMBLE_H
 
 #include "engine/sshd_config.h"
-#include "engine/target.h"
-#include "engine/util.h"
+#include "engine/target/target.h"
+#include "engine/util/util.h"
 
 struct sshd_assembly {
 	char *dir;             /* owned: the private folder (0700) on this machine */

@@ -20,8 +20,8 @@
 #include <stddef.h>
 
 #include "engine/sshd_keywords.h"
-#include "engine/target.h"
-#include "engine/util.h"
+#include "engine/target/target.h"
+#include "engine/util/util.h"
 
 /* The main configuration file and the folder relative Include paths are
  * under. */

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "engine/sysparse.h"
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 #define G (-1) /* refused inside Match in every release */
 

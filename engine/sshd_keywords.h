@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 /* A version as a number: OPENSSH_V(9, 2) is 902. 0 means unknown. */
 #define OPENSSH_V(major, minor) ((major) * 100 + (minor))

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/apply.h"
+#include "engine/change/apply.h"
 #include "engine/jsonread.h"
 #include "engine/report_doc.h"
 

@@ -15,7 +15,7 @@
 
 #include "engine/session.h"
 
-struct apply_fs; /* engine/apply.h: the file-system calls, a test seam */
+struct apply_fs; /* engine/change/apply.h: the file-system calls, a test seam */
 
 /* The "state.version" this build writes and reads. */
 #define STATE_VERSION 1

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 /* The kernel globs listed for one version of a distribution. */
 struct support_kernels {

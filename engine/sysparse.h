@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 /* A numeric shadow field that is empty. */
 #define SHADOW_EMPTY (-1L)

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "engine/doc.h"
-#include "engine/text.h"
+#include "engine/util/text.h"
 
 struct node *doc_find_anchor(const struct doc *d, const char *anchor)
 {

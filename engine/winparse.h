@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 /* ---- reg query KEY /v NAME --------------------------------------------- */
 

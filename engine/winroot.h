@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "engine/hive.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 /* Opens hive name ("SYSTEM", "SOFTWARE", "SAM") of t's Windows
  * installation, read-only. *path (may be NULL) gets its target path

@@ -14,10 +14,10 @@
 #include <unistd.h>
 
 #include "engine/codes.h"
-#include "engine/journal.h"
+#include "engine/change/journal.h"
 #include "engine/replay.h"
 #include "engine/state.h"
-#include "engine/text.h"
+#include "engine/util/text.h"
 #include "tui/app.h"
 #include "tui/input.h"
 #include "tui/termsize.h"

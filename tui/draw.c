@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/text.h"
+#include "engine/util/text.h"
 #include "tui/app.h"
 
 enum { PAIR_PASS = 1, PAIR_FAIL, PAIR_WARN, PAIR_CODE, PAIR_DIM };

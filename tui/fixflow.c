@@ -11,15 +11,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/apply.h"
+#include "engine/change/apply.h"
 #include "engine/facts.h"
 #include "engine/fix.h"
-#include "engine/guard.h"
-#include "engine/journal.h"
-#include "engine/plan.h"
+#include "engine/change/guard.h"
+#include "engine/change/journal.h"
+#include "engine/change/plan.h"
 #include "engine/replay.h"
 #include "engine/report_doc.h"
-#include "engine/text.h"
+#include "engine/util/text.h"
 #include "tui/app.h"
 #include "tui/input.h"
 

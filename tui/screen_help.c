@@ -1,7 +1,7 @@
 /* screen_help.c: every key and what it does, generated from keys.def. */
 #include <stdlib.h>
 
-#include "engine/text.h"
+#include "engine/util/text.h"
 #include "tui/app.h"
 
 static void help_page(struct app *a, struct rpage *pg)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/journal.h"
+#include "engine/change/journal.h"
 #include "engine/replay.h"
 #include "tui/app.h"
 

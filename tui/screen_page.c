@@ -3,7 +3,7 @@
  * offer to confirm a guarded change. */
 #include <stdlib.h>
 
-#include "engine/guard.h"
+#include "engine/change/guard.h"
 #include "tui/app.h"
 
 static int rows_of(const struct app *a)

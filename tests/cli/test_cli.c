@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 static int run(char **out, const char *args)
 {

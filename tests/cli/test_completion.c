@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 static const char *scratch;
 static char *script;

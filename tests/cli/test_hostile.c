@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 /* OSC 52 (set the clipboard), a title, a screen clear. */
 #define CLIP "\033]52;c;ZXZpbA==\007"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 #define FIX "tests/fixtures/logs/"
 

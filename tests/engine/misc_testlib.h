@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "engine/check.h"
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 /* A target on a fixture folder; fails the test when it cannot be made. */
 static inline struct target *tl_root(const char *dir)

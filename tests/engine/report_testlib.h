@@ -15,7 +15,7 @@
 #include "engine/doc.h"
 #include "engine/session.h"
 #include "engine/status.h"
-#include "engine/text.h"
+#include "engine/util/text.h"
 
 /* The built-in article in lang and a session bound to it. */
 static inline struct session *rt_session(const char *lang, struct doc **d)

@@ -24,13 +24,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/apply.h"
+#include "engine/change/apply.h"
 #include "engine/fix.h"
-#include "engine/guard.h"
-#include "engine/journal.h"
-#include "engine/plan.h"
-#include "engine/sha256.h"
-#include "engine/util.h"
+#include "engine/change/guard.h"
+#include "engine/change/journal.h"
+#include "engine/change/plan.h"
+#include "engine/util/sha256.h"
+#include "engine/util/util.h"
 
 #define APP_OLD "line1\nold value\nline3\n"
 #define APP_NEW "line1\nnew value\nline3\n"

@@ -15,7 +15,7 @@
 
 #include "engine/check.h"
 #include "engine/sshd_config.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 #define FIX "tests/fixtures/sshd"
 

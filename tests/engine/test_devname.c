@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "engine/devname.h"
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 struct want {
 	const char *name;

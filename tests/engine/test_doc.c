@@ -7,9 +7,9 @@
 
 #include "engine/doc.h"
 #include "doc_testlib.h"
-#include "engine/msg.h"
+#include "engine/util/msg.h"
 #include "engine/render.h"
-#include "engine/text.h"
+#include "engine/util/text.h"
 
 #define ZH_PATH "content/article.zh-CN.md"
 #define EN_PATH "content/article.en.md"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "engine/facts.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 #define MACHINE "tests/fixtures/report/machine"
 

@@ -21,13 +21,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/apply.h"
+#include "engine/change/apply.h"
 #include "engine/check.h"
 #include "engine/content.h"
 #include "engine/fix.h"
-#include "engine/journal.h"
-#include "engine/plan.h"
-#include "engine/util.h"
+#include "engine/change/journal.h"
+#include "engine/change/plan.h"
+#include "engine/util/util.h"
 
 #define FIX "tests/fixtures/fix_grub/"
 #define ROOT_UUID "3b6f0c2e-9d41-4f7a-8e25-1c9a7d4b6e08"

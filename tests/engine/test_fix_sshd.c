@@ -16,14 +16,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/apply.h"
+#include "engine/change/apply.h"
 #include "engine/check.h"
 #include "engine/content.h"
 #include "engine/fix.h"
-#include "engine/journal.h"
-#include "engine/plan.h"
+#include "engine/change/journal.h"
+#include "engine/change/plan.h"
 #include "engine/sshd_config.h"
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 #define FIXTURES "tests/fixtures/fix_sshd"
 #define SSHD "/usr/sbin/sshd"

@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/apply.h"
+#include "engine/change/apply.h"
 #include "engine/fix.h"
-#include "engine/journal.h"
-#include "engine/plan.h"
+#include "engine/change/journal.h"
+#include "engine/change/plan.h"
 
 #define REG "tests/fixtures/winreg/"
 

@@ -16,11 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/apply.h"
+#include "engine/change/apply.h"
 #include "engine/fix.h"
-#include "engine/guard.h"
-#include "engine/journal.h"
-#include "engine/util.h"
+#include "engine/change/guard.h"
+#include "engine/change/journal.h"
+#include "engine/util/util.h"
 
 #define OLD_CONF "PasswordAuthentication no\n"
 #define NEW_CONF "PasswordAuthentication yes\n"

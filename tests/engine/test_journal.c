@@ -13,11 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/apply.h"
-#include "engine/journal.h"
-#include "engine/plan.h"
-#include "engine/sha256.h"
-#include "engine/util.h"
+#include "engine/change/apply.h"
+#include "engine/change/journal.h"
+#include "engine/change/plan.h"
+#include "engine/util/sha256.h"
+#include "engine/util/util.h"
 
 static char *sandbox;
 static struct target *root_t;

@@ -4,6 +4,7 @@
  * is as short as diff's own minimal diff), and the printed plan says what
  * will happen. */
 #include "support/testutil.h"
+#include "engine/util/diff.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +13,8 @@
 #include <unistd.h>
 
 #include "engine/fix.h"
-#include "engine/plan.h"
-#include "engine/util.h"
+#include "engine/change/plan.h"
+#include "engine/util/util.h"
 
 static char *sandbox;
 
@@ -40,7 +41,7 @@ static char *sbx(const char *rel)
 static char *diff_of(const char *a, const char *b)
 {
 	struct sbuf out = { 0 };
-	plan_diff_text(a, strlen(a), b, strlen(b), "old", "new", &out);
+	diff_unified(a, strlen(a), b, strlen(b), "old", "new", &out);
 	return sb_steal(&out);
 }
 

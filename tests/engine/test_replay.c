@@ -9,7 +9,7 @@
 #include <errno.h>
 
 #include "engine/facts.h"
-#include "engine/journal.h"
+#include "engine/change/journal.h"
 #include "engine/replay.h"
 #include "engine/report.h"
 #include "engine/report_doc.h"

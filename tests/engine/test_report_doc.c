@@ -12,9 +12,10 @@
 
 #include "engine/content.h"
 #include "engine/facts.h"
-#include "engine/journal.h"
+#include "engine/change/journal.h"
 #include "engine/report.h"
 #include "engine/report_doc.h"
+#include "engine/util/mask.h"
 
 #define SHA_A "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define SHA_B "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
@@ -66,14 +67,14 @@ static void test_mask_table(void **state)
 		{ "", "" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-		char *m = report_mask_secrets(cases[i][0]);
+		char *m = mask_secrets(cases[i][0]);
 		if (strcmp(m, cases[i][1]) != 0)
 			print_error("case %zu: '%s' gave '%s', expected '%s'\n", i, cases[i][0], m,
 				    cases[i][1]);
 		assert_string_equal(m, cases[i][1]);
 		free(m);
 	}
-	assert_null(report_mask_secrets(NULL));
+	assert_null(mask_secrets(NULL));
 }
 
 /* A journal entry (borrowed strings) with a secret in its message, a

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "engine/rootid.h"
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 #define ROOT_UUID "3b6f0c2e-9d41-4f7a-8e25-1c9a7d4b6e08"
 #define BOOT_UUID "5b1f3c2e-8a4d-4f6e-9c1b-2d3e4f5a6b7c"

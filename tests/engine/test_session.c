@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "engine/doc.h"
-#include "engine/msg.h"
+#include "engine/util/msg.h"
 #include "engine/render.h"
 #include "engine/session.h"
 #include "doc_testlib.h"

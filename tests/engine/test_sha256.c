@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/sha256.h"
-#include "engine/util.h"
+#include "engine/util/sha256.h"
+#include "engine/util/util.h"
 
 static void check_hex(const char *msg, size_t n, const char *want)
 {

@@ -14,7 +14,7 @@
 
 #include "engine/sshd_assemble.h"
 #include "engine/sshd_config.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 #define SSHD "/usr/sbin/sshd"
 

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "engine/sshd_config.h"
-#include "engine/target.h"
-#include "engine/util.h"
+#include "engine/target/target.h"
+#include "engine/util/util.h"
 
 #define FIX "tests/fixtures/sshd"
 #define SSHD "/usr/sbin/sshd"

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/journal.h"
-#include "engine/target.h"
-#include "engine/undocmd.h"
-#include "engine/util.h"
+#include "engine/change/journal.h"
+#include "engine/target/target.h"
+#include "engine/change/undocmd.h"
+#include "engine/util/util.h"
 
 static void expect(char *got, const char *want)
 {

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "engine/check.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 FUZZ_DECLARE(checks);
 

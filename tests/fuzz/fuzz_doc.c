@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "engine/doc.h"
-#include "engine/msg.h"
+#include "engine/util/msg.h"
 #include "engine/render.h"
 
 FUZZ_DECLARE(doc);

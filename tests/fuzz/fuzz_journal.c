@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "engine/journal.h"
+#include "engine/change/journal.h"
 
 FUZZ_DECLARE(journal);
 

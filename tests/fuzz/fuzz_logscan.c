@@ -11,7 +11,7 @@
 
 #include "engine/codes.h"
 #include "engine/logscan.h"
-#include "engine/text.h"
+#include "engine/util/text.h"
 
 FUZZ_DECLARE(logscan);
 

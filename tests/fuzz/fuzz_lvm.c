@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "engine/blkdev.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 FUZZ_DECLARE(lvm);
 

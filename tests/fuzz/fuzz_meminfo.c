@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "engine/check.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 FUZZ_DECLARE(meminfo);
 

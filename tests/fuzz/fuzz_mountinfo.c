@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "engine/rootid.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 FUZZ_DECLARE(mountinfo);
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "engine/blkdev.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 FUZZ_DECLARE(mounts);
 

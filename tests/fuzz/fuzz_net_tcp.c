@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "engine/check.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 FUZZ_DECLARE(net_tcp);
 

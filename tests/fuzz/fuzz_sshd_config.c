@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "engine/sshd_config.h"
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 FUZZ_DECLARE(sshd_config);
 

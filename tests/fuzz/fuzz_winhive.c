@@ -13,8 +13,8 @@
 
 #include "engine/check.h"
 #include "engine/fix.h"
-#include "engine/plan.h"
-#include "engine/target.h"
+#include "engine/change/plan.h"
+#include "engine/target/target.h"
 #include "engine/winroot.h"
 
 FUZZ_DECLARE(winhive);

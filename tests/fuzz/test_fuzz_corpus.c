@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 #include "fuzz/fuzz.h"
 
 #define CORPUS "tests/fuzz/corpus"

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 #define BASE 4096u
 #define BIN 4096u

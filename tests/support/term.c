@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 #include "support/testutil.h"
 
 /* The servers started and not stopped yet: a failing test leaves its

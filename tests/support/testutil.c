@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 char *tu_read_file(const char *path, size_t *len)
 {

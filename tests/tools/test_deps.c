@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 struct deps_case {
 	char *dir;    /* owned: the case's folder (stand-ins, log, policy-rc.d) */

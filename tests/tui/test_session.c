@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "engine/content.h"
-#include "engine/journal.h"
-#include "engine/util.h"
+#include "engine/change/journal.h"
+#include "engine/util/util.h"
 #include "support/term.h"
 
 #define ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"

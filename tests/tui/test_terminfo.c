@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 #include "support/term.h"
 
 #define WAIT 5000

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/text.h"
-#include "engine/util.h"
+#include "engine/util/text.h"
+#include "engine/util/util.h"
 #include "support/term.h"
 
 /* tmux emulates tmux-256color; the keys it sends match that description. */

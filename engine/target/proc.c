@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 #define OUTPUT_MAX (1024u * 1024)
 

@@ -1,6 +1,6 @@
 /* journal.c: the journal folder (JSON lines with cJSON, backups, the lock),
  * closing entries a crash left unfinished, and undo. */
-#include "engine/journal.h"
+#include "engine/change/journal.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -14,9 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/apply.h"
+#include "engine/change/apply.h"
 #include "engine/fix.h"
-#include "engine/undocmd.h"
+#include "engine/change/undocmd.h"
+#include "engine/util/diff.h"
 
 #define JOURNAL_FILE "journal.jsonl"
 /* Command output kept in the journal. */
@@ -1657,7 +1658,7 @@ int journal_undo_preview(const struct fix_ctx *ctx, const char *which, bool forc
 			          T("\nRestore %s (mode %04o, owner %u:%u):\n",
 			            "\n恢复 %s（权限 %04o，属主 %u:%u）：\n"),
 			          x->f->path, x->f->mode, x->f->uid, x->f->gid);
-			plan_diff_text(x->cur ? x->cur : "", x->cur_len, x->orig, x->orig_len,
+			diff_unified(x->cur ? x->cur : "", x->cur_len, x->orig, x->orig_len,
 			               x->cur ? x->f->real_path : "/dev/null", x->f->real_path,
 			               out);
 		} else {

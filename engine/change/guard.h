@@ -11,9 +11,9 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "engine/apply.h"
-#include "engine/plan.h"
-#include "engine/target.h"
+#include "engine/change/apply.h"
+#include "engine/change/plan.h"
+#include "engine/target/target.h"
 
 #define GUARD_DEFAULT_SECONDS 300
 /* The hidden command the guard runs as: main() must hand

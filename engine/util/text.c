@@ -1,11 +1,11 @@
 /* text.c: UTF-8 decoding and column widths (wcwidth, with a fallback for
  * locales that do not know the character). */
-#include "engine/text.h"
+#include "engine/util/text.h"
 
 #include <string.h>
 #include <wchar.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 size_t utf8_decode(const char *str, size_t n, uint32_t *cp)
 {

@@ -1,7 +1,7 @@
 /* guard.c: the commit-confirmed guard (a detached re-run of this program
  * that undoes an unconfirmed change), `confirm`, and the search for another
  * way into the machine. */
-#include "engine/guard.h"
+#include "engine/change/guard.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/journal.h"
+#include "engine/change/journal.h"
 
 /* How often the guard looks for a confirmation. */
 #define GUARD_POLL_MS 100

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 enum target_kind {
 	TARGET_LOCAL,

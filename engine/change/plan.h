@@ -12,8 +12,8 @@
 #include <sys/types.h>
 
 #include "engine/check.h"
-#include "engine/target.h"
-#include "engine/util.h"
+#include "engine/target/target.h"
+#include "engine/util/util.h"
 
 /* Files larger than this are not edited (configuration files are small). */
 #define PLAN_FILE_MAX (16u * 1024 * 1024)
@@ -161,9 +161,7 @@ void plan_set_commit_confirmed(struct plan *p, const char *svc);
  * appended when the bytes are equal. Binary bytes (NUL in either side: a
  * registry hive) give one line: the name, the sizes and SHA-256 of both. */
 void plan_diff(const struct file_edit *e, struct sbuf *out);
-/* The same for any two texts, with the given header names. */
-void plan_diff_text(const char *a, size_t alen, const char *b, size_t blen, const char *name_a,
-		    const char *name_b, struct sbuf *out);
+/* The same for any two texts: diff_unified (engine/util/diff.h). */
 
 /* Joins argv for display, quoting words that need it for a POSIX shell
  * (so what is shown can be pasted). Caller frees. */

@@ -1,7 +1,7 @@
 /* util.c: allocation, growable strings and small string helpers. */
-#include "engine/util.h"
+#include "engine/util/util.h"
 
-#include "engine/text.h"
+#include "engine/util/text.h"
 
 #include <ctype.h>
 #include <errno.h>

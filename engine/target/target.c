@@ -1,5 +1,5 @@
 /* target.c: what every target shares: wrappers and glob expansion. */
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 #include <errno.h>
 #include <fnmatch.h>

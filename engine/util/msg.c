@@ -1,16 +1,16 @@
 /* msg.c: language choice and the translated string table. */
-#include "engine/msg.h"
+#include "engine/util/msg.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "engine/util/util.h"
 
 static enum lang current = LANG_EN;
 
 static const char *const table[M__COUNT][2] = {
 #define MSG(id, en, zh) [id] = { en, zh },
-#include "engine/msg.def"
+#include "engine/util/msg.def"
 #undef MSG
 };
 

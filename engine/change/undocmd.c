@@ -1,12 +1,12 @@
 /* undocmd.c: the undo command for a journal entry (see undocmd.h). */
-#include "engine/undocmd.h"
+#include "engine/change/undocmd.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/journal.h"
-#include "engine/plan.h"
-#include "engine/target.h"
+#include "engine/change/journal.h"
+#include "engine/change/plan.h"
+#include "engine/target/target.h"
 
 char *undo_command(const struct target *t, const char *journal_dir, const char *entry_id, bool force)
 {

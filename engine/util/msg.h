@@ -8,7 +8,7 @@ enum lang { LANG_EN = 0, LANG_ZH = 1 };
 
 enum msg_id {
 #define MSG(id, en, zh) id,
-#include "engine/msg.def"
+#include "engine/util/msg.def"
 #undef MSG
 	M__COUNT
 };
@@ -16,6 +16,8 @@ enum msg_id {
 /* The language of engine strings; English until msg_set_lang is called. */
 void msg_set_lang(enum lang l);
 enum lang msg_lang(void);
+/* Picks the English or Chinese string by the current language. */
+#define T(en, zh) (msg_lang() == LANG_ZH ? (zh) : (en))
 /* The string for id in the current language (static storage). */
 const char *msg(enum msg_id id);
 /* "en" or "zh-CN". */

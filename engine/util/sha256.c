@@ -1,7 +1,7 @@
 /* sha256.c: SHA-256 as specified in FIPS 180-4, section 6.2 (our own
  * implementation; the test suite checks it against the standard's
  * vectors). */
-#include "engine/sha256.h"
+#include "engine/util/sha256.h"
 
 #include <string.h>
 

@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "engine/journal.h"
-#include "engine/plan.h"
+#include "engine/change/journal.h"
+#include "engine/change/plan.h"
 
 /* Every file-system call of the write path (files, backups, journal, lock)
  * goes through this table, so tests can inject failures and crashes.

@@ -12,11 +12,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "engine/plan.h"
-#include "engine/sha256.h"
-#include "engine/target.h"
+#include "engine/change/plan.h"
+#include "engine/util/sha256.h"
+#include "engine/target/target.h"
 
-struct apply_fs;     /* engine/apply.h */
+struct apply_fs;     /* engine/change/apply.h */
 struct apply_opts;
 struct apply_report;
 

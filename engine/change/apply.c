@@ -1,7 +1,7 @@
 /* apply.c: carrying out a confirmed plan: lock, back up, write beside,
  * fsync, rename over, fsync the folder, validate (rolling back by itself),
  * then the commands, all journaled. See apply.h for the rules. */
-#include "engine/apply.h"
+#include "engine/change/apply.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/sha256.h"
-#include "engine/undocmd.h"
+#include "engine/util/sha256.h"
+#include "engine/change/undocmd.h"
 
 /* Command output kept in the report; the journal keeps less. */
 #define REPORT_OUTPUT_MAX (64u * 1024)

@@ -11,7 +11,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "engine/target.h"
+#include "engine/target/target.h"
 
 /* Appends comp to cur (a resolved path under root ending in "/"), spelled
  * as the folder spells it when only a case-insensitive match exists (a
