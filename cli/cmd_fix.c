@@ -142,7 +142,7 @@ static void start_guard(struct options *o, struct target *t, const char *jdir,
 {
 	int within = o->confirm_within > 0 ? o->confirm_within : GUARD_DEFAULT_SECONDS;
 	struct guard_spec g = { .journal_dir = jdir,
-		                .root = t->kind == TARGET_ROOT ? (*t->root ? t->root : "/") : NULL,
+		                .root = target_location(t),
 		                .entry_id = rep->entry_id,
 		                .within_s = within };
 	pid_t pid = 0;

@@ -134,8 +134,7 @@ static int wizard_one(struct options *o, const char *host_note)
 		/* A demo sandbox is new every time: nothing to resume. */
 		if (state_path && !o->demo)
 			have_offer = state_should_offer(state_path,
-							t->kind == TARGET_ROOT ? "root" : "local",
-							t->kind == TARGET_ROOT ? (*t->root ? t->root : "/") : NULL,
+							target_kind_name(t), target_location(t),
 							(long long)time(NULL), &offer);
 		if (state_path && o->demo && demo_run_was_cut(state_path))
 			start_note = T("each demo starts a new sandbox: the last one, cut off, cannot be resumed",

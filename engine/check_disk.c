@@ -67,7 +67,7 @@ static bool layout_load(const struct check_ctx *ctx, struct check_result *r, str
 		return false;
 	}
 	struct rootid id, *idp = NULL;
-	if (ctx->t->root) {
+	if (ctx->t->offline) {
 		rootid_load(&id, ctx->t);
 		idp = &id;
 	}
@@ -450,10 +450,10 @@ static void run_boot_multiple(const struct check_ctx *ctx, struct check_result *
 		return;
 	}
 	struct rootid id;
-	if (ctx->t->root)
+	if (ctx->t->offline)
 		rootid_load(&id, ctx->t);
-	bool usable = sysfs_usable(ctx, r, ctx->t->root ? &id : NULL);
-	if (ctx->t->root)
+	bool usable = sysfs_usable(ctx, r, ctx->t->offline ? &id : NULL);
+	if (ctx->t->offline)
 		rootid_free(&id);
 	if (!usable) {
 		result_set(

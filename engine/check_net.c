@@ -107,7 +107,7 @@ static char *server_host(struct check_result *r, const char *server)
 void net_server_probe(const struct check_ctx *ctx, struct check_result *r,
 		      const struct net_port *ports, size_t n)
 {
-	if (ctx->t->kind != TARGET_LOCAL) {
+	if (!ctx->t->this_machine) {
 		result_set(
 		    r, STATUS_NA, "%s",
 		    T("run asr-doctor on the source machine itself: this test uses the network of the machine it runs on",

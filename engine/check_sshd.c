@@ -127,7 +127,7 @@ static char *sshd_reason(const char *text)
 static bool second_opinion(const struct check_ctx *ctx, struct check_result *r,
 			   const struct view *v)
 {
-	if (ctx->t->kind != TARGET_ROOT)
+	if (!ctx->t->offline)
 		return true;
 	const char *prog = sshd_program_here();
 	if (!prog) {
@@ -267,7 +267,7 @@ static void note_undecided(struct check_result *r, const struct view *v)
 static void run_sshd_t(const struct check_ctx *ctx, struct check_result *r, struct view *v)
 {
 	struct target *t = ctx->t;
-	if (!(t->can_run && t->is_root && t->kind == TARGET_LOCAL))
+	if (!(t->can_run && t->is_root && t->this_machine))
 		return;
 	const char *prog = NULL;
 	for (size_t i = 0; i < ARRAY_LEN(sshd_paths) && !prog; i++)

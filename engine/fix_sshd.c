@@ -760,10 +760,10 @@ static struct sshd_config *verify(struct work *w, char **cause)
 static const char *validator_program(struct target *t)
 {
 	for (size_t i = 0; i < ARRAY_LEN(sshd_programs); i++) {
-		if (t->kind == TARGET_LOCAL && target_exists(t, sshd_programs[i]))
+		if (t->this_machine && target_exists(t, sshd_programs[i]))
 			return sshd_programs[i];
 	}
-	return t->kind == TARGET_LOCAL ? NULL : sshd_program_here();
+	return t->this_machine ? NULL : sshd_program_here();
 }
 
 /* The validator of one edited file on the running machine, appended to
@@ -777,7 +777,7 @@ static void validator_argv(const struct fix_ctx *ctx, const char *sshd, bool mai
                            struct strvec *out)
 {
 	(void)main_file;
-	if (ctx->t->kind == TARGET_ROOT)
+	if (ctx->t->offline)
 		return;
 	sv_push(out, sshd);
 	sv_push(out, "-t");
@@ -1134,7 +1134,7 @@ static struct plan *plan_sshd(const struct fix_ctx *ctx, char **cause)
 	after = verify(&w, cause);
 	if (!after)
 		goto out;
-	if (t->kind == TARGET_ROOT && !(w.validated = validate_root(&w, after, sshd, cause)))
+	if (t->offline && !(w.validated = validate_root(&w, after, sshd, cause)))
 		goto out;
 	/* Named by the lines of the files as they are now (the Match blocks
 	 * themselves are not changed). */

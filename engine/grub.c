@@ -577,7 +577,7 @@ static void lookup_mounted_root(struct grub_scan *s, struct target *t)
  * a mounted root the root's identity decides instead (rootid). */
 void grub_scan_lookup_uuids(struct grub_scan *s, struct target *t)
 {
-	if (t->root) {
+	if (t->offline) {
 		lookup_mounted_root(s, t);
 		return;
 	}

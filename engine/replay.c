@@ -429,11 +429,7 @@ void replay_info_free(struct replay_info *info)
 	memset(info, 0, sizeof *info);
 }
 
-void replay_target(const struct replay_info *info, struct target *out)
+struct target *replay_target(const struct replay_info *info)
 {
-	memset(out, 0, sizeof *out);
-	const char *k = info->target_kind ? info->target_kind : "";
-	out->kind = strcmp(k, "root") == 0 ? TARGET_ROOT : strcmp(k, "ssh") == 0 ? TARGET_SSH : TARGET_LOCAL;
-	out->name = info->target_name ? info->target_name : (char *)"?";
-	out->root = info->target_root;
+	return target_described_new(info->target_kind, info->target_name, info->target_root);
 }

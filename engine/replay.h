@@ -58,10 +58,9 @@ struct replay_info {
 int replay_load(const char *json, struct session *s, struct replay_info *info, char **cause);
 /* Frees everything info holds and zeroes it; a zeroed info is fine. */
 void replay_info_free(struct replay_info *info);
-/* A target description (kind, name, root) of what was recorded, for
- * report_input when a replayed report is saved again. out's strings are
- * borrowed from info and it has no operations: never pass it to target_*
- * functions or target_free. */
-void replay_target(const struct replay_info *info, struct target *out);
+/* The target the report was recorded on, known by its description only
+ * (target_described_new: kind, name, root), for report_input when a
+ * replayed report is saved again. Never NULL; caller frees (target_free). */
+struct target *replay_target(const struct replay_info *info);
 
 #endif

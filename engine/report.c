@@ -64,10 +64,10 @@ char *report_check_json(const struct session *s, const struct target *t, const s
 	cJSON_AddStringToObject(root, "tool", "asr-doctor");
 	cJSON_AddStringToObject(root, "version", ASR_VERSION);
 	cJSON *tg = cJSON_AddObjectToObject(root, "target");
-	cJSON_AddStringToObject(tg, "kind", t->kind == TARGET_LOCAL ? "local" : t->kind == TARGET_ROOT ? "root" : "ssh");
+	cJSON_AddStringToObject(tg, "kind", target_kind_name(t));
 	cJSON_AddStringToObject(tg, "name", t->name);
-	if (t->root)
-		cJSON_AddStringToObject(tg, "root", *t->root ? t->root : "/");
+	if (target_location(t))
+		cJSON_AddStringToObject(tg, "root", target_location(t));
 	cJSON *art = cJSON_AddObjectToObject(root, "article");
 	cJSON_AddStringToObject(art, "name", s->doc->name);
 	cJSON_AddStringToObject(art, "lang", s->doc->lang);

@@ -242,7 +242,7 @@ void rootid_build(struct rootid *out, struct target *t, const char *path, const 
 		  size_t len)
 {
 	memset(out, 0, sizeof *out);
-	out->folder = xstrdup(t->root && t->root[0] ? t->root : "/");
+	out->folder = xstrdup(target_location(t) ? target_location(t) : "/");
 	out->mountinfo_path = xstrdup(path ? path : "?");
 	if (text) {
 		parse_mountinfo(out, text, len);

@@ -115,14 +115,11 @@ static char *state_text(const struct app_state *st, const struct session *s)
 	const char *kind = st->target_kind ? st->target_kind : "local";
 	char *root = strcmp(kind, "root") == 0 ? canon(st->target_root)
 						: st->target_root ? xstrdup(st->target_root) : NULL;
-	struct target t = { .kind = strcmp(kind, "root") == 0 ? TARGET_ROOT
-				    : strcmp(kind, "ssh") == 0 ? TARGET_SSH
-							       : TARGET_LOCAL,
-			    .name = st->target_name ? st->target_name : (char *)"?",
-			    .root = strcmp(kind, "root") == 0 ? root : NULL };
+	struct target *t = target_described_new(kind, st->target_name,
+						strcmp(kind, "root") == 0 ? root : NULL);
 	cJSON *doc;
 	if (s) {
-		doc = report_base_json(s, &t);
+		doc = report_base_json(s, t);
 	} else {
 		doc = cJSON_CreateObject();
 		cJSON_AddNumberToObject(doc, "schema", 1);
@@ -130,7 +127,7 @@ static char *state_text(const struct app_state *st, const struct session *s)
 		cJSON_AddStringToObject(doc, "version", ASR_VERSION);
 		cJSON *tg = cJSON_AddObjectToObject(doc, "target");
 		cJSON_AddStringToObject(tg, "kind", kind);
-		cJSON_AddStringToObject(tg, "name", t.name);
+		cJSON_AddStringToObject(tg, "name", t->name);
 		cJSON_AddArrayToObject(doc, "results");
 	}
 	long long when = st->time ? st->time : (long long)time(NULL);
@@ -160,6 +157,7 @@ static char *state_text(const struct app_state *st, const struct session *s)
 	cJSON_AddBoolToObject(o, "clean_exit", st->clean_exit);
 	char *out = cJSON_Print(doc);
 	cJSON_Delete(doc);
+	target_free(t);
 	free(root);
 	char *copy = xstrdup(out ? out : "{}");
 	cJSON_free(out);

@@ -134,8 +134,8 @@ void app_save_state(struct app *a, bool clean)
 	/* An undo waiting on the confirmation screen. */
 	bool undoing = !a->plan && a->undo_entry && a->stack[a->depth - 1] == &screen_confirm;
 	struct app_state st = {
-		.target_kind = t->kind == TARGET_ROOT ? "root" : t->kind == TARGET_SSH ? "ssh" : "local",
-		.target_root = t->kind == TARGET_ROOT ? (*t->root ? t->root : "/") : NULL,
+		.target_kind = (char *)target_kind_name(t), /* borrowed: st is saved, never freed */
+		.target_root = (char *)target_location(t),
 		.target_name = t->name,
 		.anchor = a->doc->nodes[a->sel]->anchor,
 		.screen = (char *)a->stack[a->depth - 1]->name,

@@ -196,16 +196,17 @@ static void confirm_page(struct app *a, const char *body)
 	const char *title = a->plan ? (a->plan->title ? a->plan->title : a->plan->fix_id)
 				    : app_tr("Undo a fix", "撤销修复");
 	render_text(&a->cpage, title, STY_TITLE | STY_BOLD, "", "", &o);
-	if (t->kind == TARGET_ROOT) {
-		char *w = xasprintf(app_tr("This changes the mounted root %s, not this machine.",
-					   "这会修改挂载的根目录 %s，而不是本机。"),
-				    *t->root ? t->root : "/");
+	if (!t->this_machine) {
+		char *label = target_label(t);
+		char *w = xasprintf(app_tr("This changes %s, not this machine.", "这会修改%s，而不是本机。"),
+				    label);
 		render_text(&a->cpage, w, STY_WARN, "", "", &o);
 		free(w);
+		free(label);
 	} else {
 		render_text(&a->cpage, app_tr("This changes this machine.", "这会修改本机。"), STY_WARN, "", "", &o);
 	}
-	if (a->plan && a->plan->commit_confirmed_service && a->cfg->ssh_connection && t->kind == TARGET_LOCAL) {
+	if (a->plan && a->plan->commit_confirmed_service && a->cfg->ssh_connection && t->this_machine) {
 		int within = a->cfg->confirm_within > 0 ? a->cfg->confirm_within : GUARD_DEFAULT_SECONDS;
 		char *w = xasprintf(app_tr("You are connected through SSH: after the reload, this change is undone by itself "
 					   "in %d seconds unless you confirm it from a new login.",
@@ -352,7 +353,7 @@ static char *start_guard(struct app *a, const struct apply_report *rep)
 	struct target *t = a->cfg->ctx.t;
 	int within = a->cfg->confirm_within > 0 ? a->cfg->confirm_within : GUARD_DEFAULT_SECONDS;
 	struct guard_spec g = { .journal_dir = a->cfg->journal_dir,
-				.root = t->kind == TARGET_ROOT ? (*t->root ? t->root : "/") : NULL,
+				.root = target_location(t),
 				.entry_id = rep->entry_id,
 				.within_s = within };
 	pid_t pid = 0;
@@ -451,12 +452,11 @@ void fix_save_report(struct app *a, const char *path)
 	struct target *t = a->cfg->ctx.t;
 	struct facts facts;
 	const struct replay_info *ri = a->cfg->replay;
-	struct target shown;
+	struct target *shown = NULL;
 	struct report_input in = { .s = a->ses, .t = t };
 	if (ri) {
-		memset(&shown, 0, sizeof shown);
-		replay_target(ri, &shown);
-		in.t = &shown;
+		shown = replay_target(ri);
+		in.t = shown;
 		in.facts = ri->have_facts ? &ri->facts : NULL;
 		in.journal = ri->journal;
 		in.njournal = ri->njournal;
@@ -484,6 +484,7 @@ void fix_save_report(struct app *a, const char *path)
 	free(cause);
 	free(tmp);
 	free(text);
+	target_free(shown);
 	if (!ri)
 		facts_free(&facts);
 }

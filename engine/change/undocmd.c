@@ -10,24 +10,21 @@
 
 char *undo_command(const struct target *t, const char *journal_dir, const char *entry_id, bool force)
 {
-	const char *argv[10];
-	size_t n = 0;
-	argv[n++] = "asr-doctor";
-	if (t && t->kind == TARGET_ROOT) {
-		argv[n++] = "--root";
-		argv[n++] = *t->root ? t->root : "/";
-	}
+	struct strvec argv = { 0 };
+	sv_push(&argv, "asr-doctor");
+	if (t)
+		target_cli_args(t, &argv);
 	char *def = t ? journal_default_dir(t) : NULL;
 	if (journal_dir && (!def || strcmp(def, journal_dir) != 0)) {
-		argv[n++] = "--journal";
-		argv[n++] = journal_dir;
+		sv_push(&argv, "--journal");
+		sv_push(&argv, journal_dir);
 	}
-	argv[n++] = "undo";
-	argv[n++] = entry_id;
+	sv_push(&argv, "undo");
+	sv_push(&argv, entry_id);
 	if (force)
-		argv[n++] = "--force";
-	argv[n] = NULL;
-	char *s = plan_argv_str(argv);
+		sv_push(&argv, "--force");
+	char *s = plan_argv_str((const char *const *)argv.v); /* v is NULL-terminated */
+	sv_free(&argv);
 	free(def);
 	return s;
 }

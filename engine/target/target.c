@@ -7,6 +7,97 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "engine/util/msg.h"
+
+/* ---- a target known by its description ---- */
+
+static int described_read(struct target *t, const char *path, char **data, size_t *len, size_t max)
+{
+	return -ENOTSUP;
+}
+
+static int described_list(struct target *t, const char *path, struct strvec *names)
+{
+	return -ENOTSUP;
+}
+
+static int described_stat(struct target *t, const char *path, struct target_stat *st, bool follow)
+{
+	return -ENOTSUP;
+}
+
+static int described_statvfs(struct target *t, const char *path, struct target_vfs *out)
+{
+	return -ENOTSUP;
+}
+
+static int described_realpath(struct target *t, const char *path, char **out)
+{
+	return -ENOTSUP;
+}
+
+static const struct target_ops described_ops = {
+	.read_file = described_read,
+	.list_dir = described_list,
+	.stat = described_stat,
+	.statvfs = described_statvfs,
+	.realpath = described_realpath,
+};
+
+struct target *target_described_new(const char *kind_name, const char *name, const char *location)
+{
+	struct target *t = xcalloc(1, sizeof *t);
+	t->ops = &described_ops;
+	const char *k = kind_name ? kind_name : "";
+	t->kind = strcmp(k, "root") == 0 ? TARGET_ROOT : strcmp(k, "ssh") == 0 ? TARGET_SSH : TARGET_LOCAL;
+	t->name = xstrdup(name ? name : "?");
+	if (t->kind == TARGET_ROOT)
+		/* As target_root_new keeps it: "" for the host's own root. */
+		t->root = xstrdup(location && strcmp(location, "/") != 0 ? location : "");
+	return t;
+}
+
+/* ---- naming a target ---- */
+
+const char *target_kind_name(const struct target *t)
+{
+	switch (t->kind) {
+	case TARGET_ROOT:
+		return "root";
+	case TARGET_SSH:
+		return "ssh";
+	case TARGET_LOCAL:
+		break;
+	}
+	return "local";
+}
+
+const char *target_location(const struct target *t)
+{
+	if (t->kind != TARGET_ROOT || !t->root)
+		return NULL;
+	return *t->root ? t->root : "/";
+}
+
+char *target_label(const struct target *t)
+{
+	const char *where = target_location(t);
+	if (!where)
+		return xstrdup(t->kind == TARGET_LOCAL ? T("this machine", "本机") : t->name);
+	if (t->os == TARGET_OS_WINDOWS)
+		return xasprintf(T("the mounted Windows volume %s", "挂载的 Windows 卷 %s"), where);
+	return xasprintf(T("the mounted root %s", "挂载的根目录 %s"), where);
+}
+
+void target_cli_args(const struct target *t, struct strvec *out)
+{
+	const char *where = target_location(t);
+	if (where) {
+		sv_push(out, "--root");
+		sv_push(out, where);
+	}
+}
+
 void target_free(struct target *t)
 {
 	if (!t)

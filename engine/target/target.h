@@ -81,6 +81,10 @@ enum target_os {
 	TARGET_OS_WINDOWS,
 };
 
+/* Code outside engine/target/ never reads kind or root (make lint-layers):
+ * it asks what the target can do (the flags below) and how to name it
+ * (target_kind_name, target_location, target_label, target_cli_args), so a
+ * new kind of target is added here alone. */
 struct target {
 	const struct target_ops *ops;
 	enum target_kind kind;
@@ -89,6 +93,15 @@ struct target {
 	char *root;      /* owned: the folder for TARGET_ROOT, else NULL */
 	bool live;       /* /proc and /sys describe the examined machine's running state */
 	bool can_run;    /* commands run on the examined machine */
+	bool can_write;  /* asr-doctor may change its files */
+	bool this_machine; /* the machine asr-doctor runs on: the network it
+			    * probes, its processes and a detached local guard
+			    * process are the target's own */
+	bool offline;    /* an installed system read from its disk, not
+			  * running (a mounted root): its identity comes from
+			  * this host's mount table, and its sshd settings are
+			  * validated by this host's sshd on a copy assembled
+			  * from its own files */
 	bool is_root;    /* we run as root there (sshd -T needs it) */
 	bool fold_case;  /* paths match without regard to case (a mounted
 			  * Windows volume, as Windows itself matches them) */
@@ -110,7 +123,29 @@ struct target *target_local_new(void);
  * paths match case-insensitively (fold_case). Returns NULL and *cause when
  * dir is not a folder. */
 struct target *target_root_new(const char *dir, char **cause);
+/* A target known only by its description (a replayed report, a saved
+ * wizard state): kind_name as target_kind_name gives it ("local", "root",
+ * "ssh"; anything else is "local"), its name and location (see
+ * target_location; may be NULL). It reads and runs nothing: every
+ * operation fails with -ENOTSUP. Never fails; target_free. */
+struct target *target_described_new(const char *kind_name, const char *name, const char *location);
 void target_free(struct target *t);
+
+/* The stable name of t's kind: "local", "root" or "ssh", as written in
+ * JSON reports, the journal and the wizard's state. Static storage. */
+const char *target_kind_name(const struct target *t);
+/* Where t is, beside its kind name, to recognise it again: a mounted
+ * root's folder ("/" for the host's own root), NULL for this machine.
+ * Borrowed from t. */
+const char *target_location(const struct target *t);
+/* t as shown to the engineer, in the user's language: "this machine",
+ * "the mounted root /mnt/x", "the mounted Windows volume /mnt/c". Caller
+ * frees. */
+char *target_label(const struct target *t);
+/* Appends the options that name t on asr-doctor's command line ("--root",
+ * DIR for a mounted root; nothing for this machine), so a printed command
+ * or a guard process reaches the same target. */
+void target_cli_args(const struct target *t, struct strvec *out);
 
 /* Convenience wrappers; see target_ops. */
 int target_read(struct target *t, const char *path, char **data, size_t *len);

@@ -292,6 +292,8 @@ struct target *target_local_new(void)
 	t->name = xstrdup("this machine");
 	t->live = true;
 	t->can_run = true;
+	t->can_write = true;
+	t->this_machine = true;
 	t->is_root = geteuid() == 0;
 	return t;
 }
@@ -323,6 +325,8 @@ struct target *target_root_new(const char *dir, char **cause)
 	t->root = xstrdup(strcmp(abs, "/") == 0 ? "" : abs);
 	t->live = false;
 	t->can_run = false;
+	t->can_write = true;
+	t->offline = true;
 	t->is_root = geteuid() == 0;
 	if (windows_volume(t)) {
 		t->os = TARGET_OS_WINDOWS;

@@ -775,6 +775,7 @@ static struct target *wrap_new(const char *tmp, const char *fixture)
 	struct target *t = xcalloc(1, sizeof *t);
 	t->ops = &wrap_ops;
 	t->kind = TARGET_LOCAL;
+	t->this_machine = true;
 	t->os = TARGET_OS_LINUX;
 	t->name = xstrdup("fixture as local");
 	t->live = false;

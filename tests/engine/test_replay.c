@@ -159,14 +159,14 @@ static void test_report_round_trip(void **state)
 	assert_int_equal(info.journal[1].outcome, JOURNAL_UNDONE);
 
 	/* Saved again from the replay, the report is the same document. */
-	struct target rt;
-	replay_target(&info, &rt);
-	struct report_input again = { .s = b, .t = &rt, .facts = &info.facts, .journal = info.journal,
+	struct target *rt = replay_target(&info);
+	struct report_input again = { .s = b, .t = rt, .facts = &info.facts, .journal = info.journal,
 				      .njournal = info.njournal, .journal_dir = info.journal_dir,
 				      .generated = info.generated };
 	char *json2 = report_json(&again);
 	assert_string_equal(json2, json);
 	free(json2);
+	target_free(rt);
 
 	replay_info_free(&info);
 	sv_free(&fj.e[0].checks);

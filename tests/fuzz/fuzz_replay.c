@@ -30,8 +30,7 @@ int FUZZ_ENTRY(replay)(const uint8_t *data, size_t size)
 			fuzz_fail("replay_load failed without saying why");
 		free(cause);
 	} else {
-		struct target t;
-		replay_target(&info, &t);
+		target_free(replay_target(&info));
 		if (info.nresults > s->nbindings)
 			fuzz_fail("replay: %zu results stored for %zu checks", info.nresults,
 				  s->nbindings);
