@@ -15,6 +15,7 @@
 #include "engine/check.h"
 #include "engine/check_winhive.h"
 #include "engine/winparse.h"
+#include "engine/winsvc.h"
 
 /* NA on anything but Windows; true when the caller should stop. */
 static bool not_windows(const struct check_ctx *ctx, struct check_result *r)
@@ -642,7 +643,8 @@ const struct check_def check_win_wmi = {
 
 /* ---- VSS, DCOM/MSDTC, cluster ------------------------------------------ */
 
-/* FAIL when a service is missing or disabled; returns true when usable. */
+/* Reads a service with sc and judges it (winsvc_usable); false when it
+ * is not usable or sc could not run. */
 static bool service_usable(const struct check_ctx *ctx, struct check_result *r, const char *name,
 			   const char *what)
 {
@@ -650,21 +652,9 @@ static bool service_usable(const struct check_ctx *ctx, struct check_result *r, 
 	int start;
 	if (!service(ctx, r, name, &s, &start))
 		return false;
-	if (s == WINSVC_MISSING) {
-		result_set(r, STATUS_FAIL, T("%s (%s) is not installed", "%s（%s）未安装"), what,
-			   name);
-		return false;
-	}
-	if (start == 4) {
-		result_set(r, STATUS_FAIL,
-			   T("%s (%s) is disabled: sc config %s start= demand",
-			     "%s（%s）已禁用：sc config %s start= demand"),
-			   what, name, name);
-		return false;
-	}
-	result_note(r, T("%s (%s): %s, start type %d", "%s（%s）：%s，启动类型 %d"), what, name,
-		    winsvc_state_name(s), start);
-	return true;
+	struct winsvc svc = { .name = name, .installed = s != WINSVC_MISSING, .start = start,
+			      .state = s };
+	return winsvc_usable(r, &svc, what);
 }
 
 /* win.vss: the Volume Shadow Copy service is installed and not disabled. */

@@ -13,19 +13,7 @@
 #include <string.h>
 
 #include "engine/winroot.h"
-
-/* Start types of a service (its Start DWORD). */
-static const char *start_name(uint32_t s)
-{
-	switch (s) {
-	case 0: return "0 (boot)";
-	case 1: return "1 (system)";
-	case 2: return "2 (automatic)";
-	case 3: return "3 (manual)";
-	case 4: return "4 (disabled)";
-	default: return "?";
-	}
-}
+#include "engine/winsvc.h"
 
 /* Records "KEY\VALUE = DATA" read from the hive file at path. */
 static void hive_ev(struct check_result *r, const char *path, const char *fmt, ...)
@@ -85,7 +73,7 @@ static int service_start(struct check_result *r, const struct winhive *w, const 
 	hive_node n = hive_lookup(w->h, hive_root(w->h), key);
 	int rc = n ? hive_get_dword(w->h, n, "Start", start) : -ENOENT;
 	if (rc == 0)
-		hive_ev(r, w->path, "%s\\Start = %s", key, start_name(*start));
+		hive_ev(r, w->path, "%s\\Start = %s", key, winsvc_start_name(*start));
 	else
 		hive_ev(r, w->path, "%s%s", key, n ? "\\Start: missing" : T(": no such key", "：无此项"));
 	free(key);
@@ -193,10 +181,10 @@ void winhive_drivers(const struct check_ctx *ctx, struct check_result *r)
 				sb_printf(&missing, "%s%s", missing.len ? ", " : "", key);
 			} else if (rc < 0 || start != 0) {
 				hive_ev(r, w.path, "%s\\Start = %s", key,
-					rc < 0 ? T("missing", "缺失") : start_name(start));
+					rc < 0 ? T("missing", "缺失") : winsvc_start_name(start));
 				sb_printf(&late, "%s%s", late.len ? ", " : "", key);
 			} else {
-				hive_ev(r, w.path, "%s\\Start = %s", key, start_name(start));
+				hive_ev(r, w.path, "%s\\Start = %s", key, winsvc_start_name(start));
 			}
 			free(key);
 		}
@@ -254,7 +242,7 @@ void winhive_netlogon(const struct check_ctx *ctx, struct check_result *r)
 		    r, STATUS_WARN,
 		    T("the Netlogon service's start type is %s: it runs only when started (net start Netlogon)",
 		      "Netlogon 服务的启动类型为 %s：只有手动启动才会运行（net start Netlogon）"),
-		    start_name(start));
+		    winsvc_start_name(start));
 	winhive_close(&w);
 }
 
@@ -433,21 +421,17 @@ void winhive_share(const struct check_ctx *ctx, struct check_result *r)
 
 /* ---- services: WMI, VSS, COM+/MSDTC, cluster --------------------------- */
 
-/* FAIL when a service is missing or disabled; returns true when usable. */
+/* Reads a service's start type from the hive and judges it
+ * (winsvc_usable); false when it is not usable. */
 static bool service_usable(struct check_result *r, const struct winhive *w, const char *svc,
 			   const char *what)
 {
 	uint32_t start = 0;
 	int rc = service_start(r, w, svc, &start);
-	if (rc == -ENOENT) {
-		result_set(r, STATUS_FAIL, T("%s (%s) is not installed", "%s（%s）未安装"), what, svc);
-		return false;
-	}
-	if (rc == 0 && start == 4) {
-		result_set(r, STATUS_FAIL, T("%s (%s) is disabled", "%s（%s）已禁用"), what, svc);
-		return false;
-	}
-	return true;
+	struct winsvc s = { .name = svc, .installed = rc != -ENOENT,
+			    .start = rc == 0 && start <= 4 ? (int)start : -1,
+			    .state = WINSVC_UNKNOWN };
+	return winsvc_usable(r, &s, what);
 }
 
 void winhive_wmi_service(const struct check_ctx *ctx, struct check_result *r)

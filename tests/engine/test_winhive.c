@@ -15,6 +15,7 @@
 #include "engine/check_winhive.h"
 #include "engine/hive.h"
 #include "engine/winroot.h"
+#include "engine/winsvc.h"
 
 #define REG "tests/fixtures/winreg/"
 
@@ -347,6 +348,35 @@ static void test_demo_hives_match_their_sources(void **state)
 	free(dir);
 }
 
+/* A disabled service reads the same offline as over SSH: one verdict
+ * (engine/winsvc.c) with the command that re-enables it, and the start
+ * type read from the hive as evidence. */
+static void test_disabled_service_judged_as_on_a_running_machine(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp("winvss");
+	hivegen_winroot(dir, REG "system-ok.reg", REG "software-ok.reg", REG "sam-ok.reg");
+	char *sys = hive_path(dir, "SYSTEM");
+	hivegen_merge(sys, REG "system-vss-disabled.reg");
+	struct check_result r;
+	tl_run(dir, "win.vss", &r);
+	tl_status(&r, STATUS_FAIL);
+	tl_finding_has(&r, "Volume Shadow Copy (VSS) is disabled: sc config VSS start= demand");
+	tl_ev_has(&r, EV_FILE, "ControlSet001\\Services\\VSS\\Start = 4 (disabled)");
+	result_free(&r);
+	/* The live route's words for the same facts. */
+	struct check_result live;
+	result_init(&live, "win.vss");
+	struct winsvc s = { .name = "VSS", .installed = true, .start = 4, .state = WINSVC_STOPPED };
+	assert_false(winsvc_usable(&live, &s, "Volume Shadow Copy"));
+	tl_status(&live, STATUS_FAIL);
+	tl_finding_has(&live, "Volume Shadow Copy (VSS) is disabled: sc config VSS start= demand");
+	result_free(&live);
+	free(sys);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void test_firewall_rule_strings(void **state)
 {
 	(void)state;
@@ -388,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_linux_checks_not_applicable),
 		cmocka_unit_test(test_demo_hives_match_their_sources),
 		cmocka_unit_test(test_firewall_rule_strings),
+		cmocka_unit_test(test_disabled_service_judged_as_on_a_running_machine),
 	};
 	return tu_scratch_done(cmocka_run_group_tests(tests, setup, teardown));
 }

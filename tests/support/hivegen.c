@@ -140,6 +140,11 @@ int hivegen_minimal(const char *path, const char *root_name)
 void hivegen_from_reg(const char *path, const char *reg_file)
 {
 	assert_int_equal(hivegen_minimal(path, "ROOT"), 0);
+	hivegen_merge(path, reg_file);
+}
+
+void hivegen_merge(const char *path, const char *reg_file)
+{
 	char *out = NULL;
 	int rc = tu_sh(&out, "hivexregedit --merge '%s' '%s' 2>&1", path, reg_file);
 	if (rc != 0)

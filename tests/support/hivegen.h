@@ -25,6 +25,11 @@ void hivegen_make_dirty(const char *path);
  * the test when that fails. */
 void hivegen_from_reg(const char *path, const char *reg_file);
 
+/* Merges the .reg file reg_file into the existing hive at path (keys
+ * and values added or replaced, the rest kept), through `hivexregedit
+ * --merge`; fails the test when that fails. */
+void hivegen_merge(const char *path, const char *reg_file);
+
 /* Makes dir a Windows volume: Windows/System32/config/{SYSTEM,SOFTWARE,SAM}
  * from the given .reg files (NULL: that hive is not written). */
 void hivegen_winroot(const char *dir, const char *system_reg, const char *software_reg,
