@@ -15,6 +15,7 @@ struct options {
 	const char *doc_path;   /* --doc FILE */
 	const char *root;       /* --root DIR */
 	const char *server;     /* --server HOST */
+	const char *account;    /* --account NAME: the push install's account */
 	const char *journal;    /* --journal DIR */
 	const char *output;     /* -o FILE */
 	const char *replay;     /* --replay FILE */

@@ -45,6 +45,9 @@ static const char usage_text[] =
 	"                    touched; --demo windows: a broken Windows OS disk\n"
 	"      --server HOST the configuration or process server, for connectivity\n"
 	"                    checks and sshd Match rules\n"
+	"      --account NAME  the account the push install uses on Windows (NAME,\n"
+	"                    HOST\\NAME or DOMAIN\\NAME): the account checks judge it\n"
+	"                    (present, enabled, not locked out, an administrator)\n"
 	"      --timeout SEC time allowed to each command or connection (default 5)\n"
 	"      --dry-run     fix: print the plan and change nothing\n"
 	"  -y, --yes         fix: apply without asking (scripts)\n"
@@ -119,6 +122,7 @@ enum {
 	OPT_ASCII,
 	OPT_ROOT,
 	OPT_SERVER,
+	OPT_ACCOUNT,
 	OPT_DEMO,
 	OPT_NO_AUTO,
 	OPT_JSON,
@@ -184,6 +188,7 @@ int main(int argc, char **argv)
 		{ "ascii", no_argument, NULL, OPT_ASCII },
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "server", required_argument, NULL, OPT_SERVER },
+		{ "account", required_argument, NULL, OPT_ACCOUNT },
 		{ "demo", optional_argument, NULL, OPT_DEMO },
 		{ "no-auto-check", no_argument, NULL, OPT_NO_AUTO },
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -271,6 +276,11 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SERVER:
 			o.server = optarg;
+			break;
+		case OPT_ACCOUNT:
+			if (!*optarg || strpbrk(optarg, "\x01\x02\x03\x04\x05\x06\x07\b\t\n\v\f\r\"/[]:;|=,+*?<>"))
+				return usage_error("--account takes an account name (NAME, HOST\\NAME, DOMAIN\\NAME or NAME@DOMAIN), not '%s'", optarg);
+			o.account = optarg;
 			break;
 		case OPT_DEMO:
 			o.demo = true;

@@ -78,7 +78,7 @@ struct target *cli_target(struct options *o)
 
 struct check_ctx cli_check_ctx(const struct options *o, struct target *t)
 {
-	struct check_ctx c = { .t = t, .server = o->server,
+	struct check_ctx c = { .t = t, .server = o->server, .account = o->account,
 			       .timeout_ms = (o->timeout_s > 0 ? o->timeout_s : 5) * 1000 };
 	return c;
 }

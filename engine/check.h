@@ -42,6 +42,9 @@ struct check_result {
 struct check_ctx {
 	struct target *t;       /* borrowed */
 	const char *server;     /* --server HOST or NULL */
+	const char *account;    /* --account NAME: the push install's
+				 * account ("name", ".\\name", "HOST\\name",
+				 * "DOMAIN\\name", "name@domain"), or NULL */
 	const volatile int *cancel; /* non-zero: stop early (may be NULL) */
 	int timeout_ms;         /* for each command or connection */
 };

@@ -211,6 +211,11 @@ static void run_account_root(const struct check_ctx *ctx, struct check_result *r
 			     "Linux root 账户：Windows 上见 win.account"));
 		return;
 	}
+	/* A Linux push install always logs in as root (95108). */
+	if (ctx->account && strcmp(ctx->account, "root") != 0)
+		result_note(r, T("--account %s is not judged here: a push install to Linux logs in as root",
+				 "此处不判断 --account %s：到 Linux 的推送安装以 root 登录"),
+			    ctx->account);
 	account_root_evaluate(ctx, r, (long)(time(NULL) / 86400));
 }
 

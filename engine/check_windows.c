@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine/check.h"
 #include "engine/check_winhive.h"
@@ -88,6 +89,39 @@ static bool login_account(const struct check_ctx *ctx, struct check_result *r, c
 	return true;
 }
 
+/* The account the push install uses, named by --account: its user name
+ * (caller frees) and whether it is local (a bare name, ".\\NAME", or
+ * "HOST\\NAME" where HOST is this computer's name). False when hostname
+ * cannot run (a result is then set). */
+static bool named_account(const struct check_ctx *ctx, struct check_result *r, char **user,
+			  bool *local)
+{
+	const char *a = ctx->account, *bs = strrchr(a, '\\'), *at = strrchr(a, '@');
+	result_note(r, T("the push install's account (--account): %s", "推送安装使用的账户（--account）：%s"), a);
+	if (at && !bs && at != a) {
+		*user = xstrndup(a, (size_t)(at - a));
+		*local = false;
+		return true;
+	}
+	*user = xstrdup(bs ? bs + 1 : a);
+	*local = true;
+	if (!bs || (bs - a == 1 && a[0] == '.'))
+		return true;
+	const char *host[] = { "hostname", NULL };
+	int st = -1;
+	char *h = win_run(ctx, r, host, &st);
+	if (!h) {
+		free(*user);
+		*user = NULL;
+		return false;
+	}
+	char *hn = str_trim(h);
+	hn[strcspn(hn, "\r\n")] = '\0';
+	*local = strlen(hn) == (size_t)(bs - a) && strncasecmp(hn, a, (size_t)(bs - a)) == 0;
+	free(h);
+	return true;
+}
+
 /* ---- 95107: remote UAC ------------------------------------------------- */
 
 static void run_uac(const struct check_ctx *ctx, struct check_result *r)
@@ -131,7 +165,8 @@ static void run_uac(const struct check_ctx *ctx, struct check_result *r)
 	winreg_value_free(&v);
 	char *user = NULL;
 	bool local = false;
-	bool known = login_account(ctx, r, &user, &local);
+	bool known = ctx->account ? named_account(ctx, r, &user, &local)
+				  : login_account(ctx, r, &user, &local);
 	if (known && !local)
 		result_set(
 		    r, STATUS_PASS,
@@ -270,7 +305,10 @@ static void run_account(const struct check_ctx *ctx, struct check_result *r)
 	}
 	char *user = NULL;
 	bool local = false;
-	if (!login_account(ctx, r, &user, &local)) {
+	if (ctx->account) {
+		if (!named_account(ctx, r, &user, &local))
+			return;
+	} else if (!login_account(ctx, r, &user, &local)) {
 		result_set(r, STATUS_WARN, "%s",
 			   T("cannot tell which account is logged in", "无法确定当前登录的账户"));
 		return;

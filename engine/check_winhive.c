@@ -523,6 +523,175 @@ void winhive_cluster(const struct check_ctx *ctx, struct check_result *r)
 
 /* ---- 95519/95520: local accounts --------------------------------------- */
 
+/* Where an account name (--account) says the account lives. */
+struct account_name {
+	char *user;      /* owned: the name without its domain */
+	char *domain;    /* owned: "HOST" of "HOST\\user", "dom" of
+			  * "user@dom"; NULL for a bare name or ".\\user" */
+};
+
+static void account_name_parse(const char *s, struct account_name *a)
+{
+	const char *bs = strrchr(s, '\\'), *at = strrchr(s, '@');
+	if (bs) {
+		a->user = xstrdup(bs + 1);
+		a->domain = bs - s == 1 && s[0] == '.' ? NULL : xstrndup(s, (size_t)(bs - s));
+	} else if (at && at != s) {
+		a->user = xstrndup(s, (size_t)(at - s));
+		a->domain = xstrdup(at + 1);
+	} else {
+		a->user = xstrdup(s);
+		a->domain = NULL;
+	}
+}
+
+/* The state of an account, for evidence. */
+static const char *account_state(const struct winroot_account *a)
+{
+	return !a->flags_known			  ? T("flags unreadable", "标志无法读取")
+	       : a->flags & WINROOT_ACB_AUTOLOCK ? T("locked out", "已锁定")
+	       : a->flags & WINROOT_ACB_DISABLED ? T("disabled", "已禁用")
+						 : T("enabled", "已启用");
+}
+
+/* Whether the domain part of a name is this computer (read from the
+ * SYSTEM hive, recorded as evidence). */
+static bool domain_is_this_computer(const struct check_ctx *ctx, struct check_result *r,
+				   const char *domain)
+{
+	struct winhive sys;
+	struct check_result scratch;
+	result_init(&scratch, "");
+	winhive_open(ctx, &scratch, "SYSTEM", &sys);
+	result_free(&scratch);
+	if (!sys.h)
+		return false;
+	char *name = winroot_computer_name(sys.h, sys.set);
+	if (name)
+		hive_ev(r, sys.path, "%s\\Control\\ComputerName\\ComputerName\\ComputerName = %s",
+			sys.set, name);
+	bool same = name && winroot_name_eq(name, domain);
+	free(name);
+	winhive_close(&sys);
+	return same;
+}
+
+/* Whether the local account with rid is in the Administrators group:
+ * 1 yes, 0 no, -1 the SAM does not say (why in evidence). */
+static int local_admin(struct check_result *r, const struct winhive *w, uint32_t rid)
+{
+	char *cause = NULL;
+	char *msid = winroot_machine_sid(w->h, &cause);
+	struct strvec m = { 0 };
+	int n = msid ? winroot_alias_members(w->h, WINROOT_ALIAS_ADMINS, &m, &cause) : -1;
+	int is = -1;
+	if (n >= 0) {
+		char *me = xasprintf("%s-%u", msid, rid);
+		is = 0;
+		struct sbuf list = { 0 };
+		for (size_t i = 0; i < m.n; i++) {
+			sb_printf(&list, "%s%s", list.len ? ", " : "", m.v[i]);
+			if (strcmp(m.v[i], me) == 0)
+				is = 1;
+		}
+		hive_ev(r, w->path,
+			"SAM\\Domains\\Builtin\\Aliases\\%08X\\C (Administrators, S-1-5-32-544): %d %s%s%s",
+			WINROOT_ALIAS_ADMINS, n, T("member(s)", "个成员"), n ? ": " : "", sb_str(&list));
+		result_note(r, T("the account's SID is %s (the machine's SID and RID %u): %s",
+				 "该账户的 SID 为 %s（计算机 SID 加 RID %u）：%s"),
+			    me, rid,
+			    is ? T("listed in Administrators", "在 Administrators 中")
+			       : T("not listed in Administrators", "不在 Administrators 中"));
+		sb_free(&list);
+		free(me);
+	} else {
+		result_note(r, T("membership of Administrators cannot be read from the SAM: %s",
+				 "无法从 SAM 读取 Administrators 成员身份：%s"),
+			    cause);
+	}
+	free(cause);
+	free(msid);
+	sv_free(&m);
+	return is;
+}
+
+/* Judges the account the push install uses (ctx->account) from the SAM:
+ * present, enabled, not locked out, an administrator. A domain account is
+ * not in the SAM: what the disk can and cannot say is said instead. */
+static void named_account(const struct check_ctx *ctx, struct check_result *r, struct winhive *w,
+			  const struct winroot_account *a, int n)
+{
+	struct account_name an;
+	account_name_parse(ctx->account, &an);
+	result_note(r, T("the push install's account (--account): %s", "推送安装使用的账户（--account）：%s"),
+		    ctx->account);
+	if (an.domain && !domain_is_this_computer(ctx, r, an.domain)) {
+		result_set(
+		    r, STATUS_WARN,
+		    T("%s is a domain account: this disk's SAM holds local accounts only, so whether it is enabled, locked out or an administrator (directly or through a domain group) is known to the domain, not here; check it with --target once the machine runs",
+		      "%s 是域账户：此磁盘的 SAM 只包含本地账户，其是否启用、锁定或为管理员（直接或通过域组）由域决定，此处无法得知；计算机运行后请用 --target 检查"),
+		    ctx->account);
+		free(an.user);
+		free(an.domain);
+		return;
+	}
+	int k = -1;
+	struct sbuf names = { 0 };
+	for (int i = 0; i < n; i++) {
+		sb_printf(&names, "%s%s", names.len ? ", " : "", a[i].name);
+		if (k < 0 && winroot_name_eq(a[i].name, an.user))
+			k = i;
+	}
+	if (k < 0) {
+		result_set(r, STATUS_FAIL,
+			   T("there is no local account %s on this disk (local accounts: %s); give a domain account as DOMAIN\\NAME",
+			     "此磁盘上没有本地账户 %s（本地账户：%s）；域账户请写作 DOMAIN\\NAME"),
+			   an.user, sb_str(&names));
+		sb_free(&names);
+		free(an.user);
+		free(an.domain);
+		return;
+	}
+	sb_free(&names);
+	const struct winroot_account *me = &a[k];
+	hive_ev(r, w->path, "SAM\\Domains\\Account\\Users\\%08X (%s, RID %u): %s", me->rid, me->name,
+		me->rid, account_state(me));
+	int admin = local_admin(r, w, me->rid);
+	struct sbuf bad = { 0 };
+	if (me->flags_known && me->flags & WINROOT_ACB_DISABLED)
+		sb_printf(&bad,
+			  T("disabled (95519): net user \"%s\" /active:yes once it runs",
+			    "已禁用（95519）：运行后执行 net user \"%s\" /active:yes"),
+			  me->name);
+	if (me->flags_known && me->flags & WINROOT_ACB_AUTOLOCK)
+		sb_printf(&bad, "%s%s", bad.len ? "; " : "",
+			  T("locked out after failed logins (95520)", "因登录失败次数过多而被锁定（95520）"));
+	if (admin == 0)
+		sb_printf(&bad, "%s%s", bad.len ? "; " : "",
+			  T("not a member of the local Administrators group (95517)",
+			    "不是本地 Administrators 组成员（95517）"));
+	if (bad.len)
+		result_set(r, STATUS_FAIL, T("the account %s is %s", "账户 %s %s"), me->name, sb_str(&bad));
+	else if (!me->flags_known)
+		result_set(r, STATUS_WARN,
+			   T("the account %s exists, but its flags cannot be read (its F value is missing or short)",
+			     "账户 %s 存在，但无法读取其标志（F 值缺失或过短）"),
+			   me->name);
+	else if (admin < 0)
+		result_set(r, STATUS_WARN,
+			   T("the account %s (RID %u) is enabled and not locked out; whether it is an administrator cannot be read from this SAM",
+			     "账户 %s（RID %u）已启用且未锁定；无法从此 SAM 读取其是否为管理员"),
+			   me->name, me->rid);
+	else
+		result_set(r, STATUS_PASS,
+			   T("the account %s (RID %u) is enabled, not locked out, and a member of the local Administrators group",
+			     "账户 %s（RID %u）已启用、未锁定，且是本地 Administrators 组成员"),
+			   me->name, me->rid);
+	sb_free(&bad);
+	free(an.user);
+	free(an.domain);
+}
+
 void winhive_accounts(const struct check_ctx *ctx, struct check_result *r)
 {
 	struct winhive w;
@@ -538,15 +707,17 @@ void winhive_accounts(const struct check_ctx *ctx, struct check_result *r)
 		winhive_close(&w);
 		return;
 	}
+	if (ctx->account) {
+		named_account(ctx, r, &w, a, n);
+		winroot_accounts_free(a, n);
+		winhive_close(&w);
+		return;
+	}
 	struct sbuf locked = { 0 };
 	int admin = -1;
 	for (int i = 0; i < n; i++) {
-		const char *state = !a[i].flags_known ? T("flags unreadable", "标志无法读取")
-				    : a[i].flags & WINROOT_ACB_AUTOLOCK ? T("locked out", "已锁定")
-				    : a[i].flags & WINROOT_ACB_DISABLED ? T("disabled", "已禁用")
-									 : T("enabled", "已启用");
 		hive_ev(r, w.path, "SAM\\Domains\\Account\\Users\\%08X (%s, RID %u): %s", a[i].rid,
-			a[i].name, a[i].rid, state);
+			a[i].name, a[i].rid, account_state(&a[i]));
 		if (a[i].rid == 500)
 			admin = i;
 		if (a[i].flags_known && a[i].flags & WINROOT_ACB_AUTOLOCK)

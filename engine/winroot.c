@@ -16,7 +16,17 @@
  * - SAM: SAM\Domains\Account\Users\Names\<name> has a default value whose
  *   registry type is the account's RID; Users\<RID as 8 hex digits>\F is
  *   a fixed record whose 16-bit little-endian word at 0x38 holds the
- *   account control bits (0x0001 disabled, 0x0400 locked out). */
+ *   account control bits (0x0001 disabled, 0x0400 locked out).
+ * - The machine's own SID (S-1-5-21-A-B-C) ends SAM\Domains\Account\V;
+ *   a local account's SID is it followed by the RID. A built-in group
+ *   (alias) such as Administrators (RID 0x220, S-1-5-32-544) lists its
+ *   members as SIDs in SAM\Domains\Builtin\Aliases\00000220\C, after a
+ *   0x34-byte header that gives their offset (0x28), size (0x2C) and
+ *   count (0x30); local groups do not nest, so a local account is an
+ *   administrator exactly when its SID is listed there. A domain account
+ *   may also be one through a domain group, which only the domain knows.
+ *   (Layout as chntpw's samusrgrp reads and writes it; the tests check
+ *   that both read the same members.) */
 #include "engine/winroot.h"
 
 #include <ctype.h>
@@ -24,6 +34,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "engine/util/text.h"
 
 struct hive *winroot_open(struct target *t, const char *name, char **path, char **cause)
 {
@@ -267,4 +279,142 @@ void winroot_accounts_free(struct winroot_account *a, int n)
 	for (int i = 0; i < n; i++)
 		free(a[i].name);
 	free(a);
+}
+
+/* The upper case of a code point, as far as account names need it. */
+static uint32_t name_upper(uint32_t c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 32;
+	if ((c >= 0xE0 && c <= 0xFE && c != 0xF7))
+		return c - 32;
+	if (c == 0xFF)
+		return 0x178;
+	/* Latin Extended-A: upper and lower case alternate. */
+	if (c >= 0x100 && c <= 0x137 && (c & 1))
+		return c - 1;
+	if (c >= 0x139 && c <= 0x148 && !(c & 1))
+		return c - 1;
+	if (c >= 0x14A && c <= 0x177 && (c & 1))
+		return c - 1;
+	if (c == 0x17A || c == 0x17C || c == 0x17E)
+		return c - 1;
+	if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2)
+		return c - 32;
+	if (c >= 0x430 && c <= 0x44F)
+		return c - 32;
+	if (c >= 0x450 && c <= 0x45F)
+		return c - 80;
+	return c;
+}
+
+bool winroot_name_eq(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	while (na && nb) {
+		uint32_t ca, cb;
+		size_t la = utf8_decode(a, na, &ca), lb = utf8_decode(b, nb, &cb);
+		if (ca == UTF8_INVALID || cb == UTF8_INVALID) {
+			if (la != lb || memcmp(a, b, la) != 0)
+				return false;
+		} else if (name_upper(ca) != name_upper(cb)) {
+			return false;
+		}
+		a += la, na -= la;
+		b += lb, nb -= lb;
+	}
+	return na == 0 && nb == 0;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The SID at p (at most len bytes) as text, and its size in *used; NULL
+ * when it is not a SID. */
+static char *sid_text(const unsigned char *p, size_t len, size_t *used)
+{
+	if (len < 8 || p[0] != 1 || p[1] > 15 || len < 8 + 4u * p[1])
+		return NULL;
+	unsigned long long auth = 0;
+	for (int i = 2; i < 8; i++)
+		auth = auth << 8 | p[i];
+	struct sbuf b = { 0 };
+	sb_printf(&b, "S-1-%llu", auth);
+	for (unsigned i = 0; i < p[1]; i++)
+		sb_printf(&b, "-%u", le32(p + 8 + 4 * i));
+	*used = 8 + 4u * p[1];
+	return sb_steal(&b);
+}
+
+char *winroot_machine_sid(struct hive *sam, char **cause)
+{
+	hive_node n = hive_lookup(sam, hive_root(sam), "SAM\\Domains\\Account");
+	struct hive_value v;
+	if (!n || hive_get(sam, n, "V", &v) < 0) {
+		*cause = xstrdup("SAM\\Domains\\Account\\V is missing");
+		return NULL;
+	}
+	size_t used = 0;
+	char *sid = NULL;
+	if (v.len >= 24) {
+		const unsigned char *p = v.data + v.len - 24;
+		if (p[1] == 4 && le32(p + 8) == 21)
+			sid = sid_text(p, 24, &used);
+	}
+	if (!sid)
+		*cause = xasprintf("SAM\\Domains\\Account\\V (%zu bytes) does not end with the machine's SID",
+				   v.len);
+	hive_value_free(&v);
+	return sid;
+}
+
+int winroot_alias_members(struct hive *sam, uint32_t rid, struct strvec *sids, char **cause)
+{
+	char key[64];
+	snprintf(key, sizeof key, "SAM\\Domains\\Builtin\\Aliases\\%08X", rid);
+	hive_node n = hive_lookup(sam, hive_root(sam), key);
+	struct hive_value v;
+	if (!n || hive_get(sam, n, "C", &v) < 0) {
+		*cause = xasprintf("%s\\C is missing", key);
+		return -ENOENT;
+	}
+	int rc = 0;
+	size_t ofs = 0, size = 0, count = 0;
+	if (v.len >= 0x34) {
+		ofs = le32(v.data + 0x28);
+		size = le32(v.data + 0x2C);
+		count = le32(v.data + 0x30);
+	}
+	if (v.len < 0x34 || ofs > v.len - 0x34 || size > v.len - 0x34 - ofs) {
+		*cause = xasprintf("%s\\C (%zu bytes): its member list lies outside it", key, v.len);
+		rc = -EILSEQ;
+	}
+	const unsigned char *p = v.data + 0x34 + ofs;
+	for (size_t i = 0; rc >= 0 && i < count; i++) {
+		size_t used = 0;
+		char *s = sid_text(p, size, &used);
+		if (!s) {
+			*cause = xasprintf("%s\\C: member %zu of %zu is not a SID", key, i + 1, count);
+			rc = -EILSEQ;
+			break;
+		}
+		sv_push(sids, s);
+		free(s);
+		p += used;
+		size -= used;
+		rc++;
+	}
+	hive_value_free(&v);
+	return rc;
+}
+
+char *winroot_computer_name(struct hive *sys, const char *set)
+{
+	char *key = xasprintf("%s\\Control\\ComputerName\\ComputerName", set);
+	hive_node n = hive_lookup(sys, hive_root(sys), key);
+	free(key);
+	int err;
+	return n ? hive_get_string(sys, n, "ComputerName", &err) : NULL;
 }

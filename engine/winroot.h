@@ -3,7 +3,8 @@
  * hives are found under WINROOT_CONFIG by the target (names in any case),
  * never by building host paths here; what they hold is decoded here:
  * the current control set, the version, the firewall policy's rule
- * strings and the SAM's account flags. */
+ * strings, the SAM's account flags and the members of its built-in
+ * groups. */
 #ifndef ASR_WINROOT_H
 #define ASR_WINROOT_H
 
@@ -90,5 +91,30 @@ struct winroot_account {
  * opened). Returns the count or -ENOENT when the Users key is missing. */
 int winroot_accounts(struct hive *sam, struct winroot_account **out);
 void winroot_accounts_free(struct winroot_account *a, int n);
+
+/* Whether two account names are the same account, compared as Windows
+ * compares them: without regard to case, for ASCII and for the Latin,
+ * Greek and Cyrillic letters that have a simple upper case (UTF-8 in;
+ * invalid UTF-8 compares byte for byte). */
+bool winroot_name_eq(const char *a, const char *b);
+
+/* The RID of the built-in Administrators alias (S-1-5-32-544). */
+#define WINROOT_ALIAS_ADMINS 0x220u
+/* The machine's own SID, "S-1-5-21-A-B-C" (caller frees): the last 24
+ * bytes of SAM\Domains\Account\V, which must be a SID of revision 1
+ * with four sub-authorities, the first 21. Returns NULL with *cause
+ * (caller frees) when V is missing or does not end with one. */
+char *winroot_machine_sid(struct hive *sam, char **cause);
+/* Appends the member SIDs of built-in alias rid, as strings, to sids
+ * (SAM\Domains\Builtin\Aliases\<RID>\C: after a 0x34-byte header
+ * whose 32-bit words at 0x28, 0x2C and 0x30 give the member list's
+ * offset from 0x34, its size and the member count). Returns the count,
+ * or -ENOENT (no such alias) or -EILSEQ (the C value does not hold what
+ * its header says) with *cause (caller frees). */
+int winroot_alias_members(struct hive *sam, uint32_t rid, struct strvec *sids, char **cause);
+/* The computer's name (caller frees): ComputerName of
+ * Control\ComputerName\ComputerName in control set set of a SYSTEM
+ * hive; NULL when it is not there. */
+char *winroot_computer_name(struct hive *sys, const char *set);
 
 #endif

@@ -370,6 +370,51 @@ static void test_recorded_account_check(void **state)
 	}
 }
 
+/* --account names the push install's account: net user asks about it,
+ * not about the logged-in one (no whoami); a HOST\\NAME that is not this
+ * computer is asked of the domain. */
+static void test_recorded_account_check_for_named_account(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *account, *cmd;
+		bool asks_host;
+	} cases[] = {
+		{ "asrpush", "net user asrpush", false },
+		{ "WEB01\\asrpush", "net user asrpush", true },
+		{ "CONTOSO\\asrpush", "net user asrpush /domain", true },
+		{ "asrpush@contoso.com", "net user asrpush /domain", false },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		const struct tl_replay rec[] = {
+			{ "hostname", WIN "hostname.txt", NULL, 0 },
+			{ cases[i].cmd, WIN "net-user-locked.txt", NULL, 0 },
+		};
+		struct target *t = tl_replay_target(MISC "agent-none", TARGET_OS_WINDOWS, rec,
+						    ARRAY_LEN(rec));
+		struct check_ctx ctx = { .t = t, .account = cases[i].account, .timeout_ms = 3000 };
+		struct check_result r;
+		print_message("%s\n", cases[i].account);
+		check_run_one(check_find("win.account"), &ctx, &r);
+		assert_int_equal(tl_unknown_commands, 0);
+		tl_status(&r, STATUS_FAIL);
+		tl_finding_has(&r, "the account asrpush is locked out after failed logins (95520)");
+		tl_ev_has(&r, EV_COMMAND, "");
+		assert_non_null(tl_ev(&r, EV_NOTE, "(--account)"));
+		bool ran_whoami = false, ran_host = false;
+		for (size_t k = 0; k < r.nev; k++) {
+			if (r.ev[k].kind != EV_COMMAND)
+				continue;
+			ran_whoami |= strcmp(r.ev[k].command, "whoami") == 0;
+			ran_host |= strcmp(r.ev[k].command, "hostname") == 0;
+		}
+		assert_false(ran_whoami);
+		assert_int_equal(ran_host, cases[i].asks_host);
+		result_free(&r);
+		target_free(t);
+	}
+}
+
 #define FW_STATE "netsh advfirewall show allprofiles state"
 #define FW_RULES "netsh advfirewall firewall show rule name=all"
 
@@ -546,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_recorded_netsh_rules),
 		cmocka_unit_test(test_recorded_netsh_profile_state),
 		cmocka_unit_test(test_recorded_whoami_groups),
+		cmocka_unit_test(test_recorded_account_check_for_named_account),
 		cmocka_unit_test(test_recorded_powershell_bool),
 		cmocka_unit_test(test_recorded_uac_check),
 		cmocka_unit_test(test_recorded_privileges_check),
