@@ -487,14 +487,17 @@ void render_node(struct rpage *pg, const struct doc *d, const struct node *n,
 		for (size_t i = 0; i < n->links.n; i++) {
 			char pre[32];
 			snprintf(pre, sizeof pre, "[%zu] ", i + 1);
+			size_t at = pg->nlines;
 			if (o->wrap_code) {
 				render_text(pg, n->links.v[i], STY_LINK, pre, "    ", o);
-				continue;
+			} else {
+				/* Plain text keeps URLs whole: a wrapped URL cannot be copied. */
+				struct rline *l = page_new_line(pg);
+				line_add(l, pre, strlen(pre), STY_DIM);
+				line_add(l, n->links.v[i], strlen(n->links.v[i]), STY_LINK);
 			}
-			/* Plain text keeps URLs whole: a wrapped URL cannot be copied. */
-			struct rline *l = page_new_line(pg);
-			line_add(l, pre, strlen(pre), STY_DIM);
-			line_add(l, n->links.v[i], strlen(n->links.v[i]), STY_LINK);
+			if (at < pg->nlines)
+				pg->lines[at].ref = (int)i + 1;
 		}
 	}
 	if (n->nkids) {
@@ -502,8 +505,12 @@ void render_node(struct rpage *pg, const struct doc *d, const struct node *n,
 		render_line(pg, msg(M_SUBSECTIONS), STY_BOLD, o);
 		const char *bullet = o->utf8 ? "\xe2\x80\xa2 " : "* ";
 		char *cont = spaces(text_width(bullet));
-		for (size_t i = 0; i < n->nkids; i++)
+		for (size_t i = 0; i < n->nkids; i++) {
+			size_t at = pg->nlines;
 			render_text(pg, n->kids[i]->title, 0, bullet, cont, o);
+			if (at < pg->nlines)
+				pg->lines[at].ref = (int)(n->links.n + i) + 1;
+		}
 		free(cont);
 	}
 }

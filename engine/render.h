@@ -31,6 +31,9 @@ struct rline {
 	size_t nsegs;
 	size_t cap;
 	size_t cols;      /* width in columns */
+	int ref;          /* a section's followable entry this line starts,
+			   * counted from 1: its links ([1] ...), then its
+			   * "In this section" entries; 0 for other lines */
 };
 
 struct rpage {

@@ -721,6 +721,35 @@ static int global_key(struct app *a, enum action act)
 	}
 }
 
+/* Shows an outside address whole on the terminal's own screen, outside
+ * the wizard's: the terminal wraps it softly, so a copy takes it as one
+ * line, and it stays in the scrollback after the wizard ends. Enter (or
+ * any line) returns to the wizard. */
+static void show_outside(struct app *a, const char *url)
+{
+	def_prog_mode();
+	endwin();
+	fputs("\r\n", stdout);
+	util_fputs(url, stdout);
+	fputs("\r\n\r\n", stdout);
+	fputs(app_tr("(the address above is whole, to copy; Enter returns to asr-doctor)",
+		     "（上面是完整的地址，可复制；按 Enter 返回 asr-doctor）"),
+	      stdout);
+	fputs("\r\n", stdout);
+	fflush(stdout);
+	/* The terminal is in its line mode again: a line answers. A signal
+	 * ends the wait (the main loop acts on it). */
+	for (;;) {
+		char c;
+		ssize_t n = read(STDIN_FILENO, &c, 1);
+		if (n <= 0 || c == '\n' || c == '\r' || got_signal)
+			break;
+	}
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	(void)a;
+}
+
 static bool locale_is_utf8(void)
 {
 	const char *cs = nl_langinfo(CODESET);
@@ -772,6 +801,7 @@ int tui_run(const struct tui_config *cfg)
 	a.doc = cfg->doc;
 	a.ses = cfg->session;
 	char *codes_cause = NULL;
+	a.lsel = -1;
 	a.codes = codemap_new(cfg->doc, NULL, &codes_cause);
 	free(codes_cause);
 	a.utf8 = locale_is_utf8() && !cfg->ascii;
@@ -869,6 +899,11 @@ int tui_run(const struct tui_config *cfg)
 			a.depth--;
 		if (flags & H_QUIT)
 			quit = true;
+		if (a.outside) {
+			show_outside(&a, a.outside);
+			free(a.outside);
+			a.outside = NULL;
+		}
 	}
 	if (a.runner)
 		runner_cancel(a.runner);
@@ -890,6 +925,7 @@ int tui_run(const struct tui_config *cfg)
 	runner_free(a.runner);
 	rpage_free(&a.page);
 	free(a.query);
+	free(a.outside);
 	free(a.message);
 	free(a.choices);
 	sb_free(&a.input);

@@ -94,6 +94,20 @@ struct app {
 	bool page_valid;
 	size_t dtop;              /* first visible line of the page */
 
+	/* Following a section's links (links.c). */
+	int lsel;                 /* selected entry of the shown section (its
+				   * links, then its subsections), -1 none */
+	const struct node *lnode; /* the section lsel belongs to (borrowed) */
+	struct link_step {
+		size_t from;      /* the section a link was followed from */
+		size_t to;        /* the section it opened */
+		size_t dtop;      /* where the page was scrolled */
+		int lsel;         /* and which entry was selected */
+	} trail[32];              /* the way back, oldest first */
+	size_t ntrail;
+	char *outside;            /* owned: an outside address to show whole,
+				   * or NULL; the main loop shows it */
+
 	/* Codes to sections (jumps, logs) and the logs screen. */
 	struct codemap *codes;    /* owned; NULL when the bindings are unusable */
 	struct logview *logv;     /* owned: the logs screen's state (screen_log.c) */
@@ -226,6 +240,19 @@ void draw_colors_init(struct app *a);
 /* Draws a page of lines starting at line top in the box (y, x, h, w). */
 void draw_page(struct app *a, const struct rpage *pg, size_t top, int y, int x, int h, int w);
 void draw_vline(struct app *a, int y, int x, int h);
+
+/* Links of a section (links.c). */
+/* The detail's keys for links: Tab and Shift-Tab select, Enter follows,
+ * Back returns along the links followed. rows is the height of the page
+ * shown. Returns H_NONE for the keys it leaves to the screen. */
+int links_key(struct app *a, enum action act, int rows);
+/* Marks the selected entry of the page pg drawn from line top in the box
+ * (y, x, h, w). */
+void links_draw(struct app *a, const struct rpage *pg, size_t top, int y, int x, int h, int w);
+/* The selected entry for the status line ("link 2/5: #anchor"), if any. */
+void links_status(struct app *a, struct sbuf *out);
+/* Forgets the way back (the selection moved some other way). */
+void links_forget(struct app *a);
 
 /* Keys (keys.c). */
 enum action key_action(int rc, wint_t ch);

@@ -43,7 +43,7 @@ enum action key_action(int rc, wint_t ch)
 		case KEY_F(1):
 			return ACT_HELP;
 		case KEY_BTAB:
-			return ACT_FOCUS;
+			return ACT_LINK_PREV;
 		default:
 			return ACT_NONE;
 		}

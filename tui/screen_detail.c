@@ -14,13 +14,18 @@ static void detail_draw(struct app *a)
 	if (a->dtop + (size_t)rows > pg->nlines)
 		a->dtop = pg->nlines > (size_t)rows ? pg->nlines - (size_t)rows : 0;
 	draw_page(a, pg, a->dtop, 1, 0, rows, a->cols - 1);
+	links_draw(a, pg, a->dtop, 1, 0, rows, a->cols - 1);
 }
 
 static int detail_key(struct app *a, enum action act, wint_t ch)
 {
 	(void)ch;
 	const struct rpage *pg = app_page(a, a->doc->nodes[a->sel], a->cols - 1);
-	if (act == ACT_BACK || act == ACT_FOCUS)
+	/* Tab, Shift-Tab, Enter and Back over the section's links first. */
+	int flags = links_key(a, act, rows_of(a));
+	if (flags != H_NONE)
+		return flags;
+	if (act == ACT_BACK)
 		return H_POP;
 	if (act == ACT_OPEN)
 		return H_HANDLED;
@@ -34,6 +39,7 @@ static void detail_status(struct app *a, struct sbuf *out)
 	int rows = rows_of(a);
 	size_t pct = pg->nlines <= (size_t)rows ? 100 : (a->dtop + (size_t)rows) * 100 / pg->nlines;
 	sb_printf(out, "%zu%% ", pct);
+	links_status(a, out);
 	/* The root's title is the same everywhere: leave it out. */
 	if (n->parent && n->parent->parent) {
 		sb_add(out, n->parent->title);
@@ -47,6 +53,6 @@ const struct screen_ops screen_detail = {
 	.draw = detail_draw,
 	.key = detail_key,
 	.status = detail_status,
-	.hints_en = "e evidence  f fix  ? help  q back",
-	.hints_zh = "e 证据  f 修复  ? 帮助  q 返回",
+	.hints_en = "Tab links  e evidence  f fix  ? help  q back",
+	.hints_zh = "Tab 链接  e 证据  f 修复  ? 帮助  q 返回",
 };

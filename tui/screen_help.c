@@ -21,10 +21,13 @@ static void help_page(struct app *a, struct rpage *pg)
 	render_text(pg,
 		    app_tr("As in less and vi: j/k, Space/b, g/G, / with n/N, q closes the view (in the tree it quits; "
 			   "with --demo it asks first). Different here: : goes to an ErrorID (no command line), "
-			   "h/Backspace go up a level, f fixes (not forward: use Space), Q quits from any view.",
+			   "h/Backspace go up a level, f fixes (not forward: use Space), Q quits from any view. "
+			   "In a section, Tab selects a link as in a browser and Enter follows it; an outside "
+			   "address is printed whole on the terminal's own screen, to copy.",
 			   "与 less 和 vi 相同：j/k、Space/b、g/G、/ 及 n/N，q 关闭当前视图（在树中则退出；--demo 时先询问）。"
 			   "不同之处：: 转到 ErrorID（不是命令行），h/Backspace 返回上一级，f 执行修复（不是向前翻页：请用 Space），"
-			   "Q 从任意视图退出。"),
+			   "Q 从任意视图退出。在章节中，Tab 像浏览器一样选择链接，Enter 打开它；"
+			   "外部地址完整打印在终端自己的屏幕上，以便复制。"),
 		    0, "", "", &o);
 	render_blank(pg);
 	/* The symbols as this screen draws them (UTF-8 or ASCII). */

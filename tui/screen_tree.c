@@ -47,14 +47,19 @@ static void tree_draw(struct app *a)
 		if (a->dtop + (size_t)rows > pg->nlines)
 			a->dtop = pg->nlines > (size_t)rows ? pg->nlines - (size_t)rows : 0;
 		draw_page(a, pg, a->dtop, 1, dx, rows, dw);
+		links_draw(a, pg, a->dtop, 1, dx, rows, dw);
 	}
 }
 
 /* Scrolls the wide-mode detail pane. */
 static int detail_scroll(struct app *a, enum action act)
 {
+	/* Tab, Shift-Tab, Enter and Back over the section's links first. */
+	int flags = links_key(a, act, content_rows(a));
+	if (flags != H_NONE)
+		return flags;
 	const struct rpage *pg = app_page(a, a->doc->nodes[a->sel], a->cols - app_tree_width(a) - 3);
-	if (act == ACT_BACK || act == ACT_FOCUS || act == ACT_CLOSE) {
+	if (act == ACT_BACK || act == ACT_CLOSE) {
 		a->focus = 0;
 		return H_HANDLED;
 	}
@@ -103,12 +108,14 @@ static int tree_key(struct app *a, enum action act, wint_t ch)
 		app_select(a, n - 1, rows);
 		break;
 	case ACT_OPEN:
+		links_forget(a);
 		if (a->wide)
 			a->focus = 1;
 		else
 			app_push(a, &screen_detail);
 		return H_HANDLED;
 	case ACT_FOCUS:
+		links_forget(a);
 		if (a->wide)
 			a->focus = 1;
 		else
@@ -131,21 +138,23 @@ static int tree_key(struct app *a, enum action act, wint_t ch)
 	default:
 		return H_NONE;
 	}
-	if (a->sel != before)
+	if (a->sel != before) {
 		a->dtop = 0;
+		links_forget(a);
+	}
 	return H_HANDLED;
 }
 
 static void tree_status(struct app *a, struct sbuf *out)
 {
 	const struct node *n = a->doc->nodes[a->sel];
-	sb_printf(out, "%zu/%zu", a->sel + 1, a->doc->nnodes);
+	sb_printf(out, "%zu/%zu ", a->sel + 1, a->doc->nnodes);
+	if (a->wide && a->focus == 1)
+		links_status(a, out);
 	/* Where the selection sits: its parent sections (the row shows the
 	 * section itself). */
-	if (n->parent && n->parent->parent) {
-		sb_add(out, " ");
+	if (n->parent && n->parent->parent)
 		sb_add(out, n->parent->title);
-	}
 }
 
 const struct screen_ops screen_tree = {

@@ -62,6 +62,28 @@ void term_start(struct term *t, int cols, int rows, const char *env, const char 
 	remember(t->sock, true);
 }
 
+const char *term_suite_begin(const char *tag)
+{
+	if (!tu_have("tmux")) {
+		print_error("tmux is needed for the terminal tests (make deps-test installs it)\n");
+		exit(1);
+	}
+	return tag ? tu_scratch(tag) : NULL;
+}
+
+void term_open(struct term *t, int cols, int rows, const char *env, const char *args, const char *ready)
+{
+	term_start(t, cols, rows, env, args);
+	assert_true(term_wait(t, ready, TERM_WAIT));
+}
+
+char *term_screen_joined(struct term *t)
+{
+	char *out = NULL;
+	tu_sh(&out, "tmux -S '%s' capture-pane -p -J -t t 2>/dev/null", t->sock);
+	return out;
+}
+
 char *term_screen(struct term *t)
 {
 	char *out = NULL;

@@ -5,6 +5,12 @@
 
 #include <stdbool.h>
 
+/* The environment most terminal tests run the wizard in: a UTF-8 locale
+ * and a terminal type tmux describes. */
+#define TERM_ENV_UTF8 "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
+/* How long a test waits for the screen to show something (ms). */
+#define TERM_WAIT 8000
+
 struct term {
 	char *dir;   /* owned temporary folder (socket, scratch files) */
 	char *sock;  /* owned tmux socket path */
@@ -14,8 +20,20 @@ struct term {
  * least TERM and LANG. After the program exits the pane shows
  * "EXIT=<status>". */
 void term_start(struct term *t, int cols, int rows, const char *env, const char *args);
+/* Begins a suite of terminal tests: exits 1 with a message when tmux is
+ * missing. With a tag, makes the suite's scratch folder (tu_scratch: also
+ * $TMPDIR, so what the binary puts in a temporary folder lands there) and
+ * returns its path; else returns NULL. End a suite with a scratch folder
+ * with tu_scratch_done. */
+const char *term_suite_begin(const char *tag);
+/* term_start, then waits (TERM_WAIT) until the screen shows ready; the
+ * test fails when it does not. */
+void term_open(struct term *t, int cols, int rows, const char *env, const char *args, const char *ready);
 /* The screen as text, one line per row (caller frees). */
 char *term_screen(struct term *t);
+/* The screen with the rows the terminal wrapped by itself joined: a line
+ * longer than the screen is one line here (caller frees). */
+char *term_screen_joined(struct term *t);
 /* The screen with its attributes as escape sequences (caller frees). */
 char *term_screen_attrs(struct term *t);
 /* Waits (polling, bounded by ms) until the screen contains text; returns
