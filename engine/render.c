@@ -64,6 +64,38 @@ static void lb_newline(struct lb *b)
 	b->pending_space = false;
 }
 
+/* Whether a prefix is only indentation (no mark that must start every
+ * row, as a diff's + and - do). */
+static bool blank(const char *s)
+{
+	return s[strspn(s, " ")] == '\0';
+}
+
+/* A new row without the prefix: a token that needs the room starts at
+ * the left edge instead of after the indentation. */
+static void lb_newline_bare(struct lb *b)
+{
+	b->cur = page_new_line(b->pg);
+	b->first_line_done = true;
+	b->prefix_cols = 0;
+	b->pending_space = false;
+}
+
+/* The text of a row's first segment ("" when it has none). */
+static const char *rline_first(const struct rline *l)
+{
+	return l->nsegs ? l->segs[0].text : "";
+}
+
+/* Removes what a row holds (only its prefix): it starts at the left edge. */
+static void line_clear(struct rline *l)
+{
+	for (size_t i = 0; i < l->nsegs; i++)
+		free(l->segs[i].text);
+	l->nsegs = 0;
+	l->cols = 0;
+}
+
 static void lb_init(struct lb *b, struct rpage *pg, size_t width, const char *prefix,
 		    const char *cont, unsigned prefix_style)
 {
@@ -133,8 +165,13 @@ static void line_pop(struct rline *l, size_t bytes, size_t cols)
 	l->cols -= cols;
 }
 
-/* Places the collected word, wrapping before it or splitting it when it is
- * wider than a whole line. */
+/* Places the collected word, wrapping before it. A word (an address, a
+ * path, a command) is never broken where it fits a row: when it does not
+ * fit after an indentation, it starts a row of its own at the left edge.
+ * Only a word wider than the whole row is split, at the row's end, with
+ * nothing put into it: its next rows start at the left edge, so a copy of
+ * the rows is the word with line ends only (a diff's mark, which every row
+ * needs, stays in front). */
 static void lb_flush(struct lb *b)
 {
 	struct word *w = &b->w;
@@ -144,10 +181,20 @@ static void lb_flush(struct lb *b)
 		lb_newline(b);
 	bool has_text = b->cur->cols > b->prefix_cols;
 	size_t space = (b->pending_space && has_text) ? 1 : 0;
+	bool bare_ok = blank(b->cont);
 	if (has_text && b->cur->cols + space + w->cols > b->width) {
 		lb_newline(b);
 		space = 0;
 		has_text = false;
+	}
+	if (!has_text && bare_ok && b->cur->cols + w->cols > b->width && w->cols <= b->width) {
+		if (b->cur->cols == 0 || blank(rline_first(b->cur))) {
+			line_clear(b->cur);
+			b->prefix_cols = 0;
+		} else {
+			/* A list marker keeps its row; the word takes the next. */
+			lb_newline_bare(b);
+		}
 	}
 	if (space)
 		line_add(b->cur, " ", 1, w->pieces[0].style & ~(unsigned)(STY_LINK));
@@ -168,7 +215,10 @@ static void lb_flush(struct lb *b)
 					     b->cur->cols - last_w > b->prefix_cols;
 				if (carry)
 					line_pop(b->cur, strlen(last), last_w);
-				lb_newline(b);
+				if (bare_ok)
+					lb_newline_bare(b);
+				else
+					lb_newline(b);
 				if (carry)
 					line_add(b->cur, last, strlen(last), last_style);
 			}
@@ -289,8 +339,71 @@ static char *spaces(size_t n)
 static void blocks_out(struct rpage *pg, const struct block *blk, size_t n, const char *first,
 		       const char *cont, const struct render_opts *o, bool tight);
 
-/* Code lines are kept whole (or hard-wrapped with a mark in the TUI). A
- * block that starts a list item goes on the marker's line. */
+/* Fills row l with the start of a code line too long for it (*rest, which
+ * moves past what was placed) and returns the row that continues it. The
+ * line breaks at a space, and the wrap mark follows that space, so it never
+ * touches a path or a word; the next row starts after pre. A word that does
+ * not fit after pre starts at the left edge, and only one wider than the
+ * whole row is split, at the row's end, with no mark put into it (its next
+ * row starts at the left edge too): a copy of its rows is the word. */
+static struct rline *code_wrap(struct rpage *pg, struct rline *l, const char **rest, const char *pre,
+			       size_t width, const char *mark)
+{
+	const char *r = *rest;
+	size_t mark_w = text_width(mark);
+	size_t room = l->cols + mark_w < width ? width - l->cols - mark_w : 0;
+	size_t fit = text_fit(r, room, NULL);
+	/* The last space within what fits, after some text. */
+	size_t cut = 0;
+	size_t lead = strspn(r, " ");
+	for (size_t i = lead; i < fit; i++)
+		if (r[i] == ' ')
+			cut = i + 1;
+	if (cut) {
+		line_add(l, r, cut, STY_CODE);
+		line_add(l, mark, strlen(mark), STY_DIM);
+		*rest = r + cut;
+		l = page_new_line(pg);
+		line_add(l, pre, strlen(pre), STY_MARKER);
+		return l;
+	}
+	size_t word = lead + strcspn(r + lead, " ");
+	size_t word_w = text_width_n(r, word);
+	bool only_prefix = l->nsegs <= 1 && (l->nsegs == 0 || l->segs[0].style == STY_MARKER);
+	if (only_prefix && l->cols > 0 && word_w <= width) {
+		/* The word fits a row without the indentation: it takes this
+		 * one, or the next when this one holds a list marker. */
+		if (blank(l->segs[0].text))
+			line_clear(l);
+		else
+			l = page_new_line(pg);
+		line_add(l, r, word, STY_CODE);
+		*rest = r + word;
+		return l;
+	}
+	if (!only_prefix) {
+		/* The word moves whole to the next row (the mark follows a
+		 * space, so it is left out when the row has no room for both). */
+		if (lead && l->cols + text_width_n(r, lead) + mark_w <= width) {
+			line_add(l, r, lead, STY_CODE);
+			line_add(l, mark, strlen(mark), STY_DIM);
+		}
+		*rest = r + lead;
+		l = page_new_line(pg);
+		line_add(l, pre, strlen(pre), STY_MARKER);
+		return l;
+	}
+	/* Wider than a row: split at its end, nothing put into it. */
+	size_t part = text_fit(r, width > l->cols ? width - l->cols : 1, NULL);
+	if (part == 0)
+		part = utf8_decode(r, strlen(r), &(uint32_t){ 0 });
+	line_add(l, r, part, STY_CODE);
+	*rest = r + part;
+	return page_new_line(pg);
+}
+
+/* Code lines are kept whole (or wrapped between words, with a mark, in the
+ * TUI). A block that starts a list item goes on the marker's line. */
 static void code_out(struct rpage *pg, const struct block *blk, const char *first,
 		     const char *cont, const struct render_opts *o)
 {
@@ -313,18 +426,8 @@ static void code_out(struct rpage *pg, const struct block *blk, const char *firs
 		line_add(l, cur_pre, strlen(cur_pre), STY_MARKER);
 		cur_pre = pre;
 		const char *rest = line;
-		if (o->wrap_code) {
-			while (text_width(rest) + l->cols > width && l->cols + 1 < width) {
-				size_t fit = text_fit(rest, width - l->cols - 1, NULL);
-				if (fit == 0)
-					break;
-				line_add(l, rest, fit, STY_CODE);
-				line_add(l, wrap_mark, strlen(wrap_mark), STY_DIM);
-				rest += fit;
-				l = page_new_line(pg);
-				line_add(l, pre, strlen(pre), STY_MARKER);
-			}
-		}
+		while (o->wrap_code && text_width(rest) + l->cols > width)
+			l = code_wrap(pg, l, &rest, pre, width, wrap_mark);
 		line_add(l, rest, strlen(rest), STY_CODE);
 		free(line);
 		p = nl ? nl + 1 : p + len;
