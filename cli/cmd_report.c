@@ -108,6 +108,7 @@ int cmd_report(struct options *o)
 	struct report_input in = {
 		.s = s,
 		.t = t,
+		.account = o->account,
 		.facts = &facts,
 		.journal = j ? j->entries : NULL,
 		.njournal = j ? j->n : 0,

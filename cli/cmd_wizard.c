@@ -136,6 +136,10 @@ static int wizard_one(struct options *o, const char *host_note)
 			have_offer = state_should_offer(state_path,
 							target_kind_name(t), target_location(t),
 							(long long)time(NULL), &offer);
+		if (have_offer && !state_same_account(&offer, o->account)) {
+			app_state_free(&offer);
+			have_offer = false;
+		}
 		if (state_path && o->demo && demo_run_was_cut(state_path))
 			start_note = T("each demo starts a new sandbox: the last one, cut off, cannot be resumed",
 				       "每次演示都使用新的沙盒：上一次中断的演示无法恢复");
@@ -148,6 +152,9 @@ static int wizard_one(struct options *o, const char *host_note)
 	char *report_path = xasprintf("%s/asr-doctor-report-%s.json", cwd ? cwd : ".", stamp);
 	free(cwd);
 	const char *ssh = getenv("SSH_CONNECTION");
+	/* The title names the account the checks judge. */
+	char *label = o->account ? xasprintf(T("%s, account %s", "%s，账户 %s"), t->name, o->account)
+				 : xstrdup(t->name);
 	struct tui_config cfg = {
 		.doc = d,
 		.session = s,
@@ -159,7 +166,7 @@ static int wizard_one(struct options *o, const char *host_note)
 		.lang_note = note,
 		.term_note = term_note,
 		.start_note = start_note,
-		.target_label = t->name,
+		.target_label = label,
 		.journal_dir = jdir,
 		.journal_opt = o->journal,
 		.confirm_within = o->confirm_within,
@@ -170,6 +177,7 @@ static int wizard_one(struct options *o, const char *host_note)
 		.offer = have_offer ? &offer : NULL,
 	};
 	int rc = tui_run(&cfg);
+	free(label);
 	free(note);
 	if (have_offer)
 		app_state_free(&offer);

@@ -166,6 +166,9 @@ char *report_json(const struct report_input *in)
 		f = &unknown;
 	}
 	cJSON *root = with_members(report_base_json(in->s, in->t), gen, facts_to_json(f));
+	cJSON *tg = cJSON_GetObjectItemCaseSensitive(root, "target");
+	if (in->account && cJSON_IsObject(tg))
+		cJSON_AddStringToObject(tg, "account", in->account);
 	if (!in->facts)
 		facts_free(&unknown);
 	cJSON *j = cJSON_AddObjectToObject(root, "journal");
@@ -307,6 +310,8 @@ void report_page(const struct report_input *in, const struct render_opts *o, str
 	render_text(pg, head, STY_BOLD | STY_TITLE, "", "", o);
 	free(head);
 	kv(pg, "", T("Target", "目标"), in->t->name ? in->t->name : "?", o);
+	if (in->account)
+		kv(pg, "", T("Account", "账户"), in->account, o);
 	char *art = xasprintf("%s, %s, %s", s->doc->name, s->doc->lang,
 			      *s->doc->date ? s->doc->date : "?");
 	kv(pg, "", T("Article", "文章"), art, o);

@@ -21,6 +21,7 @@
 struct report_input {
 	const struct session *s;               /* results and article (required) */
 	const struct target *t;                /* kind, name and root (required) */
+	const char *account;                   /* --account NAME, or NULL */
 	const struct facts *facts;             /* NULL: every fact "unknown" */
 	const struct journal_entry *journal;   /* entries in the order they started */
 	size_t njournal;

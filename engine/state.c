@@ -144,6 +144,7 @@ static char *state_text(const struct app_state *st, const struct session *s)
 	cJSON *tg = cJSON_AddObjectToObject(o, "target");
 	cJSON_AddStringToObject(tg, "kind", kind);
 	put_str(tg, "root", root);
+	put_str(o, "account", st->account);
 	put_str(o, "anchor", st->anchor);
 	put_str(o, "screen", st->screen);
 	cJSON_AddBoolToObject(o, "show_evidence", st->show_evidence);
@@ -309,7 +310,8 @@ static bool parse_state(const cJSON *doc, struct app_state *out, char **cause)
 	const cJSON *top = cJSON_GetObjectItemCaseSensitive(doc, "target");
 	if (cJSON_IsObject(top) && !jr_str(top, "target", "name", false, &out->target_name, cause))
 		return false;
-	if (!jr_str(o, "state", "anchor", false, &out->anchor, cause) ||
+	if (!jr_str(o, "state", "account", false, &out->account, cause) ||
+	    !jr_str(o, "state", "anchor", false, &out->anchor, cause) ||
 	    !jr_str(o, "state", "screen", false, &out->screen, cause) ||
 	    !jr_bool(o, "state", "show_evidence", &out->show_evidence, cause) ||
 	    !jr_bool(o, "state", "clean_exit", &out->clean_exit, cause))
@@ -396,6 +398,13 @@ bool state_should_offer(const char *path, const char *target_kind, const char *t
 	return offer;
 }
 
+bool state_same_account(const struct app_state *st, const char *account)
+{
+	if (!st->account || !account)
+		return !st->account && !account;
+	return str_ieq(st->account, account);
+}
+
 int state_mark_clean(const char *path, const struct apply_fs *fs, char **cause)
 {
 	*cause = NULL;
@@ -431,6 +440,7 @@ void app_state_free(struct app_state *st)
 	free(st->target_kind);
 	free(st->target_root);
 	free(st->target_name);
+	free(st->account);
 	free(st->anchor);
 	free(st->screen);
 	free(st->fix_id);

@@ -37,6 +37,7 @@ struct app_state {
 	char *target_root;  /* "root": the folder; "ssh": [user@]host[:port];
 			     * "local": NULL */
 	char *target_name;  /* for display: "this machine", "root /mnt/os" */
+	char *account;      /* --account NAME the checks judged, or NULL */
 	char *anchor;       /* the selected section */
 	char *screen;       /* the screen shown: "tree", "detail", "confirm"... */
 	bool show_evidence; /* all evidence (e) rather than a summary */
@@ -76,6 +77,12 @@ int state_load(const char *path, struct app_state *out, char **cause);
  * (app_state_free); when false, out is zeroed. root: as target_root. */
 bool state_should_offer(const char *path, const char *target_kind, const char *target_root,
 			long long now, struct app_state *out);
+
+/* Whether a state's results were judged for account (--account, NULL
+ * when none was given): the same name without regard to case, or both
+ * none. A state judged for another account is not offered: its account
+ * check would speak of someone else. */
+bool state_same_account(const struct app_state *st, const char *account);
 
 /* Sets clean_exit in the state file at path (rewritten atomically; other
  * members kept). A missing file is fine. Returns 0 or -errno with *cause. */

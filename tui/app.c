@@ -137,6 +137,7 @@ void app_save_state(struct app *a, bool clean)
 		.target_kind = (char *)target_kind_name(t), /* borrowed: st is saved, never freed */
 		.target_root = (char *)target_location(t),
 		.target_name = t->name,
+		.account = (char *)a->cfg->ctx.account,
 		.anchor = a->doc->nodes[a->sel]->anchor,
 		.screen = (char *)a->stack[a->depth - 1]->name,
 		.show_evidence = a->show_evidence,

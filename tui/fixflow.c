@@ -453,10 +453,11 @@ void fix_save_report(struct app *a, const char *path)
 	struct facts facts;
 	const struct replay_info *ri = a->cfg->replay;
 	struct target *shown = NULL;
-	struct report_input in = { .s = a->ses, .t = t };
+	struct report_input in = { .s = a->ses, .t = t, .account = a->cfg->ctx.account };
 	if (ri) {
 		shown = replay_target(ri);
 		in.t = shown;
+		in.account = NULL; /* the report replayed was not made with it */
 		in.facts = ri->have_facts ? &ri->facts : NULL;
 		in.journal = ri->journal;
 		in.njournal = ri->njournal;

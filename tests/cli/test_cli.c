@@ -318,6 +318,44 @@ static void test_demo_windows(void **state)
 	free(out);
 }
 
+/* --account: refused when it cannot be an account name; otherwise named
+ * in the report and judged by win.account (the demo's Windows disk). */
+static void test_account_option(void **state)
+{
+	(void)state;
+	char *out;
+	assert_int_equal(run(&out, "--account '' check"), 2);
+	assert_non_null(strstr(out, "--account takes an account name"));
+	free(out);
+	assert_int_equal(run(&out, "--account 'a:b' check"), 2);
+	free(out);
+	char *dir = tu_mkdtemp("account");
+	char *file = xasprintf("%s/case.json", dir);
+	char *args = xasprintf("--demo windows --account ASRADMIN report --json -o %s", file);
+	assert_int_equal(run(&out, args), 1);
+	free(out);
+	char *json = tu_read_file(file, NULL);
+	cJSON *j = cJSON_Parse(json);
+	assert_non_null(j);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "target"), "account")->valuestring,
+			    "ASRADMIN");
+	bool judged = false;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "results"))
+	{
+		const char *id = cJSON_GetObjectItem(it, "check")->valuestring;
+		if (strcmp(id, "win.account") == 0)
+			judged = strstr(cJSON_GetObjectItem(it, "finding")->valuestring, "asradmin") != NULL;
+	}
+	assert_true(judged);
+	cJSON_Delete(j);
+	free(json);
+	free(args);
+	free(file);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void test_report(void **state)
 {
 	(void)state;
@@ -527,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_check_json_schema),
 		cmocka_unit_test(test_demo_windows),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_account_option),
 		cmocka_unit_test(test_man_page_matches_help),
 		cmocka_unit_test(test_man_page_lists_every_key),
 		cmocka_unit_test(test_man_keys_match_key_table),

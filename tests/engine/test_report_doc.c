@@ -389,10 +389,47 @@ static void test_json_without_facts_or_journal(void **state)
 	rt_free(s, d);
 }
 
+/* The account the checks judged (--account) is named in both forms of
+ * the report; without it, neither mentions one. */
+static void test_account_named_in_report(void **state)
+{
+	(void)state;
+	struct doc *d;
+	struct session *s = rt_session("en", &d);
+	struct target *t = target_local_new();
+	struct report_input in = { .s = s, .t = t, .account = "WEB01\\asrpush" };
+	char *json = report_json(&in);
+	cJSON *root = cJSON_Parse(json);
+	const cJSON *tg = cJSON_GetObjectItem(root, "target");
+	assert_string_equal(cJSON_GetObjectItem(tg, "account")->valuestring, "WEB01\\asrpush");
+	cJSON_Delete(root);
+	free(json);
+	struct render_opts o = { .width = 80 };
+	struct rpage pg = { 0 };
+	report_page(&in, &o, &pg);
+	bool seen = false;
+	for (size_t i = 0; i < pg.nlines; i++) {
+		char *line = rline_text(&pg.lines[i]);
+		seen |= strstr(line, "Account: WEB01\\asrpush") != NULL;
+		free(line);
+	}
+	assert_true(seen);
+	rpage_free(&pg);
+	in.account = NULL;
+	json = report_json(&in);
+	root = cJSON_Parse(json);
+	assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "target"), "account"));
+	cJSON_Delete(root);
+	free(json);
+	target_free(t);
+	rt_free(s, d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mask_table),
+		cmocka_unit_test(test_account_named_in_report),
 		cmocka_unit_test(test_secrets_never_reach_report),
 		cmocka_unit_test(test_demo_text_fits_80_columns),
 		cmocka_unit_test(test_demo_text_fits_80_columns_chinese),

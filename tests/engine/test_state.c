@@ -356,6 +356,35 @@ static void test_should_offer(void **state)
 	tmp_free(&t);
 }
 
+/* A state is for the account its checks judged (--account): the same
+ * name in any case, or none on both sides. */
+static void test_account_kept_and_compared(void **state)
+{
+	(void)state;
+	struct tmp t;
+	tmp_new(&t, "state.json");
+	struct app_state st;
+	base_state(&st, "local", NULL);
+	st.account = (char *)"WEB01\\asrpush";
+	save_ok(t.path, &st, NULL);
+	char *cause = NULL;
+	struct app_state back;
+	assert_int_equal(state_load(t.path, &back, &cause), 0);
+	assert_string_equal(back.account, "WEB01\\asrpush");
+	assert_true(state_same_account(&back, "web01\\ASRPUSH"));
+	assert_false(state_same_account(&back, "asrpush"));
+	assert_false(state_same_account(&back, NULL));
+	app_state_free(&back);
+	st.account = NULL;
+	save_ok(t.path, &st, NULL);
+	assert_int_equal(state_load(t.path, &back, &cause), 0);
+	assert_null(back.account);
+	assert_true(state_same_account(&back, NULL));
+	assert_false(state_same_account(&back, "asrpush"));
+	app_state_free(&back);
+	tmp_free(&t);
+}
+
 static void test_mark_clean(void **state)
 {
 	(void)state;
@@ -491,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_secrets_masked),
 		cmocka_unit_test(test_failed_save_keeps_old_file),
 		cmocka_unit_test(test_should_offer),
+		cmocka_unit_test(test_account_kept_and_compared),
 		cmocka_unit_test(test_mark_clean),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_other_users_file_refused),
