@@ -123,7 +123,7 @@ int cmd_report(struct options *o)
 		char *tmp = xasprintf("%s.tmp.%ld", out, (long)getpid());
 		char *cause = NULL;
 		/* A report names the machine's weak points: for its owner only. */
-		if (apply_replace(&apply_fs_real, out, tmp, text, strlen(text), 0600 & ~mask, getuid(),
+		if (hostfs_replace(&apply_fs_real, out, tmp, text, strlen(text), 0600 & ~mask, getuid(),
 				  getgid(), &cause) < 0) {
 			cli_error("cannot write the report: %s", cause);
 			rc = 2;

@@ -11,6 +11,7 @@
 #include "engine/change/apply.h"
 #include "engine/change/journal.h"
 #include "engine/change/plan.h"
+#include "engine/undo.h"
 
 int cmd_undo(struct options *o);
 
@@ -63,7 +64,7 @@ int cmd_undo(struct options *o)
 	char *cause = NULL;
 	int status = 1;
 	int sig = 0;
-	if (journal_undo_preview(&ctx, which, o->force, &preview, &cause) < 0) {
+	if (undo_preview(&ctx, which, o->force, &preview, &cause) < 0) {
 		cli_error("%s", cause);
 		free(cause);
 		goto out;
@@ -92,7 +93,7 @@ int cmd_undo(struct options *o)
 	}
 	struct apply_opts ao = { .force = o->force, .confirm = confirm_command, .confirm_arg = o };
 	struct apply_report rep;
-	int rc = journal_undo(&ctx, which, &ao, &rep);
+	int rc = undo_entry(&ctx, which, &ao, &rep);
 	putchar('\n');
 	apply_report_print(&rep, stdout);
 	sig = rep.signal;

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "engine/content.h"
 #include "engine/change/guard.h"
+#include "engine/undo.h"
 
 static const char usage_text[] =
 	"Usage: asr-doctor [OPTION]... [COMMAND [ARG]...]\n"
@@ -166,7 +167,7 @@ int main(int argc, char **argv)
 {
 	/* The commit-confirmed guard re-runs this binary detached. */
 	if (argc > 1 && strcmp(argv[1], GUARD_COMMAND) == 0)
-		return guard_main(argc - 1, argv + 1);
+		return undo_guard_main(argc - 1, argv + 1);
 	struct options o = { 0 };
 	if (!setlocale(LC_ALL, "")) {
 		/* The locale named (zh_CN.UTF-8) is not installed: its

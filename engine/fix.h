@@ -29,6 +29,12 @@ struct fix_def {
 	 * with argv_free. A NULL hook: the fix has no such command. */
 	char **(*validator)(const struct fix_ctx *ctx, const char *path);
 	char **(*reload)(const struct fix_ctx *ctx);
+	/* The command that undoes argv, a command this fix's planner writes
+	 * (plan_cmd_inverse), as the planner gives it for ctx now, or NULL
+	 * when it has none. Undo runs this one in reverse order of the
+	 * commands, never an inverse read from the journal, and refuses an
+	 * entry whose recorded inverse differs. Caller frees (argv_free). */
+	char **(*inverse)(const struct fix_ctx *ctx, const char *const *argv);
 };
 
 /* Every fix, in a stable order; ends with NULL. */

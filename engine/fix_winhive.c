@@ -170,7 +170,7 @@ static char *changed_hive(const char *old, size_t old_len, const struct hive_cha
 	char *copy = xasprintf("%s/copy", dir), *done = xasprintf("%s/committed", dir);
 	char *out = NULL;
 	char *why = NULL;
-	int rc = apply_write_new(&apply_fs_real, copy, old, old_len, 0600, geteuid(), getegid(),
+	int rc = hostfs_write_new(&apply_fs_real, copy, old, old_len, 0600, geteuid(), getegid(),
 				 &why);
 	struct hive *h = NULL;
 	if (rc < 0)

@@ -177,13 +177,13 @@ static int write_atomic(const char *path, const char *text, const struct apply_f
 		return rc;
 	}
 	char *tmp = xasprintf("%s.tmp.%ld", abs, (long)getpid());
-	rc = apply_replace(fs, abs, tmp, text, strlen(text), 0600, getuid(), getgid(), cause);
+	rc = hostfs_replace(fs, abs, tmp, text, strlen(text), 0600, getuid(), getgid(), cause);
 	if (rc == -EEXIST) {
 		/* A temporary file left by a process that stopped midway. */
 		free(*cause);
 		*cause = NULL;
 		fs->unlink(tmp);
-		rc = apply_replace(fs, abs, tmp, text, strlen(text), 0600, getuid(), getgid(), cause);
+		rc = hostfs_replace(fs, abs, tmp, text, strlen(text), 0600, getuid(), getgid(), cause);
 	}
 	free(tmp);
 	free(abs);

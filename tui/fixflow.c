@@ -20,6 +20,7 @@
 #include "engine/replay.h"
 #include "engine/report_doc.h"
 #include "engine/util/text.h"
+#include "engine/undo.h"
 #include "tui/app.h"
 #include "tui/input.h"
 
@@ -298,7 +299,7 @@ void fix_undo_preview(struct app *a, const char *id)
 	struct fix_ctx c = fix_context(a, NULL, NULL);
 	struct sbuf body = { 0 };
 	char *cause = NULL;
-	if (journal_undo_preview(&c, id, false, &body, &cause) < 0) {
+	if (undo_preview(&c, id, false, &body, &cause) < 0) {
 		app_message(a, true, "%s", cause ? cause : app_tr("cannot undo that entry", "无法撤销该条目"));
 		free(cause);
 		sb_free(&body);
@@ -394,7 +395,7 @@ void fix_apply(struct app *a)
 			sv_push(&recheck, a->plan->check_ids.v[i]);
 		what = app_tr("Fix", "修复");
 	} else {
-		rc = journal_undo(&c, a->undo_entry, &ao, &rep);
+		rc = undo_entry(&c, a->undo_entry, &ao, &rep);
 		const struct journal_entry *e = a->journal ? journal_get(a->journal, a->undo_entry) : NULL;
 		for (size_t i = 0; e && i < e->checks.n; i++)
 			sv_push(&recheck, e->checks.v[i]);
@@ -478,7 +479,7 @@ void fix_save_report(struct app *a, const char *path)
 	free(json);
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	char *cause = NULL;
-	if (apply_replace(&apply_fs_real, path, tmp, text, strlen(text), 0600, getuid(), getgid(), &cause) < 0)
+	if (hostfs_replace(&apply_fs_real, path, tmp, text, strlen(text), 0600, getuid(), getgid(), &cause) < 0)
 		app_message(a, true, app_tr("cannot save the report: %s", "无法保存报告：%s"), cause);
 	else
 		app_message(a, false, app_tr("report saved to %s", "报告已保存到 %s"), path);

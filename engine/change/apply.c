@@ -1,6 +1,8 @@
-/* apply.c: carrying out a confirmed plan: lock, back up, write beside,
- * fsync, rename over, fsync the folder, validate (rolling back by itself),
- * then the commands, all journaled. See apply.h for the rules. */
+/* apply.c: the one executor. A plan (a fix's, or the restore plan undo and
+ * the guard make) is carried out as one transaction, one function per phase
+ * over one record (struct txn): lock, check, begin the entry, back up,
+ * write beside, rename over, validate, commands, record. See apply.h for
+ * the rules. */
 #include "engine/change/apply.h"
 
 #include <errno.h>
@@ -17,101 +19,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/util/sha256.h"
 #include "engine/change/undocmd.h"
+#include "engine/target/hostfs.h"
+#include "engine/util/msg.h"
+#include "engine/util/sha256.h"
 
 /* Command output kept in the report; the journal keeps less. */
 #define REPORT_OUTPUT_MAX (64u * 1024)
 /* Room left on a file system beyond the bytes we write. */
 #define SPACE_MARGIN (64u * 1024)
-
-/* ---- the real system calls ---- */
-
-static int real_open(const char *path, int flags, mode_t mode)
-{
-	return open(path, flags, mode);
-}
-
-/* The real write(2). */
-static ssize_t real_write(int fd, const void *buf, size_t n)
-{
-	return write(fd, buf, n);
-}
-
-/* The real fsync(2). */
-static int real_fsync(int fd)
-{
-	return fsync(fd);
-}
-
-/* The real close(2). */
-static int real_close(int fd)
-{
-	return close(fd);
-}
-
-/* The real rename(2). */
-static int real_rename(const char *from, const char *to)
-{
-	return rename(from, to);
-}
-
-/* Opens a folder and fsyncs it, so a rename or a new name in it is durable. */
-static int real_fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int r = fsync(fd);
-	int e = errno;
-	close(fd);
-	errno = e;
-	return r;
-}
-
-/* The real fchmod(2). */
-static int real_fchmod(int fd, mode_t mode)
-{
-	return fchmod(fd, mode);
-}
-
-/* The real fchown(2). */
-static int real_fchown(int fd, uid_t uid, gid_t gid)
-{
-	return fchown(fd, uid, gid);
-}
-
-/* The real unlink(2). */
-static int real_unlink(const char *path)
-{
-	return unlink(path);
-}
-
-/* The real mkdir(2). */
-static int real_mkdir(const char *path, mode_t mode)
-{
-	return mkdir(path, mode);
-}
-
-/* The real mkdirat(2). */
-static int real_mkdirat(int dirfd, const char *name, mode_t mode)
-{
-	return mkdirat(dirfd, name, mode);
-}
-
-const struct apply_fs apply_fs_real = {
-	.open = real_open,
-	.write = real_write,
-	.fsync = real_fsync,
-	.close = real_close,
-	.rename = real_rename,
-	.fsync_dir = real_fsync_dir,
-	.fchmod = real_fchmod,
-	.fchown = real_fchown,
-	.unlink = real_unlink,
-	.mkdir = real_mkdir,
-	.mkdirat = real_mkdirat,
-};
 
 /* ---- signals ---- */
 
@@ -184,160 +100,6 @@ int apply_timeout(const struct apply_opts *o, const struct fix_ctx *ctx)
 	return 60000;
 }
 
-/* The folder part of a path ("/" for "/x"); caller frees. */
-static char *dir_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	if (!s || s == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(s - path));
-}
-
-/* The last component of a path. */
-static const char *base_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
-/* Maps a target path to this machine (the last component not followed). */
-char *apply_host_path(struct target *t, const char *target_path)
-{
-	if (t->kind == TARGET_LOCAL)
-		return xstrdup(target_path);
-	if (t->kind != TARGET_ROOT)
-		return NULL;
-	char *dir = dir_of(target_path);
-	char *hdir = target_host_path(t, dir);
-	free(dir);
-	if (!hdir)
-		return NULL;
-	size_t hl = strlen(hdir);
-	while (hl > 1 && hdir[hl - 1] == '/')
-		hdir[--hl] = '\0';
-	char *h = xasprintf("%s/%s", strcmp(hdir, "/") == 0 ? "" : hdir, base_of(target_path));
-	free(hdir);
-	return h;
-}
-
-/* Writes every byte through the seam, retrying short writes; 0 or -errno. */
-static int write_all(const struct apply_fs *fs, int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = fs->write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -ENOSPC;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Creates path (O_EXCL) with the bytes, mode and owner, synced; removed again on failure. */
-int apply_write_new(const struct apply_fs *fs, const char *path, const char *data, size_t len,
-                    mode_t mode, uid_t uid, gid_t gid, char **cause)
-{
-	const char *what = "open";
-	int fd = fs->open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		int e = errno;
-		*cause = xasprintf(T("cannot create %s: %s", "无法创建 %s：%s"), path, strerror(e));
-		return -e;
-	}
-	int rc = 0;
-	struct stat st;
-	if (fstat(fd, &st) == 0 && (st.st_uid != uid || st.st_gid != gid) &&
-	    fs->fchown(fd, uid, gid) < 0) {
-		rc = -errno;
-		what = "chown";
-	}
-	/* After chown, which may clear set-id bits. */
-	if (!rc && fs->fchmod(fd, mode & 07777) < 0) {
-		rc = -errno;
-		what = "chmod";
-	}
-	if (!rc && (rc = write_all(fs, fd, data, len)) < 0)
-		what = "write";
-	if (!rc && fs->fsync(fd) < 0) {
-		rc = -errno;
-		what = "fsync";
-	}
-	if (fs->close(fd) < 0 && !rc) {
-		rc = -errno;
-		what = "close";
-	}
-	if (rc) {
-		*cause = xasprintf(T("cannot write %s (%s): %s", "无法写入 %s（%s）：%s"), path,
-		                   what, strerror(-rc));
-		fs->unlink(path);
-	}
-	return rc;
-}
-
-/* Replaces path atomically through a temporary file beside it. */
-int apply_replace(const struct apply_fs *fs, const char *path, const char *tmp, const char *data,
-                  size_t len, mode_t mode, uid_t uid, gid_t gid, char **cause)
-{
-	int rc = apply_write_new(fs, tmp, data, len, mode, uid, gid, cause);
-	if (rc < 0)
-		return rc;
-	if (fs->rename(tmp, path) < 0) {
-		rc = -errno;
-		*cause = xasprintf(T("cannot rename %s over %s: %s", "无法将 %s 重命名为 %s：%s"),
-		                   tmp, path, strerror(-rc));
-		fs->unlink(tmp);
-		return rc;
-	}
-	char *dir = dir_of(path);
-	if (fs->fsync_dir(dir) < 0) {
-		rc = -errno;
-		*cause = xasprintf(T("cannot fsync the folder %s: %s", "无法 fsync 文件夹 %s：%s"),
-		                   dir, strerror(-rc));
-	}
-	free(dir);
-	return rc;
-}
-
-/* Removes path and makes the removal durable. */
-int apply_remove(const struct apply_fs *fs, const char *path, char **cause)
-{
-	if (fs->unlink(path) < 0 && errno != ENOENT) {
-		int e = errno;
-		*cause = xasprintf(T("cannot remove %s: %s", "无法删除 %s：%s"), path, strerror(e));
-		return -e;
-	}
-	char *dir = dir_of(path);
-	int rc = 0;
-	if (fs->fsync_dir(dir) < 0) {
-		rc = -errno;
-		*cause = xasprintf(T("cannot fsync the folder %s: %s", "无法 fsync 文件夹 %s：%s"),
-		                   dir, strerror(-rc));
-	}
-	free(dir);
-	return rc;
-}
-
-/* Reads a regular host file whole without following a final symlink. */
-int apply_read_host(const char *path, char **data, size_t *len)
-{
-	*data = NULL;
-	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	return util_read_fd(fd, PLAN_BINARY_MAX, data, len);
-}
-
 /* Replaces every "{key}" in s; caller frees. */
 static char *subst(const char *s, const char *file, const char *root)
 {
@@ -385,7 +147,9 @@ bool apply_validate(struct target *t, char *const *tmpl, const char *file, int t
 	while (tmpl[n])
 		n++;
 	char **argv = xcalloc(n + 1, sizeof *argv);
-	const char *root = t->kind == TARGET_ROOT && t->root ? t->root : "";
+	/* "{root}": the host folder of the target's "/" ("" for this machine). */
+	const char *where = target_location(t);
+	const char *root = where && strcmp(where, "/") != 0 ? where : "";
 	for (size_t i = 0; i < n; i++)
 		argv[i] = subst(tmpl[i], file, root);
 	struct cmd_result r;
@@ -470,9 +234,9 @@ bool apply_run_command(struct target *t, const struct apply_opts *o, char *const
 	return c->ran && c->status == 0 && !r.timed_out;
 }
 
-/* ---- the apply path ---- */
+/* ---- the transaction ---- */
 
-/* One edit's working state. */
+/* One file's working state. */
 struct work {
 	const struct file_edit *e; /* borrowed from the plan */
 	char *host;                /* the real file on this machine */
@@ -480,48 +244,42 @@ struct work {
 	char *tmp;                 /* host path of the temporary file */
 	char *tmp_target;          /* target path of the temporary file */
 	char *restore;             /* host path of the temporary file of a roll-back */
-	char *backup_rel;          /* relative to the journal, or NULL (new file) */
+	char *backup_rel;          /* relative to the journal, or NULL (no file now) */
 	char *backup;              /* host path of the backup, or NULL */
-	mode_t mode;
+	mode_t mode;               /* what the file gets */
 	uid_t uid;
 	gid_t gid;
+	mode_t cur_mode;           /* what it has now (a new file: what it gets) */
+	uid_t cur_uid;
+	gid_t cur_gid;
 	bool temp_written;
-	bool renamed;
+	bool renamed;              /* holds the new state (a removed file: gone) */
 };
 
-/* Frees the apply path's working state. */
-static void work_free(struct work *w, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(w[i].host);
-		free(w[i].dir);
-		free(w[i].tmp);
-		free(w[i].tmp_target);
-		free(w[i].restore);
-		free(w[i].backup_rel);
-		free(w[i].backup);
-	}
-	free(w);
-}
+/* The one transaction record every phase works on. */
+struct txn {
+	const struct fix_ctx *ctx;    /* borrowed */
+	struct target *t;             /* borrowed: ctx->t */
+	const struct plan *p;         /* borrowed: a fix's plan or a restore plan */
+	const struct apply_opts *o;   /* borrowed, never NULL */
+	const struct apply_fs *fs;    /* borrowed: the system-call seam */
+	struct apply_report *rep;     /* borrowed: what the caller gets */
+	struct journal *j;            /* borrowed: open and locked */
+	bool restore;                 /* p->undoes: undo or the guard's revert */
+	int timeout;
+	struct work *w;               /* owned, one per edit */
+	size_t n;
+	char *id;                     /* owned: the new entry, once begun */
+	char *undo;                   /* owned: the command that undoes it */
+	struct journal_entry je;      /* owned: the entry as recorded */
+	bool valid;                   /* restore: every restored file passed its check */
+};
 
 /* Replaces the report's message (taking msg). */
 static void set_message(struct apply_report *rep, char *msg)
 {
 	free(rep->message);
 	rep->message = msg;
-}
-
-/* Whether a file or folder carries the immutable or append-only flag. */
-static bool is_immutable(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return false;
-	int flags = 0;
-	bool r = ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
-	         (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL));
-	close(fd);
-	return r;
 }
 
 /* Bytes free for us on the file system holding path, or -1. */
@@ -541,9 +299,22 @@ static bool on_read_only_fs(const char *path)
 	return statvfs(path, &v) == 0 && (v.f_flag & ST_RDONLY);
 }
 
+/* Whether a file or folder carries the immutable or append-only flag. */
+static bool is_immutable(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	int flags = 0;
+	bool r = ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
+	         (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL));
+	close(fd);
+	return r;
+}
+
 /* Checks, before anything changes, that the edit can be carried out and
- * that the file is still what the plan read. Returns 0 or -errno with
- * *cause. */
+ * that the file is still what the plan read; fills in the modes and
+ * owners. Returns 0 or -errno with *cause. */
 static int preflight(struct work *w, char **cause)
 {
 	const struct file_edit *e = w->e;
@@ -581,9 +352,9 @@ static int preflight(struct work *w, char **cause)
 			        e->path);
 			return -EEXIST;
 		}
-		w->mode = e->old_mode;
-		w->uid = e->old_uid;
-		w->gid = e->old_gid;
+		w->cur_mode = e->set_attrs ? e->new_mode : e->old_mode;
+		w->cur_uid = e->set_attrs ? e->new_uid : e->old_uid;
+		w->cur_gid = e->set_attrs ? e->new_gid : e->old_gid;
 	} else {
 		if (r < 0 || !S_ISREG(st.st_mode)) {
 			*cause = xasprintf(
@@ -595,7 +366,7 @@ static int preflight(struct work *w, char **cause)
 		}
 		char *cur = NULL;
 		size_t len = 0;
-		int rc = apply_read_host(w->host, &cur, &len);
+		int rc = hostfs_read(w->host, PLAN_BINARY_MAX, &cur, &len);
 		if (rc < 0) {
 			*cause = xasprintf(T("cannot read %s: %s", "无法读取 %s：%s"), e->path,
 			                   strerror(-rc));
@@ -618,15 +389,19 @@ static int preflight(struct work *w, char **cause)
 			                   e->path);
 			return -EPERM;
 		}
-		w->mode = st.st_mode & 07777;
-		w->uid = st.st_uid;
-		w->gid = st.st_gid;
+		w->cur_mode = st.st_mode & 07777;
+		w->cur_uid = st.st_uid;
+		w->cur_gid = st.st_gid;
 	}
-	if (geteuid() != 0 && (w->uid != geteuid())) {
+	w->mode = e->set_attrs ? e->new_mode : w->cur_mode;
+	w->uid = e->set_attrs ? e->new_uid : w->cur_uid;
+	w->gid = e->set_attrs ? e->new_gid : w->cur_gid;
+	uid_t owner = e->remove ? w->cur_uid : w->uid;
+	if (geteuid() != 0 && owner != geteuid()) {
 		*cause = xasprintf(
 		        T("%s belongs to uid %u: run asr-doctor as root to keep its owner",
 		          "%s 属于 uid %u：请以 root 运行 asr-doctor 以保持其属主"),
-		        e->path, (unsigned)w->uid);
+		        e->path, (unsigned)owner);
 		return -EPERM;
 	}
 	long long fb = free_bytes(w->dir);
@@ -639,26 +414,67 @@ static int preflight(struct work *w, char **cause)
 	return 0;
 }
 
-/* Puts back the originals of the renamed files (newest first). Returns 0,
- * or -errno with *cause naming the files left with the new bytes. */
-static int roll_back(const struct apply_fs *fs, struct work *w, size_t n, char **cause)
+/* Whether edit e is in the state its restore plan expects (see struct
+ * file_edit). */
+static bool as_expected(const struct file_edit *e)
+{
+	if (!e->has_expect)
+		return true;
+	if (!e->expect_exists)
+		return !e->existed;
+	if (!e->existed)
+		return false;
+	char hex[SHA256_HEX_LEN + 1];
+	sha256_hex(e->old_data, e->old_len, hex);
+	return strcmp(hex, e->expect_sha) == 0;
+}
+
+int apply_precondition(const struct target *t, const struct plan *p, bool force,
+                       const char *journal_dir, char **cause)
+{
+	struct sbuf changed = { 0 };
+	for (size_t i = 0; i < p->nedits; i++)
+		if (!as_expected(&p->edits[i]))
+			sb_printf(&changed, "%s%s", changed.len ? ", " : "", p->edits[i].path);
+	if (!changed.len || force) {
+		sb_free(&changed);
+		return 0;
+	}
+	const char *id = p->undoes ? p->undoes : "?";
+	char *forced = undo_command(t, journal_dir, id, true);
+	*cause = xasprintf(
+	        T("%s changed since entry %s was applied: undo would lose those changes. "
+	          "'%s' restores the originals anyway (the current "
+	          "bytes are kept in the journal)",
+	          "%s 在条目 %s 应用后又被修改：撤销会丢失这些修改。'%s' "
+	          "仍会恢复原文件（当前内容会保存在日志中）"),
+	        sb_str(&changed), id, forced);
+	free(forced);
+	sb_free(&changed);
+	return -ESTALE;
+}
+
+/* Puts back what the changed files held (newest first). Returns 0, or
+ * -errno with *cause naming the files left in the new state. */
+static int roll_back(struct txn *x, char **cause)
 {
 	int first = 0;
 	struct sbuf bad = { 0 };
-	for (size_t i = n; i-- > 0;) {
-		if (!w[i].renamed)
+	for (size_t i = x->n; i-- > 0;) {
+		struct work *w = &x->w[i];
+		if (!w->renamed)
 			continue;
 		char *c = NULL;
-		int rc = w[i].e->existed
-		                 ? apply_replace(fs, w[i].host, w[i].restore, w[i].e->old_data,
-		                                 w[i].e->old_len, w[i].mode, w[i].uid, w[i].gid, &c)
-		                 : apply_remove(fs, w[i].host, &c);
+		int rc = w->e->existed ? hostfs_replace(x->fs, w->host, w->restore, w->e->old_data,
+		                                        w->e->old_len, w->cur_mode, w->cur_uid,
+		                                        w->cur_gid, &c)
+		                       : hostfs_remove(x->fs, w->host, &c);
 		if (rc < 0) {
 			if (!first)
 				first = rc;
 			sb_printf(&bad, "%s%s", bad.len ? "; " : "", c);
 		} else {
-			w[i].renamed = false;
+			w->renamed = false;
 		}
 		free(c);
 	}
@@ -669,32 +485,39 @@ static int roll_back(const struct apply_fs *fs, struct work *w, size_t n, char *
 }
 
 /* Removes the temporary files written but not renamed. */
-static void remove_temps(const struct apply_fs *fs, struct work *w, size_t n)
+static void remove_temps(struct txn *x)
 {
-	for (size_t i = 0; i < n; i++)
-		if (w[i].temp_written && !w[i].renamed) {
-			fs->unlink(w[i].tmp);
-			w[i].temp_written = false;
+	for (size_t i = 0; i < x->n; i++)
+		if (x->w[i].temp_written && !x->w[i].renamed) {
+			x->fs->unlink(x->w[i].tmp);
+			x->w[i].temp_written = false;
 		}
 }
 
-/* Fills the journal entry from the plan and the work. */
-static void entry_from_plan(struct journal_entry *je, const char *id, struct target *t,
-                            const struct fix_ctx *ctx, const struct plan *p, struct work *w,
-                            const struct apply_opts *o)
+/* The outcome of a transaction that did what it planned. */
+static enum journal_outcome success(const struct txn *x)
 {
-	je->id = xstrdup(id);
+	return x->restore ? JOURNAL_UNDONE : JOURNAL_APPLIED;
+}
+
+/* Fills the journal entry from the plan and the work. */
+static void entry_from_plan(struct txn *x)
+{
+	const struct plan *p = x->p;
+	struct journal_entry *je = &x->je;
+	je->id = xstrdup(x->id);
 	je->time = journal_now();
 	je->pid = (long)getpid();
-	je->target = xstrdup(t->name ? t->name : "");
-	je->target_kind = xstrdup(t->kind == TARGET_ROOT ? "root" : "local");
-	const char *anchor = p->anchor ? p->anchor : ctx->anchor;
+	je->target = xstrdup(x->t->name ? x->t->name : "");
+	je->target_kind = xstrdup(target_kind_name(x->t));
+	const char *anchor = p->anchor ? p->anchor : x->ctx->anchor;
 	je->anchor = anchor ? xstrdup(anchor) : NULL;
 	for (size_t i = 0; i < p->check_ids.n; i++)
 		sv_push(&je->checks, p->check_ids.v[i]);
 	je->fix_id = xstrdup(p->fix_id);
 	je->title = p->title ? xstrdup(p->title) : NULL;
-	const char *ssh = o->ssh_connection ? o->ssh_connection : getenv("SSH_CONNECTION");
+	je->undoes = p->undoes ? xstrdup(p->undoes) : NULL;
+	const char *ssh = x->o->ssh_connection ? x->o->ssh_connection : getenv("SSH_CONNECTION");
 	je->ssh_connection = ssh && *ssh ? xstrdup(ssh) : NULL;
 	je->service = p->commit_confirmed_service ? xstrdup(p->commit_confirmed_service) : NULL;
 	je->undo_text = p->undo_text ? xstrdup(p->undo_text) : NULL;
@@ -702,25 +525,29 @@ static void entry_from_plan(struct journal_entry *je, const char *id, struct tar
 	je->files = xcalloc(p->nedits ? p->nedits : 1, sizeof *je->files);
 	for (size_t i = 0; i < p->nedits; i++) {
 		const struct file_edit *e = &p->edits[i];
+		const struct work *w = &x->w[i];
 		struct journal_file *f = &je->files[i];
 		f->path = xstrdup(e->path);
 		f->real_path = xstrdup(e->real_path);
-		f->backup = w[i].backup_rel ? xstrdup(w[i].backup_rel) : NULL;
-		f->tmp_path = xstrdup(w[i].tmp_target);
+		f->backup = w->backup_rel ? xstrdup(w->backup_rel) : NULL;
+		f->tmp_path = xstrdup(w->tmp_target);
 		f->existed = e->existed;
-		f->mode = (unsigned)w[i].mode;
-		f->uid = (unsigned)w[i].uid;
-		f->gid = (unsigned)w[i].gid;
+		f->mode = (unsigned)w->cur_mode;
+		f->uid = (unsigned)w->cur_uid;
+		f->gid = (unsigned)w->cur_gid;
 		if (e->existed)
 			sha256_hex(e->old_data, e->old_len, f->sha_before);
-		f->exists_after = true;
-		sha256_hex(e->new_data, e->new_len, f->sha_after);
+		f->exists_after = !e->remove;
+		if (!e->remove)
+			sha256_hex(e->new_data, e->new_len, f->sha_after);
 		f->validator = e->validator ? argv_dup((const char *const *)e->validator) : NULL;
 	}
 	je->ncmds = p->ncmds;
 	je->cmds = xcalloc(p->ncmds ? p->ncmds : 1, sizeof *je->cmds);
 	for (size_t i = 0; i < p->ncmds; i++) {
 		je->cmds[i].argv = argv_dup((const char *const *)p->cmds[i].argv);
+		je->cmds[i].inverse =
+		        p->cmds[i].inverse ? argv_dup((const char *const *)p->cmds[i].inverse) : NULL;
 		je->cmds[i].confirm = p->cmds[i].confirm;
 		je->cmds[i].rerun_on_undo = p->cmds[i].rerun_on_undo;
 		je->cmds[i].before = p->cmds[i].phase == CMD_BEFORE;
@@ -729,11 +556,12 @@ static void entry_from_plan(struct journal_entry *je, const char *id, struct tar
 }
 
 /* Ends the entry: records the outcome (a failure to do so is noted). */
-static void finish(struct journal *j, struct journal_entry *je, enum journal_outcome outcome,
-                   struct apply_report *rep)
+static void finish(struct txn *x, enum journal_outcome outcome)
 {
+	struct journal_entry *je = &x->je;
+	struct apply_report *rep = x->rep;
 	je->outcome = outcome;
-	je->changed = outcome != JOURNAL_APPLIED && rep->changed;
+	je->changed = outcome != success(x) && rep->changed;
 	je->end_time = journal_now();
 	free(je->message);
 	je->message = rep->message ? xstrdup(rep->message) : NULL;
@@ -741,7 +569,7 @@ static void finish(struct journal *j, struct journal_entry *je, enum journal_out
 	je->validator_output = rep->validator_output ? xstrdup(rep->validator_output) : NULL;
 	rep->outcome = outcome;
 	char *cause = NULL;
-	if (journal_record_end(j, je, &cause) < 0) {
+	if (journal_record_end(x->j, je, &cause) < 0) {
 		sv_take(&rep->notes,
 		        xasprintf(T("the journal could not record the end of entry %s: %s "
 		                    "(the next run marks it interrupted)",
@@ -751,19 +579,21 @@ static void finish(struct journal *j, struct journal_entry *je, enum journal_out
 	}
 }
 
-/* Carries out a confirmed plan (see apply.h). */
-int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct apply_opts *o,
-               struct apply_report *rep)
+/* Ends a failed phase: message (taken), outcome recorded, rc returned. */
+static int fail(struct txn *x, int rc, enum journal_outcome outcome, char *msg)
 {
-	static const struct apply_opts no_opts = { 0 };
-	memset(rep, 0, sizeof *rep);
-	rep->outcome = JOURNAL_FAILED;
-	if (!o)
-		o = &no_opts;
-	const struct apply_fs *fs = o->fs ? o->fs : &apply_fs_real;
-	struct target *t = ctx->t;
-	int timeout = apply_timeout(o, ctx);
-	if (t->kind != TARGET_LOCAL && t->kind != TARGET_ROOT) {
+	set_message(x->rep, msg);
+	finish(x, outcome);
+	return rc;
+}
+
+/* Phase: what the plan asks of this target, before the journal is touched. */
+static int txn_refuse(struct txn *x)
+{
+	const struct plan *p = x->p;
+	struct target *t = x->t;
+	struct apply_report *rep = x->rep;
+	if (!t->can_write) {
 		set_message(rep,
 		            xstrdup(T("changes over SSH are not supported: run asr-doctor on that "
 		                      "machine (or on its disk with --root)",
@@ -771,11 +601,11 @@ int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct app
 		                      "--root 处理其磁盘）")));
 		return -ENOTSUP;
 	}
-	if (p->nedits == 0 && p->ncmds == 0) {
+	if (p->nedits == 0 && p->ncmds == 0 && !x->restore) {
 		set_message(rep, xstrdup(T("the plan changes nothing", "该计划没有任何更改")));
 		return -EINVAL;
 	}
-	if (p->nedits == 0 && !t->can_run) {
+	if (p->nedits == 0 && p->ncmds && !t->can_run) {
 		for (size_t i = 0; i < p->ncmds; i++) {
 			char *s = plan_argv_str((const char *const *)p->cmds[i].argv);
 			sv_take(&rep->pending, s);
@@ -799,29 +629,450 @@ int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct app
 			                      "行：请在启动的机器上运行；未做任何更改")));
 			return -ENOTSUP;
 		}
+	return 0;
+}
 
-	char *jdir = ctx->journal_dir ? xstrdup(ctx->journal_dir) : journal_default_dir(t);
-	size_t n = p->nedits;
-	struct work *w = xcalloc(n ? n : 1, sizeof *w);
-	struct journal_entry je = { 0 };
-	struct journal *j = NULL;
+/* Phase: host paths, the restore precondition and the preflight of every
+ * file, room for the backups, before anything changes. */
+static int txn_check(struct txn *x)
+{
+	const struct plan *p = x->p;
+	struct apply_report *rep = x->rep;
+	const char *jdir = x->j->dir;
 	char *cause = NULL;
-	char *id = NULL;
-	char *undo = NULL; /* the command that undoes the entry, as shown */
 	int rc = 0;
+	if (x->restore && (rc = apply_precondition(x->t, p, x->o->force, jdir, &cause)) < 0)
+		goto refused;
+	long long backup_bytes = 0;
+	for (size_t i = 0; i < x->n; i++) {
+		struct work *w = &x->w[i];
+		w->e = &p->edits[i];
+		w->host = target_host_file(x->t, p->edits[i].real_path);
+		if (!w->host) {
+			set_message(rep, xasprintf(T("%s: no host path; nothing was changed",
+			                             "%s：没有主机路径；未做任何更改"),
+			                           p->edits[i].path));
+			return -EINVAL;
+		}
+		w->dir = hostfs_dir_of(w->host);
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(x->w[k].host, w->host) == 0) {
+				set_message(
+				        rep,
+				        xasprintf(T("the plan edits %s twice; nothing was changed",
+				                    "计划两次修改 %s；未做任何更改"),
+				                  p->edits[i].real_path));
+				return -EINVAL;
+			}
+		if ((rc = preflight(w, &cause)) < 0)
+			goto refused;
+		if (p->edits[i].existed)
+			backup_bytes += (long long)p->edits[i].old_len;
+	}
+	long long jfree = free_bytes(jdir);
+	if (jfree >= 0 && jfree < backup_bytes + (long long)SPACE_MARGIN) {
+		set_message(
+		        rep,
+		        xasprintf(
+		                T("not enough free space in %s for the backups (%lld bytes free); "
+		                  "nothing was changed",
+		                  "%s 空间不足，无法保存备份（剩余 %lld 字节）；未做任何更改"),
+		                jdir, jfree));
+		return -ENOSPC;
+	}
+	if (apply_signals_pending()) {
+		set_message(rep, xstrdup(T("interrupted before any change; nothing was changed",
+		                           "在任何更改之前被中断；未做任何更改")));
+		return -EINTR;
+	}
+	return 0;
+refused:
+	set_message(rep, xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause));
+	free(cause);
+	return rc;
+}
+
+/* Phase: the entry, its backups folder and names, the "started" record. */
+static int txn_begin(struct txn *x)
+{
+	struct apply_report *rep = x->rep;
+	const char *jdir = x->j->dir;
+	char *cause = NULL;
+	x->id = journal_new_entry(x->j, &cause);
+	if (!x->id) {
+		set_message(rep, xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause));
+		free(cause);
+		return -EIO;
+	}
+	x->undo = undo_command(x->t, jdir, x->restore ? x->p->undoes : x->id, false);
+	for (size_t i = 0; i < x->n; i++) {
+		struct work *w = &x->w[i];
+		const char *base = hostfs_base_of(w->host);
+		w->tmp = xasprintf("%s/.%s.asr-doctor-%s.tmp", strcmp(w->dir, "/") == 0 ? "" : w->dir,
+		                   base, x->id);
+		w->restore = xasprintf("%s.restore", w->tmp);
+		char *tdir = hostfs_dir_of(w->e->real_path);
+		w->tmp_target = xasprintf("%s/.%s.asr-doctor-%s.tmp", strcmp(tdir, "/") == 0 ? "" : tdir,
+		                          base, x->id);
+		free(tdir);
+		if (w->e->existed) {
+			w->backup_rel = xasprintf("backups/%s/%zu-%s", x->id, i + 1, base);
+			w->backup = xasprintf("%s/%s", jdir, w->backup_rel);
+		}
+	}
+	entry_from_plan(x);
+	rep->entry_id = xstrdup(x->id);
+	int rc = journal_record_start(x->j, &x->je, &cause);
+	if (rc < 0) {
+		set_message(rep, xasprintf(T("cannot write the journal: %s; nothing was changed",
+		                             "无法写入日志：%s；未做任何更改"),
+		                           cause));
+		free(cause);
+		free(rep->entry_id);
+		rep->entry_id = NULL;
+	}
+	return rc;
+}
+
+/* Phase: every file as it is now, saved in the entry's backups. */
+static int txn_backup(struct txn *x)
+{
+	char *cause = NULL;
+	for (size_t i = 0; i < x->n; i++) {
+		struct work *w = &x->w[i];
+		if (!w->backup)
+			continue;
+		int rc = hostfs_write_new(x->fs, w->backup, w->e->old_data, w->e->old_len, 0600,
+		                          geteuid(), getegid(), &cause);
+		if (rc < 0) {
+			char *m = xasprintf(T("cannot back up %s: %s; nothing was changed",
+			                      "无法备份 %s：%s；未做任何更改"),
+			                    w->e->path, cause);
+			free(cause);
+			return fail(x, rc, JOURNAL_FAILED, m);
+		}
+	}
+	if (x->n) {
+		char *bdir = xasprintf("%s/backups/%s", x->j->dir, x->id);
+		if (x->fs->fsync_dir(bdir) < 0) {
+			int rc = -errno;
+			char *m = xasprintf(T("cannot fsync %s: %s; nothing was changed",
+			                      "无法 fsync %s：%s；未做任何更改"),
+			                    bdir, strerror(-rc));
+			free(bdir);
+			return fail(x, rc, JOURNAL_FAILED, m);
+		}
+		free(bdir);
+	}
+	return 0;
+}
+
+/* Phase: the commands that come before the files. */
+static int txn_commands_before(struct txn *x)
+{
+	const struct plan *p = x->p;
+	for (size_t i = 0; i < p->ncmds; i++) {
+		const struct plan_cmd *c = &p->cmds[i];
+		if (c->phase != CMD_BEFORE)
+			continue;
+		if (!apply_run_command(x->t, x->o, c->argv, c->reason, c->confirm, x->timeout, x->rep,
+		                       &x->je.cmds[i])) {
+			char *s = plan_argv_str((const char *const *)c->argv);
+			char *m = xasprintf(T("'%s' did not run or failed; no file was changed",
+			                      "'%s' 未执行或失败；没有修改任何文件"),
+			                    s);
+			free(s);
+			return fail(x, -ECANCELED, JOURNAL_FAILED, m);
+		}
+	}
+	return 0;
+}
+
+/* Phase: every new file written and synced beside its target. */
+static int txn_write(struct txn *x)
+{
+	char *cause = NULL;
+	for (size_t i = 0; i < x->n; i++) {
+		struct work *w = &x->w[i];
+		if (w->e->remove)
+			continue;
+		int rc = hostfs_write_new(x->fs, w->tmp, w->e->new_data, w->e->new_len, w->mode,
+		                          w->uid, w->gid, &cause);
+		if (rc < 0) {
+			remove_temps(x);
+			char *m = xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause);
+			free(cause);
+			return fail(x, rc, JOURNAL_FAILED, m);
+		}
+		w->temp_written = true;
+	}
+	if (apply_signals_pending()) {
+		remove_temps(x);
+		return fail(x, -EINTR, JOURNAL_FAILED,
+		            xstrdup(T("interrupted before the files were replaced; nothing was "
+		                      "changed",
+		                      "在替换文件之前被中断；未做任何更改")));
+	}
+	return 0;
+}
+
+/* Phase: renamed over the targets (or removed), each folder synced; on a
+ * failure the files changed so far are put back. */
+static int txn_rename(struct txn *x)
+{
+	struct apply_report *rep = x->rep;
+	for (size_t i = 0; i < x->n; i++) {
+		struct work *w = &x->w[i];
+		const char *step = NULL;
+		int err = 0;
+		if (w->e->remove) {
+			if (x->fs->unlink(w->host) < 0 && errno != ENOENT) {
+				err = errno;
+				step = "unlink";
+			}
+		} else if (x->fs->rename(w->tmp, w->host) < 0) {
+			err = errno;
+			step = "rename";
+		}
+		if (!step) {
+			w->renamed = true;
+			if (x->fs->fsync_dir(w->dir) < 0) {
+				err = errno;
+				step = "fsync";
+			}
+		}
+		if (!step)
+			continue;
+		bool any = false;
+		for (size_t k = 0; k < x->n; k++)
+			any = any || x->w[k].renamed;
+		char *rb = NULL;
+		int rbrc = roll_back(x, &rb);
+		remove_temps(x);
+		char *m;
+		enum journal_outcome oc;
+		if (rbrc < 0 && x->restore) {
+			m = xasprintf(T("undo failed (cannot replace %s: %s: %s) and the files it had "
+			                "restored could not be put back (%s); each file is whole, see "
+			                "the journal entry %s",
+			                "撤销失败（无法替换 %s：%s：%s），已恢复的文件也无法还原（%s）；"
+			                "每个文件都是完整的，见日志条目 %s"),
+			              w->e->path, step, strerror(err), rb, x->id);
+			rep->changed = true;
+			oc = JOURNAL_FAILED;
+		} else if (rbrc < 0) {
+			m = xasprintf(T("cannot replace %s (%s: %s), and putting back the originals "
+			                "failed: %s. Each file is whole (old or new); the originals "
+			                "are in %s/backups/%s and '%s' puts them back",
+			                "无法替换 %s（%s：%s），且恢复原文件失败：%s。每个文件都是完整"
+			                "的（旧或新）；原文件在 %s/backups/%s，'%s' 可将其恢复"),
+			              w->e->path, step, strerror(err), rb, x->j->dir, x->id, x->undo);
+			rep->changed = true;
+			oc = JOURNAL_FAILED;
+		} else {
+			m = xasprintf(T("%scannot replace %s (%s: %s); the files changed so far were "
+			                "put back: nothing was changed",
+			                "%s无法替换 %s（%s：%s）；已修改的文件已恢复：未做任何更改"),
+			              x->restore ? T("undo failed: ", "撤销失败：") : "", w->e->path,
+			              step, strerror(err));
+			oc = any ? JOURNAL_ROLLED_BACK : JOURNAL_FAILED;
+		}
+		free(rb);
+		return fail(x, -err, oc, m);
+	}
+	rep->changed = x->n > 0;
+	return 0;
+}
+
+/* Phase: the validators (and in-process read-backs) against the new files
+ * in place. A fix's plan is rolled back by itself when one fails; a
+ * restore plan keeps the originals and only reloads nothing. */
+static int txn_validate(struct txn *x)
+{
+	struct apply_report *rep = x->rep;
+	x->valid = true;
+	for (size_t i = 0; i < x->n; i++) {
+		struct work *w = &x->w[i];
+		const struct file_edit *fe = w->e;
+		if ((!fe->validator && !fe->verify) || fe->remove)
+			continue;
+		char *vout = NULL;
+		bool ok = !fe->verify || fe->verify(w->host, fe->verify_arg, &vout);
+		if (ok && fe->validator) {
+			free(vout);
+			vout = NULL;
+			ok = apply_validate(x->t, fe->validator, w->host, x->timeout, &vout);
+		}
+		if (ok) {
+			free(vout);
+			continue;
+		}
+		rep->validator_output = vout;
+		if (x->restore) {
+			x->valid = false;
+			return 0;
+		}
+		rep->changed = false;
+		char *rb = NULL;
+		int rbrc = roll_back(x, &rb);
+		char *m;
+		enum journal_outcome oc;
+		if (rbrc < 0) {
+			m = xasprintf(T("the check of the new %s failed, and putting back the "
+			                "originals failed: %s. The originals are in "
+			                "%s/backups/%s and '%s' puts them "
+			                "back; no service was reloaded",
+			                "新的 %s 未通过校验，且恢复原文件失败：%s。原文件在 "
+			                "%s/backups/%s，'%s' "
+			                "可将其恢复；未重新加载任何服务"),
+			              fe->path, rb, x->j->dir, x->id, x->undo);
+			rep->changed = true;
+			oc = JOURNAL_FAILED;
+		} else {
+			m = xasprintf(T("the new %s was rejected by its check; the "
+			                "original was put "
+			                "back: nothing changed, no service was reloaded",
+			                "新的 %s "
+			                "未通过校验；已恢复原文件：未做任何更改，未重新加载"
+			                "任何服务"),
+			              fe->path);
+			oc = JOURNAL_ROLLED_BACK;
+		}
+		free(rb);
+		return fail(x, -EINVAL, oc, m);
+	}
+	return 0;
+}
+
+/* Phase: only now the commands that follow the files; then the entry's
+ * end. */
+static int txn_commands_after(struct txn *x)
+{
+	const struct plan *p = x->p;
+	struct apply_report *rep = x->rep;
+	bool all_ok = true;
+	for (size_t i = 0; i < p->ncmds; i++) {
+		const struct plan_cmd *c = &p->cmds[i];
+		if (c->phase != CMD_AFTER)
+			continue;
+		if (x->restore && c->rerun_on_undo && !x->valid) {
+			x->je.cmds[i].note = xstrdup(T("not run: the restored file failed its check",
+			                               "未执行：恢复的文件未通过校验"));
+			continue;
+		}
+		bool ok = apply_run_command(x->t, x->o, c->argv, c->reason, c->confirm, x->timeout,
+		                            rep, &x->je.cmds[i]);
+		if (x->je.cmds[i].ran && c->rerun_on_undo)
+			rep->reload_ran = true;
+		if (!ok && x->t->can_run)
+			all_ok = false;
+	}
+	const char *bad = all_ok ? "" : T("; a command did not run or failed", "；有命令未执行或失败");
+	size_t n = x->n;
+	if (x->restore && n)
+		set_message(rep, xasprintf(T("entry %s: %zu file(s) hold their original bytes and "
+		                             "mode again (this undo is entry %s)%s%s",
+		                             "条目 %s：%zu 个文件已恢复原内容和权限（本次撤销为条目 "
+		                             "%s）%s%s"),
+		                           p->undoes, n, x->id,
+		                           x->valid ? ""
+		                                    : T("; the restored file failed its check, so "
+		                                        "nothing was reloaded",
+		                                        "；恢复的文件未通过校验，因此未重新加载"),
+		                           bad));
+	else if (x->restore && p->ncmds)
+		set_message(rep, xasprintf(T("entry %s: the commands that undo its commands ran "
+		                             "(this undo is entry %s)%s",
+		                             "条目 %s：已执行撤销其命令的命令（本次撤销为条目 %s）%s"),
+		                           p->undoes, x->id, bad));
+	else if (x->restore)
+		set_message(rep, xasprintf(T("entry %s: the files already held their original "
+		                             "bytes (this undo is entry %s)",
+		                             "条目 %s：文件本来就是原内容（本次撤销为条目 %s）"),
+		                           p->undoes, x->id));
+	else if (n)
+		set_message(rep, xasprintf(T("changed %zu file(s); entry %s ('%s' puts the "
+		                             "originals back)%s",
+		                             "修改了 %zu 个文件；条目 %s（'%s' "
+		                             "可恢复原文件）%s"),
+		                           n, x->id, x->undo,
+		                           all_ok ? ""
+		                                  : T("; a command did not run or failed",
+		                                      "；有命令未执行或失败")));
+	else
+		set_message(rep, xasprintf(T("entry %s%s", "条目 %s%s"), x->id,
+		                           all_ok ? ""
+		                                  : T(": a command did not run or failed",
+		                                      "：有命令未执行或失败")));
+	if (n == 0 && !all_ok && !x->restore) {
+		/* Only commands, and one did not run or failed. */
+		finish(x, JOURNAL_FAILED);
+		return -ECANCELED;
+	}
+	finish(x, success(x));
+	return 0;
+}
+
+/* Runs every phase in order on a locked journal; the first that fails
+ * ends the transaction (and records its end, once the entry began). */
+static int txn_run(struct txn *x)
+{
+	x->timeout = apply_timeout(x->o, x->ctx);
+	x->n = x->p->nedits;
+	x->w = xcalloc(x->n ? x->n : 1, sizeof *x->w);
+	int rc;
+	if ((rc = txn_check(x)) < 0 || (rc = txn_begin(x)) < 0)
+		return rc;
+	if ((rc = txn_backup(x)) < 0 || (rc = txn_commands_before(x)) < 0 ||
+	    (rc = txn_write(x)) < 0 || (rc = txn_rename(x)) < 0 || (rc = txn_validate(x)) < 0)
+		return rc;
+	return txn_commands_after(x);
+}
+
+/* Frees the transaction's working state (not the journal). */
+static void txn_free(struct txn *x)
+{
+	for (size_t i = 0; x->w && i < x->n; i++) {
+		struct work *w = &x->w[i];
+		free(w->host);
+		free(w->dir);
+		free(w->tmp);
+		free(w->tmp_target);
+		free(w->restore);
+		free(w->backup_rel);
+		free(w->backup);
+	}
+	free(x->w);
+	free(x->id);
+	free(x->undo);
+	journal_entry_clear(&x->je);
+}
+
+/* Carries out a confirmed plan (see apply.h). */
+int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct apply_opts *o,
+               struct apply_report *rep)
+{
+	static const struct apply_opts no_opts = { 0 };
+	memset(rep, 0, sizeof *rep);
+	rep->outcome = JOURNAL_FAILED;
+	struct txn x = { .ctx = ctx, .t = ctx->t, .p = p, .o = o ? o : &no_opts, .rep = rep };
+	x.fs = x.o->fs ? x.o->fs : &apply_fs_real;
+	int rc = txn_refuse(&x);
+	if (rc < 0)
+		return rc;
+	char *jdir = ctx->journal_dir ? xstrdup(ctx->journal_dir) : journal_default_dir(x.t);
+	char *cause = NULL;
 	sigset_t oldmask;
 	apply_signals_hold(&oldmask);
-
-	rc = journal_open(jdir, fs, true, &j, &cause);
+	rc = journal_open(jdir, x.fs, true, &x.j, &cause);
 	if (rc == 0)
-		rc = journal_lock(j, 0, &cause);
+		rc = journal_lock(x.j, 0, &cause);
 	if (rc < 0) {
-		set_message(rep,
-		            xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause));
+		set_message(rep, xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause));
 		goto out;
 	}
-	journal_recover(j, t, &rep->notes);
-	const struct journal_entry *waiting = journal_guard_waiting(j);
+	journal_recover(x.j, x.t, &rep->notes);
+	const struct journal_entry *waiting = journal_guard_waiting(x.j);
 	if (waiting) {
 		time_t dl = (time_t)waiting->guard_deadline;
 		struct tm tm;
@@ -840,315 +1091,29 @@ int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct app
 		rc = -EBUSY;
 		goto out;
 	}
-
-	/* Host paths and checks, before anything changes. */
-	long long backup_bytes = 0;
-	for (size_t i = 0; i < n; i++) {
-		w[i].e = &p->edits[i];
-		w[i].host = apply_host_path(t, p->edits[i].real_path);
-		if (!w[i].host) {
-			set_message(rep, xasprintf(T("%s: no host path; nothing was changed",
-			                             "%s：没有主机路径；未做任何更改"),
-			                           p->edits[i].path));
-			rc = -EINVAL;
-			goto out;
-		}
-		w[i].dir = dir_of(w[i].host);
-		for (size_t k = 0; k < i; k++)
-			if (strcmp(w[k].host, w[i].host) == 0) {
-				set_message(
-				        rep,
-				        xasprintf(T("the plan edits %s twice; nothing was changed",
-				                    "计划两次修改 %s；未做任何更改"),
-				                  p->edits[i].real_path));
-				rc = -EINVAL;
-				goto out;
-			}
-		rc = preflight(&w[i], &cause);
-		if (rc < 0) {
-			set_message(rep, xasprintf(T("%s; nothing was changed", "%s；未做任何更改"),
-			                           cause));
-			goto out;
-		}
-		backup_bytes += (long long)p->edits[i].old_len;
-	}
-	long long jfree = free_bytes(jdir);
-	if (jfree >= 0 && jfree < backup_bytes + (long long)SPACE_MARGIN) {
-		set_message(
-		        rep,
-		        xasprintf(
-		                T("not enough free space in %s for the backups (%lld bytes free); "
-		                  "nothing was changed",
-		                  "%s 空间不足，无法保存备份（剩余 %lld 字节）；未做任何更改"),
-		                jdir, jfree));
-		rc = -ENOSPC;
-		goto out;
-	}
-	if (apply_signals_pending()) {
-		set_message(rep, xstrdup(T("interrupted before any change; nothing was changed",
-		                           "在任何更改之前被中断；未做任何更改")));
-		rc = -EINTR;
-		goto out;
-	}
-
-	/* The entry: its backups folder, then the "started" record. */
-	id = journal_new_entry(j, &cause);
-	if (!id) {
-		set_message(rep,
-		            xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause));
-		rc = -EIO;
-		goto out;
-	}
-	undo = undo_command(t, jdir, id, false);
-	for (size_t i = 0; i < n; i++) {
-		const char *base = base_of(w[i].host);
-		w[i].tmp = xasprintf("%s/.%s.asr-doctor-%s.tmp",
-		                     strcmp(w[i].dir, "/") == 0 ? "" : w[i].dir, base, id);
-		w[i].restore = xasprintf("%s.restore", w[i].tmp);
-		char *tdir = dir_of(p->edits[i].real_path);
-		w[i].tmp_target = xasprintf("%s/.%s.asr-doctor-%s.tmp",
-		                            strcmp(tdir, "/") == 0 ? "" : tdir, base, id);
-		free(tdir);
-		if (p->edits[i].existed) {
-			w[i].backup_rel = xasprintf("backups/%s/%zu-%s", id, i + 1, base);
-			w[i].backup = xasprintf("%s/%s", jdir, w[i].backup_rel);
-		}
-	}
-	entry_from_plan(&je, id, t, ctx, p, w, o);
-	rep->entry_id = xstrdup(id);
-	rc = journal_record_start(j, &je, &cause);
-	if (rc < 0) {
-		set_message(rep, xasprintf(T("cannot write the journal: %s; nothing was changed",
-		                             "无法写入日志：%s；未做任何更改"),
-		                           cause));
-		free(rep->entry_id);
-		rep->entry_id = NULL;
-		goto out;
-	}
-
-	/* Back up every original. */
-	for (size_t i = 0; i < n; i++) {
-		if (!w[i].backup)
-			continue;
-		rc = apply_write_new(fs, w[i].backup, p->edits[i].old_data, p->edits[i].old_len,
-		                     0600, geteuid(), getegid(), &cause);
-		if (rc < 0) {
-			set_message(rep, xasprintf(T("cannot back up %s: %s; nothing was changed",
-			                             "无法备份 %s：%s；未做任何更改"),
-			                           p->edits[i].path, cause));
-			finish(j, &je, JOURNAL_FAILED, rep);
-			goto out;
-		}
-	}
-	if (n) {
-		char *bdir = xasprintf("%s/backups/%s", jdir, id);
-		if (fs->fsync_dir(bdir) < 0) {
-			rc = -errno;
-			set_message(rep, xasprintf(T("cannot fsync %s: %s; nothing was changed",
-			                             "无法 fsync %s：%s；未做任何更改"),
-			                           bdir, strerror(-rc)));
-			free(bdir);
-			finish(j, &je, JOURNAL_FAILED, rep);
-			goto out;
-		}
-		free(bdir);
-	}
-
-	/* Commands that come first. */
-	for (size_t i = 0; i < p->ncmds; i++) {
-		const struct plan_cmd *c = &p->cmds[i];
-		if (c->phase != CMD_BEFORE)
-			continue;
-		if (!apply_run_command(t, o, c->argv, c->reason, c->confirm, timeout, rep,
-		                       &je.cmds[i])) {
-			char *s = plan_argv_str((const char *const *)c->argv);
-			set_message(rep,
-			            xasprintf(T("'%s' did not run or failed; no file was changed",
-			                        "'%s' 未执行或失败；没有修改任何文件"),
-			                      s));
-			free(s);
-			rc = -ECANCELED;
-			finish(j, &je, JOURNAL_FAILED, rep);
-			goto out;
-		}
-	}
-
-	/* Every new file written and synced beside its target. */
-	for (size_t i = 0; i < n; i++) {
-		rc = apply_write_new(fs, w[i].tmp, p->edits[i].new_data, p->edits[i].new_len,
-		                     w[i].mode, w[i].uid, w[i].gid, &cause);
-		if (rc < 0) {
-			remove_temps(fs, w, n);
-			set_message(rep, xasprintf(T("%s; nothing was changed", "%s；未做任何更改"),
-			                           cause));
-			finish(j, &je, JOURNAL_FAILED, rep);
-			goto out;
-		}
-		w[i].temp_written = true;
-	}
-	if (apply_signals_pending()) {
-		remove_temps(fs, w, n);
-		set_message(
-		        rep,
-		        xstrdup(T("interrupted before the files were replaced; nothing was changed",
-		                  "在替换文件之前被中断；未做任何更改")));
-		rc = -EINTR;
-		finish(j, &je, JOURNAL_FAILED, rep);
-		goto out;
-	}
-
-	/* Renamed over the targets, each folder synced. */
-	for (size_t i = 0; i < n; i++) {
-		const char *step = NULL;
-		int err = 0;
-		if (fs->rename(w[i].tmp, w[i].host) < 0) {
-			err = errno;
-			step = "rename";
-		} else {
-			w[i].renamed = true;
-			if (fs->fsync_dir(w[i].dir) < 0) {
-				err = errno;
-				step = "fsync";
-			}
-		}
-		if (step) {
-			bool any = false;
-			for (size_t k = 0; k < n; k++)
-				any = any || w[k].renamed;
-			char *rb = NULL;
-			int rbrc = roll_back(fs, w, n, &rb);
-			remove_temps(fs, w, n);
-			if (rbrc < 0) {
-				set_message(rep, xasprintf(T("cannot replace %s (%s: %s), and "
-				                             "putting back the "
-				                             "originals failed: %s. Each file is "
-				                             "whole (old or new); "
-				                             "the originals are in %s/backups/%s "
-				                             "and '%s' puts them back",
-				                             "无法替换 "
-				                             "%s（%s：%s），且恢复原文件失败：%"
-				                             "s。每个文件都是完整的（旧或新）；"
-				                             "原文件在 %s/backups/%s，"
-				                             "'%s' 可将其恢复"),
-				                           p->edits[i].path, step, strerror(err),
-				                           rb, jdir, id, undo));
-				rep->changed = true;
-				finish(j, &je, JOURNAL_FAILED, rep);
-			} else {
-				set_message(
-				        rep,
-				        xasprintf(
-				                T("cannot replace %s (%s: %s); the files changed "
-				                  "so far "
-				                  "were put back: nothing was changed",
-				                  "无法替换 "
-				                  "%s（%s：%s）；已修改的文件已恢复：未做任何更改"),
-				                p->edits[i].path, step, strerror(err)));
-				finish(j, &je, any ? JOURNAL_ROLLED_BACK : JOURNAL_FAILED, rep);
-			}
-			free(rb);
-			rc = -err;
-			goto out;
-		}
-	}
-
-	/* The validators (and in-process read-backs), against the new files
-	 * in place. */
-	for (size_t i = 0; i < n; i++) {
-		const struct file_edit *fe = &p->edits[i];
-		if (!fe->validator && !fe->verify)
-			continue;
-		char *vout = NULL;
-		bool ok = !fe->verify || fe->verify(w[i].host, fe->verify_arg, &vout);
-		if (ok && fe->validator) {
-			free(vout);
-			vout = NULL;
-			ok = apply_validate(t, fe->validator, w[i].host, timeout, &vout);
-		}
-		if (ok) {
-			free(vout);
-			continue;
-		}
-		rep->validator_output = vout;
-		char *rb = NULL;
-		int rbrc = roll_back(fs, w, n, &rb);
-		if (rbrc < 0) {
-			set_message(
-			        rep,
-			        xasprintf(T("the check of the new %s failed, and putting back the "
-			                    "originals failed: %s. The originals are in "
-			                    "%s/backups/%s and '%s' puts them "
-			                    "back; no service was reloaded",
-			                    "新的 %s 未通过校验，且恢复原文件失败：%s。原文件在 "
-			                    "%s/backups/%s，'%s' "
-			                    "可将其恢复；未重新加载任何服务"),
-			                  p->edits[i].path, rb, jdir, id, undo));
-			rep->changed = true;
-			finish(j, &je, JOURNAL_FAILED, rep);
-		} else {
-			set_message(rep,
-			            xasprintf(T("the new %s was rejected by its check; the "
-			                        "original was put "
-			                        "back: nothing changed, no service was reloaded",
-			                        "新的 %s "
-			                        "未通过校验；已恢复原文件：未做任何更改，未重新加载"
-			                        "任何服务"),
-			                      p->edits[i].path));
-			finish(j, &je, JOURNAL_ROLLED_BACK, rep);
-		}
-		free(rb);
-		rc = -EINVAL;
-		goto out;
-	}
-	rep->changed = n > 0;
-
-	/* Only now the commands that follow the edits. */
-	bool all_ok = true;
-	for (size_t i = 0; i < p->ncmds; i++) {
-		const struct plan_cmd *c = &p->cmds[i];
-		if (c->phase != CMD_AFTER)
-			continue;
-		bool ok = apply_run_command(t, o, c->argv, c->reason, c->confirm, timeout, rep,
-		                            &je.cmds[i]);
-		if (je.cmds[i].ran && c->rerun_on_undo)
-			rep->reload_ran = true;
-		if (!ok && t->can_run)
-			all_ok = false;
-	}
-	if (n)
-		set_message(
-		        rep,
-		        xasprintf(T("changed %zu file(s); entry %s ('%s' puts the "
-		                    "originals back)%s",
-		                    "修改了 %zu 个文件；条目 %s（'%s' "
-		                    "可恢复原文件）%s"),
-		                  n, id, undo,
-		                  all_ok ? ""
-		                         : T("; a command did not run or failed",
-		                             "；有命令未执行或失败")));
-	else
-		set_message(rep, xasprintf(T("entry %s%s", "条目 %s%s"), id,
-		                           all_ok ? ""
-		                                  : T(": a command did not run or failed",
-		                                      "：有命令未执行或失败")));
-	if (n == 0 && !all_ok) {
-		/* Only commands, and one did not run or failed. */
-		finish(j, &je, JOURNAL_FAILED, rep);
-		rc = -ECANCELED;
-	} else {
-		finish(j, &je, JOURNAL_APPLIED, rep);
-		rc = 0;
-	}
-
+	rc = txn_run(&x);
 out:
 	free(cause);
-	journal_close(j);
+	journal_close(x.j);
 	rep->signal = apply_signals_release(&oldmask);
-	journal_entry_clear(&je);
-	work_free(w, n);
-	free(id);
-	free(undo);
+	txn_free(&x);
 	free(jdir);
+	return rc;
+}
+
+/* Carries out a restore plan on a locked journal (see apply.h). */
+int apply_restore(struct journal *j, const struct fix_ctx *ctx, const struct plan *p,
+                  const struct apply_opts *o, struct apply_report *rep)
+{
+	static const struct apply_opts no_opts = { 0 };
+	memset(rep, 0, sizeof *rep);
+	rep->outcome = JOURNAL_FAILED;
+	struct txn x = { .ctx = ctx, .t = ctx->t, .p = p, .o = o ? o : &no_opts, .rep = rep,
+		         .j = j, .restore = true, .fs = j->fs };
+	int rc = txn_refuse(&x);
+	if (rc == 0)
+		rc = txn_run(&x);
+	txn_free(&x);
 	return rc;
 }
 

@@ -1,12 +1,14 @@
-/* apply.h: the one safe path that changes a machine. After the engineer
- * confirmed a plan: take the journal's lock, back up every original (bytes,
- * mode, owner), write each new file beside its target (O_EXCL, same mode and
- * owner), fsync, rename over, fsync the folder; run the validators against
- * the new files and put the originals back by the same path when one fails;
- * only then run the after-edit commands (each confirmed through a
- * callback); journal it all. A crash, a full disk, a lost connection or
- * Ctrl-C at any point leaves each file either old or new, never half
- * written. Works on the local machine and on a mounted root (--root). */
+/* apply.h: the one executor: the only code that changes a machine. After
+ * the engineer confirmed a plan: take the journal's lock, back up every
+ * original (bytes, mode, owner), write each new file beside its target
+ * (O_EXCL, same mode and owner), fsync, rename over, fsync the folder; run
+ * the validators against the new files and put the originals back by the
+ * same path when one fails; only then run the after-edit commands (each
+ * confirmed through a callback); journal it all. Undo and the guard's
+ * revert are restore plans (engine/undo.h) run through the same phases
+ * (apply_restore). A crash, a full disk, a lost connection or Ctrl-C at
+ * any point leaves each file either old or new, never half written. Works
+ * on every target that can write (the local machine, a mounted root). */
 #ifndef ASR_APPLY_H
 #define ASR_APPLY_H
 
@@ -17,28 +19,7 @@
 
 #include "engine/change/journal.h"
 #include "engine/change/plan.h"
-
-/* Every file-system call of the write path (files, backups, journal, lock)
- * goes through this table, so tests can inject failures and crashes.
- * Each behaves like the system call: -1 and errno on failure. */
-struct apply_fs {
-	int (*open)(const char *path, int flags, mode_t mode);
-	ssize_t (*write)(int fd, const void *buf, size_t n);
-	int (*fsync)(int fd);
-	int (*close)(int fd);
-	int (*rename)(const char *from, const char *to);
-	int (*fsync_dir)(const char *dir);
-	int (*fchmod)(int fd, mode_t mode);
-	int (*fchown)(int fd, uid_t uid, gid_t gid);
-	int (*unlink)(const char *path);
-	int (*mkdir)(const char *path, mode_t mode);
-	/* mkdirat(2): the journal's folders are made in a folder opened
-	 * without following links. */
-	int (*mkdirat)(int dirfd, const char *name, mode_t mode);
-};
-
-/* The real system calls. */
-extern const struct apply_fs apply_fs_real;
+#include "engine/target/hostfs.h"
 
 /* Asked before each command runs: argv as it will run, its reason, and
  * whether the plan wants a confirmation of its own for it. Return true to
@@ -105,25 +86,27 @@ void apply_reraise(int sig);
  * after booting, notes). */
 void apply_report_print(const struct apply_report *rep, FILE *out);
 
-/* ---- shared with journal.c and guard.c ---- */
+/* Carries out restore plan p (p->undoes set: undo of that entry, or the
+ * guard's revert; see plan_restore_file) through the same phases as
+ * apply_plan, on the journal j that the caller opened and locked (and
+ * closed the unfinished entries of). The precondition of each file is
+ * checked first (apply_precondition, o->force to override); a restored
+ * file failing its validator is kept (it holds the original) and the
+ * reloads (commands marked rerun_on_undo) are then not run. Success is
+ * rep->outcome JOURNAL_UNDONE, the entry recording `undoes`. Returns 0 or
+ * -errno with rep->message. Signals are not held here: the caller holds
+ * them. */
+int apply_restore(struct journal *j, const struct fix_ctx *ctx, const struct plan *p,
+		  const struct apply_opts *o, struct apply_report *rep);
+/* The precondition of restore plan p: every file holds what the entry
+ * p->undoes left there. Returns 0 (or force), else -ESTALE with *cause
+ * naming the files changed since and the exact command that forces the
+ * undo (for t and the journal folder journal_dir). */
+int apply_precondition(const struct target *t, const struct plan *p, bool force,
+		       const char *journal_dir, char **cause);
 
-/* The host path of a target path (the target's root prepended; the last
- * component is not followed). Caller frees; NULL for an SSH target. */
-char *apply_host_path(struct target *t, const char *target_path);
-/* Writes data to the new file path (O_EXCL) with mode and owner (owner
- * only when it differs from the creator's), fsyncs and closes it. On
- * failure removes it. Returns 0 or -errno with *cause. */
-int apply_write_new(const struct apply_fs *fs, const char *path, const char *data, size_t len,
-		    mode_t mode, uid_t uid, gid_t gid, char **cause);
-/* Replaces path with data atomically: a temporary tmp in the same folder
- * (apply_write_new), rename over path, fsync the folder. Returns 0 or
- * -errno with *cause; on failure path is unchanged. */
-int apply_replace(const struct apply_fs *fs, const char *path, const char *tmp, const char *data,
-		  size_t len, mode_t mode, uid_t uid, gid_t gid, char **cause);
-/* Removes path and fsyncs its folder. Returns 0 or -errno with *cause. */
-int apply_remove(const struct apply_fs *fs, const char *path, char **cause);
-/* Reads a host file whole (at most PLAN_BINARY_MAX). Returns 0 or -errno. */
-int apply_read_host(const char *path, char **data, size_t *len);
+/* ---- shared with engine/undo.c and guard.c ---- */
+
 /* Runs a validator template (see struct file_edit) for the file at host
  * path file on target t. Returns true when it exits 0; *output gets its
  * output (caller frees). */

@@ -1,6 +1,7 @@
 /* guard.c: the commit-confirmed guard (a detached re-run of this program
- * that undoes an unconfirmed change), `confirm`, and the search for another
- * way into the machine. */
+ * that undoes an unconfirmed change: its body is undo_guard_main in
+ * engine/undo.c, above the fix definitions it needs), `confirm`, and the
+ * search for another way into the machine. */
 #include "engine/change/guard.h"
 
 #include <ctype.h>
@@ -18,11 +19,10 @@
 #include <unistd.h>
 
 #include "engine/change/journal.h"
+#include "engine/target/hostfs.h"
+#include "engine/util/msg.h"
 
-/* How often the guard looks for a confirmation. */
-#define GUARD_POLL_MS 100
-/* How long the guard and confirm wait for the journal's lock. */
-#define GUARD_LOCK_WAIT_MS 120000
+/* How long confirm waits for the journal's lock. */
 #define CONFIRM_LOCK_WAIT_MS 10000
 
 /* Whether the guard should follow this apply. */
@@ -34,7 +34,7 @@ bool guard_wanted(const struct plan *p, const struct apply_report *rep)
 }
 
 /* The confirmation file of an entry; caller frees. */
-static char *confirm_path(const char *dir, const char *id)
+char *guard_confirm_path(const char *dir, const char *id)
 {
 	return xasprintf("%s/confirm/%s", dir, id);
 }
@@ -55,22 +55,6 @@ static void close_from_3(int keep)
 	for (int fd = 3; fd < 65536; fd++)
 		if (fd != keep)
 			close(fd);
-}
-
-static void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* One time-stamped line on standard output (the guard's log). */
-static void log_line(const char *fmt, ...)
-{
-	char *now = journal_now();
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
-	va_end(ap);
-	printf("%s guard[%ld]: %s\n", now, (long)getpid(), s);
-	fflush(stdout);
-	free(s);
-	free(now);
 }
 
 /* Starts the detached guard and records it. */
@@ -189,129 +173,6 @@ int guard_start(const struct guard_spec *g, pid_t *pid, char **cause)
 	return 0;
 }
 
-/* Whether a path exists. */
-static bool file_exists(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0;
-}
-
-/* The guard agrees to every command it reruns (the reload). */
-static bool approve_all(void *arg, const char *const *argv, const char *reason, bool needs_confirm)
-{
-	(void)arg;
-	(void)argv;
-	(void)reason;
-	(void)needs_confirm;
-	return true;
-}
-
-/* Finishes the guard under the lock: confirmed, or undo and reload. */
-static int guard_decide(const char *dir, const char *root, const char *id)
-{
-	struct journal *j = NULL;
-	char *cause = NULL;
-	int rc = journal_open(dir, NULL, false, &j, &cause);
-	if (rc == 0)
-		rc = journal_lock(j, GUARD_LOCK_WAIT_MS, &cause);
-	if (rc == 0)
-		rc = journal_reload(j, &cause);
-	if (rc < 0) {
-		log_line("cannot lock the journal %s: %s", dir, cause);
-		free(cause);
-		journal_close(j);
-		return 1;
-	}
-	char *cpath = confirm_path(dir, id);
-	bool confirmed = file_exists(cpath);
-	free(cpath);
-	const struct journal_entry *e = journal_get(j, id);
-	int status = 0;
-	if (confirmed) {
-		log_line("entry %s was confirmed; it stays", id);
-		rc = journal_record_guard_end(
-		        j, id, "confirmed", T("confirmed from a new login", "已从新的登录会话确认"),
-		        &cause);
-	} else if (e && e->undone_by) {
-		log_line("entry %s was already undone by entry %s", id, e->undone_by);
-		char *m = xasprintf(T("already undone by entry %s", "已由条目 %s 撤销"),
-		                    e->undone_by);
-		rc = journal_record_guard_end(j, id, "reverted", m, &cause);
-		free(m);
-	} else {
-		log_line("entry %s was not confirmed in time: undoing it", id);
-		struct target *t = NULL;
-		if (root) {
-			t = target_root_new(root, &cause);
-		} else {
-			t = target_local_new();
-		}
-		if (!t) {
-			log_line("%s", cause);
-			char *why = cause;
-			cause = NULL;
-			rc = journal_record_guard_end(j, id, "failed", why, &cause);
-			free(why);
-			status = 1;
-		} else {
-			struct apply_opts o = { .force = true, .confirm = approve_all };
-			struct apply_report rep;
-			struct fix_ctx ctx = { .t = t, .journal_dir = dir };
-			int urc = journal_undo_locked(j, &ctx, id, &o, &rep);
-			for (size_t i = 0; i < rep.ncmds; i++)
-				log_line("ran %s: %s exit %d", rep.cmds[i].argv_str,
-				         rep.cmds[i].ran ? "" : rep.cmds[i].note,
-				         rep.cmds[i].status);
-			log_line("%s", rep.message ? rep.message : "");
-			char *m = xasprintf(T("not confirmed in time: %s", "未在时限内确认：%s"),
-			                    rep.message ? rep.message : "");
-			rc = journal_record_guard_end(j, id, urc == 0 ? "reverted" : "failed", m,
-			                              &cause);
-			free(m);
-			status = urc == 0 ? 0 : 1;
-			apply_report_free(&rep);
-			target_free(t);
-		}
-	}
-	if (rc < 0) {
-		log_line("cannot record the result: %s", cause ? cause : "?");
-		status = 1;
-	}
-	free(cause);
-	journal_close(j);
-	return status;
-}
-
-/* The guard's wait, then its decision. */
-int guard_run(const char *journal_dir, const char *root, const char *entry_id, long long deadline)
-{
-	log_line("waiting for a confirmation of entry %s in %s until %lld", entry_id, journal_dir,
-	         deadline);
-	char *cpath = confirm_path(journal_dir, entry_id);
-	while (!file_exists(cpath) && (long long)time(NULL) < deadline) {
-		struct timespec ts = { 0, GUARD_POLL_MS * 1000000L };
-		nanosleep(&ts, NULL);
-	}
-	free(cpath);
-	return guard_decide(journal_dir, root, entry_id);
-}
-
-/* Parses the hidden command line and runs the guard. */
-int guard_main(int argc, char **argv)
-{
-	if (argc < 4 || argc > 5 || strcmp(argv[0], GUARD_COMMAND) != 0) {
-		fprintf(stderr, "usage: asr-doctor %s JOURNAL ENTRY DEADLINE [ROOT]\n",
-		        GUARD_COMMAND);
-		return 2;
-	}
-	long long deadline = strtoll(argv[3], NULL, 10);
-	if (deadline <= 0 || argv[1][0] != '/') {
-		fprintf(stderr, "asr-doctor %s: bad arguments\n", GUARD_COMMAND);
-		return 2;
-	}
-	return guard_run(argv[1], argc == 5 ? argv[4] : NULL, argv[2], deadline);
-}
-
 /* Confirms the waiting change, unless asked from the same session. */
 int guard_confirm(const char *journal_dir, const char *which, const char *ssh_connection,
                   char **msg)
@@ -382,13 +243,13 @@ int guard_confirm(const char *journal_dir, const char *which, const char *ssh_co
 		rc = -e2;
 		goto out;
 	}
-	char *path = confirm_path(journal_dir, e->id);
+	char *path = guard_confirm_path(journal_dir, e->id);
 	char *tmp = xasprintf("%s/.%s.tmp", cdir, e->id);
 	char *now = journal_now();
 	char *body = xasprintf("%s %s\n", now,
 	                       ssh_connection && *ssh_connection ? ssh_connection : "console");
 	unlink(tmp);
-	rc = apply_replace(&apply_fs_real, path, tmp, body, strlen(body), 0600, geteuid(),
+	rc = hostfs_replace(&apply_fs_real, path, tmp, body, strlen(body), 0600, geteuid(),
 	                   getegid(), &cause);
 	free(body);
 	free(now);

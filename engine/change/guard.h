@@ -17,7 +17,8 @@
 
 #define GUARD_DEFAULT_SECONDS 300
 /* The hidden command the guard runs as: main() must hand
- * `PROG __guard ...` to guard_main before parsing options. */
+ * `PROG __guard ...` to undo_guard_main (engine/undo.h) before parsing
+ * options. */
 #define GUARD_COMMAND "__guard"
 
 struct guard_spec {
@@ -40,16 +41,10 @@ bool guard_wanted(const struct plan *p, const struct apply_report *rep);
  * Returns 0 and *pid (may be NULL), or -errno and *cause (caller frees). */
 int guard_start(const struct guard_spec *g, pid_t *pid, char **cause);
 
-/* The guard's body: waits until deadline (seconds since the epoch), and
- * stops as soon as a confirmation for the entry appears; at the deadline,
- * unless confirmed, undoes the entry (forced) and runs its reload again,
- * and journals the result. Returns the process exit status (0 confirmed
- * or undone, 1 the undo failed, 2 bad arguments). */
-int guard_run(const char *journal_dir, const char *root, const char *entry_id, long long deadline);
-
-/* `PROG __guard JOURNAL ENTRY DEADLINE [ROOT]`: argv[0] is GUARD_COMMAND.
- * Returns the exit status. */
-int guard_main(int argc, char **argv);
+/* The file whose presence confirms entry id in the journal folder dir (a
+ * host path); caller frees. The guard's body (undo_guard_run in
+ * engine/undo.h) looks for it. */
+char *guard_confirm_path(const char *dir, const char *id);
 
 /* `asr-doctor confirm [ENTRY]`: confirms the entry whose guard waits
  * (which: an id, or NULL for the one waiting). Refuses when ssh_connection

@@ -1,5 +1,7 @@
-/* journal.c: the journal folder (JSON lines with cJSON, backups, the lock),
- * closing entries a crash left unfinished, and undo. */
+/* journal.c: the journal folder (JSON lines with cJSON, backups, the lock)
+ * and closing entries a crash left unfinished. A store only: undo and
+ * recovery plans are made above it (engine/undo.c) and carried out by the
+ * one executor (apply.c). */
 #include "engine/change/journal.h"
 
 #include <cjson/cJSON.h>
@@ -14,30 +16,31 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/change/apply.h"
-#include "engine/fix.h"
 #include "engine/change/undocmd.h"
-#include "engine/util/diff.h"
+#include "engine/target/hostfs.h"
+#include "engine/util/msg.h"
 
 #define JOURNAL_FILE "journal.jsonl"
 /* Command output kept in the journal. */
 #define JOURNAL_OUTPUT_MAX 4096
 
-/* The default journal folder of a target. */
+/* The default journal folder of a target: its own path, found as the
+ * target maps it to this machine (inside a mounted root, links resolved
+ * there; on a Windows volume names matched in any case). */
 char *journal_default_dir(const struct target *t)
 {
-	if (t && t->kind == TARGET_ROOT && t->os == TARGET_OS_WINDOWS) {
-		/* The root target's own mapping; it reads the folders only. */
-		char *host = target_host_path((struct target *)t, JOURNAL_WINDOWS_DIR);
-		if (host)
-			return host;
-	}
-	if (t && t->kind == TARGET_ROOT && t->root && *t->root) {
-		/* Links on the way are the root's: resolved inside it. */
-		char *h = target_host_path((struct target *)t, JOURNAL_DEFAULT_DIR);
-		return h ? h : xasprintf("%s%s", t->root, JOURNAL_DEFAULT_DIR);
-	}
-	return xstrdup(JOURNAL_DEFAULT_DIR);
+	if (!t)
+		return xstrdup(JOURNAL_DEFAULT_DIR);
+	const char *path = t->os == TARGET_OS_WINDOWS ? JOURNAL_WINDOWS_DIR : JOURNAL_DEFAULT_DIR;
+	/* The target's own mapping; it reads the folders only. */
+	char *host = target_host_path((struct target *)t, path);
+	if (host)
+		return host;
+	/* A target known by its description: where it was. */
+	const char *where = target_location(t);
+	if (where && strcmp(where, "/") != 0)
+		return xasprintf("%s%s", where, path);
+	return xstrdup(path);
 }
 
 /* path with the links of its longest existing part resolved (this
@@ -163,6 +166,7 @@ void journal_entry_clear(struct journal_entry *e)
 	free(e->files);
 	for (size_t i = 0; i < e->ncmds; i++) {
 		argv_free(e->cmds[i].argv);
+		argv_free(e->cmds[i].inverse);
 		free(e->cmds[i].output);
 		free(e->cmds[i].note);
 	}
@@ -314,6 +318,7 @@ static void read_started(struct journal *j, const cJSON *r, const char *id)
 		c->argv = get_argv(cJSON_GetObjectItemCaseSensitive(it, "argv"));
 		if (!c->argv)
 			c->argv = xcalloc(1, sizeof *c->argv);
+		c->inverse = get_argv(cJSON_GetObjectItemCaseSensitive(it, "inverse"));
 		c->confirm = get_bool(it, "confirm");
 		c->rerun_on_undo = get_bool(it, "rerun_on_undo");
 		char *ph = get_str(it, "phase");
@@ -457,67 +462,6 @@ int journal_reload(struct journal *j, char **cause)
 	return 0;
 }
 
-/* Opens the folder at the absolute host path dir, one component at a
- * time from "/" with O_NOFOLLOW and O_DIRECTORY, so no symbolic link on
- * the way is followed; with create, makes the missing ones (mkdirat; the
- * last 0700, the others 0755). Returns the folder's descriptor (caller
- * closes), or -errno with *cause: -ELOOP for a link (or anything but a
- * folder) on the way, -ENOENT for a missing one without create. */
-static int open_dir_nofollow(const struct apply_fs *fs, const char *dir, bool create,
-                             char **cause)
-{
-	int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	const char *c = dir;
-	while (*c == '/')
-		c++;
-	while (*c) {
-		size_t n = strcspn(c, "/");
-		char *name = xstrndup(c, n);
-		c += n;
-		while (*c == '/')
-			c++;
-		bool last = !*c;
-		int nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (nfd < 0 && errno == ENOENT && create) {
-			if (fs->mkdirat(fd, name, last ? 0700 : 0755) < 0 && errno != EEXIST) {
-				int e = errno;
-				*cause = xasprintf(T("cannot create the journal folder %.*s: %s",
-				                     "无法创建日志文件夹 %.*s：%s"),
-				                   (int)(c - dir), dir, strerror(e));
-				free(name);
-				close(fd);
-				return -e;
-			}
-			nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		}
-		int e = errno;
-		free(name);
-		close(fd);
-		if (nfd < 0) {
-			size_t len = (size_t)(c - dir);
-			while (len > 1 && dir[len - 1] == '/')
-				len--;
-			if (e == ELOOP || e == ENOTDIR) {
-				*cause = xasprintf(T("%.*s is a symbolic link or not a folder: "
-				                     "asr-doctor never reaches its journal through a "
-				                     "link",
-				                     "%.*s 是符号链接或不是文件夹：asr-doctor "
-				                     "从不通过链接访问其日志"),
-				                   (int)len, dir);
-				return -ELOOP;
-			}
-			*cause = xasprintf(T("cannot open the journal folder %.*s: %s",
-			                     "无法打开日志文件夹 %.*s：%s"),
-			                   (int)len, dir, strerror(e));
-			return -e;
-		}
-		fd = nfd;
-	}
-	return fd;
-}
-
 /* Opens (and maybe creates) a journal folder and reads it. */
 int journal_open(const char *dir, const struct apply_fs *fs, bool create, struct journal **out,
                  char **cause)
@@ -534,7 +478,7 @@ int journal_open(const char *dir, const struct apply_fs *fs, bool create, struct
 	/* The folder itself, and every folder above it, must be a folder,
 	 * never a link (a mounted root's journal is resolved inside it
 	 * first, see journal_default_dir). */
-	int dfd = open_dir_nofollow(fs, dir, create, cause);
+	int dfd = hostfs_open_dir(fs, dir, create, cause);
 	if (dfd == -ENOENT && !create) {
 		free(*cause);
 		*cause = NULL;
@@ -755,6 +699,8 @@ int journal_record_start(struct journal *j, const struct journal_entry *e, char 
 		const struct journal_cmd *c = &e->cmds[i];
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "argv", argv_json(c->argv));
+		if (c->inverse)
+			cJSON_AddItemToObject(o, "inverse", argv_json(c->inverse));
 		put_str(o, "phase", c->before ? "before" : "after");
 		cJSON_AddBoolToObject(o, "confirm", c->confirm);
 		cJSON_AddBoolToObject(o, "rerun_on_undo", c->rerun_on_undo);
@@ -834,7 +780,7 @@ char *journal_new_entry(struct journal *j, char **cause)
 			next = v + 1;
 	}
 	char *bdir = xasprintf("%s/backups", j->dir);
-	int bfd = open_dir_nofollow(j->fs, bdir, true, cause);
+	int bfd = hostfs_open_dir(j->fs, bdir, true, cause);
 	if (bfd < 0) {
 		free(bdir);
 		return NULL;
@@ -873,10 +819,19 @@ char *journal_new_entry(struct journal *j, char **cause)
 
 /* ---- looking up ---- */
 
+/* Whether a command of e that ran recorded an inverse. */
+bool journal_has_inverse(const struct journal_entry *e)
+{
+	for (size_t i = 0; i < e->ncmds; i++)
+		if (e->cmds[i].inverse && e->cmds[i].ran)
+			return true;
+	return false;
+}
+
 /* Whether an entry changed something undo can put back. */
 static bool undoable(const struct journal_entry *e)
 {
-	return !e->undoes && !e->undone_by && e->nfiles > 0 &&
+	return !e->undoes && !e->undone_by && (e->nfiles > 0 || journal_has_inverse(e)) &&
 	       (e->outcome == JOURNAL_APPLIED || e->outcome == JOURNAL_INTERRUPTED ||
 	        e->outcome == JOURNAL_UNFINISHED || e->changed);
 }
@@ -916,12 +871,12 @@ const struct journal_entry *journal_guard_waiting(const struct journal *j)
 /* Compares what a file holds now with the hashes of an entry. */
 enum journal_fstate journal_file_state(struct target *t, const struct journal_file *f)
 {
-	char *host = apply_host_path(t, f->real_path);
+	char *host = target_host_file(t, f->real_path);
 	if (!host)
 		return JFILE_OTHER;
 	char *data = NULL;
 	size_t len = 0;
-	int rc = apply_read_host(host, &data, &len);
+	int rc = hostfs_read(host, PLAN_BINARY_MAX, &data, &len);
 	free(host);
 	if (rc == -ENOENT) {
 		if (!f->exists_after)
@@ -942,21 +897,15 @@ enum journal_fstate journal_file_state(struct target *t, const struct journal_fi
 	return JFILE_OTHER;
 }
 
-/* The stored name of a target kind. */
-static const char *kind_of(const struct target *t)
-{
-	return t->kind == TARGET_ROOT ? "root" : t->kind == TARGET_LOCAL ? "local" : "ssh";
-}
-
 /* Whether an entry was made on the same kind of target as t. */
-static bool same_kind(const struct journal_entry *e, const struct target *t)
+bool journal_same_kind(const struct journal_entry *e, const struct target *t)
 {
-	return e->target_kind && strcmp(e->target_kind, kind_of(t)) == 0;
+	return e->target_kind && strcmp(e->target_kind, target_kind_name(t)) == 0;
 }
 
 /* Whether a relative path stays inside its folder: not absolute, no
  * empty, "." or ".." component. */
-static bool inside_path(const char *rel)
+bool journal_inside_path(const char *rel)
 {
 	if (!*rel || rel[0] == '/')
 		return false;
@@ -993,7 +942,7 @@ int journal_recover(struct journal *j, struct target *t, struct strvec *notes)
 		struct journal_entry *e = &j->entries[i];
 		if (e->outcome != JOURNAL_UNFINISHED)
 			continue;
-		if (!same_kind(e, t)) {
+		if (!journal_same_kind(e, t)) {
 			sv_take(notes, xasprintf(T("entry %s was left unfinished on %s; run "
 			                           "asr-doctor there "
 			                           "to close it",
@@ -1011,7 +960,7 @@ int journal_recover(struct journal *j, struct target *t, struct strvec *notes)
 		for (size_t k = 0; k < e->nfiles; k++) {
 			const struct journal_file *f = &e->files[k];
 			if (tmp_path_ok(e, f)) {
-				char *tmp = apply_host_path(t, f->tmp_path);
+				char *tmp = target_host_file(t, f->tmp_path);
 				if (tmp) {
 					char *res = xasprintf("%s.restore", tmp);
 					j->fs->unlink(tmp);
@@ -1036,68 +985,29 @@ int journal_recover(struct journal *j, struct target *t, struct strvec *notes)
 			sv_take(notes, cause);
 			continue;
 		}
+		char *undo = undo_command(t, j->dir, e->id, false);
 		sv_take(notes,
 		        any_new ? xasprintf(T("entry %s was left unfinished and is now marked "
-		                              "interrupted: %s 'asr-doctor undo %s' puts the "
-		                              "originals back",
-		                              "条目 %s 未完成，现已标记为中断：%s 'asr-doctor undo "
-		                              "%s' 可恢复原文件"),
-		                            e->id, e->message, e->id)
+		                              "interrupted: %s '%s' puts the originals back",
+		                              "条目 %s 未完成，现已标记为中断：%s '%s' 可恢复原文件"),
+		                            e->id, e->message, undo)
 		                : xasprintf(T("entry %s was left unfinished and is now marked "
 		                              "interrupted: %s",
 		                              "条目 %s 未完成，现已标记为中断：%s"),
 		                            e->id, e->message));
+		free(undo);
 		count++;
 	}
 	return count;
 }
 
-/* ---- undo ---- */
-
-/* Why entry e cannot be undone on t, or NULL. Caller frees. */
-static char *undo_refusal(const struct journal *j, const struct journal_entry *e,
-                          const struct target *t, const char *which)
-{
-	if (!e)
-		return which && strcmp(which, "latest") != 0
-		               ? xasprintf(
-		                         T("no entry %s in the journal %s ('asr-doctor history' "
-		                           "lists them)",
-		                           "日志 %s 中没有条目 %s（'asr-doctor history' 可列出）"),
-		                         which, j->dir)
-		               : xasprintf(T("nothing to undo in the journal %s",
-		                             "日志 %s 中没有可撤销的内容"),
-		                           j->dir);
-	if (e->undoes)
-		return xasprintf(
-		        T("entry %s is itself the undo of entry %s; apply the fix again instead",
-		          "条目 %s 本身是条目 %s 的撤销；如需要请重新应用修复"),
-		        e->id, e->undoes);
-	if (e->undone_by)
-		return xasprintf(
-		        T("entry %s was already undone by entry %s", "条目 %s 已由条目 %s 撤销"),
-		        e->id, e->undone_by);
-	if ((e->outcome == JOURNAL_ROLLED_BACK || e->outcome == JOURNAL_FAILED) && !e->changed)
-		return xasprintf(T("entry %s changed nothing (%s): nothing to undo",
-		                   "条目 %s 没有做任何更改（%s）：无需撤销"),
-		                 e->id, journal_outcome_text(e->outcome));
-	if (!same_kind(e, t))
-		return xasprintf(T("entry %s was made on %s; run undo there (with the same --root)",
-		                   "条目 %s 是在 %s 上做的；请在那里撤销（使用相同的 --root）"),
-		                 e->id, e->target ? e->target : "?");
-	if (e->nfiles == 0)
-		return xasprintf(T("entry %s changed no file, and commands cannot be undone by "
-		                   "asr-doctor%s%s",
-		                   "条目 %s 没有修改文件，asr-doctor 无法撤销命令%s%s"),
-		                 e->id, e->undo_text ? ": " : "", e->undo_text ? e->undo_text : "");
-	return NULL;
-}
+/* ---- backups ---- */
 
 /* Reads a backup and checks it is what the entry saved. */
-static int read_backup(const struct journal *j, const struct journal_file *f, char **data,
+int journal_read_backup(const struct journal *j, const struct journal_file *f, char **data,
                        size_t *len, char **cause)
 {
-	if (f->backup && !inside_path(f->backup)) {
+	if (f->backup && !journal_inside_path(f->backup)) {
 		*cause = xasprintf(T("the journal names %s as the backup of %s, which is not a "
 		                     "path inside the journal folder %s: refused",
 		                     "日志将 %s 作为 %s 的备份，它不是日志文件夹 %s "
@@ -1111,12 +1021,12 @@ static int read_backup(const struct journal *j, const struct journal_file *f, ch
 		/* No link inside the journal folder is followed either. */
 		char *bdir = xstrndup(path, (size_t)(strrchr(path, '/') - path));
 		char *c2 = NULL;
-		int dfd = open_dir_nofollow(j->fs, bdir, false, &c2);
+		int dfd = hostfs_open_dir(j->fs, bdir, false, &c2);
 		free(c2);
 		free(bdir);
 		if (dfd >= 0) {
 			close(dfd);
-			rc = apply_read_host(path, data, len);
+			rc = hostfs_read(path, PLAN_BINARY_MAX, data, len);
 		} else {
 			rc = dfd;
 		}
@@ -1141,542 +1051,5 @@ static int read_backup(const struct journal *j, const struct journal_file *f, ch
 		return -EIO;
 	}
 	free(path);
-	return 0;
-}
-
-struct undo_file {
-	const struct journal_file *f; /* borrowed from the entry undone */
-	char *host;
-	char *cur; /* current bytes, or NULL when missing */
-	size_t cur_len;
-	struct stat st;
-	char *orig; /* the original bytes (from the backup), or NULL */
-	size_t orig_len;
-	char *backup_rel; /* the undo entry's backup of the current bytes */
-	char *tmp;
-	bool restored;
-};
-
-/* Frees undo's working state. */
-static void undo_files_free(struct undo_file *u, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(u[i].host);
-		free(u[i].cur);
-		free(u[i].orig);
-		free(u[i].backup_rel);
-		free(u[i].tmp);
-	}
-	free(u);
-}
-
-/* Replaces the report's message (taking m). */
-static void set_msg(struct apply_report *rep, char *m)
-{
-	free(rep->message);
-	rep->message = m;
-}
-
-/* The last component of a path. */
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
-/* The commands an undo runs, from asr-doctor's own fix definitions. */
-struct undo_cmds {
-	char ***validators; /* owned: one per file of the entry, NULL: none */
-	size_t nvalidators;
-	char ***reloads;    /* owned: one per rerun_on_undo command, in order */
-	size_t nreloads;
-};
-
-static void undo_cmds_free(struct undo_cmds *c)
-{
-	for (size_t i = 0; i < c->nvalidators; i++)
-		argv_free(c->validators[i]);
-	free(c->validators);
-	for (size_t i = 0; i < c->nreloads; i++)
-		argv_free(c->reloads[i]);
-	free(c->reloads);
-	memset(c, 0, sizeof *c);
-}
-
-/* Compares a recorded command with the fix's; on a difference sets
- * *cause and returns false. */
-static bool same_command(const struct journal_entry *e, const struct fix_def *fx,
-                         char *const *recorded, char *const *want, char **cause)
-{
-	if (argv_equal((const char *const *)recorded, (const char *const *)want))
-		return true;
-	char *rec = recorded ? plan_argv_str((const char *const *)recorded)
-	                     : xstrdup(T("no command", "没有命令"));
-	char *why;
-	if (!fx) {
-		why = xasprintf(T("asr-doctor has no fix named '%s'", "asr-doctor 没有名为 '%s' 的修复"),
-		                e->fix_id ? e->fix_id : "");
-	} else if (want) {
-		char *w = plan_argv_str((const char *const *)want);
-		why = xasprintf(T("its fix %s runs '%s'", "其修复 %s 执行的是 '%s'"), fx->id, w);
-		free(w);
-	} else {
-		why = xasprintf(T("its fix %s runs no such command", "其修复 %s 不执行这样的命令"),
-		                fx->id);
-	}
-	*cause = xasprintf(T("entry %s records '%s', but %s: undo runs only the commands of "
-	                     "asr-doctor's own fixes, never a journal's; refused",
-	                     "条目 %s 记录的是 '%s'，但%s：撤销只执行 asr-doctor "
-	                     "自身修复定义的命令，从不执行日志中的命令；已拒绝"),
-	                   e->id, rec, why);
-	free(rec);
-	free(why);
-	return false;
-}
-
-/* Looks up the fix that made e and takes from its definition, for ctx,
- * every command undo of e runs (see journal_undo). Returns 0, or -EPERM
- * and *cause when a recorded command is not the definition's. */
-static int undo_cmds_load(const struct fix_ctx *ctx, const struct journal_entry *e,
-                          struct undo_cmds *c, char **cause)
-{
-	memset(c, 0, sizeof *c);
-	const struct fix_def *fx = fix_find(e->fix_id);
-	c->validators = xcalloc(e->nfiles + 1, sizeof *c->validators);
-	c->reloads = xcalloc(e->ncmds + 1, sizeof *c->reloads);
-	for (size_t i = 0; i < e->nfiles; i++) {
-		const struct journal_file *f = &e->files[i];
-		char **want = fx && fx->validator ? fx->validator(ctx, f->path) : NULL;
-		c->validators[c->nvalidators++] = want;
-		if (!same_command(e, fx, f->validator, want, cause)) {
-			undo_cmds_free(c);
-			return -EPERM;
-		}
-	}
-	for (size_t i = 0; i < e->ncmds; i++) {
-		if (!e->cmds[i].rerun_on_undo)
-			continue;
-		char **want = fx && fx->reload ? fx->reload(ctx) : NULL;
-		c->reloads[c->nreloads++] = want;
-		if (!same_command(e, fx, e->cmds[i].argv, want, cause)) {
-			undo_cmds_free(c);
-			return -EPERM;
-		}
-	}
-	return 0;
-}
-
-/* Loads the current and original bytes of every file of e that undo
- * restores, and refuses changed files unless force. */
-static int undo_prepare(const struct journal *j, struct target *t, const struct journal_entry *e,
-                        bool force, struct undo_file **out, size_t *nout, char **cause)
-{
-	struct undo_file *u = xcalloc(e->nfiles + 1, sizeof *u);
-	size_t n = 0;
-	struct sbuf changed = { 0 };
-	int rc = 0;
-	for (size_t i = 0; i < e->nfiles; i++) {
-		const struct journal_file *f = &e->files[i];
-		enum journal_fstate s = journal_file_state(t, f);
-		if (s == JFILE_BEFORE)
-			continue; /* already the original */
-		if (s != JFILE_AFTER && !force)
-			sb_printf(&changed, "%s%s", changed.len ? ", " : "", f->path);
-		struct undo_file *x = &u[n++];
-		x->f = f;
-		x->host = apply_host_path(t, f->real_path);
-		if (lstat(x->host, &x->st) == 0) {
-			int r = apply_read_host(x->host, &x->cur, &x->cur_len);
-			if (r < 0 && r != -ENOENT) {
-				*cause = xasprintf(T("cannot read %s: %s", "无法读取 %s：%s"),
-				                   f->path, strerror(-r));
-				rc = r;
-				break;
-			}
-		}
-		if (f->existed) {
-			rc = read_backup(j, f, &x->orig, &x->orig_len, cause);
-			if (rc < 0)
-				break;
-		}
-	}
-	if (!rc && changed.len) {
-		char *forced = undo_command(t, j->dir, e->id, true);
-		*cause = xasprintf(
-		        T("%s changed since entry %s was applied: undo would lose those changes. "
-		          "'%s' restores the originals anyway (the current "
-		          "bytes are kept in the journal)",
-		          "%s 在条目 %s 应用后又被修改：撤销会丢失这些修改。'%s' "
-		          "仍会恢复原文件（当前内容会保存在日志中）"),
-		        sb_str(&changed), e->id, forced);
-		free(forced);
-		rc = -ESTALE;
-	}
-	sb_free(&changed);
-	if (rc) {
-		undo_files_free(u, n);
-		return rc;
-	}
-	*out = u;
-	*nout = n;
-	return 0;
-}
-
-/* Undoes an entry with the journal open and locked. */
-int journal_undo_locked(struct journal *j, const struct fix_ctx *ctx, const char *which,
-                        const struct apply_opts *o, struct apply_report *rep)
-{
-	struct target *t = ctx->t;
-	static const struct apply_opts no_opts = { 0 };
-	memset(rep, 0, sizeof *rep);
-	rep->outcome = JOURNAL_FAILED;
-	if (!o)
-		o = &no_opts;
-	const struct apply_fs *fs = j->fs;
-	journal_recover(j, t, &rep->notes);
-	const struct journal_entry *e = journal_get(j, which);
-	char *why = undo_refusal(j, e, t, which);
-	if (why) {
-		set_msg(rep, why);
-		return -EINVAL;
-	}
-	struct undo_file *u = NULL;
-	size_t n = 0;
-	char *cause = NULL;
-	struct undo_cmds uc;
-	int rc = undo_cmds_load(ctx, e, &uc, &cause);
-	if (rc == 0) {
-		rc = undo_prepare(j, t, e, o->force, &u, &n, &cause);
-		if (rc < 0)
-			undo_cmds_free(&uc);
-	}
-	if (rc < 0) {
-		set_msg(rep, xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause));
-		free(cause);
-		return rc;
-	}
-	char *id = journal_new_entry(j, &cause);
-	if (!id) {
-		set_msg(rep, xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause));
-		free(cause);
-		undo_files_free(u, n);
-		undo_cmds_free(&uc);
-		return -EIO;
-	}
-	rep->entry_id = xstrdup(id);
-	/* The undo entry: from the current bytes back to the originals. */
-	struct journal_entry ue = { 0 };
-	ue.id = xstrdup(id);
-	ue.time = journal_now();
-	ue.pid = (long)getpid();
-	ue.target = xstrdup(t->name ? t->name : "");
-	ue.target_kind = xstrdup(kind_of(t));
-	ue.anchor = e->anchor ? xstrdup(e->anchor) : NULL;
-	for (size_t i = 0; i < e->checks.n; i++)
-		sv_push(&ue.checks, e->checks.v[i]);
-	ue.fix_id = e->fix_id ? xstrdup(e->fix_id) : NULL;
-	ue.title = e->title ? xstrdup(e->title) : NULL;
-	ue.undoes = xstrdup(e->id);
-	const char *ssh = o->ssh_connection ? o->ssh_connection : getenv("SSH_CONNECTION");
-	ue.ssh_connection = ssh && *ssh ? xstrdup(ssh) : NULL;
-	ue.files = xcalloc(n + 1, sizeof *ue.files);
-	ue.nfiles = n;
-	for (size_t i = 0; i < n; i++) {
-		struct undo_file *x = &u[i];
-		struct journal_file *f = &ue.files[i];
-		const char *base = base_name(x->f->real_path);
-		f->path = xstrdup(x->f->path);
-		f->real_path = xstrdup(x->f->real_path);
-		f->existed = x->cur != NULL;
-		if (x->cur) {
-			x->backup_rel = xasprintf("backups/%s/%zu-%s", id, i + 1, base);
-			f->backup = xstrdup(x->backup_rel);
-			f->mode = x->st.st_mode & 07777;
-			f->uid = x->st.st_uid;
-			f->gid = x->st.st_gid;
-			sha256_hex(x->cur, x->cur_len, f->sha_before);
-		} else {
-			f->mode = x->f->mode;
-			f->uid = x->f->uid;
-			f->gid = x->f->gid;
-		}
-		char *dir = xstrndup(x->host, (size_t)(strrchr(x->host, '/') - x->host));
-		x->tmp = xasprintf("%s/.%s.asr-doctor-%s.tmp", dir, base, id);
-		free(dir);
-		char *tdir = xstrndup(x->f->real_path,
-		                      (size_t)(strrchr(x->f->real_path, '/') - x->f->real_path));
-		f->tmp_path = xasprintf("%s/.%s.asr-doctor-%s.tmp", tdir, base, id);
-		free(tdir);
-		f->exists_after = x->f->existed;
-		if (x->f->existed)
-			memcpy(f->sha_after, x->f->sha_before, sizeof f->sha_after);
-		char **val = uc.validators[x->f - e->files];
-		f->validator = val ? argv_dup((const char *const *)val) : NULL;
-	}
-	ue.cmds = xcalloc(uc.nreloads + 1, sizeof *ue.cmds);
-	for (size_t i = 0; i < e->ncmds; i++)
-		if (e->cmds[i].rerun_on_undo) {
-			struct journal_cmd *c = &ue.cmds[ue.ncmds];
-			c->argv = argv_dup((const char *const *)uc.reloads[ue.ncmds++]);
-			c->confirm = e->cmds[i].confirm;
-			c->status = -1;
-		}
-	rc = journal_record_start(j, &ue, &cause);
-	if (rc < 0) {
-		set_msg(rep, xasprintf(T("cannot write the journal: %s; nothing was changed",
-		                         "无法写入日志：%s；未做任何更改"),
-		                       cause));
-		free(rep->entry_id);
-		rep->entry_id = NULL;
-		goto out;
-	}
-	/* Keep what the files hold now, then put the originals back. */
-	for (size_t i = 0; i < n && !rc; i++) {
-		if (!u[i].backup_rel)
-			continue;
-		char *bpath = xasprintf("%s/%s", j->dir, u[i].backup_rel);
-		rc = apply_write_new(fs, bpath, u[i].cur, u[i].cur_len, 0600, geteuid(), getegid(),
-		                     &cause);
-		free(bpath);
-	}
-	if (!rc && n) {
-		char *bdir = xasprintf("%s/backups/%s", j->dir, id);
-		if (fs->fsync_dir(bdir) < 0) {
-			rc = -errno;
-			cause = xasprintf("fsync %s: %s", bdir, strerror(-rc));
-		}
-		free(bdir);
-	}
-	if (rc) {
-		set_msg(rep, xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause));
-		ue.outcome = JOURNAL_FAILED;
-		goto end;
-	}
-	if (apply_signals_pending()) {
-		set_msg(rep, xstrdup(T("interrupted before any change; nothing was changed",
-		                       "在任何更改之前被中断；未做任何更改")));
-		rc = -EINTR;
-		ue.outcome = JOURNAL_FAILED;
-		goto end;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct undo_file *x = &u[i];
-		rc = x->f->existed ? apply_replace(fs, x->host, x->tmp, x->orig, x->orig_len,
-		                                   x->f->mode, x->f->uid, x->f->gid, &cause)
-		                   : apply_remove(fs, x->host, &cause);
-		if (rc < 0)
-			break;
-		x->restored = true;
-	}
-	if (rc < 0) {
-		/* Put back what the files held before this undo. */
-		struct sbuf bad = { 0 };
-		bool any = false;
-		for (size_t i = n; i-- > 0;) {
-			struct undo_file *x = &u[i];
-			if (!x->restored)
-				continue;
-			any = true;
-			char *c2 = NULL;
-			char *tmp2 = xasprintf("%s.restore", x->tmp);
-			int r2 = x->cur ? apply_replace(fs, x->host, tmp2, x->cur, x->cur_len,
-			                                x->st.st_mode & 07777, x->st.st_uid,
-			                                x->st.st_gid, &c2)
-			                : apply_remove(fs, x->host, &c2);
-			free(tmp2);
-			if (r2 < 0)
-				sb_printf(&bad, "%s%s", bad.len ? "; " : "", c2);
-			free(c2);
-		}
-		if (bad.len) {
-			set_msg(rep, xasprintf(T("undo failed (%s) and the files it had restored "
-			                         "could not be "
-			                         "put back (%s); each file is whole, see the "
-			                         "journal entry %s",
-			                         "撤销失败（%s），已恢复的文件也无法还原（%"
-			                         "s）；每个文件都是完整的，见日志条目 %s"),
-			                       cause, sb_str(&bad), id));
-			rep->changed = true;
-			ue.outcome = JOURNAL_FAILED;
-		} else {
-			set_msg(rep, xasprintf(T("undo failed: %s; nothing was changed",
-			                         "撤销失败：%s；未做任何更改"),
-			                       cause));
-			ue.outcome = any ? JOURNAL_ROLLED_BACK : JOURNAL_FAILED;
-		}
-		sb_free(&bad);
-		goto end;
-	}
-	rep->changed = n > 0;
-	/* Validate the originals before any reload. */
-	bool valid = true;
-	int timeout = apply_timeout(o, NULL);
-	for (size_t i = 0; i < n && valid; i++) {
-		char **val = uc.validators[u[i].f - e->files];
-		if (!val || !u[i].f->existed)
-			continue;
-		char *vout = NULL;
-		valid = apply_validate(t, val, u[i].host, timeout, &vout);
-		if (!valid)
-			rep->validator_output = vout;
-		else
-			free(vout);
-	}
-	for (size_t i = 0; i < ue.ncmds; i++) {
-		struct journal_cmd *c = &ue.cmds[i];
-		if (!valid) {
-			c->note = xstrdup(T("not run: the restored file failed its check",
-			                    "未执行：恢复的文件未通过校验"));
-			continue;
-		}
-		apply_run_command(t, o, c->argv,
-		                  T("load the original settings again", "重新加载原来的设置"),
-		                  c->confirm, timeout, rep, c);
-	}
-	ue.outcome = JOURNAL_UNDONE;
-	set_msg(rep,
-	        n ? xasprintf(T("entry %s: %zu file(s) hold their original bytes and mode "
-	                        "again (this undo is entry %s)%s",
-	                        "条目 %s：%zu 个文件已恢复原内容和权限（本次撤销为条目 %s）%s"),
-	                      e->id, n, id,
-	                      valid ? ""
-	                            : T("; the restored file failed its check, so nothing was "
-	                                "reloaded",
-	                                "；恢复的文件未通过校验，因此未重新加载"))
-	          : xasprintf(T("entry %s: the files already held their original bytes (this undo "
-	                        "is entry %s)",
-	                        "条目 %s：文件本来就是原内容（本次撤销为条目 %s）"),
-	                      e->id, id));
-	rc = 0;
-end:
-	ue.changed = ue.outcome != JOURNAL_UNDONE && rep->changed;
-	ue.end_time = journal_now();
-	ue.message = rep->message ? xstrdup(rep->message) : NULL;
-	ue.validator_output = rep->validator_output ? xstrdup(rep->validator_output) : NULL;
-	rep->outcome = ue.outcome;
-	{
-		char *c2 = NULL;
-		if (journal_record_end(j, &ue, &c2) < 0) {
-			sv_take(&rep->notes,
-			        xasprintf(T("the journal could not record the end of entry %s: %s",
-			                    "日志无法记录条目 %s 的结束：%s"),
-			                  id, c2));
-			free(c2);
-		}
-	}
-out:
-	free(cause);
-	journal_entry_clear(&ue);
-	undo_files_free(u, n);
-	undo_cmds_free(&uc);
-	free(id);
-	return rc;
-}
-
-/* Undoes an entry: opens and locks the journal, then journal_undo_locked. */
-int journal_undo(const struct fix_ctx *ctx, const char *which, const struct apply_opts *o,
-                 struct apply_report *rep)
-{
-	memset(rep, 0, sizeof *rep);
-	rep->outcome = JOURNAL_FAILED;
-	struct target *t = ctx->t;
-	if (t->kind != TARGET_LOCAL && t->kind != TARGET_ROOT) {
-		rep->message =
-		        xstrdup(T("undo over SSH is not supported: run asr-doctor on that machine",
-		                  "不支持通过 SSH 撤销：请在该机器上运行 asr-doctor"));
-		return -ENOTSUP;
-	}
-	char *dir = ctx->journal_dir ? xstrdup(ctx->journal_dir) : journal_default_dir(t);
-	struct stat st;
-	if (stat(dir, &st) < 0) {
-		rep->message = xasprintf(
-		        T("no journal at %s: nothing to undo", "%s 没有日志：无需撤销"), dir);
-		free(dir);
-		return -ENOENT;
-	}
-	sigset_t old;
-	apply_signals_hold(&old);
-	struct journal *j = NULL;
-	char *cause = NULL;
-	int rc = journal_open(dir, o ? o->fs : NULL, false, &j, &cause);
-	if (rc == 0)
-		rc = journal_lock(j, 0, &cause);
-	if (rc < 0) {
-		rep->message = xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause);
-		free(cause);
-	} else {
-		rc = journal_undo_locked(j, ctx, which, o, rep);
-	}
-	journal_close(j);
-	rep->signal = apply_signals_release(&old);
-	free(dir);
-	return rc;
-}
-
-/* Describes what undo would do, changing nothing. */
-int journal_undo_preview(const struct fix_ctx *ctx, const char *which, bool force, struct sbuf *out,
-                         char **cause)
-{
-	struct target *t = ctx->t;
-	char *dir = ctx->journal_dir ? xstrdup(ctx->journal_dir) : journal_default_dir(t);
-	struct journal *j = NULL;
-	int rc = journal_list(dir, &j, cause);
-	free(dir);
-	if (rc < 0)
-		return rc;
-	const struct journal_entry *e = journal_get(j, which);
-	char *why = undo_refusal(j, e, t, which);
-	if (why) {
-		*cause = why;
-		journal_close(j);
-		return -EINVAL;
-	}
-	struct undo_file *u = NULL;
-	size_t n = 0;
-	struct undo_cmds uc;
-	rc = undo_cmds_load(ctx, e, &uc, cause);
-	if (rc < 0) {
-		journal_close(j);
-		return rc;
-	}
-	rc = undo_prepare(j, t, e, force, &u, &n, cause);
-	if (rc < 0) {
-		undo_cmds_free(&uc);
-		journal_close(j);
-		return rc;
-	}
-	sb_printf(out, T("Undo entry %s (%s, %s, %s):\n", "撤销条目 %s（%s，%s，%s）：\n"), e->id,
-	          e->time ? e->time : "?", e->fix_id ? e->fix_id : "?",
-	          journal_outcome_text(e->outcome));
-	if (!n)
-		sb_printf(out, "  %s\n",
-		          T("every file already holds its original bytes", "每个文件都已是原内容"));
-	for (size_t i = 0; i < n; i++) {
-		const struct undo_file *x = &u[i];
-		if (x->f->existed) {
-			sb_printf(out,
-			          T("\nRestore %s (mode %04o, owner %u:%u):\n",
-			            "\n恢复 %s（权限 %04o，属主 %u:%u）：\n"),
-			          x->f->path, x->f->mode, x->f->uid, x->f->gid);
-			diff_unified(x->cur ? x->cur : "", x->cur_len, x->orig, x->orig_len,
-			               x->cur ? x->f->real_path : "/dev/null", x->f->real_path,
-			               out);
-		} else {
-			sb_printf(out,
-			          T("\nRemove %s (it did not exist before)\n",
-			            "\n删除 %s（之前不存在）\n"),
-			          x->f->path);
-		}
-	}
-	for (size_t i = 0, k = 0; i < e->ncmds; i++)
-		if (e->cmds[i].rerun_on_undo) {
-			char *s = plan_argv_str((const char *const *)uc.reloads[k++]);
-			sb_printf(out, T("\nThen run again: %s%s\n", "\n然后再次执行：%s%s\n"), s,
-			          e->cmds[i].confirm ? T(" (asks first)", "（执行前确认）") : "");
-			free(s);
-		}
-	undo_files_free(u, n);
-	undo_cmds_free(&uc);
-	journal_close(j);
 	return 0;
 }

@@ -3,8 +3,10 @@
  * of each changed file under backups/<entry>/. An entry is written as a
  * "started" record before anything changes and a "finished" record at the
  * end, so a crash leaves a visible, unfinished entry that the next run
- * closes. Undo restores the exact bytes, mode and owner, and is journaled
- * too. No secret (password, key) is ever written here. */
+ * closes. A store only: undo is planned above it (engine/undo.h) and
+ * carried out, and journaled, by the executor (apply.h). No secret
+ * (password, key) is ever written here. Its files are written on this
+ * machine's file system through the seam of engine/target/hostfs.h. */
 #ifndef ASR_JOURNAL_H
 #define ASR_JOURNAL_H
 
@@ -16,9 +18,7 @@
 #include "engine/util/sha256.h"
 #include "engine/target/target.h"
 
-struct apply_fs;     /* engine/change/apply.h */
-struct apply_opts;
-struct apply_report;
+struct apply_fs;     /* engine/target/hostfs.h */
 
 /* The journal of the local machine, and under --root DIR the one inside it
  * (DIR/var/lib/asr-doctor/journal); `--journal DIR` overrides both. */
@@ -61,6 +61,8 @@ struct journal_file {
 
 struct journal_cmd {
 	char **argv;          /* owned, NULL-terminated */
+	char **inverse;       /* owned: the command that undoes it, as its
+			       * fix planned it, or NULL (none) */
 	bool confirm;         /* needed its own confirmation */
 	bool rerun_on_undo;   /* a reload, run again after undo */
 	bool before;          /* ran before the file edits */
@@ -183,29 +185,19 @@ char *journal_now(void);
 /* What file f of a journal entry holds now on target t (a host read). */
 enum journal_fstate journal_file_state(struct target *t, const struct journal_file *f);
 
-/* Undoes an entry ("latest" or an id): checks every file still holds what
- * the entry wrote (else refuses, unless o->force), backs up the current
- * bytes, restores the exact original bytes, mode and owner through the
- * same atomic path (a file the entry created is removed), runs the
- * validators and, when they pass, the reload commands (each through
- * o->confirm), and journals the undo as an entry of its own. The commands
- * come from the definition of the entry's fix (fix_find, its validator
- * and reload hooks, for ctx), never from the journal: an entry whose
- * recorded commands differ from them, or names no known fix while it
- * records commands, is refused with -EPERM before anything changes. So is
- * a backup path that leaves the journal folder. Takes the lock. Returns 0
- * (rep->outcome JOURNAL_UNDONE), or -errno with rep->message. rep is
- * freed with apply_report_free. */
-int journal_undo(const struct fix_ctx *ctx, const char *which, const struct apply_opts *o,
-		 struct apply_report *rep);
-/* The same with the journal already open and locked (ctx->t the target,
- * ctx->journal_dir unused). */
-int journal_undo_locked(struct journal *j, const struct fix_ctx *ctx, const char *which,
-			const struct apply_opts *o, struct apply_report *rep);
-/* Describes what undo of `which` would do (files, a diff of the current
- * bytes against the originals, commands) without changing anything.
- * Returns 0, or -errno and *cause. */
-int journal_undo_preview(const struct fix_ctx *ctx, const char *which, bool force,
-			 struct sbuf *out, char **cause);
+/* Whether a command of e that ran recorded an inverse (so undo has
+ * something to do even when e changed no file). */
+bool journal_has_inverse(const struct journal_entry *e);
+/* Whether an entry was made on the same kind of target as t. */
+bool journal_same_kind(const struct journal_entry *e, const struct target *t);
+/* Whether a relative path stays inside its folder: not absolute, no empty,
+ * "." or ".." component. */
+bool journal_inside_path(const char *rel);
+/* Reads the backup of file f of an entry (no link inside the journal
+ * folder followed, a path that leaves it refused with -EPERM) and checks
+ * its SHA-256 is the one recorded (-EIO when not). Returns 0 and *data
+ * (caller frees), or -errno and *cause. */
+int journal_read_backup(const struct journal *j, const struct journal_file *f, char **data,
+			size_t *len, char **cause);
 
 #endif

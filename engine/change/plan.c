@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "engine/fix.h"
 #include "engine/util/diff.h"
+#include "engine/util/msg.h"
 #include "engine/util/mask.h"
 #include "engine/util/sha256.h"
 
@@ -47,6 +47,7 @@ void plan_free(struct plan *p)
 	free(p->edits);
 	for (size_t i = 0; i < p->ncmds; i++) {
 		argv_free(p->cmds[i].argv);
+		argv_free(p->cmds[i].inverse);
 		free(p->cmds[i].reason);
 	}
 	free(p->cmds);
@@ -59,6 +60,8 @@ void plan_free(struct plan *p)
 	sv_free(&p->after);
 	free(p->undo_text);
 	free(p->commit_confirmed_service);
+	free(p->undoes);
+	free(p->undo_cmd);
 	free(p);
 }
 
@@ -327,6 +330,58 @@ void plan_after(struct plan *p, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Sets the command that undoes a planned command. */
+void plan_cmd_inverse(struct plan_cmd *c, const char *const argv[])
+{
+	argv_free(c->inverse);
+	c->inverse = argv ? argv_dup(argv) : NULL;
+}
+
+/* Adds a restore plan's file. */
+struct file_edit *plan_restore_file(struct plan *p, const char *path, const char *real_path,
+                                    const char *cur, size_t cur_len, mode_t cur_mode,
+                                    uid_t cur_uid, gid_t cur_gid, const char *data,
+                                    size_t data_len, mode_t mode, uid_t uid, gid_t gid,
+                                    bool expect_exists, const char *expect_sha)
+{
+	p->edits = xrealloc(p->edits, (p->nedits + 1) * sizeof *p->edits);
+	struct file_edit *e = &p->edits[p->nedits++];
+	memset(e, 0, sizeof *e);
+	e->path = xstrdup(path);
+	e->real_path = xstrdup(real_path);
+	e->existed = cur != NULL;
+	e->old_len = cur ? cur_len : 0;
+	e->old_data = xmalloc(e->old_len + 1);
+	if (e->old_len)
+		memcpy(e->old_data, cur, e->old_len);
+	e->old_data[e->old_len] = '\0';
+	e->old_mode = cur_mode & 07777;
+	e->old_uid = cur_uid;
+	e->old_gid = cur_gid;
+	e->remove = data == NULL;
+	e->new_data = xmalloc(data_len + 1);
+	if (data && data_len)
+		memcpy(e->new_data, data, data_len);
+	e->new_data[data ? data_len : 0] = '\0';
+	e->new_len = data ? data_len : 0;
+	e->binary = (cur && memchr(cur, '\0', cur_len)) || (data && memchr(data, '\0', data_len));
+	e->set_attrs = true;
+	e->new_mode = mode & 07777;
+	e->new_uid = uid;
+	e->new_gid = gid;
+	e->has_expect = true;
+	e->expect_exists = expect_exists;
+	snprintf(e->expect_sha, sizeof e->expect_sha, "%s", expect_sha ? expect_sha : "");
+	return e;
+}
+
+/* Sets the exact undo command the plan's text names. */
+void plan_set_undo_command(struct plan *p, const char *cmd)
+{
+	free(p->undo_cmd);
+	p->undo_cmd = cmd ? xstrdup(cmd) : NULL;
+}
+
 /* Sets the "what undo will do" text. */
 void plan_set_undo(struct plan *p, const char *text)
 {
@@ -403,10 +458,7 @@ static void add_lines(struct sbuf *out, const char *head, const struct strvec *s
 /* Writes the whole plan as plain text. */
 void plan_format(const struct plan *p, struct sbuf *out)
 {
-	const struct fix_def *f = fix_find(p->fix_id);
-	const char *title = p->title ? p->title
-	                    : f      ? (msg_lang() == LANG_ZH ? f->title_zh : f->title_en)
-	                             : p->fix_id;
+	const char *title = p->title ? p->title : p->fix_id;
 	sb_printf(out, "%s: %s (%s)\n", T("Fix", "修复"), title, p->fix_id);
 	if (p->check_ids.n) {
 		sb_printf(out, "%s:", T("Checks", "检查"));
@@ -493,19 +545,49 @@ void plan_format(const struct plan *p, struct sbuf *out)
 				          when && ask ? "; " : "", ask ? ask : "");
 			if (c->reason && *c->reason)
 				sb_printf(out, "     %s: %s\n", T("Why", "原因"), c->reason);
+			if (c->inverse) {
+				char *inv = plan_argv_str((const char *const *)c->inverse);
+				sb_printf(out, "     %s: %s\n", T("Undone by", "撤销命令"), inv);
+				free(inv);
+			} else if (c->rerun_on_undo) {
+				sb_printf(out, "     %s\n",
+				          T("run again when the files are put back",
+				            "恢复文件后再次执行"));
+			} else {
+				sb_printf(out, "     %s\n",
+				          T("cannot be undone by asr-doctor", "asr-doctor 无法撤销"));
+			}
 			free(s);
 		}
 	}
 	add_lines(out, T("\nNotes:", "\n说明："), &p->notes);
 	sb_printf(out, "\n%s: ", T("Undo", "撤销"));
+	bool inverses = false, lasting = false;
+	for (size_t i = 0; i < p->ncmds; i++) {
+		inverses = inverses || p->cmds[i].inverse;
+		lasting = lasting || (!p->cmds[i].inverse && !p->cmds[i].rerun_on_undo);
+	}
+	const char *undo = p->undo_cmd ? p->undo_cmd : "asr-doctor undo";
 	if (p->undo_text)
 		sb_printf(out, "%s\n", p->undo_text);
 	else if (p->nedits)
-		sb_printf(out, "%s\n",
-		          T("'asr-doctor undo' puts back the exact bytes, mode and owner of "
-		            "every file above (a new file is removed).",
-		            "'asr-doctor undo' "
-		            "会恢复上述每个文件的原始内容、权限和属主（新建的文件会被删除）。"));
+		sb_printf(out,
+		          T("'%s' puts back the exact bytes, mode and owner of "
+		            "every file above (a new file is removed)%s.\n",
+		            "'%s' "
+		            "会恢复上述每个文件的原始内容、权限和属主（新建的文件会被删除）%s。\n"),
+		          undo,
+		          inverses ? T(" and runs the commands that undo the commands",
+		                       "，并执行撤销上述命令的命令")
+		                   : "");
+	else if (inverses)
+		sb_printf(out,
+		          T("'%s' runs the commands that undo the commands above, last first%s.\n",
+		            "'%s' 会按相反顺序执行撤销上述命令的命令%s。\n"),
+		          undo,
+		          lasting ? T(" (those marked otherwise cannot be undone by asr-doctor)",
+		                      "（标明无法撤销的除外）")
+		                  : "");
 	else
 		sb_printf(out, "%s\n",
 		          T("commands cannot be undone by asr-doctor.",

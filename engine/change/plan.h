@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "engine/check.h"
 #include "engine/target/target.h"
+#include "engine/util/sha256.h"
 #include "engine/util/util.h"
+
+struct check_result; /* engine/check.h */
 
 /* Files larger than this are not edited (configuration files are small). */
 #define PLAN_FILE_MAX (16u * 1024 * 1024)
@@ -69,6 +71,21 @@ struct file_edit {
 	bool (*verify)(const char *host_path, const void *arg, char **output);
 	void *verify_arg;                  /* owned, freed with verify_free */
 	void (*verify_free)(void *arg);
+	/* A restore plan's file (undo, recovery; see plan_restore_file): */
+	bool remove;      /* the file is removed (the entry undone created it);
+			   * new_data is unused */
+	bool set_attrs;   /* the file gets new_mode and new_uid:new_gid
+			   * instead of keeping the current ones */
+	mode_t new_mode;
+	uid_t new_uid;
+	gid_t new_gid;
+	/* The precondition: the file must hold what the entry undone left
+	 * (expect_exists: bytes with SHA-256 expect_sha; else no file), or
+	 * the executor refuses ("changed since the entry was applied") unless
+	 * forced. */
+	bool has_expect;
+	bool expect_exists;
+	char expect_sha[SHA256_HEX_LEN + 1];
 };
 
 enum cmd_phase {
@@ -85,6 +102,10 @@ struct plan_cmd {
 			       * passwd -u root) */
 	bool rerun_on_undo;   /* a reload: run again after undo restores the
 			       * files (and by the commit-confirmed guard) */
+	char **inverse;       /* owned, NULL-terminated, or NULL: the command
+			       * that undoes this one (plan_cmd_inverse); NULL
+			       * and not a reload: "cannot be undone by
+			       * asr-doctor" */
 };
 
 struct plan {
@@ -103,6 +124,11 @@ struct plan {
 				    * default text is printed) */
 	char *commit_confirmed_service; /* owned or NULL: "sshd" when the
 					 * change can lock the engineer out */
+	char *undoes;              /* owned or NULL: a restore plan, putting
+				    * back the journal entry of this id */
+	char *undo_cmd;            /* owned or NULL: the exact command that
+				    * undoes the change (plan_set_undo_command),
+				    * named in the plan's text */
 };
 
 /* A new empty plan (never NULL); caller frees with plan_free. title may be
@@ -144,6 +170,27 @@ void plan_edit_validator(struct file_edit *e, const char *const argv[]);
  * until the next plan_add_command or plan_free). */
 struct plan_cmd *plan_add_command(struct plan *p, const char *const argv[], const char *reason,
 				  enum cmd_phase phase, bool confirm);
+
+/* Sets the command that undoes c (argv NULL-terminated, copied; NULL: c
+ * has none, and the plan's text says it cannot be undone by asr-doctor).
+ * The fix's definition must give the same inverse at undo time (its
+ * inverse hook): undo runs the definition's, never the journal's. */
+void plan_cmd_inverse(struct plan_cmd *c, const char *const argv[]);
+
+/* Adds to a restore plan a file that goes back to data (data_len bytes),
+ * with mode and owner, or is removed (data NULL). cur/cur_len: what it
+ * holds now (NULL: no file), with its mode and owner. The precondition
+ * (see struct file_edit) is set from expect_exists and expect_sha.
+ * Returns the edit (borrowed as plan_add_edit's). */
+struct file_edit *plan_restore_file(struct plan *p, const char *path, const char *real_path,
+				    const char *cur, size_t cur_len, mode_t cur_mode,
+				    uid_t cur_uid, gid_t cur_gid, const char *data,
+				    size_t data_len, mode_t mode, uid_t uid, gid_t gid,
+				    bool expect_exists, const char *expect_sha);
+/* Sets the exact command that undoes the change (copied), as undo_command
+ * prints it for the target and journal (entry "latest" or left out); the
+ * plan's text names it instead of a bare 'asr-doctor undo'. */
+void plan_set_undo_command(struct plan *p, const char *cmd);
 
 /* Adds a line (printf-style) to notes, before or after. */
 void plan_note(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

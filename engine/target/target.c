@@ -167,6 +167,24 @@ char *target_host_path(struct target *t, const char *path)
 	return t->ops->host_path ? t->ops->host_path(t, path) : NULL;
 }
 
+char *target_host_file(struct target *t, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return NULL;
+	char *dir = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	char *hdir = target_host_path(t, dir);
+	free(dir);
+	if (!hdir)
+		return NULL;
+	size_t hl = strlen(hdir);
+	while (hl > 1 && hdir[hl - 1] == '/')
+		hdir[--hl] = '\0';
+	char *h = xasprintf("%s/%s", strcmp(hdir, "/") == 0 ? "" : hdir, slash + 1);
+	free(hdir);
+	return h;
+}
+
 size_t target_glob(struct target *t, const char *pattern, struct strvec *out)
 {
 	const char *slash = strrchr(pattern, '/');

@@ -162,6 +162,11 @@ void cmd_result_free(struct cmd_result *r);
  * the target's folder; names sorted. Returns the number of matches. */
 size_t target_glob(struct target *t, const char *pattern, struct strvec *out);
 char *target_host_path(struct target *t, const char *path);
+/* The host path of a file named by a target path, its folder resolved as
+ * target_host_path does and the last component kept as it is (not
+ * followed), for writing or replacing that very name. NULL when the target
+ * has no host paths. Caller frees. */
+char *target_host_file(struct target *t, const char *path);
 
 /* Largest file checks read by default (config files are small). */
 #define TARGET_READ_MAX (4u * 1024 * 1024)

@@ -31,6 +31,7 @@
 #include "engine/change/plan.h"
 #include "engine/util/sha256.h"
 #include "engine/util/util.h"
+#include "engine/undo.h"
 
 #define APP_OLD "line1\nold value\nline3\n"
 #define APP_NEW "line1\nnew value\nline3\n"
@@ -504,7 +505,7 @@ static const struct apply_fs faulty_fs = {
 static void undo_to_old(struct box *b)
 {
 	struct apply_report rep;
-	journal_undo(&b->ctx, "latest", NULL, &rep);
+	undo_entry(&b->ctx, "latest", NULL, &rep);
 	apply_report_free(&rep);
 	assert_int_equal(fault_state(b), 0);
 	assert_int_equal(fault_temps(b), 0);
@@ -543,7 +544,7 @@ static void test_apply_and_undo_exact_bytes_and_mode(void **state)
 	free(saved);
 	apply_report_free(&rep);
 
-	rc = journal_undo(&b.ctx, "latest", NULL, &rep);
+	rc = undo_entry(&b.ctx, "latest", NULL, &rep);
 	if (rc)
 		print_error("%s\n", rep.message);
 	assert_int_equal(rc, 0);
@@ -568,7 +569,7 @@ static void test_apply_and_undo_exact_bytes_and_mode(void **state)
 	/* Nothing left to undo. */
 	assert_null(journal_get(j, "latest"));
 	journal_close(j);
-	rc = journal_undo(&b.ctx, "1", NULL, &rep);
+	rc = undo_entry(&b.ctx, "1", NULL, &rep);
 	assert_int_not_equal(rc, 0);
 	assert_non_null(strstr(rep.message, "already undone by entry 2"));
 	apply_report_free(&rep);
@@ -600,7 +601,7 @@ static void test_owner_and_special_mode_kept(void **state)
 	assert_int_equal(st.st_uid, 1234);
 	assert_int_equal(st.st_gid, 5678);
 	assert_int_equal(st.st_mode & 07777, 02640);
-	assert_int_equal(journal_undo(&b.ctx, NULL, NULL, &rep), 0);
+	assert_int_equal(undo_entry(&b.ctx, NULL, NULL, &rep), 0);
 	apply_report_free(&rep);
 	assert_int_equal(stat(h, &st), 0);
 	assert_int_equal(st.st_uid, 1234);
@@ -641,7 +642,7 @@ static void test_symlinked_target_changes_the_real_file(void **state)
 	assert_string_equal(j->entries[0].files[0].path, "/etc/ssh/sshd_config");
 	assert_string_equal(j->entries[0].files[0].real_path, "/etc/ssh/real_config");
 	journal_close(j);
-	assert_int_equal(journal_undo(&b.ctx, NULL, NULL, &rep), 0);
+	assert_int_equal(undo_entry(&b.ctx, NULL, NULL, &rep), 0);
 	apply_report_free(&rep);
 	real = get(&b, "/etc/ssh/real_config");
 	assert_string_equal(real, "Port 22\n");
@@ -758,7 +759,7 @@ static void test_real_sshd_rejects_broken_config_and_rolls_back(void **state)
 	apply_report_free(&rep);
 
 	/* Undo: the original again, validated, and reloaded again. */
-	rc = journal_undo(&b.ctx, "latest", &o, &rep);
+	rc = undo_entry(&b.ctx, "latest", &o, &rep);
 	if (rc)
 		print_error("%s\n", rep.message);
 	assert_int_equal(rc, 0);
@@ -869,7 +870,7 @@ static void test_commands_only_run_when_the_callback_agrees(void **state)
 	assert_non_null(strstr(rep.cmds[0].note, "not confirmed"));
 	assert_true(rep.cmds[1].ran);
 	apply_report_free(&rep);
-	assert_int_equal(journal_undo(&b.ctx, NULL, NULL, &rep), 0);
+	assert_int_equal(undo_entry(&b.ctx, NULL, NULL, &rep), 0);
 	apply_report_free(&rep);
 	unlink(m2);
 	/* No callback: a command that needs its own confirmation never runs. */
@@ -1341,7 +1342,7 @@ static void test_undo_refuses_a_changed_file_unless_forced(void **state)
 	assert_int_equal(apply_plan(&b.ctx, p, NULL, &rep), 0);
 	apply_report_free(&rep);
 	put(&b, "/etc/app.conf", "edited after the fix\n", 0640);
-	int rc = journal_undo(&b.ctx, NULL, NULL, &rep);
+	int rc = undo_entry(&b.ctx, NULL, NULL, &rep);
 	assert_int_equal(rc, -ESTALE);
 	assert_non_null(strstr(rep.message, "/etc/app.conf changed since entry 1 was applied"));
 	assert_non_null(strstr(rep.message, "--force"));
@@ -1353,7 +1354,7 @@ static void test_undo_refuses_a_changed_file_unless_forced(void **state)
 	assert_string_equal(x, NEW_FILE); /* nothing was undone at all */
 	free(x);
 	struct apply_opts o = { .force = true };
-	rc = journal_undo(&b.ctx, NULL, &o, &rep);
+	rc = undo_entry(&b.ctx, NULL, &o, &rep);
 	assert_int_equal(rc, 0);
 	apply_report_free(&rep);
 	assert_int_equal(two_file_state(&b), 0);
@@ -1376,7 +1377,7 @@ static void test_a_waiting_guard_blocks_other_changes(void **state)
 	struct apply_report rep;
 	assert_int_equal(apply_plan(&b.ctx, p, NULL, &rep), 0);
 	apply_report_free(&rep);
-	assert_int_equal(journal_undo(&b.ctx, NULL, NULL, &rep), 0);
+	assert_int_equal(undo_entry(&b.ctx, NULL, NULL, &rep), 0);
 	apply_report_free(&rep);
 	/* Pretend a guard (this very process, so it is alive) waits on 1. */
 	struct journal *j = NULL;
@@ -1597,13 +1598,13 @@ static void test_unrecorded_end_is_what_bare_undo_undoes(void **state)
 	journal_close(j);
 	struct sbuf out = { 0 };
 	char *cause = NULL;
-	int rc = journal_undo_preview(&b.ctx, NULL, false, &out, &cause);
+	int rc = undo_preview(&b.ctx, NULL, false, &out, &cause);
 	if (rc)
 		print_error("%s\n", cause);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(sb_str(&out), "Undo entry 1"));
 	sb_free(&out);
-	assert_int_equal(journal_undo(&b.ctx, NULL, NULL, &rep), 0);
+	assert_int_equal(undo_entry(&b.ctx, NULL, NULL, &rep), 0);
 	apply_report_free(&rep);
 	assert_int_equal(two_file_state(&b), 0);
 	plan_free(p);
@@ -1636,7 +1637,7 @@ static void test_failed_roll_back_is_recorded_and_undone(void **state)
 	assert_true(j->entries[0].changed);
 	assert_ptr_equal(journal_get(j, NULL), &j->entries[0]);
 	journal_close(j);
-	int rc = journal_undo(&b.ctx, NULL, NULL, &rep);
+	int rc = undo_entry(&b.ctx, NULL, NULL, &rep);
 	if (rc)
 		print_error("%s\n", rep.message);
 	assert_int_equal(rc, 0);

@@ -28,6 +28,7 @@
 #include "engine/change/journal.h"
 #include "engine/change/plan.h"
 #include "engine/util/util.h"
+#include "engine/undo.h"
 
 #define FIX "tests/fixtures/fix_grub/"
 #define ROOT_UUID "3b6f0c2e-9d41-4f7a-8e25-1c9a7d4b6e08"
@@ -333,7 +334,7 @@ static void apply_verify_undo(struct box *b, struct plan *p, const char *fcase,
 	assert_string_not_equal(mid, before);
 	free(mid);
 
-	rc = journal_undo(&b->ctx, "latest", NULL, &rep);
+	rc = undo_entry(&b->ctx, "latest", NULL, &rep);
 	if (rc)
 		print_error("undo: %s\n", rep.message);
 	assert_int_equal(rc, 0);
@@ -487,7 +488,7 @@ static void test_rhel9_bls_grubenv_keeps_its_block(void **state)
 	assert_int_equal(env[1023], '#');
 	free(env);
 	assert_int_equal(mode_of(&b, "/boot/grub2/grubenv"), 0600);
-	assert_int_equal(journal_undo(&b.ctx, "latest", NULL, &rep), 0);
+	assert_int_equal(undo_entry(&b.ctx, "latest", NULL, &rep), 0);
 	apply_report_free(&rep);
 	char *after = manifest(&b);
 	assert_string_equal(after, before);
@@ -689,7 +690,7 @@ static void test_quoted_device_is_left_for_a_hand_edit(void **state)
 	assert_string_equal(finding, "a device name where a UUID belongs: root=/dev/sda2 in "
 				     "/etc/default/grub line 3");
 	free(finding);
-	assert_int_equal(journal_undo(&b.ctx, "latest", NULL, &rep), 0);
+	assert_int_equal(undo_entry(&b.ctx, "latest", NULL, &rep), 0);
 	apply_report_free(&rep);
 	char *after = manifest(&b);
 	assert_string_equal(after, before);

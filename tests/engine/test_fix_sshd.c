@@ -24,6 +24,7 @@
 #include "engine/change/plan.h"
 #include "engine/sshd_config.h"
 #include "engine/util/util.h"
+#include "engine/undo.h"
 
 #define FIXTURES "tests/fixtures/fix_sshd"
 #define SSHD "/usr/sbin/sshd"
@@ -329,7 +330,7 @@ static void end_to_end(const char *fixture, const char *expdir, const char *serv
 	assert_non_null(strstr(cause, "nothing to change"));
 	free(cause);
 
-	rc = journal_undo(&b.ctx, NULL, &o, &rep);
+	rc = undo_entry(&b.ctx, NULL, &o, &rep);
 	if (rc != 0)
 		fail_msg("undo: %s", rep.message);
 	assert_int_equal(rep.outcome, JOURNAL_UNDONE);
@@ -543,7 +544,7 @@ static void test_demo_root(void **state)
 		         rep.validator_output ? rep.validator_output : "");
 	apply_report_free(&rep);
 	assert_checks_pass(&b, false);
-	assert_int_equal(journal_undo(&b.ctx, NULL, NULL, &rep), 0);
+	assert_int_equal(undo_entry(&b.ctx, NULL, NULL, &rep), 0);
 	apply_report_free(&rep);
 	char *now = snapshot(&b);
 	assert_string_equal(now, before);

@@ -17,6 +17,7 @@
 #include "engine/fix.h"
 #include "engine/change/journal.h"
 #include "engine/change/plan.h"
+#include "engine/undo.h"
 
 #define REG "tests/fixtures/winreg/"
 
@@ -81,7 +82,7 @@ static void undo_latest(struct vol *v, bool force, int want_rc)
 {
 	struct apply_report rep;
 	struct apply_opts o = { .force = force };
-	int rc = journal_undo(&v->ctx, "latest", &o, &rep);
+	int rc = undo_entry(&v->ctx, "latest", &o, &rep);
 	if (rc != want_rc)
 		print_error("undo: %s\n", rep.message ? rep.message : "");
 	assert_int_equal(rc, want_rc);

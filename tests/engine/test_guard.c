@@ -21,6 +21,7 @@
 #include "engine/change/guard.h"
 #include "engine/change/journal.h"
 #include "engine/util/util.h"
+#include "engine/undo.h"
 
 #define OLD_CONF "PasswordAuthentication no\n"
 #define NEW_CONF "PasswordAuthentication yes\n"
@@ -234,7 +235,7 @@ static void test_confirmed_from_a_new_login_stays(void **state)
 	/* Undo by hand still works afterwards. */
 	struct apply_opts o = { .confirm = approve };
 	struct apply_report rep;
-	assert_int_equal(journal_undo(&b.ctx, NULL, &o, &rep), 0);
+	assert_int_equal(undo_entry(&b.ctx, NULL, &o, &rep), 0);
 	apply_report_free(&rep);
 	now = tu_read_file(b.conf, NULL);
 	assert_string_equal(now, OLD_CONF);
@@ -392,7 +393,7 @@ int main(int argc, char **argv)
 	fix_add_definitions(suite_fixes);
 	/* Run as the guard, exactly as asr-doctor's main does. */
 	if (argc > 1 && strcmp(argv[1], GUARD_COMMAND) == 0)
-		return guard_main(argc - 1, argv + 1);
+		return undo_guard_main(argc - 1, argv + 1);
 	self = realpath(argv[0], NULL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unconfirmed_change_is_undone_and_reloaded),

@@ -16,8 +16,10 @@
 #include "engine/change/apply.h"
 #include "engine/change/journal.h"
 #include "engine/change/plan.h"
+#include "engine/change/undocmd.h"
 #include "engine/util/sha256.h"
 #include "engine/util/util.h"
+#include "engine/undo.h"
 
 static char *sandbox;
 static struct target *root_t;
@@ -206,7 +208,11 @@ static void test_recover_closes_an_unfinished_entry(void **state)
 	assert_int_equal(notes.n, 1);
 	assert_non_null(strstr(notes.v[0], "entry 1 was left unfinished"));
 	assert_non_null(strstr(notes.v[0], "/etc/r.conf holds the new bytes"));
-	assert_non_null(strstr(notes.v[0], "asr-doctor undo 1"));
+	/* The exact command, naming the root (and the journal). */
+	char *undo = undo_command(root_t, jdir, "1", false);
+	assert_non_null(strstr(undo, "--root"));
+	assert_non_null(strstr(notes.v[0], undo));
+	free(undo);
 	sv_free(&notes);
 	assert_int_not_equal(access(tmp, F_OK), 0);
 	journal_close(j);
@@ -217,7 +223,7 @@ static void test_recover_closes_an_unfinished_entry(void **state)
 	journal_close(r);
 	struct fix_ctx ctx = { .t = root_t };
 	struct apply_report rep;
-	assert_int_equal(journal_undo(&ctx, "1", NULL, &rep), 0);
+	assert_int_equal(undo_entry(&ctx, "1", NULL, &rep), 0);
 	apply_report_free(&rep);
 	char *data = tu_read_file(conf, NULL);
 	assert_string_equal(data, "old\n");
@@ -283,14 +289,14 @@ static void test_latest_and_refusals(void **state)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		struct apply_report rep;
-		assert_true(journal_undo(&ctx, cases[i].which, NULL, &rep) < 0);
+		assert_true(undo_entry(&ctx, cases[i].which, NULL, &rep) < 0);
 		if (!strstr(rep.message, cases[i].words))
 			print_error("undo %s: %s\n", cases[i].which, rep.message);
 		assert_non_null(strstr(rep.message, cases[i].words));
 		apply_report_free(&rep);
 	}
 	struct apply_report rep;
-	assert_true(journal_undo(&ctx, "6", NULL, &rep) < 0);
+	assert_true(undo_entry(&ctx, "6", NULL, &rep) < 0);
 	assert_non_null(strstr(rep.message, "passwd -l root"));
 	apply_report_free(&rep);
 	tu_sh(NULL, "rm -rf '%s'", jdir);
@@ -310,7 +316,7 @@ static void test_preview_shows_what_undo_does(void **state)
 	assert_int_equal(apply_plan(&ctx, p, NULL, &rep), 0);
 	apply_report_free(&rep);
 	struct sbuf out = { 0 };
-	assert_int_equal(journal_undo_preview(&ctx, NULL, false, &out, &cause), 0);
+	assert_int_equal(undo_preview(&ctx, NULL, false, &out, &cause), 0);
 	const char *s = sb_str(&out);
 	assert_non_null(strstr(s, "Undo entry 1"));
 	assert_non_null(strstr(s, "Restore /etc/p.conf (mode 0644"));
@@ -318,11 +324,11 @@ static void test_preview_shows_what_undo_does(void **state)
 	sb_free(&out);
 	/* Changed by hand: the preview refuses as undo would. */
 	tu_write_file(conf, "hand\n");
-	assert_true(journal_undo_preview(&ctx, NULL, false, &out, &cause) < 0);
+	assert_true(undo_preview(&ctx, NULL, false, &out, &cause) < 0);
 	assert_non_null(strstr(cause, "changed since entry 1"));
 	free(cause);
 	cause = NULL;
-	assert_int_equal(journal_undo_preview(&ctx, NULL, true, &out, &cause), 0);
+	assert_int_equal(undo_preview(&ctx, NULL, true, &out, &cause), 0);
 	assert_non_null(strstr(sb_str(&out), "-hand\n+one\n+old\n+three\n"));
 	sb_free(&out);
 	/* Nothing changed by the previews. */
@@ -345,7 +351,7 @@ static void test_missing_journal(void **state)
 	journal_close(j);
 	struct fix_ctx ctx = { .t = root_t, .journal_dir = nowhere };
 	struct apply_report rep;
-	assert_int_equal(journal_undo(&ctx, NULL, NULL, &rep), -ENOENT);
+	assert_int_equal(undo_entry(&ctx, NULL, NULL, &rep), -ENOENT);
 	assert_non_null(strstr(rep.message, "no journal at"));
 	apply_report_free(&rep);
 	assert_int_equal(journal_open("relative/dir", NULL, true, &j, &cause), -EINVAL);
@@ -404,19 +410,19 @@ static void test_undo_runs_only_the_fix_definitions_commands(void **state)
 
 	struct fix_ctx ctx = { .t = root_t };
 	struct apply_report rep;
-	assert_int_equal(journal_undo(&ctx, "1", NULL, &rep), -EPERM);
+	assert_int_equal(undo_entry(&ctx, "1", NULL, &rep), -EPERM);
 	assert_non_null(strstr(rep.message, "entry 1 records 'sh -c"));
 	assert_non_null(strstr(rep.message, "its fix sshd.enable_password runs"));
 	assert_non_null(strstr(rep.message, "undo runs only the commands of asr-doctor's own "
 	                                    "fixes, never a journal's; refused; nothing was "
 	                                    "changed"));
 	apply_report_free(&rep);
-	assert_int_equal(journal_undo(&ctx, "2", NULL, &rep), -EPERM);
+	assert_int_equal(undo_entry(&ctx, "2", NULL, &rep), -EPERM);
 	assert_non_null(strstr(rep.message, "asr-doctor has no fix named 'evil.fix'"));
 	apply_report_free(&rep);
 	/* The preview refuses as well, and so does the command line. */
 	struct sbuf out = { 0 };
-	assert_true(journal_undo_preview(&ctx, "1", false, &out, &cause) < 0);
+	assert_true(undo_preview(&ctx, "1", false, &out, &cause) < 0);
 	assert_non_null(strstr(cause, "records 'sh -c"));
 	free(cause);
 	sb_free(&out);
@@ -467,7 +473,7 @@ static void test_backup_path_outside_the_journal_is_refused(void **state)
 		journal_entry_clear(&e);
 		struct fix_ctx ctx = { .t = root_t };
 		struct apply_report rep;
-		assert_int_equal(journal_undo(&ctx, id, NULL, &rep), -EPERM);
+		assert_int_equal(undo_entry(&ctx, id, NULL, &rep), -EPERM);
 		assert_non_null(strstr(rep.message, "which is not a path inside the journal folder"));
 		apply_report_free(&rep);
 		char *data = tu_read_file(conf, NULL);
@@ -508,7 +514,7 @@ static void test_bare_undo_takes_an_unfinished_entry(void **state)
 	journal_close(r);
 	struct fix_ctx ctx = { .t = root_t };
 	struct sbuf out = { 0 };
-	assert_int_equal(journal_undo_preview(&ctx, NULL, false, &out, &cause), 0);
+	assert_int_equal(undo_preview(&ctx, NULL, false, &out, &cause), 0);
 	assert_non_null(strstr(sb_str(&out), "Undo entry 2"));
 	sb_free(&out);
 	char *text = NULL;
@@ -582,7 +588,7 @@ static void test_linked_journal_folders_stay_inside_the_root(void **state)
 	free(jl);
 	struct fix_ctx ctx = { .t = root_t };
 	struct apply_report rep;
-	assert_int_equal(journal_undo(&ctx, NULL, NULL, &rep), 0);
+	assert_int_equal(undo_entry(&ctx, NULL, NULL, &rep), 0);
 	apply_report_free(&rep);
 	assert_true(empty_dir(host));
 	tu_sh(NULL, "rm -rf '%s' '%s'", parent, want);
