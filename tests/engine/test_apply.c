@@ -9,7 +9,10 @@
  * each, every file is the old or the new version, never anything else, the
  * journal reads back, and undo brings back the original. The same fault
  * points are run on a registry hive replaced by a real fix
- * (win.boot_drivers on a Windows volume built with hivexregedit). */
+ * (win.boot_drivers on a Windows volume built with hivexregedit). Undo
+ * goes through the same executor and is interrupted at every call the
+ * same ways; a command-only fix is undone by the inverses its definition
+ * gives, last first. */
 #include "support/hivegen.h"
 #include "support/testutil.h"
 
@@ -298,7 +301,10 @@ static const struct fix_def two_files_def = { .id = "test.two_files",
 static const struct fix_def sshd_test_def = { .id = "sshd.test",
 	                                      .validator = sshd_test_validator,
 	                                      .reload = sshd_test_reload };
-static const struct fix_def *const suite_fixes[] = { &two_files_def, &sshd_test_def, NULL };
+static char **inverse_of(const struct fix_ctx *ctx, const char *const *argv);
+static const struct fix_def inverse_def = { .id = "test.inverse", .inverse = inverse_of };
+static const struct fix_def *const suite_fixes[] = { &two_files_def, &sshd_test_def, &inverse_def,
+	                                             NULL };
 
 /* ---- the fault seam ---- */
 
@@ -1648,6 +1654,201 @@ static void test_failed_roll_back_is_recorded_and_undone(void **state)
 	box_close(&b);
 }
 
+/* ---- undo interrupted, and commands with an inverse ---- */
+
+/* Undo of the fault plan, interrupted at each file-system call in turn
+ * (failing once, failing from then on, a crash before or after it in a
+ * child): every file is the old or the new version, the journal reads
+ * back, and a plain undo afterwards gets the originals back. */
+static void undo_interrupted(enum fault_mode mode)
+{
+	int points = 0;
+	bool crash = mode == F_CRASH_BEFORE || mode == F_CRASH_AFTER;
+	for (int k = 1; k < 500; k++) {
+		struct box b;
+		box_open(&b, "undofault", false);
+		struct plan *p = fault_plan(&b);
+		struct apply_report rep;
+		int rc = apply_plan(&b.ctx, p, NULL, &rep);
+		if (rc)
+			print_error("%s\n", rep.message);
+		assert_int_equal(rc, 0);
+		apply_report_free(&rep);
+		assert_int_equal(fault_state(&b), 1);
+		bool hit;
+		if (crash) {
+			pid_t child = fork();
+			assert_true(child >= 0);
+			if (child == 0) {
+				fault_set(mode, k);
+				struct apply_opts o = { .fs = &faulty_fs };
+				int urc = undo_entry(&b.ctx, "latest", &o, &rep);
+				_exit(urc == 0 ? 0 : 1);
+			}
+			int st;
+			waitpid(child, &st, 0);
+			assert_true(WIFEXITED(st));
+			hit = WEXITSTATUS(st) == 99;
+			if (!hit)
+				assert_int_equal(WEXITSTATUS(st), 0);
+		} else {
+			fault_set(mode, k);
+			struct apply_opts o = { .fs = &faulty_fs };
+			rc = undo_entry(&b.ctx, "latest", &o, &rep);
+			fault.mode = F_NONE;
+			hit = fault.fired > 0;
+			int s = fault_state(&b);
+			if (rc == 0) {
+				assert_int_equal(s, 0);
+			} else if (mode == F_FAIL_ONCE) {
+				/* One failure: the files as the fix left them. */
+				if (s != 1)
+					print_error("k=%d: %s\n", k, rep.message);
+				assert_int_equal(s, 1);
+				assert_int_equal(fault_temps(&b), 0);
+			}
+			apply_report_free(&rep);
+		}
+		int s = fault_state(&b);
+		if (s < 0)
+			print_error("undo stopped at call %d: a file is neither old nor new\n", k);
+		assert_true(s >= 0);
+		struct journal *j = journal_of(&b);
+		assert_true(j->damaged <= 1);
+		journal_close(j);
+		/* The next undo finishes the job. */
+		undo_to_old(&b);
+		plan_free(p);
+		box_close(&b);
+		if (!hit)
+			break;
+		points++;
+	}
+	print_message("%d points of undo exercised\n", points);
+	assert_true(points > 10);
+}
+
+static void test_undo_failing_once_at_every_call(void **state)
+{
+	(void)state;
+	undo_interrupted(F_FAIL_ONCE);
+}
+
+static void test_undo_disk_failing_from_every_point_on(void **state)
+{
+	(void)state;
+	undo_interrupted(F_FAIL_FROM);
+}
+
+static void test_undo_crash_before_every_call(void **state)
+{
+	(void)state;
+	undo_interrupted(F_CRASH_BEFORE);
+}
+
+static void test_undo_crash_after_every_call(void **state)
+{
+	(void)state;
+	undo_interrupted(F_CRASH_AFTER);
+}
+
+static void test_hive_undo_crash_after_every_call(void **state)
+{
+	(void)state;
+	on_hive(undo_interrupted, F_CRASH_AFTER);
+}
+
+/* test.inverse's commands append "X" to a log (sh -c 'echo X >> LOG');
+ * each is undone by appending "undo-X". */
+static char **inverse_of(const struct fix_ctx *ctx, const char *const *argv)
+{
+	(void)ctx;
+	if (!argv || !argv[0] || !argv[1] || !argv[2] || !str_starts(argv[2], "echo "))
+		return NULL;
+	char *script = xasprintf("echo undo-%s", argv[2] + 5);
+	const char *inv[] = { "sh", "-c", script, NULL };
+	char **v = argv_dup(inv);
+	free(script);
+	return v;
+}
+
+/* Adds "echo WORD >> LOG" with its inverse to p. */
+static void add_logged(struct plan *p, const char *word, const char *log)
+{
+	char *script = xasprintf("echo %s >> '%s'", word, log);
+	const char *argv[] = { "sh", "-c", script, NULL };
+	struct plan_cmd *c = plan_add_command(p, argv, "r", CMD_AFTER, false);
+	char **inv = inverse_of(NULL, argv);
+	plan_cmd_inverse(c, (const char *const *)inv);
+	argv_free(inv);
+	free(script);
+}
+
+static void test_undo_of_a_command_only_fix_runs_the_inverses(void **state)
+{
+	(void)state;
+	struct box b;
+	box_open(&b, "inverse", true);
+	char *log = hpath(&b, "/log");
+	struct plan *p = plan_new("test.inverse", "Commands only");
+	add_logged(p, "a", log);
+	add_logged(p, "b", log);
+	/* A third command says nothing about its undoing. */
+	const char *plain[] = { "true", NULL };
+	plan_add_command(p, plain, "r", CMD_AFTER, false);
+	struct sbuf text = { 0 };
+	plan_format(p, &text);
+	assert_non_null(strstr(sb_str(&text), "Undone by: sh -c 'echo undo-a >>"));
+	assert_non_null(strstr(sb_str(&text), "cannot be undone by asr-doctor"));
+	sb_free(&text);
+	struct apply_report rep;
+	int rc = apply_plan(&b.ctx, p, NULL, &rep);
+	if (rc)
+		print_error("%s\n", rep.message);
+	assert_int_equal(rc, 0);
+	apply_report_free(&rep);
+	char *got = tu_read_file(log, NULL);
+	assert_string_equal(got, "a\nb\n");
+	free(got);
+	/* Undo runs the inverses, last first, from the fix's definition. */
+	struct sbuf out = { 0 };
+	char *cause = NULL;
+	assert_int_equal(undo_preview(&b.ctx, NULL, false, &out, &cause), 0);
+	assert_non_null(strstr(sb_str(&out), "echo undo-b"));
+	sb_free(&out);
+	rc = undo_entry(&b.ctx, NULL, NULL, &rep);
+	if (rc)
+		print_error("%s\n", rep.message);
+	assert_int_equal(rc, 0);
+	assert_int_equal(rep.outcome, JOURNAL_UNDONE);
+	assert_int_equal(rep.ncmds, 2);
+	apply_report_free(&rep);
+	got = tu_read_file(log, NULL);
+	assert_string_equal(got, "a\nb\nundo-b\nundo-a\n");
+	free(got);
+	struct journal *j = journal_of(&b);
+	assert_int_equal(j->n, 2);
+	assert_string_equal(j->entries[0].undone_by, "2");
+	assert_non_null(j->entries[0].cmds[0].inverse);
+	journal_close(j);
+
+	/* A journal whose recorded inverse is not the fix's is refused,
+	 * and nothing runs. */
+	assert_int_equal(apply_plan(&b.ctx, p, NULL, &rep), 0);
+	apply_report_free(&rep);
+	assert_int_equal(tu_sh(NULL, "sed -i 's/undo-b/pwned/' '%s/journal.jsonl'", b.journal), 0);
+	rc = undo_entry(&b.ctx, NULL, NULL, &rep);
+	assert_int_equal(rc, -EPERM);
+	assert_non_null(strstr(rep.message, "never a journal's"));
+	apply_report_free(&rep);
+	got = tu_read_file(log, NULL);
+	assert_string_equal(got, "a\nb\nundo-b\nundo-a\na\nb\n");
+	free(got);
+	free(log);
+	plan_free(p);
+	box_close(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1676,6 +1877,12 @@ int main(void)
 		cmocka_unit_test(test_cli_binary_runs_as_the_guard),
 		cmocka_unit_test(test_unrecorded_end_is_what_bare_undo_undoes),
 		cmocka_unit_test(test_failed_roll_back_is_recorded_and_undone),
+		cmocka_unit_test(test_undo_failing_once_at_every_call),
+		cmocka_unit_test(test_undo_disk_failing_from_every_point_on),
+		cmocka_unit_test(test_undo_crash_before_every_call),
+		cmocka_unit_test(test_undo_crash_after_every_call),
+		cmocka_unit_test(test_hive_undo_crash_after_every_call),
+		cmocka_unit_test(test_undo_of_a_command_only_fix_runs_the_inverses),
 	};
 	fix_add_definitions(suite_fixes);
 	int rc = cmocka_run_group_tests_name("apply", tests, NULL, NULL);
