@@ -1106,7 +1106,7 @@ int apply_restore(struct journal *j, const struct fix_ctx *ctx, const struct pla
                   const struct apply_opts *o, struct apply_report *rep)
 {
 	static const struct apply_opts no_opts = { 0 };
-	memset(rep, 0, sizeof *rep);
+	/* rep is the caller's: it may hold notes of the recovery already. */
 	rep->outcome = JOURNAL_FAILED;
 	struct txn x = { .ctx = ctx, .t = ctx->t, .p = p, .o = o ? o : &no_opts, .rep = rep,
 		         .j = j, .restore = true, .fs = j->fs };

@@ -94,8 +94,9 @@ void apply_report_print(const struct apply_report *rep, FILE *out);
  * file failing its validator is kept (it holds the original) and the
  * reloads (commands marked rerun_on_undo) are then not run. Success is
  * rep->outcome JOURNAL_UNDONE, the entry recording `undoes`. Returns 0 or
- * -errno with rep->message. Signals are not held here: the caller holds
- * them. */
+ * -errno with rep->message. rep is the caller's, zeroed or holding notes
+ * already (the recovery's), never reset here. Signals are not held here:
+ * the caller holds them. */
 int apply_restore(struct journal *j, const struct fix_ctx *ctx, const struct plan *p,
 		  const struct apply_opts *o, struct apply_report *rep);
 /* The precondition of restore plan p: every file holds what the entry
