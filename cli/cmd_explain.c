@@ -1,4 +1,6 @@
-/* cmd_explain.c: `asr-doctor explain ID` prints a section as plain text. */
+/* cmd_explain.c: `asr-doctor explain ID` prints a section as plain text.
+ * The words of ID may come as several arguments (explain exit code 802,
+ * a portal message pasted unquoted): they are read as one text. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +11,8 @@
 
 int cmd_explain(struct options *o)
 {
-	if (o->argc != 1) {
-		cli_error("explain needs one ErrorID or anchor, e.g. 'asr-doctor explain 95320'");
+	if (o->argc < 1) {
+		cli_error("explain needs an ErrorID, a code or an anchor, e.g. 'asr-doctor explain 95320'");
 		return 2;
 	}
 	struct doc *d = cli_load_doc(o);
@@ -22,14 +24,22 @@ int cmd_explain(struct options *o)
 		doc_free(d);
 		return 2;
 	}
-	size_t n = codemap_resolve(m, o->argv[0], found, ARRAY_LEN(found));
+	struct sbuf what = { 0 };
+	for (int i = 0; i < o->argc; i++) {
+		if (i > 0)
+			sb_add(&what, " ");
+		sb_add(&what, o->argv[i]);
+	}
+	size_t n = codemap_resolve(m, sb_str(&what), found, ARRAY_LEN(found));
 	codemap_free(m);
 	if (n == 0) {
 		cli_error("no section for '%s' in %s; 'asr-doctor tree' lists the ErrorIDs and anchors",
-			  o->argv[0], d->name);
+			  sb_str(&what), d->name);
+		sb_free(&what);
 		doc_free(d);
 		return 1;
 	}
+	sb_free(&what);
 	struct render_opts ro = {
 		.width = cli_width(),
 		.utf8 = !o->ascii,

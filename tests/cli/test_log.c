@@ -164,6 +164,19 @@ static void test_explain_spellings(void **state)
 	free(out);
 	assert_int_equal(run(&out, "explain 0x80070005"), 1);
 	free(out);
+	/* The words of a code as separate arguments, as typed unquoted. */
+	static const char *const words[] = { "exit 802", "Exit code: 802", "- Exit code: 802",
+					     "HRESULT 0x8004E00F" };
+	for (size_t i = 0; i < ARRAY_LEN(words); i++) {
+		char *args = xasprintf("explain %s", words[i]);
+		assert_int_equal(run(&out, args), 0);
+		assert_true(str_starts(out, "VSS error - 0x8004E00F\n"));
+		free(out);
+		free(args);
+	}
+	assert_int_equal(run(&out, "explain Enable protection failed. Error ID: 95320."), 0);
+	assert_true(str_starts(out, "Enable protection failed"));
+	free(out);
 }
 
 int main(void)
