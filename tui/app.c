@@ -25,6 +25,8 @@
 #define MIN_COLS 40
 #define MIN_ROWS 12
 #define WIDE_COLS 100
+/* Bytes of a pasted message kept at the ErrorID prompt. */
+#define PASTE_MAX 4000
 /* Columns of the status line's left part kept when the hints need room. */
 #define STATUS_MIN_LEFT 14
 /* Columns of the title kept for the program and machine before a note. */
@@ -524,15 +526,26 @@ static void prompt_key(struct app *a, int rc, wint_t ch)
 		sb_reset(&a->input);
 		return;
 	}
-	if (ch == '\n' || ch == '\r')
-		goto enter;
+	if (ch == '\n' || ch == '\r') {
+		/* A line end with more input already waiting is part of a
+		 * paste (a portal message is several lines): one space, and
+		 * the ErrorID in a later line is found. A typed Enter comes
+		 * alone. */
+		if (a->prompt != PROMPT_JUMP || !input_pending())
+			goto enter;
+		if (a->input.len > 0 && a->input.s[a->input.len - 1] != ' ' && a->input.len < PASTE_MAX)
+			sb_add(&a->input, " ");
+		return;
+	}
 	if (ch == 127 || ch == 8)
 		goto erase;
 	if (ch == 21) { /* Ctrl-U clears the line */
 		sb_reset(&a->input);
 		return;
 	}
-	if (ch < 32 || a->input.len > 200)
+	if (ch == '\t' && a->prompt == PROMPT_JUMP)
+		ch = ' ';
+	if (ch < 32 || a->input.len > (a->prompt == PROMPT_JUMP ? PASTE_MAX : 200))
 		return;
 	{
 		char mb[MB_LEN_MAX + 1];

@@ -147,6 +147,15 @@ void term_type(struct term *t, const char *text)
 	tu_sh(NULL, "tmux -S '%s' send-keys -t t -l '%s'", t->sock, text);
 }
 
+void term_paste(struct term *t, const char *text)
+{
+	char *file = xasprintf("%s/paste", t->dir);
+	tu_write_file(file, text);
+	tu_sh(NULL, "tmux -S '%s' load-buffer -b p '%s' && tmux -S '%s' paste-buffer -d -b p -t t",
+	      t->sock, file, t->sock);
+	free(file);
+}
+
 void term_bytes(struct term *t, const char *hex)
 {
 	tu_sh(NULL, "tmux -S '%s' send-keys -t t -H %s", t->sock, hex);

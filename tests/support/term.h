@@ -45,6 +45,9 @@ bool term_wait_gone(struct term *t, const char *text, int ms);
  * (with literal = true). */
 void term_keys(struct term *t, const char *keys);
 void term_type(struct term *t, const char *text);
+/* Pastes text (line ends as a terminal pastes them: CR) through a tmux
+ * buffer, all at once as a paste arrives. */
+void term_paste(struct term *t, const char *text);
 /* Sends raw bytes, given as hex pairs ("ff c3 6a"), exactly as a line
  * would deliver them (no key translation). */
 void term_bytes(struct term *t, const char *hex);

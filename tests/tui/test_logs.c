@@ -3,7 +3,8 @@
  * listed with the lines around the selected one, Enter opening the
  * section and Backspace coming back, an unknown code, control characters
  * escaped on the screen, the known places of a mounted root, the help
- * entry, and g/: jumping by any spelling of a code. */
+ * entry, and : jumping by any spelling of a code, a pasted portal message
+ * of several lines too. */
 #include "support/testutil.h"
 
 #include <limits.h>
@@ -175,6 +176,21 @@ static void test_jump_by_code_and_help(void **state)
 	term_type(&t, "Enable protection failed. Error ID: 95320. Possible causes: a device name");
 	term_keys(&t, "Enter");
 	assert_true(term_wait(&t, "#enable-protection-failed-as-device-name", WAIT));
+	term_keys(&t, "BSpace");
+	/* A portal message of several lines pasted whole (its last line
+	 * end submits it): the ErrorID on its second line is found. */
+	term_keys(&t, ":");
+	assert_true(term_wait(&t, "ErrorID or anchor:", WAIT));
+	term_paste(&t, "Enable protection failed for the machine.\nError ID\n95320\n"
+		       "Error Message: the GRUB configuration names a device, not its UUID.\n");
+	assert_true(term_wait(&t, "#enable-protection-failed-as-device-name", WAIT));
+	term_keys(&t, "BSpace");
+	/* Without the last line end, Enter submits it. */
+	term_keys(&t, ":");
+	term_paste(&t, "VSS error\r\nError code: -2147164145 [0x8004E00F]\r\nExit code: 802");
+	assert_true(term_wait(&t, "Exit code: 802", WAIT));
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "#vss-error---0x8004e00f", WAIT));
 	term_keys(&t, "BSpace");
 	term_keys(&t, "?");
 	assert_true(term_wait(&t, "installer logs: the codes of a log file", WAIT));
