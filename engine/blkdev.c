@@ -1226,7 +1226,7 @@ static int lvm_parse(const char *data, size_t len, struct lvm_meta *m)
 			free(stack[--depth]);
 			continue;
 		}
-		if (k != LT_ID) {
+		if (k != LT_ID || !lx.text) {
 			rc = -EBADMSG;
 			break;
 		}
@@ -1331,13 +1331,15 @@ int blkdev_lvm_backup_pvs(struct target *t, const char *vg, const char *lv, stru
 	free(data);
 	if (rc == 0) {
 		long l = sv_index(&m.lv, lv);
-		if (l < 0) {
+		if (l < 0 || (size_t)l >= m.lv.n) {
 			rc = -ESRCH;
 		} else {
 			struct strvec pvs = { 0 };
 			meta_pvs(&m, (size_t)l, &pvs, 0);
 			for (size_t i = 0; i < pvs.n; i++) {
-				const char *hint = m.pvdev.v[sv_index(&m.pv, pvs.v[i])];
+				/* meta_pvs keeps only names of m.pv. */
+				long p = sv_index(&m.pv, pvs.v[i]);
+				const char *hint = p >= 0 && (size_t)p < m.pvdev.n ? m.pvdev.v[p] : "";
 				if (*hint) {
 					push_unique(pvdevs, hint);
 					char *d = blkdev_disk_name_guess(hint);

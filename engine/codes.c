@@ -331,8 +331,12 @@ static bool bind_log(struct codemap *m, const cJSON *log, size_t *cap, char **ca
 		const cJSON *with = cJSON_GetObjectItemCaseSensitive(e, "with");
 		const cJSON *anchor = cJSON_GetObjectItemCaseSensitive(e, "anchor");
 		struct code c, w;
-		if (!cJSON_IsString(code) == !cJSON_IsString(message) || (with && !cJSON_IsString(with)) ||
-		    (anchor && !cJSON_IsString(anchor)) || (code && !parse_one(code->valuestring, &c)) ||
+		/* Each field is absent or a string (a number's valuestring is
+		 * NULL), and exactly one of code and message is there. */
+		bool shape = (!code || cJSON_IsString(code)) && (!message || cJSON_IsString(message)) &&
+			     (!with || cJSON_IsString(with)) && (!anchor || cJSON_IsString(anchor)) &&
+			     !code != !message;
+		if (!shape || (code && !parse_one(code->valuestring, &c)) ||
 		    (with && !parse_one(with->valuestring, &w)) ||
 		    (message && !*message->valuestring)) {
 			*cause = xstrdup("bindings: each \"log\" entry needs \"code\" (a code) or \"message\" "
@@ -348,9 +352,11 @@ static bool bind_log(struct codemap *m, const cJSON *log, size_t *cap, char **ca
 			continue;
 		if (code) {
 			map_add(m, &c, n, cap);
-		} else {
-			m->message_nodes = xrealloc(m->message_nodes,
-						    (m->messages.n + 1) * sizeof *m->message_nodes);
+		} else if (message) {
+			size_t grown = m->messages.n + 1;
+			/* An array of pointers: its element is a pointer.
+			 * NOLINTNEXTLINE(bugprone-sizeof-expression) */
+			m->message_nodes = xrealloc(m->message_nodes, grown * sizeof *m->message_nodes);
 			m->message_nodes[m->messages.n] = n;
 			sv_push(&m->messages, message->valuestring);
 		}

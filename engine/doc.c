@@ -602,6 +602,8 @@ static struct node *node_new(struct builder *b, cmark_node *heading, int level)
 
 static void node_add_kid(struct node *parent, struct node *kid)
 {
+	/* An array of pointers: its element is a pointer (not a mistake).
+	 * NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	parent->kids = xrealloc(parent->kids, (parent->nkids + 1) * sizeof *parent->kids);
 	parent->kids[parent->nkids++] = kid;
 	kid->parent = parent;
@@ -711,6 +713,8 @@ static struct node *tab_new(struct builder *b, cmark_node *heading, const char *
 
 static void doc_index(struct doc *d, struct node *n)
 {
+	/* An array of pointers: its element is a pointer (not a mistake).
+	 * NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	d->nodes = xrealloc(d->nodes, (d->nnodes + 1) * sizeof *d->nodes);
 	n->index = d->nnodes;
 	d->nodes[d->nnodes++] = n;
@@ -866,6 +870,8 @@ struct doc *doc_parse(const char *text, size_t len, const char *name, char **cau
 				convert_block(&b, c, &b.cur->body, &b.cur->nbody);
 			} else {
 				struct node *n = tab_new(&b, c, tab, name);
+				/* An array of pointers: its element is a pointer.
+				 * NOLINTNEXTLINE(bugprone-sizeof-expression) */
 				order = xrealloc(order, (norder + 1) * sizeof *order);
 				starts = xrealloc(starts, (norder + 1) * sizeof *starts);
 				order[norder] = n;
@@ -907,6 +913,8 @@ struct doc *doc_parse(const char *text, size_t len, const char *name, char **cau
 				b.last_h2 = n;
 		}
 		b.cur = n;
+		/* An array of pointers: its element is a pointer (not a mistake).
+		 * NOLINTNEXTLINE(bugprone-sizeof-expression) */
 		order = xrealloc(order, (norder + 1) * sizeof *order);
 		starts = xrealloc(starts, (norder + 1) * sizeof *starts);
 		order[norder] = n;

@@ -176,6 +176,8 @@ static struct edfile *ed_get(struct work *w, int fi, char **cause)
  * caller frees. */
 static char *ed_line(const struct edfile *f, int ln)
 {
+	if (ln < 1 || (size_t)ln > f->nlines)
+		return xstrdup(""); /* cannot happen: lines are counted when read */
 	size_t i = (size_t)ln - 1;
 	if (f->repl[i])
 		return xstrdup(f->repl[i]);
@@ -648,7 +650,7 @@ static void note_undecided(struct work *w, const struct sshd_config *cfg)
 			bool bad = keys[k] == SSHD_SUBSYSTEM_SFTP ? !a->value
 			           : keys[k] == SSHD_AUTH_METHODS
 			                   ? !sshd_auth_methods_allow(a->value, "password")
-			                   : !a->value || strcmp(a->value, "yes");
+			                   : !a->value || strcmp(a->value, "yes") != 0;
 			if (!bad)
 				continue;
 			const struct sshd_block *b = a->block >= 0 ? &cfg->blocks[a->block] : NULL;

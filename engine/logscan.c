@@ -19,7 +19,7 @@ int log_open(struct target *t, const char *path, struct log_src *src, char **cau
 {
 	*src = (struct log_src){ .fd = -1 };
 	char *host = t ? target_host_path(t, path) : xstrdup(path);
-	if (!host) {
+	if (t && !host) {
 		char *data = NULL;
 		size_t len = 0;
 		int rc = t->ops->read_file(t, path, &data, &len, LOG_READ_MAX);
@@ -65,7 +65,8 @@ static long src_read(struct log_src *s, char *buf, size_t n)
 {
 	if (s->fd < 0) {
 		size_t k = s->len - s->pos < n ? s->len - s->pos : n;
-		memcpy(buf, s->mem + s->pos, k);
+		if (k)
+			memcpy(buf, s->mem + s->pos, k);
 		s->pos += k;
 		return (long)k;
 	}

@@ -185,7 +185,6 @@ static void lb_flush(struct lb *b)
 	if (has_text && b->cur->cols + space + w->cols > b->width) {
 		lb_newline(b);
 		space = 0;
-		has_text = false;
 	}
 	if (!has_text && bare_ok && b->cur->cols + w->cols > b->width && w->cols <= b->width) {
 		if (b->cur->cols == 0 || blank(rline_first(b->cur))) {

@@ -86,7 +86,7 @@ static bool read_result(const cJSON *item, size_t i, struct check_result *r, cha
 		r->finding = finding;
 		finding = NULL;
 	}
-	r->ms = cJSON_IsNumber(ms) ? ms->valuedouble : 0;
+	r->ms = ms && cJSON_IsNumber(ms) ? ms->valuedouble : 0;
 	size_t k = 0;
 	const cJSON *e;
 	cJSON_ArrayForEach(e, ev)

@@ -180,6 +180,19 @@ static void test_bindings_log_entries(void **state)
 	assert_null(codemap_new(d, "{\"log\": [{\"code\": \"nonsense\", \"anchor\": \"how-to-fix\"}]}", &cause));
 	free(cause);
 	cause = NULL;
+	/* A code or message that is not a string (its valuestring is NULL)
+	 * is refused, not read. */
+	static const char *const not_strings[] = {
+		"{\"log\": [{\"code\": 802, \"message\": \"m\", \"anchor\": \"how-to-fix\"}]}",
+		"{\"log\": [{\"code\": \"exit 802\", \"message\": 5, \"anchor\": \"how-to-fix\"}]}",
+		"{\"log\": [{\"code\": 802, \"anchor\": \"how-to-fix\"}]}",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(not_strings); i++) {
+		assert_null(codemap_new(d, not_strings[i], &cause));
+		assert_non_null(strstr(cause, "\"code\""));
+		free(cause);
+		cause = NULL;
+	}
 	assert_null(codemap_new(d, "{\"log\": 5}", &cause));
 	free(cause);
 	cause = NULL;
