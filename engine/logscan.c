@@ -30,6 +30,7 @@ int log_open(struct target *t, const char *path, struct log_src *src, char **cau
 		src->owned = data;
 		src->mem = data;
 		src->len = len;
+		src->size = len;
 		return 0;
 	}
 	int fd = open(host, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -48,6 +49,8 @@ int log_open(struct target *t, const char *path, struct log_src *src, char **cau
 	/* Non-blocking only for the open itself (a FIFO without a writer). */
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	src->fd = fd;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		src->size = (unsigned long long)st.st_size;
 	return 0;
 }
 
@@ -355,6 +358,12 @@ int log_read_lines(struct log_src *src, log_line_fn fn, void *arg, struct log_in
 			u16_chunk(&L, &d, b, len);
 		if (L.stop)
 			break;
+		if (src->progress && !src->progress(src->progress_arg, info->bytes, src->size)) {
+			rc = -ECANCELED;
+			*cause = xstrdup("cancelled");
+			L.stop = true;
+			break;
+		}
 	}
 	if (!L.stop && !L.utf8 && d.high)
 		add_cp(&L, 0xFFFD);
@@ -473,6 +482,12 @@ int log_scan_src(const struct codemap *m, struct log_src *src, const char *path,
 
 int log_scan(const struct codemap *m, struct target *t, const char *path, struct log_scan *out)
 {
+	return log_scan_progress(m, t, path, out, NULL, NULL);
+}
+
+int log_scan_progress(const struct codemap *m, struct target *t, const char *path,
+		      struct log_scan *out, log_progress_fn fn, void *arg)
+{
 	struct log_src src;
 	char *cause = NULL;
 	int rc = log_open(t, path, &src, &cause);
@@ -481,6 +496,8 @@ int log_scan(const struct codemap *m, struct target *t, const char *path, struct
 		out->error = cause;
 		return rc;
 	}
+	src.progress = fn;
+	src.progress_arg = arg;
 	rc = log_scan_src(m, &src, path, out);
 	log_close(&src);
 	return rc;

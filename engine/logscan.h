@@ -34,12 +34,19 @@ enum log_encoding {
 #define LOG_HITS_MAX 1000u         /* distinct codes kept per file */
 #define LOG_NODES_MAX 4u           /* sections kept per hit */
 
+/* Told after each chunk read: bytes read so far and the log's size (0
+ * when it is not known, a pipe). Returns false to stop reading. */
+typedef bool (*log_progress_fn)(void *arg, unsigned long long done, unsigned long long size);
+
 /* Where a log's bytes come from. */
 struct log_src {
 	int fd;          /* an open file, or -1 */
 	const char *mem; /* else bytes in memory (borrowed) */
 	size_t len, pos;
 	char *owned;     /* owned copy behind mem, or NULL */
+	unsigned long long size;  /* bytes the log holds, 0 when not known */
+	log_progress_fn progress; /* or NULL; set by the caller after log_open */
+	void *progress_arg;
 };
 
 /* Opens path on the target t (NULL: the local file system, path as
@@ -66,9 +73,10 @@ struct log_info {
 typedef bool (*log_line_fn)(void *arg, const char *text, size_t len, unsigned long long line,
 			    size_t own);
 
-/* Decodes src line by line. Returns 0 (also when fn stopped it), or
- * -errno with *cause (caller frees) when reading failed; info (may be
- * NULL) is filled either way. Memory: a few fixed buffers. */
+/* Decodes src line by line. Returns 0 (also when fn stopped it), -ECANCELED
+ * with *cause when src's progress function stopped it, or -errno with
+ * *cause (caller frees) when reading failed; info (may be NULL) is filled
+ * either way. Memory: a few fixed buffers. */
 int log_read_lines(struct log_src *src, log_line_fn fn, void *arg, struct log_info *info,
 		   char **cause);
 
@@ -100,6 +108,11 @@ struct log_scan {
  * the caller). Returns 0, or -errno with out->error set (the hits found
  * before a read error are kept). Caller frees with log_scan_free. */
 int log_scan(const struct codemap *m, struct target *t, const char *path, struct log_scan *out);
+/* The same, telling fn (may be NULL) how far it got after each chunk;
+ * when fn returns false the scan stops and returns -ECANCELED (out->error
+ * says so; the hits found so far are kept). */
+int log_scan_progress(const struct codemap *m, struct target *t, const char *path,
+		      struct log_scan *out, log_progress_fn fn, void *arg);
 /* Scans an already opened source; path is only recorded. */
 int log_scan_src(const struct codemap *m, struct log_src *src, const char *path,
 		 struct log_scan *out);

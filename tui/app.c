@@ -49,6 +49,14 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
+bool app_take_interrupt(void)
+{
+	if (got_signal != SIGINT)
+		return false;
+	got_signal = 0;
+	return true;
+}
+
 const char *app_tr(const char *en, const char *zh)
 {
 	return msg_lang() == LANG_ZH ? zh : en;

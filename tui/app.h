@@ -219,9 +219,15 @@ void app_page_text(struct app *a, const char *title, const char *text);
 /* Lays the confirm and generic pages out again after a resize. */
 void fix_relayout(struct app *a);
 
+/* Whether Ctrl-C came since the last call (the signal is then taken: a
+ * foreground task cancels instead of the wizard ending). */
+bool app_take_interrupt(void);
+
 /* The logs screen (screen_log.c). */
 /* Scans the log at path (a local file), or the logs in the known places of
- * the examined machine when path is "", and opens the screen. */
+ * the examined machine when path is "", and opens the screen. A long scan
+ * shows its progress on the status line; Esc or Ctrl-C cancels it and
+ * gives the prompt back with path in it, the screens as they were. */
 void log_view_open(struct app *a, const char *path);
 void log_view_free(struct app *a);
 

@@ -4,9 +4,12 @@
  * its section. The engine reads and decodes the logs; this file draws. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine/logscan.h"
 #include "tui/app.h"
+#include "tui/curses.h"
+#include "tui/input.h"
 
 /* Lines shown before and after the selected code's line. */
 #define CONTEXT_RADIUS 2
@@ -43,6 +46,76 @@ void log_view_free(struct app *a)
 	a->logv = NULL;
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* A scan in the foreground: where it is, for the status line, and
+ * whether the user gave up on it. */
+struct scan_progress {
+	struct app *a;
+	const char *path; /* borrowed: the log being read */
+	size_t i, n;      /* which log of how many */
+	long long last_ms;
+	bool cancelled;
+};
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Draws the progress line: the log, how far, and how to stop. */
+static void draw_progress(struct scan_progress *p, unsigned long long done, unsigned long long size)
+{
+	struct app *a = p->a;
+	struct sbuf b = { 0 };
+	if (p->n > 1)
+		sb_printf(&b, app_tr("Reading %zu of %zu, ", "正在读取第 %zu 个（共 %zu 个），"), p->i + 1, p->n);
+	else
+		sb_add(&b, app_tr("Reading ", "正在读取 "));
+	util_escape(&b, base_name(p->path), false);
+	unsigned long long mb = done >> 20;
+	if (size)
+		sb_printf(&b, app_tr(": %llu%% (%llu of %llu MB)", "：%llu%%（%llu / %llu MB）"),
+			  done * 100 / size, mb, size >> 20);
+	else
+		sb_printf(&b, app_tr(": %llu MB", "：%llu MB"), mb);
+	sb_add(&b, app_tr("  Esc cancels", "  Esc 取消"));
+	move(a->rows - 1, 0);
+	clrtoeol();
+	draw_text(a, a->rows - 1, 0, sb_str(&b), a->cols - 1, A_BOLD);
+	sb_free(&b);
+	refresh();
+}
+
+/* After each chunk: Esc or Ctrl-C stops the scan; the line is redrawn
+ * ten times a second. Other keys typed meanwhile are dropped. */
+static bool on_progress(void *arg, unsigned long long done, unsigned long long size)
+{
+	struct scan_progress *p = arg;
+	long long now = mono_ms();
+	if (now - p->last_ms < 100)
+		return true;
+	p->last_ms = now;
+	if (app_take_interrupt())
+		p->cancelled = true;
+	while (!p->cancelled && input_pending()) {
+		wint_t ch;
+		int rc = input_get(0, &ch);
+		if (rc == OK && (ch == 27 || ch == 3))
+			p->cancelled = true;
+	}
+	if (p->cancelled)
+		return false;
+	draw_progress(p, done, size);
+	return true;
+}
+
 void log_view_open(struct app *a, const char *path)
 {
 	if (!a->codes) {
@@ -67,14 +140,19 @@ void log_view_open(struct app *a, const char *path)
 	draw_text(a, a->rows - 1, 0, note, a->cols - 1, A_BOLD);
 	free(note);
 	refresh();
-	log_view_free(a);
+	/* The new view replaces the old one only when the scan ends: a
+	 * cancelled scan leaves the screens as they were. */
 	struct logview *v = xcalloc(1, sizeof *v);
 	v->t = t;
 	v->nscans = paths.n;
 	v->scans = xcalloc(paths.n, sizeof *v->scans);
+	struct scan_progress prog = { .a = a, .n = paths.n, .last_ms = mono_ms() };
 	size_t cap = 0, failed = 0;
-	for (size_t i = 0; i < paths.n; i++) {
-		if (log_scan(a->codes, t, paths.v[i], &v->scans[i]) < 0) {
+	for (size_t i = 0; i < paths.n && !prog.cancelled; i++) {
+		prog.i = i;
+		prog.path = paths.v[i];
+		if (log_scan_progress(a->codes, t, paths.v[i], &v->scans[i], on_progress, &prog) < 0 &&
+		    !prog.cancelled) {
 			struct sbuf b = { 0 };
 			util_escape(&b, v->scans[i].error, false);
 			app_message(a, true, "%s", sb_str(&b));
@@ -87,12 +165,28 @@ void log_view_open(struct app *a, const char *path)
 		}
 	}
 	sv_free(&paths);
+	struct logview *old = a->logv;
 	a->logv = v;
-	if (failed == v->nscans) {
+	if (prog.cancelled || failed == v->nscans) {
 		log_view_free(a);
+		a->logv = old;
+		if (prog.cancelled) {
+			/* Back to the prompt, the path still typed. */
+			a->prompt = PROMPT_LOG;
+			sb_reset(&a->input);
+			sb_add(&a->input, path);
+		}
 		return;
 	}
-	app_push(a, &screen_log);
+	a->logv = old;
+	log_view_free(a);
+	a->logv = v;
+	/* From the log screen (L there reads another log), the new list
+	 * takes its place. */
+	if (a->stack[a->depth - 1] != &screen_log)
+		app_push(a, &screen_log);
+	else
+		v->sel = 0;
 }
 
 static const struct log_hit *row_hit(const struct logview *v, size_t row, const struct log_scan **scan)
@@ -118,12 +212,6 @@ static void load_context(struct app *a, struct logview *v)
 	if (log_context(v->t, s->path, h->line, CONTEXT_RADIUS, &v->ctx, &v->ctx_first, &v->ctx_error) < 0)
 		sv_free(&v->ctx);
 	(void)a;
-}
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash && slash[1] ? slash + 1 : path;
 }
 
 static void draw_row(struct app *a, struct logview *v, size_t row, int y)

@@ -4,9 +4,10 @@
  * section and Backspace coming back, an unknown code, control characters
  * escaped on the screen, the known places of a mounted root, the help
  * entry, and : jumping by any spelling of a code, a pasted portal message
- * of several lines too. */
+ * of several lines too; a big log's progress, cancelled by Esc or Ctrl-C. */
 #include "support/testutil.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,12 +199,64 @@ static void test_jump_by_code_and_help(void **state)
 	term_stop(&t);
 }
 
+/* A big log shows how far the scan got; Esc or Ctrl-C stops it and
+ * gives the prompt back with the path typed, the list read before kept. */
+static void test_big_log_cancelled(void **state)
+{
+	(void)state;
+	/* 64 GB of nothing (a sparse file): minutes to read. */
+	char *dir = tu_mkdtemp("biglog");
+	char *big = xasprintf("%s/big.log", dir);
+	int fd = open(big, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 64LL << 30), 0);
+	close(fd);
+	struct term t = { 0 };
+	term_start(&t, 100, 24, UTF8_ENV, "--lang en --no-auto-check");
+	assert_true(term_wait(&t, "1/40", WAIT));
+	char *path = fixture("ASRUnifiedAgentInstaller.utf16le-bom-crlf.log");
+	term_keys(&t, "L");
+	term_type(&t, path);
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "Installer logs: 2 codes the article names, 1 unknown, in 1 log", WAIT));
+	static const char *const stops[] = { "Escape", "C-c" };
+	for (size_t i = 0; i < ARRAY_LEN(stops); i++) {
+		term_keys(&t, "L");
+		assert_true(term_wait(&t, "Log file (Enter: the known places):", WAIT));
+		term_type(&t, big);
+		term_keys(&t, "Enter");
+		assert_true(term_wait(&t, "Reading big.log: ", WAIT));
+		assert_true(term_wait(&t, " of 65536 MB)  Esc cancels", WAIT));
+		term_keys(&t, stops[i]);
+		assert_true(term_wait(&t, "Log file (Enter: the known places): ", WAIT));
+		assert_true(term_wait(&t, "/big.log", WAIT));
+		assert_true(term_wait_gone(&t, "Esc cancels", WAIT));
+		/* The list read before is still there. */
+		char *s = term_screen(&t);
+		assert_non_null(strstr(s, "Installer logs: 2 codes the article names, 1 unknown, in 1 log"));
+		assert_non_null(strstr(s, "0x8004E00F x2"));
+		assert_null(strstr(s, "EXIT="));
+		free(s);
+		term_keys(&t, "Escape");
+		assert_true(term_wait(&t, "Logs 1/3", WAIT));
+	}
+	term_keys(&t, "Q");
+	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	term_stop(&t);
+	free(path);
+	unlink(big);
+	free(big);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_log_screen),
 		cmocka_unit_test(test_log_known_places),
 		cmocka_unit_test(test_jump_by_code_and_help),
+		cmocka_unit_test(test_big_log_cancelled),
 	};
 	return cmocka_run_group_tests_name("logs", tests, NULL, NULL);
 }
