@@ -181,6 +181,8 @@ void app_run_ids(struct app *a, const struct strvec *ids)
 		runner_free(a->runner);
 		a->runner = NULL;
 	}
+	/* An array of pointers sized by its element (a pointer).
+	 * NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	const struct check_def **defs = xcalloc(ids->n ? ids->n : 1, sizeof *defs);
 	size_t n = 0;
 	for (size_t i = 0; i < ids->n; i++)
@@ -260,6 +262,8 @@ void app_run_checks(struct app *a, const struct node *n)
 		free(idx);
 		return;
 	}
+	/* An array of pointers sized by its element (a pointer).
+	 * NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	const struct check_def **defs = xcalloc(count, sizeof *defs);
 	for (size_t i = 0; i < count; i++)
 		defs[i] = a->ses->bindings[idx[i]].check;
@@ -626,8 +630,11 @@ enter : {
 		back_to_tree(a);
 		if (n > ARRAY_LEN(found))
 			n = ARRAY_LEN(found);
+		/* Arrays of pointers sized by their element (a pointer).
+		 * NOLINTBEGIN(bugprone-sizeof-expression) */
 		struct node **copy = xcalloc(n, sizeof *copy);
 		memcpy(copy, found, n * sizeof *copy);
+		/* NOLINTEND(bugprone-sizeof-expression) */
 		app_choose(a, copy, n);
 		app_message(a, false, app_tr("%zu sections name %s: choose one", "%zu 个章节包含 %s：请选择"), n, text);
 	}

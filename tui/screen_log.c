@@ -185,8 +185,6 @@ void log_view_open(struct app *a, const char *path)
 	 * takes its place. */
 	if (a->stack[a->depth - 1] != &screen_log)
 		app_push(a, &screen_log);
-	else
-		v->sel = 0;
 }
 
 static const struct log_hit *row_hit(const struct logview *v, size_t row, const struct log_scan **scan)
@@ -337,8 +335,11 @@ static int open_row(struct app *a, struct logview *v)
 		app_push(a, &screen_detail);
 		return H_HANDLED;
 	}
+	/* Arrays of pointers sized by their element (a pointer).
+	 * NOLINTBEGIN(bugprone-sizeof-expression) */
 	struct node **copy = xcalloc(n, sizeof *copy);
 	memcpy(copy, h->nodes, n * sizeof *copy);
+	/* NOLINTEND(bugprone-sizeof-expression) */
 	app_choose(a, copy, n);
 	return H_HANDLED;
 }
