@@ -129,6 +129,8 @@ bool fleet_host_fails(const struct fleet_host *h)
 static struct fleet_group *group_for(struct fleet_group **g, size_t *n, size_t *cap, unsigned id,
 				     const char *anchor)
 {
+	if (!id && !anchor)
+		anchor = ""; /* a report may name neither (or ErrorID 0) */
 	for (size_t i = 0; i < *n; i++)
 		if ((*g)[i].id == id && (id || strcmp((*g)[i].anchor, anchor) == 0))
 			return &(*g)[i];

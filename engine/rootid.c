@@ -359,8 +359,8 @@ static int from_mount(const struct rootid *id, const struct rootid_mount *m,
 				  "/etc/fstab line %d mounts %s on %s",
 				  "libblkid 探测 %s，本机将其挂载于 %s%s（%s）；/etc/fstab 第 %d 行"
 				  "将 %s 挂载到 %s"),
-				m->probed, strcmp(id->folder, "/") ? id->folder : "",
-				strcmp(m->dir, "/") || !strcmp(id->folder, "/") ? m->dir : "",
+				m->probed, strcmp(id->folder, "/") != 0 ? id->folder : "",
+				strcmp(m->dir, "/") != 0 || strcmp(id->folder, "/") == 0 ? m->dir : "",
 				id->mountinfo_path, e->line, dev, e->dir);
 	return 0;
 }

@@ -14,6 +14,8 @@ static void add_node(struct binding *b, struct node *n)
 	for (size_t i = 0; i < b->nnodes; i++)
 		if (b->nodes[i] == n)
 			return;
+	/* An array of pointers sized by its element (a pointer).
+	 * NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	b->nodes = xrealloc(b->nodes, (b->nnodes + 1) * sizeof *b->nodes);
 	b->nodes[b->nnodes++] = n;
 }

@@ -3,13 +3,13 @@
 #include "tui/app.h"
 
 static const char *const help_keys[ACT__COUNT] = {
-#define ACTION(id, keys, en, zh) [id] = keys,
+#define ACTION(id, keys, en, zh) [id] = (keys),
 #include "tui/keys.def"
 #undef ACTION
 };
 
 static const char *const help_text[ACT__COUNT][2] = {
-#define ACTION(id, keys, en, zh) [id] = { en, zh },
+#define ACTION(id, keys, en, zh) [id] = { (en), (zh) },
 #include "tui/keys.def"
 #undef ACTION
 };

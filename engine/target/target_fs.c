@@ -203,7 +203,7 @@ static int fs_stat(struct target *t, const char *path, struct target_stat *out, 
 	int err = 0;
 	char *host = map_path(t, path, follow, &err);
 	if (!host)
-		return -err;
+		return err ? -err : -ENOENT; /* never 0: *out is not filled */
 	struct stat st;
 	int r = follow ? stat(host, &st) : lstat(host, &st);
 	free(host);
@@ -305,7 +305,7 @@ struct target *target_local_new(void)
 static bool windows_volume(struct target *t)
 {
 	t->fold_case = true;
-	struct target_stat st;
+	struct target_stat st = { 0 };
 	return fs_stat(t, WINROOT_CONFIG "/SYSTEM", &st, true) == 0 && S_ISREG(st.mode);
 }
 

@@ -40,7 +40,8 @@ static size_t split_lines(const char *s, size_t len, struct line **out)
 		n++;
 		pos = end;
 	}
-	*out = v;
+	/* An empty text has no lines, but an array all the same. */
+	*out = v ? v : xcalloc(1, sizeof *v);
 	return n;
 }
 
