@@ -29,8 +29,7 @@
 bool guard_wanted(const struct plan *p, const struct apply_report *rep)
 {
 	const char *ssh = getenv("SSH_CONNECTION");
-	return p->commit_confirmed_service && rep->outcome == JOURNAL_APPLIED && rep->reload_ran &&
-	       rep->entry_id && ssh && *ssh;
+	return p->commit_confirmed_service && guard_due(rep) && ssh && *ssh;
 }
 
 /* The confirmation file of an entry; caller frees. */
@@ -434,4 +433,129 @@ char *guard_notice(struct target *t, const char *entry_id, int within_s, long pi
 	}
 	sv_free(&ways);
 	return sb_steal(&b);
+}
+
+/* ---- the guard strategy of a target ---- */
+
+bool guard_due(const struct apply_report *rep)
+{
+	return rep->outcome == JOURNAL_APPLIED && rep->reload_ran && rep->entry_id;
+}
+
+/* This machine: the guard is this program, detached (guard_start). */
+static bool local_serves(const struct target *t)
+{
+	return t->this_machine;
+}
+
+static enum guard_need local_need(const struct target *t, const char *ssh_connection,
+				  const char **why)
+{
+	(void)t;
+	if (ssh_connection && *ssh_connection) {
+		*why = NULL;
+		return GUARD_NEEDED;
+	}
+	*why = T("you are not connected through SSH: a change to sshd cannot cut this session off",
+		 "你不是通过 SSH 连接的：对 sshd 的更改不会切断此会话");
+	return GUARD_NOT_NEEDED;
+}
+
+static int local_start(struct target *t, const struct guard_spec *g, long *pid, char **cause)
+{
+	(void)t;
+	struct guard_spec local = *g;
+	local.root = NULL;
+	pid_t p = 0;
+	int rc = guard_start(&local, &p, cause);
+	if (rc == 0)
+		*pid = (long)p;
+	return rc;
+}
+
+static const struct guard_strategy guard_local = {
+	.name = "local process",
+	.serves = local_serves,
+	.need = local_need,
+	.start = local_start,
+};
+
+/* A system that is not running (a mounted root): nothing reloads there,
+ * so nobody is locked out until it boots, and then from its console. */
+static bool offline_serves(const struct target *t)
+{
+	return t->offline;
+}
+
+static enum guard_need offline_need(const struct target *t, const char *ssh_connection,
+				    const char **why)
+{
+	(void)t;
+	(void)ssh_connection;
+	*why = T("the examined system is not running: sshd is not reloaded, so this change locks "
+		 "nobody out now",
+		 "被检查的系统没有运行：sshd 不会重新加载，因此此更改现在不会把任何人锁在外面");
+	return GUARD_NOT_NEEDED;
+}
+
+static const struct guard_strategy guard_offline = {
+	.name = "none",
+	.serves = offline_serves,
+	.need = offline_need,
+};
+
+/* Any other target (a remote machine, until it brings its own guard). */
+static bool any_serves(const struct target *t)
+{
+	(void)t;
+	return true;
+}
+
+static enum guard_need any_need(const struct target *t, const char *ssh_connection,
+				const char **why)
+{
+	(void)t;
+	(void)ssh_connection;
+	*why = T("refused: this change can lock you out of sshd, and asr-doctor has no "
+		 "commit-confirmed guard for this target that would undo it by itself; make it "
+		 "from the machine's own console",
+		 "已拒绝：此更改可能使你无法登录 sshd，而 asr-doctor 对此目标没有能自动撤销它的"
+		 "确认守护机制；请在该机器自己的控制台上进行");
+	return GUARD_REFUSED;
+}
+
+static const struct guard_strategy guard_refuse = {
+	.name = "refuse",
+	.serves = any_serves,
+	.need = any_need,
+};
+
+/* Strategies added by guard_add_strategies, or NULL. */
+static const struct guard_strategy *const *extra_strategies;
+
+void guard_add_strategies(const struct guard_strategy *const *s)
+{
+	extra_strategies = s;
+}
+
+const struct guard_strategy *guard_strategy_for(const struct target *t)
+{
+	static const struct guard_strategy *const builtin[] = { &guard_local, &guard_offline,
+								&guard_refuse };
+	for (size_t i = 0; extra_strategies && extra_strategies[i]; i++)
+		if (extra_strategies[i]->serves(t))
+			return extra_strategies[i];
+	for (size_t i = 0; i < ARRAY_LEN(builtin); i++)
+		if (builtin[i]->serves(t))
+			return builtin[i];
+	return &guard_refuse;
+}
+
+enum guard_need guard_needs(const struct target *t, const struct plan *p,
+			     const char *ssh_connection, const char **why)
+{
+	*why = NULL;
+	if (!p || !p->commit_confirmed_service)
+		return GUARD_NOT_NEEDED;
+	return guard_strategy_for(t)->need(t, ssh_connection, why);
 }

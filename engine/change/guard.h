@@ -70,4 +70,51 @@ bool guard_other_way_in(struct target *t, const char *proc_dir, struct strvec *f
 char *guard_notice(struct target *t, const char *entry_id, int within_s, long pid,
 		   const char *journal_opt);
 
+/* ---- the guard strategy of a target ---- */
+
+/* What a change that can lock the engineer out (a plan with
+ * commit_confirmed_service) needs on a target. */
+enum guard_need {
+	GUARD_NOT_NEEDED, /* nobody can be locked out by it: no guard */
+	GUARD_NEEDED,     /* a guard is started once the change and its reload are in */
+	GUARD_REFUSED,    /* it could lock the engineer out and the target cannot
+			   * guard it: it is not applied */
+};
+
+/* How one kind of target guards such a change. Each target has one
+ * (guard_strategy_for); a new target adds its own here, and the front
+ * ends, which go through engine/remedy.c, do not change. */
+struct guard_strategy {
+	const char *name; /* "local process", "none", ... */
+	/* Whether this is t's strategy. */
+	bool (*serves)(const struct target *t);
+	/* What a commit-confirmed change on t needs, the engineer connected
+	 * through ssh_connection ($SSH_CONNECTION, NULL when not through
+	 * SSH). *why gets a static line (user's language) for
+	 * GUARD_NOT_NEEDED and GUARD_REFUSED, else NULL. */
+	enum guard_need (*need)(const struct target *t, const char *ssh_connection,
+				const char **why);
+	/* Starts the guard for g->entry_id, a change applied on t. Returns 0
+	 * and *pid, or -errno and *cause (caller frees). NULL when need never
+	 * says GUARD_NEEDED. */
+	int (*start)(struct target *t, const struct guard_spec *g, long *pid, char **cause);
+};
+
+/* The strategy of target t: the first added one (guard_add_strategies)
+ * that serves it, else the built-in ones: a detached local process for
+ * this machine, none for a system that is not running (a mounted root),
+ * and a refusal for any other target. Never NULL. */
+const struct guard_strategy *guard_strategy_for(const struct target *t);
+/* Makes guard_strategy_for try these first (NULL-terminated, borrowed for
+ * the life of the process; NULL removes them): tests' own strategies, and
+ * the way a new target plugs its guard in. */
+void guard_add_strategies(const struct guard_strategy *const *s);
+/* What plan p needs on t (see enum guard_need): GUARD_NOT_NEEDED with *why
+ * NULL when p cannot lock anyone out, else the strategy's answer. */
+enum guard_need guard_needs(const struct target *t, const struct plan *p,
+			     const char *ssh_connection, const char **why);
+/* Whether an apply is ready for its guard: the change is in place,
+ * journalled, and a command marked rerun_on_undo (the reload) ran. */
+bool guard_due(const struct apply_report *rep);
+
 #endif
