@@ -1,8 +1,8 @@
 /* cmd_fix.c: `asr-doctor fix ID|anchor|check-id|fix-id`: runs the checks
- * bound there, plans the fixes of the failing ones, shows each plan, asks
- * (default No; --yes for scripts), applies through the one safe path,
- * starts the commit-confirmed guard when the change can lock out an
- * engineer connected through SSH, and runs the checks again. Exit status:
+ * bound there, shows the plan of each fix the remedy flow offers for them
+ * (engine/remedy.h: which fixes, the rule for warnings, the guard, what
+ * to check again), asks (default No; --yes for scripts), applies it, and
+ * runs the checks it addresses again. Exit status:
  * 0 fixed and verified (or --dry-run, or nothing to fix), 1 not fixed
  * (a change that failed or was refused, checks that could not run), 2
  * usage or runtime error. */
@@ -14,11 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "engine/change/apply.h"
-#include "engine/fix.h"
-#include "engine/change/guard.h"
-#include "engine/change/journal.h"
-#include "engine/change/plan.h"
+#include "engine/remedy.h"
 
 int cmd_fix(struct options *o);
 
@@ -105,13 +101,6 @@ static bool resolve(struct session *s, const char *what, struct strvec *ids,
 	return true;
 }
 
-/* The first article node a check is bound to, or NULL. */
-static const char *anchor_of(const struct session *s, const char *check_id)
-{
-	int i = session_find(s, check_id);
-	return i >= 0 && s->bindings[i].nnodes ? s->bindings[i].nodes[0]->anchor : NULL;
-}
-
 /* Prints one check result on one line. */
 static void print_result(const struct check_result *r)
 {
@@ -136,29 +125,60 @@ static void run_checks(const struct strvec *ids, const struct check_ctx *ctx,
 	}
 }
 
-/* Tells the engineer how to keep the change, and starts the guard. */
-static void start_guard(struct options *o, struct target *t, const char *jdir,
-                        const struct apply_report *rep)
+/* The remedy options of the command line. */
+static struct remedy_opts remedy_options(const struct options *o, struct target *t, const char *jdir)
 {
-	int within = o->confirm_within > 0 ? o->confirm_within : GUARD_DEFAULT_SECONDS;
-	struct guard_spec g = { .journal_dir = jdir,
-		                .root = target_location(t),
-		                .entry_id = rep->entry_id,
-		                .within_s = within };
-	pid_t pid = 0;
-	char *cause = NULL;
-	if (guard_start(&g, &pid, &cause) < 0) {
-		cli_error(
-		        T("the safety guard could not start (%s): the change stays; check that you "
-		          "can still log in before closing this session",
-		          "安全守护进程无法启动（%s）：更改将保留；关闭此会话前请确认仍能登录"),
-		        cause);
-		free(cause);
+	const char *ssh = getenv("SSH_CONNECTION");
+	struct remedy_opts ro = { .t = t,
+		                  .server = o->server,
+		                  .journal_dir = jdir,
+		                  .journal_opt = o->journal,
+		                  .timeout_s = o->timeout_s,
+		                  .confirm_within = o->confirm_within,
+		                  .ssh_connection = ssh && *ssh ? ssh : NULL };
+	return ro;
+}
+
+/* The index in results[0..n) of r, or n. */
+static size_t index_of(const struct check_result *const *results, size_t n,
+                       const struct check_result *r)
+{
+	size_t i = 0;
+	while (i < n && results[i] != r)
+		i++;
+	return i;
+}
+
+/* Prints what applying a plan did: the report, and the guard's notice
+ * (or, on standard error, why the guard could not start). */
+static void print_outcome(const struct remedy_outcome *out)
+{
+	putchar('\n');
+	if (out->refused) {
+		util_fputs(out->rep.message, stdout);
+		putchar('\n');
 		return;
 	}
-	char *notice = guard_notice(t, rep->entry_id, within, (long)pid, o->journal);
-	printf("\n%s", notice);
-	free(notice);
+	apply_report_print(&out->rep, stdout);
+	if (out->guarded)
+		printf("\n%s", out->guard_text);
+	else if (out->guard_text)
+		cli_error("%s", out->guard_text);
+}
+
+/* Says, before the question, what the guard will do for the plan. */
+static void print_guard_preview(const struct remedy_opts *ro, const struct plan *p)
+{
+	struct remedy_guard g;
+	remedy_guard(ro, p, &g);
+	if (g.need == GUARD_NEEDED)
+		printf("\n%s\n",
+		       T("You are connected through SSH: after the reload, this change is undone by "
+		         "itself unless you confirm it from a new login (see below once applied).",
+		         "你正通过 SSH 连接：重新加载后，除非从新的登录会话确认，此更改将自动撤销"
+		         "（应用后见下文）。"));
+	else if (g.need == GUARD_REFUSED)
+		printf("\n%s\n", g.why);
 }
 
 /* The fix command (see the top of this file). */
@@ -174,10 +194,13 @@ int cmd_fix(struct options *o)
 	if (!s)
 		return 2;
 	int status = 2;
-	struct strvec ids = { 0 };
+	struct strvec ids = { 0 }, recheck = { 0 };
 	const struct fix_def *only = NULL;
 	struct target *t = NULL;
 	struct check_result *results = NULL, *after = NULL;
+	const struct check_result **before = NULL, **again = NULL;
+	bool *wanted = NULL;
+	struct remedy_set set = { 0 };
 	char *jdir = NULL;
 	int signal_seen = 0;
 	if (!resolve(s, o->argv[0], &ids, &only))
@@ -186,85 +209,81 @@ int cmd_fix(struct options *o)
 	if (!t)
 		goto out;
 	jdir = journal_dir_for(o->journal, t);
+	struct remedy_opts ro = remedy_options(o, t, jdir);
 	struct check_ctx cctx = cli_check_ctx(o, t);
 	printf("%s: %s\n%s\n", T("Target", "目标"), t->name, T("Checking:", "检查："));
 	results = xcalloc(ids.n, sizeof *results);
+	/* Arrays of pointers: sizeof *before is the pointer's size. */
+	before = xcalloc(ids.n, sizeof *before); /* NOLINT(bugprone-sizeof-expression) */
 	run_checks(&ids, &cctx, results);
-
-	/* The fixes of the failing checks, each once. */
-	const struct fix_def *fixes[32];
-	size_t fix_check[32];
-	size_t nfix = 0, nfail = 0;
-	/* A warning has a fix too (fstab device names), planned when asked
-	 * for by name: the fix id or the check id. */
-	bool named = only || check_find(o->argv[0]) != NULL;
-	for (size_t i = 0; i < ids.n; i++) {
-		if (results[i].status != STATUS_FAIL &&
-		    !(named && results[i].status == STATUS_WARN))
-			continue;
-		nfail++;
-		const struct fix_def *found[8];
-		size_t n = fix_for_check(ids.v[i], found, ARRAY_LEN(found));
-		for (size_t k = 0; k < n && k < ARRAY_LEN(found) && nfix < ARRAY_LEN(fixes); k++) {
-			if (only && found[k] != only)
-				continue;
-			bool dup = false;
-			for (size_t m = 0; m < nfix; m++)
-				dup = dup || fixes[m] == found[k];
-			if (!dup) {
-				fix_check[nfix] = i;
-				fixes[nfix++] = found[k];
-			}
-		}
-		if (n == 0)
-			printf(T("No automatic fix for %s: 'asr-doctor explain %s' shows the "
-			         "steps.\n",
-			         "%s 没有自动修复：'asr-doctor explain %s' 列出了步骤。\n"),
-			       ids.v[i],
-			       anchor_of(s, ids.v[i]) ? anchor_of(s, ids.v[i]) : ids.v[i]);
-	}
-	size_t nerror = 0;
 	for (size_t i = 0; i < ids.n; i++)
-		nerror += results[i].status == STATUS_ERROR;
-	if (nfail == 0 && nerror) {
+		before[i] = &results[i];
+
+	/* The fixes of the failing and warning checks, each once. A fix or
+	 * check named on the command line is asked for by name: --yes then
+	 * covers a warning's fix too. */
+	bool named = only || check_find(o->argv[0]) != NULL;
+	remedy_choose(before, ids.n, only, &set);
+	wanted = xcalloc(ids.n, sizeof *wanted);
+	for (size_t i = 0; i < ids.n; i++)
+		wanted[i] = named;
+	size_t nfailing = set.nfailing + (named ? set.warn_no_fix.n : 0);
+	for (size_t i = 0; i < set.no_fix.n + (named ? set.warn_no_fix.n : 0); i++) {
+		const char *id = i < set.no_fix.n ? set.no_fix.v[i] : set.warn_no_fix.v[i - set.no_fix.n];
+		const char *anchor = remedy_anchor(s, id);
+		printf(T("No automatic fix for %s: 'asr-doctor explain %s' shows the steps.\n",
+		         "%s 没有自动修复：'asr-doctor explain %s' 列出了步骤。\n"),
+		       id, anchor ? anchor : id);
+	}
+	if (nfailing == 0 && set.nerror) {
 		/* An error is not a pass: what to fix cannot be known. */
 		printf(T("Not fixed: %zu check(s) could not run (see above), so what to fix is not "
 		         "known; nothing was changed.\n",
 		         "未修复：%zu 项检查无法运行（见上文），因此无法确定要修复什么；"
 		         "未做任何更改。\n"),
-		       nerror);
+		       set.nerror);
 		status = 1;
 		goto out;
 	}
-	if (nfail == 0) {
+	if (nfailing == 0) {
 		printf("%s\n", T("Nothing to fix: no check fails.", "无需修复：没有失败的检查。"));
 		status = 0;
 		goto out;
 	}
-	if (nfix == 0) {
+	if (set.n == 0) {
 		status = 1;
 		goto out;
 	}
 
-	for (size_t f = 0; f < nfix && !signal_seen; f++) {
-		struct fix_ctx fctx = { .t = t,
-			                .server = o->server,
-			                .journal_dir = jdir,
-			                .result = &results[fix_check[f]],
-			                .anchor = anchor_of(s, ids.v[fix_check[f]]),
-			                .timeout_ms =
-			                        (o->timeout_s > 0 ? o->timeout_s : 60) * 1000 };
+	bool can_ask = isatty(STDIN_FILENO);
+	for (size_t f = 0; f < set.n && !signal_seen; f++) {
+		const struct remedy *rem = &set.v[f];
+		enum remedy_consent consent = remedy_consent(rem, named, o->yes, can_ask);
+		if (consent == REMEDY_OFFER && !o->dry_run) {
+			char *cmd = remedy_fix_command(&ro, rem->fix->id);
+			printf("\n");
+			printf(T("%s only warns: its fix \"%s\" (%s) is offered, not applied without a "
+			         "yes; '%s' shows it and asks.\n",
+			         "%s 只是警告：其修复“%s”（%s）仅作建议，未经同意不会应用；'%s' "
+			         "会显示它并询问。\n"),
+			       rem->result->check_id, T(rem->fix->title_en, rem->fix->title_zh),
+			       rem->fix->id, cmd);
+			free(cmd);
+			continue;
+		}
+		const char *anchor = rem->result ? remedy_anchor(s, rem->result->check_id) : NULL;
+		struct fix_ctx fctx = remedy_fix_ctx(&ro, rem->result, anchor);
 		char *cause = NULL;
-		struct plan *p = fixes[f]->plan(&fctx, &cause);
+		struct plan *p = rem->fix->plan(&fctx, &cause);
 		putchar('\n');
 		if (!p) {
-			printf("%s: %s\n", fixes[f]->id,
+			printf("%s: %s\n", rem->fix->id,
 			       cause ? cause : T("nothing to do", "无事可做"));
 			free(cause);
 			continue;
 		}
-		if (!p->anchor && fctx.anchor)
-			plan_set_anchor(p, fctx.anchor);
+		if (!p->anchor && anchor)
+			plan_set_anchor(p, anchor);
 		plan_print(p, stdout);
 		if (o->dry_run) {
 			printf("%s\n", T("(--dry-run: nothing was changed)",
@@ -272,17 +291,16 @@ int cmd_fix(struct options *o)
 			plan_free(p);
 			continue;
 		}
-		if (!o->yes) {
-			if (!isatty(STDIN_FILENO)) {
-				cli_error("%s",
-				          T("refusing to change the machine without a "
-				            "confirmation: run this "
-				            "on a terminal, or pass --yes",
-				            "未经确认拒绝修改机器：请在终端上运行，或加上 --yes"));
-				plan_free(p);
-				status = 2;
-				goto out;
-			}
+		if (consent == REMEDY_REFUSE) {
+			cli_error("%s", T("refusing to change the machine without a confirmation: run "
+			                  "this on a terminal, or pass --yes",
+			                  "未经确认拒绝修改机器：请在终端上运行，或加上 --yes"));
+			plan_free(p);
+			status = 2;
+			goto out;
+		}
+		if (consent == REMEDY_ASK) {
+			print_guard_preview(&ro, p);
 			if (!ask_yes(T("\nApply this change?", "\n应用此更改吗？"))) {
 				printf("%s\n", T("Not applied: nothing was changed.",
 				                 "未应用：未做任何更改。"));
@@ -290,21 +308,21 @@ int cmd_fix(struct options *o)
 				continue;
 			}
 		}
+		/* Agreed to: a warning it answers must now be fixed too. */
+		size_t at = index_of(before, ids.n, rem->result);
+		if (at < ids.n)
+			wanted[at] = true;
 		struct confirm_state cs = { .yes = o->yes };
 		struct apply_opts ao = { .confirm = confirm_command, .confirm_arg = &cs };
-		struct apply_report rep;
-		/* Held until the guard runs too: a hang-up between the reload
-		 * and the guard must not leave the change unguarded. */
-		sigset_t held;
-		apply_signals_hold(&held);
-		int rc = apply_plan(&fctx, p, &ao, &rep);
-		putchar('\n');
-		apply_report_print(&rep, stdout);
-		if (rc == 0 && guard_wanted(p, &rep))
-			start_guard(o, t, jdir, &rep);
-		int late = apply_signals_release(&held);
-		signal_seen = rep.signal ? rep.signal : late;
-		apply_report_free(&rep);
+		struct remedy_outcome res;
+		remedy_apply(&ro, p, &ao, &res);
+		print_outcome(&res);
+		signal_seen = res.signal;
+		if (!res.refused)
+			for (size_t i = 0; i < res.recheck.n; i++)
+				if (!sv_contains(&recheck, res.recheck.v[i]))
+					sv_push(&recheck, res.recheck.v[i]);
+		remedy_outcome_free(&res);
 		plan_free(p);
 	}
 	if (o->dry_run) {
@@ -314,15 +332,28 @@ int cmd_fix(struct options *o)
 	if (signal_seen)
 		goto out;
 
-	/* Verified by running the checks again. */
-	printf("\n%s\n", T("Checking again:", "再次检查："));
-	after = xcalloc(ids.n, sizeof *after);
-	run_checks(&ids, &cctx, after);
-	bool fixed = true;
+	/* Verified by running again the checks the changes address. */
+	again = xcalloc(ids.n, sizeof *again); /* NOLINT(bugprone-sizeof-expression) */
+	if (recheck.n) {
+		printf("\n%s\n", T("Checking again:", "再次检查："));
+		after = xcalloc(recheck.n, sizeof *after);
+		run_checks(&recheck, &cctx, after);
+		for (size_t k = 0; k < recheck.n; k++)
+			for (size_t i = 0; i < ids.n; i++)
+				if (strcmp(ids.v[i], recheck.v[k]) == 0)
+					again[i] = &after[k];
+	}
+	bool any = false;
 	for (size_t i = 0; i < ids.n; i++)
-		if ((results[i].status == STATUS_FAIL || (named && results[i].status == STATUS_WARN)) &&
-		    after[i].status >= results[i].status)
-			fixed = false;
+		any = any || before[i]->status == STATUS_FAIL ||
+		      (before[i]->status == STATUS_WARN && wanted[i]);
+	if (!any) {
+		/* Only warnings, whose fixes were offered and not taken. */
+		printf("\n%s\n", T("Nothing to fix: no check fails.", "无需修复：没有失败的检查。"));
+		status = 0;
+		goto out;
+	}
+	bool fixed = remedy_fixed(before, again, wanted, ids.n);
 	printf("%s\n",
 	       fixed ? T("Fixed and verified.", "已修复并验证。") : T("Not fixed.", "未修复。"));
 	/* Whatever stopped a change (no space, no backup, the lock), nothing
@@ -331,12 +362,17 @@ int cmd_fix(struct options *o)
 out:
 	for (size_t i = 0; results && i < ids.n; i++)
 		result_free(&results[i]);
-	for (size_t i = 0; after && i < ids.n; i++)
+	for (size_t i = 0; after && i < recheck.n; i++)
 		result_free(&after[i]);
 	free(results);
 	free(after);
+	free(before);
+	free(again);
+	free(wanted);
+	remedy_set_free(&set);
 	free(jdir);
 	sv_free(&ids);
+	sv_free(&recheck);
 	target_free(t);
 	session_free(s);
 	doc_free(d);

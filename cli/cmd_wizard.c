@@ -170,6 +170,7 @@ static int wizard_one(struct options *o, const char *host_note)
 		.journal_dir = jdir,
 		.journal_opt = o->journal,
 		.confirm_within = o->confirm_within,
+		.timeout_s = o->timeout_s,
 		.ssh_connection = ssh && *ssh ? ssh : NULL,
 		.replay = json ? &info : NULL,
 		.report_path = report_path,

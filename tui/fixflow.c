@@ -1,8 +1,9 @@
-/* fixflow.c: the wizard's side of changing a machine: choose a fix, show
- * its plan on the confirmation screen, apply it through the engine's one
- * safe path (each command asked about on its own), start the
- * commit-confirmed guard, re-run the checks; the history with undo; saving
- * a report. Everything that touches the machine is an engine call. */
+/* fixflow.c: the wizard's side of changing a machine: offer the fixes the
+ * remedy flow chooses (engine/remedy.h), show a plan on the confirmation
+ * screen with what the commit-confirmed guard will do, apply it through the
+ * remedy flow (each command asked about on its own), re-run the checks it
+ * names; the history with undo; saving a report. Everything that touches
+ * the machine is an engine call. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,12 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/change/apply.h"
 #include "engine/facts.h"
-#include "engine/fix.h"
-#include "engine/change/guard.h"
-#include "engine/change/journal.h"
-#include "engine/change/plan.h"
+#include "engine/remedy.h"
 #include "engine/replay.h"
 #include "engine/report_doc.h"
 #include "engine/util/text.h"
@@ -71,39 +68,39 @@ void app_page_text(struct app *a, const char *title, const char *text)
 	a->itop = 0;
 }
 
-/* The fix context for the engine: the target, server and journal. */
-static struct fix_ctx fix_context(struct app *a, const struct check_result *r, const char *anchor)
+/* The remedy options: the target, server, journal, timeouts and SSH
+ * connection the command line gave. */
+static struct remedy_opts remedy_options(const struct app *a)
 {
-	struct fix_ctx c = {
+	struct remedy_opts o = {
 		.t = a->cfg->ctx.t,
 		.server = a->cfg->ctx.server,
 		.journal_dir = a->cfg->journal_dir,
-		.result = r,
-		.anchor = anchor,
-		.timeout_ms = 60000,
+		.journal_opt = a->cfg->journal_opt,
+		.timeout_s = a->cfg->timeout_s,
+		.confirm_within = a->cfg->confirm_within,
+		.ssh_connection = a->cfg->ssh_connection,
 	};
-	return c;
+	return o;
 }
 
-/* The failing (or warning, when a fix exists) checks of the selected
- * section and its subsections. */
-static size_t failing_checks(struct app *a, size_t **idx, size_t *unrun)
+/* The fix context for the engine. */
+static struct fix_ctx fix_context(struct app *a, const struct check_result *r, const char *anchor)
 {
-	size_t *all;
-	size_t n = session_checks_for(a->ses, a->doc->nodes[a->sel], true, &all);
-	size_t k = 0;
-	*unrun = 0;
-	for (size_t i = 0; i < n; i++) {
-		enum status st = a->ses->results[all[i]].status;
-		const struct fix_def *any;
-		if (st == STATUS_FAIL ||
-		    (st == STATUS_WARN && fix_for_check(a->ses->bindings[all[i]].check->id, &any, 1)))
-			all[k++] = all[i];
-		else if (st == STATUS_NONE)
-			(*unrun)++;
-	}
-	*idx = all;
-	return k;
+	struct remedy_opts o = remedy_options(a);
+	return remedy_fix_ctx(&o, r, anchor);
+}
+
+/* The latest results of bindings idx[0..n) (every binding when idx is
+ * NULL), as pointers (caller frees the array). */
+static const struct check_result **results_of(struct app *a, const size_t *idx, size_t n)
+{
+	/* An array of pointers, sized by its element. */
+	const struct check_result **r =
+		xcalloc(n ? n : 1, sizeof *r); /* NOLINT(bugprone-sizeof-expression) */
+	for (size_t i = 0; i < n; i++)
+		r[i] = &a->ses->results[idx ? idx[i] : i];
+	return r;
 }
 
 void fix_start(struct app *a)
@@ -114,29 +111,25 @@ void fix_start(struct app *a)
 	}
 	if (!a->ses)
 		return;
-	size_t *idx, unrun;
-	size_t nfail = failing_checks(a, &idx, &unrun);
-	if (nfail == 0) {
+	size_t *idx;
+	size_t n = session_checks_for(a->ses, a->doc->nodes[a->sel], true, &idx);
+	const struct check_result **res = results_of(a, idx, n);
+	struct remedy_set set;
+	remedy_choose(res, n, NULL, &set);
+	free(res);
+	free(idx);
+	if (set.nfailing == 0) {
 		app_message(a, false, "%s",
-			    unrun ? app_tr("run the checks first (r): nothing is known to fail here",
-					   "请先运行检查（r）：这里还没有已知的失败")
-				  : app_tr("nothing fails here: no fix needed", "这里没有失败：无需修复"));
-		free(idx);
+			    set.nunrun ? app_tr("run the checks first (r): nothing is known to fail here",
+						"请先运行检查（r）：这里还没有已知的失败")
+				       : app_tr("nothing fails here: no fix needed", "这里没有失败：无需修复"));
+		remedy_set_free(&set);
 		return;
 	}
 	a->nchoices = 0;
-	for (size_t i = 0; i < nfail; i++) {
-		const struct fix_def *found[8];
-		size_t n = fix_for_check(a->ses->bindings[idx[i]].check->id, found, ARRAY_LEN(found));
-		for (size_t k = 0; k < n && k < ARRAY_LEN(found); k++) {
-			bool dup = false;
-			for (size_t m = 0; m < a->nchoices; m++)
-				dup = dup || a->fix_choices[m] == found[k];
-			if (!dup && a->nchoices < ARRAY_LEN(a->fix_choices))
-				a->fix_choices[a->nchoices++] = found[k];
-		}
-	}
-	free(idx);
+	for (size_t i = 0; i < set.n && a->nchoices < ARRAY_LEN(a->fix_choices); i++)
+		a->fix_choices[a->nchoices++] = set.v[i].fix;
+	remedy_set_free(&set);
 	if (a->nchoices == 0) {
 		app_message(a, false, "%s",
 			    app_tr("no automatic fix for what fails here: the section's steps explain it",
@@ -152,19 +145,18 @@ void fix_start(struct app *a)
 	app_push(a, &screen_choose);
 }
 
-/* The latest result of the first failing check a fix addresses. */
+/* The latest result a fix answers (its first failing check, else the
+ * first warning one), and the article anchor to record with it. */
 static const struct check_result *result_for(struct app *a, const struct fix_def *f, const char **anchor)
 {
 	*anchor = a->doc->nodes[a->sel]->anchor;
-	for (const char *const *c = f->check_ids; c && *c; c++) {
-		int i = session_find(a->ses, *c);
-		if (i >= 0 && (a->ses->results[i].status == STATUS_FAIL || a->ses->results[i].status == STATUS_WARN)) {
-			if (a->ses->bindings[i].nnodes)
-				*anchor = a->ses->bindings[i].nodes[0]->anchor;
-			return &a->ses->results[i];
-		}
-	}
-	return NULL;
+	const struct check_result **res = results_of(a, NULL, a->ses->nbindings);
+	const struct check_result *r = remedy_result_for(f, res, a->ses->nbindings);
+	free(res);
+	const char *bound = r ? remedy_anchor(a->ses, r->check_id) : NULL;
+	if (bound)
+		*anchor = bound;
+	return r;
 }
 
 /* Styles a line of a plan's text: additions, removals, hunk marks. */
@@ -207,12 +199,18 @@ static void confirm_page(struct app *a, const char *body)
 	} else {
 		render_text(&a->cpage, app_tr("This changes this machine.", "这会修改本机。"), STY_WARN, "", "", &o);
 	}
-	if (a->plan && a->plan->commit_confirmed_service && a->cfg->ssh_connection && t->this_machine) {
-		int within = a->cfg->confirm_within > 0 ? a->cfg->confirm_within : GUARD_DEFAULT_SECONDS;
+	struct remedy_guard g = { .need = GUARD_NOT_NEEDED };
+	if (a->plan) {
+		struct remedy_opts ro = remedy_options(a);
+		remedy_guard(&ro, a->plan, &g);
+	}
+	if (g.need == GUARD_REFUSED) {
+		render_text(&a->cpage, g.why, STY_FAIL | STY_BOLD, "", "", &o);
+	} else if (g.need == GUARD_NEEDED) {
 		char *w = xasprintf(app_tr("You are connected through SSH: after the reload, this change is undone by itself "
 					   "in %d seconds unless you confirm it from a new login.",
 					   "你正通过 SSH 连接：重新加载后，除非从新的登录会话确认，此更改将在 %d 秒后自动撤销。"),
-				    within);
+				    g.within_s);
 		render_text(&a->cpage, w, STY_WARN | STY_BOLD, "", "", &o);
 		free(w);
 		struct strvec ways = { 0 };
@@ -347,69 +345,41 @@ static bool ask_command(void *arg, const char *const *argv, const char *reason, 
 	return rc == OK && (ch == 'y' || ch == 'Y');
 }
 
-/* Starts the guard after an sshd change made over SSH; returns what the
- * engineer must know (caller frees). */
-static char *start_guard(struct app *a, const struct apply_report *rep)
-{
-	struct target *t = a->cfg->ctx.t;
-	int within = a->cfg->confirm_within > 0 ? a->cfg->confirm_within : GUARD_DEFAULT_SECONDS;
-	struct guard_spec g = { .journal_dir = a->cfg->journal_dir,
-				.root = target_location(t),
-				.entry_id = rep->entry_id,
-				.within_s = within };
-	pid_t pid = 0;
-	char *cause = NULL;
-	if (guard_start(&g, &pid, &cause) < 0) {
-		char *m = xasprintf(app_tr("The safety guard could not start (%s): the change stays. Check that you can "
-					   "still log in before closing this session.\n",
-					   "安全守护进程无法启动（%s）：更改将保留。关闭此会话前请确认仍能登录。\n"),
-				    cause);
-		free(cause);
-		return m;
-	}
-	return guard_notice(t, rep->entry_id, within, (long)pid, a->cfg->journal_opt);
-}
-
 void fix_apply(struct app *a)
 {
 	app_message(a, false, "%s", app_tr("applying...", "正在应用..."));
-	struct fix_ctx c = fix_context(a, NULL, a->plan ? a->plan->anchor : NULL);
-	struct apply_opts ao = { .confirm = ask_command, .confirm_arg = a,
-				 .ssh_connection = a->cfg->ssh_connection };
-	struct apply_report rep;
-	memset(&rep, 0, sizeof rep);
-	struct strvec recheck = { 0 };
-	/* Signals wait until the files are consistent and the guard runs:
-	 * a dropped line between the reload and the guard must not leave
-	 * the change unguarded. */
-	sigset_t held;
-	apply_signals_hold(&held);
-	int rc;
-	char *guard_text = NULL;
+	struct remedy_opts ro = remedy_options(a);
+	struct apply_opts ao = { .confirm = ask_command, .confirm_arg = a };
+	struct remedy_outcome res;
+	memset(&res, 0, sizeof res);
+	int rc, late;
 	const char *what;
 	if (a->plan) {
-		rc = apply_plan(&c, a->plan, &ao, &rep);
-		if (rc == 0 && guard_wanted(a->plan, &rep))
-			guard_text = start_guard(a, &rep);
-		for (size_t i = 0; i < a->plan->check_ids.n; i++)
-			sv_push(&recheck, a->plan->check_ids.v[i]);
+		rc = remedy_apply(&ro, a->plan, &ao, &res);
+		late = res.signal;
 		what = app_tr("Fix", "修复");
 	} else {
-		rc = undo_entry(&c, a->undo_entry, &ao, &rep);
-		const struct journal_entry *e = a->journal ? journal_get(a->journal, a->undo_entry) : NULL;
-		for (size_t i = 0; e && i < e->checks.n; i++)
-			sv_push(&recheck, e->checks.v[i]);
+		/* Signals wait until the files are consistent. */
+		struct fix_ctx c = remedy_fix_ctx(&ro, NULL, NULL);
+		ao.ssh_connection = ro.ssh_connection;
+		sigset_t held;
+		apply_signals_hold(&held);
+		rc = undo_entry(&c, a->undo_entry, &ao, &res.rep);
+		remedy_recheck_entry(a->journal ? journal_get(a->journal, a->undo_entry) : NULL, &res.recheck);
+		late = apply_signals_release(&held);
 		what = app_tr("Undo", "撤销");
 	}
-	int late = apply_signals_release(&held);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (f) {
-		apply_report_print(&rep, f);
-		if (guard_text)
-			fprintf(f, "\n%s", guard_text);
-		if (recheck.n)
+		if (res.refused)
+			fprintf(f, "%s\n", res.rep.message);
+		else
+			apply_report_print(&res.rep, f);
+		if (res.guard_text)
+			fprintf(f, "\n%s", res.guard_text);
+		if (res.recheck.n && !res.refused)
 			fprintf(f, "\n%s\n", app_tr("Checking again (results below and on the tree):",
 						    "再次检查（结果见下方和树中）："));
 		fclose(f);
@@ -419,8 +389,12 @@ void fix_apply(struct app *a)
 	app_page_text(a, title, buf ? buf : "");
 	free(title);
 	free(buf);
-	free(guard_text);
-	apply_report_free(&rep);
+	struct strvec recheck = { 0 };
+	if (!res.refused) {
+		recheck = res.recheck;
+		memset(&res.recheck, 0, sizeof res.recheck);
+	}
+	remedy_outcome_free(&res);
 	fix_clear(a);
 	/* The confirm screen gives way to the result page. */
 	a->depth--;

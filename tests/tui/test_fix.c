@@ -2,13 +2,15 @@
  * wizard: run the check, open the fix and see the diff, cancel (nothing
  * changed), open it again, confirm, see the checks pass, undo it from the
  * history; the files' bytes are compared at each step. The same walk on
- * the demo Windows disk with a registry fix (the boot drivers). */
+ * the demo Windows disk with a registry fix (the boot drivers). A warning
+ * is offered the same fix by the wizard and by `asr-doctor fix`. */
 #include "support/testutil.h"
 
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/fix.h"
 #include "engine/util/util.h"
 #include "support/term.h"
 
@@ -218,12 +220,84 @@ static void test_registry_fix_walkthrough(void **state)
 	free(root);
 }
 
+/* A warning is offered the same fix in the wizard and on the command
+ * line. On the demo, 95320's GRUB check fails and its fstab check warns:
+ * `fix 95320` and the wizard's f on that section offer exactly the same
+ * fixes, the fstab one among them; --yes applies the failure's fix and
+ * names the warning's without applying it. */
+static void test_warning_offered_alike(void **state)
+{
+	(void)state;
+	char *cli_tmp = xasprintf("%s/cli", base);
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s'", cli_tmp), 0);
+	char *cli = NULL;
+	assert_int_equal(tu_sh(&cli, "TMPDIR='%s' %s --lang en --demo fix 95320 --dry-run </dev/null 2>&1",
+			       cli_tmp, tu_binary()),
+			 0);
+	assert_non_null(strstr(cli, "[warn] fstab.device_names"));
+
+	struct term t = { 0 };
+	char *env = xasprintf("%s TMPDIR=%s", ENV, base);
+	term_start(&t, 80, 24, env, "--lang en --demo --no-auto-check");
+	free(env);
+	assert_true(term_wait(&t, "1/40", WAIT));
+	term_keys(&t, ":");
+	term_type(&t, "95320");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "not run yet", WAIT));
+	term_keys(&t, "r");
+	assert_true(term_wait(&t, "checks done", WAIT));
+	term_keys(&t, "f");
+	assert_true(term_wait(&t, "Several fixes apply here", WAIT));
+	char *screen = term_screen(&t);
+
+	/* Each fix is in both lists or in neither. */
+	size_t offered = 0;
+	for (size_t i = 0; fix_registry[i]; i++) {
+		const struct fix_def *f = fix_registry[i];
+		char *planned = xasprintf("(%s)\n", f->id);
+		char *unplanned = xasprintf("\n%s: ", f->id);
+		bool in_cli = strstr(cli, planned) || strstr(cli, unplanned);
+		bool in_wizard = strstr(screen, f->title_en) != NULL;
+		if (in_cli != in_wizard)
+			print_error("%s: offered by %s only\n--- fix:\n%s\n--- wizard:\n%s\n", f->id,
+				    in_cli ? "fix" : "the wizard", cli, screen);
+		assert_true(in_cli == in_wizard);
+		offered += in_cli;
+		free(planned);
+		free(unplanned);
+	}
+	assert_int_equal(offered, 2);
+	const struct fix_def *fstab = fix_find("fstab.use_uuid");
+	assert_non_null(strstr(screen, fstab->title_en));
+	free(screen);
+	/* Chosen in the wizard, the warning's fix is planned like the CLI's. */
+	term_keys(&t, "2");
+	assert_true(term_wait(&t, "Mount by UUID in /etc/fstab: nothing can be changed safely", WAIT));
+	assert_non_null(strstr(cli, "fstab.use_uuid: nothing can be changed safely"));
+	term_keys(&t, "Q");
+	term_stop(&t);
+	free(cli);
+
+	/* --yes: the failure's fix is applied, the warning's only named. */
+	assert_int_equal(tu_sh(&cli, "TMPDIR='%s' %s --lang en --demo fix 95320 --yes </dev/null 2>&1",
+			       cli_tmp, tu_binary()),
+			 0);
+	assert_non_null(strstr(cli, "applied: changed 2 file(s)"));
+	assert_non_null(strstr(cli, "\"Mount by UUID in /etc/fstab\" (fstab.use_uuid) is offered, not applied"));
+	assert_non_null(strstr(cli, "Fixed and verified."));
+	free(cli);
+	tu_rmtree(cli_tmp);
+	free(cli_tmp);
+}
+
 int main(void)
 {
 	base = tu_scratch("fixflow");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sshd_fix_walkthrough),
 		cmocka_unit_test(test_registry_fix_walkthrough),
+		cmocka_unit_test(test_warning_offered_alike),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("wizard fix", tests, NULL, NULL));
 }
