@@ -14,7 +14,7 @@ BUILD_DEPS := make gcc pkg-config libncurses-dev libssh2-1-dev libblkid-dev \
               libcjson-dev libcmocka-dev libcmark-dev libhivex-dev
 TEST_DEPS  := openssh-server openssh-client tmux fdisk e2fsprogs util-linux grub-pc-bin grub-common patch \
               procps iproute2 libhivex-bin libwin-hivex-perl chntpw ansible-core
-BENCH_DEPS := dialog libvterm-dev hyperfine libc-bin grep
+BENCH_DEPS := dialog libvterm-dev hyperfine libc-bin grep openssh-server openssh-client ansible-core
 LINT_DEPS  := cppcheck clang-tidy
 
 PKGS := ncursesw libssh2 blkid libcjson libcmark hivex
@@ -229,10 +229,17 @@ $(BUILD)/bench/genlog: bench/genlog.c
 	@echo "  CC      $<"
 	$(Q)$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -o $@ $<
 
+# The delaying TCP relay (bench/relay.c) for the remote timings.
+$(BUILD)/bench/relay: bench/relay.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -D_GNU_SOURCE -o $@ $<
+
 bench:
 	@tools/deps.sh $(BUILD_DEPS) $(BENCH_DEPS)
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/ptybench $(BUILD)/bench/genlog
-	@PTYBENCH=$(BUILD)/bench/ptybench GENLOG=$(BUILD)/bench/genlog bench/run.sh $(BENCH_ARGS)
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/ptybench $(BUILD)/bench/genlog $(BUILD)/bench/relay
+	@PTYBENCH=$(BUILD)/bench/ptybench GENLOG=$(BUILD)/bench/genlog RELAY=$(BUILD)/bench/relay \
+	  bench/run.sh $(BENCH_ARGS)
 
 # The portable binary (never part of all or check): `make static` links
 # every library Debian ships a static archive of, and glibc, into

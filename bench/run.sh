@@ -5,7 +5,8 @@
 # sections under the same harness and keys, times the plain commands
 # (hyperfine when present, else the harness), scans a generated 1 GB
 # UTF-16LE installer log beside iconv | grep -c, and prints one table; with
-# --json FILE it also writes the same numbers as JSON.
+# --json FILE it also writes the same numbers as JSON. Then, unless REMOTE=0,
+# bench/remote.sh times logins through a delaying relay (its own table).
 set -eu
 
 usage() {
@@ -18,7 +19,9 @@ Measures asr-doctor (default ./asr-doctor) and prints a table of medians.
   --bin FILE    the asr-doctor binary to measure (default ./asr-doctor)
 Environment: PTYBENCH (the harness; built with make when unset), GENLOG (the
 log generator, likewise), LOG_MB (size of the generated installer log, 1024),
-HYPERFINE (empty: time commands with the harness instead of hyperfine).
+HYPERFINE (empty: time commands with the harness instead of hyperfine),
+REMOTE (0 leaves out the remote timings of bench/remote.sh: sshd on loopback
+behind bench/relay at 0 and 100 ms; RELAY names the relay binary).
 EOF
 }
 
@@ -298,3 +301,11 @@ END {
 cat "$tmp/table"
 printf '\nThe floor: %s\n' "$FLOOR" | fold -s -w 100
 [ -z "$JSON" ] || printf '\nJSON written to %s (byte dumps of each session beside it)\n' "$JSON"
+
+# The remote part (bench/remote.sh): a real sshd on loopback behind the
+# delaying relay; REMOTE=0 leaves it out.
+if [ "${REMOTE:-1}" != 0 ]; then
+	set -- --bin "$BIN"
+	[ -z "$JSON" ] || set -- "$@" --json "$JSON.remote.json"
+	bench/remote.sh "$@"
+fi
