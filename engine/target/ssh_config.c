@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/target/ssh_jump.h"
 #include "engine/util/util.h"
 
 /* The reading state shared by a file and what it includes. */
@@ -102,31 +103,16 @@ static int split_words(const char *s, struct strvec *words)
 	}
 }
 
-/* Checks a ProxyJump hop list: comma-separated [user@]host[:port] or
- * ssh://[user@]host[:port], none empty, each port a number 1..65535. */
+/* Whether a ProxyJump value is a hop list ssh takes. */
 static bool jump_valid(const char *v)
 {
-	char *copy = xstrdup(v), *save = NULL;
-	bool ok = *v != '\0' && v[strlen(v) - 1] != ',';
-	for (char *hop = strtok_r(copy, ",", &save); ok && hop; hop = strtok_r(NULL, ",", &save)) {
-		if (str_starts(hop, "ssh://"))
-			hop += 6;
-		char *at = strrchr(hop, '@');
-		char *h = at ? at + 1 : hop;
-		if (at == hop)
-			ok = false;
-		char *colon = h[0] == '[' ? strstr(h, "]:") : strrchr(h, ':');
-		if (colon) {
-			char *p = colon + (h[0] == '[' ? 2 : 1);
-			long port;
-			if (!str_to_long(p, &port) || port < 1 || port > 65535)
-				ok = false;
-		}
-		if (*h == '\0' || h == colon)
-			ok = false;
-	}
-	free(copy);
-	return ok;
+	struct ssh_hop *hops = NULL;
+	size_t n = 0;
+	char *why = NULL;
+	int rc = ssh_jump_parse(v, &hops, &n, &why);
+	ssh_hops_free(hops, n);
+	free(why);
+	return rc == 0;
 }
 
 /* A Port value: a number 1..65535 or a TCP service name, as ssh takes

@@ -325,6 +325,7 @@ static void test_refused_like_ssh(void **state)
 		"User \"open\n",     "User\n",              "Host\n",
 		"User a b\n",        "ProxyJump a@b:70000\n", "ProxyJump ,\n",
 		"Host h\n  HostName %p.example\n", "Host x\n  IdentityFile\n",
+		"ProxyJump a,,b\n",  "ProxyJump ::2\n",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		char *f = put("bad", bad[i]);
@@ -340,7 +341,7 @@ static void test_refused_like_ssh(void **state)
 		free(f);
 	}
 	/* A service name is a port, as for ssh. */
-	char *f = put("svc", "Port ssh\n");
+	char *f = put("svc", "Port ssh\nProxyJump u@[::1]:22,gw\n");
 	agree(f, "h");
 	free(f);
 }
