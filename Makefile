@@ -69,8 +69,11 @@ TEST_SRC   := $(sort $(wildcard tests/engine/test_*.c tests/cli/test_*.c tests/t
                 tests/tools/test_*.c \
                 tests/fuzz/test_*.c))
 TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
-TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
+TEST_SUPPORT_SRC := $(filter-out tests/support/win_standin.c,$(sort $(wildcard tests/support/*.c)))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
+# The stand-in for a Windows machine's commands: a program of its own that
+# the Windows suites run (as a target's commands, or as sshd's ForceCommand).
+WIN_STANDIN := $(BUILD)/tests/support/win-standin
 
 .PHONY: all run check test deps deps-test install uninstall clean lint lint-layers bench static \
         static-link static-test fuzz fuzz-build deb rpm package-test
@@ -150,6 +153,12 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(BUILD)/libtui.a $(BUILD)/liben
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT_OBJ) \
 	  $(BUILD)/libtui.a $(BUILD)/libengine.a $(LDFLAGS) $(LDLIBS) $(CMOCKA_LIBS) -lutil
 
+$(WIN_STANDIN): tests/support/win_standin.c $(BUILD)/tests/support/winmodel.o $(BUILD)/libengine.a
+	@mkdir -p $(dir $@)
+	@echo "  TEST-CC $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(BUILD)/tests/support/winmodel.o \
+	  $(BUILD)/libengine.a $(LDFLAGS) $(LDLIBS)
+
 $(BUILD)/tests/support/%.o: tests/support/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
@@ -169,7 +178,8 @@ check: deps-test
 	@$(MAKE) --no-print-directory lint-layers all tests
 	@ASR_DOCTOR=$(CURDIR)/$(BUILD)/$(PROG) tests/run-tests.sh $(TEST_BIN)
 
-tests: $(TEST_BIN)
+tests: $(TEST_BIN) $(WIN_STANDIN)
+$(TEST_BIN): | $(WIN_STANDIN)
 
 test: check
 

@@ -2,7 +2,8 @@
  * readers as Microsoft documents them (no Windows runs here): cmd.exe's
  * %NAME% expansion and caret removal outside quotes ("cmd /?", "Parsing C
  * command-line arguments" for the C runtime's splitting, with the rule of
- * 2008 and later that "" inside quotes is one quote). Every hostile word
+ * 2008 and later that "" inside quotes is one quote; tests/support/winmodel.c,
+ * shared with the stand-in for the Windows commands). Every hostile word
  * must come back intact; the unescaped line must not, through the same
  * model, which shows the model can tell. */
 #include "support/testutil.h"
@@ -12,10 +13,12 @@
 
 #include "engine/util/util.h"
 #include "engine/util/winquote.h"
+#include "support/winmodel.h"
 
 /* The variables the model's cmd.exe knows. */
-static const char *model_env(const char *name, size_t n)
+static const char *model_env(const char *name, size_t n, void *arg)
 {
+	(void)arg;
 	static const char *const vars[][2] = {
 		{ "USERNAME", "Administrator" },
 		{ "PATH", "C:\\Windows\\system32" },
@@ -27,109 +30,17 @@ static const char *model_env(const char *name, size_t n)
 	return NULL;
 }
 
-/* cmd.exe on a command line: first %NAME% is replaced when NAME is set
- * (left as it is when not), then, outside double quotes, a caret takes the
- * next character literally and & | < > end the command (here: the model
- * fails), and a double quote opens or closes a quoted region. */
-static char *model_cmd(const char *line)
-{
-	struct sbuf expanded = { 0 };
-	for (const char *p = line; *p; p++) {
-		const char *end = *p == '%' ? strchr(p + 1, '%') : NULL;
-		const char *val = end ? model_env(p + 1, (size_t)(end - p - 1)) : NULL;
-		if (val) {
-			sb_add(&expanded, val);
-			p = end;
-		} else {
-			sb_addc(&expanded, *p);
-		}
-	}
-	struct sbuf out = { 0 };
-	bool quoted = false;
-	const char *s = sb_str(&expanded);
-	for (const char *p = s; *p; p++) {
-		if (quoted) {
-			if (*p == '"')
-				quoted = false;
-			sb_addc(&out, *p);
-		} else if (*p == '^' && p[1]) {
-			sb_addc(&out, *++p);
-		} else if (strchr("&|<>", *p)) {
-			sb_free(&out);
-			sb_free(&expanded);
-			return NULL;
-		} else {
-			if (*p == '"')
-				quoted = true;
-			sb_addc(&out, *p);
-		}
-	}
-	sb_free(&expanded);
-	return sb_steal(&out);
-}
-
-/* The C runtime's split of a command line into argv. */
-static void model_crt(const char *line, struct strvec *args)
-{
-	const char *p = line;
-	struct sbuf w = { 0 };
-	/* The program name: quotes group, backslashes are plain. */
-	if (*p == '"') {
-		const char *end = strchr(p + 1, '"');
-		sb_addn(&w, p + 1, end ? (size_t)(end - p - 1) : strlen(p + 1));
-		p = end ? end + 1 : p + strlen(p);
-	} else {
-		while (*p && *p != ' ' && *p != '\t')
-			sb_addc(&w, *p++);
-	}
-	sv_take(args, sb_steal(&w));
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		bool quoted = false;
-		for (;;) {
-			size_t slashes = 0;
-			while (*p == '\\') {
-				slashes++;
-				p++;
-			}
-			if (*p == '"') {
-				for (size_t i = 0; i < slashes / 2; i++)
-					sb_addc(&w, '\\');
-				if (slashes % 2) {
-					sb_addc(&w, '"');
-				} else if (quoted && p[1] == '"') {
-					sb_addc(&w, '"');
-					p++;
-				} else {
-					quoted = !quoted;
-				}
-				p++;
-				continue;
-			}
-			for (size_t i = 0; i < slashes; i++)
-				sb_addc(&w, '\\');
-			if (!*p || (!quoted && (*p == ' ' || *p == '\t')))
-				break;
-			sb_addc(&w, *p++);
-		}
-		sv_take(args, sb_steal(&w));
-	}
-}
-
 /* Whether argv survives cmd.exe and the C runtime through win_cmdline. */
 static bool round_trips(const char *const argv[], bool for_cmd)
 {
 	char *line = win_cmdline(argv, for_cmd);
 	assert_non_null(line);
-	char *after_cmd = model_cmd(line);
+	char *after_cmd = winmodel_cmd(line, model_env, NULL);
 	free(line);
 	if (!after_cmd)
 		return false;
 	struct strvec got = { 0 };
-	model_crt(after_cmd, &got);
+	winmodel_crt(after_cmd, &got);
 	free(after_cmd);
 	bool same = true;
 	size_t n = 0;
