@@ -9,9 +9,6 @@
 #include "engine/util/util.h"
 #include "support/term.h"
 
-#define UTF8_ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
-#define WAIT 8000
-
 /* The screen row holding text, or NULL (caller frees). */
 static char *row_with(struct term *t, const char *text)
 {
@@ -38,8 +35,7 @@ static void test_auto_checks_fill_the_tree(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	term_start(&t, 120, 45, UTF8_ENV, "--lang en --demo");
-	assert_true(term_wait(&t, "checks done:", WAIT));
+	term_open(&t, 120, 45, TERM_ENV_UTF8, "--lang en --demo", "checks done:");
 	/* The demo disables passwords in an sshd drop-in: credentials fail. */
 	expect_row(&t, "(ErrorID: 95107 and 95108)", "\xe2\x9c\x97");
 	/* Root's subtree rolls the failure up. */
@@ -54,9 +50,9 @@ static void test_auto_checks_fill_the_tree(void **state)
 
 	/* The detail shows the findings first, with the file and line. */
 	term_keys(&t, "j");
-	assert_true(term_wait(&t, "Live checks", WAIT));
-	assert_true(term_wait(&t, "SSH password authentication for root: fail", WAIT));
-	assert_true(term_wait(&t, "60-cloudimg-settings.conf:1", WAIT));
+	assert_true(term_wait(&t, "Live checks", TERM_WAIT));
+	assert_true(term_wait(&t, "SSH password authentication for root: fail", TERM_WAIT));
+	assert_true(term_wait(&t, "60-cloudimg-settings.conf:1", TERM_WAIT));
 	term_stop(&t);
 }
 
@@ -64,28 +60,27 @@ static void test_run_one_section_and_evidence(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	term_start(&t, 80, 24, UTF8_ENV, "--lang en --demo --no-auto-check");
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 80, 24, TERM_ENV_UTF8, "--lang en --demo --no-auto-check", "1/40");
 	term_keys(&t, ":");
 	term_type(&t, "95320");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "not run yet", WAIT));
+	assert_true(term_wait(&t, "not run yet", TERM_WAIT));
 	term_keys(&t, "r");
-	assert_true(term_wait(&t, "2 checks done: 1 failed, 1 warning", WAIT));
+	assert_true(term_wait(&t, "2 checks done: 1 failed, 1 warning", TERM_WAIT));
 	char *s = term_screen(&t);
 	assert_non_null(strstr(s, "GRUB"));
 	assert_non_null(strstr(s, ": fail"));
 	assert_non_null(strstr(s, "/boot/grub2/grub.cfg"));
 	free(s);
 	/* The summary leaves evidence out; e shows it all, e again hides it. */
-	assert_true(term_wait(&t, "e shows all evidence", WAIT));
+	assert_true(term_wait(&t, "e shows all evidence", TERM_WAIT));
 	term_keys(&t, "e");
-	assert_true(term_wait_gone(&t, "e shows all evidence", WAIT));
+	assert_true(term_wait_gone(&t, "e shows all evidence", TERM_WAIT));
 	term_keys(&t, "e");
-	assert_true(term_wait(&t, "e shows all evidence", WAIT));
+	assert_true(term_wait(&t, "e shows all evidence", TERM_WAIT));
 	/* Back on the tree the section shows its status; others stay unchecked. */
 	term_keys(&t, "BSpace");
-	assert_true(term_wait(&t, "21/40", WAIT));
+	assert_true(term_wait(&t, "21/40", TERM_WAIT));
 	expect_row(&t, "Enable protection failed", "\xe2\x9c\x97");
 	expect_row(&t, "Credentials check", " ");
 	term_stop(&t);
@@ -95,8 +90,7 @@ static void test_ascii_symbols(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	term_start(&t, 80, 40, "TERM=vt100 LANG=C LC_ALL=C", "--demo");
-	assert_true(term_wait(&t, "checks done:", WAIT));
+	term_open(&t, 80, 40, "TERM=vt100 LANG=C LC_ALL=C", "--demo", "checks done:");
 	expect_row(&t, "(ErrorID: 95107 and 95108)", "X");
 	expect_row(&t, "Unsupported operating systems", "+");
 	expect_row(&t, "Windows Management Instrumentation", "-");
@@ -112,15 +106,13 @@ static void test_no_color(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	term_start(&t, 80, 24, UTF8_ENV, "--lang en --demo");
-	assert_true(term_wait(&t, "checks done", WAIT));
+	term_open(&t, 80, 24, TERM_ENV_UTF8, "--lang en --demo", "checks done");
 	char *s = term_screen_attrs(&t);
 	/* A red or green foreground somewhere on the tree. */
 	assert_true(strstr(s, "\033[31m") || strstr(s, "\033[32m") || strstr(s, ";31m") || strstr(s, ";32m"));
 	free(s);
 	term_stop(&t);
-	term_start(&t, 80, 24, UTF8_ENV " NO_COLOR=1", "--lang en --demo");
-	assert_true(term_wait(&t, "checks done", WAIT));
+	term_open(&t, 80, 24, TERM_ENV_UTF8 " NO_COLOR=1", "--lang en --demo", "checks done");
 	s = term_screen_attrs(&t);
 	for (const char *p = strstr(s, "\033["); p; p = strstr(p + 2, "\033[")) {
 		/* Only attributes (bold, reverse, underline, resets); 39 and 49
@@ -147,8 +139,7 @@ static void test_edition_keeps_every_check(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	term_start(&t, 120, 45, UTF8_ENV, "--lang en --demo");
-	assert_true(term_wait(&t, "checks done:", WAIT));
+	term_open(&t, 120, 45, TERM_ENV_UTF8, "--lang en --demo", "checks done:");
 	char *built_in = row_with(&t, "checks done:");
 	assert_non_null(built_in);
 	term_stop(&t);
@@ -159,8 +150,7 @@ static void test_edition_keeps_every_check(void **state)
 		done--;
 	assert_true(done[0] >= '1' && done[0] <= '9');
 
-	term_start(&t, 120, 45, UTF8_ENV, "--lang en --demo --doc tests/fixtures/article/push-install-2024.ko-kr.md");
-	assert_true(term_wait(&t, "checks done:", WAIT));
+	term_open(&t, 120, 45, TERM_ENV_UTF8, "--lang en --demo --doc tests/fixtures/article/push-install-2024.ko-kr.md", "checks done:");
 	char *row = row_with(&t, "checks done:");
 	assert_non_null(row);
 	if (!strstr(row, done))
@@ -169,12 +159,11 @@ static void test_edition_keeps_every_check(void **state)
 	free(row);
 	/* The root rolls up the failures of the checks standing under it. */
 	expect_row(&t, "모바일 서비스 푸시 설치 문제 해결", "\xe2\x9c\x97");
-	assert_true(term_wait(&t, "(its section is not in this edition)", WAIT));
+	assert_true(term_wait(&t, "(its section is not in this edition)", TERM_WAIT));
 	term_stop(&t);
 	free(built_in);
 
-	term_start(&t, 120, 45, UTF8_ENV, "--lang en --demo --doc tests/fixtures/article/push-install-2025.en.md");
-	assert_true(term_wait(&t, "checks done:", WAIT));
+	term_open(&t, 120, 45, TERM_ENV_UTF8, "--lang en --demo --doc tests/fixtures/article/push-install-2025.en.md", "checks done:");
 	char *s = term_screen(&t);
 	assert_non_null(strstr(s, "Credentials check (ErrorID: 95107 & 95108)"));
 	assert_null(strstr(s, "(its section is not in this edition)"));
@@ -194,7 +183,7 @@ static void test_edition_keeps_every_check(void **state)
 
 int main(void)
 {
-	tu_scratch("checks");
+	term_suite_begin("checks");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_auto_checks_fill_the_tree),
 		cmocka_unit_test(test_run_one_section_and_evidence),

@@ -11,9 +11,6 @@
 #include "engine/util/util.h"
 #include "support/term.h"
 
-#define UTF8_ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
-#define WAIT 8000
-
 static const char *base;
 
 /* The demo sandboxes under base (caller frees). */
@@ -43,10 +40,9 @@ static void age(const char *path)
 /* Starts a demo; the runs share one state folder. */
 static void start(struct term *t, const char *ready)
 {
-	char *env = xasprintf("%s TMPDIR=%s XDG_STATE_HOME=%s/state", UTF8_ENV, base, base);
-	term_start(t, 80, 24, env, "--lang en --no-auto-check --demo");
+	char *env = xasprintf("%s TMPDIR=%s XDG_STATE_HOME=%s/state", TERM_ENV_UTF8, base, base);
+	term_open(t, 80, 24, env, "--lang en --no-auto-check --demo", ready);
 	free(env);
-	assert_true(term_wait(t, ready, WAIT));
 }
 
 static void test_killed_sandbox_is_removed_next_time(void **state)
@@ -56,13 +52,13 @@ static void test_killed_sandbox_is_removed_next_time(void **state)
 	start(&t1, "1/40");
 	/* A key: the state is saved. */
 	term_keys(&t1, "j");
-	assert_true(term_wait(&t1, "2/40", WAIT));
+	assert_true(term_wait(&t1, "2/40", TERM_WAIT));
 	struct strvec first = { 0 };
 	sandboxes(&first);
 	assert_int_equal(first.n, 1);
 	/* A hard kill: nothing can clean up. */
 	term_signal(&t1, "KILL");
-	assert_true(term_wait_program_gone(&t1, WAIT));
+	assert_true(term_wait_program_gone(&t1, TERM_WAIT));
 	assert_true(exists(first.v[0]));
 	age(first.v[0]);
 	/* A sandbox an older version left, with no lock at all. */
@@ -89,9 +85,9 @@ static void test_killed_sandbox_is_removed_next_time(void **state)
 	sandboxes(&now);
 	assert_int_equal(now.n, 2);
 	term_keys(&t3, "Q");
-	assert_true(term_wait(&t3, "Quit?", WAIT));
+	assert_true(term_wait(&t3, "Quit?", TERM_WAIT));
 	term_keys(&t3, "y");
-	assert_true(term_wait(&t3, "EXIT=0", WAIT));
+	assert_true(term_wait(&t3, "EXIT=0", TERM_WAIT));
 	term_stop(&t3);
 	term_stop(&t2);
 	term_stop(&t1);
@@ -103,11 +99,7 @@ static void test_killed_sandbox_is_removed_next_time(void **state)
 
 int main(void)
 {
-	if (!tu_have("tmux")) {
-		print_error("tmux is needed for the terminal tests (make deps-test installs it)\n");
-		return 1;
-	}
-	base = tu_scratch("demo");
+	base = term_suite_begin("demo");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_killed_sandbox_is_removed_next_time),
 	};

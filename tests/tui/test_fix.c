@@ -14,9 +14,6 @@
 #include "engine/util/util.h"
 #include "support/term.h"
 
-#define ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
-#define WAIT 8000
-
 static const char *base;
 
 /* The one demo sandbox the wizard made under base. */
@@ -46,10 +43,9 @@ static void test_sshd_fix_walkthrough(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	char *env = xasprintf("%s TMPDIR=%s", ENV, base);
-	term_start(&t, 80, 24, env, "--lang en --demo --no-auto-check");
+	char *env = xasprintf("%s TMPDIR=%s", TERM_ENV_UTF8, base);
+	term_open(&t, 80, 24, env, "--lang en --demo --no-auto-check", "1/40");
 	free(env);
-	assert_true(term_wait(&t, "1/40", WAIT));
 	char *root = sandbox();
 	char *dropin0 = file_in(root, "/etc/ssh/sshd_config.d/60-cloudimg-settings.conf");
 	char *main0 = file_in(root, "/etc/ssh/sshd_config");
@@ -57,38 +53,38 @@ static void test_sshd_fix_walkthrough(void **state)
 
 	/* Select the node, run its checks. */
 	term_keys(&t, "j Enter");
-	assert_true(term_wait(&t, "not run yet", WAIT));
+	assert_true(term_wait(&t, "not run yet", TERM_WAIT));
 	term_keys(&t, "r");
-	assert_true(term_wait(&t, "SSH password authentication for root: fail", WAIT));
-	assert_true(term_wait(&t, "checks done", WAIT));
+	assert_true(term_wait(&t, "SSH password authentication for root: fail", TERM_WAIT));
+	assert_true(term_wait(&t, "checks done", TERM_WAIT));
 
 	/* The fix: the plan with before/after values and the diff. */
 	term_keys(&t, "f");
-	assert_true(term_wait(&t, "This changes the mounted root", WAIT));
-	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	assert_true(term_wait(&t, "This changes the mounted root", TERM_WAIT));
+	assert_true(term_wait(&t, "Apply? [y/N]", TERM_WAIT));
 	term_keys(&t, "Space");
-	assert_true(term_wait(&t, "+PasswordAuthentication yes", WAIT));
-	assert_true(term_wait(&t, "-PasswordAuthentication no", WAIT));
+	assert_true(term_wait(&t, "+PasswordAuthentication yes", TERM_WAIT));
+	assert_true(term_wait(&t, "-PasswordAuthentication no", TERM_WAIT));
 	/* Cancel: nothing changed on disk. */
 	term_keys(&t, "Escape");
-	assert_true(term_wait(&t, "cancelled: nothing was changed", WAIT));
+	assert_true(term_wait(&t, "cancelled: nothing was changed", TERM_WAIT));
 	char *now = file_in(root, "/etc/ssh/sshd_config.d/60-cloudimg-settings.conf");
 	assert_string_equal(now, dropin0);
 	free(now);
 	/* A stray key never applies: Enter alone cancels too. */
 	term_keys(&t, "f");
-	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	assert_true(term_wait(&t, "Apply? [y/N]", TERM_WAIT));
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "cancelled: nothing was changed", WAIT));
+	assert_true(term_wait(&t, "cancelled: nothing was changed", TERM_WAIT));
 
 	/* Open again, confirm with y then Enter. */
 	term_keys(&t, "f");
-	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	assert_true(term_wait(&t, "Apply? [y/N]", TERM_WAIT));
 	term_keys(&t, "y");
-	assert_true(term_wait(&t, "Enter applies", WAIT));
+	assert_true(term_wait(&t, "Enter applies", TERM_WAIT));
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "Fix: done", WAIT));
-	assert_true(term_wait(&t, "entry 1", WAIT));
+	assert_true(term_wait(&t, "Fix: done", TERM_WAIT));
+	assert_true(term_wait(&t, "entry 1", TERM_WAIT));
 	/* The undo hint names the machine: run as printed on a rescue
 	 * machine, it undoes this root's entry, not the host's. */
 	char *journal = file_in(root, "/var/lib/asr-doctor/journal/journal.jsonl");
@@ -98,10 +94,10 @@ static void test_sshd_fix_walkthrough(void **state)
 	assert_non_null(strstr(journal, hint));
 	free(hint);
 	free(journal);
-	assert_true(term_wait(&t, "asr-doctor --root", WAIT));
+	assert_true(term_wait(&t, "asr-doctor --root", TERM_WAIT));
 	/* The checks run again and pass. */
-	assert_true(term_wait(&t, "SSH password authentication for root: pass", WAIT));
-	assert_true(term_wait(&t, "SSH root login with a password: pass", WAIT));
+	assert_true(term_wait(&t, "SSH password authentication for root: pass", TERM_WAIT));
+	assert_true(term_wait(&t, "SSH root login with a password: pass", TERM_WAIT));
 	now = file_in(root, "/etc/ssh/sshd_config.d/60-cloudimg-settings.conf");
 	assert_non_null(strstr(now, "PasswordAuthentication yes"));
 	free(now);
@@ -110,21 +106,21 @@ static void test_sshd_fix_walkthrough(void **state)
 	free(now);
 	/* The tree shows the section passing now. */
 	term_keys(&t, "Enter BSpace");
-	assert_true(term_wait(&t, "2/40", WAIT));
+	assert_true(term_wait(&t, "2/40", TERM_WAIT));
 	char *s = term_screen(&t);
 	assert_non_null(strstr(s, ">\xe2\x9c\x93   Credentials check"));
 	free(s);
 
 	/* Undo from the history screen. */
 	term_keys(&t, "H");
-	assert_true(term_wait(&t, "History of fixes", WAIT));
-	assert_true(term_wait(&t, "applied", WAIT));
-	assert_true(term_wait(&t, "1 entry ", WAIT));
+	assert_true(term_wait(&t, "History of fixes", TERM_WAIT));
+	assert_true(term_wait(&t, "applied", TERM_WAIT));
+	assert_true(term_wait(&t, "1 entry ", TERM_WAIT));
 	term_keys(&t, "u");
-	assert_true(term_wait(&t, "Undo a fix", WAIT));
+	assert_true(term_wait(&t, "Undo a fix", TERM_WAIT));
 	term_keys(&t, "y Enter");
-	assert_true(term_wait(&t, "Undo: done", WAIT));
-	assert_true(term_wait(&t, "SSH password authentication for root: fail", WAIT));
+	assert_true(term_wait(&t, "Undo: done", TERM_WAIT));
+	assert_true(term_wait(&t, "SSH password authentication for root: fail", TERM_WAIT));
 	/* Byte-identical originals. */
 	now = file_in(root, "/etc/ssh/sshd_config.d/60-cloudimg-settings.conf");
 	assert_string_equal(now, dropin0);
@@ -133,24 +129,24 @@ static void test_sshd_fix_walkthrough(void **state)
 	assert_string_equal(now, main0);
 	free(now);
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "undone", WAIT));
+	assert_true(term_wait(&t, "undone", TERM_WAIT));
 	/* One state shown the same everywhere: entry 1 reads undone in the
 	 * list and on its page, which no longer offers its undo. */
 	term_keys(&t, "q H");
-	assert_true(term_wait(&t, "2 entries", WAIT));
-	assert_true(term_wait(&t, "undone by 2", WAIT));
+	assert_true(term_wait(&t, "2 entries", TERM_WAIT));
+	assert_true(term_wait(&t, "undone by 2", TERM_WAIT));
 	char *row = term_screen(&t);
 	assert_null(strstr(row, "applied"));
 	free(row);
 	term_keys(&t, "j Enter");
-	assert_true(term_wait(&t, "Outcome: undone by 2", WAIT));
-	assert_true(term_wait(&t, "Entry 2 put the original files back.", WAIT));
+	assert_true(term_wait(&t, "Outcome: undone by 2", TERM_WAIT));
+	assert_true(term_wait(&t, "Entry 2 put the original files back.", TERM_WAIT));
 	row = term_screen(&t);
 	assert_null(strstr(row, "undo 1'"));
 	free(row);
 	/* u here says what u in the list says. */
 	term_keys(&t, "u");
-	assert_true(term_wait(&t, "entry 1 was already undone by entry 2", WAIT));
+	assert_true(term_wait(&t, "entry 1 was already undone by entry 2", TERM_WAIT));
 
 	term_keys(&t, "Q");
 	term_stop(&t);
@@ -172,10 +168,9 @@ static void test_registry_fix_walkthrough(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	char *env = xasprintf("%s TMPDIR=%s", ENV, base);
-	term_start(&t, 80, 24, env, "--lang en --demo windows --no-auto-check");
+	char *env = xasprintf("%s TMPDIR=%s", TERM_ENV_UTF8, base);
+	term_open(&t, 80, 24, env, "--lang en --demo windows --no-auto-check", "demo Windows disk");
 	free(env);
-	assert_true(term_wait(&t, "demo Windows disk", WAIT));
 	char *root = sandbox();
 	size_t len0, len;
 	char *hive0 = hive_in(root, &len0);
@@ -184,31 +179,31 @@ static void test_registry_fix_walkthrough(void **state)
 	term_keys(&t, ":");
 	term_type(&t, "drivers-are-missing-on-the-source-server");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "not run yet", WAIT));
+	assert_true(term_wait(&t, "not run yet", TERM_WAIT));
 	term_keys(&t, "r");
-	assert_true(term_wait(&t, "Storage and Hyper-V drivers in every control set: fail", WAIT));
+	assert_true(term_wait(&t, "Storage and Hyper-V drivers in every control set: fail", TERM_WAIT));
 
 	/* The plan names the keys, values, types and data; apply it. */
 	term_keys(&t, "f");
-	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
-	assert_true(term_wait(&t, "(REG_DWORD) = 3", WAIT));
+	assert_true(term_wait(&t, "Apply? [y/N]", TERM_WAIT));
+	assert_true(term_wait(&t, "(REG_DWORD) = 3", TERM_WAIT));
 	term_keys(&t, "y");
-	assert_true(term_wait(&t, "Enter applies", WAIT));
+	assert_true(term_wait(&t, "Enter applies", TERM_WAIT));
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "Fix: done", WAIT));
-	assert_true(term_wait(&t, "Storage and Hyper-V drivers in every control set: pass", WAIT));
+	assert_true(term_wait(&t, "Fix: done", TERM_WAIT));
+	assert_true(term_wait(&t, "Storage and Hyper-V drivers in every control set: pass", TERM_WAIT));
 	char *now = hive_in(root, &len);
 	assert_false(len == len0 && memcmp(now, hive0, len) == 0);
 	free(now);
 
 	/* Undo from the history: the hive is back, byte for byte. */
 	term_keys(&t, "H");
-	assert_true(term_wait(&t, "History of fixes", WAIT));
+	assert_true(term_wait(&t, "History of fixes", TERM_WAIT));
 	term_keys(&t, "u");
-	assert_true(term_wait(&t, "Undo a fix", WAIT));
+	assert_true(term_wait(&t, "Undo a fix", TERM_WAIT));
 	term_keys(&t, "y Enter");
-	assert_true(term_wait(&t, "Undo: done", WAIT));
-	assert_true(term_wait(&t, "Storage and Hyper-V drivers in every control set: fail", WAIT));
+	assert_true(term_wait(&t, "Undo: done", TERM_WAIT));
+	assert_true(term_wait(&t, "Storage and Hyper-V drivers in every control set: fail", TERM_WAIT));
 	now = hive_in(root, &len);
 	assert_int_equal(len, len0);
 	assert_memory_equal(now, hive0, len0);
@@ -237,18 +232,17 @@ static void test_warning_offered_alike(void **state)
 	assert_non_null(strstr(cli, "[warn] fstab.device_names"));
 
 	struct term t = { 0 };
-	char *env = xasprintf("%s TMPDIR=%s", ENV, base);
-	term_start(&t, 80, 24, env, "--lang en --demo --no-auto-check");
+	char *env = xasprintf("%s TMPDIR=%s", TERM_ENV_UTF8, base);
+	term_open(&t, 80, 24, env, "--lang en --demo --no-auto-check", "1/40");
 	free(env);
-	assert_true(term_wait(&t, "1/40", WAIT));
 	term_keys(&t, ":");
 	term_type(&t, "95320");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "not run yet", WAIT));
+	assert_true(term_wait(&t, "not run yet", TERM_WAIT));
 	term_keys(&t, "r");
-	assert_true(term_wait(&t, "checks done", WAIT));
+	assert_true(term_wait(&t, "checks done", TERM_WAIT));
 	term_keys(&t, "f");
-	assert_true(term_wait(&t, "Several fixes apply here", WAIT));
+	assert_true(term_wait(&t, "Several fixes apply here", TERM_WAIT));
 	char *screen = term_screen(&t);
 
 	/* Each fix is in both lists or in neither. */
@@ -273,7 +267,7 @@ static void test_warning_offered_alike(void **state)
 	free(screen);
 	/* Chosen in the wizard, the warning's fix is planned like the CLI's. */
 	term_keys(&t, "2");
-	assert_true(term_wait(&t, "Mount by UUID in /etc/fstab: nothing can be changed safely", WAIT));
+	assert_true(term_wait(&t, "Mount by UUID in /etc/fstab: nothing can be changed safely", TERM_WAIT));
 	assert_non_null(strstr(cli, "fstab.use_uuid: nothing can be changed safely"));
 	term_keys(&t, "Q");
 	term_stop(&t);
@@ -293,7 +287,7 @@ static void test_warning_offered_alike(void **state)
 
 int main(void)
 {
-	base = tu_scratch("fixflow");
+	base = term_suite_begin("fixflow");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sshd_fix_walkthrough),
 		cmocka_unit_test(test_registry_fix_walkthrough),

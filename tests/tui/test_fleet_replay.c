@@ -10,9 +10,6 @@
 #include "engine/util/util.h"
 #include "support/term.h"
 
-#define ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
-#define WAIT 8000
-
 static const char *base;
 
 static void test_host_list(void **state)
@@ -26,9 +23,8 @@ static void test_host_list(void **state)
 	free(bad);
 	char *args = xasprintf("--replay %s/web01.json %s/web02.json %s/broken.json", base, base, base);
 	struct term t = { 0 };
-	term_start(&t, 80, 24, ENV, args);
-	assert_true(term_wait(&t, "3 hosts, 2 will fail a push install.", WAIT));
-	assert_true(term_wait(&t, "host 1/3", WAIT));
+	term_open(&t, 80, 24, TERM_ENV_UTF8, args, "3 hosts, 2 will fail a push install.");
+	assert_true(term_wait(&t, "host 1/3", TERM_WAIT));
 	char *s = term_screen(&t);
 	assert_non_null(strstr(s, "asr-doctor  fleet of 3 reports"));
 	assert_non_null(strstr(s, "web01            3 fail, 0 error, 4 warn  demo sandbox"));
@@ -38,36 +34,36 @@ static void test_host_list(void **state)
 
 	/* Enter: the first host's replay, read-only. */
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "q returns to the list of hosts", WAIT));
-	assert_true(term_wait(&t, "replay of demo sandbox", WAIT));
+	assert_true(term_wait(&t, "q returns to the list of hosts", TERM_WAIT));
+	assert_true(term_wait(&t, "replay of demo sandbox", TERM_WAIT));
 	term_keys(&t, "R");
-	assert_true(term_wait(&t, "read-only", WAIT));
+	assert_true(term_wait(&t, "read-only", TERM_WAIT));
 	/* q: back to the list, on the same host. */
 	term_keys(&t, "q");
-	assert_true(term_wait(&t, "3 hosts, 2 will fail", WAIT));
-	assert_true(term_wait(&t, "host 1/3", WAIT));
+	assert_true(term_wait(&t, "3 hosts, 2 will fail", TERM_WAIT));
+	assert_true(term_wait(&t, "host 1/3", TERM_WAIT));
 
 	/* The second report was made in Chinese: replayed so, and the list
 	 * comes back in English. */
 	term_keys(&t, "j");
-	assert_true(term_wait(&t, "host 2/3", WAIT));
+	assert_true(term_wait(&t, "host 2/3", TERM_WAIT));
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "凭据检查", WAIT));
+	assert_true(term_wait(&t, "凭据检查", TERM_WAIT));
 	term_keys(&t, "q");
-	assert_true(term_wait(&t, "host 2/3", WAIT));
+	assert_true(term_wait(&t, "host 2/3", TERM_WAIT));
 
 	/* A report that cannot be read is not opened. */
 	term_keys(&t, "j Enter");
-	assert_true(term_wait(&t, "this report cannot be read", WAIT));
+	assert_true(term_wait(&t, "this report cannot be read", TERM_WAIT));
 	term_keys(&t, "q");
-	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
 	term_stop(&t);
 	free(args);
 }
 
 int main(void)
 {
-	base = tu_scratch("fleet-replay");
+	base = term_suite_begin("fleet-replay");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_host_list),
 	};

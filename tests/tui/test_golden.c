@@ -13,9 +13,7 @@
 #include "engine/util/util.h"
 #include "support/term.h"
 
-#define UTF8_ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
 #define GOLDEN_DIR "tests/fixtures/golden"
-#define WAIT 8000
 
 /* The sandbox lives under a folder of a fixed length in /tmp, so that a
  * path on the screen wraps the same way everywhere; its random parts are
@@ -108,12 +106,11 @@ static void check_ascii(const struct variant *v, const char *s)
 
 static void start(struct term *t, const struct variant *v, bool demo)
 {
-	char *env = xasprintf("%s TMPDIR=%s", UTF8_ENV, base);
+	char *env = xasprintf("%s TMPDIR=%s", TERM_ENV_UTF8, base);
 	char *args = xasprintf("%s --no-auto-check%s", v->args, demo ? " --demo" : "");
-	term_start(t, 80, 24, env, args);
+	term_open(t, 80, 24, env, args, v->ready);
 	free(env);
 	free(args);
-	assert_true(term_wait(t, v->ready, WAIT));
 }
 
 static void test_golden_help(void **state)
@@ -124,7 +121,7 @@ static void test_golden_help(void **state)
 		struct term t = { 0 };
 		start(&t, v, false);
 		term_keys(&t, "?");
-		assert_true(term_wait_gone(&t, v->ready, WAIT));
+		assert_true(term_wait_gone(&t, v->ready, TERM_WAIT));
 		char *top = screen_masked(&t);
 		/* The rest of the help, at its end. */
 		term_keys(&t, "End");
@@ -169,9 +166,9 @@ static void test_golden_confirm(void **state)
 		start(&t, v, true);
 		/* The credentials section's checks fail in the demo. */
 		term_keys(&t, "j r");
-		assert_true(term_wait(&t, v->checks_done, WAIT));
+		assert_true(term_wait(&t, v->checks_done, TERM_WAIT));
 		term_keys(&t, "f");
-		assert_true(term_wait(&t, v->apply, WAIT));
+		assert_true(term_wait(&t, v->apply, TERM_WAIT));
 		char *s = screen_masked(&t);
 		check_ascii(v, s);
 		char *name = xasprintf("confirm-80x24.%s.txt", v->tag);
@@ -180,17 +177,14 @@ static void test_golden_confirm(void **state)
 		free(s);
 		/* Nothing is applied: Esc cancels. */
 		term_keys(&t, "Escape");
-		assert_true(term_wait_gone(&t, v->apply, WAIT));
+		assert_true(term_wait_gone(&t, v->apply, TERM_WAIT));
 		term_stop(&t);
 	}
 }
 
 int main(void)
 {
-	if (!tu_have("tmux")) {
-		print_error("tmux is needed for the terminal tests (make deps-test installs it)\n");
-		return 1;
-	}
+	term_suite_begin(NULL);
 	char tmpl[] = "/tmp/asr-golden-XXXXXX";
 	base = mkdtemp(tmpl);
 	if (!base) {

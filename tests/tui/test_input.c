@@ -11,9 +11,6 @@
 #include "engine/util/util.h"
 #include "support/term.h"
 
-#define UTF8_ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
-#define WAIT 5000
-
 /* Sends one noise sequence then j, and waits for the selection to move. */
 static void noise_then_down(struct term *t, const char *hex, int expect_row)
 {
@@ -21,7 +18,7 @@ static void noise_then_down(struct term *t, const char *hex, int expect_row)
 	term_keys(t, "j");
 	char want[16];
 	snprintf(want, sizeof want, "%d/40", expect_row);
-	if (!term_wait(t, want, WAIT))
+	if (!term_wait(t, want, TERM_WAIT))
 		print_error("the key after the bytes %s was lost\n", hex);
 	char *last = term_line(t, 23);
 	assert_true(str_starts(last, want));
@@ -32,8 +29,7 @@ static void test_invalid_bytes_dropped_in_tree(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	term_start(&t, 80, 24, UTF8_ENV, "--lang en --no-auto-check");
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 80, 24, TERM_ENV_UTF8, "--lang en --no-auto-check", "1/40");
 	noise_then_down(&t, "ff", 2);       /* never valid in UTF-8 */
 	noise_then_down(&t, "9b", 3);       /* a lone continuation byte (C1 CSI) */
 	noise_then_down(&t, "c3", 4);       /* a lead byte, nothing follows */
@@ -43,12 +39,12 @@ static void test_invalid_bytes_dropped_in_tree(void **state)
 	/* Other keys still do what they say. */
 	term_bytes(&t, "ff fe");
 	term_keys(&t, "?");
-	assert_true(term_wait(&t, "move down", WAIT));
+	assert_true(term_wait(&t, "move down", TERM_WAIT));
 	term_keys(&t, "BSpace");
-	assert_true(term_wait(&t, "8/40", WAIT));
+	assert_true(term_wait(&t, "8/40", TERM_WAIT));
 	term_bytes(&t, "c3");
 	term_keys(&t, "q");
-	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
 	term_stop(&t);
 }
 
@@ -56,20 +52,19 @@ static void test_invalid_bytes_dropped_in_prompt(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	term_start(&t, 80, 24, UTF8_ENV, "--lang en --no-auto-check");
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 80, 24, TERM_ENV_UTF8, "--lang en --no-auto-check", "1/40");
 	term_keys(&t, "/");
-	assert_true(term_wait(&t, "/", WAIT));
+	assert_true(term_wait(&t, "/", TERM_WAIT));
 	/* Noise, then a valid character (中) and plain letters. */
 	term_bytes(&t, "ff 9b e4 b8");
 	term_bytes(&t, "e4 b8 ad");
 	term_type(&t, "net");
-	assert_true(term_wait(&t, "/\xe4\xb8\xadnet", WAIT));
+	assert_true(term_wait(&t, "/\xe4\xb8\xadnet", TERM_WAIT));
 	term_keys(&t, "C-u");
 	term_type(&t, "netlogon");
 	term_bytes(&t, "c3");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "match \"netlogon\"", WAIT));
+	assert_true(term_wait(&t, "match \"netlogon\"", TERM_WAIT));
 	term_stop(&t);
 }
 
@@ -77,21 +72,17 @@ static void test_invalid_bytes_non_utf8_locale(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	term_start(&t, 80, 24, "TERM=vt100 LANG=C LC_ALL=C", "--lang en --no-auto-check");
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 80, 24, "TERM=vt100 LANG=C LC_ALL=C", "--lang en --no-auto-check", "1/40");
 	noise_then_down(&t, "ff", 2);
 	noise_then_down(&t, "c3 a9", 3);
 	term_keys(&t, "q");
-	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
 	term_stop(&t);
 }
 
 int main(void)
 {
-	if (!tu_have("tmux")) {
-		print_error("tmux is needed for the terminal tests (make deps-test installs it)\n");
-		return 1;
-	}
+	term_suite_begin(NULL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_invalid_bytes_dropped_in_tree),
 		cmocka_unit_test(test_invalid_bytes_dropped_in_prompt),

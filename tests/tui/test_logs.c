@@ -16,8 +16,6 @@
 #include "engine/util/util.h"
 #include "support/term.h"
 
-#define UTF8_ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
-#define WAIT 5000
 #define FIX "tests/fixtures/logs/"
 
 /* The absolute path of a fixture (the wizard runs in another folder). */
@@ -32,14 +30,13 @@ static void test_log_screen(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	term_start(&t, 80, 24, UTF8_ENV, "--lang en --no-auto-check");
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 80, 24, TERM_ENV_UTF8, "--lang en --no-auto-check", "1/40");
 	term_keys(&t, "L");
-	assert_true(term_wait(&t, "Log file (Enter: the known places):", WAIT));
+	assert_true(term_wait(&t, "Log file (Enter: the known places):", TERM_WAIT));
 	char *path = fixture("ASRUnifiedAgentInstaller.utf16le-bom-crlf.log");
 	term_type(&t, path);
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "Installer logs: 2 codes the article names, 1 unknown, in 1 log", WAIT));
+	assert_true(term_wait(&t, "Installer logs: 2 codes the article names, 1 unknown, in 1 log", TERM_WAIT));
 	char *s = term_screen(&t);
 	assert_non_null(strstr(s, ">      7  0x8004E00F x2  \u2192 VSS error - 0x8004E00F\n"));
 	assert_non_null(strstr(s, "       8  exit 802 x2  \u2192 VSS error - 0x8004E00F\n"));
@@ -54,36 +51,36 @@ static void test_log_screen(void **state)
 	free(s);
 	/* Moving reads the context of the next code. */
 	term_keys(&t, "j");
-	assert_true(term_wait(&t, "    10  Create the catalogue object", WAIT));
-	assert_true(term_wait(&t, "Logs 2/3", WAIT));
+	assert_true(term_wait(&t, "    10  Create the catalogue object", TERM_WAIT));
+	assert_true(term_wait(&t, "Logs 2/3", TERM_WAIT));
 	/* An unknown code has no section to open. */
 	term_keys(&t, "j");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "no section names 0x80070005", WAIT));
+	assert_true(term_wait(&t, "no section names 0x80070005", TERM_WAIT));
 	/* Enter opens the section; Backspace comes back to the list. */
 	term_keys(&t, "Home");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "#vss-error---0x8004e00f", WAIT));
+	assert_true(term_wait(&t, "#vss-error---0x8004e00f", TERM_WAIT));
 	term_keys(&t, "BSpace");
-	assert_true(term_wait(&t, "Logs 1/3", WAIT));
+	assert_true(term_wait(&t, "Logs 1/3", TERM_WAIT));
 	term_keys(&t, "BSpace");
-	assert_true(term_wait(&t, "/40", WAIT));
-	assert_true(term_wait_gone(&t, "Installer logs:", WAIT));
+	assert_true(term_wait(&t, "/40", TERM_WAIT));
+	assert_true(term_wait_gone(&t, "Installer logs:", TERM_WAIT));
 	/* A missing file says so and stays on the tree. */
 	term_keys(&t, "L");
 	term_type(&t, "/nonexistent/x.log");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "/nonexistent/x.log: No such file or directory", WAIT));
+	assert_true(term_wait(&t, "/nonexistent/x.log: No such file or directory", TERM_WAIT));
 	free(path);
 	/* A line with a terminal escape sequence is shown escaped. */
 	term_keys(&t, "L");
 	path = fixture("ua_install.utf8-bom-mixed.log");
 	term_type(&t, path);
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "Installer logs: 4 codes", WAIT));
+	assert_true(term_wait(&t, "Installer logs: 4 codes", TERM_WAIT));
 	term_keys(&t, "G");
 	term_keys(&t, "k");
-	assert_true(term_wait(&t, "     5  \\x1B]0;title\\x07exit code 806 after\\tcleanup", WAIT));
+	assert_true(term_wait(&t, "     5  \\x1B]0;title\\x07exit code 806 after\\tcleanup", TERM_WAIT));
 	/* exit code 806 names one section; the repeated code two lines. */
 	s = term_screen(&t);
 	assert_non_null(strstr(s, "      4  0x80070430 x2"));
@@ -91,9 +88,9 @@ static void test_log_screen(void **state)
 	free(path);
 	/* q closes the logs, a second q quits from the tree. */
 	term_keys(&t, "q");
-	assert_true(term_wait_gone(&t, "Installer logs:", WAIT));
+	assert_true(term_wait_gone(&t, "Installer logs:", TERM_WAIT));
 	term_keys(&t, "q");
-	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
 	term_stop(&t);
 }
 
@@ -109,12 +106,11 @@ static void test_log_known_places(void **state)
 		 0);
 	char *args = xasprintf("--lang en --no-auto-check --root %s", dir);
 	struct term t = { 0 };
-	term_start(&t, 100, 30, UTF8_ENV, args);
-	assert_true(term_wait(&t, "/40", WAIT));
+	term_open(&t, 100, 30, TERM_ENV_UTF8, args, "/40");
 	term_keys(&t, "L");
-	assert_true(term_wait(&t, "Log file", WAIT));
+	assert_true(term_wait(&t, "Log file", TERM_WAIT));
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "Installer logs: 4 codes the article names, 0 unknown, in 1 log", WAIT));
+	assert_true(term_wait(&t, "Installer logs: 4 codes the article names, 0 unknown, in 1 log", TERM_WAIT));
 	char *s = term_screen(&t);
 	assert_non_null(strstr(s, "     2  \"COM+ was unable to talk to the Microsoft"));
 	assert_non_null(strstr(s, "     4  exit 511  \u2192 VSS error -2147023170 [0x800706BE] - exit code 511 (+1)"));
@@ -123,12 +119,12 @@ static void test_log_known_places(void **state)
 	/* exit 511 names two sections: Enter offers the choice. */
 	term_keys(&t, "G");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "VSS error 7 [0x7] - exit code 511", WAIT));
-	assert_true(term_wait(&t, "Several sections match", WAIT));
+	assert_true(term_wait(&t, "VSS error 7 [0x7] - exit code 511", TERM_WAIT));
+	assert_true(term_wait(&t, "Several sections match", TERM_WAIT));
 	term_keys(&t, "BSpace");
-	assert_true(term_wait(&t, "Logs 4/4", WAIT));
+	assert_true(term_wait(&t, "Logs 4/4", TERM_WAIT));
 	term_keys(&t, "Q");
-	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
 	term_stop(&t);
 	/* An empty root has no log: a message, no screen. */
 	tu_rmtree(dir);
@@ -136,13 +132,12 @@ static void test_log_known_places(void **state)
 	free(args);
 	dir = tu_mkdtemp("tui-logs");
 	args = xasprintf("--lang en --no-auto-check --root %s", dir);
-	term_start(&t, 80, 24, UTF8_ENV, args);
-	assert_true(term_wait(&t, "/40", WAIT));
+	term_open(&t, 80, 24, TERM_ENV_UTF8, args, "/40");
 	term_keys(&t, "L");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "no installer log in the known places", WAIT));
+	assert_true(term_wait(&t, "no installer log in the known places", TERM_WAIT));
 	term_keys(&t, "q");
-	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
 	term_stop(&t);
 	tu_rmtree(dir);
 	free(dir);
@@ -154,47 +149,46 @@ static void test_jump_by_code_and_help(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	term_start(&t, 80, 40, UTF8_ENV, "--lang en --no-auto-check");
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 80, 40, TERM_ENV_UTF8, "--lang en --no-auto-check", "1/40");
 	/* (A space first: tmux would take a leading '-' for an option.) */
 	static const char *const spellings[] = { " -2147164145", "2147803151", "8004E00F", "HRESULT: 0x8004E00F" };
 	for (size_t i = 0; i < ARRAY_LEN(spellings); i++) {
 		term_keys(&t, ":");
-		assert_true(term_wait(&t, "ErrorID or anchor:", WAIT));
+		assert_true(term_wait(&t, "ErrorID or anchor:", TERM_WAIT));
 		term_type(&t, spellings[i]);
 		term_keys(&t, "Enter");
-		assert_true(term_wait(&t, "#vss-error---0x8004e00f", WAIT));
+		assert_true(term_wait(&t, "#vss-error---0x8004e00f", TERM_WAIT));
 		term_keys(&t, "BSpace");
-		assert_true(term_wait_gone(&t, "#vss-error---0x8004e00f", WAIT));
+		assert_true(term_wait_gone(&t, "#vss-error---0x8004e00f", TERM_WAIT));
 	}
 	term_keys(&t, ":");
 	term_type(&t, "Exit code: 806");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "#vss-exit-code-806", WAIT));
+	assert_true(term_wait(&t, "#vss-exit-code-806", TERM_WAIT));
 	term_keys(&t, "BSpace");
 	/* A pasted portal message: its ErrorID. */
 	term_keys(&t, ":");
 	term_type(&t, "Enable protection failed. Error ID: 95320. Possible causes: a device name");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "#enable-protection-failed-as-device-name", WAIT));
+	assert_true(term_wait(&t, "#enable-protection-failed-as-device-name", TERM_WAIT));
 	term_keys(&t, "BSpace");
 	/* A portal message of several lines pasted whole (its last line
 	 * end submits it): the ErrorID on its second line is found. */
 	term_keys(&t, ":");
-	assert_true(term_wait(&t, "ErrorID or anchor:", WAIT));
+	assert_true(term_wait(&t, "ErrorID or anchor:", TERM_WAIT));
 	term_paste(&t, "Enable protection failed for the machine.\nError ID\n95320\n"
 		       "Error Message: the GRUB configuration names a device, not its UUID.\n");
-	assert_true(term_wait(&t, "#enable-protection-failed-as-device-name", WAIT));
+	assert_true(term_wait(&t, "#enable-protection-failed-as-device-name", TERM_WAIT));
 	term_keys(&t, "BSpace");
 	/* Without the last line end, Enter submits it. */
 	term_keys(&t, ":");
 	term_paste(&t, "VSS error\r\nError code: -2147164145 [0x8004E00F]\r\nExit code: 802");
-	assert_true(term_wait(&t, "Exit code: 802", WAIT));
+	assert_true(term_wait(&t, "Exit code: 802", TERM_WAIT));
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "#vss-error---0x8004e00f", WAIT));
+	assert_true(term_wait(&t, "#vss-error---0x8004e00f", TERM_WAIT));
 	term_keys(&t, "BSpace");
 	term_keys(&t, "?");
-	assert_true(term_wait(&t, "installer logs: the codes of a log file", WAIT));
+	assert_true(term_wait(&t, "installer logs: the codes of a log file", TERM_WAIT));
 	term_keys(&t, "q");
 	term_stop(&t);
 }
@@ -212,25 +206,24 @@ static void test_big_log_cancelled(void **state)
 	assert_int_equal(ftruncate(fd, 64LL << 30), 0);
 	close(fd);
 	struct term t = { 0 };
-	term_start(&t, 100, 24, UTF8_ENV, "--lang en --no-auto-check");
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 100, 24, TERM_ENV_UTF8, "--lang en --no-auto-check", "1/40");
 	char *path = fixture("ASRUnifiedAgentInstaller.utf16le-bom-crlf.log");
 	term_keys(&t, "L");
 	term_type(&t, path);
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "Installer logs: 2 codes the article names, 1 unknown, in 1 log", WAIT));
+	assert_true(term_wait(&t, "Installer logs: 2 codes the article names, 1 unknown, in 1 log", TERM_WAIT));
 	static const char *const stops[] = { "Escape", "C-c" };
 	for (size_t i = 0; i < ARRAY_LEN(stops); i++) {
 		term_keys(&t, "L");
-		assert_true(term_wait(&t, "Log file (Enter: the known places):", WAIT));
+		assert_true(term_wait(&t, "Log file (Enter: the known places):", TERM_WAIT));
 		term_type(&t, big);
 		term_keys(&t, "Enter");
-		assert_true(term_wait(&t, "Reading big.log: ", WAIT));
-		assert_true(term_wait(&t, " of 65536 MB)  Esc cancels", WAIT));
+		assert_true(term_wait(&t, "Reading big.log: ", TERM_WAIT));
+		assert_true(term_wait(&t, " of 65536 MB)  Esc cancels", TERM_WAIT));
 		term_keys(&t, stops[i]);
-		assert_true(term_wait(&t, "Log file (Enter: the known places): ", WAIT));
-		assert_true(term_wait(&t, "/big.log", WAIT));
-		assert_true(term_wait_gone(&t, "Esc cancels", WAIT));
+		assert_true(term_wait(&t, "Log file (Enter: the known places): ", TERM_WAIT));
+		assert_true(term_wait(&t, "/big.log", TERM_WAIT));
+		assert_true(term_wait_gone(&t, "Esc cancels", TERM_WAIT));
 		/* The list read before is still there. */
 		char *s = term_screen(&t);
 		assert_non_null(strstr(s, "Installer logs: 2 codes the article names, 1 unknown, in 1 log"));
@@ -238,10 +231,10 @@ static void test_big_log_cancelled(void **state)
 		assert_null(strstr(s, "EXIT="));
 		free(s);
 		term_keys(&t, "Escape");
-		assert_true(term_wait(&t, "Logs 1/3", WAIT));
+		assert_true(term_wait(&t, "Logs 1/3", TERM_WAIT));
 	}
 	term_keys(&t, "Q");
-	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
 	term_stop(&t);
 	free(path);
 	unlink(big);

@@ -15,9 +15,6 @@
 #include "engine/util/util.h"
 #include "support/term.h"
 
-#define ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
-#define WAIT 8000
-
 static const char *base;
 
 /* A copy of the demo machine as a mounted root of its own. */
@@ -33,41 +30,38 @@ static void test_resume_after_hangup(void **state)
 {
 	(void)state;
 	char *root = make_root("resume-root");
-	char *env = xasprintf("%s XDG_STATE_HOME=%s/state", ENV, base);
+	char *env = xasprintf("%s XDG_STATE_HOME=%s/state", TERM_ENV_UTF8, base);
 	char *args = xasprintf("--lang en --root %s --no-auto-check", root);
 	struct term t = { 0 };
-	term_start(&t, 80, 24, env, args);
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 80, 24, env, args, "1/40");
 	term_keys(&t, ":");
 	term_type(&t, "95320");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "not run yet", WAIT));
+	assert_true(term_wait(&t, "not run yet", TERM_WAIT));
 	term_keys(&t, "r");
-	assert_true(term_wait(&t, "checks done", WAIT));
+	assert_true(term_wait(&t, "checks done", TERM_WAIT));
 	/* The line drops. */
 	term_signal(&t, "HUP");
-	assert_true(term_wait(&t, "EXIT=129", WAIT)); /* 128 + SIGHUP */
+	assert_true(term_wait(&t, "EXIT=129", TERM_WAIT)); /* 128 + SIGHUP */
 	term_stop(&t);
 
 	/* The next run on the same root offers to resume. */
-	term_start(&t, 80, 24, env, args);
-	assert_true(term_wait(&t, "Resume?", WAIT));
-	assert_true(term_wait(&t, "without quitting", WAIT));
+	term_open(&t, 80, 24, env, args, "Resume?");
+	assert_true(term_wait(&t, "without quitting", TERM_WAIT));
 	term_keys(&t, "y");
-	assert_true(term_wait(&t, "resumed", WAIT));
+	assert_true(term_wait(&t, "resumed", TERM_WAIT));
 	/* Its place and its results, without running anything. */
 	term_keys(&t, "BSpace");
-	assert_true(term_wait(&t, "21/40", WAIT));
+	assert_true(term_wait(&t, "21/40", TERM_WAIT));
 	char *s = term_screen(&t);
 	assert_non_null(strstr(s, "\xe2\x9c\x97   Enable protection failed"));
 	free(s);
 	term_keys(&t, "q");
-	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
 	term_stop(&t);
 
 	/* After a clean quit there is nothing to resume. */
-	term_start(&t, 80, 24, env, args);
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 80, 24, env, args, "1/40");
 	assert_true(term_wait_gone(&t, "Resume?", 500));
 	term_stop(&t);
 
@@ -75,8 +69,7 @@ static void test_resume_after_hangup(void **state)
 	char *other = make_root("other-root");
 	free(args);
 	args = xasprintf("--lang en --root %s --no-auto-check", other);
-	term_start(&t, 80, 24, env, args);
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 80, 24, env, args, "1/40");
 	term_stop(&t);
 	free(other);
 	free(args);
@@ -88,10 +81,9 @@ static void test_sigterm_restores_terminal(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	term_start(&t, 80, 24, ENV, "--lang en --no-auto-check");
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 80, 24, TERM_ENV_UTF8, "--lang en --no-auto-check", "1/40");
 	term_signal(&t, "TERM");
-	assert_true(term_wait(&t, "EXIT=143", WAIT)); /* 128 + SIGTERM */
+	assert_true(term_wait(&t, "EXIT=143", TERM_WAIT)); /* 128 + SIGTERM */
 	char *s = term_screen(&t);
 	assert_null(strstr(s, "Credentials check"));
 	free(s);
@@ -104,31 +96,29 @@ static void test_resume_on_undo_confirmation(void **state)
 {
 	(void)state;
 	char *root = make_root("undo-root");
-	char *env = xasprintf("%s XDG_STATE_HOME=%s/undo-state", ENV, base);
+	char *env = xasprintf("%s XDG_STATE_HOME=%s/undo-state", TERM_ENV_UTF8, base);
 	char *args = xasprintf("--lang en --root %s --no-auto-check", root);
 	/* A fix applied from the command line: entry 1. */
 	assert_int_equal(tu_sh(NULL, "%s --root %s fix 95108 --yes >/dev/null 2>&1", tu_binary(), root), 0);
 	struct term t = { 0 };
-	term_start(&t, 80, 24, env, args);
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 80, 24, env, args, "1/40");
 	term_keys(&t, "H");
-	assert_true(term_wait(&t, "1 entry", WAIT));
+	assert_true(term_wait(&t, "1 entry", TERM_WAIT));
 	term_keys(&t, "u");
-	assert_true(term_wait(&t, "Undo a fix", WAIT));
+	assert_true(term_wait(&t, "Undo a fix", TERM_WAIT));
 	/* A key so the state is saved on the confirmation screen. */
 	term_keys(&t, "j");
 	term_signal(&t, "HUP");
-	assert_true(term_wait_program_gone(&t, WAIT));
+	assert_true(term_wait_program_gone(&t, TERM_WAIT));
 	term_stop(&t);
 
-	term_start(&t, 80, 24, env, args);
-	assert_true(term_wait(&t, "Resume?", WAIT));
-	assert_true(term_wait(&t, "with the undo of entry 1", WAIT));
+	term_open(&t, 80, 24, env, args, "Resume?");
+	assert_true(term_wait(&t, "with the undo of entry 1", TERM_WAIT));
 	term_keys(&t, "y");
-	assert_true(term_wait(&t, "Undo a fix", WAIT));
-	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	assert_true(term_wait(&t, "Undo a fix", TERM_WAIT));
+	assert_true(term_wait(&t, "Apply? [y/N]", TERM_WAIT));
 	term_keys(&t, "Escape");
-	assert_true(term_wait(&t, "cancelled: nothing was changed", WAIT));
+	assert_true(term_wait(&t, "cancelled: nothing was changed", TERM_WAIT));
 	term_stop(&t);
 	free(env);
 	free(args);
@@ -144,11 +134,10 @@ static void test_replay_is_read_only(void **state)
 	/* Replayed in the report's language, with its statuses. */
 	char *args = xasprintf("--replay %s", report);
 	struct term t = { 0 };
-	term_start(&t, 80, 24, ENV, args);
-	assert_true(term_wait(&t, "demo sandbox", WAIT));
-	assert_true(term_wait(&t, "凭据检查（ErrorID：95107 和 95108）", WAIT));
+	term_open(&t, 80, 24, TERM_ENV_UTF8, args, "demo sandbox");
+	assert_true(term_wait(&t, "凭据检查（ErrorID：95107 和 95108）", TERM_WAIT));
 	/* Which machine the report came from: host, OS, kernel. */
-	assert_true(term_wait(&t, "Ubuntu 22.04.4 LTS", WAIT));
+	assert_true(term_wait(&t, "Ubuntu 22.04.4 LTS", TERM_WAIT));
 	char *line = term_line(&t, 23);
 	assert_non_null(strstr(line, "记录于 "));
 	assert_non_null(strstr(line, "内核"));
@@ -161,14 +150,14 @@ static void test_replay_is_read_only(void **state)
 	free(s);
 	/* Nothing runs and nothing changes. */
 	term_keys(&t, "R");
-	assert_true(term_wait(&t, "只读", WAIT));
+	assert_true(term_wait(&t, "只读", TERM_WAIT));
 	term_keys(&t, "j f");
-	assert_true(term_wait(&t, "只读", WAIT));
+	assert_true(term_wait(&t, "只读", TERM_WAIT));
 	/* The recorded finding is there. */
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "60-cloudimg-settings.conf:1", WAIT));
+	assert_true(term_wait(&t, "60-cloudimg-settings.conf:1", TERM_WAIT));
 	term_keys(&t, "Q");
-	assert_true(term_wait(&t, "EXIT=0", WAIT));
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
 	term_stop(&t);
 	/* A file that is not a report is refused with a clear message. */
 	char *bad = xasprintf("%s/bad.json", base);
@@ -219,11 +208,10 @@ static void test_confirm_from_new_login(void **state)
 	journal_close(j);
 
 	/* The same connection: nothing is offered. */
-	char *env = xasprintf("%s SSH_CONNECTION='192.0.2.7 50000 192.0.2.4 22'", ENV);
+	char *env = xasprintf("%s SSH_CONNECTION='192.0.2.7 50000 192.0.2.4 22'", TERM_ENV_UTF8);
 	char *args = xasprintf("--lang en --root %s --no-auto-check", root);
 	struct term t = { 0 };
-	term_start(&t, 80, 24, env, args);
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 80, 24, env, args, "1/40");
 	assert_true(term_wait_gone(&t, "Confirm the change", 300));
 	term_stop(&t);
 	free(env);
@@ -231,12 +219,11 @@ static void test_confirm_from_new_login(void **state)
 	assert_int_not_equal(access(confirmed, F_OK), 0);
 
 	/* A new login: the offer, and c confirms. */
-	env = xasprintf("%s SSH_CONNECTION='192.0.2.7 50123 192.0.2.4 22'", ENV);
-	term_start(&t, 80, 24, env, args);
-	assert_true(term_wait(&t, "Confirm the change", WAIT));
-	assert_true(term_wait(&t, "entry 1: Let root log in", WAIT));
+	env = xasprintf("%s SSH_CONNECTION='192.0.2.7 50123 192.0.2.4 22'", TERM_ENV_UTF8);
+	term_open(&t, 80, 24, env, args, "Confirm the change");
+	assert_true(term_wait(&t, "entry 1: Let root log in", TERM_WAIT));
 	term_keys(&t, "c");
-	assert_true(term_wait_gone(&t, "Confirm the change", WAIT));
+	assert_true(term_wait_gone(&t, "Confirm the change", TERM_WAIT));
 	term_stop(&t);
 	assert_int_equal(access(confirmed, F_OK), 0);
 
@@ -253,7 +240,7 @@ static void test_confirm_from_new_login(void **state)
 
 int main(void)
 {
-	base = tu_scratch("session");
+	base = term_suite_begin("session");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resume_after_hangup),
 		cmocka_unit_test(test_sigterm_restores_terminal),

@@ -10,7 +10,6 @@
 #include "engine/util/util.h"
 #include "support/term.h"
 
-#define WAIT 5000
 #define TITLE "Troubleshoot Mobility Service push installation"
 
 /* The private folders the binary made under tmp (caller frees; "" when
@@ -26,7 +25,7 @@ static char *terminfo_dirs(const char *tmp)
 static void quit_and_check_gone(struct term *t, const char *tmp)
 {
 	term_keys(t, "q");
-	assert_true(term_wait(t, "EXIT=0", WAIT));
+	assert_true(term_wait(t, "EXIT=0", TERM_WAIT));
 	char *left = terminfo_dirs(tmp);
 	assert_string_equal(left, "");
 	free(left);
@@ -42,10 +41,9 @@ static void test_unknown_term_draws_as_vt100(void **state)
 			      "TMPDIR=%s",
 			      tmp);
 	struct term t = { 0 };
-	term_start(&t, 80, 24, env, "--lang en --no-auto-check");
-	assert_true(term_wait(&t, TITLE, WAIT));
+	term_open(&t, 80, 24, env, "--lang en --no-auto-check", TITLE);
 	/* The status line says which description is drawing. */
-	assert_true(term_wait(&t, "is unknown here: drawing as vt100", WAIT));
+	assert_true(term_wait(&t, "is unknown here: drawing as vt100", TERM_WAIT));
 	char *s = term_screen(&t);
 	assert_null(strstr(s, "unknown terminal type"));
 	free(s);
@@ -76,8 +74,7 @@ static void test_known_term_writes_nothing(void **state)
 	char *tmp = tu_mkdtemp("ti-known");
 	char *env = xasprintf("TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TMPDIR=%s", tmp);
 	struct term t = { 0 };
-	term_start(&t, 80, 24, env, "--lang en --no-auto-check");
-	assert_true(term_wait(&t, TITLE, WAIT));
+	term_open(&t, 80, 24, env, "--lang en --no-auto-check", TITLE);
 	char *dirs = terminfo_dirs(tmp);
 	assert_string_equal(dirs, "");
 	free(dirs);
@@ -126,9 +123,8 @@ static void test_vt220_without_database(void **state)
 	char *env = xasprintf("TERM=vt220 LANG=C.UTF-8 LC_ALL=C.UTF-8 TMPDIR=%s %s %s", tmp,
 			      unshare, hide);
 	struct term t = { 0 };
-	term_start(&t, 80, 24, env, "--lang en --no-auto-check");
-	assert_true(term_wait(&t, TITLE, WAIT));
-	assert_true(term_wait(&t, "no terminfo for TERM=vt220 here: using the built-in one", WAIT));
+	term_open(&t, 80, 24, env, "--lang en --no-auto-check", TITLE);
+	assert_true(term_wait(&t, "no terminfo for TERM=vt220 here: using the built-in one", TERM_WAIT));
 	/* The entry written is the build machine's vt220 ('v' is 0x76). */
 	char *dirs = terminfo_dirs(tmp);
 	char *dir = xstrndup(dirs, strcspn(dirs, "\n"));
@@ -145,7 +141,7 @@ static void test_vt220_without_database(void **state)
 	free(dirs);
 	/* Keys arrive as vt220 sends them and still move the selection. */
 	term_keys(&t, "Down");
-	assert_true(term_wait(&t, "2/", WAIT));
+	assert_true(term_wait(&t, "2/", TERM_WAIT));
 	char *last = term_line(&t, 23);
 	assert_true(str_starts(last, "2/"));
 	free(last);
@@ -161,10 +157,7 @@ static void test_vt220_without_database(void **state)
 
 int main(void)
 {
-	if (!tu_have("tmux")) {
-		print_error("tmux is needed for the terminal tests (make deps-test installs it)\n");
-		return 1;
-	}
+	term_suite_begin(NULL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unknown_term_draws_as_vt100),
 		cmocka_unit_test(test_known_term_writes_nothing),

@@ -11,9 +11,6 @@
 #include "engine/util/util.h"
 #include "support/term.h"
 
-#define UTF8_ENV "TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
-#define WAIT 5000
-
 /* Every "(ErrorID" on the screen is followed by its closing parenthesis
  * within the same pane (the tree ends at the "│" of two panes). Returns
  * how many lists the screen shows. */
@@ -42,9 +39,8 @@ static int whole_id_lists(const char *screen)
 static void start_at(struct term *t, int cols, int rows, const char *lang)
 {
 	char *args = xasprintf("--lang %s --no-auto-check", lang);
-	term_start(t, cols, rows, UTF8_ENV, args);
+	term_open(t, cols, rows, TERM_ENV_UTF8, args, "1/40");
 	free(args);
-	assert_true(term_wait(t, "1/40", WAIT));
 }
 
 static void test_tree_keeps_error_ids(void **state)
@@ -81,7 +77,7 @@ static void test_chooser_keeps_error_ids(void **state)
 	term_keys(&t, ":");
 	term_type(&t, "95523");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "Several sections match", WAIT));
+	assert_true(term_wait(&t, "Several sections match", TERM_WAIT));
 	char *s = term_screen(&t);
 	assert_non_null(strstr(s, "(ErrorID: 95105,95523)"));
 	assert_non_null(strstr(s, "(ErrorID: 95523)"));
@@ -104,7 +100,7 @@ static void test_status_line_keeps_hints(void **state)
 	term_keys(&t, ":");
 	term_type(&t, "95520");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "multiple failed login attempts", WAIT));
+	assert_true(term_wait(&t, "multiple failed login attempts", TERM_WAIT));
 	char *last = status_line(&t, 24);
 	if (!strstr(last, "? help"))
 		print_error("status line without hints: \"%s\"\n", last);
@@ -114,7 +110,7 @@ static void test_status_line_keeps_hints(void **state)
 	/* At the narrowest width the help and quit keys stay. */
 	term_keys(&t, "BSpace");
 	term_resize(&t, 40, 24);
-	assert_true(term_wait(&t, "? help", WAIT));
+	assert_true(term_wait(&t, "? help", TERM_WAIT));
 	last = status_line(&t, 24);
 	assert_non_null(strstr(last, "q quit"));
 	assert_true(text_width(last) <= 40);
@@ -130,15 +126,15 @@ static void test_resize_shows_a_fresh_view(void **state)
 	struct term t = { 0 };
 	start_at(&t, 80, 24, "en");
 	term_keys(&t, "G");
-	assert_true(term_wait(&t, "40/40", WAIT));
+	assert_true(term_wait(&t, "40/40", TERM_WAIT));
 	/* Read down the last section, then come back to the tree. */
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "%", WAIT));
+	assert_true(term_wait(&t, "%", TERM_WAIT));
 	term_keys(&t, "Space Space");
 	term_keys(&t, "q");
-	assert_true(term_wait(&t, "40/40", WAIT));
+	assert_true(term_wait(&t, "40/40", TERM_WAIT));
 	term_resize(&t, 132, 43);
-	assert_true(term_wait(&t, "\xe2\x94\x82", WAIT));
+	assert_true(term_wait(&t, "\xe2\x94\x82", TERM_WAIT));
 	char *row1 = term_line(&t, 1);
 	if (!strstr(row1, "Troubleshoot Mobility Service push installation"))
 		print_error("row 1 after the resize: \"%s\"\n", row1);
@@ -158,8 +154,7 @@ static void test_hints_beside_the_summary(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	term_start(&t, 80, 24, UTF8_ENV, "--lang en --demo");
-	assert_true(term_wait(&t, "checks done:", WAIT));
+	term_open(&t, 80, 24, TERM_ENV_UTF8, "--lang en --demo", "checks done:");
 	char *last = status_line(&t, 24);
 	if (!strstr(last, "? help"))
 		print_error("status line: \"%s\"\n", last);
@@ -175,19 +170,18 @@ static void test_wrapped_diff_keeps_its_mark(void **state)
 {
 	(void)state;
 	struct term t = { 0 };
-	term_start(&t, 60, 70, "TERM=vt100 LANG=C.UTF-8 LC_ALL=C.UTF-8", "--lang en --demo --no-auto-check");
-	assert_true(term_wait(&t, "1/40", WAIT));
+	term_open(&t, 60, 70, "TERM=vt100 LANG=C.UTF-8 LC_ALL=C.UTF-8", "--lang en --demo --no-auto-check", "1/40");
 	term_keys(&t, ":");
 	term_type(&t, "95320");
 	term_keys(&t, "Enter");
-	assert_true(term_wait(&t, "not run yet", WAIT));
+	assert_true(term_wait(&t, "not run yet", TERM_WAIT));
 	term_keys(&t, "r");
-	assert_true(term_wait(&t, "checks done", WAIT));
+	assert_true(term_wait(&t, "checks done", TERM_WAIT));
 	/* The boot loader fix, then its diff. */
 	term_keys(&t, "f Enter");
-	assert_true(term_wait(&t, "Apply? [y/N]", WAIT));
+	assert_true(term_wait(&t, "Apply? [y/N]", TERM_WAIT));
 	term_keys(&t, "Space");
-	assert_true(term_wait(&t, "-linux /boot/vmlinuz", WAIT));
+	assert_true(term_wait(&t, "-linux /boot/vmlinuz", TERM_WAIT));
 	char *s = term_screen(&t);
 	char *save = NULL;
 	bool in_hunk = false;
@@ -216,12 +210,8 @@ static void test_wrapped_diff_keeps_its_mark(void **state)
 
 int main(void)
 {
-	if (!tu_have("tmux")) {
-		print_error("tmux is needed for the terminal tests (make deps-test installs it)\n");
-		return 1;
-	}
-	/* The demo sandboxes land in a folder that is removed. */
-	tu_scratch("titles");
+		/* The demo sandboxes land in a folder that is removed. */
+	term_suite_begin("titles");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tree_keeps_error_ids),
 		cmocka_unit_test(test_chooser_keeps_error_ids),
