@@ -24,7 +24,8 @@ struct ssh_tunnel {
 	LIBSSH2_SESSION *session; /* the jump session (borrowed) */
 	LIBSSH2_CHANNEL *channel; /* owned */
 	int jump_sock;            /* borrowed */
-	int pair[2];              /* [0] the thread's end, [1] the caller's */
+	int pair[2];              /* [0] the thread's end, [1] the caller's
+				   * until handed over (then -1) */
 	int stop[2];              /* a pipe: a byte on it stops the thread */
 	pthread_t thread;
 	atomic_ullong up, down;
@@ -251,6 +252,7 @@ int ssh_tunnel_open(LIBSSH2_SESSION *jump, int jump_sock, const char *host, int 
 	}
 	*out = t;
 	*fd = t->pair[1];
+	t->pair[1] = -1; /* the caller's now */
 	return 0;
 }
 

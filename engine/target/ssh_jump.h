@@ -38,7 +38,7 @@ struct ssh_tunnel;
  * and starts the thread that forwards it. From then on the thread owns
  * the jump session: the caller must not use it until ssh_tunnel_close.
  * Returns 0 with *out and *fd, the socket on which to run the session to
- * the target (owned by the tunnel: not to be closed by the caller), or
+ * the target (the caller's to close, after which the tunnel sends EOF), or
  * -ECONNREFUSED (the jump host could not or would not connect: refused,
  * not permitted by its sshd, no such host) or -EIO with *cause (caller
  * frees), naming the jump host's reason. */
@@ -52,7 +52,7 @@ void ssh_tunnel_counts(const struct ssh_tunnel *t, unsigned long long *up,
 /* Stops the thread, closes the channel and the socketpair, and frees the
  * tunnel (NULL is fine). The jump session is the caller's again (in
  * blocking mode), to disconnect. Call it after the session that ran over
- * the tunnel's descriptor has been freed. */
+ * the tunnel's descriptor has been freed and the descriptor closed. */
 void ssh_tunnel_close(struct ssh_tunnel *t);
 
 #endif

@@ -234,6 +234,7 @@ static void test_through_jump(void **state)
 	ssh_tunnel_counts(t, &up, &down);
 	assert_true(up > big && down > 3145728);
 	logout(s);
+	close(fd);
 	ssh_tunnel_close(t);
 	logout(j);
 	close(sock);
@@ -271,6 +272,7 @@ static void test_not_permitted(void **state)
 	assert_int_equal(ssh_tunnel_open(j, sock, "127.0.0.1", target_d.port, &t, &fd, &cause), 0);
 	LIBSSH2_SESSION *s = login(fd, "target");
 	logout(s);
+	close(fd);
 	ssh_tunnel_close(t);
 	logout(j);
 	close(sock);
@@ -300,6 +302,7 @@ static void test_jump_killed(void **state)
 	assert_null(ch);
 	assert_true(time(NULL) - t0 < 15);
 	libssh2_session_free(s);
+	close(fd);
 	ssh_tunnel_close(t);
 	libssh2_session_free(j);
 	close(sock);

@@ -1,0 +1,533 @@
+/* prefetch.c: the one-command batch of reads (see prefetch.h): the sh
+ * script, the strict parser of its output and the lookups. */
+#include "engine/target/prefetch.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/util/util.h"
+
+/* The script. Its arguments: the byte count to read of each file (max +
+ * 1), then the requests. IFS is empty so that an unquoted glob expands
+ * without being split. Every name and every byte goes out as od's hex, so
+ * the output is plain text whatever the machine holds; "END" says it ran
+ * to its end. */
+static const char script[] =
+	"m=$1; shift\n"
+	"IFS=''\n"
+	"x() { od -An -v -tx1; echo .; }\n"
+	"one() {\n"
+	"\tcase $1 in\n"
+	"\tR)\n"
+	"\t\tif [ -d \"$2\" ]; then echo 'R EISDIR'\n"
+	"\t\telif [ -f \"$2\" ]; then\n"
+	"\t\t\tif [ -r \"$2\" ]; then\n"
+	"\t\t\t\techo 'R 0'\n"
+	"\t\t\t\tod -An -v -tx1 -N \"$m\" -- \"$2\" 2>/dev/null\n"
+	"\t\t\t\techo \". $?\"\n"
+	"\t\t\telse echo 'R EACCES'; fi\n"
+	"\t\telif [ -e \"$2\" ]; then echo 'R ENOTREG'\n"
+	"\t\telse echo 'R ENOENT'; fi ;;\n"
+	"\tS)\n"
+	"\t\tif [ -e \"$2\" ] || [ -h \"$2\" ]; then\n"
+	"\t\t\tl=$(stat -c '%f %u %g %s %Y %d %i' -- \"$2\" 2>/dev/null) || l=EIO\n"
+	"\t\t\tif [ -h \"$2\" ]; then\n"
+	"\t\t\t\tif [ -e \"$2\" ]; then\n"
+	"\t\t\t\t\ts=$(stat -L -c '%f %u %g %s %Y %d %i' -- \"$2\" 2>/dev/null) || s=EIO\n"
+	"\t\t\t\telse s=ENOENT; fi\n"
+	"\t\t\telse s=$l; fi\n"
+	"\t\t\techo \"S $l|$s\"\n"
+	"\t\telse echo 'S ENOENT|ENOENT'; fi ;;\n"
+	"\tD)\n"
+	"\t\tif [ -d \"$2\" ]; then\n"
+	"\t\t\tif [ -r \"$2\" ] && [ -x \"$2\" ]; then\n"
+	"\t\t\t\techo 'D 0'\n"
+	"\t\t\t\tfor n in \"$2\"/* \"$2\"/.[!.]* \"$2\"/..?*; do\n"
+	"\t\t\t\t\tif [ -e \"$n\" ] || [ -h \"$n\" ]; then printf '%s\\0' \"${n##*/}\"; fi\n"
+	"\t\t\t\tdone | x\n"
+	"\t\t\telse echo 'D EACCES'; fi\n"
+	"\t\telif [ -e \"$2\" ]; then echo 'D ENOTDIR'\n"
+	"\t\telse echo 'D ENOENT'; fi ;;\n"
+	"\tesac\n"
+	"}\n"
+	"g() {\n"
+	"\tk=$1; shift\n"
+	"\tfor f do\n"
+	"\t\tshift\n"
+	"\t\tif [ -e \"$f\" ] || [ -h \"$f\" ]; then set -- \"$@\" \"$f\"; fi\n"
+	"\tdone\n"
+	"\techo \"G $#\"\n"
+	"\tfor f do printf '%s\\0' \"$f\"; done | x\n"
+	"\tfor f do one \"$k\" \"$f\"; done\n"
+	"}\n"
+	"for r do\n"
+	"\tk=${r%%/*}\n"
+	"\tp=/${r#*/}\n"
+	"\techo \"= $k\"\n"
+	"\tcase $p in\n"
+	"\t*[*?[]*) g \"$k\" $p ;;\n"
+	"\t*) one \"$k\" \"$p\" ;;\n"
+	"\tesac\n"
+	"done\n"
+	"echo END\n";
+
+/* One answer. */
+struct entry {
+	char *path;   /* owned */
+	char kind;    /* 'R', 'S' or 'D' */
+	int err;      /* R, D: 0 or -errno */
+	char *data;   /* R: the bytes read (owned) */
+	size_t len;
+	bool unknown; /* R: larger than was read; S: a side is unknown */
+	int lerr, serr; /* S: lstat's and stat's errors */
+	struct target_stat lst, st;
+	struct strvec names; /* D: sorted */
+};
+
+struct prefetch {
+	struct entry *e;
+	size_t n, cap;
+	size_t max; /* bytes read of each file */
+};
+
+/* The reading position in the output. */
+struct cursor {
+	const char *p;
+	const char *line; /* the current line (not NUL-terminated) */
+	size_t len;
+};
+
+/* Advances to the next line; false at the end of the text. */
+static bool next_line(struct cursor *c)
+{
+	if (!*c->p)
+		return false;
+	const char *nl = strchr(c->p, '\n');
+	c->line = c->p;
+	c->len = nl ? (size_t)(nl - c->p) : strlen(c->p);
+	c->p = nl ? nl + 1 : c->p + c->len;
+	return true;
+}
+
+/* Whether the current line is exactly s. */
+static bool line_is(const struct cursor *c, const char *s)
+{
+	return c->len == strlen(s) && memcmp(c->line, s, c->len) == 0;
+}
+
+/* The current line after a prefix, as a new string; NULL without it. */
+static char *line_after(const struct cursor *c, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (c->len < n || memcmp(c->line, prefix, n) != 0)
+		return NULL;
+	return xstrndup(c->line + n, c->len - n);
+}
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+/* Reads od's hex lines up to a line starting with "."; *end gets that
+ * line (caller frees). Returns false when a line is not hex. */
+static bool read_hex(struct cursor *c, struct sbuf *out, char **end)
+{
+	while (next_line(c)) {
+		if (c->len > 0 && c->line[0] == '.') {
+			*end = xstrndup(c->line, c->len);
+			return true;
+		}
+		for (size_t i = 0; i < c->len;) {
+			if (c->line[i] == ' ') {
+				i++;
+				continue;
+			}
+			int hi = hexval(c->line[i]), lo = i + 1 < c->len ? hexval(c->line[i + 1]) : -1;
+			if (hi < 0 || lo < 0)
+				return false;
+			sb_addc(out, (char)(hi * 16 + lo));
+			i += 2;
+		}
+	}
+	return false;
+}
+
+/* Splits NUL-terminated names into v. False for a name without its NUL
+ * or an empty one. */
+static bool split_names(const struct sbuf *b, struct strvec *v)
+{
+	size_t i = 0;
+	while (i < b->len) {
+		const char *s = b->s + i;
+		size_t n = strnlen(s, b->len - i);
+		if (n == 0 || i + n >= b->len)
+			return false;
+		sv_push(v, s);
+		i += n + 1;
+	}
+	return true;
+}
+
+/* An errno word of the script. */
+static bool errno_word(const char *w, int *err)
+{
+	static const struct {
+		const char *name;
+		int err;
+	} words[] = { { "ENOENT", -ENOENT },   { "EISDIR", -EISDIR }, { "ENOTDIR", -ENOTDIR },
+		      { "EACCES", -EACCES },   { "ENOTREG", -TARGET_ENOTREG } };
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strcmp(w, words[i].name) == 0) {
+			*err = words[i].err;
+			return true;
+		}
+	return false;
+}
+
+/* One side of an S line: 7 numbers, an errno word, or EIO (unknown:
+ * *known false). */
+static bool parse_stat(const char *s, struct target_stat *st, int *err, bool *known)
+{
+	*known = true;
+	*err = 0;
+	if (strcmp(s, "EIO") == 0) {
+		*known = false;
+		return true;
+	}
+	if (errno_word(s, err))
+		return true;
+	unsigned long mode, uid, gid;
+	long long size, mtime;
+	unsigned long long dev, ino;
+	int used = 0;
+	if (sscanf(s, "%lx %lu %lu %lld %lld %llu %llu%n", &mode, &uid, &gid, &size, &mtime, &dev,
+		   &ino, &used) != 7 ||
+	    s[used] != '\0')
+		return false;
+	st->mode = (mode_t)mode;
+	st->uid = (uid_t)uid;
+	st->gid = (gid_t)gid;
+	st->size = (off_t)size;
+	st->mtime = mtime;
+	st->dev = (dev_t)dev;
+	st->ino = (ino_t)ino;
+	return true;
+}
+
+static struct entry *add_entry(struct prefetch *p, const char *path, char kind)
+{
+	p->e = xgrow(p->e, &p->cap, p->n + 1, sizeof *p->e);
+	struct entry *e = &p->e[p->n++];
+	memset(e, 0, sizeof *e);
+	e->path = xstrdup(path);
+	e->kind = kind;
+	return e;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One record of the given kind for path. */
+static bool parse_record(struct prefetch *p, struct cursor *c, char kind, const char *path)
+{
+	if (!next_line(c))
+		return false;
+	char prefix[3] = { kind, ' ', '\0' };
+	char *rest = line_after(c, prefix);
+	if (!rest)
+		return false;
+	bool ok = true;
+	struct entry *e = add_entry(p, path, kind);
+	if (kind == 'S') {
+		char *bar = strchr(rest, '|');
+		bool lk = false, sk = false;
+		if (bar) {
+			*bar = '\0';
+			ok = parse_stat(rest, &e->lst, &e->lerr, &lk) &&
+			     parse_stat(bar + 1, &e->st, &e->serr, &sk);
+		} else {
+			ok = false;
+		}
+		e->unknown = !lk || !sk;
+	} else if (strcmp(rest, "0") != 0) {
+		ok = errno_word(rest, &e->err);
+	} else {
+		struct sbuf b = { 0 };
+		char *end = NULL;
+		ok = read_hex(c, &b, &end);
+		if (ok && kind == 'R') {
+			/* ". STATUS": od's exit status; a failed read is unknown. */
+			ok = str_starts(end, ". ");
+			e->unknown = !ok || strcmp(end, ". 0") != 0 || b.len > p->max;
+			e->len = b.len;
+			e->data = sb_steal(&b);
+		} else if (ok) {
+			ok = strcmp(end, ".") == 0 && split_names(&b, &e->names);
+			if (e->names.n > 1)
+				qsort(e->names.v, e->names.n, sizeof *e->names.v, cmp_str);
+		}
+		free(end);
+		sb_free(&b);
+	}
+	free(rest);
+	return ok;
+}
+
+/* The records of one request. */
+static bool parse_request(struct prefetch *p, struct cursor *c, const char *req)
+{
+	char kind = req[0];
+	if ((kind != 'R' && kind != 'S' && kind != 'D') || req[1] != '/')
+		return false;
+	char head[4] = { '=', ' ', kind, '\0' };
+	if (!next_line(c) || !line_is(c, head))
+		return false;
+	const char *path = req + 1;
+	if (!strpbrk(path, "*?["))
+		return parse_record(p, c, kind, path);
+	if (!next_line(c))
+		return false;
+	char *count = line_after(c, "G ");
+	long n;
+	bool ok = count && str_to_long(count, &n) && n >= 0;
+	free(count);
+	struct sbuf b = { 0 };
+	struct strvec names = { 0 };
+	char *end = NULL;
+	ok = ok && read_hex(c, &b, &end) && strcmp(end, ".") == 0 && split_names(&b, &names) &&
+	     names.n == (size_t)n;
+	for (size_t i = 0; ok && i < names.n; i++)
+		ok = names.v[i][0] == '/' && parse_record(p, c, kind, names.v[i]);
+	free(end);
+	sb_free(&b);
+	sv_free(&names);
+	return ok;
+}
+
+char **prefetch_argv(const char *const *requests, size_t n, size_t max)
+{
+	char **argv = xcalloc(n + 6, sizeof *argv);
+	argv[0] = xstrdup("sh");
+	argv[1] = xstrdup("-c");
+	argv[2] = xstrdup(script);
+	argv[3] = xstrdup("sh");
+	argv[4] = xasprintf("%zu", max + 1);
+	for (size_t i = 0; i < n; i++)
+		argv[5 + i] = xstrdup(requests[i]);
+	return argv;
+}
+
+int prefetch_parse(const char *const *requests, size_t n, size_t max, const char *text,
+		   struct prefetch **out, char **cause)
+{
+	struct prefetch *p = xcalloc(1, sizeof *p);
+	p->max = max;
+	struct cursor c = { .p = text };
+	bool ok = true;
+	size_t i = 0;
+	for (; ok && i < n; i++)
+		ok = parse_request(p, &c, requests[i]);
+	ok = ok && next_line(&c) && line_is(&c, "END") && !next_line(&c);
+	if (!ok) {
+		*cause = xasprintf("the batched read's output does not parse (request %zu of %zu)",
+				   i, n);
+		prefetch_free(p);
+		*out = NULL;
+		return -EPROTO;
+	}
+	*out = p;
+	return 0;
+}
+
+int prefetch_fetch(struct target *t, const char *const *requests, size_t n, int timeout_ms,
+		   struct prefetch **out, char **cause)
+{
+	*out = NULL;
+	if (!t->can_run) {
+		*cause = xstrdup("commands cannot run on this machine");
+		return -ENOTSUP;
+	}
+	char **argv = prefetch_argv(requests, n, PREFETCH_FILE_MAX);
+	struct cmd_result r = { 0 };
+	int rc = target_run(t, (const char *const *)argv, timeout_ms, &r);
+	argv_free(argv);
+	if (rc < 0) {
+		*cause = xasprintf("the batched read did not run: %s", strerror(-rc));
+	} else if (r.status != 0 || !r.out) {
+		*cause = xasprintf("the batched read ended with status %d", r.status);
+		rc = -EPROTO;
+	} else {
+		rc = prefetch_parse(requests, n, PREFETCH_FILE_MAX, r.out, out, cause);
+	}
+	cmd_result_free(&r);
+	return rc;
+}
+
+/* The latest answer of a kind for path. */
+static const struct entry *find(const struct prefetch *p, const char *path, char kind)
+{
+	if (!p)
+		return NULL;
+	for (size_t i = p->n; i-- > 0;)
+		if (p->e[i].kind == kind && strcmp(p->e[i].path, path) == 0)
+			return &p->e[i];
+	return NULL;
+}
+
+bool prefetch_read(const struct prefetch *p, const char *path, size_t max, char **data,
+		   size_t *len, int *err)
+{
+	const struct entry *e = find(p, path, 'R');
+	if (!e || e->unknown)
+		return false;
+	*err = e->err;
+	if (e->err == 0 && e->len > max)
+		*err = -EFBIG;
+	if (*err == 0) {
+		*data = xmalloc(e->len + 1);
+		memcpy(*data, e->data, e->len);
+		(*data)[e->len] = '\0';
+		if (len)
+			*len = e->len;
+	}
+	return true;
+}
+
+bool prefetch_stat(const struct prefetch *p, const char *path, bool follow,
+		   struct target_stat *st, int *err)
+{
+	const struct entry *e = find(p, path, 'S');
+	if (!e || e->unknown)
+		return false;
+	*err = follow ? e->serr : e->lerr;
+	if (*err == 0)
+		*st = follow ? e->st : e->lst;
+	return true;
+}
+
+bool prefetch_list(const struct prefetch *p, const char *path, struct strvec *names, int *err)
+{
+	const struct entry *e = find(p, path, 'D');
+	if (!e)
+		return false;
+	*err = e->err;
+	for (size_t i = 0; *err == 0 && i < e->names.n; i++)
+		sv_push(names, e->names.v[i]);
+	return true;
+}
+
+static void entry_free(struct entry *e)
+{
+	free(e->path);
+	free(e->data);
+	sv_free(&e->names);
+}
+
+void prefetch_forget(struct prefetch *p, const char *path)
+{
+	if (!p)
+		return;
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		slash == dir ? (void)(dir[1] = '\0') : (void)(*slash = '\0');
+	size_t k = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		struct entry *e = &p->e[i];
+		if (strcmp(e->path, path) == 0 || (e->kind == 'D' && strcmp(e->path, dir) == 0))
+			entry_free(e);
+		else
+			p->e[k++] = *e;
+	}
+	p->n = k;
+	free(dir);
+}
+
+size_t prefetch_count(const struct prefetch *p)
+{
+	return p ? p->n : 0;
+}
+
+void prefetch_free(struct prefetch *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		entry_free(&p->e[i]);
+	free(p->e);
+	free(p);
+}
+
+/* What the Linux checks read (from their code and a traced run): sshd's
+ * configuration and keys, the release files, accounts, GRUB, mounts,
+ * memory, the network tables, the process list with each name, the
+ * agent's folders. A path left out is only read the slower way. */
+const char *const prefetch_linux[] = {
+	"R/etc/ssh/sshd_config",
+	"D/etc/ssh/sshd_config.d",
+	"R/etc/ssh/sshd_config.d/*",
+	"D/etc/ssh",
+	"S/etc/ssh/ssh_host_*",
+	"S/usr/sbin/sshd",
+	"S/run/sshd",
+	"S/usr/lib/openssh/sftp-server",
+	"S/usr/libexec/openssh/sftp-server",
+	"S/usr/lib/ssh/sftp-server",
+	"R/etc/os-release",
+	"R/usr/lib/os-release",
+	"R/etc/redhat-release",
+	"R/etc/SuSE-release",
+	"R/etc/debian_version",
+	"R/etc/passwd",
+	"R/etc/shadow",
+	"R/etc/group",
+	"R/etc/hosts",
+	"R/etc/hostname",
+	"R/etc/fstab",
+	"R/etc/default/grub",
+	"D/etc/default/grub.d",
+	"R/etc/default/grub.d/*",
+	"R/etc/kernel/cmdline",
+	"D/boot",
+	"D/boot/grub",
+	"D/boot/grub2",
+	"R/boot/grub/grub.cfg",
+	"R/boot/grub2/grub.cfg",
+	"R/boot/grub/grubenv",
+	"R/boot/grub2/grubenv",
+	"R/boot/grub/menu.lst",
+	"R/boot/grub/grub.conf",
+	"R/proc/mounts",
+	"R/proc/self/mountinfo",
+	"R/proc/meminfo",
+	"R/proc/cmdline",
+	"R/proc/sys/kernel/osrelease",
+	"R/proc/net/tcp",
+	"R/proc/net/tcp6",
+	"R/proc/net/if_inet6",
+	"R/proc/net/fib_trie",
+	"R/proc/filesystems",
+	"D/proc",
+	"R/proc/[0-9]*/comm",
+	"R/proc/[0-9]*/cmdline",
+	"D/sys/block",
+	"S/usr/local/.vx_version",
+	"R/usr/local/.vx_version",
+	"S/usr/local/ASR",
+	"S/usr/local/InMage",
+	"S/var",
+	"S/tmp",
+	"S/usr/local",
+	"S/opt",
+	"S/",
+	NULL,
+};
