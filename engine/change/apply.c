@@ -239,11 +239,11 @@ bool apply_run_command(struct target *t, const struct apply_opts *o, char *const
 /* One file's working state. */
 struct work {
 	const struct file_edit *e; /* borrowed from the plan */
-	char *host;                /* the real file on this machine */
+	char *host;                /* the real file on this machine (checks) */
 	char *dir;                 /* its folder */
-	char *tmp;                 /* host path of the temporary file */
+	char *tdir;                /* the target path of its folder */
 	char *tmp_target;          /* target path of the temporary file */
-	char *restore;             /* host path of the temporary file of a roll-back */
+	char *restore_tag;         /* the tag of a roll-back's temporary file */
 	char *backup_rel;          /* relative to the journal, or NULL (no file now) */
 	char *backup;              /* host path of the backup, or NULL */
 	mode_t mode;               /* what the file gets */
@@ -465,10 +465,11 @@ static int roll_back(struct txn *x, char **cause)
 		if (!w->renamed)
 			continue;
 		char *c = NULL;
-		int rc = w->e->existed ? hostfs_replace(x->fs, w->host, w->restore, w->e->old_data,
-		                                        w->e->old_len, w->cur_mode, w->cur_uid,
-		                                        w->cur_gid, &c)
-		                       : hostfs_remove(x->fs, w->host, &c);
+		const char *path = w->e->real_path;
+		int rc = w->e->existed
+		                 ? target_replace(x->t, path, w->restore_tag, w->e->old_data,
+		                                  w->e->old_len, w->cur_mode, w->cur_uid, w->cur_gid, &c)
+		                 : target_remove_durably(x->t, path, &c);
 		if (rc < 0) {
 			if (!first)
 				first = rc;
@@ -489,7 +490,7 @@ static void remove_temps(struct txn *x)
 {
 	for (size_t i = 0; i < x->n; i++)
 		if (x->w[i].temp_written && !x->w[i].renamed) {
-			x->fs->unlink(x->w[i].tmp);
+			target_remove(x->t, x->w[i].tmp_target);
 			x->w[i].temp_written = false;
 		}
 }
@@ -655,6 +656,7 @@ static int txn_check(struct txn *x)
 			return -EINVAL;
 		}
 		w->dir = hostfs_dir_of(w->host);
+		w->tdir = target_dir_of(p->edits[i].real_path);
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(x->w[k].host, w->host) == 0) {
 				set_message(
@@ -708,13 +710,8 @@ static int txn_begin(struct txn *x)
 	for (size_t i = 0; i < x->n; i++) {
 		struct work *w = &x->w[i];
 		const char *base = hostfs_base_of(w->host);
-		w->tmp = xasprintf("%s/.%s.asr-doctor-%s.tmp", strcmp(w->dir, "/") == 0 ? "" : w->dir,
-		                   base, x->id);
-		w->restore = xasprintf("%s.restore", w->tmp);
-		char *tdir = hostfs_dir_of(w->e->real_path);
-		w->tmp_target = xasprintf("%s/.%s.asr-doctor-%s.tmp", strcmp(tdir, "/") == 0 ? "" : tdir,
-		                          base, x->id);
-		free(tdir);
+		w->tmp_target = target_temp_path(w->e->real_path, x->id);
+		w->restore_tag = journal_restore_tag(x->id);
 		if (w->e->existed) {
 			w->backup_rel = xasprintf("backups/%s/%zu-%s", x->id, i + 1, base);
 			w->backup = xasprintf("%s/%s", jdir, w->backup_rel);
@@ -796,8 +793,18 @@ static int txn_write(struct txn *x)
 		struct work *w = &x->w[i];
 		if (w->e->remove)
 			continue;
-		int rc = hostfs_write_new(x->fs, w->tmp, w->e->new_data, w->e->new_len, w->mode,
-		                          w->uid, w->gid, &cause);
+		char *made = NULL;
+		int rc = target_write_new(x->t, w->e->real_path, x->id, w->e->new_data, w->e->new_len,
+		                          w->mode, w->uid, w->gid, &made, &cause);
+		if (rc == 0 && strcmp(made, w->tmp_target) != 0) {
+			/* The journal names the temporary file to remove after a
+			 * crash: only the one it names may be made. */
+			target_remove(x->t, made);
+			cause = xasprintf(T("%s was written as %s, not %s", "%s 被写为 %s，而不是 %s"),
+			                  w->e->path, made, w->tmp_target);
+			rc = -EINVAL;
+		}
+		free(made);
 		if (rc < 0) {
 			remove_temps(x);
 			char *m = xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause);
@@ -825,19 +832,20 @@ static int txn_rename(struct txn *x)
 		struct work *w = &x->w[i];
 		const char *step = NULL;
 		int err = 0;
+		int r;
 		if (w->e->remove) {
-			if (x->fs->unlink(w->host) < 0 && errno != ENOENT) {
-				err = errno;
+			if ((r = target_remove(x->t, w->e->real_path)) < 0 && r != -ENOENT) {
+				err = -r;
 				step = "unlink";
 			}
-		} else if (x->fs->rename(w->tmp, w->host) < 0) {
-			err = errno;
+		} else if ((r = target_rename(x->t, w->tmp_target, w->e->real_path)) < 0) {
+			err = -r;
 			step = "rename";
 		}
 		if (!step) {
 			w->renamed = true;
-			if (x->fs->fsync_dir(w->dir) < 0) {
-				err = errno;
+			if ((r = target_sync_dir(x->t, w->tdir)) < 0) {
+				err = -r;
 				step = "fsync";
 			}
 		}
@@ -1036,9 +1044,9 @@ static void txn_free(struct txn *x)
 		struct work *w = &x->w[i];
 		free(w->host);
 		free(w->dir);
-		free(w->tmp);
+		free(w->tdir);
 		free(w->tmp_target);
-		free(w->restore);
+		free(w->restore_tag);
 		free(w->backup_rel);
 		free(w->backup);
 	}
@@ -1060,6 +1068,7 @@ int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct app
 	int rc = txn_refuse(&x);
 	if (rc < 0)
 		return rc;
+	const struct apply_fs *seam = hostfs_target_seam(x.t, x.o->fs);
 	char *jdir = ctx->journal_dir ? xstrdup(ctx->journal_dir) : journal_default_dir(x.t);
 	char *cause = NULL;
 	sigset_t oldmask;
@@ -1098,6 +1107,7 @@ out:
 	rep->signal = apply_signals_release(&oldmask);
 	txn_free(&x);
 	free(jdir);
+	hostfs_target_seam(x.t, seam);
 	return rc;
 }
 
@@ -1110,10 +1120,12 @@ int apply_restore(struct journal *j, const struct fix_ctx *ctx, const struct pla
 	rep->outcome = JOURNAL_FAILED;
 	struct txn x = { .ctx = ctx, .t = ctx->t, .p = p, .o = o ? o : &no_opts, .rep = rep,
 		         .j = j, .restore = true, .fs = j->fs };
+	const struct apply_fs *seam = hostfs_target_seam(x.t, j->fs);
 	int rc = txn_refuse(&x);
 	if (rc == 0)
 		rc = txn_run(&x);
 	txn_free(&x);
+	hostfs_target_seam(x.t, seam);
 	return rc;
 }
 

@@ -7,8 +7,9 @@
  * confirmed through a callback); journal it all. Undo and the guard's
  * revert are restore plans (engine/undo.h) run through the same phases
  * (apply_restore). A crash, a full disk, a lost connection or Ctrl-C at
- * any point leaves each file either old or new, never half written. Works
- * on every target that can write (the local machine, a mounted root). */
+ * any point leaves each file either old or new, never half written. Files
+ * are changed only through the target's write operations (target.h), so
+ * this works on every target that can write. */
 #ifndef ASR_APPLY_H
 #define ASR_APPLY_H
 
@@ -28,7 +29,10 @@ typedef bool (*apply_confirm_fn)(void *arg, const char *const *argv, const char 
 				 bool needs_confirm);
 
 struct apply_opts {
-	const struct apply_fs *fs;  /* NULL: apply_fs_real */
+	const struct apply_fs *fs;  /* NULL: apply_fs_real. The system calls of
+				     * the journal and, during the call, of a
+				     * target backed by this machine's files
+				     * (hostfs_target_seam): the fault tests' */
 	apply_confirm_fn confirm;   /* NULL: run only the commands that need no
 				     * confirmation of their own */
 	void *confirm_arg;

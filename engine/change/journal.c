@@ -920,15 +920,18 @@ bool journal_inside_path(const char *rel)
 	return true;
 }
 
+char *journal_restore_tag(const char *id)
+{
+	return xasprintf("%s.restore", id);
+}
+
 /* Whether f's temporary file is the one apply names beside its real
  * path (so recovery removes nothing else). */
 static bool tmp_path_ok(const struct journal_entry *e, const struct journal_file *f)
 {
-	const char *slash = strrchr(f->real_path, '/');
-	if (!f->tmp_path || !slash)
+	if (!f->tmp_path || !strchr(f->real_path, '/'))
 		return false;
-	char *want = xasprintf("%.*s/.%s.asr-doctor-%s.tmp", (int)(slash - f->real_path),
-	                       f->real_path, slash + 1, e->id);
+	char *want = target_temp_path(f->real_path, e->id);
 	bool ok = strcmp(want, f->tmp_path) == 0;
 	free(want);
 	return ok;
@@ -960,14 +963,18 @@ int journal_recover(struct journal *j, struct target *t, struct strvec *notes)
 		for (size_t k = 0; k < e->nfiles; k++) {
 			const struct journal_file *f = &e->files[k];
 			if (tmp_path_ok(e, f)) {
+				char *tag = journal_restore_tag(e->id);
+				char *rpath = target_temp_path(f->real_path, tag);
 				char *tmp = target_host_file(t, f->tmp_path);
-				if (tmp) {
-					char *res = xasprintf("%s.restore", tmp);
+				char *res = target_host_file(t, rpath);
+				if (tmp)
 					j->fs->unlink(tmp);
+				if (res)
 					j->fs->unlink(res);
-					free(res);
-					free(tmp);
-				}
+				free(res);
+				free(tmp);
+				free(rpath);
+				free(tag);
 			}
 			enum journal_fstate s = journal_file_state(t, f);
 			any_new = any_new || s == JFILE_AFTER;

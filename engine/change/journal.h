@@ -155,6 +155,10 @@ const struct journal_entry *journal_guard_waiting(const struct journal *j);
  * journal_open(dir, NULL, false, ...). */
 int journal_list(const char *dir, struct journal **out, char **cause);
 
+/* The tag (see target_write_new) of the temporary file by which entry id
+ * puts a file back when its change is rolled back; recovery removes it
+ * with the entry's own. Caller frees. */
+char *journal_restore_tag(const char *id);
 /* Closes entries left unfinished by a run that stopped (crash, power loss,
  * kill): removes their temporary files, notes which files hold the old or
  * the new bytes, and marks them "interrupted" (undo still works). Needs

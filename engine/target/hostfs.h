@@ -65,6 +65,13 @@ int hostfs_read(const char *path, size_t max, char **data, size_t *len);
  * closes), or -errno with *cause: -ELOOP for a link (or anything but a
  * folder) on the way, -ENOENT for a missing one without create. */
 int hostfs_open_dir(const struct apply_fs *fs, const char *dir, bool create, char **cause);
+struct target;
+/* The system-call seam of the write operations of a target backed by this
+ * machine's file system (the local machine, a mounted root): fs, or NULL
+ * for apply_fs_real. Returns the seam it had (NULL: the real calls), to be
+ * put back. Any other target has none: nothing changes and NULL is
+ * returned. Tests reach it through apply_opts.fs. */
+const struct apply_fs *hostfs_target_seam(struct target *t, const struct apply_fs *fs);
 /* The folder part of a path ("/" for "/x"); caller frees. */
 char *hostfs_dir_of(const char *path);
 /* The last component of a path. */

@@ -214,3 +214,96 @@ size_t target_glob(struct target *t, const char *pattern, struct strvec *out)
 	free(dir);
 	return found;
 }
+
+/* ---- changing files ---- */
+
+char *target_dir_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	if (!s || s == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(s - path));
+}
+
+char *target_temp_path(const char *path, const char *tag)
+{
+	const char *s = strrchr(path, '/');
+	if (!s)
+		return xasprintf(".%s.asr-doctor-%s.tmp", path, tag);
+	return xasprintf("%.*s/.%s.asr-doctor-%s.tmp", (int)(s - path), path, s + 1, tag);
+}
+
+int target_write_new(struct target *t, const char *path, const char *tag, const char *data,
+                     size_t len, mode_t mode, uid_t uid, gid_t gid, char **tmp, char **cause)
+{
+	*tmp = NULL;
+	if (!t->can_write || !t->ops->write_new) {
+		*cause = xasprintf(T("cannot write %s: %s", "无法写入 %s：%s"), path,
+		                   strerror(ENOTSUP));
+		return -ENOTSUP;
+	}
+	return t->ops->write_new(t, path, tag, data, len, mode, uid, gid, tmp, cause);
+}
+
+int target_rename(struct target *t, const char *from, const char *to)
+{
+	if (!t->can_write || !t->ops->rename)
+		return -ENOTSUP;
+	return t->ops->rename(t, from, to);
+}
+
+int target_remove(struct target *t, const char *path)
+{
+	if (!t->can_write || !t->ops->remove)
+		return -ENOTSUP;
+	return t->ops->remove(t, path);
+}
+
+int target_sync_dir(struct target *t, const char *dir)
+{
+	if (!t->can_write || !t->ops->sync_dir)
+		return -ENOTSUP;
+	return t->ops->sync_dir(t, dir);
+}
+
+int target_replace(struct target *t, const char *path, const char *tag, const char *data,
+                   size_t len, mode_t mode, uid_t uid, gid_t gid, char **cause)
+{
+	char *tmp = NULL;
+	int rc = target_write_new(t, path, tag, data, len, mode, uid, gid, &tmp, cause);
+	if (rc < 0)
+		return rc;
+	rc = target_rename(t, tmp, path);
+	if (rc < 0) {
+		*cause = xasprintf(T("cannot rename %s over %s: %s", "无法将 %s 重命名为 %s：%s"),
+		                   tmp, path, strerror(-rc));
+		target_remove(t, tmp);
+		free(tmp);
+		return rc;
+	}
+	free(tmp);
+	char *dir = target_dir_of(path);
+	rc = target_sync_dir(t, dir);
+	if (rc < 0)
+		*cause = xasprintf(T("cannot fsync the folder %s: %s", "无法 fsync 文件夹 %s：%s"),
+		                   dir, strerror(-rc));
+	free(dir);
+	return rc;
+}
+
+int target_remove_durably(struct target *t, const char *path, char **cause)
+{
+	int rc = target_remove(t, path);
+	if (rc < 0 && rc != -ENOENT) {
+		*cause = xasprintf(T("cannot remove %s: %s", "无法删除 %s：%s"), path,
+		                   strerror(-rc));
+		return rc;
+	}
+	char *dir = target_dir_of(path);
+	rc = target_sync_dir(t, dir);
+	if (rc < 0)
+		*cause = xasprintf(T("cannot fsync the folder %s: %s", "无法 fsync 文件夹 %s：%s"),
+		                   dir, strerror(-rc));
+	free(dir);
+	return rc;
+}

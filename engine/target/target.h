@@ -74,6 +74,33 @@ struct target_ops {
 	 * is none. Caller frees. */
 	char *(*host_path)(struct target *t, const char *path);
 	void (*destroy)(struct target *t);
+
+	/* ---- changing files: only on a target with can_write; NULL on
+	 * one that cannot. Paths are target paths, like the reads'. A
+	 * change is made of these steps so that every file is either old
+	 * or new at any moment: write_new beside, rename over, sync_dir. */
+
+	/* Writes data to a new file beside path: in path's folder, named
+	 * target_temp_path(path, tag), created exclusively (an existing
+	 * name is -EEXIST) and never through a symbolic link, with mode
+	 * (permission bits) and owner uid:gid (changed only when it differs
+	 * from the writer's), its bytes on stable storage when it returns.
+	 * Returns 0 and *tmp, the target path it made (caller frees), or
+	 * -errno with *cause naming the step (caller frees); on failure no
+	 * file is left behind. */
+	int (*write_new)(struct target *t, const char *path, const char *tag, const char *data,
+			 size_t len, mode_t mode, uid_t uid, gid_t gid, char **tmp, char **cause);
+	/* Renames from over to, both in one folder, atomically: a reader
+	 * sees the old file or the new one, never neither. Durable once
+	 * sync_dir of the folder returns. 0 or -errno. */
+	int (*rename)(struct target *t, const char *from, const char *to);
+	/* Removes the file path (never a folder, never what a link points
+	 * to). Durable once sync_dir returns. 0, -ENOENT when there is none,
+	 * or -errno. */
+	int (*remove)(struct target *t, const char *path);
+	/* Makes the entries of the folder dir (a rename, a removal, a new
+	 * file) durable: fsync of the folder. 0 or -errno. */
+	int (*sync_dir)(struct target *t, const char *dir);
 };
 
 enum target_os {
@@ -167,6 +194,28 @@ char *target_host_path(struct target *t, const char *path);
  * followed), for writing or replacing that very name. NULL when the target
  * has no host paths. Caller frees. */
 char *target_host_file(struct target *t, const char *path);
+
+/* ---- changing files (see the write operations of target_ops) ---- */
+
+/* The name write_new gives the new file beside path for tag:
+ * "DIR/.BASE.asr-doctor-TAG.tmp". Caller frees. */
+char *target_temp_path(const char *path, const char *tag);
+/* The folder of a target path ("/" for "/x"). Caller frees. */
+char *target_dir_of(const char *path);
+/* The write operations; each returns -ENOTSUP when t cannot write. */
+int target_write_new(struct target *t, const char *path, const char *tag, const char *data,
+		     size_t len, mode_t mode, uid_t uid, gid_t gid, char **tmp, char **cause);
+int target_rename(struct target *t, const char *from, const char *to);
+int target_remove(struct target *t, const char *path);
+int target_sync_dir(struct target *t, const char *dir);
+/* Replaces path with data atomically and durably: write_new beside it
+ * (tag), rename over it, sync_dir. Returns 0, or -errno with *cause
+ * (caller frees); on failure path is unchanged and no new file is left. */
+int target_replace(struct target *t, const char *path, const char *tag, const char *data,
+		   size_t len, mode_t mode, uid_t uid, gid_t gid, char **cause);
+/* Removes path (none there is fine) and syncs its folder. Returns 0, or
+ * -errno with *cause (caller frees). */
+int target_remove_durably(struct target *t, const char *path, char **cause);
 
 /* Largest file checks read by default (config files are small). */
 #define TARGET_READ_MAX (4u * 1024 * 1024)

@@ -11,7 +11,9 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "engine/target/hostfs.h"
 #include "engine/target/target.h"
+#include "engine/util/msg.h"
 
 /* Appends comp to cur (a resolved path under root ending in "/"), spelled
  * as the folder spells it when only a case-insensitive match exists (a
@@ -273,6 +275,93 @@ static char *fs_host_path(struct target *t, const char *path)
 	return map_path(t, path, true, &err);
 }
 
+/* ---- changing files, over the system-call seam ---- */
+
+/* What a target backed by this machine's files keeps. */
+struct fs_priv {
+	const struct apply_fs *fs; /* borrowed: the seam, never NULL */
+};
+
+static const struct apply_fs *seam(struct target *t)
+{
+	return ((struct fs_priv *)t->priv)->fs;
+}
+
+static int fs_write_new(struct target *t, const char *path, const char *tag, const char *data,
+                        size_t len, mode_t mode, uid_t uid, gid_t gid, char **tmp, char **cause)
+{
+	char *name = target_temp_path(path, tag);
+	char *host = target_host_file(t, name);
+	if (!host) {
+		*cause = xasprintf(T("cannot create %s: %s", "无法创建 %s：%s"), name,
+		                   strerror(ENOENT));
+		free(name);
+		return -ENOENT;
+	}
+	int rc = hostfs_write_new(seam(t), host, data, len, mode, uid, gid, cause);
+	free(host);
+	if (rc < 0) {
+		free(name);
+		return rc;
+	}
+	*tmp = name;
+	return 0;
+}
+
+static int fs_rename(struct target *t, const char *from, const char *to)
+{
+	char *hf = target_host_file(t, from), *ht = target_host_file(t, to);
+	int rc = 0;
+	if (!hf || !ht)
+		rc = -ENOENT;
+	else if (seam(t)->rename(hf, ht) < 0)
+		rc = -errno;
+	free(hf);
+	free(ht);
+	return rc;
+}
+
+static int fs_remove(struct target *t, const char *path)
+{
+	char *h = target_host_file(t, path);
+	int rc = 0;
+	if (!h)
+		rc = -ENOENT;
+	else if (seam(t)->unlink(h) < 0)
+		rc = -errno;
+	free(h);
+	return rc;
+}
+
+static int fs_sync_dir(struct target *t, const char *dir)
+{
+	int err = 0;
+	char *h = map_path(t, dir, true, &err);
+	int rc = 0;
+	if (!h)
+		rc = -err;
+	else if (seam(t)->fsync_dir(h) < 0)
+		rc = -errno;
+	free(h);
+	return rc;
+}
+
+static void fs_destroy(struct target *t)
+{
+	free(t->priv);
+	t->priv = NULL;
+}
+
+const struct apply_fs *hostfs_target_seam(struct target *t, const struct apply_fs *fs)
+{
+	if (!t || t->ops->destroy != fs_destroy)
+		return NULL;
+	struct fs_priv *p = t->priv;
+	const struct apply_fs *was = p->fs == &apply_fs_real ? NULL : p->fs;
+	p->fs = fs ? fs : &apply_fs_real;
+	return was;
+}
+
 static const struct target_ops fs_ops = {
 	.read_file = fs_read_file,
 	.list_dir = fs_list_dir,
@@ -281,13 +370,27 @@ static const struct target_ops fs_ops = {
 	.realpath = fs_realpath,
 	.run = fs_run,
 	.host_path = fs_host_path,
-	.destroy = NULL,
+	.destroy = fs_destroy,
+	.write_new = fs_write_new,
+	.rename = fs_rename,
+	.remove = fs_remove,
+	.sync_dir = fs_sync_dir,
 };
+
+/* A new target backed by this machine's files, the real calls its seam. */
+static struct target *fs_target_new(void)
+{
+	struct target *t = xcalloc(1, sizeof *t);
+	struct fs_priv *p = xcalloc(1, sizeof *p);
+	p->fs = &apply_fs_real;
+	t->priv = p;
+	t->ops = &fs_ops;
+	return t;
+}
 
 struct target *target_local_new(void)
 {
-	struct target *t = xcalloc(1, sizeof *t);
-	t->ops = &fs_ops;
+	struct target *t = fs_target_new();
 	t->kind = TARGET_LOCAL;
 	t->name = xstrdup("this machine");
 	t->live = true;
@@ -318,8 +421,7 @@ struct target *target_root_new(const char *dir, char **cause)
 		free(abs);
 		return NULL;
 	}
-	struct target *t = xcalloc(1, sizeof *t);
-	t->ops = &fs_ops;
+	struct target *t = fs_target_new();
 	t->kind = TARGET_ROOT;
 	/* "/" as a root is the local file system; keep the prefix empty. */
 	t->root = xstrdup(strcmp(abs, "/") == 0 ? "" : abs);
