@@ -1,6 +1,7 @@
 /* test_checks.c: the wizard running the live checks on a fixture root (the
  * demo sandbox), read off the screen: statuses on the tree, findings and
- * evidence in the detail, r for one section, ASCII symbols. */
+ * evidence in the detail, r for one section, ASCII symbols, counts of one
+ * agreeing with their noun. */
 #include "support/testutil.h"
 
 #include <stdlib.h>
@@ -181,6 +182,29 @@ static void test_edition_keeps_every_check(void **state)
 	term_stop(&t);
 }
 
+/* Counts of one agree with their noun: one check run, one section
+ * matching a search. */
+static void test_counts_of_one(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	term_open(&t, 80, 24, TERM_ENV_UTF8, "--lang en --demo --no-auto-check", "1/40");
+	/* The insufficient space section has one check. */
+	term_keys(&t, ":");
+	term_type(&t, "95524");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "not run yet", TERM_WAIT));
+	term_keys(&t, "r");
+	assert_true(term_wait(&t, "1 check done: 0 failed, 0 warnings", TERM_WAIT));
+	/* One section names 95524. */
+	term_keys(&t, "BSpace");
+	term_keys(&t, "/");
+	term_type(&t, "95524");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "1 section matches \"95524\"", TERM_WAIT));
+	term_stop(&t);
+}
+
 int main(void)
 {
 	term_suite_begin("checks");
@@ -190,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_ascii_symbols),
 		cmocka_unit_test(test_no_color),
 		cmocka_unit_test(test_edition_keeps_every_check),
+		cmocka_unit_test(test_counts_of_one),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("wizard checks", tests, NULL, NULL));
 }

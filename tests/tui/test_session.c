@@ -1,6 +1,7 @@
 /* test_session.c: surviving the line and handing over: after a hang-up
  * the next run offers to resume (place and results), a clean quit does
- * not; SIGTERM restores the terminal; a saved report replays read-only. */
+ * not, a fix's or an undo's confirmation comes back with its prompt in
+ * view; SIGTERM restores the terminal; a saved report replays read-only. */
 #include "support/testutil.h"
 
 #include <signal.h>
@@ -92,6 +93,44 @@ static void test_sigterm_restores_terminal(void **state)
 
 /* A hang-up while an undo waits for confirmation: the offer says so, and
  * resuming shows the undo again, unapplied, with its prompt in view. */
+/* A hang-up on a fix's confirmation: the resume shows the confirmation
+ * again, and its Apply? [y/N] prompt is not covered by the resume's own
+ * message. */
+static void test_resume_on_fix_confirmation(void **state)
+{
+	(void)state;
+	char *root = make_root("fix-root");
+	char *env = xasprintf("%s XDG_STATE_HOME=%s/fix-state", TERM_ENV_UTF8, base);
+	char *args = xasprintf("--lang en --root %s --no-auto-check", root);
+	struct term t = { 0 };
+	term_open(&t, 80, 24, env, args, "1/40");
+	term_keys(&t, "j r");
+	assert_true(term_wait(&t, "checks done", TERM_WAIT));
+	term_keys(&t, "f");
+	assert_true(term_wait(&t, "Apply? [y/N]", TERM_WAIT));
+	/* A key so the state is saved on the confirmation screen. */
+	term_keys(&t, "Space");
+	term_signal(&t, "HUP");
+	assert_true(term_wait_program_gone(&t, TERM_WAIT));
+	term_stop(&t);
+
+	term_open(&t, 80, 24, env, args, "Resume?");
+	term_keys(&t, "y");
+	assert_true(term_wait(&t, "Apply? [y/N]", TERM_WAIT));
+	char *last = term_line(&t, 23);
+	if (!strstr(last, "Apply? [y/N]"))
+		print_error("status line after the resume: \"%s\"\n", last);
+	assert_non_null(strstr(last, "Apply? [y/N]"));
+	assert_null(strstr(last, "R runs the checks again"));
+	free(last);
+	term_keys(&t, "Escape");
+	assert_true(term_wait(&t, "cancelled: nothing was changed", TERM_WAIT));
+	term_stop(&t);
+	free(env);
+	free(args);
+	free(root);
+}
+
 static void test_resume_on_undo_confirmation(void **state)
 {
 	(void)state;
@@ -244,6 +283,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resume_after_hangup),
 		cmocka_unit_test(test_sigterm_restores_terminal),
+		cmocka_unit_test(test_resume_on_fix_confirmation),
 		cmocka_unit_test(test_resume_on_undo_confirmation),
 		cmocka_unit_test(test_replay_is_read_only),
 		cmocka_unit_test(test_confirm_from_new_login),

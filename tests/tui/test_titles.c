@@ -164,6 +164,41 @@ static void test_hints_beside_the_summary(void **state)
 	term_stop(&t);
 }
 
+/* The status line keeps the keys after a fix ("Fix: done") and on a
+ * history entry's page, which has its own key (u). */
+static void test_hints_after_fix_and_in_history(void **state)
+{
+	(void)state;
+	struct term t = { 0 };
+	term_open(&t, 80, 24, TERM_ENV_UTF8, "--lang en --demo --no-auto-check", "1/40");
+	term_keys(&t, "j r");
+	assert_true(term_wait(&t, "checks done", TERM_WAIT));
+	term_keys(&t, "f");
+	assert_true(term_wait(&t, "Apply? [y/N]", TERM_WAIT));
+	term_keys(&t, "y");
+	assert_true(term_wait(&t, "Enter applies", TERM_WAIT));
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "Fix: done", TERM_WAIT));
+	char *last = status_line(&t, 24);
+	if (!strstr(last, "? help"))
+		print_error("status line after the fix: \"%s\"\n", last);
+	assert_non_null(strstr(last, "? help"));
+	assert_non_null(strstr(last, "H history"));
+	free(last);
+	term_keys(&t, "H");
+	assert_true(term_wait(&t, "History of fixes", TERM_WAIT));
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "Outcome: applied", TERM_WAIT));
+	last = status_line(&t, 24);
+	if (!strstr(last, "u undo"))
+		print_error("status line on the entry's page: \"%s\"\n", last);
+	assert_non_null(strstr(last, "u undo"));
+	assert_non_null(strstr(last, "? help"));
+	assert_non_null(strstr(last, "q back"));
+	free(last);
+	term_stop(&t);
+}
+
 /* A diff line wrapped on a narrow screen keeps its + or - mark on every
  * row: without colour (vt100) the sides can still be told apart. */
 static void test_wrapped_diff_keeps_its_mark(void **state)
@@ -218,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_status_line_keeps_hints),
 		cmocka_unit_test(test_resize_shows_a_fresh_view),
 		cmocka_unit_test(test_hints_beside_the_summary),
+		cmocka_unit_test(test_hints_after_fix_and_in_history),
 		cmocka_unit_test(test_wrapped_diff_keeps_its_mark),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("titles", tests, NULL, NULL));
