@@ -1,12 +1,18 @@
 /* test_log.c: `asr-doctor log` and the code spellings of `explain` as
  * users and scripts see them: the hits of recorded logs (text and JSON),
- * escaping, exit statuses, the known log places under --root, and every
- * spelling of a code finding its section. */
+ * escaping, exit statuses, the known log places under --root, every
+ * spelling of a code finding its section, and a big log read in bounded
+ * memory. */
 #include "support/testutil.h"
 
 #include <cjson/cJSON.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "engine/util/util.h"
 
@@ -179,6 +185,101 @@ static void test_explain_spellings(void **state)
 	free(out);
 }
 
+/* Appends text as UTF-16LE (the text is ASCII). */
+static void put_utf16le(FILE *f, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		assert_int_equal(fputc(*p, f), (unsigned char)*p);
+		assert_int_equal(fputc(0, f), 0);
+	}
+}
+
+/* Runs `asr-doctor log --json PATH` with its output in OUT_PATH; returns its
+ * exit status and puts its peak resident memory (kB) in *peak_kb. */
+static int run_measured(const char *path, const char *out_path, long *peak_kb)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || dup2(fd, 1) < 0)
+			tu_child_exit(127);
+		execl(tu_binary(), "asr-doctor", "--lang", "en", "log", "--json", path, (char *)NULL);
+		tu_child_exit(127);
+	}
+	int status = 0;
+	struct rusage ru;
+	assert_int_equal(wait4(pid, &status, 0, &ru), pid);
+	*peak_kb = ru.ru_maxrss;
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* A log of 64 MB in UTF-16LE with a BOM and CRLF (a code every 1000
+ * lines, a 4 MB line, a last line cut short) is streamed: every hit is
+ * counted and the peak memory stays under 8 MB. */
+static void test_log_big_file_streamed(void **state)
+{
+	(void)state;
+	enum { BLOCKS = 480, LINES = 1000, LONG_LINE = 4 << 20 };
+	char *dir = tu_mkdtemp("biglog");
+	char *path = xasprintf("%s/ASRUnifiedAgentInstaller.log", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite("\xff\xfe", 1, 2, f), 2);
+	for (int b = 0; b < BLOCKS; b++)
+		for (int i = 0; i < LINES; i++)
+			put_utf16le(f, i == LINES / 2 ? "- Error code: -2147164145 [0x8004E00F]\r\n"
+						       : "2026-12-04 10:00:00.000 Unregistering the existing application...\r\n");
+	for (int i = 0; i < LONG_LINE; i++) {
+		assert_int_equal(fputc('x', f), 'x');
+		assert_int_equal(fputc(0, f), 0);
+	}
+	put_utf16le(f, " Exit code: 806\r\n- Exit code: 51");
+	assert_int_equal(fclose(f), 0);
+
+	char *out_path = xasprintf("%s/out.json", dir);
+	long peak_kb = 0;
+	assert_int_equal(run_measured(path, out_path, &peak_kb), 1);
+	char *out = tu_read_file(out_path, NULL);
+	cJSON *j = cJSON_Parse(out);
+	assert_non_null(j);
+	const cJSON *l0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "logs"), 0);
+	assert_string_equal(cJSON_GetObjectItem(l0, "encoding")->valuestring, "utf-16le");
+	assert_int_equal(cJSON_GetObjectItem(l0, "lines")->valueint, BLOCKS * LINES + 2);
+	const cJSON *hits = cJSON_GetObjectItem(l0, "hits");
+	bool hresult = false, exit806 = false;
+	for (int i = 0; i < cJSON_GetArraySize(hits); i++) {
+		const cJSON *h = cJSON_GetArrayItem(hits, i);
+		const char *code = cJSON_GetObjectItem(h, "code")->valuestring;
+		if (strcmp(code, "0x8004E00F") == 0) {
+			hresult = true;
+			assert_int_equal(cJSON_GetObjectItem(h, "count")->valueint, BLOCKS);
+			assert_int_equal(cJSON_GetObjectItem(h, "line")->valueint, LINES / 2 + 1);
+			assert_int_equal(cJSON_GetObjectItem(h, "last_line")->valueint,
+					 (BLOCKS - 1) * LINES + LINES / 2 + 1);
+		} else if (strcmp(code, "exit 806") == 0) {
+			exit806 = true;
+			assert_int_equal(cJSON_GetObjectItem(h, "line")->valueint, BLOCKS * LINES + 1);
+		}
+	}
+	assert_true(hresult);
+	assert_true(exit806);
+	cJSON_Delete(j);
+	free(out);
+	/* Sanitizers keep shadow memory of their own: the bound is for the
+	 * release build. */
+#if !defined(__SANITIZE_ADDRESS__)
+	if (peak_kb >= 8 * 1024)
+		print_error("asr-doctor log peaked at %ld kB on a 64 MB log\n", peak_kb);
+	assert_true(peak_kb < 8 * 1024);
+#endif
+	free(out_path);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	tu_scratch("log-run");
@@ -187,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_log_json),
 		cmocka_unit_test(test_log_known_places),
 		cmocka_unit_test(test_explain_spellings),
+		cmocka_unit_test(test_log_big_file_streamed),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("log", tests, NULL, NULL));
 }

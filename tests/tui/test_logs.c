@@ -151,7 +151,8 @@ static void test_jump_by_code_and_help(void **state)
 	struct term t = { 0 };
 	term_open(&t, 80, 40, TERM_ENV_UTF8, "--lang en --no-auto-check", "1/40");
 	/* (A space first: tmux would take a leading '-' for an option.) */
-	static const char *const spellings[] = { " -2147164145", "2147803151", "8004E00F", "HRESULT: 0x8004E00F" };
+	static const char *const spellings[] = { " -2147164145", "2147803151", "0x8004E00F", "8004E00F",
+						 "HRESULT: 0x8004E00F", "exit code 802", "exit code: 802" };
 	for (size_t i = 0; i < ARRAY_LEN(spellings); i++) {
 		term_keys(&t, ":");
 		assert_true(term_wait(&t, "ErrorID or anchor:", TERM_WAIT));
@@ -166,6 +167,17 @@ static void test_jump_by_code_and_help(void **state)
 	term_keys(&t, "Enter");
 	assert_true(term_wait(&t, "#vss-exit-code-806", TERM_WAIT));
 	term_keys(&t, "BSpace");
+	/* An ErrorID with or without its word. */
+	static const char *const ids[] = { "95320", "ErrorID 95320", "ErrorID: 95320" };
+	for (size_t i = 0; i < ARRAY_LEN(ids); i++) {
+		term_keys(&t, ":");
+		assert_true(term_wait(&t, "ErrorID or anchor:", TERM_WAIT));
+		term_type(&t, ids[i]);
+		term_keys(&t, "Enter");
+		assert_true(term_wait(&t, "#enable-protection-failed-as-device-name", TERM_WAIT));
+		term_keys(&t, "BSpace");
+		assert_true(term_wait_gone(&t, "#enable-protection-failed-as-device-name", TERM_WAIT));
+	}
 	/* A pasted portal message: its ErrorID. */
 	term_keys(&t, ":");
 	term_type(&t, "Enable protection failed. Error ID: 95320. Possible causes: a device name");
