@@ -1,7 +1,8 @@
 /* fix_account.c: 95108/95519/95520, the root account the push installation
  * logs in with has its password locked. The fix is a command (passwd -u
- * root) behind its own confirmation; asr-doctor never asks for, sets or
- * stores a password. */
+ * root) behind its own confirmation, undone by its inverse (passwd -l
+ * root) when the password was seen locked; asr-doctor never asks for, sets
+ * or stores a password. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,18 @@ static void wipe_free(char *s, size_t n)
 	free(s);
 }
 
+/* The inverse of "passwd -u USER": "passwd -l USER"; NULL for any other
+ * command. */
+static char **root_unlock_inverse(const struct fix_ctx *ctx, const char *const *argv)
+{
+	(void)ctx;
+	if (!argv || !argv[0] || strcmp(argv[0], "passwd") != 0 || !argv[1] ||
+	    strcmp(argv[1], "-u") != 0 || !argv[2] || argv[3])
+		return NULL;
+	const char *inv[] = { "passwd", "-l", argv[2], NULL };
+	return argv_dup(inv);
+}
+
 /* Plans "passwd -u root" when root's password is locked behind a hash. */
 static struct plan *plan_root_unlock(const struct fix_ctx *ctx, char **cause)
 {
@@ -101,7 +114,7 @@ static struct plan *plan_root_unlock(const struct fix_ctx *ctx, char **cause)
 		             "如果 root 有密码，则该密码被解锁"));
 	}
 	const char *argv[] = { "passwd", "-u", "root", NULL };
-	plan_add_command(
+	struct plan_cmd *c = plan_add_command(
 	        p, argv,
 	        T("the push installation logs in as root with a password (ErrorID 95108, 95519)",
 	          "推送安装以 root 身份用密码登录（ErrorID 95108、95519）"),
@@ -121,11 +134,21 @@ static struct plan *plan_root_unlock(const struct fix_ctx *ctx, char **cause)
 		          T("This is a mounted root: the command cannot run here; run it after "
 		            "booting the machine.",
 		            "这是挂载的根目录：命令无法在此执行；请在启动该机器后执行。"));
-	plan_set_undo(
-	        p,
-	        T("asr-doctor cannot undo a command; to lock root's password again run "
-	          "'passwd -l root'.",
-	          "asr-doctor 无法撤销命令；如需再次锁定 root 的密码，请运行 'passwd -l root'。"));
+	if (pw == PW_LOCKED) {
+		/* Seen locked: 'passwd -l root' puts back exactly the '!' that
+		 * 'passwd -u root' takes off. */
+		char **inv = root_unlock_inverse(ctx, argv);
+		plan_cmd_inverse(c, (const char *const *)inv);
+		argv_free(inv);
+	} else {
+		/* Not seen: locking it again could lock a password that was
+		 * never locked, so undo leaves it. */
+		plan_set_undo(p, T("asr-doctor cannot undo this command: root's password state was "
+		                   "not read before it. To lock root's password, run 'passwd -l "
+		                   "root'.",
+		                   "asr-doctor 无法撤销此命令：执行前未能读取 root 的密码状态。"
+		                   "如需锁定 root 的密码，请运行 'passwd -l root'。"));
+	}
 	return p;
 }
 
@@ -135,4 +158,5 @@ const struct fix_def fix_root_unlock = {
 	.title_en = "Unlock root's password",
 	.title_zh = "解锁 root 的密码",
 	.plan = plan_root_unlock,
+	.inverse = root_unlock_inverse,
 };

@@ -468,7 +468,8 @@ static void test_root_unlock_plan(void **state)
 	assert_non_null(strstr(s, "refuses an account without a password"));
 	assert_non_null(strstr(s, "'passwd root'"));
 	assert_non_null(strstr(s, "mounted root: the command cannot run here"));
-	assert_non_null(strstr(s, "passwd -l root"));
+	assert_non_null(strstr(s, "Undone by: passwd -l root"));
+	assert_non_null(p->cmds[0].inverse);
 	/* The hash never shows. */
 	assert_null(strstr(s, "Zx1salt"));
 	assert_null(strstr(s, "$6$"));
