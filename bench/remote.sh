@@ -8,7 +8,10 @@
 #   ssh -o ControlMaster=no HOST true        the floor: one login
 #   ansible -m setup                         Debian's ansible-core, its own
 #                                            connection sharing within a run
-#   asr-doctor --target HOST check / probe   when this asr-doctor has --target
+#   asr-doctor --target HOST check / probe   when this asr-doctor has them (its
+#                                            own HOME for known_hosts; the
+#                                            probe's login options in
+#                                            ASR_PROBE_ARGS)
 # and reports the median time, the ratio to `ssh true` and to Ansible, and
 # the round trips (the times the server started answering, per run, counted
 # by the relay) and bytes. A measurement, never a test: nothing is asserted.
@@ -145,9 +148,12 @@ measure() {
 		run=$((run + 1))
 		rm -rf "$tmp/cp" && mkdir -p "$tmp/cp"
 		s=$(now_ns)
-		if ! "$@" >"$tmp/out" 2>&1; then
+		# Exit 1 is a finding (a check failed), not a failed run.
+		st=0
+		"$@" >"$tmp/out" 2>&1 || st=$?
+		if [ "$st" -gt 1 ]; then
 			fails=$((fails + 1))
-			[ $fails -gt 1 ] || { say "bench: $label failed:"; tail -n 5 "$tmp/out" >&2; }
+			[ $fails -gt 1 ] || { say "bench: $label failed ($st):"; tail -n 5 "$tmp/out" >&2; }
 		fi
 		e=$(now_ns)
 		echo $(((e - s) / 1000)) >>"$tmp/times"
@@ -175,13 +181,14 @@ for d in $DELAYS; do
 	measure ssh-true "$d" ssh $SSH_OPTS -p "$port" "$USER_NAME@127.0.0.1" true
 	measure ansible-setup "$d" ansible -i "$tmp/inventory-$d" bench -m setup
 	if [ "$has_target" = yes ]; then
-		if [ -n "${ASR_TARGET_ARGS:-}" ]; then
+		# Its own HOME: known_hosts and keys are the run's, not this machine's.
+		mkdir -p "$tmp/home/.ssh"
+		measure asr-check "$d" env HOME="$tmp/home" "$BIN" --target "$USER_NAME@127.0.0.1:$port" \
+			-i "$tmp/user_key" --accept-new-host-key check
+		if "$BIN" --help 2>&1 | grep -q 'probe'; then
 			# shellcheck disable=SC2086 # the words the caller chose
-			measure asr-check "$d" "$BIN" $ASR_TARGET_ARGS --target "$USER_NAME@127.0.0.1:$port" check
-			# shellcheck disable=SC2086
-			measure asr-probe "$d" "$BIN" $ASR_TARGET_ARGS probe "$USER_NAME@127.0.0.1:$port"
-		else
-			say "bench: asr-doctor has --target; set ASR_TARGET_ARGS to the options that log in with $tmp/user_key"
+			measure asr-probe "$d" env HOME="$tmp/home" "$BIN" probe "$USER_NAME@127.0.0.1:$port" \
+				${ASR_PROBE_ARGS:-}
 		fi
 	fi
 done
