@@ -17,10 +17,11 @@
 static const char script[] =
 	"m=$1; shift\n"
 	"IFS=''\n"
+	"LC_ALL=C; export LC_ALL\n"
 	"x() { od -An -v -tx1; echo .; }\n"
 	"one() {\n"
 	"\tcase $1 in\n"
-	"\tR)\n"
+	"\tR | M)\n"
 	"\t\tif [ -d \"$2\" ]; then echo 'R EISDIR'\n"
 	"\t\telif [ -f \"$2\" ]; then\n"
 	"\t\t\tif [ -r \"$2\" ]; then\n"
@@ -30,6 +31,18 @@ static const char script[] =
 	"\t\t\telse echo 'R EACCES'; fi\n"
 	"\t\telif [ -e \"$2\" ]; then echo 'R ENOTREG'\n"
 	"\t\telse echo 'R ENOENT'; fi ;;\n"
+	"\tT)\n"
+	"\t\tif [ -f \"$2\" ] && [ -r \"$2\" ]; then\n"
+	"\t\t\ta=; b=; ok=n\n"
+	"\t\t\tif { IFS= read -r a && ! IFS= read -r b; } <\"$2\" 2>/dev/null && [ -z \"$b\" ]; then\n"
+	"\t\t\t\tok=y\n"
+	"\t\t\tfi\n"
+	"\t\t\tcase $ok$a in\n"
+	"\t\t\ty*[!\\ -~]*) echo 'T ?' ;;\n"
+	"\t\t\ty*) echo \"T =$a\" ;;\n"
+	"\t\t\t*) echo 'T ?' ;;\n"
+	"\t\t\tesac\n"
+	"\t\telse one R \"$2\"; fi ;;\n"
 	"\tS)\n"
 	"\t\tif [ -e \"$2\" ] || [ -h \"$2\" ]; then\n"
 	"\t\t\tl=$(stat -c '%f %u %g %s %Y %d %i' -- \"$2\" 2>/dev/null) || l=EIO\n"
@@ -60,7 +73,17 @@ static const char script[] =
 	"\tdone\n"
 	"\techo \"G $#\"\n"
 	"\tfor f do printf '%s\\0' \"$f\"; done | x\n"
-	"\tfor f do one \"$k\" \"$f\"; done\n"
+	"\tif [ \"$k\" = M ]; then\n"
+	"\t\tfor f do\n"
+	"\t\t\tshift\n"
+	"\t\t\tif [ -f \"$f\" ] && [ -r \"$f\" ]; then set -- \"$@\" \"$f\"; fi\n"
+	"\t\tdone\n"
+	"\t\tif [ $# -gt 0 ]; then wc -c -- \"$@\" 2>/dev/null; fi | x\n"
+	"\t\tif [ $# -gt 0 ]; then cat -- \"$@\" 2>/dev/null; fi | x\n"
+	"\t\tif [ $# -gt 0 ]; then wc -c -- \"$@\" 2>/dev/null; fi | x\n"
+	"\telse\n"
+	"\t\tfor f do one \"$k\" \"$f\"; done\n"
+	"\tfi\n"
 	"}\n"
 	"for r do\n"
 	"\tk=${r%%/*}\n"
@@ -241,6 +264,22 @@ static bool parse_record(struct prefetch *p, struct cursor *c, char kind, const 
 {
 	if (!next_line(c))
 		return false;
+	if (kind == 'T') {
+		/* "T =TEXT" (the file is TEXT and a line end), "T ?" (not one
+		 * plain line: unknown), or R's error words. */
+		char *text = line_after(c, "T =");
+		if (text) {
+			struct entry *e = add_entry(p, path, 'R');
+			e->len = strlen(text) + 1;
+			e->data = xasprintf("%s\n", text);
+			e->unknown = e->len > p->max;
+			free(text);
+			return true;
+		}
+		if (line_is(c, "T ?"))
+			return true;
+		kind = 'R';
+	}
 	char prefix[3] = { kind, ' ', '\0' };
 	char *rest = line_after(c, prefix);
 	if (!rest)
@@ -282,18 +321,118 @@ static bool parse_record(struct prefetch *p, struct cursor *c, char kind, const 
 	return ok;
 }
 
+/* The byte count wc -c gives name on its line ("  12 /proc/1/comm"), or
+ * -1 when the line is another file's. */
+static long wc_count(const char *line, size_t len, const char *name)
+{
+	size_t i = 0;
+	while (i < len && line[i] == ' ')
+		i++;
+	size_t d = i;
+	while (i < len && line[i] >= '0' && line[i] <= '9')
+		i++;
+	if (i == d || i >= len || line[i] != ' ' || i - d > 12)
+		return -1;
+	if (len - i - 1 != strlen(name) || memcmp(line + i + 1, name, len - i - 1) != 0)
+		return -1;
+	return strtol(line + d, NULL, 10);
+}
+
+/* The answer of an M glob: wc -c's lines (a file it could not read has
+ * none; a name it quotes matches nothing), the files' bytes one after the
+ * other, and wc -c's lines again. The files are cut at wc's counts, up to
+ * the first whose count changed or that went away meanwhile (the rest are
+ * unknown); when all agree, the counts must add up to the bytes. */
+/* A name wc -c did not list (not a readable regular file, or gone). */
+#define WC_ABSENT (-2)
+
+/* wc -c's count for each name, in order. A name whose line is missing
+ * while the line there is a later name's was not listed (WC_ABSENT, no
+ * bytes in the stream); a line that is no name's (a name wc quoted) stops
+ * the reading: that name and the ones after are -1, their place in the
+ * stream unknown. */
+static long *wc_counts(const struct sbuf *wc, const struct strvec *names)
+{
+	long *count = xcalloc(names->n + 1, sizeof *count);
+	size_t pos = 0;
+	const char *w = sb_str(wc);
+	size_t i = 0;
+	while (i < names->n) {
+		const char *nl = memchr(w + pos, '\n', wc->len - pos);
+		size_t len = nl ? (size_t)(nl - w - pos) : 0;
+		if (!nl || wc_count(w + pos, len, "total") >= 0) {
+			/* The end of wc's lines: the rest were not listed. */
+			for (; i < names->n; i++)
+				count[i] = WC_ABSENT;
+			break;
+		}
+		size_t j = i;
+		long k = -1;
+		while (j < names->n && (k = wc_count(w + pos, len, names->v[j])) < 0)
+			j++;
+		if (k < 0) {
+			for (; i < names->n; i++)
+				count[i] = -1;
+			break;
+		}
+		for (; i < j; i++)
+			count[i] = WC_ABSENT;
+		count[i++] = k;
+		pos = (size_t)(nl - w) + 1;
+	}
+	return count;
+}
+
+static bool parse_many(struct prefetch *p, struct cursor *c, const struct strvec *names)
+{
+	struct sbuf wc = { 0 }, all = { 0 }, wc2 = { 0 };
+	char *end1 = NULL, *end2 = NULL, *end3 = NULL;
+	bool ok = read_hex(c, &wc, &end1) && strcmp(end1, ".") == 0 && read_hex(c, &all, &end2) &&
+		  strcmp(end2, ".") == 0 && read_hex(c, &wc2, &end3) && strcmp(end3, ".") == 0;
+	long *before = wc_counts(&wc, names), *after = wc_counts(&wc2, names);
+	/* The files up to the first whose count changed (or that went away)
+	 * sit where the counts say; the stream must hold them all. */
+	size_t agree = 0, total = 0;
+	while (agree < names->n && before[agree] != -1 && before[agree] == after[agree]) {
+		if (before[agree] > 0)
+			total += (size_t)before[agree];
+		agree++;
+	}
+	if (ok && total <= all.len && (agree < names->n || total == all.len)) {
+		size_t off = 0;
+		for (size_t i = 0; i < agree; i++) {
+			if (before[i] < 0)
+				continue;
+			struct entry *e = add_entry(p, names->v[i], 'R');
+			e->len = (size_t)before[i];
+			e->data = xstrndup(sb_str(&all) + off, e->len);
+			e->unknown = e->len > p->max;
+			off += e->len;
+		}
+	}
+	free(before);
+	free(after);
+	free(end1);
+	free(end2);
+	free(end3);
+	sb_free(&wc);
+	sb_free(&wc2);
+	sb_free(&all);
+	return ok;
+}
+
 /* The records of one request. */
 static bool parse_request(struct prefetch *p, struct cursor *c, const char *req)
 {
 	char kind = req[0];
-	if ((kind != 'R' && kind != 'S' && kind != 'D') || req[1] != '/')
+	if (!strchr("RSDMT", kind) || kind == '\0' || req[1] != '/')
 		return false;
 	char head[4] = { '=', ' ', kind, '\0' };
 	if (!next_line(c) || !line_is(c, head))
 		return false;
 	const char *path = req + 1;
 	if (!strpbrk(path, "*?["))
-		return parse_record(p, c, kind, path);
+		return parse_record(p, c, kind == 'M' ? 'R' : kind, path);
 	if (!next_line(c))
 		return false;
 	char *count = line_after(c, "G ");
@@ -306,7 +445,9 @@ static bool parse_request(struct prefetch *p, struct cursor *c, const char *req)
 	ok = ok && read_hex(c, &b, &end) && strcmp(end, ".") == 0 && split_names(&b, &names) &&
 	     names.n == (size_t)n;
 	for (size_t i = 0; ok && i < names.n; i++)
-		ok = names.v[i][0] == '/' && parse_record(p, c, kind, names.v[i]);
+		ok = names.v[i][0] == '/' && (kind == 'M' || parse_record(p, c, kind, names.v[i]));
+	if (ok && kind == 'M')
+		ok = parse_many(p, c, &names);
 	free(end);
 	sb_free(&b);
 	sv_free(&names);
@@ -517,8 +658,8 @@ const char *const prefetch_linux[] = {
 	"R/proc/net/fib_trie",
 	"R/proc/filesystems",
 	"D/proc",
-	"R/proc/[0-9]*/comm",
-	"R/proc/[0-9]*/cmdline",
+	"T/proc/[0-9]*/comm",
+	"M/proc/[0-9]*/cmdline",
 	"D/sys/block",
 	"S/usr/local/.vx_version",
 	"R/usr/local/.vx_version",

@@ -15,6 +15,14 @@
  *   "R/etc/passwd"          the file's bytes (read_file's answer)
  *   "S/usr/sbin/sshd"       stat and lstat
  *   "D/etc/ssh/sshd_config.d"  the folder's names (list_dir's answer)
+ *   "M/proc/[0-9]*" + "/comm"  many small files of a glob as one stream (wc -c
+ *                           then cat, then wc -c again: a few processes
+ *                           whatever the count; a file that changes in
+ *                           between leaves them all unknown, a name wc
+ *                           quotes leaves that one)
+ *   "T/proc/1/comm"         a file of one line of printable ASCII, read by
+ *                           the shell itself (no process); anything else
+ *                           in it leaves it unknown
  * Answers describe the moment the command ran: keep them only while
  * nothing changes the machine (one run of the checks), or forget what a
  * write touches (prefetch_forget). */

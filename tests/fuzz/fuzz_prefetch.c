@@ -1,5 +1,6 @@
 /* fuzz_prefetch.c: the parser of the batched read's output (hex blocks,
- * stat lines, errno words, glob match lists, the closing END) for a fixed
+ * stat lines, errno words, glob match lists, wc -c's counts around a
+ * stream, text lines, the closing END) for a fixed
  * set of requests, and the lookups on what it accepted. */
 #include "tests/fuzz/fuzz.h"
 
@@ -10,7 +11,8 @@
 
 FUZZ_DECLARE(prefetch);
 
-static const char *const requests[] = { "R/a", "S/b", "D/c", "R/d*", "S/e?", "D/f[0-9]" };
+static const char *const requests[] = { "R/a", "S/b", "D/c", "R/d*", "S/e?", "D/f[0-9]",
+					 "M/m*", "T/t", "T/u*" };
 
 int FUZZ_ENTRY(prefetch)(const uint8_t *data, size_t size)
 {
@@ -20,7 +22,7 @@ int FUZZ_ENTRY(prefetch)(const uint8_t *data, size_t size)
 	int rc = prefetch_parse(requests, sizeof requests / sizeof *requests, 64, text, &p, &cause);
 	if (rc != 0 && (rc != -EPROTO || !cause || p))
 		fuzz_fail("prefetch_parse returned %d", rc);
-	const char *paths[] = { "/a", "/b", "/c", "/d1", "/e1", "/f1", "/" };
+	const char *paths[] = { "/a", "/b", "/c", "/d1", "/e1", "/f1", "/m1", "/m2", "/t", "/u1", "/" };
 	for (size_t i = 0; p && i < sizeof paths / sizeof *paths; i++) {
 		char *d = NULL;
 		size_t len = 0;
