@@ -365,6 +365,13 @@ static void test_report(void **state)
 	assert_non_null(strstr(out, "Machine"));
 	assert_non_null(strstr(out, "Host name: demo-web01"));
 	assert_non_null(strstr(out, "SSH password authentication for root: fail"));
+	/* Failures first, passes last. */
+	const char *last_fail = NULL, *first_pass = strstr(out, ": pass\n");
+	for (const char *p = strstr(out, ": fail\n"); p; p = strstr(p + 1, ": fail\n"))
+		last_fail = p;
+	assert_non_null(last_fail);
+	assert_non_null(first_pass);
+	assert_true(last_fail < first_pass);
 	char *save = NULL;
 	for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 		assert_true(strlen(l) <= 80);

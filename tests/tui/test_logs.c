@@ -144,6 +144,18 @@ static void test_log_known_places(void **state)
 	free(args);
 }
 
+/* : then text opens the section of anchor; Backspace comes back. */
+static void jump_and_back(struct term *t, const char *text, const char *anchor)
+{
+	term_keys(t, ":");
+	assert_true(term_wait(t, "ErrorID or anchor:", TERM_WAIT));
+	term_type(t, text);
+	term_keys(t, "Enter");
+	assert_true(term_wait(t, anchor, TERM_WAIT));
+	term_keys(t, "BSpace");
+	assert_true(term_wait_gone(t, anchor, TERM_WAIT));
+}
+
 /* g and : take any spelling of a code, and L is in the help. */
 static void test_jump_by_code_and_help(void **state)
 {
@@ -153,15 +165,8 @@ static void test_jump_by_code_and_help(void **state)
 	/* (A space first: tmux would take a leading '-' for an option.) */
 	static const char *const spellings[] = { " -2147164145", "2147803151", "0x8004E00F", "8004E00F",
 						 "HRESULT: 0x8004E00F", "exit code 802", "exit code: 802" };
-	for (size_t i = 0; i < ARRAY_LEN(spellings); i++) {
-		term_keys(&t, ":");
-		assert_true(term_wait(&t, "ErrorID or anchor:", TERM_WAIT));
-		term_type(&t, spellings[i]);
-		term_keys(&t, "Enter");
-		assert_true(term_wait(&t, "#vss-error---0x8004e00f", TERM_WAIT));
-		term_keys(&t, "BSpace");
-		assert_true(term_wait_gone(&t, "#vss-error---0x8004e00f", TERM_WAIT));
-	}
+	for (size_t i = 0; i < ARRAY_LEN(spellings); i++)
+		jump_and_back(&t, spellings[i], "#vss-error---0x8004e00f");
 	term_keys(&t, ":");
 	term_type(&t, "Exit code: 806");
 	term_keys(&t, "Enter");
@@ -169,15 +174,8 @@ static void test_jump_by_code_and_help(void **state)
 	term_keys(&t, "BSpace");
 	/* An ErrorID with or without its word. */
 	static const char *const ids[] = { "95320", "ErrorID 95320", "ErrorID: 95320" };
-	for (size_t i = 0; i < ARRAY_LEN(ids); i++) {
-		term_keys(&t, ":");
-		assert_true(term_wait(&t, "ErrorID or anchor:", TERM_WAIT));
-		term_type(&t, ids[i]);
-		term_keys(&t, "Enter");
-		assert_true(term_wait(&t, "#enable-protection-failed-as-device-name", TERM_WAIT));
-		term_keys(&t, "BSpace");
-		assert_true(term_wait_gone(&t, "#enable-protection-failed-as-device-name", TERM_WAIT));
-	}
+	for (size_t i = 0; i < ARRAY_LEN(ids); i++)
+		jump_and_back(&t, ids[i], "#enable-protection-failed-as-device-name");
 	/* A pasted portal message: its ErrorID. */
 	term_keys(&t, ":");
 	term_type(&t, "Enable protection failed. Error ID: 95320. Possible causes: a device name");

@@ -93,9 +93,36 @@ static void test_sigterm_restores_terminal(void **state)
 
 /* A hang-up while an undo waits for confirmation: the offer says so, and
  * resuming shows the undo again, unapplied, with its prompt in view. */
-/* A hang-up on a fix's confirmation: the resume shows the confirmation
- * again, and its Apply? [y/N] prompt is not covered by the resume's own
- * message. */
+/* On a confirmation screen: a key (so the state is saved there), a
+ * hang-up, and the next run resumed: the offer names the undo when there
+ * is one, the confirmation comes back (its title shown), and its
+ * Apply? [y/N] prompt is not covered by the resume's own message; Esc
+ * cancels it. */
+static void hang_up_and_resume(struct term *t, const char *env, const char *args, const char *offer,
+			       const char *title)
+{
+	term_keys(t, "j");
+	term_signal(t, "HUP");
+	assert_true(term_wait_program_gone(t, TERM_WAIT));
+	term_stop(t);
+
+	term_open(t, 80, 24, env, args, "Resume?");
+	if (offer)
+		assert_true(term_wait(t, offer, TERM_WAIT));
+	term_keys(t, "y");
+	assert_true(term_wait(t, title, TERM_WAIT));
+	assert_true(term_wait(t, "Apply? [y/N]", TERM_WAIT));
+	char *last = term_line(t, 23);
+	if (!strstr(last, "Apply? [y/N]"))
+		print_error("status line after the resume: \"%s\"\n", last);
+	assert_non_null(strstr(last, "Apply? [y/N]"));
+	assert_null(strstr(last, "R runs the checks again"));
+	free(last);
+	term_keys(t, "Escape");
+	assert_true(term_wait(t, "cancelled: nothing was changed", TERM_WAIT));
+	term_stop(t);
+}
+
 static void test_resume_on_fix_confirmation(void **state)
 {
 	(void)state;
@@ -108,24 +135,7 @@ static void test_resume_on_fix_confirmation(void **state)
 	assert_true(term_wait(&t, "checks done", TERM_WAIT));
 	term_keys(&t, "f");
 	assert_true(term_wait(&t, "Apply? [y/N]", TERM_WAIT));
-	/* A key so the state is saved on the confirmation screen. */
-	term_keys(&t, "Space");
-	term_signal(&t, "HUP");
-	assert_true(term_wait_program_gone(&t, TERM_WAIT));
-	term_stop(&t);
-
-	term_open(&t, 80, 24, env, args, "Resume?");
-	term_keys(&t, "y");
-	assert_true(term_wait(&t, "Apply? [y/N]", TERM_WAIT));
-	char *last = term_line(&t, 23);
-	if (!strstr(last, "Apply? [y/N]"))
-		print_error("status line after the resume: \"%s\"\n", last);
-	assert_non_null(strstr(last, "Apply? [y/N]"));
-	assert_null(strstr(last, "R runs the checks again"));
-	free(last);
-	term_keys(&t, "Escape");
-	assert_true(term_wait(&t, "cancelled: nothing was changed", TERM_WAIT));
-	term_stop(&t);
+	hang_up_and_resume(&t, env, args, NULL, "Let root log in to sshd with a password");
 	free(env);
 	free(args);
 	free(root);
@@ -145,20 +155,7 @@ static void test_resume_on_undo_confirmation(void **state)
 	assert_true(term_wait(&t, "1 entry", TERM_WAIT));
 	term_keys(&t, "u");
 	assert_true(term_wait(&t, "Undo a fix", TERM_WAIT));
-	/* A key so the state is saved on the confirmation screen. */
-	term_keys(&t, "j");
-	term_signal(&t, "HUP");
-	assert_true(term_wait_program_gone(&t, TERM_WAIT));
-	term_stop(&t);
-
-	term_open(&t, 80, 24, env, args, "Resume?");
-	assert_true(term_wait(&t, "with the undo of entry 1", TERM_WAIT));
-	term_keys(&t, "y");
-	assert_true(term_wait(&t, "Undo a fix", TERM_WAIT));
-	assert_true(term_wait(&t, "Apply? [y/N]", TERM_WAIT));
-	term_keys(&t, "Escape");
-	assert_true(term_wait(&t, "cancelled: nothing was changed", TERM_WAIT));
-	term_stop(&t);
+	hang_up_and_resume(&t, env, args, "with the undo of entry 1", "Undo a fix");
 	free(env);
 	free(args);
 	free(root);
