@@ -14,6 +14,9 @@
 struct options {
 	const char *doc_path;   /* --doc FILE */
 	const char *root;       /* --root DIR */
+	const char *target;     /* --target [user@]host[:port] */
+	const char *identity;   /* -i FILE: the key for --target */
+	bool accept_new_host_key; /* --accept-new-host-key */
 	const char *server;     /* --server HOST */
 	const char *account;    /* --account NAME: the push install's account */
 	const char *journal;    /* --journal DIR */
@@ -46,8 +49,21 @@ struct options {
  * o->lang). On failure prints the cause and returns NULL. */
 struct doc *cli_load_doc(const struct options *o);
 /* The target the options name: --demo (extracting the sandbox first),
- * --root DIR, or this machine. Prints the cause and returns NULL. */
+ * --root DIR, --target HOST (cli_ssh_target), or this machine. Prints the cause and returns NULL. */
 struct target *cli_target(struct options *o);
+/* The machine --target names, connected and logged in (the password
+ * from --password-fd or asked on the terminal, wiped once the login is
+ * done). Prints the cause and returns NULL. */
+struct target *cli_ssh_target(const struct options *o);
+/* Reads the login password from descriptor fd (one line) into the one
+ * place secrets are kept, with core dumps off. Prints why and returns -1
+ * when none can be read. */
+int cli_password_from_fd(int fd);
+/* Wipes every secret held and turns core dumps back on. */
+void cli_secrets_wipe(void);
+/* When the link to t's machine was lost, prints "lost the connection to
+ * HOST: why" and exits with status 2. */
+void cli_exit_if_lost(struct target *t);
 /* Makes the --demo sandbox in $TMPDIR (or /tmp) from the embedded folder
  * content_dir ("demo/" or "demo-windows/"), first removing the ones killed
  * runs left behind; the process holds it until it ends. Returns its path

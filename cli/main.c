@@ -44,6 +44,16 @@ static const char usage_text[] =
 	"      --demo        work on a copy of a bundled, deliberately broken machine\n"
 	"                    (a temporary folder, removed at exit); nothing here is\n"
 	"                    touched; --demo windows: a broken Windows OS disk\n"
+	"      --target [USER@]HOST[:PORT]  examine a Linux machine over SSH (files\n"
+	"                    through SFTP, commands through exec channels); the host\n"
+	"                    key must be in ~/.ssh/known_hosts\n"
+	"  -i, --identity FILE  --target: log in with this private key (its\n"
+	"                    passphrase is asked); else ssh-agent, ~/.ssh/id_*, then\n"
+	"                    the password, asked on the terminal without echo\n"
+	"      --password-fd N  --target: read the password from descriptor N (for\n"
+	"                    scripts; never from the command line or environment)\n"
+	"      --accept-new-host-key  --target: trust a host key not yet known and\n"
+	"                    add it to ~/.ssh/known_hosts\n"
 	"      --server HOST the configuration or process server, for connectivity\n"
 	"                    checks and sshd Match rules\n"
 	"      --account NAME  the account the push install uses on Windows (NAME,\n"
@@ -88,6 +98,7 @@ static const char usage_text[] =
 	"  asr-doctor check --json           every check, as JSON\n"
 	"  asr-doctor check 95108            the checks for ErrorID 95108\n"
 	"  asr-doctor --root /mnt/os check   examine an attached OS disk\n"
+	"  asr-doctor --target root@10.0.0.5 check   examine a machine over SSH\n"
 	"  asr-doctor explain 95320          the section for ErrorID 95320\n"
 	"  asr-doctor log ASRUnifiedAgentInstaller.log   the codes of a log\n"
 	"  asr-doctor report -o case.json --json   everything, for a support case\n"
@@ -136,6 +147,9 @@ enum {
 	OPT_DRY_RUN,
 	OPT_FORCE,
 	OPT_CONFIRM_WITHIN,
+	OPT_TARGET,
+	OPT_PASSWORD_FD,
+	OPT_ACCEPT_NEW,
 };
 
 /* "--demo windows" (or linux) as two words: joined into "--demo=windows"
@@ -188,6 +202,10 @@ int main(int argc, char **argv)
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
 		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "target", required_argument, NULL, OPT_TARGET },
+		{ "identity", required_argument, NULL, 'i' },
+		{ "password-fd", required_argument, NULL, OPT_PASSWORD_FD },
+		{ "accept-new-host-key", no_argument, NULL, OPT_ACCEPT_NEW },
 		{ "server", required_argument, NULL, OPT_SERVER },
 		{ "account", required_argument, NULL, OPT_ACCOUNT },
 		{ "demo", optional_argument, NULL, OPT_DEMO },
@@ -218,8 +236,9 @@ int main(int argc, char **argv)
 	opterr = 0;
 	int c;
 	long num;
+	int password_fd = -1;
 	argc = demo_kind_word(argc, argv);
-	while ((c = getopt_long(argc, argv, ":hVvyo:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hVvyo:i:", longopts, NULL)) != -1) {
 		if (optarg && optarg[0] == '\x01')
 			optarg[0] = '-';
 		switch (c) {
@@ -275,6 +294,22 @@ int main(int argc, char **argv)
 		case OPT_ROOT:
 			o.root = optarg;
 			break;
+		case OPT_TARGET:
+			if (!*optarg)
+				return usage_error("%s", "--target takes [user@]host[:port]");
+			o.target = optarg;
+			break;
+		case 'i':
+			o.identity = optarg;
+			break;
+		case OPT_PASSWORD_FD:
+			if (!str_to_long(optarg, &num) || num < 0 || num > 1024)
+				return usage_error("--password-fd takes a file descriptor number, not '%s'", optarg);
+			password_fd = (int)num;
+			break;
+		case OPT_ACCEPT_NEW:
+			o.accept_new_host_key = true;
+			break;
 		case OPT_SERVER:
 			o.server = optarg;
 			break;
@@ -317,6 +352,13 @@ int main(int argc, char **argv)
 			argv[i][0] = '-';
 	if (o.demo && o.root)
 		return usage_error("%s", "--demo and --root cannot be used together");
+	if (o.target && (o.root || o.demo))
+		return usage_error("%s", o.root ? "--target and --root cannot be used together yet"
+						: "--target and --demo cannot be used together");
+	if ((o.identity || password_fd >= 0 || o.accept_new_host_key) && !o.target)
+		return usage_error("%s", "-i, --password-fd and --accept-new-host-key go with --target");
+	if (password_fd >= 0 && cli_password_from_fd(password_fd) < 0)
+		return 2;
 	msg_set_lang(o.lang);
 	int rc;
 	/* Hidden: a shell completion script made from these tables. */
@@ -350,5 +392,6 @@ int main(int argc, char **argv)
 	if (o.demo_dir && content_remove_tree(o.demo_dir) < 0)
 		fprintf(stderr, "asr-doctor: could not remove the demo sandbox %s\n", o.demo_dir);
 	free(o.demo_dir);
+	cli_secrets_wipe();
 	return rc;
 }

@@ -53,6 +53,8 @@ struct target *cli_target(struct options *o)
 {
 	char *cause = NULL;
 	const char *root = o->root;
+	if (o->target)
+		return cli_ssh_target(o);
 	if (o->demo) {
 		char *dir = cli_demo_sandbox(o->demo_windows ? "demo-windows/" : "demo/");
 		if (!dir)
@@ -138,4 +140,5 @@ void cli_run_checks(struct session *s, const struct options *o, struct target *t
 	}
 	runner_free(r);
 	free(defs);
+	cli_exit_if_lost(t);
 }

@@ -13,6 +13,7 @@
 #include "engine/util/diff.h"
 #include "engine/util/msg.h"
 #include "engine/util/mask.h"
+#include "engine/util/shquote.h"
 #include "engine/util/sha256.h"
 
 /* Makes an empty plan for fix_id. */
@@ -409,40 +410,10 @@ void plan_diff(const struct file_edit *e, struct sbuf *out)
 
 /* ---- printing ---- */
 
-/* Whether a word can be shown to a POSIX shell without quotes. */
-static bool shell_plain(const char *w)
-{
-	if (!*w)
-		return false;
-	for (const char *p = w; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,."
-		            "/-{}",
-		            *p))
-			return false;
-	return true;
-}
-
 /* Joins argv for display, quoting for a POSIX shell where needed. */
 char *plan_argv_str(const char *const *argv)
 {
-	struct sbuf b = { 0 };
-	for (size_t i = 0; argv && argv[i]; i++) {
-		if (i)
-			sb_addc(&b, ' ');
-		if (shell_plain(argv[i])) {
-			sb_add(&b, argv[i]);
-			continue;
-		}
-		sb_addc(&b, '\'');
-		for (const char *p = argv[i]; *p; p++) {
-			if (*p == '\'')
-				sb_add(&b, "'\\''");
-			else
-				sb_addc(&b, *p);
-		}
-		sb_addc(&b, '\'');
-	}
-	return sb_steal(&b);
+	return argv_shell_join(argv);
 }
 
 /* Writes a heading and its indented lines, when there are any. */

@@ -54,6 +54,10 @@ struct target *target_described_new(const char *kind_name, const char *name, con
 	if (t->kind == TARGET_ROOT)
 		/* As target_root_new keeps it: "" for the host's own root. */
 		t->root = xstrdup(location && strcmp(location, "/") != 0 ? location : "");
+	if (t->kind == TARGET_SSH) {
+		t->remote = xstrdup(location ? location : t->name);
+		t->os = TARGET_OS_LINUX;
+	}
 	return t;
 }
 
@@ -74,6 +78,8 @@ const char *target_kind_name(const struct target *t)
 
 const char *target_location(const struct target *t)
 {
+	if (t->kind == TARGET_SSH)
+		return t->remote;
 	if (t->kind != TARGET_ROOT || !t->root)
 		return NULL;
 	return *t->root ? t->root : "/";
@@ -82,6 +88,8 @@ const char *target_location(const struct target *t)
 char *target_label(const struct target *t)
 {
 	const char *where = target_location(t);
+	if (t->kind == TARGET_SSH)
+		return xstrdup(where ? where : t->name);
 	if (!where)
 		return xstrdup(t->kind == TARGET_LOCAL ? T("this machine", "本机") : t->name);
 	if (t->os == TARGET_OS_WINDOWS)
@@ -92,7 +100,10 @@ char *target_label(const struct target *t)
 void target_cli_args(const struct target *t, struct strvec *out)
 {
 	const char *where = target_location(t);
-	if (where) {
+	if (where && t->kind == TARGET_SSH) {
+		sv_push(out, "--target");
+		sv_push(out, where);
+	} else if (where) {
 		sv_push(out, "--root");
 		sv_push(out, where);
 	}
@@ -106,7 +117,13 @@ void target_free(struct target *t)
 		t->ops->destroy(t);
 	free(t->name);
 	free(t->root);
+	free(t->remote);
 	free(t);
+}
+
+const char *target_lost(struct target *t)
+{
+	return t->ops->lost ? t->ops->lost(t) : NULL;
 }
 
 int target_read(struct target *t, const char *path, char **data, size_t *len)

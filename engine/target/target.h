@@ -73,6 +73,10 @@ struct target_ops {
 	 * libraries such as libblkid that need a real file; NULL when there
 	 * is none. Caller frees. */
 	char *(*host_path)(struct target *t, const char *path);
+	/* Why the link to the machine is gone (a remote target whose
+	 * connection was lost), or NULL while it works. Borrowed. May be
+	 * NULL (a target that cannot be lost). */
+	const char *(*lost)(struct target *t);
 	void (*destroy)(struct target *t);
 
 	/* ---- changing files: only on a target with can_write; NULL on
@@ -118,6 +122,7 @@ struct target {
 	enum target_os os;
 	char *name;      /* owned: "this machine", "root /mnt/sysroot", ... */
 	char *root;      /* owned: the folder for TARGET_ROOT, else NULL */
+	char *remote;    /* owned: "user@host:port" for TARGET_SSH, else NULL */
 	bool live;       /* /proc and /sys describe the examined machine's running state */
 	bool can_run;    /* commands run on the examined machine */
 	bool can_write;  /* asr-doctor may change its files */
@@ -162,7 +167,8 @@ void target_free(struct target *t);
  * JSON reports, the journal and the wizard's state. Static storage. */
 const char *target_kind_name(const struct target *t);
 /* Where t is, beside its kind name, to recognise it again: a mounted
- * root's folder ("/" for the host's own root), NULL for this machine.
+ * root's folder ("/" for the host's own root), "user@host:port" for a
+ * machine over SSH, NULL for this machine.
  * Borrowed from t. */
 const char *target_location(const struct target *t);
 /* t as shown to the engineer, in the user's language: "this machine",
@@ -171,8 +177,13 @@ const char *target_location(const struct target *t);
 char *target_label(const struct target *t);
 /* Appends the options that name t on asr-doctor's command line ("--root",
  * DIR for a mounted root; nothing for this machine), so a printed command
- * or a guard process reaches the same target. */
+ * or a guard process reaches the same target; "--target", SPEC for a
+ * machine over SSH). */
 void target_cli_args(const struct target *t, struct strvec *out);
+
+/* Why t's link to the machine is lost ("connection reset by the
+ * server"), or NULL while it works. Borrowed from t. */
+const char *target_lost(struct target *t);
 
 /* Convenience wrappers; see target_ops. */
 int target_read(struct target *t, const char *path, char **data, size_t *len);

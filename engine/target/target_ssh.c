@@ -1,0 +1,1252 @@
+/* target_ssh.c: a Linux machine over SSH (libssh2): the connection step by
+ * step, the host key against known_hosts, the login, and the target
+ * operations over SFTP and exec channels. */
+#include "engine/target/target_ssh.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libssh2.h>
+#include <libssh2_sftp.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/util/sha256.h"
+#include "engine/util/shquote.h"
+
+/* Largest output kept of one command. */
+#define SSH_OUTPUT_MAX (4u * 1024 * 1024)
+
+struct ssh_priv {
+	pthread_mutex_t lock;    /* around every libssh2 call on s */
+	int sock;
+	LIBSSH2_SESSION *s;
+	LIBSSH2_SFTP *sftp;
+	bool connected;
+	char *lost;              /* owned: why the link is gone, or NULL */
+	char *host;              /* owned */
+	char *user;              /* owned */
+	int port;
+	int timeout_ms;
+	/* For keyboard-interactive: the password to answer with, during
+	 * authentication only (borrowed). */
+	const char *kbd_password;
+	bool kbd_asked;
+	/* Channels of commands that timed out: closed on our side, freed
+	 * with the session (freeing one waits for the remote command to
+	 * end). */
+	LIBSSH2_CHANNEL **stale;
+	size_t nstale;
+};
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void lib_init(void)
+{
+	libssh2_init(0);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src ? src : "");
+}
+
+/* Wipes and frees a secret. */
+static void secret_free(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+void ssh_opts_init(struct ssh_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->sock = -1;
+}
+
+const char *ssh_stage_name(enum ssh_stage s)
+{
+	static const char *const names[] = { "resolve", "connect", "handshake", "host key",
+					     "login", "sftp", "done" };
+	return (unsigned)s < ARRAY_LEN(names) ? names[s] : "?";
+}
+
+/* ---- "[user@]host[:port]" ---- */
+
+int ssh_parse_spec(const char *spec, char **user, char **host, int *port, char **cause)
+{
+	*user = *host = NULL;
+	*port = 0;
+	const char *at = strrchr(spec, '@');
+	const char *h = spec;
+	if (at) {
+		if (at == spec) {
+			*cause = xasprintf("'%s': the user name before @ is empty", spec);
+			return -EINVAL;
+		}
+		h = at + 1;
+	}
+	const char *port_s = NULL;
+	char *name;
+	if (*h == '[') {
+		const char *close = strchr(h, ']');
+		if (!close) {
+			*cause = xasprintf("'%s': the [ of the address is not closed", spec);
+			return -EINVAL;
+		}
+		name = xstrndup(h + 1, (size_t)(close - h - 1));
+		if (close[1] == ':')
+			port_s = close + 2;
+		else if (close[1]) {
+			free(name);
+			*cause = xasprintf("'%s': only :PORT may follow the address", spec);
+			return -EINVAL;
+		}
+	} else {
+		const char *colon = strchr(h, ':');
+		if (colon && strchr(colon + 1, ':')) {
+			/* A bare IPv6 address: no port. */
+			name = xstrdup(h);
+		} else if (colon) {
+			name = xstrndup(h, (size_t)(colon - h));
+			port_s = colon + 1;
+		} else {
+			name = xstrdup(h);
+		}
+	}
+	if (!*name) {
+		free(name);
+		*cause = xasprintf("'%s': the host name is empty", spec);
+		return -EINVAL;
+	}
+	if (port_s) {
+		long v;
+		if (!str_to_long(port_s, &v) || v < 1 || v > 65535) {
+			free(name);
+			*cause = xasprintf("'%s': the port must be a number from 1 to 65535", spec);
+			return -EINVAL;
+		}
+		*port = (int)v;
+	}
+	*host = name;
+	if (at)
+		*user = xstrndup(spec, (size_t)(at - spec));
+	return 0;
+}
+
+/* ---- fingerprints ---- */
+
+char *ssh_fingerprint(const unsigned char *key, size_t len)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char h[SHA256_LEN];
+	struct sha256 c;
+	sha256_init(&c);
+	sha256_update(&c, key, len);
+	sha256_final(&c, h);
+	struct sbuf b = { 0 };
+	sb_add(&b, "SHA256:");
+	for (size_t i = 0; i < sizeof h; i += 3) {
+		unsigned v = (unsigned)h[i] << 16;
+		size_t n = sizeof h - i;
+		if (n > 1)
+			v |= (unsigned)h[i + 1] << 8;
+		if (n > 2)
+			v |= h[i + 2];
+		sb_addc(&b, b64[(v >> 18) & 63]);
+		sb_addc(&b, b64[(v >> 12) & 63]);
+		if (n > 1)
+			sb_addc(&b, b64[(v >> 6) & 63]);
+		if (n > 2)
+			sb_addc(&b, b64[v & 63]);
+	}
+	return sb_steal(&b);
+}
+
+/* ---- the broken link ---- */
+
+/* Whether a libssh2 error means the connection itself is gone. */
+static bool link_error(int e)
+{
+	return e == LIBSSH2_ERROR_SOCKET_SEND || e == LIBSSH2_ERROR_SOCKET_RECV ||
+	       e == LIBSSH2_ERROR_SOCKET_DISCONNECT || e == LIBSSH2_ERROR_TIMEOUT ||
+	       e == LIBSSH2_ERROR_SOCKET_TIMEOUT || e == LIBSSH2_ERROR_BAD_SOCKET ||
+	       e == LIBSSH2_ERROR_DECRYPT || e == LIBSSH2_ERROR_BANNER_RECV ||
+	       e == LIBSSH2_ERROR_KEX_FAILURE;
+}
+
+/* Marks the link lost (under the lock) and returns -ENOTCONN. */
+static int mark_lost(struct ssh_priv *p, int e)
+{
+	if (!p->lost) {
+		char *m = NULL;
+		libssh2_session_last_error(p->s, &m, NULL, 0);
+		if (e == LIBSSH2_ERROR_TIMEOUT || e == LIBSSH2_ERROR_SOCKET_TIMEOUT)
+			p->lost = xasprintf("no answer within %d s", p->timeout_ms / 1000);
+		else if (e == LIBSSH2_ERROR_SOCKET_DISCONNECT || e == LIBSSH2_ERROR_SOCKET_RECV ||
+			 e == LIBSSH2_ERROR_SOCKET_SEND)
+			p->lost = xasprintf("the connection was closed (%s)",
+					    m && *m ? m : "socket error");
+		else
+			p->lost = xstrdup(m && *m ? m : "the connection failed");
+	}
+	return -ENOTCONN;
+}
+
+/* The errno for the session's last failure of an SFTP call (under the
+ * lock), marking the link lost when it is the connection that failed. */
+static int sftp_errno(struct ssh_priv *p)
+{
+	int e = libssh2_session_last_errno(p->s);
+	if (e == LIBSSH2_ERROR_SFTP_PROTOCOL) {
+		switch (libssh2_sftp_last_error(p->sftp)) {
+		case LIBSSH2_FX_NO_SUCH_FILE:
+		case LIBSSH2_FX_NO_SUCH_PATH:
+			return -ENOENT;
+		case LIBSSH2_FX_PERMISSION_DENIED:
+		case LIBSSH2_FX_WRITE_PROTECT:
+			return -EACCES;
+		case LIBSSH2_FX_FILE_ALREADY_EXISTS:
+			return -EEXIST;
+		case LIBSSH2_FX_NOT_A_DIRECTORY:
+			return -ENOTDIR;
+		case LIBSSH2_FX_NO_SPACE_ON_FILESYSTEM:
+		case LIBSSH2_FX_QUOTA_EXCEEDED:
+			return -ENOSPC;
+		case LIBSSH2_FX_OP_UNSUPPORTED:
+			return -ENOTSUP;
+		case LIBSSH2_FX_LINK_LOOP:
+			return -ELOOP;
+		case LIBSSH2_FX_DIR_NOT_EMPTY:
+			return -ENOTEMPTY;
+		case LIBSSH2_FX_INVALID_FILENAME:
+			return -EINVAL;
+		default:
+			return -EIO;
+		}
+	}
+	if (link_error(e))
+		return mark_lost(p, e);
+	return -EIO;
+}
+
+/* Takes the lock; fails with -ENOTCONN when the link is not there. */
+static int enter(struct target *t, struct ssh_priv **pp)
+{
+	struct ssh_priv *p = t->priv;
+	pthread_mutex_lock(&p->lock);
+	if (!p->connected || p->lost) {
+		pthread_mutex_unlock(&p->lock);
+		return -ENOTCONN;
+	}
+	*pp = p;
+	return 0;
+}
+
+static void leave(struct ssh_priv *p)
+{
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* ---- files over SFTP ---- */
+
+static void attrs_to_stat(const LIBSSH2_SFTP_ATTRIBUTES *a, struct target_stat *st)
+{
+	*st = (struct target_stat){ .mode = (mode_t)a->permissions, .uid = (uid_t)a->uid,
+				    .gid = (gid_t)a->gid, .size = (off_t)a->filesize,
+				    .mtime = (long long)a->mtime };
+}
+
+static int sftp_stat_locked(struct ssh_priv *p, const char *path, bool follow,
+			    LIBSSH2_SFTP_ATTRIBUTES *a)
+{
+	int rc = libssh2_sftp_stat_ex(p->sftp, path, (unsigned)strlen(path),
+				      follow ? LIBSSH2_SFTP_STAT : LIBSSH2_SFTP_LSTAT, a);
+	if (rc != 0)
+		return sftp_errno(p);
+	if (!(a->flags & LIBSSH2_SFTP_ATTR_PERMISSIONS))
+		return -EIO;
+	return 0;
+}
+
+static int ssh_read_file(struct target *t, const char *path, char **data, size_t *len, size_t max)
+{
+	*data = NULL;
+	*len = 0;
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0)
+		return rc;
+	/* Stat first: a FIFO or a device is never opened. */
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	rc = sftp_stat_locked(p, path, true, &a);
+	if (rc == 0 && !LIBSSH2_SFTP_S_ISREG(a.permissions))
+		rc = LIBSSH2_SFTP_S_ISDIR(a.permissions) ? -EISDIR : -TARGET_ENOTREG;
+	if (rc == 0 && a.filesize > max)
+		rc = -EFBIG;
+	LIBSSH2_SFTP_HANDLE *h = NULL;
+	if (rc == 0) {
+		h = libssh2_sftp_open_ex(p->sftp, path, (unsigned)strlen(path), LIBSSH2_FXF_READ, 0,
+					 LIBSSH2_SFTP_OPENFILE);
+		if (!h)
+			rc = sftp_errno(p);
+	}
+	struct sbuf b = { 0 };
+	char buf[32768];
+	while (rc == 0) {
+		ssize_t n = libssh2_sftp_read(h, buf, sizeof buf);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			rc = link_error((int)n) ? mark_lost(p, (int)n) : sftp_errno(p);
+			break;
+		}
+		if (b.len + (size_t)n > max) {
+			rc = -EFBIG;
+			break;
+		}
+		sb_addn(&b, buf, (size_t)n);
+	}
+	if (h && !p->lost)
+		libssh2_sftp_close_handle(h);
+	leave(p);
+	if (rc < 0) {
+		sb_free(&b);
+		return rc;
+	}
+	*len = b.len;
+	*data = sb_steal(&b);
+	return 0;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static int ssh_list_dir(struct target *t, const char *path, struct strvec *names)
+{
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0)
+		return rc;
+	LIBSSH2_SFTP_HANDLE *h = libssh2_sftp_open_ex(p->sftp, path, (unsigned)strlen(path), 0, 0,
+						      LIBSSH2_SFTP_OPENDIR);
+	if (!h) {
+		rc = sftp_errno(p);
+		leave(p);
+		return rc;
+	}
+	size_t first = names->n;
+	char name[1024];
+	for (;;) {
+		LIBSSH2_SFTP_ATTRIBUTES a;
+		int n = libssh2_sftp_readdir(h, name, sizeof name, &a);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			rc = link_error(n) ? mark_lost(p, n) : sftp_errno(p);
+			break;
+		}
+		name[n < (int)sizeof name ? n : (int)sizeof name - 1] = '\0';
+		if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
+			sv_push(names, name);
+	}
+	if (!p->lost)
+		libssh2_sftp_close_handle(h);
+	leave(p);
+	if (rc < 0)
+		return rc;
+	if (names->n - first > 1)
+		qsort(names->v + first, names->n - first, sizeof *names->v, cmp_str);
+	return 0;
+}
+
+static int ssh_stat(struct target *t, const char *path, struct target_stat *st, bool follow)
+{
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0)
+		return rc;
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	rc = sftp_stat_locked(p, path, follow, &a);
+	leave(p);
+	if (rc == 0)
+		attrs_to_stat(&a, st);
+	return rc;
+}
+
+static int ssh_statvfs(struct target *t, const char *path, struct target_vfs *out)
+{
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0)
+		return rc;
+	LIBSSH2_SFTP_STATVFS v;
+	if (libssh2_sftp_statvfs(p->sftp, path, strlen(path), &v) != 0)
+		rc = sftp_errno(p);
+	leave(p);
+	if (rc < 0)
+		return rc;
+	unsigned long long f = v.f_frsize ? v.f_frsize : v.f_bsize;
+	out->total = f * v.f_blocks;
+	out->avail = f * v.f_bavail;
+	out->free = f * v.f_bfree;
+	return 0;
+}
+
+static int ssh_realpath(struct target *t, const char *path, char **out)
+{
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0)
+		return rc;
+	/* OpenSSH's server resolves with realpath(3) but may answer for a
+	 * missing final name: it must exist. */
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	rc = sftp_stat_locked(p, path, false, &a);
+	char buf[4096];
+	int n = 0;
+	if (rc == 0) {
+		n = libssh2_sftp_symlink_ex(p->sftp, path, (unsigned)strlen(path), buf,
+					    sizeof buf - 1, LIBSSH2_SFTP_REALPATH);
+		if (n < 0)
+			rc = sftp_errno(p);
+	}
+	leave(p);
+	if (rc < 0)
+		return rc;
+	buf[n] = '\0';
+	*out = xstrdup(buf);
+	return 0;
+}
+
+/* ---- commands over exec channels ---- */
+
+/* Waits until the session's socket is ready for what libssh2 waits on, at
+ * most ms. Returns > 0 when ready, 0 on timeout. */
+static int wait_socket(struct ssh_priv *p, long long ms)
+{
+	struct pollfd pfd = { .fd = p->sock };
+	int dir = libssh2_session_block_directions(p->s);
+	if (dir & LIBSSH2_SESSION_BLOCK_INBOUND)
+		pfd.events |= POLLIN;
+	if (dir & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+		pfd.events |= POLLOUT;
+	if (!pfd.events)
+		pfd.events = POLLIN;
+	if (ms < 0)
+		ms = 0;
+	int r = poll(&pfd, 1, ms > 1000 ? 1000 : (int)ms);
+	return r < 0 ? 1 : r;
+}
+
+/* Reads what stream (0 out, 1 err) has now into b. Returns bytes read, 0
+ * at EOF or nothing yet (*again), or a libssh2 error. */
+static ssize_t drain(LIBSSH2_CHANNEL *ch, int stream, struct sbuf *b, bool *again)
+{
+	char buf[16384];
+	ssize_t total = 0;
+	for (;;) {
+		ssize_t n = libssh2_channel_read_ex(ch, stream, buf, sizeof buf);
+		if (n == LIBSSH2_ERROR_EAGAIN) {
+			*again = true;
+			return total;
+		}
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return total;
+		if (b->len < SSH_OUTPUT_MAX)
+			sb_addn(b, buf, (size_t)n);
+		total += n;
+	}
+}
+
+static int ssh_run(struct target *t, const char *const argv[], int timeout_ms, struct cmd_result *out)
+{
+	if (!argv || !argv[0])
+		return -EINVAL;
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0)
+		return rc;
+	char *words = argv_shell_join(argv);
+	char *line = xasprintf("LC_ALL=C %s", words);
+	free(words);
+	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : p->timeout_ms);
+	/* Past the command's own time, the link gets the session's timeout
+	 * to answer before it is taken for lost. */
+	long long link_deadline = deadline + p->timeout_ms;
+	struct sbuf so = { 0 }, se = { 0 };
+	LIBSSH2_CHANNEL *ch = NULL;
+	int e = 0;
+	libssh2_session_set_blocking(p->s, 0);
+	while (!(ch = libssh2_channel_open_session(p->s))) {
+		e = libssh2_session_last_errno(p->s);
+		if (e != LIBSSH2_ERROR_EAGAIN || now_ms() > link_deadline)
+			break;
+		wait_socket(p, link_deadline - now_ms());
+		e = 0;
+	}
+	if (!ch) {
+		rc = link_error(e) || e == LIBSSH2_ERROR_EAGAIN ? mark_lost(p, e ? e : LIBSSH2_ERROR_TIMEOUT)
+							       : -EIO;
+		goto out;
+	}
+	while ((e = libssh2_channel_exec(ch, line)) == LIBSSH2_ERROR_EAGAIN && now_ms() < link_deadline)
+		wait_socket(p, link_deadline - now_ms());
+	if (e != 0) {
+		rc = link_error(e) || e == LIBSSH2_ERROR_EAGAIN ? mark_lost(p, e ? e : LIBSSH2_ERROR_TIMEOUT)
+							       : -EIO;
+		goto out;
+	}
+	for (;;) {
+		bool again = false;
+		ssize_t n1 = drain(ch, 0, &so, &again);
+		ssize_t n2 = n1 < 0 ? 0 : drain(ch, SSH_EXTENDED_DATA_STDERR, &se, &again);
+		if (n1 < 0 || n2 < 0) {
+			int le = (int)(n1 < 0 ? n1 : n2);
+			rc = link_error(le) ? mark_lost(p, le) : -EIO;
+			goto out;
+		}
+		if (libssh2_channel_eof(ch))
+			break;
+		if (now_ms() >= deadline) {
+			out->timed_out = true;
+			break;
+		}
+		if (again && n1 == 0 && n2 == 0 && wait_socket(p, deadline - now_ms()) == 0 &&
+		    now_ms() >= deadline) {
+			out->timed_out = true;
+			break;
+		}
+	}
+	if (out->timed_out) {
+		/* Closed from our side without waiting for the command: its
+		 * channel is freed with the session. */
+		e = libssh2_channel_send_eof(ch);
+		e = libssh2_channel_close(ch);
+		p->stale = xrealloc(p->stale, (p->nstale + 1) * sizeof *p->stale);
+		p->stale[p->nstale++] = ch;
+		ch = NULL;
+		if (link_error(e)) {
+			rc = mark_lost(p, e);
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	while ((e = libssh2_channel_close(ch)) == LIBSSH2_ERROR_EAGAIN && now_ms() < link_deadline)
+		wait_socket(p, link_deadline - now_ms());
+	if (e != 0 && link_error(e)) {
+		rc = mark_lost(p, e);
+		goto out;
+	}
+	{
+		while ((e = libssh2_channel_wait_closed(ch)) == LIBSSH2_ERROR_EAGAIN &&
+		       now_ms() < link_deadline)
+			wait_socket(p, link_deadline - now_ms());
+		char *sig = NULL;
+		libssh2_channel_get_exit_signal(ch, &sig, NULL, NULL, NULL, NULL, NULL);
+		out->status = sig ? -1 : libssh2_channel_get_exit_status(ch);
+		libssh2_free(p->s, sig);
+	}
+	rc = 0;
+out:
+	if (ch && !p->lost)
+		while (libssh2_channel_free(ch) == LIBSSH2_ERROR_EAGAIN && now_ms() < link_deadline)
+			wait_socket(p, link_deadline - now_ms());
+	libssh2_session_set_blocking(p->s, 1);
+	leave(p);
+	free(line);
+	if (rc < 0) {
+		sb_free(&so);
+		sb_free(&se);
+		return rc;
+	}
+	out->out = sb_steal(&so);
+	out->err = sb_steal(&se);
+	return 0;
+}
+
+static char *ssh_host_path(struct target *t, const char *path)
+{
+	return NULL;
+}
+
+static const char *ssh_lost(struct target *t)
+{
+	struct ssh_priv *p = t->priv;
+	pthread_mutex_lock(&p->lock);
+	const char *l = p->lost;
+	pthread_mutex_unlock(&p->lock);
+	return l;
+}
+
+/* Closes the session and the socket (under the lock or alone). */
+static void disconnect(struct ssh_priv *p)
+{
+	if (p->s && p->nstale && p->sock >= 0) {
+		/* Freeing a channel whose command still runs would wait for
+		 * it: the link is cut first, so freeing does not wait. */
+		shutdown(p->sock, SHUT_RDWR);
+		p->nstale = 0;
+		if (!p->lost)
+			p->lost = xstrdup("closed");
+	}
+	if (p->s) {
+		libssh2_session_set_timeout(p->s, 2000);
+		if (p->sftp && !p->lost)
+			libssh2_sftp_shutdown(p->sftp);
+		if (!p->lost)
+			libssh2_session_disconnect(p->s, "asr-doctor done");
+		libssh2_session_free(p->s);
+	}
+	p->sftp = NULL;
+	p->s = NULL;
+	free(p->stale);
+	p->stale = NULL;
+	p->nstale = 0;
+	if (p->sock >= 0)
+		close(p->sock);
+	p->sock = -1;
+	p->connected = false;
+}
+
+static void ssh_destroy(struct target *t)
+{
+	struct ssh_priv *p = t->priv;
+	if (!p)
+		return;
+	disconnect(p);
+	pthread_mutex_destroy(&p->lock);
+	free(p->lost);
+	free(p->host);
+	free(p->user);
+	free(p);
+	t->priv = NULL;
+}
+
+static const struct target_ops ssh_ops = {
+	.read_file = ssh_read_file,
+	.list_dir = ssh_list_dir,
+	.stat = ssh_stat,
+	.statvfs = ssh_statvfs,
+	.realpath = ssh_realpath,
+	.run = ssh_run,
+	.host_path = ssh_host_path,
+	.lost = ssh_lost,
+	.destroy = ssh_destroy,
+};
+
+/* The local user's name, for a spec without one. */
+static const char *local_user(void)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	return pw ? pw->pw_name : "root";
+}
+
+/* "user@host:port" (the host in brackets when it holds a colon). */
+static char *spec_string(const char *user, const char *host, int port)
+{
+	bool v6 = strchr(host, ':') != NULL;
+	return xasprintf("%s@%s%s%s:%d", user, v6 ? "[" : "", host, v6 ? "]" : "", port);
+}
+
+struct target *target_ssh_new(const struct ssh_opts *opts)
+{
+	pthread_once(&init_once, lib_init);
+	struct target *t = xcalloc(1, sizeof *t);
+	struct ssh_priv *p = xcalloc(1, sizeof *p);
+	pthread_mutex_init(&p->lock, NULL);
+	p->sock = -1;
+	p->host = xstrdup(opts->host ? opts->host : "");
+	p->user = xstrdup(opts->user ? opts->user : local_user());
+	p->port = opts->port > 0 ? opts->port : SSH_DEFAULT_PORT;
+	p->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : SSH_DEFAULT_TIMEOUT_MS;
+	t->ops = &ssh_ops;
+	t->priv = p;
+	t->kind = TARGET_SSH;
+	t->os = TARGET_OS_LINUX;
+	t->remote = spec_string(p->user, p->host, p->port);
+	t->name = xstrdup(t->remote);
+	t->live = true;
+	t->can_run = true;
+	t->can_write = false;
+	t->this_machine = false;
+	t->offline = false;
+	return t;
+}
+
+/* ---- connecting ---- */
+
+/* Connects to one address with a timeout. Returns the socket or -errno. */
+static int connect_addr(const struct addrinfo *ai, int timeout_ms)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			ai->ai_protocol);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+		if (errno != EINPROGRESS) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		int r;
+		do
+			r = poll(&pfd, 1, timeout_ms);
+		while (r < 0 && errno == EINTR);
+		if (r == 0) {
+			close(fd);
+			return -ETIMEDOUT;
+		}
+		int soerr = 0;
+		socklen_t sl = sizeof soerr;
+		if (r < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr) {
+			close(fd);
+			return -(soerr ? soerr : EIO);
+		}
+	}
+	int fl = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
+/* The message for a connect error. */
+static const char *connect_reason(int e)
+{
+	switch (-e) {
+	case ECONNREFUSED:
+		return "connection refused (nothing listens on that port, or a firewall rejects it)";
+	case ETIMEDOUT:
+		return "timed out (no answer: a firewall drops the packets, or the machine is off)";
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+		return "no route to the host";
+	default:
+		return strerror(-e);
+	}
+}
+
+static int fail(struct ssh_attempt *a, enum ssh_stage st, int err, char **cause, const char *spec,
+		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Records the failure of step st and makes *cause. Returns err. */
+static int fail(struct ssh_attempt *a, enum ssh_stage st, int err, char **cause, const char *spec,
+		const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = xvasprintf(fmt, ap);
+	va_end(ap);
+	a->failed = st;
+	a->err = err;
+	copy_str(a->message, sizeof a->message, m);
+	*cause = xasprintf("%s: %s: %s", spec, ssh_stage_name(st), m);
+	free(m);
+	return err;
+}
+
+/* Resolves and connects: the socket or a negative errno. */
+static int do_connect(struct ssh_priv *p, struct ssh_attempt *a, const char *spec, char **cause)
+{
+	long long t0 = now_ms();
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+	char port_s[16];
+	snprintf(port_s, sizeof port_s, "%d", p->port);
+	int g = getaddrinfo(p->host, port_s, &hints, &res);
+	a->ms[SSH_STAGE_RESOLVE] = (long)(now_ms() - t0);
+	if (g != 0) {
+		bool notfound = g == EAI_NONAME || g == EAI_NODATA || g == EAI_FAIL;
+		return fail(a, SSH_STAGE_RESOLVE, notfound ? -ENOENT : -EAGAIN, cause, spec,
+			    "the name %s cannot be resolved (%s)", p->host, gai_strerror(g));
+	}
+	t0 = now_ms();
+	int fd = -ENOENT;
+	for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		char addr[INET6_ADDRSTRLEN] = "";
+		if (ai->ai_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ai->ai_addr)->sin_addr,
+				  addr, sizeof addr);
+		else if (ai->ai_family == AF_INET6)
+			inet_ntop(AF_INET6,
+				  &((const struct sockaddr_in6 *)(const void *)ai->ai_addr)->sin6_addr,
+				  addr, sizeof addr);
+		copy_str(a->address, sizeof a->address, addr);
+		fd = connect_addr(ai, p->timeout_ms);
+		if (fd >= 0)
+			break;
+	}
+	freeaddrinfo(res);
+	a->ms[SSH_STAGE_CONNECT] = (long)(now_ms() - t0);
+	if (fd < 0)
+		return fail(a, SSH_STAGE_CONNECT, fd, cause, spec, "TCP connect to %s port %d: %s",
+			    a->address, p->port, connect_reason(fd));
+	return fd;
+}
+
+/* Finds the line of path that names host:port (plain or hashed), for a
+ * changed key's warning; 0 when none is found. */
+static int known_line(LIBSSH2_SESSION *s, const char *path, const char *host, int port,
+		      const char *key, size_t keylen, int type)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	char *line = NULL;
+	size_t cap = 0;
+	int no = 0, found = 0;
+	while (!found && getline(&line, &cap, f) >= 0) {
+		no++;
+		LIBSSH2_KNOWNHOSTS *kh = libssh2_knownhost_init(s);
+		if (!kh)
+			break;
+		if (libssh2_knownhost_readline(kh, line, strlen(line),
+					       LIBSSH2_KNOWNHOST_FILE_OPENSSH) == 0) {
+			int r = libssh2_knownhost_checkp(kh, host, port, key, keylen, type, NULL);
+			if (r == LIBSSH2_KNOWNHOST_CHECK_MISMATCH || r == LIBSSH2_KNOWNHOST_CHECK_MATCH)
+				found = no;
+		}
+		libssh2_knownhost_free(kh);
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* The default known_hosts file; caller frees. */
+static char *default_known_hosts(void)
+{
+	const char *home = getenv("HOME");
+	if (!home || !*home) {
+		const struct passwd *pw = getpwuid(getuid());
+		home = pw ? pw->pw_dir : "/";
+	}
+	return xasprintf("%s/.ssh/known_hosts", home);
+}
+
+/* Appends line to path (making ~/.ssh 0700 when missing). */
+static int append_known(const char *path, const char *line)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0700);
+	}
+	free(dir);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	/* A file whose last line has no newline gets one first. */
+	struct stat st;
+	if (fstat(fd, &st) == 0 && st.st_size > 0) {
+		char last = '\n';
+		if (pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n' &&
+		    write(fd, "\n", 1) != 1) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+	}
+	size_t n = strlen(line);
+	int rc = write(fd, line, n) == (ssize_t)n ? 0 : -errno;
+	if (rc == 0 && fsync(fd) != 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* Checks the server's host key. Returns 0 or a negative errno. */
+static int check_host_key(struct ssh_priv *p, const struct ssh_opts *o, struct ssh_attempt *a,
+			  const char *spec, char **cause)
+{
+	size_t keylen = 0;
+	int ktype = 0;
+	const char *key = libssh2_session_hostkey(p->s, &keylen, &ktype);
+	if (!key)
+		return fail(a, SSH_STAGE_HOSTKEY, -EPROTO, cause, spec, "the server showed no host key");
+	char *fp = ssh_fingerprint((const unsigned char *)key, keylen);
+	copy_str(a->fingerprint, sizeof a->fingerprint, fp);
+	free(fp);
+	int kbit;
+	const char *tname;
+	switch (ktype) {
+	case LIBSSH2_HOSTKEY_TYPE_RSA:
+		kbit = LIBSSH2_KNOWNHOST_KEY_SSHRSA, tname = "ssh-rsa";
+		break;
+	case LIBSSH2_HOSTKEY_TYPE_DSS:
+		kbit = LIBSSH2_KNOWNHOST_KEY_SSHDSS, tname = "ssh-dss";
+		break;
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_256:
+		kbit = LIBSSH2_KNOWNHOST_KEY_ECDSA_256, tname = "ecdsa-sha2-nistp256";
+		break;
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_384:
+		kbit = LIBSSH2_KNOWNHOST_KEY_ECDSA_384, tname = "ecdsa-sha2-nistp384";
+		break;
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_521:
+		kbit = LIBSSH2_KNOWNHOST_KEY_ECDSA_521, tname = "ecdsa-sha2-nistp521";
+		break;
+	case LIBSSH2_HOSTKEY_TYPE_ED25519:
+		kbit = LIBSSH2_KNOWNHOST_KEY_ED25519, tname = "ssh-ed25519";
+		break;
+	default:
+		kbit = LIBSSH2_KNOWNHOST_KEY_UNKNOWN, tname = "unknown";
+		break;
+	}
+	copy_str(a->key_type, sizeof a->key_type, tname);
+	char *path = o->known_hosts ? xstrdup(o->known_hosts) : default_known_hosts();
+	LIBSSH2_KNOWNHOSTS *kh = libssh2_knownhost_init(p->s);
+	int rc = 0;
+	if (!kh) {
+		rc = fail(a, SSH_STAGE_HOSTKEY, -ENOMEM, cause, spec, "cannot read known hosts");
+		goto out;
+	}
+	struct stat st;
+	if (stat(path, &st) == 0 &&
+	    libssh2_knownhost_readfile(kh, path, LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
+		/* A line libssh2 cannot read (a key type it does not know)
+		 * stops readfile; read the file line by line instead. */
+		libssh2_knownhost_free(kh);
+		kh = libssh2_knownhost_init(p->s);
+		FILE *f = fopen(path, "re");
+		char *line = NULL;
+		size_t cap = 0;
+		while (f && getline(&line, &cap, f) >= 0)
+			libssh2_knownhost_readline(kh, line, strlen(line),
+						   LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+		free(line);
+		if (f)
+			fclose(f);
+	}
+	int type = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | kbit;
+	int r = libssh2_knownhost_checkp(kh, p->host, p->port, key, keylen, type, NULL);
+	if (r == LIBSSH2_KNOWNHOST_CHECK_MATCH)
+		goto out;
+	if (r == LIBSSH2_KNOWNHOST_CHECK_MISMATCH) {
+		int line = known_line(p->s, path, p->host, p->port, key, keylen, type);
+		char where[32] = "";
+		if (line)
+			snprintf(where, sizeof where, ":%d", line);
+		rc = fail(a, SSH_STAGE_HOSTKEY, -EKEYREJECTED, cause, spec,
+			  "WARNING: the host key of %s has CHANGED (now %s %s); %s%s holds another "
+			  "key for it. Someone may be intercepting the connection, or the machine "
+			  "was reinstalled: check the fingerprint with its owner, then remove the "
+			  "old line (ssh-keygen -R) and connect again",
+			  p->host, tname, a->fingerprint, path, where);
+		goto out;
+	}
+	/* Unknown (or the file could not be read): trusted only when asked. */
+	char *hostname = p->port == SSH_DEFAULT_PORT ? xstrdup(p->host)
+						     : xasprintf("[%s]:%d", p->host, p->port);
+	bool trust = o->accept_new_host_key ||
+		     (o->trust_new_key && o->trust_new_key(o->ctx, hostname, tname, a->fingerprint));
+	if (!trust) {
+		rc = fail(a, SSH_STAGE_HOSTKEY, -EKEYREJECTED, cause, spec,
+			  "the host key of %s is not known (%s %s); connect again with "
+			  "--accept-new-host-key to trust it and add it to %s",
+			  p->host, tname, a->fingerprint, path);
+		free(hostname);
+		goto out;
+	}
+	struct libssh2_knownhost *added = NULL;
+	char buf[8192];
+	size_t outlen = 0;
+	if (libssh2_knownhost_addc(kh, hostname, NULL, key, keylen, NULL, 0, type, &added) != 0 ||
+	    libssh2_knownhost_writeline(kh, added, buf, sizeof buf, &outlen,
+					LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0) {
+		rc = fail(a, SSH_STAGE_HOSTKEY, -EIO, cause, spec, "cannot record the host key");
+		free(hostname);
+		goto out;
+	}
+	free(hostname);
+	int w = append_known(path, buf);
+	if (w < 0) {
+		rc = fail(a, SSH_STAGE_HOSTKEY, w, cause, spec, "cannot add the host key to %s: %s",
+			  path, strerror(-w));
+		goto out;
+	}
+	a->host_key_added = true;
+out:
+	if (kh)
+		libssh2_knownhost_free(kh);
+	free(path);
+	return rc;
+}
+
+/* keyboard-interactive: every prompt that hides its answer gets the
+ * password, once. */
+static void kbd_callback(const char *name, int name_len, const char *instruction,
+			 int instruction_len, int num_prompts,
+			 const LIBSSH2_USERAUTH_KBDINT_PROMPT *prompts,
+			 LIBSSH2_USERAUTH_KBDINT_RESPONSE *responses, void **abstract)
+{
+	struct ssh_priv *p = *abstract;
+	for (int i = 0; i < num_prompts; i++) {
+		responses[i].text = NULL;
+		responses[i].length = 0;
+		if (p->kbd_password && !prompts[i].echo && !p->kbd_asked) {
+			responses[i].text = strdup(p->kbd_password);
+			responses[i].length = responses[i].text ? (unsigned)strlen(p->kbd_password) : 0;
+		}
+	}
+	if (num_prompts > 0)
+		p->kbd_asked = true;
+}
+
+/* Tries a key file (and asks its passphrase when it is protected).
+ * Returns 0 when it logged in. */
+static int try_key(struct ssh_priv *p, const struct ssh_opts *o, const char *file)
+{
+	int r = libssh2_userauth_publickey_fromfile_ex(p->s, p->user, (unsigned)strlen(p->user),
+						       NULL, file, "");
+	if (r == 0)
+		return 0;
+	if (r == LIBSSH2_ERROR_FILE && o->ask_passphrase) {
+		char *pass = o->ask_passphrase(o->ctx, file);
+		if (!pass)
+			return r;
+		r = libssh2_userauth_publickey_fromfile_ex(p->s, p->user, (unsigned)strlen(p->user),
+							   NULL, file, pass);
+		secret_free(pass);
+	}
+	return r;
+}
+
+/* Tries the keys the agent holds. */
+static int try_agent(struct ssh_priv *p)
+{
+	const char *sock = getenv("SSH_AUTH_SOCK");
+	if (!sock || !*sock)
+		return -1;
+	LIBSSH2_AGENT *ag = libssh2_agent_init(p->s);
+	if (!ag)
+		return -1;
+	int rc = -1;
+	if (libssh2_agent_connect(ag) == 0 && libssh2_agent_list_identities(ag) == 0) {
+		struct libssh2_agent_publickey *id = NULL, *prev = NULL;
+		while (libssh2_agent_get_identity(ag, &id, prev) == 0) {
+			if (libssh2_agent_userauth(ag, p->user, id) == 0) {
+				rc = 0;
+				break;
+			}
+			prev = id;
+		}
+		libssh2_agent_disconnect(ag);
+	}
+	libssh2_agent_free(ag);
+	return rc;
+}
+
+/* Logs in. Returns 0 or a negative errno (with *cause). */
+static int authenticate(struct ssh_priv *p, const struct ssh_opts *o, struct ssh_attempt *a,
+			const char *spec, char **cause)
+{
+	char *list = libssh2_userauth_list(p->s, p->user, (unsigned)strlen(p->user));
+	if (!list) {
+		if (libssh2_userauth_authenticated(p->s)) {
+			copy_str(a->auth_used, sizeof a->auth_used, "none");
+			return 0;
+		}
+		int e = libssh2_session_last_errno(p->s);
+		return fail(a, SSH_STAGE_AUTH, -EPROTO, cause, spec,
+			    "the server closed the login (%d)", e);
+	}
+	copy_str(a->methods, sizeof a->methods, list);
+	bool has_pk = strstr(list, "publickey") != NULL;
+	bool has_pw = strstr(list, "password") != NULL;
+	bool has_kbd = strstr(list, "keyboard-interactive") != NULL;
+	if (has_pk && !o->password_only) {
+		if (try_agent(p) == 0) {
+			copy_str(a->auth_used, sizeof a->auth_used, "publickey (agent)");
+			return 0;
+		}
+		if (o->identity) {
+			int r = try_key(p, o, o->identity);
+			if (r == 0) {
+				copy_str(a->auth_used, sizeof a->auth_used, "publickey");
+				return 0;
+			}
+			if (r == LIBSSH2_ERROR_FILE && access(o->identity, R_OK) != 0)
+				return fail(a, SSH_STAGE_AUTH, -ENOENT, cause, spec,
+					    "cannot read the key %s: %s", o->identity,
+					    strerror(errno));
+		} else {
+			const char *home = getenv("HOME");
+			static const char *const names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
+			for (size_t i = 0; home && i < ARRAY_LEN(names); i++) {
+				char *f = xasprintf("%s/.ssh/%s", home, names[i]);
+				int r = access(f, R_OK) == 0 ? try_key(p, o, f) : -1;
+				free(f);
+				if (r == 0) {
+					copy_str(a->auth_used, sizeof a->auth_used, "publickey");
+					return 0;
+				}
+			}
+		}
+	}
+	if (has_pw || has_kbd) {
+		char *asked = NULL;
+		const char *pw = o->password;
+		if (!pw && o->ask_password) {
+			char *prompt = xasprintf("%s's password: ", spec);
+			asked = o->ask_password(o->ctx, prompt);
+			free(prompt);
+			pw = asked;
+		}
+		int r = -1;
+		if (pw && has_pw) {
+			r = libssh2_userauth_password_ex(p->s, p->user, (unsigned)strlen(p->user), pw,
+							 (unsigned)strlen(pw), NULL);
+			a->password_tried = true;
+			if (r == 0)
+				copy_str(a->auth_used, sizeof a->auth_used, "password");
+			else if (r == LIBSSH2_ERROR_PASSWORD_EXPIRED)
+				a->password_expired = true;
+		}
+		if (r != 0 && pw && has_kbd && !a->password_expired &&
+		    !link_error(libssh2_session_last_errno(p->s))) {
+			p->kbd_password = pw;
+			p->kbd_asked = false;
+			r = libssh2_userauth_keyboard_interactive_ex(p->s, p->user,
+								     (unsigned)strlen(p->user),
+								     kbd_callback);
+			p->kbd_password = NULL;
+			a->password_tried = true;
+			if (r == 0)
+				copy_str(a->auth_used, sizeof a->auth_used, "keyboard-interactive");
+		}
+		secret_free(asked);
+		if (r == 0)
+			return 0;
+		if (a->password_expired)
+			return fail(a, SSH_STAGE_AUTH, -EKEYEXPIRED, cause, spec,
+				    "the password of %s has expired: the server asks for a new one",
+				    p->user);
+		if (a->password_tried)
+			return fail(a, SSH_STAGE_AUTH, -EACCES, cause, spec,
+				    "the server refused the password of %s (offered: %s)", p->user,
+				    a->methods);
+	}
+	return fail(a, SSH_STAGE_AUTH, -EACCES, cause, spec,
+		    "no way to log in as %s was accepted (the server offers: %s)", p->user,
+		    a->methods);
+}
+
+int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh_attempt *a,
+		       char **cause)
+{
+	struct ssh_priv *p = t->priv;
+	memset(a, 0, sizeof *a);
+	a->failed = SSH_STAGE_DONE;
+	for (int i = 0; i < SSH_STAGE_N; i++)
+		a->ms[i] = -1;
+	const char *spec = t->remote;
+	pthread_mutex_lock(&p->lock);
+	disconnect(p);
+	free(p->lost);
+	p->lost = NULL;
+	int rc;
+	if (opts->sock >= 0) {
+		p->sock = opts->sock;
+		a->ms[SSH_STAGE_RESOLVE] = a->ms[SSH_STAGE_CONNECT] = 0;
+	} else {
+		rc = do_connect(p, a, spec, cause);
+		if (rc < 0)
+			goto out;
+		p->sock = rc;
+	}
+	long long t0 = now_ms();
+	p->s = libssh2_session_init_ex(NULL, NULL, NULL, p);
+	if (!p->s) {
+		rc = fail(a, SSH_STAGE_HANDSHAKE, -ENOMEM, cause, spec, "out of memory");
+		goto out;
+	}
+	libssh2_session_set_timeout(p->s, p->timeout_ms);
+	libssh2_session_set_blocking(p->s, 1);
+	int h = libssh2_session_handshake(p->s, p->sock);
+	a->ms[SSH_STAGE_HANDSHAKE] = (long)(now_ms() - t0);
+	const char *banner = libssh2_session_banner_get(p->s);
+	copy_str(a->banner, sizeof a->banner, banner);
+	if (h != 0) {
+		char *m = NULL;
+		libssh2_session_last_error(p->s, &m, NULL, 0);
+		rc = fail(a, SSH_STAGE_HANDSHAKE, h == LIBSSH2_ERROR_TIMEOUT ? -ETIMEDOUT : -EPROTO,
+			  cause, spec, "the SSH handshake failed: %s", m && *m ? m : "no answer");
+		goto out;
+	}
+	t0 = now_ms();
+	rc = check_host_key(p, opts, a, spec, cause);
+	a->ms[SSH_STAGE_HOSTKEY] = (long)(now_ms() - t0);
+	if (rc < 0)
+		goto out;
+	t0 = now_ms();
+	rc = authenticate(p, opts, a, spec, cause);
+	a->ms[SSH_STAGE_AUTH] = (long)(now_ms() - t0);
+	if (rc < 0)
+		goto out;
+	t0 = now_ms();
+	p->sftp = libssh2_sftp_init(p->s);
+	a->ms[SSH_STAGE_SFTP] = (long)(now_ms() - t0);
+	if (!p->sftp) {
+		char *m = NULL;
+		libssh2_session_last_error(p->s, &m, NULL, 0);
+		rc = fail(a, SSH_STAGE_SFTP, -EPROTO, cause, spec,
+			  "the SFTP subsystem did not start (%s): the server's sshd_config needs a "
+			  "Subsystem sftp line",
+			  m && *m ? m : "refused");
+		goto out;
+	}
+	p->connected = true;
+	rc = 0;
+out:
+	if (rc < 0)
+		disconnect(p);
+	pthread_mutex_unlock(&p->lock);
+	if (rc < 0)
+		return rc;
+	/* Whether the login is root (sshd -T, root-only files). */
+	const char *const id[] = { "id", "-u", NULL };
+	struct cmd_result r;
+	memset(&r, 0, sizeof r);
+	if (ssh_run(t, id, p->timeout_ms, &r) == 0 && r.status == 0 && r.out) {
+		str_trim(r.out);
+		t->is_root = strcmp(r.out, "0") == 0;
+	}
+	cmd_result_free(&r);
+	return 0;
+}

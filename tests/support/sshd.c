@@ -1,0 +1,192 @@
+/* sshd.c: a real sshd on 127.0.0.1 for tests (see sshd.h). */
+#include "tests/support/sshd.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/util/util.h"
+#include "tests/support/testutil.h"
+
+static int free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+static bool port_open(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	bool ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	close(fd);
+	return ok;
+}
+
+/* Makes the folder, keys and configuration. */
+static struct test_sshd prepare(const char *extra)
+{
+	if (access("/usr/sbin/sshd", X_OK) != 0 || access("/run/sshd", F_OK) != 0)
+		fail_msg("sshd or /run/sshd is missing: make deps-test (CI makes /run/sshd)");
+	struct test_sshd d = { .port = free_port() };
+	d.dir = tu_mkdtemp("sshd");
+	assert_int_equal(tu_sh(NULL,
+			       "cd '%s' && ssh-keygen -q -t ed25519 -N '' -C host -f host_key && "
+			       "ssh-keygen -q -t ed25519 -N '' -C user -f user_key && "
+			       "cp user_key.pub authorized_keys && chmod 755 . && "
+			       "printf '[127.0.0.1]:%d ' > known_hosts && cat host_key.pub >> known_hosts",
+			       d.dir, d.port),
+			 0);
+	d.conf = xasprintf("%s/sshd_config", d.dir);
+	d.log = xasprintf("%s/sshd.log", d.dir);
+	d.host_pub = xasprintf("%s/host_key.pub", d.dir);
+	d.user_key = xasprintf("%s/user_key", d.dir);
+	d.known_hosts = xasprintf("%s/known_hosts", d.dir);
+	bool own_sftp = extra && strstr(extra, "Subsystem");
+	char *text = xasprintf("Port %d\nListenAddress 127.0.0.1\nHostKey %s/host_key\n"
+			       "AuthorizedKeysFile %s/authorized_keys\nUsePAM no\nStrictModes no\n"
+			       "PermitRootLogin yes\nPidFile %s/sshd.pid\nLogLevel VERBOSE\n"
+			       "MaxStartups 100\n%s%s",
+			       d.port, d.dir, d.dir, d.dir, extra ? extra : "",
+			       own_sftp ? "" : "Subsystem sftp internal-sftp\n");
+	tu_write_file(d.conf, text);
+	free(text);
+	return d;
+}
+
+/* Forks the command (argv) with output to the log and waits for the port. */
+static void launch(struct test_sshd *d, char *const argv[])
+{
+	d->pid = fork();
+	assert_true(d->pid >= 0);
+	if (d->pid == 0) {
+		int fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		dup2(fd, 2);
+		dup2(fd, 1);
+		int nul = open("/dev/null", O_RDONLY);
+		dup2(nul, 0);
+		execv(argv[0], argv);
+		tu_child_exit(127);
+	}
+	for (int i = 0; i < 1000 && !port_open(d->port); i++) {
+		if (waitpid(d->pid, NULL, WNOHANG) == d->pid) {
+			d->pid = 0;
+			break;
+		}
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	}
+	if (d->pid <= 0 || !port_open(d->port)) {
+		char *l = tu_read_file(d->log, NULL);
+		fail_msg("sshd did not start:\n%s", l);
+	}
+}
+
+struct test_sshd sshd_start(const char *extra)
+{
+	struct test_sshd d = prepare(extra);
+	char *const argv[] = { "/usr/sbin/sshd", "-D", "-e", "-f", d.conf, NULL };
+	launch(&d, argv);
+	return d;
+}
+
+/* The shadow hash of a password (SHA-512 crypt, by openssl). */
+static char *hash_of(const char *password)
+{
+	char *out = NULL;
+	assert_int_equal(tu_sh(&out, "openssl passwd -6 -stdin <<'EOF'\n%s\nEOF", password), 0);
+	str_trim(out);
+	return out;
+}
+
+struct test_sshd sshd_start_accounts(const char *extra, const struct test_account *acc, size_t n,
+				     const char *root_password)
+{
+	struct test_sshd d = prepare(extra);
+	if (!tu_have("unshare"))
+		fail_msg("unshare (util-linux) is missing: it keeps the test accounts private");
+	char *pw = tu_read_file("/etc/passwd", NULL);
+	char *sh = tu_read_file("/etc/shadow", NULL);
+	struct sbuf p = { 0 }, s = { 0 };
+	sb_add(&p, pw);
+	/* root's line replaced when its password is set. */
+	char *line, *save = NULL;
+	for (line = strtok_r(sh, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (root_password && str_starts(line, "root:")) {
+			char *h = hash_of(root_password);
+			sb_printf(&s, "root:%s:19000:0:99999:7:::\n", h);
+			free(h);
+		} else {
+			sb_printf(&s, "%s\n", line);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *home = xasprintf("%s/home-%s", d.dir, acc[i].name);
+		assert_int_equal(tu_sh(NULL, "mkdir -p '%s' && chown %u:%u '%s'", home, acc[i].uid,
+				       acc[i].uid, home),
+				 0);
+		sb_printf(&p, "%s:x:%u:%u::%s:/bin/sh\n", acc[i].name, acc[i].uid, acc[i].uid, home);
+		char *h = acc[i].password ? hash_of(acc[i].password) : xstrdup("!");
+		sb_printf(&s, "%s:%s%s:%s:0:99999:7:::\n", acc[i].name, acc[i].locked ? "!" : "", h,
+			  acc[i].expired ? "0" : "19000");
+		free(h);
+		free(home);
+	}
+	char *ppath = xasprintf("%s/passwd", d.dir), *spath = xasprintf("%s/shadow", d.dir);
+	tu_write_file(ppath, sb_str(&p));
+	tu_write_file(spath, sb_str(&s));
+	assert_int_equal(tu_sh(NULL, "chmod 644 '%s' && chmod 640 '%s'", ppath, spath), 0);
+	char *script = xasprintf("mount --bind '%s' /etc/passwd && mount --bind '%s' /etc/shadow && "
+				 "exec /usr/sbin/sshd -D -e -f '%s'",
+				 ppath, spath, d.conf);
+	char *const argv[] = { "/usr/bin/unshare", "-m", "/bin/sh", "-c", script, NULL };
+	launch(&d, argv);
+	free(script);
+	free(ppath);
+	free(spath);
+	sb_free(&p);
+	sb_free(&s);
+	free(pw);
+	free(sh);
+	return d;
+}
+
+void sshd_stop(struct test_sshd *d)
+{
+	if (d->pid > 0) {
+		kill(d->pid, SIGTERM);
+		waitpid(d->pid, NULL, 0);
+		d->pid = 0;
+	}
+	if (d->dir)
+		tu_rmtree(d->dir);
+	free(d->dir);
+	free(d->conf);
+	free(d->log);
+	free(d->host_pub);
+	free(d->user_key);
+	free(d->known_hosts);
+	memset(d, 0, sizeof *d);
+}
+
+char *sshd_fingerprint(const struct test_sshd *d)
+{
+	char *out = NULL;
+	assert_int_equal(tu_sh(&out, "ssh-keygen -l -E sha256 -f '%s' | cut -d' ' -f2", d->host_pub),
+			 0);
+	str_trim(out);
+	return out;
+}

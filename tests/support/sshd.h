@@ -1,0 +1,54 @@
+/* sshd.h: a real OpenSSH sshd for tests, on a free port of 127.0.0.1,
+ * with its own temporary host key, configuration and log, run as a child
+ * the test stops by its pid. Needs /usr/sbin/sshd and /run/sshd (CI makes
+ * it); a test that cannot start one fails. */
+#ifndef ASR_TEST_SSHD_H
+#define ASR_TEST_SSHD_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct test_sshd {
+	int port;
+	pid_t pid;
+	char *dir;      /* owned: its folder (host key, config, log, known_hosts) */
+	char *conf;     /* owned: the configuration file */
+	char *log;      /* owned: what sshd wrote (LogLevel VERBOSE) */
+	char *host_pub; /* owned: the host key's .pub file */
+	char *user_key; /* owned: a passphrase-less ed25519 key authorized for
+			 * every account (AuthorizedKeysFile in dir) */
+	char *known_hosts; /* owned: a known_hosts file holding this host's
+			    * key as "[127.0.0.1]:PORT" */
+};
+
+/* A test account in the copies of /etc/passwd and /etc/shadow that
+ * sshd_start_accounts gives its sshd. */
+struct test_account {
+	const char *name;
+	unsigned uid;        /* 0 for a second root */
+	const char *password; /* NULL: no password (locked "!") */
+	bool locked;         /* "!" before the hash: a locked password */
+	bool expired;        /* the password must be changed (last change 0) */
+};
+
+/* Starts sshd with key logins (PermitRootLogin yes, UsePAM no,
+ * StrictModes no) plus the extra configuration lines (may be NULL; a
+ * Subsystem sftp internal-sftp line is added unless extra has a Subsystem
+ * line). Fails the test when it does not start. */
+struct test_sshd sshd_start(const char *extra);
+
+/* The same, with sshd run under `unshare -m` so that /etc/passwd and
+ * /etc/shadow are copies with the accounts added (and root's password set
+ * to root_password when it is not NULL), bind-mounted for it alone: the
+ * host's accounts are untouched. */
+struct test_sshd sshd_start_accounts(const char *extra, const struct test_account *acc, size_t n,
+				     const char *root_password);
+
+/* Stops sshd (SIGTERM, then waits) and removes its folder. */
+void sshd_stop(struct test_sshd *d);
+
+/* The host key's fingerprint as ssh-keygen -l prints it ("SHA256:...").
+ * Caller frees. */
+char *sshd_fingerprint(const struct test_sshd *d);
+
+#endif
