@@ -72,7 +72,7 @@ static void test_known_term_writes_nothing(void **state)
 {
 	(void)state;
 	char *tmp = tu_mkdtemp("ti-known");
-	char *env = xasprintf("TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TMPDIR=%s", tmp);
+	char *env = xasprintf("%s TMPDIR=%s", TERM_ENV_UTF8, tmp);
 	struct term t = { 0 };
 	term_open(&t, 80, 24, env, "--lang en --no-auto-check", TITLE);
 	char *dirs = terminfo_dirs(tmp);
