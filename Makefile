@@ -185,27 +185,37 @@ test: check
 
 # make lint: the layering rules (also part of make check), then cppcheck
 # and clang-tidy (.clang-tidy) on every source file, each file once until
-# it changes (a stamp per file under $(BUILD)/lint); any finding fails.
+# it or a header it includes changes (a stamp per file under $(BUILD)/lint,
+# with the headers in a .d beside it, read by the include at the end);
+# any finding fails.
 # Suppressions are inline (cppcheck-suppress, NOLINT) with their reason.
 LINT_SRC   := $(ENGINE_SRC) $(TUI_SRC) $(CLI_SRC)
 LINT_CFLAGS := -std=c11 -I. -I$(BUILD)/gen -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED \
                -DASR_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
 LINT_STAMPS := $(LINT_SRC:%.c=$(BUILD)/lint/%.cppcheck) $(LINT_SRC:%.c=$(BUILD)/lint/%.tidy)
 
+.PHONY: lint-files
 lint:
 	@tools/deps.sh $(LINT_DEPS)
-	@$(MAKE) --no-print-directory lint-layers $(LINT_STAMPS)
+	@$(MAKE) --no-print-directory lint-layers lint-files
 	@echo "  LINT    clean: $(words $(LINT_SRC)) files (layers, cppcheck, clang-tidy)"
+
+lint-files: $(LINT_STAMPS)
+
+# The headers a stamp depends on, as the compiler lists them.
+LINT_DEPFILE = $(CC) $(LINT_CFLAGS) -MM -MP -MT $@ -MF $@.d $<
 
 $(BUILD)/lint/%.cppcheck: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CPPCHK  $<"
+	$(Q)$(LINT_DEPFILE)
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --std=c11 --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -I. $< && touch $@
 
 $(BUILD)/lint/%.tidy: %.c .clang-tidy
 	@mkdir -p $(dir $@)
 	@echo "  TIDY    $<"
+	$(Q)$(LINT_DEPFILE)
 	$(Q)clang-tidy --quiet $< -- $(LINT_CFLAGS) && touch $@
 
 # The dependency direction of the folders, curses kept out of engine/, the
