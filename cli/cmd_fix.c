@@ -272,9 +272,8 @@ int cmd_fix(struct options *o)
 			continue;
 		}
 		const char *anchor = rem->result ? remedy_anchor(s, rem->result->check_id) : NULL;
-		struct fix_ctx fctx = remedy_fix_ctx(&ro, rem->result, anchor);
 		char *cause = NULL;
-		struct plan *p = rem->fix->plan(&fctx, &cause);
+		struct plan *p = remedy_plan(&ro, rem->fix, rem->result, anchor, &cause);
 		putchar('\n');
 		if (!p) {
 			printf("%s: %s\n", rem->fix->id,
@@ -282,8 +281,6 @@ int cmd_fix(struct options *o)
 			free(cause);
 			continue;
 		}
-		if (!p->anchor && anchor)
-			plan_set_anchor(p, anchor);
 		plan_print(p, stdout);
 		if (o->dry_run) {
 			printf("%s\n", T("(--dry-run: nothing was changed)",

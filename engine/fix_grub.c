@@ -525,10 +525,10 @@ static struct plan *plan_grub_uuid(const struct fix_ctx *ctx, char **cause)
 	grub_scan_free(fs);
 	if (regen) {
 		char *u = xasprintf(
-		    T("'asr-doctor undo' puts back the exact bytes, mode and owner of every file "
+		    T("'{undo}' puts back the exact bytes, mode and owner of every file "
 		      "above. If '%s' ran, it rewrote grub.cfg: undo then reports grub.cfg as "
 		      "changed and needs --force; run '%s' again after the undo.",
-		      "'asr-doctor undo' 会恢复上述每个文件的原始内容、权限和属主。如果 '%s' "
+		      "'{undo}' 会恢复上述每个文件的原始内容、权限和属主。如果 '%s' "
 		      "已执行，它改写了 grub.cfg：撤销时会报告 grub.cfg 已变化并需要 --force；"
 		      "撤销后请再次运行 '%s'。"),
 		    regen, regen);

@@ -1054,14 +1054,14 @@ static struct plan *build_plan(struct work *w, const struct sshd_config *after,
 	if (w->validated)
 		plan_note(p, "%s", w->validated);
 	plan_set_undo(p, p->ncmds
-	                         ? T("'asr-doctor undo' puts back the exact bytes, mode and owner "
+	                         ? T("'{undo}' puts back the exact bytes, mode and owner "
 	                             "of every file above, checks them with sshd -t and reloads "
 	                             "sshd again.",
-	                             "'asr-doctor undo' 会恢复上述每个文件的原始内容、权限和属主，"
+	                             "'{undo}' 会恢复上述每个文件的原始内容、权限和属主，"
 	                             "用 sshd -t 校验后再次重新加载 sshd。")
-	                         : T("'asr-doctor undo' puts back the exact bytes, mode and owner "
+	                         : T("'{undo}' puts back the exact bytes, mode and owner "
 	                             "of every file above and checks them with sshd -t.",
-	                             "'asr-doctor undo' 会恢复上述每个文件的原始内容、权限和属主，"
+	                             "'{undo}' 会恢复上述每个文件的原始内容、权限和属主，"
 	                             "并用 sshd -t 校验。"));
 	return p;
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/change/undocmd.h"
+
 /* The first result in results[0..n) of check id with status want, or
  * NULL. */
 static const struct check_result *find_result(const char *id, const struct check_result *const *results,
@@ -107,6 +109,26 @@ struct fix_ctx remedy_fix_ctx(const struct remedy_opts *o, const struct check_re
 		.timeout_ms = (o->timeout_s > 0 ? o->timeout_s : REMEDY_TIMEOUT_S) * 1000,
 	};
 	return c;
+}
+
+struct plan *remedy_plan(const struct remedy_opts *o, const struct fix_def *f,
+			 const struct check_result *r, const char *anchor, char **cause)
+{
+	struct fix_ctx ctx = remedy_fix_ctx(o, r, anchor);
+	*cause = NULL;
+	struct plan *p = f->plan(&ctx, cause);
+	if (!p)
+		return NULL;
+	if (!p->anchor && anchor)
+		plan_set_anchor(p, anchor);
+	char *jdir = o->journal_dir ? xstrdup(o->journal_dir) : journal_default_dir(o->t);
+	char *id = journal_next_id(jdir);
+	char *undo = undo_command(o->t, jdir, id, false);
+	plan_set_undo_command(p, undo);
+	free(undo);
+	free(id);
+	free(jdir);
+	return p;
 }
 
 char *remedy_fix_command(const struct remedy_opts *o, const char *fix_id)

@@ -94,6 +94,15 @@ enum remedy_consent remedy_consent(const struct remedy *r, bool named, bool yes,
 struct fix_ctx remedy_fix_ctx(const struct remedy_opts *o, const struct check_result *r,
 			      const char *anchor);
 
+/* Plans fix f for result r (may be NULL) under the article anchor (may be
+ * NULL): the fix's own plan, the anchor set, and the exact command that
+ * will undo it named in its text: the journal entry it will be, on the
+ * same target and journal ("asr-doctor --root DIR undo 7", as
+ * undo_command prints it). Returns NULL with *cause (caller frees) when
+ * the fix has nothing to do or cannot plan. Caller frees with plan_free. */
+struct plan *remedy_plan(const struct remedy_opts *o, const struct fix_def *f,
+			 const struct check_result *r, const char *anchor, char **cause);
+
 /* The command that plans fix fix_id on the same target and journal
  * ("asr-doctor --root DIR fix ID"), quoted for a shell. Caller frees. */
 char *remedy_fix_command(const struct remedy_opts *o, const char *fix_id);

@@ -267,17 +267,15 @@ void fix_plan(struct app *a, const struct fix_def *f)
 	fix_clear(a);
 	const char *anchor;
 	const struct check_result *r = result_for(a, f, &anchor);
-	struct fix_ctx c = fix_context(a, r, anchor);
+	struct remedy_opts ro = remedy_options(a);
 	char *cause = NULL;
-	struct plan *p = f->plan(&c, &cause);
+	struct plan *p = remedy_plan(&ro, f, r, anchor, &cause);
 	if (!p) {
 		app_message(a, true, "%s: %s", T(f->title_en, f->title_zh),
 			    cause ? cause : app_tr("nothing to do", "无事可做"));
 		free(cause);
 		return;
 	}
-	if (!p->anchor && anchor)
-		plan_set_anchor(p, anchor);
 	a->plan = p;
 	struct sbuf body = { 0 };
 	plan_format(p, &body);

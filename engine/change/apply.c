@@ -521,7 +521,7 @@ static void entry_from_plan(struct txn *x)
 	const char *ssh = x->o->ssh_connection ? x->o->ssh_connection : getenv("SSH_CONNECTION");
 	je->ssh_connection = ssh && *ssh ? xstrdup(ssh) : NULL;
 	je->service = p->commit_confirmed_service ? xstrdup(p->commit_confirmed_service) : NULL;
-	je->undo_text = p->undo_text ? xstrdup(p->undo_text) : NULL;
+	je->undo_text = plan_undo_text(p, x->undo);
 	je->nfiles = p->nedits;
 	je->files = xcalloc(p->nedits ? p->nedits : 1, sizeof *je->files);
 	for (size_t i = 0; i < p->nedits; i++) {

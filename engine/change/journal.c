@@ -817,6 +817,32 @@ char *journal_new_entry(struct journal *j, char **cause)
 	return NULL;
 }
 
+/* The id journal_new_entry gives next (see journal.h). */
+char *journal_next_id(const char *dir)
+{
+	struct journal *j = NULL;
+	char *cause = NULL;
+	long next = 1;
+	if (journal_list(dir, &j, &cause) == 0) {
+		for (size_t i = 0; i < j->n; i++) {
+			long v;
+			if (str_to_long(j->entries[i].id, &v) && v >= next)
+				next = v + 1;
+		}
+		journal_close(j);
+	}
+	free(cause);
+	for (int tries = 0; tries < 1000; tries++, next++) {
+		char *b = xasprintf("%s/backups/%ld", dir, next);
+		struct stat st;
+		bool taken = lstat(b, &st) == 0;
+		free(b);
+		if (!taken)
+			break;
+	}
+	return xasprintf("%ld", next);
+}
+
 /* ---- looking up ---- */
 
 /* Whether a command of e that ran recorded an inverse. */

@@ -178,6 +178,10 @@ int journal_record_guard(struct journal *j, const char *id, long pid, long long 
 			 char **cause);
 int journal_record_guard_end(struct journal *j, const char *id, const char *result,
 			     const char *message, char **cause);
+/* The id the next journal_new_entry in the journal folder dir will give,
+ * as it stands now (read without the lock: another change made before
+ * this one takes it). "1" for a journal not made yet. Caller frees. */
+char *journal_next_id(const char *dir);
 /* A new entry id (one more than the highest) whose backups folder was
  * created (0700). Caller frees. NULL and *cause on failure. */
 char *journal_new_entry(struct journal *j, char **cause);

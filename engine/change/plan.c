@@ -390,6 +390,25 @@ void plan_set_undo(struct plan *p, const char *text)
 	p->undo_text = text ? xstrdup(text) : NULL;
 }
 
+/* The undo text with its command filled in. */
+char *plan_undo_text(const struct plan *p, const char *cmd)
+{
+	if (!p->undo_text)
+		return NULL;
+	if (!cmd)
+		cmd = p->undo_cmd ? p->undo_cmd : "asr-doctor undo";
+	struct sbuf b = { 0 };
+	for (const char *s = p->undo_text; *s;) {
+		if (str_starts(s, "{undo}")) {
+			sb_add(&b, cmd);
+			s += 6;
+		} else {
+			sb_addc(&b, *s++);
+		}
+	}
+	return sb_steal(&b);
+}
+
 /* Marks the plan as one that can lock the engineer out of svc. */
 void plan_set_commit_confirmed(struct plan *p, const char *svc)
 {
@@ -539,8 +558,9 @@ void plan_format(const struct plan *p, struct sbuf *out)
 		lasting = lasting || (!p->cmds[i].inverse && !p->cmds[i].rerun_on_undo);
 	}
 	const char *undo = p->undo_cmd ? p->undo_cmd : "asr-doctor undo";
-	if (p->undo_text)
-		sb_printf(out, "%s\n", p->undo_text);
+	char *text = plan_undo_text(p, NULL);
+	if (text)
+		sb_printf(out, "%s\n", text);
 	else if (p->nedits)
 		sb_printf(out,
 		          T("'%s' puts back the exact bytes, mode and owner of "
@@ -563,6 +583,7 @@ void plan_format(const struct plan *p, struct sbuf *out)
 		sb_printf(out, "%s\n",
 		          T("commands cannot be undone by asr-doctor.",
 		            "asr-doctor 无法撤销命令的效果。"));
+	free(text);
 }
 
 /* Writes the whole plan to a stream. */

@@ -196,8 +196,12 @@ void plan_set_undo_command(struct plan *p, const char *cmd);
 void plan_note(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void plan_before(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void plan_after(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Sets the "what undo will do" text (copied). */
+/* Sets the "what undo will do" text (copied). "{undo}" in it stands for
+ * the command that undoes the change (see plan_undo_text). */
 void plan_set_undo(struct plan *p, const char *text);
+/* p's undo text with every "{undo}" replaced by cmd (NULL: p->undo_cmd,
+ * else "asr-doctor undo"); NULL when p has none. Caller frees. */
+char *plan_undo_text(const struct plan *p, const char *cmd);
 /* Marks the plan as one that can lock the engineer out of service svc
  * ("sshd"): apply then offers the commit-confirmed guard. */
 void plan_set_commit_confirmed(struct plan *p, const char *svc);

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/util/util.h"
 
@@ -555,6 +556,106 @@ static void test_man_keys_match_key_table(void **state)
 	free(man);
 }
 
+/* The command between "Undo: '" and the next "'" of a plan's text; caller
+ * frees; NULL when there is none. */
+static char *undo_named(const char *out)
+{
+	const char *u = strstr(out, "Undo: '");
+	if (!u)
+		return NULL;
+	u += 7;
+	const char *end = strchr(u, '\'');
+	return end ? xstrndup(u, (size_t)(end - u)) : NULL;
+}
+
+/* fix --dry-run names the exact command that will undo the change, with
+ * --root and --journal, and that command, run as printed, undoes it. */
+static void test_plan_names_the_exact_undo_command(void **state)
+{
+	(void)state;
+	if (access("/usr/sbin/sshd", X_OK) != 0)
+		skip(); /* the fix plans only with an sshd to validate */
+	char *dir = tu_mkdtemp("cli");
+	char *root = xasprintf("%s/root", dir);
+	assert_int_equal(tu_sh(NULL, "cp -a tests/fixtures/sshd/debian-cloud '%s'", root), 0);
+	char *conf = xasprintf("%s/etc/ssh/sshd_config.d/60-cloudimg-settings.conf", root);
+	tu_write_file(conf, "PasswordAuthentication no\n");
+	char *out = NULL;
+	char *args = xasprintf("--lang en --root '%s' fix sshd.enable_password --dry-run", root);
+	assert_int_equal(run(&out, args), 0);
+	free(args);
+	char *cmd = undo_named(out);
+	char *want = xasprintf("asr-doctor --root %s undo 1", root);
+	if (!cmd || strcmp(cmd, want) != 0)
+		print_error("%s", out);
+	assert_non_null(cmd);
+	assert_string_equal(cmd, want);
+	free(want);
+	free(cmd);
+	free(out);
+
+	/* Another journal folder is named too. */
+	args = xasprintf("--lang en --root '%s' --journal '%s/j' fix sshd.enable_password "
+			 "--dry-run",
+			 root, dir);
+	assert_int_equal(run(&out, args), 0);
+	free(args);
+	cmd = undo_named(out);
+	want = xasprintf("asr-doctor --root %s --journal %s/j undo 1", root, dir);
+	assert_non_null(cmd);
+	assert_string_equal(cmd, want);
+	free(want);
+	free(cmd);
+	free(out);
+
+	/* Applied, then undone by the very command the plan named. */
+	args = xasprintf("--lang en --root '%s' fix sshd.enable_password --dry-run", root);
+	assert_int_equal(run(&out, args), 0);
+	cmd = undo_named(out);
+	free(out);
+	free(args);
+	args = xasprintf("--lang en --root '%s' fix sshd.enable_password --yes </dev/null", root);
+	int rc = run(&out, args);
+	if (rc != 0)
+		print_error("%s", out);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, cmd));
+	free(out);
+	free(args);
+	char *now = tu_read_file(conf, NULL);
+	assert_non_null(strstr(now, "PasswordAuthentication yes"));
+	free(now);
+	assert_true(str_starts(cmd, "asr-doctor "));
+	/* As printed; --yes answers the confirmation a terminal would ask. */
+	args = xasprintf("--lang en %s --yes </dev/null", cmd + strlen("asr-doctor "));
+	rc = run(&out, args);
+	if (rc != 0)
+		print_error("%s", out);
+	assert_int_equal(rc, 0);
+	free(out);
+	free(args);
+	free(cmd);
+	now = tu_read_file(conf, NULL);
+	assert_string_equal(now, "PasswordAuthentication no\n");
+	free(now);
+
+	/* The next change will be entry 3 (2 is the undo). */
+	args = xasprintf("--lang en --root '%s' fix sshd.enable_password --dry-run", root);
+	assert_int_equal(run(&out, args), 0);
+	cmd = undo_named(out);
+	want = xasprintf("asr-doctor --root %s undo 3", root);
+	assert_non_null(cmd);
+	assert_string_equal(cmd, want);
+	free(want);
+	free(cmd);
+	free(out);
+	free(args);
+	free(conf);
+	free(root);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	/* Everything the commands put in a temporary folder lands here. */
@@ -576,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_man_page_matches_help),
 		cmocka_unit_test(test_man_page_lists_every_key),
 		cmocka_unit_test(test_man_keys_match_key_table),
+		cmocka_unit_test(test_plan_names_the_exact_undo_command),
 	};
 	int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 	/* The demo sandboxes are removed by asr-doctor itself. */

@@ -77,9 +77,32 @@ static void test_sshd_fix_walkthrough(void **state)
 	term_keys(&t, "Enter");
 	assert_true(term_wait(&t, "cancelled: nothing was changed", TERM_WAIT));
 
-	/* Open again, confirm with y then Enter. */
+	/* Open again: the plan's last lines name the exact command that will
+	 * undo it (this root, the entry it will be); confirm with y then
+	 * Enter. */
 	term_keys(&t, "f");
 	assert_true(term_wait(&t, "Apply? [y/N]", TERM_WAIT));
+	term_keys(&t, "G");
+	assert_true(term_wait(&t, "Undo: 'asr-doctor --root", TERM_WAIT));
+	char *named = xasprintf("Undo: 'asr-doctor --root %s undo 1' puts back", root);
+	char *screen = term_screen(&t);
+	/* The line as one, however the screen wrapped it. */
+	struct sbuf flat = { 0 };
+	for (const char *c = screen; *c; c++) {
+		if (*c == '\n' || *c == ' ') {
+			while (c[1] == ' ' || c[1] == '\n')
+				c++;
+			sb_addc(&flat, ' ');
+		} else {
+			sb_addc(&flat, *c);
+		}
+	}
+	if (!strstr(sb_str(&flat), named))
+		print_error("no \"%s\" in:\n%s\n", named, screen);
+	assert_non_null(strstr(sb_str(&flat), named));
+	sb_free(&flat);
+	free(screen);
+	free(named);
 	term_keys(&t, "y");
 	assert_true(term_wait(&t, "Enter applies", TERM_WAIT));
 	term_keys(&t, "Enter");
