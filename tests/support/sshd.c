@@ -164,6 +164,21 @@ struct test_sshd sshd_start_accounts(const char *extra, const struct test_accoun
 	return d;
 }
 
+struct test_sshd sshd_start_binds(const char *extra, const char *const binds[])
+{
+	struct test_sshd d = prepare(extra);
+	if (!tu_have("unshare"))
+		fail_msg("unshare (util-linux) is missing: it keeps the test's folders private");
+	struct sbuf script = { 0 };
+	for (size_t i = 0; binds[i] && binds[i + 1]; i += 2)
+		sb_printf(&script, "mount --bind '%s' '%s' && ", binds[i], binds[i + 1]);
+	sb_printf(&script, "exec /usr/sbin/sshd -D -e -f '%s'", d.conf);
+	char *const argv[] = { "/usr/bin/unshare", "-m", "/bin/sh", "-c", script.s, NULL };
+	launch(&d, argv);
+	sb_free(&script);
+	return d;
+}
+
 void sshd_stop(struct test_sshd *d)
 {
 	if (d->pid > 0) {

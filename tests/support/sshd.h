@@ -44,6 +44,12 @@ struct test_sshd sshd_start(const char *extra);
 struct test_sshd sshd_start_accounts(const char *extra, const struct test_account *acc, size_t n,
 				     const char *root_password);
 
+/* The same, with sshd run under `unshare -m` and each host folder
+ * binds[2i] bind-mounted on the path binds[2i+1] for it alone (binds ends
+ * with NULL): the machine it serves shows those folders' files in those
+ * places (/var/log, /usr/local) while the host's stay untouched. */
+struct test_sshd sshd_start_binds(const char *extra, const char *const binds[]);
+
 /* Stops sshd (SIGTERM, then waits) and removes its folder. */
 void sshd_stop(struct test_sshd *d);
 
