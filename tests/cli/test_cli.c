@@ -357,6 +357,48 @@ static void test_account_option(void **state)
 	free(dir);
 }
 
+/* After a fix on a mounted root, the report (text and JSON) gives the
+ * undo as the exact command: run as printed elsewhere, it reads this
+ * root's journal. */
+static void test_report_names_the_undo_command(void **state)
+{
+	(void)state;
+	char *root = tu_mkdtemp("undo-report");
+	assert_int_equal(tu_sh(NULL, "cp -a content/demo/. '%s'/", root), 0);
+	char *args = xasprintf("--root %s fix 95108 --yes", root);
+	char *out;
+	assert_int_equal(run(&out, args), 0);
+	free(out);
+	free(args);
+	char *want = xasprintf("'asr-doctor --root %s undo 1'", root);
+	args = xasprintf("--root %s report", root);
+	run(&out, args);
+	/* The text report wraps at 80 columns: compare with each run of
+	 * blanks and line ends as one space. */
+	char *flat = xstrdup(out);
+	char *w = flat;
+	for (const char *p = out; *p; p++) {
+		bool blank = *p == ' ' || *p == '\n';
+		if (!blank || (w > flat && w[-1] != ' '))
+			*w++ = blank ? ' ' : *p;
+	}
+	*w = '\0';
+	if (!strstr(flat, want))
+		print_error("the report lacks %s:\n%s\n", want, out);
+	assert_non_null(strstr(flat, want));
+	free(flat);
+	free(out);
+	free(args);
+	args = xasprintf("--root %s report --json", root);
+	run(&out, args);
+	assert_non_null(strstr(out, want));
+	free(out);
+	free(args);
+	free(want);
+	tu_rmtree(root);
+	free(root);
+}
+
 static void test_report(void **state)
 {
 	(void)state;
@@ -673,6 +715,7 @@ int main(void)
 		cmocka_unit_test(test_check_json_schema),
 		cmocka_unit_test(test_demo_windows),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_report_names_the_undo_command),
 		cmocka_unit_test(test_account_option),
 		cmocka_unit_test(test_man_page_matches_help),
 		cmocka_unit_test(test_man_page_lists_every_key),
