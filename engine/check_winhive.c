@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/fwpolicy.h"
 #include "engine/winroot.h"
 #include "engine/winsvc.h"
 
@@ -248,77 +249,6 @@ void winhive_netlogon(const struct check_ctx *ctx, struct check_result *r)
 
 /* ---- firewall rule groups ---------------------------------------------- */
 
-/* Whether the firewall is off in every profile of the policy. */
-static bool firewall_off(struct check_result *r, const struct winhive *w)
-{
-	static const char *const profiles[] = { "DomainProfile", "StandardProfile",
-						"PublicProfile" };
-	int off = 0;
-	for (size_t i = 0; i < ARRAY_LEN(profiles); i++) {
-		char *key = xasprintf("%s\\%s\\%s", w->set, WINROOT_FW_POLICY, profiles[i]);
-		hive_node n = hive_lookup(w->h, hive_root(w->h), key);
-		uint32_t on = 1;
-		if (n && hive_get_dword(w->h, n, "EnableFirewall", &on) == 0) {
-			hive_ev(r, w->path, "%s\\EnableFirewall = %u", key, on);
-			if (on == 0)
-				off++;
-		}
-		free(key);
-	}
-	return off == (int)ARRAY_LEN(profiles);
-}
-
-int winhive_fw_scan(struct hive *h, const char *set, const char *group,
-		    bool (*key)(const struct winroot_fw_rule *), struct winhive_fw_rule **out)
-{
-	*out = NULL;
-	char *k = xasprintf("%s\\%s", set, WINROOT_FW_RULES);
-	hive_node n = hive_lookup(h, hive_root(h), k);
-	free(k);
-	if (!n)
-		return 0;
-	struct hive_value *vals = NULL;
-	int nv = hive_values(h, n, &vals);
-	if (nv < 0)
-		return -EIO;
-	struct winhive_fw_rule *rules = xcalloc((size_t)nv + 1, sizeof *rules);
-	int count = 0;
-	for (int i = 0; i < nv; i++) {
-		int err;
-		char *s = vals[i].type == HIVE_REG_SZ ? hive_get_string(h, n, vals[i].name, &err)
-						      : NULL;
-		struct winroot_fw_rule fr;
-		if (s && winroot_fw_parse(s, &fr) == 0) {
-			bool in_group = fr.group && str_ieq(fr.group, group);
-			if (in_group && fr.inbound && fr.allow) {
-				rules[count].id = xstrdup(vals[i].name);
-				rules[count].text = s;
-				rules[count].rule = fr;
-				rules[count].key = key(&fr);
-				count++;
-				s = NULL;
-			} else {
-				winroot_fw_free(&fr);
-			}
-		}
-		free(s);
-		hive_value_free(&vals[i]);
-	}
-	free(vals);
-	*out = rules;
-	return count;
-}
-
-void winhive_fw_free(struct winhive_fw_rule *rules, int n)
-{
-	for (int i = 0; i < n; i++) {
-		free(rules[i].id);
-		free(rules[i].text);
-		winroot_fw_free(&rules[i].rule);
-	}
-	free(rules);
-}
-
 bool winhive_smb_rule(const struct winroot_fw_rule *fr)
 {
 	return fr->protocol == 6 && fr->lport && strcmp(fr->lport, "445") == 0;
@@ -330,6 +260,69 @@ bool winhive_any_rule(const struct winroot_fw_rule *fr)
 	return true;
 }
 
+void winhive_fw_read(const struct check_ctx *ctx, struct check_result *r, const struct winhive *w,
+		     const char *group, bool (*key)(const struct winroot_fw_rule *),
+		     struct fwpol_policy *p, int *rc)
+{
+	char *spath = NULL, *cause = NULL;
+	struct hive *soft = winroot_open(ctx->t, "SOFTWARE", &spath, &cause);
+	*rc = fwpol_read(w->h, w->set, soft, group, key, p);
+	for (size_t i = 0; i < p->ev_local.n; i++)
+		hive_ev(r, w->path, "%s", p->ev_local.v[i]);
+	for (size_t i = 0; i < p->ev_gpo.n; i++)
+		hive_ev(r, spath, "%s", p->ev_gpo.v[i]);
+	if (!soft)
+		hive_ev(r, spath,
+			T("Group Policy's firewall settings cannot be read: %s",
+			  "无法读取组策略的防火墙设置：%s"),
+			cause);
+	else if (!p->gpo_rules)
+		hive_ev(r, spath, T("%s: no such key (no Group Policy firewall rules)",
+				    "%s：无此项（无组策略防火墙规则）"),
+			FWPOL_GPO_RULES);
+	for (int i = 0; i < p->n; i++) {
+		const struct fwpol_rule *fr = &p->v[i];
+		bool gpo = fr->store == FWPOL_GPO;
+		const char *why = "";
+		if (fr->replaced)
+			why = T("; replaced by Group Policy's rule of the same ID",
+				"；被组策略中同 ID 的规则取代");
+		else if (!gpo && fr->effective != fr->profiles)
+			why = T("; Group Policy does not merge local rules (AllowLocalPolicyMerge 0) in some of its profiles",
+				"；组策略在其部分配置文件中不合并本地规则（AllowLocalPolicyMerge 0）");
+		hive_ev(r, gpo ? spath : w->path, "%s%s%s\\%s: %s (%s %s; %s %s)%s",
+			gpo ? "" : w->set, gpo ? "" : "\\", gpo ? FWPOL_GPO_RULES : WINROOT_FW_RULES,
+			fr->id, fr->rule.active ? "Active=TRUE" : "Active=FALSE",
+			T("profiles", "配置文件"), fwpol_profile_names(fr->profiles),
+			T("in force in", "生效于"), fwpol_profile_names(fr->effective), why);
+	}
+	hive_close(soft);
+	free(spath);
+	free(cause);
+}
+
+/* Appends "ID" to the list of its store in lists[store]. */
+static void list_add(struct sbuf *lists, const struct fwpol_rule *fr)
+{
+	struct sbuf *b = &lists[fr->store];
+	sb_printf(b, "%s%s", b->len ? ", " : "", fr->id);
+}
+
+/* "A, B (local policy); C (Group Policy)" from the two lists, the local
+ * one's note saying why (may be NULL). */
+static char *lists_text(struct sbuf *lists, const char *local_note)
+{
+	struct sbuf b = { 0 };
+	if (lists[FWPOL_LOCAL].len)
+		sb_printf(&b, "%s (%s%s%s)", sb_str(&lists[FWPOL_LOCAL]),
+			  fwpol_store_name(FWPOL_LOCAL), local_note ? ", " : "",
+			  local_note ? local_note : "");
+	if (lists[FWPOL_GPO].len)
+		sb_printf(&b, "%s%s (%s)", b.len ? "; " : "", sb_str(&lists[FWPOL_GPO]),
+			  fwpol_store_name(FWPOL_GPO));
+	return sb_steal(&b);
+}
+
 void winhive_firewall(const struct check_ctx *ctx, struct check_result *r, const char *group,
 		      const char *group_name, bool (*key)(const struct winroot_fw_rule *),
 		      const char *key_name)
@@ -338,52 +331,76 @@ void winhive_firewall(const struct check_ctx *ctx, struct check_result *r, const
 	winhive_open(ctx, r, "SYSTEM", &w);
 	if (!w.h)
 		return;
-	if (firewall_off(r, &w)) {
+	struct fwpol_policy p;
+	int rc;
+	winhive_fw_read(ctx, r, &w, group, key, &p, &rc);
+	if (p.off == FWPOL_ALL) {
 		result_set(r, STATUS_PASS, "%s",
 			   T("Windows Firewall is off in every profile",
 			     "Windows 防火墙在所有配置文件中均已关闭"));
+		fwpol_free(&p);
 		winhive_close(&w);
 		return;
 	}
-	struct winhive_fw_rule *rules = NULL;
-	int n = winhive_fw_scan(w.h, w.set, group, key, &rules);
 	int keys = 0, keys_on = 0;
-	struct sbuf off = { 0 };
-	for (int i = 0; i < n; i++) {
-		const struct winroot_fw_rule *fr = &rules[i].rule;
-		hive_ev(r, w.path, "%s\\%s\\%s: %s (profiles %s)", w.set, WINROOT_FW_RULES,
-			rules[i].id, fr->active ? "Active=TRUE" : "Active=FALSE",
-			fr->profiles ? fr->profiles : T("all", "全部"));
-		if (!rules[i].key)
+	struct sbuf off[2] = { { 0 }, { 0 } }, ignored[2] = { { 0 }, { 0 } };
+	bool stores_on[2] = { false, false };
+	for (int i = 0; i < p.n; i++) {
+		const struct fwpol_rule *fr = &p.v[i];
+		if (!fr->key || fr->replaced)
 			continue;
 		keys++;
-		if (fr->active)
+		if (fr->rule.active && fr->effective) {
 			keys_on++;
-		else
-			sb_printf(&off, "%s%s", off.len ? ", " : "", rules[i].id);
+			stores_on[fr->store] = true;
+		} else if (fr->rule.active) {
+			list_add(ignored, fr);
+		} else {
+			list_add(off, fr);
+		}
 	}
-	if (n < 0)
+	char *off_text = lists_text(off, NULL);
+	char *merge_note = xasprintf(T("not merged: Group Policy sets AllowLocalPolicyMerge 0 in %s",
+				       "未合并：组策略在 %s 中设置 AllowLocalPolicyMerge 0"),
+				     fwpol_profile_names(p.no_merge));
+	char *ign_text = lists_text(ignored, merge_note);
+	char *lost = xasprintf("%s%s%s", off_text, *off_text && *ign_text ? "; " : "", ign_text);
+	if (rc < 0)
 		result_set(r, STATUS_ERROR, T("%s: the firewall rules cannot be read", "%s：无法读取防火墙规则"),
 			   w.path);
 	else if (keys == 0)
 		result_set(r, STATUS_WARN,
-			   T("no %s rule of \"%s\" (%s) in the firewall policy",
-			     "防火墙策略中没有“%2$s”（%3$s）的 %1$s 规则"),
+			   T("no %s rule of \"%s\" (%s) in the firewall policy (local or Group Policy)",
+			     "防火墙策略（本地或组策略）中没有“%2$s”（%3$s）的 %1$s 规则"),
 			   key_name, group_name, group);
-	else if (keys_on == 0)
+	else if (keys_on == 0 && !*ign_text)
 		result_set(r, STATUS_FAIL,
 			   T("the %s rules of \"%s\" are disabled: %s", "“%2$s”的 %1$s 规则已禁用：%3$s"),
-			   key_name, group_name, sb_str(&off));
+			   key_name, group_name, lost);
+	else if (keys_on == 0)
+		result_set(r, STATUS_FAIL,
+			   T("the %s rules of \"%s\" are not in force: %s", "“%2$s”的 %1$s 规则未生效：%3$s"),
+			   key_name, group_name, lost);
 	else if (keys_on < keys)
 		result_set(r, STATUS_WARN,
-			   T("some %s rules of \"%s\" are disabled: %s", "“%2$s”的部分 %1$s 规则已禁用：%3$s"),
-			   key_name, group_name, sb_str(&off));
+			   T("some %s rules of \"%s\" are not in force: %s", "“%2$s”的部分 %1$s 规则未生效：%3$s"),
+			   key_name, group_name, lost);
 	else
 		result_set(r, STATUS_PASS,
-			   T("the %s rules of \"%s\" are enabled", "“%2$s”的 %1$s 规则已启用"),
-			   key_name, group_name);
-	sb_free(&off);
-	winhive_fw_free(rules, n > 0 ? n : 0);
+			   T("the %s rules of \"%s\" are enabled (%s)", "“%2$s”的 %1$s 规则已启用（%3$s）"),
+			   key_name, group_name,
+			   stores_on[FWPOL_LOCAL] && stores_on[FWPOL_GPO]
+			       ? T("local policy and Group Policy", "本地策略和组策略")
+			       : fwpol_store_name(stores_on[FWPOL_GPO] ? FWPOL_GPO : FWPOL_LOCAL));
+	for (int i = 0; i < 2; i++) {
+		sb_free(&off[i]);
+		sb_free(&ignored[i]);
+	}
+	free(off_text);
+	free(merge_note);
+	free(ign_text);
+	free(lost);
+	fwpol_free(&p);
 	winhive_close(&w);
 }
 

@@ -8,6 +8,7 @@
 #include "engine/check.h"
 #include "engine/hive.h"
 #include "engine/support.h"
+#include "engine/fwpolicy.h"
 #include "engine/winroot.h"
 
 /* Where LocalAccountTokenFilterPolicy lives in the SOFTWARE hive. */
@@ -30,20 +31,13 @@ void winhive_open(const struct check_ctx *ctx, struct check_result *r, const cha
 		  struct winhive *w);
 void winhive_close(struct winhive *w);
 
-/* A firewall rule of one group in the current control set. */
-struct winhive_fw_rule {
-	char *id;                    /* owned: the value's name ("FPS-SMB-In-TCP") */
-	char *text;                  /* owned: the rule string as stored */
-	struct winroot_fw_rule rule; /* parsed */
-	bool key;                    /* one of the rules the verdict rests on */
-};
-/* Collects the inbound allow rules of group (a WINROOT_FW_* reference)
- * in control set set, marking those key() accepts. Returns the count
- * (*out, free with winhive_fw_free), 0 when there is no rule key, or
- * -EIO. */
-int winhive_fw_scan(struct hive *h, const char *set, const char *group,
-		    bool (*key)(const struct winroot_fw_rule *), struct winhive_fw_rule **out);
-void winhive_fw_free(struct winhive_fw_rule *rules, int n);
+/* Reads the rules of group from w's control set and from Group Policy
+ * (the target's SOFTWARE hive, when it opens), merged as Windows merges
+ * them (fwpol_read, *rc its result), recording what was read from each
+ * hive as evidence in r. Free p with fwpol_free. */
+void winhive_fw_read(const struct check_ctx *ctx, struct check_result *r, const struct winhive *w,
+		     const char *group, bool (*key)(const struct winroot_fw_rule *),
+		     struct fwpol_policy *p, int *rc);
 /* SMB over TCP 445, the rule that matters for copying the agent. */
 bool winhive_smb_rule(const struct winroot_fw_rule *fr);
 /* Every rule of the group. */

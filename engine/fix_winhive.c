@@ -1,7 +1,9 @@
 /* fix_winhive.c: fixes to the registry of an offline Windows volume
  * (--root on an attached OS disk): LocalAccountTokenFilterPolicy (95107),
  * the boot drivers' Start values, the File and Printer Sharing and WMI
- * firewall rules (95105, 95106, 95103), Netlogon's start type (95522).
+ * firewall rules (95105, 95106, 95103; the local policy's, never Group
+ * Policy's, which Windows rewrites at each refresh), Netlogon's start
+ * type (95522).
  *
  * A hive is one file, so a fix is one binary file edit through the one
  * apply path: the planner copies the hive into a private temporary folder,
@@ -30,6 +32,7 @@
 #include "engine/fix.h"
 #include "engine/hive.h"
 #include "engine/change/plan.h"
+#include "engine/fwpolicy.h"
 #include "engine/winroot.h"
 
 /* One value to set, with what it holds now. */
@@ -448,7 +451,11 @@ const struct fix_def fix_win_netlogon = {
 
 /* ---- 95105/95106/95103: firewall rule groups --------------------------- */
 
-/* Enables the disabled key rules of group in the current control set. */
+/* Enables the disabled key rules of group in the current control set's
+ * local store that would be in force once enabled. Rules Group Policy
+ * sets are not changed: the policy's key is rewritten from the policy at
+ * every refresh, so the plan is refused, naming the rules, when only they
+ * are disabled, or when the policy does not merge local rules. */
 static struct plan *plan_firewall(const struct fix_ctx *ctx, const struct fix_def *def,
 				  const char *group, bool (*key)(const struct winroot_fw_rule *),
 				  const char *reason, char **cause)
@@ -458,38 +465,87 @@ static struct plan *plan_firewall(const struct fix_ctx *ctx, const struct fix_de
 	if (!h)
 		return NULL;
 	char *set = winroot_current_set(h, cause);
-	struct winhive_fw_rule *rules = NULL;
-	int n = set ? winhive_fw_scan(h, set, group, key, &rules) : 0;
-	char *rkey = set ? xasprintf("%s\\%s", set, WINROOT_FW_RULES) : NULL;
-	for (int i = 0; i < n; i++) {
-		if (!rules[i].key || rules[i].rule.active)
+	if (!set) {
+		hive_close(h);
+		changes_free(c);
+		return NULL;
+	}
+	char *why = NULL;
+	struct hive *soft = winroot_open(ctx->t, "SOFTWARE", NULL, &why);
+	if (!soft) {
+		*cause = xasprintf(T("cannot tell whether Group Policy overrides the firewall rules: %s; nothing was changed",
+				     "无法确定组策略是否覆盖防火墙规则：%s；未做任何更改"),
+				   why);
+		free(why);
+		free(set);
+		hive_close(h);
+		changes_free(c);
+		return NULL;
+	}
+	struct fwpol_policy pol;
+	int rc = fwpol_read(h, set, soft, group, key, &pol);
+	hive_close(soft);
+	hive_close(h);
+	char *rkey = xasprintf("%s\\%s", set, WINROOT_FW_RULES);
+	struct sbuf gpo_off = { 0 }, unmerged = { 0 };
+	for (int i = 0; rc == 0 && i < pol.n; i++) {
+		const struct fwpol_rule *fr = &pol.v[i];
+		if (!fr->key || fr->rule.active || fr->replaced)
 			continue;
-		char *on = winroot_fw_enable(rules[i].text);
+		if (fr->store == FWPOL_GPO) {
+			sb_printf(&gpo_off, "%s%s", gpo_off.len ? ", " : "", fr->id);
+			continue;
+		}
+		if (!fr->effective) {
+			sb_printf(&unmerged, "%s%s", unmerged.len ? ", " : "", fr->id);
+			continue;
+		}
+		char *on = winroot_fw_enable(fr->text);
 		size_t len;
 		unsigned char *b = hive_utf16le(on, &len);
 		if (b)
-			change_add(c, rkey, rules[i].id, HIVE_REG_SZ, b, len,
-				   xstrdup(rules[i].text), on);
+			change_add(c, rkey, fr->id, HIVE_REG_SZ, b, len, xstrdup(fr->text), on);
 		else
 			free(on);
 		free(b);
 	}
-	winhive_fw_free(rules, n > 0 ? n : 0);
-	hive_close(h);
+	char *gpo_note = gpo_off.len
+			     ? xasprintf(T("Group Policy disables %s (SOFTWARE\\%s); Windows rewrites that key from the policy at every refresh, so enable them in the Group Policy Object (Computer Configuration > Windows Settings > Security Settings > Windows Defender Firewall with Advanced Security > Inbound Rules)",
+					   "组策略禁用了 %s（SOFTWARE\\%s）；Windows 每次刷新策略都会重写该项，请在组策略对象中启用它们（计算机配置 > Windows 设置 > 安全设置 > 高级安全 Windows Defender 防火墙 > 入站规则）"),
+					 sb_str(&gpo_off), FWPOL_GPO_RULES)
+			     : NULL;
+	struct plan *p = NULL;
+	if (rc < 0)
+		*cause = xstrdup(T("the firewall rules cannot be read; nothing was changed",
+				   "无法读取防火墙规则；未做任何更改"));
+	else if (c->n == 0 && gpo_note)
+		*cause = xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), gpo_note);
+	else if (c->n == 0 && unmerged.len)
+		*cause = xasprintf(
+		    T("enabling %s in the local policy would not take effect: Group Policy sets AllowLocalPolicyMerge 0 in %s (SOFTWARE\\%s), so Windows ignores local rules there; add the rules to the Group Policy Object or allow local rules to merge; nothing was changed",
+		      "在本地策略中启用 %s 不会生效：组策略在 %s 中设置了 AllowLocalPolicyMerge 0（SOFTWARE\\%s），Windows 会忽略那里的本地规则；请将规则加入组策略对象或允许合并本地规则；未做任何更改"),
+		    sb_str(&unmerged), fwpol_profile_names(pol.no_merge), FWPOL_GPO_KEY);
+	else if (c->n == 0)
+		*cause = xstrdup(T("no disabled rule of the group to enable: nothing to do",
+				   "该组没有需要启用的已禁用规则：无需更改"));
+	else {
+		p = hive_plan(ctx, def, c, reason, cause);
+		c = NULL;
+		if (p && gpo_note)
+			plan_note(p, "%s", gpo_note);
+		if (p && unmerged.len)
+			plan_note(p, T("Not enabled, as Group Policy ignores local rules in %s: %s",
+				       "未启用，因为组策略在 %s 中忽略本地规则：%s"),
+				  fwpol_profile_names(pol.no_merge), sb_str(&unmerged));
+	}
+	changes_free(c);
+	free(gpo_note);
+	sb_free(&gpo_off);
+	sb_free(&unmerged);
+	fwpol_free(&pol);
 	free(rkey);
-	if (!set) {
-		changes_free(c);
-		return NULL;
-	}
 	free(set);
-	if (c->n == 0) {
-		*cause = xstrdup(n < 0 ? T("the firewall rules cannot be read", "无法读取防火墙规则")
-				       : T("no disabled rule of the group to enable: nothing to do",
-					   "该组没有需要启用的已禁用规则：无需更改"));
-		changes_free(c);
-		return NULL;
-	}
-	return hive_plan(ctx, def, c, reason, cause);
+	return p;
 }
 
 static const char *const file_sharing_checks[] = { "win.file_sharing", NULL };
