@@ -30,6 +30,7 @@ struct runner {
 	int timeout_ms;
 	pthread_t *threads;
 	int nthreads;
+	int live;                  /* workers not yet gone (lock) */
 };
 
 static long long now_ms(void)
@@ -39,12 +40,22 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A worker leaves (lock held): the last one ends the target's batch
+ * scope, so nothing read later comes from it. */
+static void worker_gone(struct runner *r, int n)
+{
+	r->live -= n;
+	if (r->live == 0 && r->ctx.t)
+		target_batch_end(r->ctx.t);
+}
+
 static void *worker(void *arg)
 {
 	struct runner *r = arg;
 	for (;;) {
 		pthread_mutex_lock(&r->lock);
 		if (r->next >= r->njobs || r->cancel) {
+			worker_gone(r, 1);
 			pthread_mutex_unlock(&r->lock);
 			return NULL;
 		}
@@ -95,14 +106,22 @@ struct runner *runner_start(const struct check_def *const *checks, size_t n,
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGQUIT);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
+	/* The checks' reads of a remote machine may come from one batch
+	 * while they run (target.h); the last worker to go ends it. */
+	target_batch_begin(r->ctx.t);
+	r->live = r->nthreads;
 	for (int i = 0; i < r->nthreads; i++)
 		if (pthread_create(&r->threads[i], NULL, worker, r) != 0) {
+			pthread_mutex_lock(&r->lock);
+			worker_gone(r, r->nthreads - i);
+			pthread_mutex_unlock(&r->lock);
 			r->nthreads = i;
 			break;
 		}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r->nthreads == 0) {
-		/* No threads at all: run here, so results still arrive. */
+		/* No threads at all: run here, so results still arrive (the
+		 * batch scope already ended with the workers that never came). */
 		for (size_t i = 0; i < n; i++) {
 			check_run_one(r->jobs[i].def, &r->ctx, &r->jobs[i].result);
 			r->jobs[i].state = JOB_DONE;

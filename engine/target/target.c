@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "engine/target/batch.h"
 #include "engine/util/msg.h"
 
 /* ---- a target known by its description ---- */
@@ -115,6 +116,7 @@ void target_free(struct target *t)
 		return;
 	if (t->ops->destroy)
 		t->ops->destroy(t);
+	target_batch_free(t);
 	free(t->name);
 	free(t->root);
 	free(t->remote);
@@ -126,24 +128,38 @@ const char *target_lost(struct target *t)
 	return t->ops->lost ? t->ops->lost(t) : NULL;
 }
 
+/* The four wrappers below ask the batch first (batch.c: a remote
+ * machine during a run of checks). */
 int target_read(struct target *t, const char *path, char **data, size_t *len)
 {
 	size_t dummy;
+	int err;
+	if (target_batch_read(t, path, TARGET_READ_MAX, data, len ? len : &dummy, &err))
+		return err;
 	return t->ops->read_file(t, path, data, len ? len : &dummy, TARGET_READ_MAX);
 }
 
 int target_list(struct target *t, const char *path, struct strvec *names)
 {
+	int err;
+	if (target_batch_list(t, path, names, &err))
+		return err;
 	return t->ops->list_dir(t, path, names);
 }
 
 int target_stat(struct target *t, const char *path, struct target_stat *st)
 {
+	int err;
+	if (target_batch_stat(t, path, true, st, &err))
+		return err;
 	return t->ops->stat(t, path, st, true);
 }
 
 int target_lstat(struct target *t, const char *path, struct target_stat *st)
 {
+	int err;
+	if (target_batch_stat(t, path, false, st, &err))
+		return err;
 	return t->ops->stat(t, path, st, false);
 }
 

@@ -141,6 +141,8 @@ struct target {
 			  * WINROOT_CONFIG (an offline Windows volume), not
 			  * with reg.exe */
 	void *priv;
+	struct target_batch *batch; /* owned: reads answered in one batch
+				     * (target_batch_begin), or NULL */
 };
 
 /* Where a Windows installation keeps its registry hives (SYSTEM,
@@ -184,6 +186,22 @@ void target_cli_args(const struct target *t, struct strvec *out);
 /* Why t's link to the machine is lost ("connection reset by the
  * server"), or NULL while it works. Borrowed from t. */
 const char *target_lost(struct target *t);
+
+/* From now until the matching target_batch_end (calls nest), target_read,
+ * target_list, target_stat and target_lstat on a live remote Linux machine
+ * may be answered from one batched read of what the Linux checks read
+ * (engine/target/prefetch.h), made at the first of them: one command
+ * instead of round trips for each file. A path the batch does not answer
+ * is read as usual. Meant for a run of checks, which changes nothing: a
+ * change made meanwhile calls target_batch_forget for what it touched.
+ * Other targets read as usual. Thread-safe after begin. */
+void target_batch_begin(struct target *t);
+void target_batch_end(struct target *t);
+/* Forgets what the batch knows of path and its folder's listing. */
+void target_batch_forget(struct target *t, const char *path);
+/* What the batch reads (prefetch.h's requests, NULL-terminated, borrowed
+ * for t's life); prefetch_linux unless set. */
+void target_batch_requests(struct target *t, const char *const *requests);
 
 /* Convenience wrappers; see target_ops. */
 int target_read(struct target *t, const char *path, char **data, size_t *len);
