@@ -19,6 +19,16 @@ int log_open(struct target *t, const char *path, struct log_src *src, char **cau
 {
 	*src = (struct log_src){ .fd = -1 };
 	char *host = t ? target_host_path(t, path) : xstrdup(path);
+	if (t && !host && t->ops->open_stream) {
+		int rc = t->ops->open_stream(t, path, &src->stream, &src->size);
+		if (rc < 0) {
+			*cause = xasprintf("%s: %s", path,
+					   rc == -TARGET_ENOTREG ? "not a regular file" : strerror(-rc));
+			return rc;
+		}
+		src->t = t;
+		return 0;
+	}
 	if (t && !host) {
 		char *data = NULL;
 		size_t len = 0;
@@ -58,6 +68,8 @@ void log_close(struct log_src *src)
 {
 	if (src->fd >= 0)
 		close(src->fd);
+	if (src->stream)
+		src->t->ops->stream_close(src->t, src->stream);
 	free(src->owned);
 	*src = (struct log_src){ .fd = -1 };
 }
@@ -66,6 +78,8 @@ void log_close(struct log_src *src)
  * or -errno. */
 static long src_read(struct log_src *s, char *buf, size_t n)
 {
+	if (s->stream)
+		return s->t->ops->stream_read(s->t, s->stream, buf, n);
 	if (s->fd < 0) {
 		size_t k = s->len - s->pos < n ? s->len - s->pos : n;
 		if (k)

@@ -41,6 +41,8 @@ typedef bool (*log_progress_fn)(void *arg, unsigned long long done, unsigned lon
 /* Where a log's bytes come from. */
 struct log_src {
 	int fd;          /* an open file, or -1 */
+	struct target *t; /* borrowed: with stream, a file read in pieces */
+	void *stream;    /* the target's open_stream handle, or NULL */
 	const char *mem; /* else bytes in memory (borrowed) */
 	size_t len, pos;
 	char *owned;     /* owned copy behind mem, or NULL */
@@ -51,7 +53,8 @@ struct log_src {
 
 /* Opens path on the target t (NULL: the local file system, path as
  * given). A target with a host path (local, --root) is streamed from an
- * open file; any other target is read through target_read with a bound.
+ * open file, a remote one through its open_stream; any other target is
+ * read whole through target_read with a bound.
  * Returns 0, or -errno with *cause (caller frees). */
 int log_open(struct target *t, const char *path, struct log_src *src, char **cause);
 void log_close(struct log_src *src);

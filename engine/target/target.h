@@ -73,6 +73,16 @@ struct target_ops {
 	 * libraries such as libblkid that need a real file; NULL when there
 	 * is none. Caller frees. */
 	char *(*host_path)(struct target *t, const char *path);
+	/* A regular file read in pieces, for one too large to hold whole (a
+	 * log of a gigabyte). open_stream stats first (a FIFO or device is
+	 * -TARGET_ENOTREG and never opened) and gives a handle and the size;
+	 * stream_read fills buf with up to n bytes, fewer only at the end (0
+	 * there), or returns -errno; stream_close ends it. All three NULL on a
+	 * target that only reads whole files (or has host paths). */
+	int (*open_stream)(struct target *t, const char *path, void **stream,
+			   unsigned long long *size);
+	long (*stream_read)(struct target *t, void *stream, char *buf, size_t n);
+	void (*stream_close)(struct target *t, void *stream);
 	/* Why the link to the machine is gone (a remote target whose
 	 * connection was lost), or NULL while it works. Borrowed. May be
 	 * NULL (a target that cannot be lost). */

@@ -341,6 +341,71 @@ static int ssh_read_file(struct target *t, const char *path, char **data, size_t
 	return 0;
 }
 
+/* A file read in pieces over one SFTP handle (see target_ops.open_stream):
+ * one open for the whole file, and libssh2 keeps several reads in flight,
+ * so a large log costs its bytes, not a round trip per piece. */
+static int ssh_open_stream(struct target *t, const char *path, void **stream,
+			   unsigned long long *size)
+{
+	*stream = NULL;
+	*size = 0;
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0)
+		return rc;
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	rc = sftp_stat_locked(p, path, true, &a);
+	if (rc == 0 && !LIBSSH2_SFTP_S_ISREG(a.permissions))
+		rc = LIBSSH2_SFTP_S_ISDIR(a.permissions) ? -EISDIR : -TARGET_ENOTREG;
+	if (rc == 0) {
+		LIBSSH2_SFTP_HANDLE *h = libssh2_sftp_open_ex(p->sftp, path, (unsigned)strlen(path),
+							      LIBSSH2_FXF_READ, 0,
+							      LIBSSH2_SFTP_OPENFILE);
+		if (h) {
+			*stream = h;
+			if (a.flags & LIBSSH2_SFTP_ATTR_SIZE)
+				*size = a.filesize;
+		} else {
+			rc = sftp_errno(p);
+		}
+	}
+	leave(p);
+	return rc;
+}
+
+static long ssh_stream_read(struct target *t, void *stream, char *buf, size_t n)
+{
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0)
+		return rc;
+	size_t got = 0;
+	long result = 0;
+	while (got < n) {
+		ssize_t k = libssh2_sftp_read(stream, buf + got, n - got);
+		if (k == 0)
+			break;
+		if (k < 0) {
+			result = link_error((int)k) ? mark_lost(p, (int)k) : sftp_errno(p);
+			break;
+		}
+		got += (size_t)k;
+	}
+	leave(p);
+	return result < 0 ? result : (long)got;
+}
+
+static void ssh_stream_close(struct target *t, void *stream)
+{
+	struct ssh_priv *p = t->priv;
+	pthread_mutex_lock(&p->lock);
+	if (stream && p->connected && !p->lost)
+		libssh2_sftp_close_handle(stream);
+	pthread_mutex_unlock(&p->lock);
+}
+
 static int cmp_str(const void *x, const void *y)
 {
 	return strcmp(*(char *const *)x, *(char *const *)y);
@@ -666,6 +731,9 @@ static const struct target_ops ssh_ops = {
 	.realpath = ssh_realpath,
 	.run = ssh_run,
 	.host_path = ssh_host_path,
+	.open_stream = ssh_open_stream,
+	.stream_read = ssh_stream_read,
+	.stream_close = ssh_stream_close,
 	.lost = ssh_lost,
 	.destroy = ssh_destroy,
 };

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "engine/util/util.h"
 #include "support/sshd.h"
@@ -156,6 +157,56 @@ static void test_remote_no_logs(void **state)
 	free(empty_local);
 }
 
+/* A log larger than any file read whole (256 MiB) is streamed over one
+ * SFTP handle: scanned to its last line, with the process's peak memory a
+ * small fraction of the file. */
+static void test_remote_large_log_streamed(void **state)
+{
+	(void)state;
+	char *big = xasprintf("%s/big-var-log", scratch);
+	char *none = xasprintf("%s/big-usr-local", scratch);
+	assert_int_equal(tu_sh(NULL,
+			       "mkdir -p '%s' '%s' && { yes 'Installing the agent: step done, "
+			       "nothing to report on this line' | head -c 293601280; "
+			       "printf '\\n- Error code: -2147164145 [0x8004E00F]\\n'; } "
+			       "> '%s/ua_install.log'",
+			       big, none, big),
+			 0);
+	char *lines = NULL;
+	assert_int_equal(tu_sh(&lines, "wc -l < '%s/ua_install.log'", big), 0);
+	str_trim(lines);
+	const char *binds[] = { big, "/var/log", none, "/usr/local", NULL };
+	struct test_sshd d = sshd_start_binds(NULL, binds);
+	char *out = NULL, *err = NULL;
+	int rc = run_cli(&d, &out, &err, "log --json");
+	if (rc != 1)
+		fail_msg("exit %d: %s", rc, err);
+	cJSON *doc = cJSON_Parse(out);
+	assert_non_null(doc);
+	const cJSON *log = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "logs"), 0);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(log, "error")));
+	assert_true(cJSON_GetNumberValue(cJSON_GetObjectItem(log, "bytes")) > 280.0 * 1024 * 1024);
+	const cJSON *hit = cJSON_GetArrayItem(cJSON_GetObjectItem(log, "hits"), 0);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(hit, "code")), "0x8004E00F");
+	assert_int_equal((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(hit, "line")),
+			 strtoll(lines, NULL, 10));
+	cJSON_Delete(doc);
+	/* Peak memory of the largest child this suite waited for, the
+	 * binary among them (kilobytes). */
+	struct rusage ru;
+	assert_int_equal(getrusage(RUSAGE_CHILDREN, &ru), 0);
+	print_message("    peak memory of the children: %ld KiB for a %s-line log of 280 MiB\n",
+		      ru.ru_maxrss, lines);
+	assert_true(ru.ru_maxrss < 64 * 1024);
+	free(out);
+	free(err);
+	free(lines);
+	sshd_stop(&d);
+	tu_rmtree(big);
+	free(big);
+	free(none);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -190,6 +241,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_remote_known_places),
 		cmocka_unit_test(test_remote_no_logs),
+		cmocka_unit_test(test_remote_large_log_streamed),
 	};
 	return tu_scratch_done(
 		cmocka_run_group_tests_name("remote installer logs (real sshd)", tests, setup, teardown));
