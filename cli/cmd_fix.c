@@ -131,6 +131,7 @@ static struct remedy_opts remedy_options(const struct options *o, struct target 
 	const char *ssh = getenv("SSH_CONNECTION");
 	struct remedy_opts ro = { .t = t,
 		                  .server = o->server,
+		                  .account = o->account,
 		                  .journal_dir = jdir,
 		                  .journal_opt = o->journal,
 		                  .timeout_s = o->timeout_s,

@@ -35,6 +35,15 @@ struct fix_def {
 	 * commands, never an inverse read from the journal, and refuses an
 	 * entry whose recorded inverse differs. Caller frees (argv_free). */
 	char **(*inverse)(const struct fix_ctx *ctx, const char *const *argv);
+	/* For an inverse that depends on the state the planner found (the
+	 * previous type and data of a registry value, the previous start
+	 * type of a service), which argv alone cannot give: whether inv, as
+	 * the journal recorded it, is one this fix's planner writes for
+	 * argv, checked word by word (program, key, name, and a type and
+	 * data of the forms the planner writes). Asked only when inverse is
+	 * NULL; undo then runs inv, and refuses the entry when it is not. */
+	bool (*inverse_ok)(const struct fix_ctx *ctx, const char *const *argv,
+			   const char *const *inv);
 };
 
 /* Every fix, in a stable order; ends with NULL. */

@@ -103,6 +103,7 @@ struct fix_ctx remedy_fix_ctx(const struct remedy_opts *o, const struct check_re
 	struct fix_ctx c = {
 		.t = o->t,
 		.server = o->server,
+		.account = o->account,
 		.journal_dir = o->journal_dir,
 		.result = r,
 		.anchor = anchor,

@@ -35,6 +35,7 @@
 struct remedy_opts {
 	struct target *t;           /* the machine to change */
 	const char *server;         /* --server HOST, or NULL */
+	const char *account;        /* --account NAME, or NULL */
 	const char *journal_dir;    /* the journal folder (host path) */
 	const char *journal_opt;    /* --journal as given (for printed commands), or NULL */
 	int timeout_s;              /* --timeout per command; 0: REMEDY_TIMEOUT_S */

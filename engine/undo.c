@@ -123,6 +123,7 @@ int undo_plan(const struct journal *j, const struct fix_ctx *ctx, const struct j
 	const struct fix_def *fx = fix_find(e->fix_id);
 	struct plan *p = plan_new(e->fix_id, e->title);
 	p->undoes = xstrdup(e->id);
+	p->windows = t->os == TARGET_OS_WINDOWS;
 	if (e->anchor)
 		plan_set_anchor(p, e->anchor);
 	for (size_t i = 0; i < e->checks.n; i++) {
@@ -149,7 +150,23 @@ int undo_plan(const struct journal *j, const struct fix_ctx *ctx, const struct j
 		}
 		/* An inverse recorded must be the one the fix gives for the
 		 * command now; none recorded: nothing runs for it. */
-		if (!rc && c->inverse) {
+		if (!rc && c->inverse && fx && !fx->inverse && fx->inverse_ok) {
+			if (fx->inverse_ok(ctx, (const char *const *)c->argv,
+			                   (const char *const *)c->inverse)) {
+				inverses[i] = argv_dup((const char *const *)c->inverse);
+			} else {
+				char *rec = plan_argv_str((const char *const *)c->inverse);
+				*cause = xasprintf(
+				        T("entry %s records '%s' as an undo, which its fix %s does not "
+				          "write: undo runs only the commands of asr-doctor's own "
+				          "fixes, never a journal's; refused",
+				          "条目 %s 记录的撤销命令 '%s' 不是其修复 %s 会写出的命令："
+				          "撤销只执行 asr-doctor 自身修复定义的命令，从不执行日志中的命令；已拒绝"),
+				        e->id, rec, fx->id);
+				free(rec);
+				rc = -EPERM;
+			}
+		} else if (!rc && c->inverse) {
 			char **want = fx && fx->inverse
 			                      ? fx->inverse(ctx, (const char *const *)c->argv)
 			                      : NULL;
@@ -208,7 +225,7 @@ int undo_plan(const struct journal *j, const struct fix_ctx *ctx, const struct j
 		}
 	for (size_t i = e->ncmds; i-- > 0 && !rc;)
 		if (inverses[i] && e->cmds[i].ran) {
-			char *fwd = plan_argv_str((const char *const *)e->cmds[i].argv);
+			char *fwd = plan_cmdline(p->windows, (const char *const *)e->cmds[i].argv);
 			char *why = xasprintf(T("undoes '%s'", "撤销 '%s'"), fwd);
 			plan_add_command(p, (const char *const *)inverses[i], why, CMD_AFTER,
 			                 e->cmds[i].confirm);

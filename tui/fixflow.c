@@ -75,6 +75,7 @@ static struct remedy_opts remedy_options(const struct app *a)
 	struct remedy_opts o = {
 		.t = a->cfg->ctx.t,
 		.server = a->cfg->ctx.server,
+		.account = a->cfg->ctx.account,
 		.journal_dir = a->cfg->journal_dir,
 		.journal_opt = a->cfg->journal_opt,
 		.timeout_s = a->cfg->timeout_s,

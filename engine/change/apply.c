@@ -180,11 +180,11 @@ bool apply_validate(struct target *t, char *const *tmpl, const char *file, int t
 }
 
 /* Adds a command line to the report. */
-static struct apply_cmd_log *report_cmd(struct apply_report *rep, char *const *argv)
+static struct apply_cmd_log *report_cmd(struct apply_report *rep, bool windows, char *const *argv)
 {
 	rep->cmds = xrealloc(rep->cmds, (rep->ncmds + 1) * sizeof *rep->cmds);
 	struct apply_cmd_log *c = &rep->cmds[rep->ncmds++];
-	*c = (struct apply_cmd_log){ .argv_str = plan_argv_str((const char *const *)argv),
+	*c = (struct apply_cmd_log){ .argv_str = plan_cmdline(windows, (const char *const *)argv),
 		                     .status = -1 };
 	return c;
 }
@@ -194,7 +194,7 @@ bool apply_run_command(struct target *t, const struct apply_opts *o, char *const
                        const char *reason, bool needs_confirm, int timeout_ms,
                        struct apply_report *rep, struct journal_cmd *jc)
 {
-	struct apply_cmd_log *c = report_cmd(rep, argv);
+	struct apply_cmd_log *c = report_cmd(rep, t->os == TARGET_OS_WINDOWS, argv);
 	const char *note = NULL;
 	if (!t->can_run) {
 		note = T("not run: a mounted root cannot run commands; run it after booting the "
@@ -608,7 +608,7 @@ static int txn_refuse(struct txn *x)
 	}
 	if (p->nedits == 0 && p->ncmds && !t->can_run) {
 		for (size_t i = 0; i < p->ncmds; i++) {
-			char *s = plan_argv_str((const char *const *)p->cmds[i].argv);
+			char *s = plan_cmdline(p->windows, (const char *const *)p->cmds[i].argv);
 			sv_take(&rep->pending, s);
 		}
 		set_message(
@@ -774,7 +774,7 @@ static int txn_commands_before(struct txn *x)
 			continue;
 		if (!apply_run_command(x->t, x->o, c->argv, c->reason, c->confirm, x->timeout, x->rep,
 		                       &x->je.cmds[i])) {
-			char *s = plan_argv_str((const char *const *)c->argv);
+			char *s = plan_cmdline(p->windows, (const char *const *)c->argv);
 			char *m = xasprintf(T("'%s' did not run or failed; no file was changed",
 			                      "'%s' 未执行或失败；没有修改任何文件"),
 			                    s);

@@ -15,6 +15,7 @@
 #include "engine/util/mask.h"
 #include "engine/util/shquote.h"
 #include "engine/util/sha256.h"
+#include "engine/util/winquote.h"
 
 /* Makes an empty plan for fix_id. */
 struct plan *plan_new(const char *fix_id, const char *title)
@@ -435,6 +436,12 @@ char *plan_argv_str(const char *const *argv)
 	return argv_shell_join(argv);
 }
 
+char *plan_cmdline(bool windows, const char *const *argv)
+{
+	char *line = windows ? win_cmdline(argv, true) : NULL;
+	return line ? line : plan_argv_str(argv);
+}
+
 /* Writes a heading and its indented lines, when there are any. */
 static void add_lines(struct sbuf *out, const char *head, const struct strvec *sv)
 {
@@ -520,7 +527,7 @@ void plan_format(const struct plan *p, struct sbuf *out)
 		sb_printf(out, "\n%s\n", T("Commands:", "命令："));
 		for (size_t i = 0; i < p->ncmds; i++) {
 			const struct plan_cmd *c = &p->cmds[i];
-			char *s = plan_argv_str((const char *const *)c->argv);
+			char *s = plan_cmdline(p->windows, (const char *const *)c->argv);
 			sb_printf(out, "  %zu. %s\n", i + 1, s);
 			const char *when = !p->nedits ? NULL
 			                   : c->phase == CMD_BEFORE
@@ -536,7 +543,7 @@ void plan_format(const struct plan *p, struct sbuf *out)
 			if (c->reason && *c->reason)
 				sb_printf(out, "     %s: %s\n", T("Why", "原因"), c->reason);
 			if (c->inverse) {
-				char *inv = plan_argv_str((const char *const *)c->inverse);
+				char *inv = plan_cmdline(p->windows, (const char *const *)c->inverse);
 				sb_printf(out, "     %s: %s\n", T("Undone by", "撤销命令"), inv);
 				free(inv);
 			} else if (c->rerun_on_undo) {

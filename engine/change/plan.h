@@ -26,6 +26,9 @@ struct check_result; /* engine/check.h */
 struct fix_ctx {
 	struct target *t;                   /* borrowed: the machine to change */
 	const char *server;                 /* --server HOST or NULL */
+	const char *account;                /* --account NAME (the push install's
+					     * account on Windows) or NULL: the
+					     * login's */
 	const char *journal_dir;            /* the journal folder, or NULL for the
 					     * default (journal_default_dir) */
 	const struct check_result *result;  /* borrowed: the failing check's
@@ -129,6 +132,9 @@ struct plan {
 	char *undo_cmd;            /* owned or NULL: the exact command that
 				    * undoes the change (plan_set_undo_command),
 				    * named in the plan's text */
+	bool windows;              /* the commands run on a Windows machine:
+				    * shown as the line cmd.exe gets
+				    * (plan_cmdline) */
 };
 
 /* A new empty plan (never NULL); caller frees with plan_free. title may be
@@ -217,6 +223,10 @@ void plan_diff(const struct file_edit *e, struct sbuf *out);
 /* Joins argv for display, quoting words that need it for a POSIX shell
  * (so what is shown can be pasted). Caller frees. */
 char *plan_argv_str(const char *const *argv);
+/* argv as it runs: on a Windows machine (windows) the exact line cmd.exe
+ * gets (win_cmdline(argv, true), which pastes into cmd.exe as it is),
+ * else plan_argv_str. Caller frees. */
+char *plan_cmdline(bool windows, const char *const *argv);
 
 /* Writes the whole plan as plain text (title, checks, before/after, each
  * file with its diff, each command, what undo will do) for --dry-run and
