@@ -48,6 +48,11 @@ struct ssh_priv {
 	 * end). */
 	LIBSSH2_CHANNEL **stale;
 	size_t nstale;
+	/* A second SFTP channel spoken by hand for posix-rename@openssh.com
+	 * (libssh2 1.10 cannot send it); opened on first use, freed with the
+	 * session. */
+	LIBSSH2_CHANNEL *ext;
+	uint32_t ext_id;
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -670,6 +675,13 @@ static char *ssh_host_path(struct target *t, const char *path)
 	return NULL;
 }
 
+/* Why an operation could not start: the lost link's reason or rc's. */
+static const char *p_lost_or(struct target *t, int rc)
+{
+	struct ssh_priv *p = t->priv;
+	return p->lost ? p->lost : strerror(-rc);
+}
+
 static const char *ssh_lost(struct target *t)
 {
 	struct ssh_priv *p = t->priv;
@@ -699,6 +711,7 @@ static void disconnect(struct ssh_priv *p)
 		libssh2_session_free(p->s);
 	}
 	p->sftp = NULL;
+	p->ext = NULL;
 	p->s = NULL;
 	free(p->stale);
 	p->stale = NULL;
@@ -723,6 +736,313 @@ static void ssh_destroy(struct target *t)
 	t->priv = NULL;
 }
 
+/* ---- changing files over SFTP ---- */
+
+/* SFTP version 3 packet types (draft-ietf-secsh-filexfer-02). */
+enum { FXP_INIT = 1, FXP_VERSION = 2, FXP_STATUS = 101, FXP_EXTENDED = 200 };
+
+static void put_u32(struct sbuf *b, uint32_t v)
+{
+	const char c[4] = { (char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v };
+	sb_addn(b, c, 4);
+}
+
+static void put_string(struct sbuf *b, const char *s)
+{
+	put_u32(b, (uint32_t)strlen(s));
+	sb_add(b, s);
+}
+
+static uint32_t get_u32(const unsigned char *c)
+{
+	return (uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 | (uint32_t)c[2] << 8 | c[3];
+}
+
+/* Writes n bytes to the hand-spoken channel (blocking session). Returns 0
+ * or a libssh2 error. */
+static int ext_write(struct ssh_priv *p, const char *d, size_t n)
+{
+	while (n) {
+		ssize_t w = libssh2_channel_write(p->ext, d, n);
+		if (w < 0)
+			return (int)w;
+		d += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Reads exactly n bytes; LIBSSH2_ERROR_CHANNEL_CLOSED at its end. */
+static int ext_read(struct ssh_priv *p, unsigned char *d, size_t n)
+{
+	while (n) {
+		ssize_t r = libssh2_channel_read(p->ext, (char *)d, n);
+		if (r < 0)
+			return (int)r;
+		if (r == 0)
+			return LIBSSH2_ERROR_CHANNEL_CLOSED;
+		d += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Sends one packet (body starts with its type) and reads the answer
+ * (type first) into *reply (owned by the caller). Returns 0 or a libssh2
+ * error. */
+static int ext_exchange(struct ssh_priv *p, const struct sbuf *body, struct sbuf *reply)
+{
+	struct sbuf pkt = { 0 };
+	put_u32(&pkt, (uint32_t)body->len);
+	sb_addn(&pkt, body->s, body->len);
+	int e = ext_write(p, pkt.s, pkt.len);
+	sb_free(&pkt);
+	unsigned char hdr[4];
+	if (e || (e = ext_read(p, hdr, 4)))
+		return e;
+	uint32_t n = get_u32(hdr);
+	if (n < 1 || n > 256 * 1024)
+		return LIBSSH2_ERROR_PROTO;
+	unsigned char *buf = xmalloc(n);
+	e = ext_read(p, buf, n);
+	if (!e)
+		sb_addn(reply, (const char *)buf, n);
+	free(buf);
+	return e;
+}
+
+/* The errno of a libssh2 failure on the hand-spoken channel. */
+static int ext_errno(struct ssh_priv *p, int e)
+{
+	if (link_error(e))
+		return mark_lost(p, e);
+	return -EIO;
+}
+
+/* Opens the hand-spoken SFTP channel and checks that the server offers
+ * posix-rename@openssh.com. Returns 0 or -errno (-ENOTSUP without it). */
+static int ext_open(struct ssh_priv *p)
+{
+	if (p->ext)
+		return 0;
+	p->ext = libssh2_channel_open_session(p->s);
+	if (!p->ext)
+		return ext_errno(p, libssh2_session_last_errno(p->s));
+	int e = libssh2_channel_subsystem(p->ext, "sftp");
+	struct sbuf body = { 0 }, reply = { 0 };
+	sb_addc(&body, FXP_INIT);
+	put_u32(&body, 3);
+	if (!e)
+		e = ext_exchange(p, &body, &reply);
+	int rc = e ? ext_errno(p, e) : 0;
+	if (!rc && (reply.len < 5 || (unsigned char)reply.s[0] != FXP_VERSION))
+		rc = -EPROTO;
+	bool found = false;
+	/* Extensions: pairs of strings after the version. */
+	for (size_t i = 5; !rc && i + 4 <= reply.len;) {
+		uint32_t nl = get_u32((const unsigned char *)reply.s + i);
+		if (nl > reply.len - i - 4)
+			break;
+		const char *name = reply.s + i + 4;
+		if (nl == 24 && memcmp(name, "posix-rename@openssh.com", 24) == 0)
+			found = true;
+		i += 4 + nl;
+		if (i + 4 > reply.len)
+			break;
+		uint32_t dl = get_u32((const unsigned char *)reply.s + i);
+		if (dl > reply.len - i - 4)
+			break;
+		i += 4 + dl;
+	}
+	if (!rc && !found)
+		rc = -ENOTSUP;
+	sb_free(&body);
+	sb_free(&reply);
+	if (rc < 0 && p->ext && !p->lost) {
+		libssh2_channel_close(p->ext);
+		libssh2_channel_free(p->ext);
+	}
+	if (rc < 0)
+		p->ext = NULL;
+	return rc;
+}
+
+/* rename(2) on the remote machine through posix-rename@openssh.com:
+ * atomic, replacing to. Lock held. Returns 0 or -errno. */
+static int ext_rename(struct ssh_priv *p, const char *from, const char *to)
+{
+	int rc = ext_open(p);
+	if (rc < 0)
+		return rc;
+	uint32_t id = ++p->ext_id;
+	struct sbuf body = { 0 }, reply = { 0 };
+	sb_addc(&body, (char)FXP_EXTENDED);
+	put_u32(&body, id);
+	put_string(&body, "posix-rename@openssh.com");
+	put_string(&body, from);
+	put_string(&body, to);
+	int e = ext_exchange(p, &body, &reply);
+	if (e)
+		rc = ext_errno(p, e);
+	else if (reply.len < 9 || (unsigned char)reply.s[0] != FXP_STATUS ||
+		 get_u32((const unsigned char *)reply.s + 1) != id)
+		rc = -EPROTO;
+	else {
+		switch (get_u32((const unsigned char *)reply.s + 5)) {
+		case LIBSSH2_FX_OK:
+			rc = 0;
+			break;
+		case LIBSSH2_FX_NO_SUCH_FILE:
+			rc = -ENOENT;
+			break;
+		case LIBSSH2_FX_PERMISSION_DENIED:
+			rc = -EACCES;
+			break;
+		case LIBSSH2_FX_OP_UNSUPPORTED:
+			rc = -ENOTSUP;
+			break;
+		default:
+			rc = -EIO;
+			break;
+		}
+	}
+	sb_free(&body);
+	sb_free(&reply);
+	return rc;
+}
+
+static int ssh_write_new(struct target *t, const char *path, const char *tag, const char *data,
+			 size_t len, mode_t mode, uid_t uid, gid_t gid, char **tmp, char **cause)
+{
+	*tmp = NULL;
+	if (!path || path[0] != '/') {
+		*cause = xasprintf("cannot write %s: %s", path ? path : "?", strerror(EINVAL));
+		return -EINVAL;
+	}
+	char *name = target_temp_path(path, tag);
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0) {
+		*cause = xasprintf("cannot create %s: %s", name, p_lost_or(t, rc));
+		free(name);
+		return rc;
+	}
+	const char *what = "create";
+	/* Exclusive: an existing name, a link included, is refused. */
+	LIBSSH2_SFTP_HANDLE *h = libssh2_sftp_open_ex(
+		p->sftp, name, (unsigned)strlen(name),
+		LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL, 0600, LIBSSH2_SFTP_OPENFILE);
+	if (!h) {
+		rc = sftp_errno(p);
+		/* OpenSSH answers a generic failure for an existing name. */
+		LIBSSH2_SFTP_ATTRIBUTES ex;
+		if (rc == -EIO && sftp_stat_locked(p, name, false, &ex) == 0)
+			rc = -EEXIST;
+		goto out;
+	}
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	memset(&a, 0, sizeof a);
+	if (libssh2_sftp_fstat(h, &a) != 0) {
+		rc = sftp_errno(p);
+		what = "stat";
+	}
+	if (!rc && (a.uid != uid || a.gid != gid)) {
+		LIBSSH2_SFTP_ATTRIBUTES own = { .flags = LIBSSH2_SFTP_ATTR_UIDGID, .uid = uid,
+						.gid = gid };
+		if (libssh2_sftp_fsetstat(h, &own) != 0) {
+			rc = sftp_errno(p);
+			what = "chown";
+		}
+	}
+	/* After chown, which may clear set-id bits. */
+	if (!rc) {
+		LIBSSH2_SFTP_ATTRIBUTES perm = { .flags = LIBSSH2_SFTP_ATTR_PERMISSIONS,
+						 .permissions = mode & 07777 };
+		if (libssh2_sftp_fsetstat(h, &perm) != 0) {
+			rc = sftp_errno(p);
+			what = "chmod";
+		}
+	}
+	for (size_t off = 0; !rc && off < len;) {
+		ssize_t w = libssh2_sftp_write(h, data + off, len - off);
+		if (w < 0) {
+			rc = link_error((int)w) ? mark_lost(p, (int)w) : sftp_errno(p);
+			what = "write";
+		} else {
+			off += (size_t)w;
+		}
+	}
+	/* fsync@openssh.com: the bytes on stable storage. */
+	if (!rc && libssh2_sftp_fsync(h) != 0) {
+		rc = sftp_errno(p);
+		what = "fsync";
+	}
+	if (!p->lost && libssh2_sftp_close_handle(h) != 0 && !rc) {
+		rc = sftp_errno(p);
+		what = "close";
+	}
+	/* On failure no file is left behind. */
+	if (rc && !p->lost)
+		libssh2_sftp_unlink_ex(p->sftp, name, (unsigned)strlen(name));
+out:
+	if (rc)
+		*cause = xasprintf("cannot write %s (%s): %s", name, what,
+				   p->lost ? p->lost : strerror(-rc));
+	leave(p);
+	if (rc) {
+		free(name);
+		return rc;
+	}
+	*tmp = name;
+	return 0;
+}
+
+static int ssh_rename(struct target *t, const char *from, const char *to)
+{
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0)
+		return rc;
+	rc = ext_rename(p, from, to);
+	leave(p);
+	return rc;
+}
+
+static int ssh_remove(struct target *t, const char *path)
+{
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0)
+		return rc;
+	/* unlink(2): a link itself, never a folder. */
+	if (libssh2_sftp_unlink_ex(p->sftp, path, (unsigned)strlen(path)) != 0)
+		rc = sftp_errno(p);
+	leave(p);
+	return rc;
+}
+
+static int ssh_sync_dir(struct target *t, const char *dir)
+{
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0)
+		return rc;
+	/* The folder opened as a file (O_RDONLY) and fsync@openssh.com on
+	 * that handle: fsync(2) of the folder. */
+	LIBSSH2_SFTP_HANDLE *h = libssh2_sftp_open_ex(p->sftp, dir, (unsigned)strlen(dir),
+						      LIBSSH2_FXF_READ, 0, LIBSSH2_SFTP_OPENFILE);
+	if (!h) {
+		rc = sftp_errno(p);
+	} else {
+		if (libssh2_sftp_fsync(h) != 0)
+			rc = sftp_errno(p);
+		if (!p->lost)
+			libssh2_sftp_close_handle(h);
+	}
+	leave(p);
+	return rc;
+}
+
 static const struct target_ops ssh_ops = {
 	.read_file = ssh_read_file,
 	.list_dir = ssh_list_dir,
@@ -736,6 +1056,10 @@ static const struct target_ops ssh_ops = {
 	.stream_close = ssh_stream_close,
 	.lost = ssh_lost,
 	.destroy = ssh_destroy,
+	.write_new = ssh_write_new,
+	.rename = ssh_rename,
+	.remove = ssh_remove,
+	.sync_dir = ssh_sync_dir,
 };
 
 /* The local user's name, for a spec without one. */
