@@ -262,12 +262,13 @@ static void note_undecided(struct check_result *r, const struct view *v)
 	sv_free(&other);
 }
 
-/* Runs `sshd -T` for the push install's connection when it can (local
- * machine, as root) and keeps its output as the authority. */
+/* Runs `sshd -T` for the push install's connection when it can (on a
+ * running machine, this one or one reached over SSH, logged in as root)
+ * and keeps its output as the authority. */
 static void run_sshd_t(const struct check_ctx *ctx, struct check_result *r, struct view *v)
 {
 	struct target *t = ctx->t;
-	if (!(t->can_run && t->is_root && t->this_machine))
+	if (!(t->can_run && t->is_root && t->live))
 		return;
 	const char *prog = NULL;
 	for (size_t i = 0; i < ARRAY_LEN(sshd_paths) && !prog; i++)
