@@ -601,6 +601,7 @@ static int ssh_run(struct target *t, const char *const argv[], int timeout_ms, s
 							       : -EIO;
 		goto out;
 	}
+	bool spun = false;
 	for (;;) {
 		bool again = false;
 		ssize_t n1 = drain(ch, 0, &so, &again);
@@ -616,11 +617,20 @@ static int ssh_run(struct target *t, const char *const argv[], int timeout_ms, s
 			out->timed_out = true;
 			break;
 		}
-		if (again && n1 == 0 && n2 == 0 && wait_socket(p, deadline - now_ms()) == 0 &&
-		    now_ms() >= deadline) {
-			out->timed_out = true;
-			break;
+		if (n1 > 0 || n2 > 0)
+			continue;
+		/* Reading one stream may have queued the other's data (or
+		 * the end) from the socket, which then has nothing to wake us
+		 * for: the wait is short, and skipped once when data is
+		 * queued. */
+		if (!spun && (libssh2_poll_channel_read(ch, 0) || libssh2_poll_channel_read(ch, 1))) {
+			spun = true;
+			continue;
 		}
+		spun = false;
+		long long left = deadline - now_ms();
+		wait_socket(p, left < 50 ? left : 50);
+		(void)again;
 	}
 	if (out->timed_out) {
 		/* Closed from our side without waiting for the command: its
