@@ -268,7 +268,7 @@ static void note_undecided(struct check_result *r, const struct view *v)
 static void run_sshd_t(const struct check_ctx *ctx, struct check_result *r, struct view *v)
 {
 	struct target *t = ctx->t;
-	if (!(t->can_run && t->is_root && t->live))
+	if (!(t->can_run && t->is_root && (t->this_machine || t->live)))
 		return;
 	const char *prog = NULL;
 	for (size_t i = 0; i < ARRAY_LEN(sshd_paths) && !prog; i++)
