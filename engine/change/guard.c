@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,10 +67,16 @@ int guard_start(const struct guard_spec *g, pid_t *pid, char **cause)
 	int within = g->within_s > 0 ? g->within_s : GUARD_DEFAULT_SECONDS;
 	long long deadline = (long long)time(NULL) + within;
 	/* Everything the children need is made before fork: after it, only
-	 * async-signal-safe calls. */
+	 * async-signal-safe calls. On the stack, not the heap: the middle
+	 * process leaves with _exit and must not own memory it cannot free. */
 	const char *exe = g->exe ? g->exe : "/proc/self/exe";
-	char *log = xasprintf("%s/guard-%s.log", g->journal_dir, g->entry_id);
-	char *dl = xasprintf("%lld", deadline);
+	char log[PATH_MAX], dl[24];
+	int n = snprintf(log, sizeof log, "%s/guard-%s.log", g->journal_dir, g->entry_id);
+	if (n < 0 || (size_t)n >= sizeof log) {
+		*cause = xstrdup("guard: the journal folder's path is too long");
+		return -ENAMETOOLONG;
+	}
+	snprintf(dl, sizeof dl, "%lld", deadline);
 	char *argv[8] = { "asr-doctor",
 		          GUARD_COMMAND,
 		          (char *)g->journal_dir,
@@ -82,8 +89,6 @@ int guard_start(const struct guard_spec *g, pid_t *pid, char **cause)
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		int e = errno;
 		*cause = xasprintf("pipe: %s", strerror(e));
-		free(log);
-		free(dl);
 		return -e;
 	}
 	pid_t first = fork();
@@ -92,8 +97,6 @@ int guard_start(const struct guard_spec *g, pid_t *pid, char **cause)
 		*cause = xasprintf("fork: %s", strerror(e));
 		close(p[0]);
 		close(p[1]);
-		free(log);
-		free(dl);
 		return -e;
 	}
 	if (first == 0) {
@@ -147,8 +150,6 @@ int guard_start(const struct guard_spec *g, pid_t *pid, char **cause)
 	ssize_t r1 = read(p[0], &gpid, sizeof gpid);
 	ssize_t r2 = read(p[0], &err, sizeof err);
 	close(p[0]);
-	free(log);
-	free(dl);
 	if (r1 != (ssize_t)sizeof gpid || gpid <= 0 || r2 > 0) {
 		*cause = xasprintf(
 		        T("cannot start the guard (%s): %s", "无法启动守护进程（%s）：%s"), exe,
