@@ -124,10 +124,15 @@ int tu_scratch_done(int rc)
 	return rc;
 }
 
-void tu_child_exit(int code)
+bool tu_under_valgrind(void)
 {
 	const char *pre = getenv("LD_PRELOAD");
-	if (pre && strstr(pre, "vgpreload")) {
+	return pre && strstr(pre, "vgpreload");
+}
+
+void tu_child_exit(int code)
+{
+	if (tu_under_valgrind()) {
 		char arg[32];
 		snprintf(arg, sizeof arg, "exit %d", code);
 		execl("/bin/sh", "sh", "-c", arg, (char *)NULL);

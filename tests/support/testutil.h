@@ -34,6 +34,8 @@ int tu_scratch_done(int rc);
  * with valgrind's error status instead of code: it leaves through exec
  * of sh -c 'exit CODE', which ends it without that check. */
 void tu_child_exit(int code) __attribute__((noreturn));
+/* Whether this process runs under valgrind (its preload in LD_PRELOAD). */
+bool tu_under_valgrind(void);
 /* Whether a program is on PATH. */
 bool tu_have(const char *prog);
 
