@@ -75,7 +75,7 @@ TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 # the Windows suites run (as a target's commands, or as sshd's ForceCommand).
 WIN_STANDIN := $(BUILD)/tests/support/win-standin
 
-.PHONY: all run check test deps deps-test install uninstall clean lint lint-layers bench static \
+.PHONY: all run check test deps deps-test install uninstall clean lint lint-layers valgrind bench static \
         static-link static-test fuzz fuzz-build deb rpm package-test
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -217,6 +217,18 @@ $(BUILD)/lint/%.tidy: %.c .clang-tidy
 	@echo "  TIDY    $<"
 	$(Q)$(LINT_DEPFILE)
 	$(Q)clang-tidy --quiet $< -- $(LINT_CFLAGS) && touch $@
+
+# make valgrind: memory errors and leaks under valgrind (tools/valgrind.sh):
+# every suite that runs no terminal (tests/tui runs the program in tmux,
+# outside valgrind), then asr-doctor's own non-interactive runs (--demo, a
+# --root sandbox). One suite or a few: VALGRIND_SUITES="build/release/tests/...".
+# Not with SANITIZE=1 (ASan and valgrind do not mix).
+VALGRIND_DEPS := valgrind
+VALGRIND_SUITES := $(filter-out $(BUILD)/tests/tui/%,$(TEST_BIN))
+valgrind:
+	@tools/deps.sh $(BUILD_DEPS) $(TEST_DEPS) $(VALGRIND_DEPS)
+	@$(MAKE) --no-print-directory all tests
+	@ASR_DOCTOR=$(CURDIR)/$(BUILD)/$(PROG) tools/valgrind.sh $(VALGRIND_SUITES)
 
 # The dependency direction of the folders, curses kept out of engine/, the
 # system out of tui/, target kinds inside engine/target/ (tools/lint-layers.sh).
