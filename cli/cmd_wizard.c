@@ -100,6 +100,7 @@ static int wizard_one(struct options *o, const char *host_note)
 	struct session *s = NULL;
 	struct replay_info info;
 	memset(&info, 0, sizeof info);
+	const char *given_account = o->account; /* a replay borrows info's */
 	if (json) {
 		if (!load_replay(o, json, &d, &s, &info)) {
 			free(json);
@@ -108,6 +109,19 @@ static int wizard_one(struct options *o, const char *host_note)
 		}
 		o->demo = false;
 		o->root = NULL;
+		/* The replay judges the account its report was made for. */
+		if (info.account && o->account && !str_ieq(o->account, info.account)) {
+			cli_error("--account %s: the report %s was made for the account %s",
+				  o->account, o->replay, info.account);
+			session_free(s);
+			doc_free(d);
+			replay_info_free(&info);
+			free(json);
+			free(note);
+			return 2;
+		}
+		if (info.account)
+			o->account = info.account;
 	} else {
 		if (!(s = cli_doc_session(o, &d))) {
 			free(note);
@@ -119,6 +133,7 @@ static int wizard_one(struct options *o, const char *host_note)
 		session_free(s);
 		doc_free(d);
 		replay_info_free(&info);
+		o->account = given_account;
 		free(json);
 		free(note);
 		return 2;
@@ -136,7 +151,9 @@ static int wizard_one(struct options *o, const char *host_note)
 			have_offer = state_should_offer(state_path,
 							target_kind_name(t), target_location(t),
 							(long long)time(NULL), &offer);
-		if (have_offer && !state_same_account(&offer, o->account)) {
+		/* With --account, only a run for the same account; without,
+		 * resuming brings its account back (screen_resume). */
+		if (have_offer && o->account && !state_same_account(&offer, o->account)) {
 			app_state_free(&offer);
 			have_offer = false;
 		}
@@ -153,7 +170,7 @@ static int wizard_one(struct options *o, const char *host_note)
 	free(cwd);
 	const char *ssh = getenv("SSH_CONNECTION");
 	/* The title names the account the checks judge. */
-	char *label = o->account ? xasprintf(T("%s, account %s", "%s，账户 %s"), t->name, o->account)
+	char *label = o->account ? xasprintf(T("account %s, %s", "账户 %s，%s"), o->account, t->name)
 				 : xstrdup(t->name);
 	struct tui_config cfg = {
 		.doc = d,
@@ -186,6 +203,7 @@ static int wizard_one(struct options *o, const char *host_note)
 	free(report_path);
 	free(jdir);
 	replay_info_free(&info);
+	o->account = given_account;
 	free(json);
 	session_free(s);
 	target_free(t);

@@ -313,6 +313,7 @@ static bool read_header(const cJSON *root, struct replay_info *info, char **caus
 	    !jr_str(t, "target", "kind", false, &info->target_kind, cause) ||
 	    !jr_str(t, "target", "name", false, &info->target_name, cause) ||
 	    !jr_str(t, "target", "root", false, &info->target_root, cause) ||
+	    !jr_str(t, "target", "account", false, &info->account, cause) ||
 	    !jr_object(root, "document", "article", &a, cause) ||
 	    !jr_str(a, "article", "name", false, &info->article_name, cause) ||
 	    !jr_str(a, "article", "lang", false, &info->article_lang, cause) ||
@@ -416,6 +417,7 @@ void replay_info_free(struct replay_info *info)
 	free(info->target_kind);
 	free(info->target_name);
 	free(info->target_root);
+	free(info->account);
 	free(info->article_name);
 	free(info->article_lang);
 	free(info->article_date);

@@ -25,6 +25,7 @@ struct replay_info {
 	char *target_kind;        /* "local", "root", "ssh" */
 	char *target_name;        /* "this machine", "root /mnt/os" */
 	char *target_root;        /* the mounted root folder */
+	char *account;            /* the --account the checks judged */
 	char *article_name;       /* "built-in article (en)", a --doc file name */
 	char *article_lang;       /* "en", "zh-CN": load this edition to replay */
 	char *article_date;

@@ -140,14 +140,14 @@ void app_save_state(struct app *a, bool clean)
 {
 	if (!a->cfg->state_path || a->read_only || !a->ses)
 		return;
-	struct target *t = a->cfg->ctx.t;
+	struct target *t = a->ctx.t;
 	/* An undo waiting on the confirmation screen. */
 	bool undoing = !a->plan && a->undo_entry && a->stack[a->depth - 1] == &screen_confirm;
 	struct app_state st = {
 		.target_kind = (char *)target_kind_name(t), /* borrowed: st is saved, never freed */
 		.target_root = (char *)target_location(t),
 		.target_name = t->name,
-		.account = (char *)a->cfg->ctx.account,
+		.account = (char *)a->ctx.account,
 		.anchor = a->doc->nodes[a->sel]->anchor,
 		.screen = (char *)a->stack[a->depth - 1]->name,
 		.show_evidence = a->show_evidence,
@@ -167,7 +167,7 @@ static void start_runner(struct app *a, const struct check_def **defs, size_t n)
 {
 	if (!n)
 		return;
-	a->runner = runner_start(defs, n, &a->cfg->ctx, 4, 30000);
+	a->runner = runner_start(defs, n, &a->ctx, 4, 30000);
 	a->run_total = n;
 	a->run_done = 0;
 	a->run_fail = a->run_warn = 0;
@@ -428,14 +428,21 @@ static void draw_title(struct app *a)
 	clrtoeol();
 	struct sbuf t = { 0 };
 	const struct replay_info *r = a->cfg->replay;
+	/* A replay names the account its report's checks judged, before
+	 * the target's name, which may be long enough to be cut. */
+	char *acct = r && r->account ? xasprintf(app_tr(", account %s", "，账户 %s"), r->account)
+				     : xstrdup("");
 	if (r && r->have_facts)
-		sb_printf(&t, "asr-doctor  %s %s (%s, %s)", app_tr("replay of", "回放"), r->facts.hostname,
-			  r->target_name ? r->target_name : "?", r->generated ? r->generated : "?");
+		sb_printf(&t, "asr-doctor  %s %s%s (%s, %s)", app_tr("replay of", "回放"),
+			  r->facts.hostname, acct, r->target_name ? r->target_name : "?",
+			  r->generated ? r->generated : "?");
 	else if (r)
-		sb_printf(&t, "asr-doctor  %s %s (%s)", app_tr("replay of", "回放"),
-			  r->target_name ? r->target_name : "?", r->generated ? r->generated : "?");
+		sb_printf(&t, "asr-doctor  %s %s%s (%s)", app_tr("replay of", "回放"),
+			  r->target_name ? r->target_name : "?", acct, r->generated ? r->generated : "?");
 	else
-		sb_printf(&t, "asr-doctor  %s", a->cfg->target_label ? a->cfg->target_label : "");
+		sb_printf(&t, "asr-doctor  %s",
+			  a->label ? a->label : a->cfg->target_label ? a->cfg->target_label : "");
+	free(acct);
 	char *note = a->cfg->lang_note ? xasprintf("  (%s)", a->cfg->lang_note) : xstrdup("");
 	int nw = (int)text_width(note);
 	int room = a->cols - nw;
@@ -827,6 +834,7 @@ int tui_run(const struct tui_config *cfg)
 
 	struct app a = { 0 };
 	a.cfg = cfg;
+	a.ctx = cfg->ctx;
 	a.doc = cfg->doc;
 	a.ses = cfg->session;
 	char *codes_cause = NULL;
@@ -955,6 +963,7 @@ int tui_run(const struct tui_config *cfg)
 	rpage_free(&a.page);
 	free(a.query);
 	free(a.outside);
+	free(a.label);
 	free(a.message);
 	free(a.choices);
 	sb_free(&a.input);

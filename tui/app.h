@@ -68,6 +68,10 @@ struct fix_def;
 
 struct app {
 	const struct tui_config *cfg;
+	struct check_ctx ctx;     /* cfg->ctx; a resumed run brings back its
+				   * --account when none was given */
+	char *label;              /* owned or NULL: the title's target then
+				   * (NULL: cfg->target_label) */
 	struct doc *doc;          /* borrowed */
 	struct session *ses;      /* borrowed, may be NULL */
 	int rows, cols;

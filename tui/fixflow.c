@@ -73,9 +73,9 @@ void app_page_text(struct app *a, const char *title, const char *text)
 static struct remedy_opts remedy_options(const struct app *a)
 {
 	struct remedy_opts o = {
-		.t = a->cfg->ctx.t,
-		.server = a->cfg->ctx.server,
-		.account = a->cfg->ctx.account,
+		.t = a->ctx.t,
+		.server = a->ctx.server,
+		.account = a->ctx.account,
 		.journal_dir = a->cfg->journal_dir,
 		.journal_opt = a->cfg->journal_opt,
 		.timeout_s = a->cfg->timeout_s,
@@ -186,7 +186,7 @@ static void confirm_page(struct app *a, const char *body)
 	rpage_free(&a->cpage);
 	a->cwidth = a->cols - 1;
 	struct render_opts o = { .width = a->cols - 1, .utf8 = a->utf8, .wrap_code = true };
-	struct target *t = a->cfg->ctx.t;
+	struct target *t = a->ctx.t;
 	const char *title = a->plan ? (a->plan->title ? a->plan->title : a->plan->fix_id)
 				    : app_tr("Undo a fix", "撤销修复");
 	render_text(&a->cpage, title, STY_TITLE | STY_BOLD, "", "", &o);
@@ -423,15 +423,15 @@ void fix_history_load(struct app *a)
 
 void fix_save_report(struct app *a, const char *path)
 {
-	struct target *t = a->cfg->ctx.t;
+	struct target *t = a->ctx.t;
 	struct facts facts;
 	const struct replay_info *ri = a->cfg->replay;
 	struct target *shown = NULL;
-	struct report_input in = { .s = a->ses, .t = t, .account = a->cfg->ctx.account };
+	struct report_input in = { .s = a->ses, .t = t, .account = a->ctx.account };
 	if (ri) {
 		shown = replay_target(ri);
 		in.t = shown;
-		in.account = NULL; /* the report replayed was not made with it */
+		in.account = ri->account; /* the one the replayed report judged */
 		in.facts = ri->have_facts ? &ri->facts : NULL;
 		in.journal = ri->journal;
 		in.njournal = ri->njournal;

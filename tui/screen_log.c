@@ -122,7 +122,7 @@ void log_view_open(struct app *a, const char *path)
 		app_message(a, true, "%s", app_tr("the code table is not available", "代码表不可用"));
 		return;
 	}
-	struct target *t = *path ? NULL : a->cfg->ctx.t;
+	struct target *t = *path ? NULL : a->ctx.t;
 	struct strvec paths = { 0 };
 	if (*path) {
 		sv_push(&paths, path);

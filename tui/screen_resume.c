@@ -26,11 +26,15 @@ static void resume_draw(struct app *a)
 				      st->fix_entry)
 		     : st->fix_id ? xstrdup(app_tr(", with a fix open", "，有一个打开的修复"))
 				  : xstrdup("");
+	char *who = st->account ? xasprintf(app_tr("%s (account %s)", "%s（账户 %s）"),
+					    st->target_name ? st->target_name : "?", st->account)
+				: xstrdup(st->target_name ? st->target_name : "?");
 	char *text = xasprintf(app_tr("The last asr-doctor on %s stopped at %s without quitting (a dropped connection?), "
 				      "at \"%s\"%s.",
 				      "上一次在 %s 上运行的 asr-doctor 于 %s 中断且未正常退出（连接断开？），位于“%s”%s。"),
-			       st->target_name ? st->target_name : "?", when, n ? n->title : "?", open);
+			       who, when, n ? n->title : "?", open);
 	free(open);
+	free(who);
 	render_text(&pg, app_tr("Resume?", "继续吗？"), STY_TITLE | STY_BOLD, "", "", &o);
 	render_blank(&pg);
 	render_text(&pg, text, 0, "", "", &o);
@@ -57,6 +61,13 @@ static int resume_key(struct app *a, enum action act, wint_t ch)
 		} else {
 			app_message(a, true, "%s", cause ? cause : "");
 			free(cause);
+		}
+		/* The run resumed judged this account: so do its checks now. */
+		if (st->account && !a->ctx.account) {
+			a->ctx.account = st->account;
+			free(a->label);
+			a->label = xasprintf(app_tr("account %s, %s", "账户 %s，%s"), st->account,
+					     a->ctx.t->name);
 		}
 		const struct node *n = st->anchor ? doc_find_anchor(a->doc, st->anchor) : NULL;
 		if (n)

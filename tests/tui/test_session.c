@@ -208,6 +208,96 @@ static void test_replay_is_read_only(void **state)
 	free(report);
 }
 
+/* The title line (row 0) holds needle, and not gone (NULL: no check). */
+static void title_has(struct term *t, const char *needle, const char *gone)
+{
+	char *line = term_line(t, 0);
+	if (!strstr(line, needle) || (gone && strstr(line, gone)))
+		print_error("title: \"%s\"\n", line);
+	assert_non_null(strstr(line, needle));
+	if (gone)
+		assert_null(strstr(line, gone));
+	free(line);
+}
+
+/* A replayed report and a resumed run bring back the --account they were
+ * made with: the title names it, and a different --account is refused
+ * (replay) or not offered the run (resume). */
+static void test_account_comes_back(void **state)
+{
+	(void)state;
+	char *report = xasprintf("%s/account.json", base);
+	int rc = tu_sh(NULL, "TMPDIR=%s %s --lang en --demo windows --account asradmin report --json -o %s",
+		       base, tu_binary(), report);
+	assert_int_equal(rc, 1);
+	char *args = xasprintf("--lang en --replay %s", report);
+	struct term t = { 0 };
+	term_open(&t, 100, 24, TERM_ENV_UTF8, args, "replay of");
+	title_has(&t, "account asradmin", NULL);
+	term_keys(&t, "Q");
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
+	term_stop(&t);
+	char *out = NULL;
+	rc = tu_sh(&out, "%s --lang en --account other --replay %s 2>&1 </dev/null", tu_binary(), report);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "was made for the account asradmin"));
+	free(out);
+
+	/* A run on a Windows volume for asradmin drops its line... */
+	char *root = xasprintf("%s/winvol-root", base);
+	char *cause = NULL;
+	assert_int_equal(content_extract("demo-windows/", root, &cause), 0);
+	char *env = xasprintf("%s XDG_STATE_HOME=%s/account-state", TERM_ENV_UTF8, base);
+	free(args);
+	args = xasprintf("--lang en --root %s --account asradmin --no-auto-check", root);
+	term_open(&t, 100, 24, env, args, "1/");
+	title_has(&t, "account asradmin", NULL);
+	term_keys(&t, "j");
+	term_signal(&t, "HUP");
+	assert_true(term_wait(&t, "EXIT=129", TERM_WAIT));
+	term_stop(&t);
+	/* ...and another account is not offered it. */
+	free(args);
+	args = xasprintf("--lang en --root %s --account someone --no-auto-check", root);
+	term_open(&t, 100, 24, env, args, "1/");
+	assert_true(term_wait_gone(&t, "Resume?", 500));
+	title_has(&t, "account someone", "asradmin");
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
+	term_stop(&t);
+	/* The other account's clean quit saved its own state: drop asradmin's
+	 * line again, then resume it without --account. */
+	free(args);
+	args = xasprintf("--lang en --root %s --account asradmin --no-auto-check", root);
+	term_open(&t, 100, 24, env, args, "1/");
+	term_signal(&t, "HUP");
+	assert_true(term_wait(&t, "EXIT=129", TERM_WAIT));
+	term_stop(&t);
+	free(args);
+	args = xasprintf("--lang en --root %s --no-auto-check", root);
+	term_open(&t, 100, 24, env, args, "Resume?");
+	/* The offer names the account (its words may wrap). */
+	char *s = term_screen(&t);
+	for (char *c = s; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	if (!strstr(s, "(account asradmin) stopped at"))
+		print_error("%s\n", s);
+	assert_non_null(strstr(s, "(account asradmin) stopped at"));
+	free(s);
+	title_has(&t, "Windows volume", "asradmin");
+	term_keys(&t, "y");
+	assert_true(term_wait(&t, "resumed", TERM_WAIT));
+	title_has(&t, "account asradmin", NULL);
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
+	term_stop(&t);
+	free(env);
+	free(args);
+	free(root);
+	free(report);
+}
+
 /* An sshd change made over one SSH connection waits for its guard: the
  * wizard reached through a new connection offers to confirm it (c), and
  * the same connection is not offered anything. */
@@ -283,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_resume_on_fix_confirmation),
 		cmocka_unit_test(test_resume_on_undo_confirmation),
 		cmocka_unit_test(test_replay_is_read_only),
+		cmocka_unit_test(test_account_comes_back),
 		cmocka_unit_test(test_confirm_from_new_login),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("wizard session", tests, NULL, NULL));
