@@ -16,6 +16,8 @@ struct options {
 	const char *root;       /* --root DIR */
 	const char *target;     /* --target [user@]host[:port] */
 	const char *identity;   /* -i FILE: the key for --target */
+	const char *jump;       /* -J [user@]host[:port][,...]: jump hosts */
+	const char *ssh_config; /* -F FILE: instead of ~/.ssh/config ("none") */
 	bool accept_new_host_key; /* --accept-new-host-key */
 	const char *server;     /* --server HOST */
 	const char *account;    /* --account NAME: the push install's account */

@@ -20,7 +20,8 @@ static const struct {
 } arg_kinds[] = {
 	{ "root", ARG_DIR },     { "journal", ARG_DIR },  { "doc", ARG_FILE },  { "state", ARG_FILE },
 	{ "output", ARG_FILE },  { "replay", ARG_JSON },  { "lang", ARG_LANG }, { "server", ARG_HOST },
-	{ "target", ARG_HOST },  { "identity", ARG_FILE },
+	{ "target", ARG_HOST },  { "identity", ARG_FILE }, { "jump", ARG_HOST },
+	{ "ssh-config", ARG_FILE },
 };
 
 static enum arg_kind kind_of(const char *option)

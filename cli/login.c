@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "engine/target/ssh_config.h"
+#include "engine/target/ssh_jump.h"
+#include "engine/target/ssh_route.h"
 #include "engine/target/target_ssh.h"
 
 /* Longest secret read. */
@@ -157,41 +160,141 @@ static bool trust_new_key(void *ctx, const char *host, const char *key_type,
 	return yes;
 }
 
-struct target *cli_ssh_target(const struct options *o)
+/* The jump hosts of the last --target, and their tunnels: kept until
+ * the program ends (the target's session runs through them). */
+static struct {
+	struct target **hops;
+	struct ssh_tunnel **tunnels;
+	size_t n;
+	bool registered;
+} chain;
+
+/* Closes the tunnels, then logs out of the jump hosts, last first. */
+static void chain_free(void)
 {
-	char *user = NULL, *host = NULL, *cause = NULL;
-	int port = 0;
-	if (ssh_parse_spec(o->target, &user, &host, &port, &cause) < 0) {
-		cli_error("--target %s", cause);
-		free(cause);
-		cli_secrets_wipe();
-		return NULL;
+	while (chain.n > 0) {
+		chain.n--;
+		ssh_tunnel_close(chain.tunnels[chain.n]);
+		target_free(chain.hops[chain.n]);
 	}
+	free(chain.hops);
+	free(chain.tunnels);
+	chain.hops = NULL;
+	chain.tunnels = NULL;
+}
+
+/* The first of the route's key files that exists (-i first), or NULL:
+ * then ssh-agent and the default keys. */
+static const char *first_key(const struct ssh_endpoint *e)
+{
+	for (size_t i = 0; i < e->n_identity; i++)
+		if (access(e->identity[i], R_OK) == 0)
+			return e->identity[i];
+	return NULL;
+}
+
+/* Logs in to one endpoint of the route (over sock when it is not -1).
+ * Returns the target or NULL after printing the cause. */
+static struct target *login_one(const struct options *o, const struct ssh_endpoint *e, int sock,
+				bool jump)
+{
 	struct ssh_opts so;
 	ssh_opts_init(&so);
-	so.host = host;
-	so.user = user;
-	so.port = port;
-	so.identity = o->identity;
+	so.host = e->host;
+	so.user = e->user;
+	so.port = e->port;
+	so.identity = first_key(e);
 	so.accept_new_host_key = o->accept_new_host_key;
 	so.timeout_ms = o->timeout_s > 0 ? o->timeout_s * 1000 : 0;
-	so.password = secrets.password;
+	/* --password-fd's password is the machine's, never a jump host's. */
+	so.password = jump ? NULL : secrets.password;
 	so.ask_password = ask_password;
 	so.ask_passphrase = ask_passphrase;
 	so.trust_new_key = trust_new_key;
+	so.sock = sock;
+	so.jump_host = jump;
 	struct target *t = target_ssh_new(&so);
 	struct ssh_attempt a;
-	int rc = target_ssh_connect(t, &so, &a, &cause);
-	/* The login is done: the secret is not needed any more. */
-	cli_secrets_wipe();
-	free(user);
-	free(host);
-	if (rc < 0) {
-		cli_error("%s", cause);
+	char *cause = NULL;
+	if (target_ssh_connect(t, &so, &a, &cause) < 0) {
+		cli_error("%s%s", jump ? "jump host: " : "", cause);
 		free(cause);
 		target_free(t);
 		return NULL;
 	}
+	return t;
+}
+
+/* The environment ~/.ssh/config is read in: this user, with HOME as
+ * known_hosts and the keys are found (the password database's home when
+ * HOME is unset). */
+static int config_env(struct ssh_config_env *env, char **cause)
+{
+	int rc = ssh_config_env_default(env, cause);
+	const char *home = getenv("HOME");
+	if (rc == 0 && home && *home)
+		env->home = home;
+	return rc;
+}
+
+struct target *cli_ssh_target(const struct options *o)
+{
+	struct ssh_config_env env;
+	struct ssh_route route;
+	char *cause = NULL;
+	memset(&route, 0, sizeof route);
+	struct ssh_route_args ra = { .spec = o->target, .jump = o->jump, .identity = o->identity,
+				     .config = o->ssh_config };
+	if (config_env(&env, &cause) < 0 || ssh_route_resolve(&ra, &env, &route, &cause) < 0) {
+		cli_error("--target %s: %s", o->target, cause);
+		free(cause);
+		ssh_route_free(&route);
+		cli_secrets_wipe();
+		return NULL;
+	}
+	for (size_t i = 0; i < route.n_notes; i++)
+		cli_error("note: %s", route.notes[i]);
+	chain_free();
+	/* Arrays of pointers, sized by their element. */
+	chain.hops = xcalloc(route.n_hops + 1, sizeof *chain.hops); /* NOLINT(bugprone-sizeof-expression) */
+	chain.tunnels = xcalloc(route.n_hops + 1, sizeof *chain.tunnels); /* NOLINT(bugprone-sizeof-expression) */
+	/* Each jump host through the one before, host keys checked on each;
+	 * then the machine through the last. */
+	int sock = -1;
+	struct target *t = NULL;
+	bool ok = true;
+	for (size_t i = 0; ok && i < route.n_hops; i++) {
+		struct target *hop = login_one(o, &route.hops[i], sock, true);
+		sock = -1;
+		if (!hop) {
+			ok = false;
+			break;
+		}
+		chain.hops[chain.n] = hop;
+		const struct ssh_endpoint *next = i + 1 < route.n_hops ? &route.hops[i + 1] : &route.target;
+		if (target_ssh_tunnel(hop, next->host, next->port, &chain.tunnels[chain.n], &sock,
+				      &cause) < 0) {
+			cli_error("%s", cause);
+			free(cause);
+			target_free(hop);
+			ok = false;
+			break;
+		}
+		chain.n++;
+	}
+	if (ok)
+		t = login_one(o, &route.target, sock, false);
+	/* Registered after libssh2 set up its crypto library, so that the
+	 * tunnels close before that library's own exit handler runs. */
+	if (chain.n && !chain.registered) {
+		atexit(chain_free);
+		chain.registered = true;
+	}
+	/* The login is done: the secret is not needed any more. */
+	cli_secrets_wipe();
+	ssh_route_free(&route);
+	if (!t)
+		chain_free();
 	return t;
 }
 

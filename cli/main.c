@@ -46,7 +46,13 @@ static const char usage_text[] =
 	"                    touched; --demo windows: a broken Windows OS disk\n"
 	"      --target [USER@]HOST[:PORT]  examine a Linux machine over SSH (files\n"
 	"                    through SFTP, commands through exec channels); the host\n"
-	"                    key must be in ~/.ssh/known_hosts\n"
+	"                    key must be in ~/.ssh/known_hosts; HOST may be an alias\n"
+	"                    of ~/.ssh/config (HostName, User, Port, IdentityFile,\n"
+	"                    ProxyJump)\n"
+	"  -J, --jump [USER@]HOST[:PORT][,...]  --target: reach the machine through\n"
+	"                    these jump hosts, in order (as ssh -J; over ProxyJump)\n"
+	"  -F, --ssh-config FILE  --target: read this file instead of ~/.ssh/config\n"
+	"                    (none: no file)\n"
 	"  -i, --identity FILE  --target: log in with this private key (its\n"
 	"                    passphrase is asked); else ssh-agent, ~/.ssh/id_*, then\n"
 	"                    the password, asked on the terminal without echo\n"
@@ -206,6 +212,8 @@ int main(int argc, char **argv)
 		{ "identity", required_argument, NULL, 'i' },
 		{ "password-fd", required_argument, NULL, OPT_PASSWORD_FD },
 		{ "accept-new-host-key", no_argument, NULL, OPT_ACCEPT_NEW },
+		{ "jump", required_argument, NULL, 'J' },
+		{ "ssh-config", required_argument, NULL, 'F' },
 		{ "server", required_argument, NULL, OPT_SERVER },
 		{ "account", required_argument, NULL, OPT_ACCOUNT },
 		{ "demo", optional_argument, NULL, OPT_DEMO },
@@ -238,7 +246,7 @@ int main(int argc, char **argv)
 	long num;
 	int password_fd = -1;
 	argc = demo_kind_word(argc, argv);
-	while ((c = getopt_long(argc, argv, ":hVvyo:i:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hVvyo:i:J:F:", longopts, NULL)) != -1) {
 		if (optarg && optarg[0] == '\x01')
 			optarg[0] = '-';
 		switch (c) {
@@ -302,6 +310,16 @@ int main(int argc, char **argv)
 		case 'i':
 			o.identity = optarg;
 			break;
+		case 'J':
+			if (!*optarg)
+				return usage_error("%s", "-J takes [user@]host[:port][,...]");
+			o.jump = optarg;
+			break;
+		case 'F':
+			if (!*optarg)
+				return usage_error("%s", "-F takes a file (or none)");
+			o.ssh_config = optarg;
+			break;
 		case OPT_PASSWORD_FD:
 			if (!str_to_long(optarg, &num) || num < 0 || num > 1024)
 				return usage_error("--password-fd takes a file descriptor number, not '%s'", optarg);
@@ -358,8 +376,10 @@ int main(int argc, char **argv)
 	if (o.target && (o.root || o.demo))
 		return usage_error("%s", o.root ? "--target and --root cannot be used together yet"
 						: "--target and --demo cannot be used together");
-	if ((o.identity || password_fd >= 0 || o.accept_new_host_key) && !o.target)
-		return usage_error("%s", "-i, --password-fd and --accept-new-host-key go with --target");
+	if ((o.identity || password_fd >= 0 || o.accept_new_host_key || o.jump || o.ssh_config) &&
+	    !o.target)
+		return usage_error("%s", "-i, -J, -F, --password-fd and --accept-new-host-key go with "
+					 "--target");
 	if (password_fd >= 0 && cli_password_from_fd(password_fd) < 0)
 		return 2;
 	msg_set_lang(o.lang);

@@ -106,6 +106,9 @@ int ssh_jump_parse(const char *spec, struct ssh_hop **hops, size_t *n, char **ca
 	}
 	free(copy);
 	if (rc < 0) {
+		char *inner = *cause;
+		*cause = xasprintf("%s (in \"%s\")", inner, spec);
+		free(inner);
 		ssh_hops_free(*hops, *n);
 		*hops = NULL;
 		*n = 0;

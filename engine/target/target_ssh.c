@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/target/ssh_jump.h"
 #include "engine/util/sha256.h"
 #include "engine/util/shquote.h"
 
@@ -1622,9 +1623,9 @@ int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh
 	if (rc < 0)
 		goto out;
 	t0 = now_ms();
-	p->sftp = libssh2_sftp_init(p->s);
+	p->sftp = opts->jump_host ? NULL : libssh2_sftp_init(p->s);
 	a->ms[SSH_STAGE_SFTP] = (long)(now_ms() - t0);
-	if (!p->sftp) {
+	if (!p->sftp && !opts->jump_host) {
 		char *m = NULL;
 		libssh2_session_last_error(p->s, &m, NULL, 0);
 		rc = fail(a, SSH_STAGE_SFTP, -EPROTO, cause, spec,
@@ -1639,7 +1640,7 @@ out:
 	if (rc < 0)
 		disconnect(p);
 	pthread_mutex_unlock(&p->lock);
-	if (rc < 0)
+	if (rc < 0 || opts->jump_host)
 		return rc;
 	/* Whether the login is root (sshd -T, root-only files). */
 	const char *const id[] = { "id", "-u", NULL };
@@ -1651,4 +1652,23 @@ out:
 	}
 	cmd_result_free(&r);
 	return 0;
+}
+
+int target_ssh_tunnel(struct target *t, const char *host, int port, struct ssh_tunnel **tun,
+		      int *fd, char **cause)
+{
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0) {
+		*cause = xasprintf("%s: not connected", t->remote);
+		return rc;
+	}
+	char *why = NULL;
+	rc = ssh_tunnel_open(p->s, p->sock, host, port, tun, fd, &why);
+	leave(p);
+	if (rc < 0) {
+		*cause = xasprintf("jump host %s: %s", t->remote, why);
+		free(why);
+	}
+	return rc;
 }

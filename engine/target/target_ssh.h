@@ -46,6 +46,9 @@ struct ssh_opts {
 	int sock;                /* a connected socket to run the session on (a
 				  * jump host's tunnel), or -1 to connect; the
 				  * target closes it */
+	bool jump_host;          /* logging in only to reach another machine
+				  * through this one (target_ssh_tunnel): no
+				  * SFTP, no command run */
 	/* Asks for a key's passphrase; returns a secret the connection wipes
 	 * and frees, or NULL to skip the key. May be NULL. */
 	char *(*ask_passphrase)(void *ctx, const char *keyfile);
@@ -119,6 +122,17 @@ struct target *target_ssh_new(const struct ssh_opts *opts);
  * and the step; never a secret); *a tells where it stopped. */
 int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh_attempt *a,
 		       char **cause);
+
+struct ssh_tunnel;
+
+/* Opens a tunnel through the connected machine t (a jump host) to
+ * host:port as t reaches it (ssh_jump.h: a direct-tcpip channel and a
+ * forwarding thread). From then on the tunnel alone uses t's session: t
+ * is kept only to be freed after ssh_tunnel_close. Returns 0 with *tun and
+ * *fd (a socket for ssh_opts.sock), or a negative errno with *cause
+ * (caller frees) naming the jump host and its reason. */
+int target_ssh_tunnel(struct target *t, const char *host, int port, struct ssh_tunnel **tun,
+		      int *fd, char **cause);
 
 /* The stage's name in English ("resolve", "connect", ...). Static. */
 const char *ssh_stage_name(enum ssh_stage s);
