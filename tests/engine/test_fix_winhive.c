@@ -190,6 +190,10 @@ static void test_undo_refuses_a_hive_changed_since_unless_forced(void **state)
 	char *cause = NULL;
 	struct plan *p = plan_of(&v, "win.netlogon_auto", &cause);
 	assert_non_null(p);
+	/* The plan names hive, key, value, type, old and new data. */
+	assert_int_equal(p->before.n, 1);
+	assert_string_equal(p->before.v[0], "SYSTEM\\ControlSet002\\Services\\Netlogon\\Start (REG_DWORD) = 4");
+	assert_string_equal(p->after.v[0], "SYSTEM\\ControlSet002\\Services\\Netlogon\\Start (REG_DWORD) = 2");
 	struct apply_report rep;
 	assert_int_equal(apply_plan(&v.ctx, p, NULL, &rep), 0);
 	apply_report_free(&rep);
