@@ -1,6 +1,7 @@
 /* term.c: a private tmux server per test, driven through its command line. */
 #include "support/term.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,21 +11,22 @@
 #include "engine/util/util.h"
 #include "support/testutil.h"
 
-/* The servers started and not stopped yet: a failing test leaves its
- * function early, so what it started is stopped when the suite exits. */
-static char *live[32];
+/* The servers started and not stopped yet, by process id: a failing test
+ * leaves its function early, so what it started is stopped when the suite
+ * exits, even after its scratch folder (and the socket in it) is gone. */
+static pid_t live[32];
 
 static void stop_leftovers(void)
 {
 	for (size_t i = 0; i < sizeof live / sizeof live[0]; i++)
-		if (live[i]) {
-			tu_sh(NULL, "tmux -S '%s' kill-server >/dev/null 2>&1", live[i]);
-			free(live[i]);
-			live[i] = NULL;
+		if (live[i] > 0) {
+			/* The server hangs up its panes' shells and programs. */
+			kill(live[i], SIGTERM);
+			live[i] = 0;
 		}
 }
 
-static void remember(const char *sock, bool add)
+static void remember(pid_t pid, bool add)
 {
 	static bool registered;
 	if (!registered) {
@@ -32,16 +34,26 @@ static void remember(const char *sock, bool add)
 		registered = true;
 	}
 	for (size_t i = 0; i < sizeof live / sizeof live[0]; i++) {
-		if (add && !live[i]) {
-			live[i] = xstrdup(sock);
+		if (add && live[i] <= 0) {
+			live[i] = pid;
 			return;
 		}
-		if (!add && live[i] && strcmp(live[i], sock) == 0) {
-			free(live[i]);
-			live[i] = NULL;
+		if (!add && live[i] == pid) {
+			live[i] = 0;
 			return;
 		}
 	}
+}
+
+/* The tmux server's process id, or 0. */
+static pid_t server_pid(const char *sock)
+{
+	char *out = NULL;
+	pid_t pid = 0;
+	if (tu_sh(&out, "tmux -S '%s' display-message -p -t t '#{pid}' 2>/dev/null", sock) == 0 && out)
+		pid = (pid_t)atol(out);
+	free(out);
+	return pid;
 }
 
 void term_start(struct term *t, int cols, int rows, const char *env, const char *args)
@@ -59,7 +71,9 @@ void term_start(struct term *t, int cols, int rows, const char *env, const char 
 		print_error("tmux could not start (exit %d)\n", rc);
 		fail();
 	}
-	remember(t->sock, true);
+	t->server = server_pid(t->sock);
+	assert_true(t->server > 0);
+	remember(t->server, true);
 }
 
 const char *term_suite_begin(const char *tag)
@@ -207,7 +221,7 @@ void term_stop(struct term *t)
 		tu_sh(&pids, "p=$(tmux -S '%s' list-panes -t t -F '#{pane_pid}' 2>/dev/null); "
 			     "[ -n \"$p\" ] && echo $p $(pgrep -P $p)", t->sock);
 		tu_sh(NULL, "tmux -S '%s' kill-server >/dev/null 2>&1", t->sock);
-		remember(t->sock, false);
+		remember(t->server, false);
 		/* They end on the hang-up; wait for them (bounded), so nothing
 		 * writes into the folder while it is removed. */
 		if (pids && *pids)
@@ -220,4 +234,5 @@ void term_stop(struct term *t)
 	free(t->dir);
 	free(t->sock);
 	t->dir = t->sock = NULL;
+	t->server = 0;
 }

@@ -4,6 +4,7 @@
 #define ASR_TEST_TERM_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* The environment most terminal tests run the wizard in: a UTF-8 locale
  * and a terminal type tmux describes. */
@@ -14,6 +15,7 @@
 struct term {
 	char *dir;   /* owned temporary folder (socket, scratch files) */
 	char *sock;  /* owned tmux socket path */
+	pid_t server; /* the tmux server's process id */
 };
 
 /* Starts `env ENV asr-doctor ARGS` in a cols x rows terminal. ENV sets at
