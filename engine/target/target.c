@@ -45,67 +45,57 @@ static const struct target_ops described_ops = {
 	.realpath = described_realpath,
 };
 
+/* The kinds a description can name: a new kind adds its line. */
+static const struct target_kind_def *const kinds[] = {
+	&target_kind_local,
+	&target_kind_root,
+	&target_kind_ssh,
+};
+
 struct target *target_described_new(const char *kind_name, const char *name, const char *location)
 {
 	struct target *t = xcalloc(1, sizeof *t);
 	t->ops = &described_ops;
-	const char *k = kind_name ? kind_name : "";
-	t->kind = strcmp(k, "root") == 0 ? TARGET_ROOT : strcmp(k, "ssh") == 0 ? TARGET_SSH : TARGET_LOCAL;
+	t->def = &target_kind_local;
+	for (size_t i = 0; kind_name && i < sizeof kinds / sizeof *kinds; i++)
+		if (strcmp(kinds[i]->name, kind_name) == 0)
+			t->def = kinds[i];
 	t->name = xstrdup(name ? name : "?");
-	if (t->kind == TARGET_ROOT)
-		/* As target_root_new keeps it: "" for the host's own root. */
-		t->root = xstrdup(location && strcmp(location, "/") != 0 ? location : "");
-	if (t->kind == TARGET_SSH) {
-		t->remote = xstrdup(location ? location : t->name);
-		t->os = TARGET_OS_LINUX;
-	}
+	if (t->def->describe)
+		t->def->describe(t, location);
 	return t;
 }
 
 /* ---- naming a target ---- */
 
+/* t's kind (a target made by hand without one: this machine's). */
+static const struct target_kind_def *def_of(const struct target *t)
+{
+	return t->def ? t->def : &target_kind_local;
+}
+
 const char *target_kind_name(const struct target *t)
 {
-	switch (t->kind) {
-	case TARGET_ROOT:
-		return "root";
-	case TARGET_SSH:
-		return "ssh";
-	case TARGET_LOCAL:
-		break;
-	}
-	return "local";
+	return def_of(t)->name;
 }
 
 const char *target_location(const struct target *t)
 {
-	if (t->kind == TARGET_SSH)
-		return t->remote;
-	if (t->kind != TARGET_ROOT || !t->root)
-		return NULL;
-	return *t->root ? t->root : "/";
+	const struct target_kind_def *d = def_of(t);
+	return d->location ? d->location(t) : NULL;
 }
 
 char *target_label(const struct target *t)
 {
-	const char *where = target_location(t);
-	if (t->kind == TARGET_SSH)
-		return xstrdup(where ? where : t->name);
-	if (!where)
-		return xstrdup(t->kind == TARGET_LOCAL ? T("this machine", "本机") : t->name);
-	if (t->os == TARGET_OS_WINDOWS)
-		return xasprintf(T("the mounted Windows volume %s", "挂载的 Windows 卷 %s"), where);
-	return xasprintf(T("the mounted root %s", "挂载的根目录 %s"), where);
+	return def_of(t)->label(t);
 }
 
 void target_cli_args(const struct target *t, struct strvec *out)
 {
 	const char *where = target_location(t);
-	if (where && t->kind == TARGET_SSH) {
-		sv_push(out, "--target");
-		sv_push(out, where);
-	} else if (where) {
-		sv_push(out, "--root");
+	const char *opt = def_of(t)->cli_option;
+	if (where && opt) {
+		sv_push(out, opt);
 		sv_push(out, where);
 	}
 }

@@ -46,6 +46,29 @@ struct cmd_result {
 
 struct target;
 
+/* How a kind of target names itself, defined beside its operations (one
+ * per kind): the naming functions below ask it, so none of them switches
+ * on the kind. */
+struct target_kind_def {
+	const char *name;       /* stable: "local", "root", "ssh", as written in
+				 * reports, the journal, the wizard's state */
+	const char *cli_option; /* the option that names the location on the
+				 * command line ("--root", "--target"), or NULL */
+	/* Where t is, beside its kind name, to recognise it again, or NULL
+	 * (borrowed from t). NULL: never anywhere but here. */
+	const char *(*location)(const struct target *t);
+	/* t as shown to the engineer, in the user's language; caller frees. */
+	char *(*label)(const struct target *t);
+	/* Fills in t, a target known only by its description (its name set),
+	 * for its location (may be NULL). NULL: nothing to fill in. */
+	void (*describe)(struct target *t, const char *location);
+};
+
+/* The kinds, each defined beside its operations. */
+extern const struct target_kind_def target_kind_local; /* target_fs.c */
+extern const struct target_kind_def target_kind_root;  /* target_fs.c */
+extern const struct target_kind_def target_kind_ssh;   /* target_ssh.c */
+
 /* What read_file returns for anything but a regular file (a FIFO, a
  * device, a socket): never read, so a read never blocks and a special
  * file never passes for an empty one. check_read_error names it. */
@@ -128,7 +151,8 @@ enum target_os {
  * new kind of target is added here alone. */
 struct target {
 	const struct target_ops *ops;
-	enum target_kind kind;
+	const struct target_kind_def *def; /* its kind's naming (NULL: local) */
+	enum target_kind kind;  /* for the kind's own file only */
 	enum target_os os;
 	char *name;      /* owned: "this machine", "root /mnt/sysroot", ... */
 	char *root;      /* owned: the folder for TARGET_ROOT, else NULL */

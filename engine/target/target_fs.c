@@ -377,6 +377,50 @@ static const struct target_ops fs_ops = {
 	.sync_dir = fs_sync_dir,
 };
 
+/* ---- naming ---- */
+
+static char *local_label(const struct target *t)
+{
+	return xstrdup(T("this machine", "本机"));
+}
+
+const struct target_kind_def target_kind_local = {
+	.name = "local",
+	.label = local_label,
+};
+
+static const char *root_location(const struct target *t)
+{
+	if (!t->root)
+		return NULL;
+	return *t->root ? t->root : "/";
+}
+
+static char *root_label(const struct target *t)
+{
+	const char *where = root_location(t);
+	if (!where)
+		return xstrdup(t->name);
+	if (t->os == TARGET_OS_WINDOWS)
+		return xasprintf(T("the mounted Windows volume %s", "挂载的 Windows 卷 %s"), where);
+	return xasprintf(T("the mounted root %s", "挂载的根目录 %s"), where);
+}
+
+static void root_describe(struct target *t, const char *location)
+{
+	t->kind = TARGET_ROOT;
+	/* As target_root_new keeps it: "" for the host's own root. */
+	t->root = xstrdup(location && strcmp(location, "/") != 0 ? location : "");
+}
+
+const struct target_kind_def target_kind_root = {
+	.name = "root",
+	.cli_option = "--root",
+	.location = root_location,
+	.label = root_label,
+	.describe = root_describe,
+};
+
 /* A new target backed by this machine's files, the real calls its seam. */
 static struct target *fs_target_new(void)
 {
@@ -392,6 +436,7 @@ struct target *target_local_new(void)
 {
 	struct target *t = fs_target_new();
 	t->kind = TARGET_LOCAL;
+	t->def = &target_kind_local;
 	t->name = xstrdup("this machine");
 	t->live = true;
 	t->can_run = true;
@@ -423,6 +468,7 @@ struct target *target_root_new(const char *dir, char **cause)
 	}
 	struct target *t = fs_target_new();
 	t->kind = TARGET_ROOT;
+	t->def = &target_kind_root;
 	/* "/" as a root is the local file system; keep the prefix empty. */
 	t->root = xstrdup(strcmp(abs, "/") == 0 ? "" : abs);
 	t->live = false;

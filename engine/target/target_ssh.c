@@ -1087,6 +1087,33 @@ static char *spec_string(const char *user, const char *host, int port)
 	return xasprintf("%s@%s%s%s:%d", user, v6 ? "[" : "", host, v6 ? "]" : "", port);
 }
 
+/* ---- naming ---- */
+
+static const char *ssh_location(const struct target *t)
+{
+	return t->remote;
+}
+
+static char *ssh_label(const struct target *t)
+{
+	return xstrdup(t->remote ? t->remote : t->name);
+}
+
+static void ssh_describe(struct target *t, const char *location)
+{
+	t->kind = TARGET_SSH;
+	t->remote = xstrdup(location ? location : t->name);
+	t->os = TARGET_OS_LINUX;
+}
+
+const struct target_kind_def target_kind_ssh = {
+	.name = "ssh",
+	.cli_option = "--target",
+	.location = ssh_location,
+	.label = ssh_label,
+	.describe = ssh_describe,
+};
+
 struct target *target_ssh_new(const struct ssh_opts *opts)
 {
 	pthread_once(&init_once, lib_init);
@@ -1101,6 +1128,7 @@ struct target *target_ssh_new(const struct ssh_opts *opts)
 	t->ops = &ssh_ops;
 	t->priv = p;
 	t->kind = TARGET_SSH;
+	t->def = &target_kind_ssh;
 	t->os = TARGET_OS_LINUX;
 	t->remote = spec_string(p->user, p->host, p->port);
 	t->name = xstrdup(t->remote);
