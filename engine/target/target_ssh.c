@@ -636,8 +636,10 @@ static int ssh_run(struct target *t, const char *const argv[], int timeout_ms, s
 	if (out->timed_out) {
 		/* Closed from our side without waiting for the command: its
 		 * channel is freed with the session. */
-		e = libssh2_channel_send_eof(ch);
+		(void)libssh2_channel_send_eof(ch); /* the close below says whether the link is lost */
 		e = libssh2_channel_close(ch);
+		/* An array of pointers sized by its element (a pointer).
+		 * NOLINTNEXTLINE(bugprone-sizeof-expression) */
 		p->stale = xrealloc(p->stale, (p->nstale + 1) * sizeof *p->stale);
 		p->stale[p->nstale++] = ch;
 		ch = NULL;
@@ -655,7 +657,7 @@ static int ssh_run(struct target *t, const char *const argv[], int timeout_ms, s
 		goto out;
 	}
 	{
-		while ((e = libssh2_channel_wait_closed(ch)) == LIBSSH2_ERROR_EAGAIN &&
+		while (libssh2_channel_wait_closed(ch) == LIBSSH2_ERROR_EAGAIN &&
 		       now_ms() < link_deadline)
 			wait_socket(p, link_deadline - now_ms());
 		char *sig = NULL;
