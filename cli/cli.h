@@ -57,6 +57,13 @@ struct target *cli_target(struct options *o);
  * from --password-fd or asked on the terminal, wiped once the login is
  * done). Prints the cause and returns NULL. */
 struct target *cli_ssh_target(const struct options *o);
+struct ssh_opts;
+/* Fills *so for the machine spec names ("[user@]host[:port]") from the
+ * options, the secret held and the terminal's prompts; *user and *host
+ * (caller frees) back so->user and so->host. Prints why and returns -1
+ * for a bad spec. */
+int cli_ssh_opts(const struct options *o, const char *spec, struct ssh_opts *so, char **user,
+		 char **host);
 /* Reads the login password from descriptor fd (one line) into the one
  * place secrets are kept, with core dumps off. Prints why and returns -1
  * when none can be read. */
@@ -102,6 +109,7 @@ int cmd_undo(struct options *o);
 int cmd_history(struct options *o);
 int cmd_confirm(struct options *o);
 int cmd_fleet(struct options *o);
+int cmd_probe(struct options *o);
 struct option;
 /* `completion bash|zsh`: opts are the parser's long options (ending with
  * a NULL name), cmds the command names (NULL-terminated). */

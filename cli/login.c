@@ -160,6 +160,30 @@ static bool trust_new_key(void *ctx, const char *host, const char *key_type,
 	return yes;
 }
 
+int cli_ssh_opts(const struct options *o, const char *spec, struct ssh_opts *so, char **user,
+		 char **host)
+{
+	char *cause = NULL;
+	int port = 0;
+	if (ssh_parse_spec(spec, user, host, &port, &cause) < 0) {
+		cli_error("%s", cause);
+		free(cause);
+		return -1;
+	}
+	ssh_opts_init(so);
+	so->host = *host;
+	so->user = *user;
+	so->port = port;
+	so->identity = o->identity;
+	so->accept_new_host_key = o->accept_new_host_key;
+	so->timeout_ms = o->timeout_s > 0 ? o->timeout_s * 1000 : 0;
+	so->password = secrets.password;
+	so->ask_password = ask_password;
+	so->ask_passphrase = ask_passphrase;
+	so->trust_new_key = trust_new_key;
+	return 0;
+}
+
 /* The jump hosts of the last --target, and their tunnels: kept until
  * the program ends (the target's session runs through them). */
 static struct {

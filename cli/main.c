@@ -33,6 +33,10 @@ static const char usage_text[] =
 	"                    the sections to open; without FILE, the logs in their\n"
 	"                    known places on this machine or under --root\n"
 	"  tree              print the troubleshooting tree with anchors and ErrorIDs\n"
+	"  probe [USER@]HOST[:PORT]  replay the push install's steps against a\n"
+	"                    Linux machine (resolve, connect, SSH, password login as\n"
+	"                    root, SFTP, free space, a test file, the OS); stops at\n"
+	"                    the first that fails and names its ErrorID\n"
 	"  fleet REPORT...   summarize many hosts' reports (check --json or report\n"
 	"                    --json, one file per host): which hosts will fail a\n"
 	"                    push install and why\n"
@@ -132,6 +136,7 @@ static const struct command {
 	{ "log", cmd_log },
 	{ "tree", cmd_tree },
 	{ "fleet", cmd_fleet },
+	{ "probe", cmd_probe },
 };
 
 enum {
@@ -378,10 +383,11 @@ int main(int argc, char **argv)
 	if (o.target && (o.root || o.demo))
 		return usage_error("%s", o.root ? "--target and --root cannot be used together yet"
 						: "--target and --demo cannot be used together");
+	bool probing = optind < argc && strcmp(argv[optind], "probe") == 0;
 	if ((o.identity || password_fd >= 0 || o.accept_new_host_key || o.jump || o.ssh_config) &&
-	    !o.target)
+	    !o.target && !probing)
 		return usage_error("%s", "-i, -J, -F, --password-fd and --accept-new-host-key go with "
-					 "--target");
+					 "--target or probe");
 	if (password_fd >= 0 && cli_password_from_fd(password_fd) < 0)
 		return 2;
 	msg_set_lang(o.lang);
