@@ -594,12 +594,17 @@ static int txn_refuse(struct txn *x)
 	const struct plan *p = x->p;
 	struct target *t = x->t;
 	struct apply_report *rep = x->rep;
-	if (!t->can_write) {
+	/* A machine whose files cannot be written from here (over SSH) takes
+	 * plans of commands only, with the journal on this machine where
+	 * --journal names it. */
+	bool commands_only = p->nedits == 0 && t->can_run && x->ctx->journal_dir;
+	if (!t->can_write && !commands_only) {
 		set_message(rep,
 		            xstrdup(T("changes over SSH are not supported: run asr-doctor on that "
-		                      "machine (or on its disk with --root)",
+		                      "machine (or on its disk with --root); a fix made of commands "
+		                      "only runs with --journal DIR on this machine",
 		                      "不支持通过 SSH 修改：请在该机器上运行 asr-doctor（或用 "
-		                      "--root 处理其磁盘）")));
+		                      "--root 处理其磁盘）；只含命令的修复可加 --journal DIR（本机目录）运行")));
 		return -ENOTSUP;
 	}
 	if (p->nedits == 0 && p->ncmds == 0 && !x->restore) {

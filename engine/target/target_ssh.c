@@ -25,6 +25,8 @@
 #include "engine/target/ssh_jump.h"
 #include "engine/util/sha256.h"
 #include "engine/util/shquote.h"
+#include "engine/util/winquote.h"
+#include "engine/util/wintext.h"
 
 /* Largest output kept of one command. */
 #define SSH_OUTPUT_MAX (4u * 1024 * 1024)
@@ -54,6 +56,11 @@ struct ssh_priv {
 	 * session. */
 	LIBSSH2_CHANNEL *ext;
 	uint32_t ext_id;
+	/* A Windows machine (its OpenSSH server's shell is cmd.exe), found
+	 * on connect: command lines are made by win_cmdline and what they
+	 * print is decoded from the console's code page (chcp). */
+	bool windows;
+	unsigned codepage;
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -564,17 +571,13 @@ static ssize_t drain(LIBSSH2_CHANNEL *ch, int stream, struct sbuf *b, bool *agai
 	}
 }
 
-static int ssh_run(struct target *t, const char *const argv[], int timeout_ms, struct cmd_result *out)
+/* Runs one command line as the remote shell reads it. */
+static int ssh_exec(struct target *t, const char *line, int timeout_ms, struct cmd_result *out)
 {
-	if (!argv || !argv[0])
-		return -EINVAL;
 	struct ssh_priv *p;
 	int rc = enter(t, &p);
 	if (rc < 0)
 		return rc;
-	char *words = argv_shell_join(argv);
-	char *line = xasprintf("LC_ALL=C %s", words);
-	free(words);
 	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : p->timeout_ms);
 	/* Past the command's own time, the link gets the session's timeout
 	 * to answer before it is taken for lost. */
@@ -671,16 +674,54 @@ out:
 		while (libssh2_channel_free(ch) == LIBSSH2_ERROR_EAGAIN && now_ms() < link_deadline)
 			wait_socket(p, link_deadline - now_ms());
 	libssh2_session_set_blocking(p->s, 1);
+	bool windows = p->windows;
+	unsigned cp = p->codepage;
 	leave(p);
-	free(line);
 	if (rc < 0) {
 		sb_free(&so);
 		sb_free(&se);
 		return rc;
 	}
+	if (windows) {
+		/* The console's code page, or UTF-16LE, as UTF-8. */
+		out->out = win_text_utf8(sb_str(&so), so.len, cp, NULL);
+		out->err = win_text_utf8(sb_str(&se), se.len, cp, NULL);
+		sb_free(&so);
+		sb_free(&se);
+		return 0;
+	}
 	out->out = sb_steal(&so);
 	out->err = sb_steal(&se);
 	return 0;
+}
+
+/* argv as one command line: POSIX words under LC_ALL=C, or on Windows
+ * the line cmd.exe hands the program (win_cmdline). NULL when argv cannot
+ * be passed there. */
+static char *command_line(struct target *t, const char *const argv[])
+{
+	struct ssh_priv *p = t->priv;
+	pthread_mutex_lock(&p->lock);
+	bool windows = p->windows;
+	pthread_mutex_unlock(&p->lock);
+	if (windows)
+		return win_cmdline(argv, true);
+	char *words = argv_shell_join(argv);
+	char *line = xasprintf("LC_ALL=C %s", words);
+	free(words);
+	return line;
+}
+
+static int ssh_run(struct target *t, const char *const argv[], int timeout_ms, struct cmd_result *out)
+{
+	if (!argv || !argv[0])
+		return -EINVAL;
+	char *line = command_line(t, argv);
+	if (!line)
+		return -EINVAL;
+	int rc = ssh_exec(t, line, timeout_ms, out);
+	free(line);
+	return rc;
 }
 
 static char *ssh_host_path(struct target *t, const char *path)
@@ -1672,13 +1713,31 @@ out:
 	pthread_mutex_unlock(&p->lock);
 	if (rc < 0 || opts->jump_host)
 		return rc;
-	/* Whether the login is root (sshd -T, root-only files). */
-	const char *const id[] = { "id", "-u", NULL };
+	/* Which system answers, and whether the login is root (sshd -T,
+	 * root-only files), in one round trip: a POSIX shell prints id's
+	 * number and skips ver; cmd.exe, the shell of a Windows OpenSSH
+	 * server, knows no id and answers ver ("Microsoft Windows [Version
+	 * ...]"). */
 	struct cmd_result r;
 	memset(&r, 0, sizeof r);
-	if (ssh_run(t, id, p->timeout_ms, &r) == 0 && r.status == 0 && r.out) {
-		str_trim(r.out);
-		t->is_root = strcmp(r.out, "0") == 0;
+	if (ssh_exec(t, "id -u || ver", p->timeout_ms, &r) == 0 && r.out) {
+		if (strstr(r.out, "Microsoft Windows [")) {
+			struct cmd_result c;
+			memset(&c, 0, sizeof c);
+			unsigned cp = 0;
+			if (ssh_exec(t, "chcp", p->timeout_ms, &c) == 0 && c.out)
+				cp = win_chcp_parse(c.out);
+			cmd_result_free(&c);
+			pthread_mutex_lock(&p->lock);
+			p->windows = true;
+			p->codepage = cp ? cp : 437;
+			pthread_mutex_unlock(&p->lock);
+			t->os = TARGET_OS_WINDOWS;
+			t->is_root = false;
+		} else if (r.status == 0) {
+			str_trim(r.out);
+			t->is_root = strcmp(r.out, "0") == 0;
+		}
 	}
 	cmd_result_free(&r);
 	return 0;

@@ -1258,6 +1258,14 @@ int main(int argc, char **argv)
 	}
 	if (!line)
 		line = getenv("SSH_ORIGINAL_COMMAND");
+	/* As sshd's ForceCommand the stand-in gets the SFTP subsystem's
+	 * request too (its command in $SSH_ORIGINAL_COMMAND): handed to the
+	 * real sftp-server, so that the connection opens as it would on
+	 * Windows, whose server has SFTP. */
+	if (line && line[0] == '/' && str_ends(line, "/sftp-server")) {
+		execl(line, line, (char *)NULL);
+		return 127;
+	}
 	if (!state_dir || !line) {
 		fprintf(stderr, "usage: win-standin --state DIR [LINE] (or LINE in "
 				"$SSH_ORIGINAL_COMMAND)\n");
