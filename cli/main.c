@@ -318,11 +318,15 @@ int main(int argc, char **argv)
 			o.identity = optarg;
 			break;
 		case 'J':
+			/* required_argument: getopt_long sets optarg.
+			 * NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 			if (!*optarg)
 				return usage_error("%s", "-J takes [user@]host[:port][,...]");
 			o.jump = optarg;
 			break;
 		case 'F':
+			/* required_argument: getopt_long sets optarg.
+			 * NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 			if (!*optarg)
 				return usage_error("%s", "-F takes a file (or none)");
 			o.ssh_config = optarg;

@@ -524,10 +524,11 @@ static struct plan *plan_group(const struct fix_ctx *ctx, char **cause, const ch
 		char *bar = strrchr(l, '|');
 		if (bar)
 			*bar = '\0';
-		if (!bar || !rule_id_ok(l) || (strcmp(bar + 1, "True") && strcmp(bar + 1, "False")))
+		if (!bar || !rule_id_ok(l) ||
+		    (strcmp(bar + 1, "True") != 0 && strcmp(bar + 1, "False") != 0))
 			readable = false;
 		else
-			sv_push(strcmp(bar + 1, "True") ? &off : &on, l);
+			sv_push(strcmp(bar + 1, "True") != 0 ? &off : &on, l);
 		free(l);
 	}
 	if (!readable || off.n + on.n == 0) {

@@ -57,7 +57,9 @@ struct target *target_described_new(const char *kind_name, const char *name, con
 	struct target *t = xcalloc(1, sizeof *t);
 	t->ops = &described_ops;
 	t->def = &target_kind_local;
-	for (size_t i = 0; kind_name && i < sizeof kinds / sizeof *kinds; i++)
+	/* An array of pointers counted by its element (a pointer).
+	 * NOLINTNEXTLINE(bugprone-sizeof-expression) */
+	for (size_t i = 0; kind_name && i < ARRAY_LEN(kinds); i++)
 		if (strcmp(kinds[i]->name, kind_name) == 0)
 			t->def = kinds[i];
 	t->name = xstrdup(name ? name : "?");
