@@ -1279,6 +1279,7 @@ int main(int argc, char **argv)
 	char *bs = strchr(who, '\\');
 	env_user = xstrdup(bs ? bs + 1 : who);
 	env_domain = xstrndup(who, bs ? (size_t)(bs - who) : strlen(who));
+	free(who);
 	env_host = state_word("host", "WEB01");
 	struct winmodel_part parts[16];
 	size_t n = winmodel_cmd_parts(line, standin_env, NULL, parts, ARRAY_LEN(parts));
