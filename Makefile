@@ -69,6 +69,10 @@ TEST_SRC   := $(sort $(wildcard tests/engine/test_*.c tests/cli/test_*.c tests/t
                 tests/tools/test_*.c \
                 tests/fuzz/test_*.c))
 TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+# The suites that mostly wait (sshd, tmux) start first, so that the
+# parallel run (tests/run-tests.sh, TEST_JOBS) ends with the short ones.
+TEST_SLOW  := $(filter $(BUILD)/tests/ssh/% $(BUILD)/tests/tui/%,$(TEST_BIN))
+TEST_RUN_ORDER := $(TEST_SLOW) $(filter-out $(TEST_SLOW),$(TEST_BIN))
 TEST_SUPPORT_SRC := $(filter-out tests/support/win_standin.c,$(sort $(wildcard tests/support/*.c)))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 # The stand-in for a Windows machine's commands: a program of its own that
@@ -176,7 +180,7 @@ run: deps
 
 check: deps-test
 	@$(MAKE) --no-print-directory lint-layers all tests
-	@ASR_DOCTOR=$(CURDIR)/$(BUILD)/$(PROG) tests/run-tests.sh $(TEST_BIN)
+	@ASR_DOCTOR=$(CURDIR)/$(BUILD)/$(PROG) tests/run-tests.sh $(TEST_RUN_ORDER)
 
 tests: $(TEST_BIN) $(WIN_STANDIN)
 $(TEST_BIN): | $(WIN_STANDIN)
