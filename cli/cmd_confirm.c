@@ -1,8 +1,10 @@
 /* cmd_confirm.c: `asr-doctor confirm [ENTRY]`: keeps a change that would
  * otherwise be undone by its commit-confirmed guard. Must be run from a NEW
  * login (another SSH session, or the console): one from the session that
- * made the change is refused. Exit status: 0 confirmed, 1 refused or
- * nothing waiting, 2 usage or runtime error. */
+ * made the change is refused. With --target it logs in to the machine
+ * afresh and confirms the guard waiting there (its strategy's confirm,
+ * engine/change/guard.h). Exit status: 0 confirmed, 1 refused, too late
+ * or nothing waiting, 2 usage or runtime error. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +26,10 @@ int cmd_confirm(struct options *o)
 	if (!t)
 		return 2;
 	char *jdir = journal_dir_for(o->journal, t);
-	target_free(t);
 	char *msg = NULL;
-	int rc = guard_confirm(jdir, o->argc ? o->argv[0] : NULL, getenv("SSH_CONNECTION"), &msg);
+	int rc = guard_confirm_on(t, jdir, o->argc ? o->argv[0] : NULL, getenv("SSH_CONNECTION"),
+				  &msg);
+	target_free(t);
 	if (rc == 0)
 		printf("%s\n", msg);
 	else

@@ -175,13 +175,15 @@ void remedy_guard(const struct remedy_opts *o, const struct plan *p, struct reme
 
 /* Starts the guard after an applied change; fills the outcome's guard
  * fields. */
-static void start_guard(const struct remedy_opts *o, struct remedy_outcome *out)
+static void start_guard(const struct remedy_opts *o, const struct plan *p,
+			struct remedy_outcome *out)
 {
 	const struct guard_strategy *s = guard_strategy_for(o->t);
 	int within = within_of(o);
 	struct guard_spec g = { .journal_dir = o->journal_dir,
 				.entry_id = out->rep.entry_id,
-				.within_s = within };
+				.within_s = within,
+				.plan = p };
 	long pid = 0;
 	char *cause = NULL;
 	out->guard_rc = s->start ? s->start(o->t, &g, &pid, &cause) : -ENOTSUP;
@@ -222,7 +224,7 @@ int remedy_apply(const struct remedy_opts *o, const struct plan *p, const struct
 	apply_signals_hold(&held);
 	out->rc = apply_plan(&ctx, p, &opts, &out->rep);
 	if (out->rc == 0 && need == GUARD_NEEDED && guard_due(&out->rep))
-		start_guard(o, out);
+		start_guard(o, p, out);
 	int late = apply_signals_release(&held);
 	out->signal = out->rep.signal ? out->rep.signal : late;
 	return out->rc;

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/change/guard_remote.h"
 #include "engine/change/journal.h"
 #include "engine/target/hostfs.h"
 #include "engine/util/msg.h"
@@ -410,24 +411,46 @@ bool guard_other_way_in(struct target *t, const char *proc_dir, struct strvec *f
 char *guard_notice(struct target *t, const char *entry_id, int within_s, long pid,
 		   const char *journal_opt)
 {
+	struct strvec argv = { 0 };
+	sv_push(&argv, "asr-doctor");
+	target_cli_args(t, &argv);
+	sv_push(&argv, "confirm");
+	sv_push(&argv, entry_id);
+	if (journal_opt) {
+		sv_push(&argv, "--journal");
+		sv_push(&argv, journal_opt);
+	}
+	char *cmd = plan_argv_str((const char *const *)argv.v);
+	sv_free(&argv);
 	struct sbuf b = { 0 };
-	sb_printf(&b,
-		  T("This change can lock you out of SSH. It is undone by itself in %d seconds "
-		    "(guard pid %ld) unless you confirm it from a NEW login: keep this session open, "
-		    "open a second SSH session (or use the console) and run there:\n"
-		    "  asr-doctor confirm %s%s%s\n",
-		    "此更改可能使你无法通过 SSH 登录。除非你从新的登录会话确认，否则它会在 %d "
-		    "秒后自动撤销（守护进程 pid %ld）：请保持此会话，打开第二个 SSH "
-		    "会话（或使用控制台）并在那里运行：\n"
-		    "  asr-doctor confirm %s%s%s\n"),
-		  within_s, pid, entry_id, journal_opt ? " --journal " : "",
-		  journal_opt ? journal_opt : "");
+	if (t->this_machine)
+		sb_printf(&b,
+			  T("This change can lock you out of SSH. It is undone by itself in %d "
+			    "seconds (guard pid %ld) unless you confirm it from a NEW login: keep this "
+			    "session open, open a second SSH session (or use the console) and run "
+			    "there:\n  %s\n",
+			    "此更改可能使你无法通过 SSH 登录。除非你从新的登录会话确认，否则它会在 %d "
+			    "秒后自动撤销（守护进程 pid %ld）：请保持此会话，打开第二个 SSH "
+			    "会话（或使用控制台）并在那里运行：\n  %s\n"),
+			  within_s, pid, cmd);
+	else
+		sb_printf(&b,
+			  T("This change can lock you out of SSH on %s. A guard left running there "
+			    "(pid %ld) puts the files back and reloads sshd in %d seconds unless you "
+			    "confirm it over a NEW connection, which proves you can still log in. "
+			    "Run, from here or any machine that reaches it:\n  %s\n",
+			    "此更改可能使你无法通过 SSH 登录 %s。留在那里运行的守护进程（pid %ld）会在 "
+			    "%d 秒后恢复文件并重新加载 sshd，除非你通过新的连接确认（这证明你仍能登录）。"
+			    "请在本机或任何能连到它的机器上运行：\n  %s\n"),
+			  t->name, pid, within_s, cmd);
+	free(cmd);
 	struct strvec ways = { 0 };
-	if (t->live && guard_other_way_in(t, "/proc", &ways)) {
+	/* Only here: over a link, the search reads every process's files. */
+	if (t->live && t->this_machine && guard_other_way_in(t, "/proc", &ways)) {
 		sb_printf(&b, "%s\n", T("Other ways in if SSH fails:", "SSH 失败时的其他登录途径："));
 		for (size_t i = 0; i < ways.n; i++)
 			sb_printf(&b, "  %s\n", ways.v[i]);
-	} else if (t->live) {
+	} else if (t->live && t->this_machine) {
 		sb_printf(&b, "%s\n",
 			  T("No serial or console login was found: SSH may be the only way in.",
 			    "未发现串口或控制台登录：SSH 可能是唯一的登录途径。"));
@@ -474,11 +497,19 @@ static int local_start(struct target *t, const struct guard_spec *g, long *pid, 
 	return rc;
 }
 
+static int local_confirm(struct target *t, const char *journal_dir, const char *which,
+			 const char *ssh_connection, char **msg)
+{
+	(void)t;
+	return guard_confirm(journal_dir, which, ssh_connection, msg);
+}
+
 static const struct guard_strategy guard_local = {
 	.name = "local process",
 	.serves = local_serves,
 	.need = local_need,
 	.start = local_start,
+	.confirm = local_confirm,
 };
 
 /* A system that is not running (a mounted root): nothing reloads there,
@@ -505,7 +536,7 @@ static const struct guard_strategy guard_offline = {
 	.need = offline_need,
 };
 
-/* Any other target (a remote machine, until it brings its own guard). */
+/* Any other target (a Windows machine over SSH). */
 static bool any_serves(const struct target *t)
 {
 	(void)t;
@@ -542,7 +573,7 @@ void guard_add_strategies(const struct guard_strategy *const *s)
 const struct guard_strategy *guard_strategy_for(const struct target *t)
 {
 	static const struct guard_strategy *const builtin[] = { &guard_local, &guard_offline,
-								&guard_refuse };
+								&guard_remote, &guard_refuse };
 	for (size_t i = 0; extra_strategies && extra_strategies[i]; i++)
 		if (extra_strategies[i]->serves(t))
 			return extra_strategies[i];
@@ -550,6 +581,15 @@ const struct guard_strategy *guard_strategy_for(const struct target *t)
 		if (builtin[i]->serves(t))
 			return builtin[i];
 	return &guard_refuse;
+}
+
+int guard_confirm_on(struct target *t, const char *journal_dir, const char *which,
+		     const char *ssh_connection, char **msg)
+{
+	const struct guard_strategy *s = guard_strategy_for(t);
+	if (s->confirm)
+		return s->confirm(t, journal_dir, which, ssh_connection, msg);
+	return guard_confirm(journal_dir, which, ssh_connection, msg);
 }
 
 enum guard_need guard_needs(const struct target *t, const struct plan *p,

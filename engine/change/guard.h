@@ -27,6 +27,10 @@ struct guard_spec {
 	const char *entry_id;    /* the entry to undo unless confirmed */
 	int within_s;            /* seconds to wait; 0: GUARD_DEFAULT_SECONDS */
 	const char *exe;         /* program to run; NULL: /proc/self/exe */
+	const struct plan *plan; /* borrowed: the change applied, or NULL; a
+				  * guard that runs on the target itself
+				  * takes the old bytes of its files and its
+				  * reloads from here */
 };
 
 /* Whether a guard should follow this apply: the plan can lock the engineer
@@ -64,9 +68,11 @@ int guard_confirm(const char *journal_dir, const char *which, const char *ssh_co
 bool guard_other_way_in(struct target *t, const char *proc_dir, struct strvec *found);
 
 /* What the engineer must know once a guard runs: the change is undone in
- * within_s seconds unless `asr-doctor confirm ENTRY` runs from a new login
- * (journal_opt, when not NULL, is added as --journal), and the other ways
- * into the machine (or that none was found). Caller frees. */
+ * within_s seconds unless `asr-doctor [TARGET OPTIONS] confirm ENTRY` runs
+ * from a new login (journal_opt, when not NULL, is added as --journal;
+ * for a machine that is not this one, from a new connection made by that
+ * command), and the other ways into the machine (or that none was found).
+ * Caller frees. */
 char *guard_notice(struct target *t, const char *entry_id, int within_s, long pid,
 		   const char *journal_opt);
 
@@ -98,12 +104,19 @@ struct guard_strategy {
 	 * and *pid, or -errno and *cause (caller frees). NULL when need never
 	 * says GUARD_NEEDED. */
 	int (*start)(struct target *t, const struct guard_spec *g, long *pid, char **cause);
+	/* `confirm` for t: confirms the guard waiting for entry which (NULL:
+	 * the one waiting) as guard_confirm does. NULL: guard_confirm on
+	 * the journal folder. */
+	int (*confirm)(struct target *t, const char *journal_dir, const char *which,
+		       const char *ssh_connection, char **msg);
 };
 
 /* The strategy of target t: the first added one (guard_add_strategies)
  * that serves it, else the built-in ones: a detached local process for
  * this machine, none for a system that is not running (a mounted root),
- * and a refusal for any other target. Never NULL. */
+ * a process detached on the machine itself for a running remote Linux
+ * machine (guard_remote.h), and a refusal for any other target. Never
+ * NULL. */
 const struct guard_strategy *guard_strategy_for(const struct target *t);
 /* Makes guard_strategy_for try these first (NULL-terminated, borrowed for
  * the life of the process; NULL removes them): tests' own strategies, and
@@ -113,6 +126,11 @@ void guard_add_strategies(const struct guard_strategy *const *s);
  * NULL when p cannot lock anyone out, else the strategy's answer. */
 enum guard_need guard_needs(const struct target *t, const struct plan *p,
 			     const char *ssh_connection, const char **why);
+/* `asr-doctor confirm` on t: its strategy's confirm, or guard_confirm on
+ * journal_dir (a host path) when it has none. Same contract as
+ * guard_confirm. */
+int guard_confirm_on(struct target *t, const char *journal_dir, const char *which,
+		     const char *ssh_connection, char **msg);
 /* Whether an apply is ready for its guard: the change is in place,
  * journalled, and a command marked rerun_on_undo (the reload) ran. */
 bool guard_due(const struct apply_report *rep);

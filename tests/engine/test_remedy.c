@@ -243,11 +243,25 @@ static void test_guard_per_target(void **state)
 	assert_string_equal(g.strategy, "none");
 	assert_non_null(strstr(g.why, "not running"));
 
-	/* A remote machine: commands run and files change there, but it is
-	 * not this machine and has no guard yet. */
+	/* A remote Linux machine: the change is made over asr-doctor's own
+	 * link, whether or not the engineer's terminal is an SSH session, so
+	 * it is guarded there by a process of its own. */
 	struct target *remote = target_described_new("ssh", "root@192.0.2.7", NULL);
 	remote->live = remote->can_run = remote->can_write = true;
 	o.t = remote;
+	remedy_guard(&o, p, &g);
+	assert_int_equal(g.need, GUARD_NEEDED);
+	assert_string_equal(g.strategy, "remote process");
+	assert_null(g.why);
+	o.ssh_connection = NULL;
+	remedy_guard(&o, p, &g);
+	assert_int_equal(g.need, GUARD_NEEDED);
+	remedy_guard(&o, harmless, &g);
+	assert_int_equal(g.need, GUARD_NOT_NEEDED);
+
+	/* A remote Windows machine has no guard: refused. */
+	remote->os = TARGET_OS_WINDOWS;
+	o.ssh_connection = SSH;
 	remedy_guard(&o, p, &g);
 	assert_int_equal(g.need, GUARD_REFUSED);
 	assert_string_equal(g.strategy, "refuse");

@@ -1,0 +1,414 @@
+/* guard_remote.c: the commit-confirmed guard left on a remote Linux
+ * machine (see guard_remote.h): its folder and copies, the sh script it
+ * runs there, detached, and `confirm` over a new connection. Every value
+ * that reaches the remote shell is quoted (argv_shell_join) or passed as
+ * a positional parameter of a fixed script. */
+#include "engine/change/guard_remote.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/change/journal.h"
+#include "engine/util/msg.h"
+#include "engine/util/shquote.h"
+
+/* How long a command that prepares, starts or confirms the guard may take. */
+#define GUARD_REMOTE_CMD_MS 30000
+
+/* Makes the guard's folder: $1 the journal folder, $2 the entry. Prints
+ * the login's user and group ids on a line, then the folder. The login's $SSH_CONNECTION is kept to tell a new
+ * connection from it. */
+static const char prepare_sh[] =
+	"umask 077\n"
+	"mkdir -p \"$1/" GUARD_REMOTE_SUBDIR "\" || exit 1\n"
+	"d=$(mktemp -d \"$1/" GUARD_REMOTE_SUBDIR "/$2.XXXXXX\") || exit 1\n"
+	"if printf '%s\\n' \"$2\" >\"$d/entry\" && printf '%s\\n' \"${SSH_CONNECTION:-}\" >\"$d/link\" "
+	"&& echo waiting >\"$d/state\"; then id -u; id -g; printf '%s\\n' \"$d\"; else rm -rf \"$d\"; exit 1; fi\n";
+
+/* Starts guard.sh in $1 in a session of its own, detached from the
+ * channel (nothing of it holds the channel's pipes); prints its pid. */
+static const char launch_sh[] =
+	"d=$1\n"
+	"cd / || exit 1\n"
+	"if command -v setsid >/dev/null 2>&1; then\n"
+	"\tsetsid sh \"$d/guard.sh\" </dev/null >>\"$d/log\" 2>&1 &\n"
+	"else\n"
+	"\tnohup sh \"$d/guard.sh\" </dev/null >>\"$d/log\" 2>&1 &\n"
+	"fi\n"
+	"p=$!\n"
+	"kill -0 \"$p\" 2>/dev/null || [ -s \"$d/pid\" ] || exit 1\n"
+	"echo \"$p\"\n";
+
+/* Confirms: $1 the journal folder, $2 the entry or "". Picks the entry's
+ * folder (a waiting one first), refuses the connection that made the
+ * change, and decides through mkdir. Prints one line: "STATUS ENTRY
+ * [DETAIL]", STATUS one of none, same, confirmed, gone (confirmed, the
+ * guard no longer running), already, late. */
+static const char confirm_sh[] =
+	"want=$2\n"
+	"found=\n"
+	"for g in \"$1/" GUARD_REMOTE_SUBDIR "\"/*; do\n"
+	"\t[ -f \"$g/entry\" ] && [ -f \"$g/state\" ] || continue\n"
+	"\te=$(cat \"$g/entry\")\n"
+	"\tif [ -n \"$want\" ] && [ \"$e\" != \"$want\" ]; then continue; fi\n"
+	"\tif [ \"$(cat \"$g/state\")\" = waiting ] && [ ! -d \"$g/decided\" ]; then found=$g; break; fi\n"
+	"\tfound=$g\n"
+	"done\n"
+	"if [ -z \"$found\" ]; then echo none; exit 0; fi\n"
+	"d=$found\n"
+	"e=$(cat \"$d/entry\")\n"
+	"link=$(cat \"$d/link\" 2>/dev/null)\n"
+	"if [ -n \"${SSH_CONNECTION:-}\" ] && [ \"$SSH_CONNECTION\" = \"$link\" ]; then\n"
+	"\techo \"same $e $link\"; exit 0\n"
+	"fi\n"
+	"if mkdir \"$d/decided\" 2>/dev/null; then\n"
+	"\tprintf '%s\\n' \"${SSH_CONNECTION:-unknown}\" >\"$d/decided/by\"\n"
+	"\tprintf 'confirmed\\n' >\"$d/state.tmp\" && mv -f \"$d/state.tmp\" \"$d/state\"\n"
+	"\tp=$(cat \"$d/pid\" 2>/dev/null)\n"
+	"\tif [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null; then echo \"confirmed $e\"; "
+	"else echo \"gone $e\"; fi\n"
+	"\texit 0\n"
+	"fi\n"
+	"s=$(cat \"$d/state\")\n"
+	"if [ \"$s\" = confirmed ]; then echo \"already $e\"; else echo \"late $e $s\"; fi\n";
+
+/* Appends word to b quoted for a POSIX shell. */
+static void sb_word(struct sbuf *b, const char *word)
+{
+	const char *const w[] = { word, NULL };
+	char *q = argv_shell_join(w);
+	sb_add(b, q);
+	free(q);
+}
+
+/* Runs the fixed script sh on t with its arguments (NULL-terminated).
+ * Returns 0 with *out (standard output, caller frees), or -errno with
+ * *cause (caller frees). */
+static int run_script(struct target *t, const char *what, const char *sh, const char *const args[],
+		      char **out, char **cause)
+{
+	const char *argv[8] = { "sh", "-c", sh, "asr-doctor-guard" };
+	size_t n = 4;
+	for (size_t i = 0; args[i] && n + 1 < ARRAY_LEN(argv); i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	struct cmd_result r = { 0 };
+	int rc = target_run(t, argv, GUARD_REMOTE_CMD_MS, &r);
+	if (rc == 0 && (r.status != 0 || r.timed_out)) {
+		char *err = r.err ? str_trim(r.err) : "";
+		*cause = xasprintf(T("%s on %s: %s", "%s（%s）：%s"), what, t->name,
+				   r.timed_out ? T("timed out", "超时") : *err ? err : T("failed", "失败"));
+		rc = -EIO;
+	} else if (rc < 0) {
+		const char *lost = target_lost(t);
+		*cause = xasprintf(T("%s on %s: %s", "%s（%s）：%s"), what, t->name,
+				   lost ? lost : strerror(-rc));
+	} else {
+		*out = r.out;
+		r.out = NULL;
+	}
+	cmd_result_free(&r);
+	return rc;
+}
+
+/* The journal folder on the remote machine. */
+static const char *base_of(const char *journal_dir)
+{
+	return journal_dir && journal_dir[0] == '/' ? journal_dir : JOURNAL_DEFAULT_DIR;
+}
+
+/* Whether an entry id can name a folder: letters, digits, '-', '_', '.'
+ * (not first). */
+static bool id_ok(const char *id)
+{
+	if (!id || !*id || id[0] == '.' || strlen(id) > 64)
+		return false;
+	return strspn(id, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") ==
+	       strlen(id);
+}
+
+/* The guard's script for plan p in folder dir. */
+static char *guard_script(const char *dir, const char *entry_id, int within, const struct plan *p)
+{
+	struct sbuf b = { 0 };
+	sb_printf(&b,
+		  "#!/bin/sh\n"
+		  "# asr-doctor: the commit-confirmed guard of journal entry %s. Unless\n"
+		  "# `asr-doctor --target ... confirm` makes the folder decided from a new\n"
+		  "# connection within %d seconds, it puts the files back and reloads sshd.\n",
+		  entry_id, within);
+	sb_add(&b, "d=");
+	sb_word(&b, dir);
+	sb_add(&b,
+	       "\ntrap '' HUP INT PIPE\n"
+	       "say() { printf '%s guard[%s]: %s\\n' \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" \"$$\" "
+	       "\"$1\"; }\n"
+	       "state() { printf '%s\\n' \"$1\" >\"$d/state.tmp\" && mv -f \"$d/state.tmp\" "
+	       "\"$d/state\"; }\n"
+	       "printf '%s\\n' \"$$\" >\"$d/pid.tmp\" && mv -f \"$d/pid.tmp\" \"$d/pid\"\n");
+	sb_printf(&b,
+		  "say \"waiting %d seconds for a confirmation\"\n"
+		  "i=0\n"
+		  "while [ \"$i\" -lt %d ]; do\n"
+		  "\tif [ -d \"$d/decided\" ]; then say confirmed; exit 0; fi\n"
+		  "\t[ -f \"$d/guard.sh\" ] || exit 0\n"
+		  "\tsleep 1\n"
+		  "\ti=$((i + 1))\n"
+		  "done\n",
+		  within, within);
+	sb_add(&b,
+	       "if ! mkdir \"$d/decided\" 2>/dev/null; then say confirmed; exit 0; fi\n"
+	       "state reverting\n"
+	       "say 'not confirmed in time: putting the files back'\n"
+	       "fail=0\n"
+	       "put() {\n"
+	       "\tif rm -f \"$3\" && cp \"$1\" \"$3\" && chown \"$4\" \"$3\" && chmod \"$5\" \"$3\" "
+	       "&& mv -f \"$3\" \"$2\"; then say \"restored $2\"; return 0; fi\n"
+	       "\trm -f \"$3\"; say \"cannot restore $2\"; fail=1\n"
+	       "}\n"
+	       "gone() { if rm -f \"$1\"; then say \"removed $1\"; else say \"cannot remove $1\"; "
+	       "fail=1; fi; }\n"
+	       "run() { if \"$@\"; then say \"ran: $*\"; else say \"failed ($?): $*\"; fail=1; fi; }\n");
+	for (size_t i = 0; i < p->nedits; i++) {
+		const struct file_edit *e = &p->edits[i];
+		const char *path = e->real_path ? e->real_path : e->path;
+		if (e->existed) {
+			char *copy = xasprintf("%s/old-%zu", dir, i);
+			char *tmp = target_temp_path(path, "guard");
+			char *owner = xasprintf("%u:%u", (unsigned)e->old_uid, (unsigned)e->old_gid);
+			char *mode = xasprintf("%04o", (unsigned)(e->old_mode & 07777));
+			const char *const w[] = { "put", copy, path, tmp, owner, mode, NULL };
+			char *line = argv_shell_join(w);
+			sb_printf(&b, "%s\n", line);
+			free(line);
+			free(mode);
+			free(owner);
+			free(tmp);
+			free(copy);
+		} else {
+			const char *const w[] = { "gone", path, NULL };
+			char *line = argv_shell_join(w);
+			sb_printf(&b, "%s\n", line);
+			free(line);
+		}
+	}
+	sb_add(&b, "sync\n");
+	for (size_t i = 0; i < p->ncmds; i++) {
+		if (!p->cmds[i].rerun_on_undo)
+			continue;
+		char *line = argv_shell_join((const char *const *)p->cmds[i].argv);
+		sb_printf(&b, "run %s\n", line);
+		free(line);
+	}
+	sb_add(&b, "if [ \"$fail\" = 0 ]; then state reverted; say reverted; else state failed; "
+		   "say 'failed: see above'; fi\n");
+	return sb_steal(&b);
+}
+
+/* Writes data to the file path on t (a new file in the guard's folder),
+ * owned by the login (own). */
+static int put_file(struct target *t, const char *path, const char *data, size_t len,
+		    const long own[2], char **cause)
+{
+	return target_replace(t, path, "w", data, len, 0600, (uid_t)own[0], (gid_t)own[1], cause);
+}
+
+/* Parses what prepare_sh printed: uid, gid and the folder (owned). */
+static char *parse_prepared(char *out, long own[2])
+{
+	char *save = NULL;
+	char *u = strtok_r(out, "\n", &save), *g = strtok_r(NULL, "\n", &save);
+	char *d = strtok_r(NULL, "\n", &save);
+	if (!u || !g || !d || strtok_r(NULL, "\n", &save) || !str_to_long(u, &own[0]) ||
+	    !str_to_long(g, &own[1]) || own[0] < 0 || own[1] < 0 || d[0] != '/')
+		return NULL;
+	return xstrdup(d);
+}
+
+int guard_remote_start(struct target *t, const char *journal_dir, const char *entry_id,
+		       int within_s, const struct plan *p, long *pid, char **dir, char **cause)
+{
+	*cause = NULL;
+	if (dir)
+		*dir = NULL;
+	if (!p || !id_ok(entry_id)) {
+		*cause = xstrdup(T("guard: no plan or no valid journal entry",
+				   "守护：没有计划或有效的日志条目"));
+		return -EINVAL;
+	}
+	if (!t->can_run || !t->can_write) {
+		*cause = xasprintf(T("guard: %s cannot run commands and write files",
+				     "守护：%s 不能运行命令和写文件"),
+				   t->name);
+		return -ENOTSUP;
+	}
+	int within = within_s > 0 ? within_s : GUARD_DEFAULT_SECONDS;
+	char *out = NULL;
+	const char *const pargs[] = { base_of(journal_dir), entry_id, NULL };
+	int rc = run_script(t, T("cannot make the guard's folder", "无法创建守护文件夹"), prepare_sh,
+			    pargs, &out, cause);
+	if (rc < 0)
+		return rc;
+	long own[2];
+	char *gdir = parse_prepared(out, own);
+	free(out);
+	out = NULL;
+	if (!gdir) {
+		*cause = xasprintf(T("cannot make the guard's folder on %s: unexpected answer",
+				     "无法在 %s 上创建守护文件夹：意外的回答"),
+				   t->name);
+		return -EIO;
+	}
+	for (size_t i = 0; rc == 0 && i < p->nedits; i++) {
+		if (!p->edits[i].existed)
+			continue;
+		char *copy = xasprintf("%s/old-%zu", gdir, i);
+		rc = put_file(t, copy, p->edits[i].old_data ? p->edits[i].old_data : "",
+			      p->edits[i].old_len, own, cause);
+		free(copy);
+	}
+	if (rc == 0) {
+		char *script = guard_script(gdir, entry_id, within, p);
+		char *path = xasprintf("%s/guard.sh", gdir);
+		rc = put_file(t, path, script, strlen(script), own, cause);
+		free(path);
+		free(script);
+	}
+	if (rc == 0) {
+		const char *const largs[] = { gdir, NULL };
+		rc = run_script(t, T("cannot start the guard", "无法启动守护进程"), launch_sh, largs,
+				&out, cause);
+	}
+	long v = 0;
+	if (rc == 0 && !(str_to_long(str_trim(out), &v) && v > 1)) {
+		*cause = xasprintf(T("cannot start the guard on %s: it said '%s'",
+				     "无法在 %s 上启动守护进程：输出“%s”"),
+				   t->name, out);
+		rc = -EIO;
+	}
+	free(out);
+	if (rc < 0) {
+		/* Not started: its folder would only mislead confirm. */
+		const char *const rm[] = { "rm", "-rf", "--", gdir, NULL };
+		struct cmd_result r = { 0 };
+		target_run(t, rm, GUARD_REMOTE_CMD_MS, &r);
+		cmd_result_free(&r);
+		free(gdir);
+		return rc;
+	}
+	*pid = v;
+	if (dir)
+		*dir = gdir;
+	else
+		free(gdir);
+	return 0;
+}
+
+int guard_remote_confirm(struct target *t, const char *journal_dir, const char *which,
+			 char **msg)
+{
+	*msg = NULL;
+	char *out = NULL, *cause = NULL;
+	const char *const args[] = { base_of(journal_dir), which ? which : "", NULL };
+	int rc = run_script(t, T("cannot confirm", "无法确认"), confirm_sh, args, &out, &cause);
+	if (rc < 0) {
+		*msg = cause;
+		return rc;
+	}
+	char *line = str_trim(out);
+	char *status = line, *entry = "", *detail = "";
+	char *sp = strchr(line, ' ');
+	if (sp) {
+		*sp = '\0';
+		entry = sp + 1;
+		char *sp2 = strchr(entry, ' ');
+		if (sp2) {
+			*sp2 = '\0';
+			detail = sp2 + 1;
+		}
+	}
+	if (strcmp(status, "none") == 0) {
+		*msg = which ? xasprintf(T("entry %s has no change waiting for confirmation on %s",
+					   "条目 %s 在 %s 上没有等待确认的更改"),
+					 which, t->name)
+			     : xasprintf(T("no change waits for confirmation on %s",
+					   "%s 上没有等待确认的更改"),
+					 t->name);
+		rc = -ENOENT;
+	} else if (strcmp(status, "same") == 0) {
+		*msg = xasprintf(T("refused: this is the SSH connection that made the change (%s). "
+				   "Confirm over a NEW connection: only a new login proves you can "
+				   "still get in",
+				   "拒绝：这是做出更改的那个 SSH 连接（%s）。请通过新的连接确认："
+				   "只有新的登录才能证明你仍能登录"),
+				 detail);
+		rc = -EPERM;
+	} else if (strcmp(status, "confirmed") == 0 || strcmp(status, "gone") == 0) {
+		*msg = xasprintf(T("entry %s confirmed on %s: the change stays%s",
+				   "条目 %s 已在 %s 上确认：更改将保留%s"),
+				 entry, t->name,
+				 strcmp(status, "gone") == 0
+					 ? T(" (its guard was no longer running)",
+					     "（其守护进程已不在运行）")
+					 : "");
+		rc = 0;
+	} else if (strcmp(status, "already") == 0) {
+		*msg = xasprintf(T("entry %s is already confirmed", "条目 %s 已确认"), entry);
+		rc = 0;
+	} else if (strcmp(status, "late") == 0) {
+		*msg = xasprintf(T("too late: entry %s was not confirmed in time and its guard on %s "
+				   "put the files back and reloaded sshd (%s)",
+				   "太晚了：条目 %s 未在时限内确认，%s 上的守护进程已恢复文件并重新加载 "
+				   "sshd（%s）"),
+				 entry, t->name, detail);
+		rc = -ETIMEDOUT;
+	} else {
+		*msg = xasprintf(T("cannot confirm on %s: unexpected answer '%s'",
+				   "无法在 %s 上确认：意外的回答“%s”"),
+				 t->name, line);
+		rc = -EIO;
+	}
+	free(out);
+	return rc;
+}
+
+/* ---- the strategy ---- */
+
+/* A running Linux machine that is not this one and runs commands: the
+ * change is made over asr-doctor's own link to it. */
+static bool remote_serves(const struct target *t)
+{
+	return t->live && !t->this_machine && t->can_run && t->os == TARGET_OS_LINUX;
+}
+
+static enum guard_need remote_need(const struct target *t, const char *ssh_connection,
+				   const char **why)
+{
+	(void)t;
+	(void)ssh_connection;
+	*why = NULL;
+	return GUARD_NEEDED;
+}
+
+static int remote_start(struct target *t, const struct guard_spec *g, long *pid, char **cause)
+{
+	return guard_remote_start(t, g->journal_dir, g->entry_id, g->within_s, g->plan, pid, NULL,
+				  cause);
+}
+
+static int remote_confirm(struct target *t, const char *journal_dir, const char *which,
+			  const char *ssh_connection, char **msg)
+{
+	(void)ssh_connection;
+	return guard_remote_confirm(t, journal_dir, which, msg);
+}
+
+const struct guard_strategy guard_remote = {
+	.name = "remote process",
+	.serves = remote_serves,
+	.need = remote_need,
+	.start = remote_start,
+	.confirm = remote_confirm,
+};

@@ -1,0 +1,416 @@
+/* test_remote_guard.c: the commit-confirmed guard of a remote machine
+ * (engine/change/guard_remote.c) against a real sshd on 127.0.0.1. The
+ * change is made to that very sshd's configuration file, over a link to
+ * it, and sshd is reloaded with SIGHUP (kill -HUP, as the sshd fix plans
+ * it from a pid file): a change that locks root out (AllowUsers) is put
+ * back byte for byte by the guard after the link is cut (the sshd
+ * session processes killed, the client gone) and sshd reloaded, so a new
+ * login works again; a change confirmed over a new connection (the real
+ * binary, `--target ... confirm`) stays; a confirmation over the link
+ * that made the change is refused; one that comes too late says so. The
+ * remote machine is this one, so results are read with local calls; the
+ * login is a second root (uid 0) whose shell is /bin/sh.
+ * Needs sshd, /run/sshd and root: fails, never skips, without them. */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/change/guard_remote.h"
+#include "engine/change/plan.h"
+#include "engine/target/target_ssh.h"
+#include "engine/util/util.h"
+#include "support/sshd.h"
+#include "support/testutil.h"
+
+/* How long a wait for another process may last before the test fails. */
+#define WAIT_MS 90000
+
+static const char *scratch;
+
+/* A second root whose shell is /bin/sh and whose home is the test's: no
+ * profile of this machine's root runs with each command. Its password
+ * is set only because sshd refuses a key to a locked account. */
+static const struct test_account groot = { .name = "groot", .uid = 0, .password = "not-used" };
+
+/* An sshd whose machine has groot. */
+static struct test_sshd start_sshd(void)
+{
+	return sshd_start_accounts(NULL, &groot, 1, NULL);
+}
+
+/* A connection to d as root (groot), allowed to write (as the change layer's
+ * targets are). Returns NULL with *err when the login fails. */
+static struct target *login(const struct test_sshd *d, int *err)
+{
+	struct ssh_opts o;
+	ssh_opts_init(&o);
+	o.host = "127.0.0.1";
+	o.port = d->port;
+	o.user = "groot";
+	o.identity = d->user_key;
+	o.known_hosts = d->known_hosts;
+	o.timeout_ms = 20000;
+	struct target *t = target_ssh_new(&o);
+	struct ssh_attempt a;
+	char *cause = NULL;
+	*err = target_ssh_connect(t, &o, &a, &cause);
+	free(cause);
+	if (*err != 0) {
+		target_free(t);
+		return NULL;
+	}
+	t->can_write = true;
+	return t;
+}
+
+static struct target *must_login(const struct test_sshd *d)
+{
+	int err = 0;
+	struct target *t = login(d, &err);
+	if (!t)
+		fail_msg("login to 127.0.0.1:%d: %s", d->port, strerror(-err));
+	return t;
+}
+
+static void nap(void)
+{
+	nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+}
+
+/* How many times sshd said it listens (once at start, once per reload). */
+static int listens(const struct test_sshd *d)
+{
+	char *log = tu_read_file(d->log, NULL);
+	int n = 0;
+	for (const char *p = log; (p = strstr(p, "Server listening on")); p++)
+		n++;
+	free(log);
+	return n;
+}
+
+/* Waits until sshd has listened n times. */
+static void wait_listens(const struct test_sshd *d, int n)
+{
+	for (int i = 0; i < WAIT_MS / 50 && listens(d) < n; i++)
+		nap();
+	assert_int_equal(listens(d), n);
+}
+
+/* The contents of dir/name with the trailing newline removed, or NULL. */
+static char *read_in(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	char *s = access(path, F_OK) == 0 ? tu_read_file(path, NULL) : NULL;
+	free(path);
+	return s ? str_trim(s) : NULL;
+}
+
+/* Waits until the guard's state file says want. */
+static void wait_state(const char *gdir, const char *want)
+{
+	char *s = NULL;
+	for (int i = 0; i < WAIT_MS / 50; i++) {
+		free(s);
+		s = read_in(gdir, "state");
+		if (s && strcmp(s, want) == 0)
+			break;
+		nap();
+	}
+	if (!s || strcmp(s, want) != 0) {
+		char *log = read_in(gdir, "log");
+		fail_msg("the guard's state is '%s', not '%s'; its log:\n%s", s ? s : "(none)", want,
+			 log ? log : "(none)");
+	}
+	free(s);
+}
+
+/* Waits until the guard's log has a line holding what. */
+static void wait_log(const char *gdir, const char *what)
+{
+	char *log = NULL;
+	for (int i = 0; i < WAIT_MS / 50; i++) {
+		free(log);
+		log = read_in(gdir, "log");
+		if (log && strstr(log, what))
+			break;
+		nap();
+	}
+	if (!log || !strstr(log, what))
+		fail_msg("the guard never logged '%s'; its log:\n%s", what, log ? log : "(none)");
+	free(log);
+}
+
+/* Cuts every link to d: kills its session processes (the listener's
+ * children) with SIGKILL, as a dropped network would leave them gone. */
+static int cut_sessions(const struct test_sshd *d)
+{
+	DIR *proc = opendir("/proc");
+	assert_non_null(proc);
+	int n = 0;
+	struct dirent *de;
+	while ((de = readdir(proc))) {
+		long pid;
+		if (!str_to_long(de->d_name, &pid))
+			continue;
+		char *path = xasprintf("/proc/%ld/stat", pid);
+		char *st = access(path, R_OK) == 0 ? tu_read_file(path, NULL) : NULL;
+		free(path);
+		const char *rp = st ? strrchr(st, ')') : NULL;
+		char state;
+		long ppid;
+		if (rp && sscanf(rp + 1, " %c %ld", &state, &ppid) == 2 && ppid == d->pid &&
+		    kill((pid_t)pid, SIGKILL) == 0)
+			n++;
+		free(st);
+	}
+	closedir(proc);
+	return n;
+}
+
+/* A plan for the change: sshd's configuration file gets new_conf, a file
+ * is created beside it, and sshd is reloaded with SIGHUP. Planned through
+ * t, as a fix plans. */
+static struct plan *change_plan(struct target *t, const struct test_sshd *d, const char *new_conf,
+				const char *created)
+{
+	struct plan *p = plan_new("test.remote_guard", "remote guard");
+	char *cause = NULL;
+	if (!plan_add_edit(p, t, d->conf, new_conf, strlen(new_conf), "the change", &cause))
+		fail_msg("plan: %s", cause);
+	if (!plan_add_edit(p, t, created, "Banner none\n", 12, "a new file", &cause))
+		fail_msg("plan: %s", cause);
+	char *pid = xasprintf("%ld", (long)d->pid);
+	const char *const hup[] = { "kill", "-HUP", pid, NULL };
+	plan_add_command(p, hup, "reload sshd", CMD_AFTER, true)->rerun_on_undo = true;
+	free(pid);
+	p->commit_confirmed_service = xstrdup("sshd");
+	return p;
+}
+
+/* Makes the change plan p describes, as apply would: the new bytes, the
+ * new file, the reload. */
+static void make_change(const struct plan *p, const struct test_sshd *d)
+{
+	for (size_t i = 0; i < p->nedits; i++) {
+		tu_write_file(p->edits[i].real_path, p->edits[i].new_data);
+		assert_int_equal(chmod(p->edits[i].real_path, p->edits[i].old_mode & 07777), 0);
+	}
+	int before = listens(d);
+	assert_int_equal(kill(d->pid, SIGHUP), 0);
+	wait_listens(d, before + 1);
+}
+
+/* Not confirmed, the link cut: the guard puts the configuration back byte
+ * for byte (mode kept, a new inode: a rename), removes the file the change
+ * created, reloads sshd, and root can log in again; confirming then is
+ * too late, and says so. */
+static void test_reverts_after_link_cut(void **state)
+{
+	(void)state;
+	struct test_sshd d = start_sshd();
+	char *jdir = xasprintf("%s/journal-cut", scratch);
+	char *created = xasprintf("%s/extra.conf", d.dir);
+	assert_int_equal(chmod(d.conf, 0640), 0);
+	size_t old_len = 0;
+	char *old = tu_read_file(d.conf, &old_len);
+	struct target *t = must_login(&d);
+	char *locked = xasprintf("%sAllowUsers nobody-at-all\n", old);
+	struct plan *p = change_plan(t, &d, locked, created);
+	make_change(p, &d);
+	/* The change locks root out: a new login is refused. */
+	int err = 0;
+	struct target *refused = login(&d, &err);
+	assert_null(refused);
+	assert_int_equal(err, -EACCES);
+
+	long pid = 0;
+	char *gdir = NULL, *cause = NULL;
+	int rc = guard_remote_start(t, jdir, "7", 3, p, &pid, &gdir, &cause);
+	if (rc != 0)
+		fail_msg("guard: %s", cause);
+	assert_true(pid > 1);
+	assert_true(str_starts(gdir, jdir));
+	char *pidtext = NULL;
+	for (int i = 0; i < WAIT_MS / 50 && !(pidtext = read_in(gdir, "pid")); i++)
+		nap();
+	assert_non_null(pidtext);
+	struct stat st;
+	assert_int_equal(stat(gdir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	int reloads = listens(&d);
+
+	/* The link goes: its sshd processes killed, the client gone. */
+	assert_true(cut_sessions(&d) >= 1);
+	target_free(t);
+
+	wait_state(gdir, "reverted");
+	size_t now_len = 0;
+	char *now = tu_read_file(d.conf, &now_len);
+	assert_int_equal(now_len, old_len);
+	assert_memory_equal(now, old, old_len);
+	assert_int_equal(stat(d.conf, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(st.st_uid, 0);
+	assert_int_equal(access(created, F_OK), -1);
+	char *tmp = target_temp_path(d.conf, "guard");
+	assert_int_equal(access(tmp, F_OK), -1);
+	free(tmp);
+	wait_listens(&d, reloads + 1);
+	char *log = read_in(gdir, "log");
+	assert_non_null(strstr(log, "restored "));
+	assert_non_null(strstr(log, "ran: kill -HUP"));
+	free(log);
+
+	/* Root gets in again, and a confirmation now is too late. */
+	struct target *t2 = must_login(&d);
+	char *msg = NULL;
+	assert_int_equal(guard_remote_confirm(t2, jdir, "7", &msg), -ETIMEDOUT);
+	assert_non_null(strstr(msg, "too late"));
+	free(msg);
+	target_free(t2);
+
+	free(pidtext);
+	free(gdir);
+	free(now);
+	plan_free(p);
+	free(locked);
+	free(old);
+	free(created);
+	free(jdir);
+	sshd_stop(&d);
+}
+
+/* Confirmed over a new connection by the real binary: the change stays,
+ * sshd is not reloaded again, the guard stops at once; over the link that
+ * made the change the confirmation is refused; a second one says it is
+ * already confirmed; an entry with no guard is named. The journal folder's
+ * name holds a quote, a space and a $, which must reach the remote shell
+ * as they are. */
+static void test_confirmed_from_new_connection(void **state)
+{
+	(void)state;
+	struct test_sshd d = start_sshd();
+	char *jdir = xasprintf("%s/jour nal's $HOME", scratch);
+	char *created = xasprintf("%s/extra.conf", d.dir);
+	char *old = tu_read_file(d.conf, NULL);
+	struct target *t = must_login(&d);
+	char *changed = xasprintf("%sMaxAuthTries 5\n", old);
+	struct plan *p = change_plan(t, &d, changed, created);
+	make_change(p, &d);
+
+	long pid = 0;
+	char *gdir = NULL, *cause = NULL;
+	/* Long enough that only the confirmation can end it in this test. */
+	int rc = guard_remote_start(t, jdir, "12", 600, p, &pid, &gdir, &cause);
+	if (rc != 0)
+		fail_msg("guard: %s", cause);
+	assert_true(str_starts(gdir, jdir));
+	int reloads = listens(&d);
+
+	/* The link that made the change cannot confirm it. */
+	char *msg = NULL;
+	assert_int_equal(guard_remote_confirm(t, jdir, "12", &msg), -EPERM);
+	assert_non_null(strstr(msg, "refused"));
+	free(msg);
+	char *s = read_in(gdir, "state");
+	assert_string_equal(s, "waiting");
+	free(s);
+
+	/* No guard waits for another entry. */
+	struct target *t2 = must_login(&d);
+	assert_int_equal(guard_remote_confirm(t2, jdir, "13", &msg), -ENOENT);
+	assert_non_null(strstr(msg, "13"));
+	free(msg);
+	target_free(t2);
+
+	/* The real command, connecting afresh. */
+	char *home = xasprintf("%s/home", scratch);
+	char *out = NULL;
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s/.ssh' && cp '%s' '%s/.ssh/known_hosts'", home,
+			       d.known_hosts, home),
+			 0);
+	char *qj = xasprintf("%s/jour nal'\\''s $HOME", scratch);
+	rc = tu_sh(&out,
+		   "HOME='%s' SSH_AUTH_SOCK= '%s' --target groot@127.0.0.1:%d -i '%s' "
+		   "--journal '%s' confirm 2>&1 </dev/null",
+		   home, tu_binary(), d.port, d.user_key, qj);
+	if (rc != 0)
+		fail_msg("confirm exited %d: %s", rc, out);
+	assert_non_null(strstr(out, "entry 12 confirmed"));
+	free(out);
+	wait_log(gdir, "confirmed");
+	s = read_in(gdir, "state");
+	assert_string_equal(s, "confirmed");
+	free(s);
+	char *now = tu_read_file(d.conf, NULL);
+	assert_string_equal(now, changed);
+	free(now);
+	assert_int_equal(access(created, F_OK), 0);
+	assert_int_equal(listens(&d), reloads);
+
+	/* Again: already confirmed (exit 0). */
+	rc = tu_sh(&out,
+		   "HOME='%s' SSH_AUTH_SOCK= '%s' --target groot@127.0.0.1:%d -i '%s' "
+		   "--journal '%s' confirm 12 2>&1 </dev/null",
+		   home, tu_binary(), d.port, d.user_key, qj);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "already confirmed"));
+	free(out);
+
+	target_free(t);
+	free(qj);
+	free(home);
+	free(gdir);
+	plan_free(p);
+	free(changed);
+	free(old);
+	free(created);
+	free(jdir);
+	sshd_stop(&d);
+}
+
+/* A guard is refused an entry id that is not a plain name, and a target
+ * that cannot write; nothing is left on the machine. */
+static void test_start_refused(void **state)
+{
+	(void)state;
+	struct test_sshd d = start_sshd();
+	char *jdir = xasprintf("%s/journal-refused", scratch);
+	struct target *t = must_login(&d);
+	struct plan *p = plan_new("test.remote_guard", "remote guard");
+	long pid = 0;
+	char *cause = NULL;
+	assert_int_equal(guard_remote_start(t, jdir, "../x", 3, p, &pid, NULL, &cause), -EINVAL);
+	free(cause);
+	t->can_write = false;
+	assert_int_equal(guard_remote_start(t, jdir, "3", 3, p, &pid, NULL, &cause), -ENOTSUP);
+	free(cause);
+	assert_int_equal(access(jdir, F_OK), -1);
+	plan_free(p);
+	target_free(t);
+	free(jdir);
+	sshd_stop(&d);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	scratch = tu_scratch("remoteguard");
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reverts_after_link_cut),
+		cmocka_unit_test(test_confirmed_from_new_connection),
+		cmocka_unit_test(test_start_refused),
+	};
+	return tu_scratch_done(cmocka_run_group_tests_name("remote_guard", tests, setup, NULL));
+}
