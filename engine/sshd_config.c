@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "engine/check.h"
+#include "engine/util/cfgwords.h"
 
 /* ---- keywords ---- */
 
@@ -181,44 +182,15 @@ static char *lower_dup(const char *s, size_t n)
 	return r;
 }
 
-/* Splits arguments like sshd: words separated by blanks, single or double
- * quotes group (and are removed), a backslash escapes a quote, a backslash
- * or (outside quotes) a blank, and a word starting with '#' starts a
- * comment. Returns false on an unterminated quote. */
+/* Splits arguments like sshd (cfg_split_words) into an argument vector.
+ * Returns false on an unterminated quote; *argv is set either way. */
 static bool split_args(const char *s, char ***argv, size_t *argc)
 {
-	*argv = NULL;
-	*argc = 0;
-	size_t cap = 0;
-	size_t i = 0;
-	for (;;) {
-		while (s[i] == ' ' || s[i] == '\t')
-			i++;
-		if (!s[i] || s[i] == '#')
-			return true;
-		struct sbuf w = { 0 };
-		sb_addn(&w, "", 0);
-		char quote = 0;
-		for (; s[i]; i++) {
-			char c = s[i];
-			if (c == '\\' && (s[i + 1] == '\'' || s[i + 1] == '"' || s[i + 1] == '\\' ||
-					  (!quote && s[i + 1] == ' '))) {
-				sb_addc(&w, s[++i]);
-			} else if (!quote && (c == ' ' || c == '\t')) {
-				break;
-			} else if (!quote && (c == '"' || c == '\'')) {
-				quote = c;
-			} else if (quote && c == quote) {
-				quote = 0;
-			} else {
-				sb_addc(&w, c);
-			}
-		}
-		*argv = xgrow(*argv, &cap, *argc + 1, sizeof **argv);
-		(*argv)[(*argc)++] = sb_steal(&w);
-		if (quote)
-			return false;
-	}
+	struct strvec w = { 0 };
+	bool ok = cfg_split_words(s, &w);
+	*argv = w.v;
+	*argc = w.n;
+	return ok;
 }
 
 /* Frees an argument vector from split_args. */

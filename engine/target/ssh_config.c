@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "engine/target/ssh_jump.h"
+#include "engine/util/cfgwords.h"
 #include "engine/util/util.h"
 
 /* The reading state shared by a file and what it includes. */
@@ -64,43 +65,6 @@ static int line_error(struct reader *r, const char *name, int lineno, int err, c
 	if (r->cause && !*r->cause)
 		*r->cause = xasprintf("%s line %d: %s", name, lineno, what);
 	return err;
-}
-
-/* Splits the arguments after a keyword into words: blanks separate them,
- * single or double quotes group, a backslash escapes a quote, a backslash
- * or (outside quotes) a blank, and a `#` that starts a word ends the line.
- * Returns 0, or -EINVAL for an unterminated quote. */
-static int split_words(const char *s, struct strvec *words)
-{
-	size_t i = 0;
-	for (;;) {
-		while (s[i] == ' ' || s[i] == '\t')
-			i++;
-		if (s[i] == '\0' || s[i] == '#')
-			return 0;
-		struct sbuf w = { 0 };
-		char quote = 0;
-		for (; s[i]; i++) {
-			char c = s[i];
-			if (c == '\\' && (s[i + 1] == '\'' || s[i + 1] == '"' || s[i + 1] == '\\' ||
-					  (!quote && s[i + 1] == ' '))) {
-				sb_addc(&w, s[++i]);
-			} else if (!quote && (c == ' ' || c == '\t')) {
-				break;
-			} else if (!quote && (c == '"' || c == '\'')) {
-				quote = c;
-			} else if (quote && c == quote) {
-				quote = 0;
-			} else {
-				sb_addc(&w, c);
-			}
-		}
-		if (quote) {
-			sb_free(&w);
-			return -EINVAL;
-		}
-		sv_take(words, sb_steal(&w));
-	}
 }
 
 /* Whether a ProxyJump value is a hop list ssh takes. */
@@ -381,7 +345,7 @@ static int read_text(struct reader *r, const char *text, size_t len, const char 
 			char *m = xasprintf("no argument after keyword \"%s\"", kw);
 			rc = line_error(r, name, lineno, -EINVAL, m);
 			free(m);
-		} else if (split_words(rest, &words) < 0) {
+		} else if (!cfg_split_words(rest, &words)) {
 			rc = line_error(r, name, lineno, -EINVAL, "unterminated quote");
 		} else if (words.n == 0) {
 			char *m = xasprintf("no argument after keyword \"%s\"", kw);
