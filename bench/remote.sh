@@ -73,6 +73,10 @@ free_port() {
 
 # The server: its own host key, a user key for the current user, key
 # logins only, sftp-server where Debian puts it (internal-sftp otherwise).
+# SetEnv SHLVL=1: bash, the login shell, then skips ~/.bashrc for the
+# commands sshd starts (it reads it when SHLVL says it is not nested): a
+# slow .bashrc of this machine's account (pyenv init takes seconds) would
+# be timed in every command, ssh true's included, instead of the link.
 ssh-keygen -q -t ed25519 -N '' -f "$tmp/host_key"
 ssh-keygen -q -t ed25519 -N '' -f "$tmp/user_key"
 cp "$tmp/user_key.pub" "$tmp/authorized_keys"
@@ -91,6 +95,7 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
 Subsystem sftp $sftp
+SetEnv SHLVL=1
 EOF
 "$SSHD" -D -e -f "$tmp/sshd_config" 2>"$tmp/sshd.log" &
 pids="$pids $!"

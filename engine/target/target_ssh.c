@@ -61,6 +61,11 @@ struct ssh_priv {
 	 * print is decoded from the console's code page (chcp). */
 	bool windows;
 	unsigned codepage;
+	/* $ASR_DOCTOR_SSH_TRACE: a line per operation on the link (when it
+	 * started, how long it took, what it was), to see where the round
+	 * trips of a far link go; NULL when unset (owned). */
+	FILE *trace;
+	long long trace_t0;
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -80,6 +85,32 @@ static long long now_ms(void)
 static void copy_str(char *dst, size_t cap, const char *src)
 {
 	snprintf(dst, cap, "%s", src ? src : "");
+}
+
+static void trace(struct ssh_priv *p, long long start, const char *op, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* One line of the trace: start and duration in ms since the target was
+ * made, the operation and what it was on (control characters as '?').
+ * No secret ever reaches it: paths and command lines only. */
+static void trace(struct ssh_priv *p, long long start, const char *op, const char *fmt, ...)
+{
+	if (!p->trace)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *what = xvasprintf(fmt, ap);
+	va_end(ap);
+	size_t n = strlen(what);
+	if (n > 160)
+		memcpy(what + 157, "...", 4);
+	for (char *c = what; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	long long now = now_ms();
+	fprintf(p->trace, "%8lld %6lld %-10s %s\n", start - p->trace_t0, now - start, op, what);
+	fflush(p->trace);
+	free(what);
 }
 
 /* Wipes and frees a secret. */
@@ -312,6 +343,8 @@ static int ssh_read_file(struct target *t, const char *path, char **data, size_t
 	int rc = enter(t, &p);
 	if (rc < 0)
 		return rc;
+	long long t0 = now_ms();
+	int reads = 0;
 	/* Stat first: a FIFO or a device is never opened. */
 	LIBSSH2_SFTP_ATTRIBUTES a;
 	rc = sftp_stat_locked(p, path, true, &a);
@@ -330,6 +363,7 @@ static int ssh_read_file(struct target *t, const char *path, char **data, size_t
 	char buf[32768];
 	while (rc == 0) {
 		ssize_t n = libssh2_sftp_read(h, buf, sizeof buf);
+		reads++;
 		if (n == 0)
 			break;
 		if (n < 0) {
@@ -344,6 +378,7 @@ static int ssh_read_file(struct target *t, const char *path, char **data, size_t
 	}
 	if (h && !p->lost)
 		libssh2_sftp_close_handle(h);
+	trace(p, t0, "read", "%s %zu bytes, %d reads, %d", path, b.len, reads, rc);
 	leave(p);
 	if (rc < 0) {
 		sb_free(&b);
@@ -368,6 +403,7 @@ static int ssh_open_stream(struct target *t, const char *path, void **stream,
 	int rc = enter(t, &p);
 	if (rc < 0)
 		return rc;
+	long long t0 = now_ms();
 	LIBSSH2_SFTP_ATTRIBUTES a;
 	rc = sftp_stat_locked(p, path, true, &a);
 	if (rc == 0 && !LIBSSH2_SFTP_S_ISREG(a.permissions))
@@ -384,6 +420,7 @@ static int ssh_open_stream(struct target *t, const char *path, void **stream,
 			rc = sftp_errno(p);
 		}
 	}
+	trace(p, t0, "open", "%s %d", path, rc);
 	leave(p);
 	return rc;
 }
@@ -394,6 +431,7 @@ static long ssh_stream_read(struct target *t, void *stream, char *buf, size_t n)
 	int rc = enter(t, &p);
 	if (rc < 0)
 		return rc;
+	long long t0 = now_ms();
 	size_t got = 0;
 	long result = 0;
 	while (got < n) {
@@ -406,6 +444,7 @@ static long ssh_stream_read(struct target *t, void *stream, char *buf, size_t n)
 		}
 		got += (size_t)k;
 	}
+	trace(p, t0, "stream", "%zu of %zu bytes, %ld", got, n, result);
 	leave(p);
 	return result < 0 ? result : (long)got;
 }
@@ -432,10 +471,12 @@ static int ssh_list_dir(struct target *t, const char *path, struct strvec *names
 	int rc = enter(t, &p);
 	if (rc < 0)
 		return rc;
+	long long t0 = now_ms();
 	LIBSSH2_SFTP_HANDLE *h = libssh2_sftp_open_ex(p->sftp, path, (unsigned)strlen(path), 0, 0,
 						      LIBSSH2_SFTP_OPENDIR);
 	if (!h) {
 		rc = sftp_errno(p);
+		trace(p, t0, "list", "%s %d", path, rc);
 		leave(p);
 		return rc;
 	}
@@ -456,6 +497,7 @@ static int ssh_list_dir(struct target *t, const char *path, struct strvec *names
 	}
 	if (!p->lost)
 		libssh2_sftp_close_handle(h);
+	trace(p, t0, "list", "%s %zu names, %d", path, names->n - first, rc);
 	leave(p);
 	if (rc < 0)
 		return rc;
@@ -472,8 +514,10 @@ static int ssh_stat(struct target *t, const char *path, struct target_stat *st, 
 	int rc = enter(t, &p);
 	if (rc < 0)
 		return rc;
+	long long t0 = now_ms();
 	LIBSSH2_SFTP_ATTRIBUTES a;
 	rc = sftp_stat_locked(p, path, follow, &a);
+	trace(p, t0, follow ? "stat" : "lstat", "%s %d", path, rc);
 	leave(p);
 	if (rc == 0)
 		attrs_to_stat(&a, st);
@@ -488,9 +532,11 @@ static int ssh_statvfs(struct target *t, const char *path, struct target_vfs *ou
 	int rc = enter(t, &p);
 	if (rc < 0)
 		return rc;
+	long long t0 = now_ms();
 	LIBSSH2_SFTP_STATVFS v;
 	if (libssh2_sftp_statvfs(p->sftp, path, strlen(path), &v) != 0)
 		rc = sftp_errno(p);
+	trace(p, t0, "statvfs", "%s %d", path, rc);
 	leave(p);
 	if (rc < 0)
 		return rc;
@@ -511,6 +557,7 @@ static int ssh_realpath(struct target *t, const char *path, char **out)
 		return rc;
 	/* OpenSSH's server resolves with realpath(3) but may answer for a
 	 * missing final name: it must exist. */
+	long long t0 = now_ms();
 	LIBSSH2_SFTP_ATTRIBUTES a;
 	rc = sftp_stat_locked(p, path, false, &a);
 	char buf[4096];
@@ -521,6 +568,7 @@ static int ssh_realpath(struct target *t, const char *path, char **out)
 		if (n < 0)
 			rc = sftp_errno(p);
 	}
+	trace(p, t0, "realpath", "%s %d", path, rc);
 	leave(p);
 	if (rc < 0)
 		return rc;
@@ -578,7 +626,8 @@ static int ssh_exec(struct target *t, const char *line, int timeout_ms, struct c
 	int rc = enter(t, &p);
 	if (rc < 0)
 		return rc;
-	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : p->timeout_ms);
+	long long t0 = now_ms();
+	long long deadline = t0 + (timeout_ms > 0 ? timeout_ms : p->timeout_ms);
 	/* Past the command's own time, the link gets the session's timeout
 	 * to answer before it is taken for lost. */
 	long long link_deadline = deadline + p->timeout_ms;
@@ -674,6 +723,8 @@ out:
 		while (libssh2_channel_free(ch) == LIBSSH2_ERROR_EAGAIN && now_ms() < link_deadline)
 			wait_socket(p, link_deadline - now_ms());
 	libssh2_session_set_blocking(p->s, 1);
+	trace(p, t0, "exec", "%s: %d%s, %zu+%zu bytes", line, rc < 0 ? rc : out->status,
+	      out->timed_out ? " (timed out)" : "", so.len, se.len);
 	bool windows = p->windows;
 	unsigned cp = p->codepage;
 	leave(p);
@@ -781,7 +832,11 @@ static void ssh_destroy(struct target *t)
 	struct ssh_priv *p = t->priv;
 	if (!p)
 		return;
+	long long t0 = now_ms();
 	disconnect(p);
+	trace(p, t0, "close", "%s", t->remote);
+	if (p->trace)
+		fclose(p->trace);
 	pthread_mutex_destroy(&p->lock);
 	free(p->lost);
 	free(p->host);
@@ -981,6 +1036,7 @@ static int ssh_write_new(struct target *t, const char *path, const char *tag, co
 		free(name);
 		return rc;
 	}
+	long long t0 = now_ms();
 	const char *what = "create";
 	/* Exclusive: an existing name, a link included, is refused. */
 	LIBSSH2_SFTP_HANDLE *h = libssh2_sftp_open_ex(
@@ -1042,6 +1098,7 @@ out:
 	if (rc)
 		*cause = xasprintf("cannot write %s (%s): %s", name, what,
 				   p->lost ? p->lost : strerror(-rc));
+	trace(p, t0, "write", "%s %zu bytes, %d", name, len, rc);
 	leave(p);
 	if (rc) {
 		free(name);
@@ -1057,7 +1114,9 @@ static int ssh_rename(struct target *t, const char *from, const char *to)
 	int rc = enter(t, &p);
 	if (rc < 0)
 		return rc;
+	long long t0 = now_ms();
 	rc = ext_rename(p, from, to);
+	trace(p, t0, "rename", "%s %s %d", from, to, rc);
 	leave(p);
 	return rc;
 }
@@ -1068,9 +1127,11 @@ static int ssh_remove(struct target *t, const char *path)
 	int rc = enter(t, &p);
 	if (rc < 0)
 		return rc;
+	long long t0 = now_ms();
 	/* unlink(2): a link itself, never a folder. */
 	if (libssh2_sftp_unlink_ex(p->sftp, path, (unsigned)strlen(path)) != 0)
 		rc = sftp_errno(p);
+	trace(p, t0, "remove", "%s %d", path, rc);
 	leave(p);
 	return rc;
 }
@@ -1081,6 +1142,7 @@ static int ssh_sync_dir(struct target *t, const char *dir)
 	int rc = enter(t, &p);
 	if (rc < 0)
 		return rc;
+	long long t0 = now_ms();
 	/* The folder opened as a file (O_RDONLY) and fsync@openssh.com on
 	 * that handle: fsync(2) of the folder. */
 	LIBSSH2_SFTP_HANDLE *h = libssh2_sftp_open_ex(p->sftp, dir, (unsigned)strlen(dir),
@@ -1093,6 +1155,7 @@ static int ssh_sync_dir(struct target *t, const char *dir)
 		if (!p->lost)
 			libssh2_sftp_close_handle(h);
 	}
+	trace(p, t0, "syncdir", "%s %d", dir, rc);
 	leave(p);
 	return rc;
 }
@@ -1168,6 +1231,11 @@ struct target *target_ssh_new(const struct ssh_opts *opts)
 	p->user = xstrdup(opts->user ? opts->user : local_user());
 	p->port = opts->port > 0 ? opts->port : SSH_DEFAULT_PORT;
 	p->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : SSH_DEFAULT_TIMEOUT_MS;
+	const char *tr = getenv("ASR_DOCTOR_SSH_TRACE");
+	if (tr && *tr) {
+		p->trace = fopen(tr, "ae");
+		p->trace_t0 = now_ms();
+	}
 	t->ops = &ssh_ops;
 	t->priv = p;
 	t->kind = TARGET_SSH;
@@ -1659,7 +1727,9 @@ int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh
 		p->sock = opts->sock;
 		a->ms[SSH_STAGE_RESOLVE] = a->ms[SSH_STAGE_CONNECT] = 0;
 	} else {
+		long long c0 = now_ms();
 		rc = do_connect(p, a, spec, cause);
+		trace(p, c0, "connect", "%s %d", spec, rc < 0 ? rc : 0);
 		if (rc < 0)
 			goto out;
 		p->sock = rc;
@@ -1674,6 +1744,7 @@ int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh
 	libssh2_session_set_blocking(p->s, 1);
 	int h = libssh2_session_handshake(p->s, p->sock);
 	a->ms[SSH_STAGE_HANDSHAKE] = (long)(now_ms() - t0);
+	trace(p, t0, "handshake", "%s %d", spec, h);
 	const char *banner = libssh2_session_banner_get(p->s);
 	copy_str(a->banner, sizeof a->banner, banner);
 	if (h != 0) {
@@ -1686,16 +1757,19 @@ int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh
 	t0 = now_ms();
 	rc = check_host_key(p, opts, a, spec, cause);
 	a->ms[SSH_STAGE_HOSTKEY] = (long)(now_ms() - t0);
+	trace(p, t0, "hostkey", "%s %d", spec, rc);
 	if (rc < 0)
 		goto out;
 	t0 = now_ms();
 	rc = authenticate(p, opts, a, spec, cause);
 	a->ms[SSH_STAGE_AUTH] = (long)(now_ms() - t0);
+	trace(p, t0, "login", "%s %s %d", p->user, a->auth_used, rc);
 	if (rc < 0)
 		goto out;
 	t0 = now_ms();
 	p->sftp = opts->jump_host ? NULL : libssh2_sftp_init(p->s);
 	a->ms[SSH_STAGE_SFTP] = (long)(now_ms() - t0);
+	trace(p, t0, "sftp", "%s", p->sftp ? "open" : "none");
 	if (!p->sftp && !opts->jump_host) {
 		char *m = NULL;
 		libssh2_session_last_error(p->s, &m, NULL, 0);

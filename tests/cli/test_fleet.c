@@ -272,7 +272,9 @@ static struct sshd sshd_start(const char *keys, int n)
 			       "AuthorizedKeysFile %s/authorized_keys\nUsePAM no\nStrictModes no\n"
 			       "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
 			       "PermitRootLogin prohibit-password\nPidFile %s/sshd-%d.pid\n"
-			       "Subsystem sftp internal-sftp\n",
+			       "Subsystem sftp internal-sftp\n"
+			       /* bash skips ~/.bashrc for sshd's commands (sshd.c) */
+			       "SetEnv SHLVL=1\n",
 			       d.port, keys, keys, keys, n);
 	tu_write_file(conf, text);
 	char *log = xasprintf("%s/sshd-%d.log", keys, n);

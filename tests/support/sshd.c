@@ -57,10 +57,14 @@ static struct test_sshd prepare(const char *extra)
 	d.user_key = xasprintf("%s/user_key", d.dir);
 	d.known_hosts = xasprintf("%s/known_hosts", d.dir);
 	bool own_sftp = extra && strstr(extra, "Subsystem");
+	/* SetEnv SHLVL=1: bash, the accounts' login shell, reads ~/.bashrc
+	 * for a command sshd starts (Debian builds it so) unless SHLVL says
+	 * it is nested; a .bashrc of this machine's root that takes seconds
+	 * (pyenv init) would be paid by every command of every test. */
 	char *text = xasprintf("Port %d\nListenAddress 127.0.0.1\nHostKey %s/host_key\n"
 			       "AuthorizedKeysFile %s/authorized_keys\nUsePAM no\nStrictModes no\n"
 			       "PermitRootLogin yes\nPidFile %s/sshd.pid\nLogLevel VERBOSE\n"
-			       "MaxStartups 100\n%s%s",
+			       "MaxStartups 100\nSetEnv SHLVL=1\n%s%s",
 			       d.port, d.dir, d.dir, d.dir, extra ? extra : "",
 			       own_sftp ? "" : "Subsystem sftp internal-sftp\n");
 	tu_write_file(d.conf, text);
