@@ -756,16 +756,17 @@ static struct sshd_config *verify(struct work *w, char **cause)
 
 /* ---- commands ---- */
 
-/* The sshd program that checks the new configuration (on this machine:
- * the validator always runs here, for a mounted root on its files), or
- * NULL. */
+/* The sshd program that checks the new configuration where the file is:
+ * a running machine's own (this one, or one reached over SSH, where the
+ * validator runs: apply_validate), or for a mounted root this machine's,
+ * on a copy of its files; NULL when there is none. */
 static const char *validator_program(struct target *t)
 {
 	for (size_t i = 0; i < ARRAY_LEN(sshd_programs); i++) {
-		if (t->this_machine && target_exists(t, sshd_programs[i]))
+		if (!t->offline && target_exists(t, sshd_programs[i]))
 			return sshd_programs[i];
 	}
-	return t->this_machine ? NULL : sshd_program_here();
+	return t->offline ? sshd_program_here() : NULL;
 }
 
 /* The validator of one edited file on the running machine, appended to

@@ -179,31 +179,25 @@ int undo_plan(const struct journal *j, const struct fix_ctx *ctx, const struct j
 		const struct journal_file *f = &e->files[i];
 		if (journal_file_state(t, f) == JFILE_BEFORE)
 			continue; /* already the original */
-		char *host = target_host_file(t, f->real_path);
-		if (!host) {
-			*cause = xasprintf(T("%s: no host path", "%s：没有主机路径"), f->path);
-			rc = -EINVAL;
-			break;
-		}
-		struct stat st;
+		/* What the file holds now, read through the target. */
+		struct target_stat st = { 0 };
 		char *cur = NULL, *orig = NULL;
 		size_t cur_len = 0, orig_len = 0;
-		bool here = lstat(host, &st) == 0;
+		bool here = target_lstat(t, f->real_path, &st) == 0;
 		if (here) {
-			int r = hostfs_read(host, PLAN_BINARY_MAX, &cur, &cur_len);
+			int r = target_read_exact(t, f->real_path, PLAN_BINARY_MAX, &cur, &cur_len);
 			if (r < 0 && r != -ENOENT) {
 				*cause = xasprintf(T("cannot read %s: %s", "无法读取 %s：%s"), f->path,
 				                   strerror(-r));
 				rc = r;
 			}
 		}
-		free(host);
 		if (!rc && f->existed)
 			rc = journal_read_backup(j, f, &orig, &orig_len, cause);
 		if (!rc) {
 			struct file_edit *fe = plan_restore_file(
-			        p, f->path, f->real_path, cur, cur_len, cur ? st.st_mode : f->mode,
-			        cur ? st.st_uid : f->uid, cur ? st.st_gid : f->gid,
+			        p, f->path, f->real_path, cur, cur_len, cur ? st.mode : f->mode,
+			        cur ? st.uid : f->uid, cur ? st.gid : f->gid,
 			        f->existed ? orig : NULL, orig_len, f->mode, f->uid, f->gid,
 			        f->exists_after, f->sha_after);
 			fe->reason = xasprintf(T("as it was before entry %s", "恢复为条目 %s 之前的内容"),
@@ -290,7 +284,8 @@ int undo_entry(const struct fix_ctx *ctx, const char *which, const struct apply_
 	}
 	char *dir = ctx->journal_dir ? xstrdup(ctx->journal_dir) : journal_default_dir(t);
 	struct stat st;
-	if (stat(dir, &st) < 0) {
+	struct target_stat tst;
+	if (target_keeps_journal(t) ? target_stat(t, dir, &tst) < 0 : stat(dir, &st) < 0) {
 		rep->message = xasprintf(
 		        T("no journal at %s: nothing to undo", "%s 没有日志：无需撤销"), dir);
 		free(dir);
@@ -300,7 +295,7 @@ int undo_entry(const struct fix_ctx *ctx, const char *which, const struct apply_
 	apply_signals_hold(&old);
 	struct journal *j = NULL;
 	char *cause = NULL;
-	int rc = journal_open(dir, o ? o->fs : NULL, false, &j, &cause);
+	int rc = journal_open_for(t, dir, o ? o->fs : NULL, false, &j, &cause);
 	if (rc == 0)
 		rc = journal_lock(j, 0, &cause);
 	if (rc < 0) {
@@ -322,7 +317,7 @@ int undo_preview(const struct fix_ctx *ctx, const char *which, bool force, struc
 	struct target *t = ctx->t;
 	char *dir = ctx->journal_dir ? xstrdup(ctx->journal_dir) : journal_default_dir(t);
 	struct journal *j = NULL;
-	int rc = journal_list(dir, &j, cause);
+	int rc = journal_list_for(t, dir, &j, cause);
 	free(dir);
 	if (rc < 0)
 		return rc;

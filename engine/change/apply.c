@@ -147,15 +147,19 @@ bool apply_validate(struct target *t, char *const *tmpl, const char *file, int t
 	while (tmpl[n])
 		n++;
 	char **argv = xcalloc(n + 1, sizeof *argv);
-	/* "{root}": the host folder of the target's "/" ("" for this machine). */
-	const char *where = target_location(t);
-	const char *root = where && strcmp(where, "/") != 0 ? where : "";
+	/* Validators run where the file is: on this machine for a target
+	 * with host paths (for a mounted root: this machine's tool on the
+	 * root's file), else on the target's machine. "{root}": the host
+	 * folder of the target's "/" ("" for this machine and a remote one). */
+	bool here = target_has_host_paths(t);
+	char *hroot = here ? target_host_path(t, "/") : NULL;
+	const char *root = hroot && strcmp(hroot, "/") != 0 ? hroot : "";
 	for (size_t i = 0; i < n; i++)
 		argv[i] = subst(tmpl[i], file, root);
-	struct cmd_result r;
-	/* Validators run here (for a mounted root: this machine's tool on
-	 * the root's file). */
-	int rc = proc_run((const char *const *)argv, timeout_ms, NULL, &r);
+	free(hroot);
+	struct cmd_result r = { 0 };
+	int rc = here ? proc_run((const char *const *)argv, timeout_ms, NULL, &r)
+	              : target_run(t, (const char *const *)argv, timeout_ms, &r);
 	char *shown = plan_argv_str((const char *const *)argv);
 	bool ok;
 	if (rc < 0) {
@@ -315,8 +319,12 @@ static bool is_immutable(const char *path)
 /* Checks, before anything changes, that the edit can be carried out and
  * that the file is still what the plan read; fills in the modes and
  * owners. Returns 0 or -errno with *cause. */
-static int preflight(struct work *w, char **cause)
+static int preflight_remote(struct target *t, struct work *w, char **cause);
+
+static int preflight(struct target *t, struct work *w, char **cause)
 {
+	if (!w->host)
+		return preflight_remote(t, w, cause);
 	const struct file_edit *e = w->e;
 	struct stat st;
 	if (lstat(w->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -410,6 +418,87 @@ static int preflight(struct work *w, char **cause)
 		                     "%s 所在文件系统空间不足（剩余 %lld 字节）"),
 		                   e->path, fb);
 		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* The preflight of a file on a target without host paths, through its
+ * operations: the folder is one, the file is what the plan read (a
+ * regular file, its bytes), the owner can be kept, room for it. What the
+ * target cannot tell from here (a read-only mount, chattr +i) shows as a
+ * failed write, before anything changed. */
+static int preflight_remote(struct target *t, struct work *w, char **cause)
+{
+	const struct file_edit *e = w->e;
+	struct target_stat st;
+	if (target_lstat(t, w->tdir, &st) < 0 || !S_ISDIR(st.mode)) {
+		*cause = xasprintf(
+		        T("the folder of %s does not exist any more", "%s 所在的文件夹已不存在"),
+		        e->path);
+		return -ENOENT;
+	}
+	int r = target_lstat(t, e->real_path, &st);
+	if (!e->existed) {
+		if (r == 0) {
+			*cause = xasprintf(
+			        T("%s appeared since the plan was made; plan the fix again",
+			          "%s 在制定计划后出现了；请重新制定计划"),
+			        e->path);
+			return -EEXIST;
+		}
+		w->cur_mode = e->set_attrs ? e->new_mode : e->old_mode;
+		w->cur_uid = e->set_attrs ? e->new_uid : e->old_uid;
+		w->cur_gid = e->set_attrs ? e->new_gid : e->old_gid;
+	} else {
+		if (r < 0 || !S_ISREG(st.mode)) {
+			*cause = xasprintf(
+			        T("%s changed since the plan was made (%s); plan the fix again",
+			          "%s 在制定计划后发生了变化（%s）；请重新制定计划"),
+			        e->path,
+			        r < 0 ? strerror(-r) : T("not a regular file", "不是普通文件"));
+			return -ESTALE;
+		}
+		char *cur = NULL;
+		size_t len = 0;
+		int rc = target_read_exact(t, e->real_path, PLAN_BINARY_MAX, &cur, &len);
+		if (rc < 0) {
+			*cause = xasprintf(T("cannot read %s: %s", "无法读取 %s：%s"), e->path,
+			                   strerror(-rc));
+			return rc;
+		}
+		bool same = len == e->old_len && (len == 0 || memcmp(cur, e->old_data, len) == 0);
+		free(cur);
+		if (!same) {
+			*cause = xasprintf(
+			        T("%s changed since the plan was made; plan the fix again",
+			          "%s 在制定计划后被修改；请重新制定计划"),
+			        e->path);
+			return -ESTALE;
+		}
+		w->cur_mode = st.mode & 07777;
+		w->cur_uid = st.uid;
+		w->cur_gid = st.gid;
+	}
+	w->mode = e->set_attrs ? e->new_mode : w->cur_mode;
+	w->uid = e->set_attrs ? e->new_uid : w->cur_uid;
+	w->gid = e->set_attrs ? e->new_gid : w->cur_gid;
+	uid_t owner = e->remove ? w->cur_uid : w->uid;
+	if (!t->is_root && owner != w->cur_uid) {
+		*cause = xasprintf(
+		        T("%s belongs to uid %u: log in as root to keep its owner",
+		          "%s 属于 uid %u：请以 root 登录以保持其属主"),
+		        e->path, (unsigned)owner);
+		return -EPERM;
+	}
+	struct target_vfs v;
+	if (target_statvfs(t, w->tdir, &v) == 0) {
+		unsigned long long fb = t->is_root ? v.free : v.avail;
+		if (fb < e->new_len + SPACE_MARGIN) {
+			*cause = xasprintf(T("not enough free space for %s (%lld bytes free)",
+			                     "%s 所在文件系统空间不足（剩余 %lld 字节）"),
+			                   e->path, (long long)fb);
+			return -ENOSPC;
+		}
 	}
 	return 0;
 }
@@ -653,17 +742,20 @@ static int txn_check(struct txn *x)
 	for (size_t i = 0; i < x->n; i++) {
 		struct work *w = &x->w[i];
 		w->e = &p->edits[i];
+		/* A target with host paths is checked on them; another
+		 * through its operations (preflight_remote). */
 		w->host = target_host_file(x->t, p->edits[i].real_path);
-		if (!w->host) {
+		if (!w->host && target_has_host_paths(x->t)) {
 			set_message(rep, xasprintf(T("%s: no host path; nothing was changed",
 			                             "%s：没有主机路径；未做任何更改"),
 			                           p->edits[i].path));
 			return -EINVAL;
 		}
-		w->dir = hostfs_dir_of(w->host);
+		w->dir = w->host ? hostfs_dir_of(w->host) : NULL;
 		w->tdir = target_dir_of(p->edits[i].real_path);
 		for (size_t k = 0; k < i; k++)
-			if (strcmp(x->w[k].host, w->host) == 0) {
+			if (strcmp(x->w[k].host ? x->w[k].host : x->w[k].e->real_path,
+			           w->host ? w->host : w->e->real_path) == 0) {
 				set_message(
 				        rep,
 				        xasprintf(T("the plan edits %s twice; nothing was changed",
@@ -671,12 +763,12 @@ static int txn_check(struct txn *x)
 				                  p->edits[i].real_path));
 				return -EINVAL;
 			}
-		if ((rc = preflight(w, &cause)) < 0)
+		if ((rc = preflight(x->t, w, &cause)) < 0)
 			goto refused;
 		if (p->edits[i].existed)
 			backup_bytes += (long long)p->edits[i].old_len;
 	}
-	long long jfree = free_bytes(jdir);
+	long long jfree = journal_free_bytes(x->j);
 	if (jfree >= 0 && jfree < backup_bytes + (long long)SPACE_MARGIN) {
 		set_message(
 		        rep,
@@ -714,7 +806,7 @@ static int txn_begin(struct txn *x)
 	x->undo = undo_command(x->t, jdir, x->restore ? x->p->undoes : x->id, false);
 	for (size_t i = 0; i < x->n; i++) {
 		struct work *w = &x->w[i];
-		const char *base = hostfs_base_of(w->host);
+		const char *base = hostfs_base_of(w->e->real_path);
 		w->tmp_target = target_temp_path(w->e->real_path, x->id);
 		w->restore_tag = journal_restore_tag(x->id);
 		if (w->e->existed) {
@@ -744,8 +836,8 @@ static int txn_backup(struct txn *x)
 		struct work *w = &x->w[i];
 		if (!w->backup)
 			continue;
-		int rc = hostfs_write_new(x->fs, w->backup, w->e->old_data, w->e->old_len, 0600,
-		                          geteuid(), getegid(), &cause);
+		int rc = journal_write_backup(x->j, w->backup_rel, w->e->old_data, w->e->old_len,
+		                              &cause);
 		if (rc < 0) {
 			char *m = xasprintf(T("cannot back up %s: %s; nothing was changed",
 			                      "无法备份 %s：%s；未做任何更改"),
@@ -755,16 +847,12 @@ static int txn_backup(struct txn *x)
 		}
 	}
 	if (x->n) {
-		char *bdir = xasprintf("%s/backups/%s", x->j->dir, x->id);
-		if (x->fs->fsync_dir(bdir) < 0) {
-			int rc = -errno;
-			char *m = xasprintf(T("cannot fsync %s: %s; nothing was changed",
-			                      "无法 fsync %s：%s；未做任何更改"),
-			                    bdir, strerror(-rc));
-			free(bdir);
+		int rc = journal_sync_backups(x->j, x->id, &cause);
+		if (rc < 0) {
+			char *m = xasprintf(T("%s; nothing was changed", "%s；未做任何更改"), cause);
+			free(cause);
 			return fail(x, rc, JOURNAL_FAILED, m);
 		}
-		free(bdir);
 	}
 	return 0;
 }
@@ -910,11 +998,15 @@ static int txn_validate(struct txn *x)
 		if ((!fe->validator && !fe->verify) || fe->remove)
 			continue;
 		char *vout = NULL;
-		bool ok = !fe->verify || fe->verify(w->host, fe->verify_arg, &vout);
+		bool ok = !fe->verify || (w->host && fe->verify(w->host, fe->verify_arg, &vout));
+		if (!ok && !vout)
+			vout = xstrdup(T("cannot be read back here: no host path",
+			                 "无法在此读回：没有主机路径"));
 		if (ok && fe->validator) {
 			free(vout);
 			vout = NULL;
-			ok = apply_validate(x->t, fe->validator, w->host, x->timeout, &vout);
+			ok = apply_validate(x->t, fe->validator, w->host ? w->host : fe->real_path,
+			                    x->timeout, &vout);
 		}
 		if (ok) {
 			free(vout);
@@ -1078,7 +1170,7 @@ int apply_plan(const struct fix_ctx *ctx, const struct plan *p, const struct app
 	char *cause = NULL;
 	sigset_t oldmask;
 	apply_signals_hold(&oldmask);
-	rc = journal_open(jdir, x.fs, true, &x.j, &cause);
+	rc = journal_open_for(x.t, jdir, x.fs, true, &x.j, &cause);
 	if (rc == 0)
 		rc = journal_lock(x.j, 0, &cause);
 	if (rc < 0) {

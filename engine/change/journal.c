@@ -23,6 +23,8 @@
 #define JOURNAL_FILE "journal.jsonl"
 /* Command output kept in the journal. */
 #define JOURNAL_OUTPUT_MAX 4096
+/* Largest journal file read. */
+#define JOURNAL_READ_MAX (256u * 1024 * 1024)
 
 /* The default journal folder of a target: its own path, found as the
  * target maps it to this machine (inside a mounted root, links resolved
@@ -31,7 +33,10 @@ char *journal_default_dir(const struct target *t)
 {
 	if (!t)
 		return xstrdup(JOURNAL_DEFAULT_DIR);
-	const char *path = t->os == TARGET_OS_WINDOWS ? JOURNAL_WINDOWS_DIR : JOURNAL_DEFAULT_DIR;
+	const char *path = target_journal_dir(t);
+	/* Kept on the machine through the target: a path there. */
+	if (target_keeps_journal((struct target *)t))
+		return xstrdup(path);
 	/* The target's own mapping; it reads the folders only. */
 	char *host = target_host_path((struct target *)t, path);
 	if (host)
@@ -74,6 +79,9 @@ char *journal_dir_for(const char *option, const struct target *t)
 {
 	if (!option || !*option)
 		return journal_default_dir(t);
+	/* A folder of the machine kept through the target: as named. */
+	if (t && target_keeps_journal((struct target *)t))
+		return xstrdup(option);
 	if (option[0] == '/')
 		return resolve_existing(option);
 	char *cwd = getcwd(NULL, 0);
@@ -408,30 +416,20 @@ int journal_reload(struct journal *j, char **cause)
 {
 	entries_free(j);
 	char *path = xasprintf("%s/%s", j->dir, JOURNAL_FILE);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0) {
-		int e = errno;
-		free(path);
-		if (e == ENOENT)
+	char *text = NULL;
+	size_t tlen = 0;
+	int rc = j->place->ops->store_read(j->place, path, JOURNAL_READ_MAX, false, &text, &tlen);
+	free(path);
+	if (rc < 0) {
+		if (rc == -ENOENT)
 			return 0;
 		if (cause)
 			*cause = xasprintf(
 			        T("cannot read the journal %s/%s: %s", "无法读取日志 %s/%s：%s"),
-			        j->dir, JOURNAL_FILE, strerror(e));
-		return -e;
+			        j->dir, JOURNAL_FILE, strerror(-rc));
+		return rc;
 	}
-	free(path);
-	struct sbuf b = { 0 };
-	char buf[65536];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		sb_addn(&b, buf, (size_t)n);
-	}
-	close(fd);
+	struct sbuf b = { .s = text, .len = tlen };
 	char *s = b.s;
 	while (s && *s) {
 		char *nl = strchr(s, '\n');
@@ -462,9 +460,10 @@ int journal_reload(struct journal *j, char **cause)
 	return 0;
 }
 
-/* Opens (and maybe creates) a journal folder and reads it. */
-int journal_open(const char *dir, const struct apply_fs *fs, bool create, struct journal **out,
-                 char **cause)
+/* Opens (and maybe creates) the journal folder dir of place (NULL: this
+ * machine, through fs) and reads it. */
+static int open_at(struct target *place, const char *dir, const struct apply_fs *fs, bool create,
+                   struct journal **out, char **cause)
 {
 	*out = NULL;
 	if (!fs)
@@ -478,18 +477,24 @@ int journal_open(const char *dir, const struct apply_fs *fs, bool create, struct
 	/* The folder itself, and every folder above it, must be a folder,
 	 * never a link (a mounted root's journal is resolved inside it
 	 * first, see journal_default_dir). */
-	int dfd = hostfs_open_dir(fs, dir, create, cause);
+	struct target *own = NULL;
+	if (!place) {
+		/* This machine's own files, through the seam fs. */
+		place = own = target_local_new();
+		hostfs_target_seam(own, fs);
+	}
+	int dfd = place->ops->store_open(place, dir, create, cause);
 	if (dfd == -ENOENT && !create) {
 		free(*cause);
 		*cause = NULL;
 	} else if (dfd < 0) {
+		target_free(own);
 		return dfd;
-	} else {
-		close(dfd);
 	}
 	struct journal *j = xcalloc(1, sizeof *j);
 	j->dir = xstrdup(dir);
-	j->lock_fd = -1;
+	j->place = place;
+	j->own_place = own != NULL;
 	j->fs = fs;
 	int rc = journal_reload(j, cause);
 	if (rc < 0) {
@@ -500,44 +505,53 @@ int journal_open(const char *dir, const struct apply_fs *fs, bool create, struct
 	return 0;
 }
 
+int journal_open(const char *dir, const struct apply_fs *fs, bool create, struct journal **out,
+                 char **cause)
+{
+	return open_at(NULL, dir, fs, create, out, cause);
+}
+
+int journal_open_for(struct target *t, const char *dir, const struct apply_fs *fs, bool create,
+                     struct journal **out, char **cause)
+{
+	return open_at(target_keeps_journal(t) ? t : NULL, dir, fs, create, out, cause);
+}
+
 /* Reads a journal without creating or locking it. */
 int journal_list(const char *dir, struct journal **out, char **cause)
 {
 	return journal_open(dir, NULL, false, out, cause);
 }
 
+int journal_list_for(struct target *t, const char *dir, struct journal **out, char **cause)
+{
+	return journal_open_for(t, dir, NULL, false, out, cause);
+}
+
 /* Takes the journal's lock and rereads the records. */
 int journal_lock(struct journal *j, int wait_ms, char **cause)
 {
-	if (j->lock_fd >= 0)
+	if (j->held)
 		return 0;
 	char *path = xasprintf("%s/lock", j->dir);
-	int fd = j->fs->open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		int e = errno;
-		*cause = xasprintf(T("cannot open the lock %s: %s", "无法打开锁文件 %s：%s"), path,
-		                   strerror(e));
-		free(path);
-		return -e;
-	}
+	long pid = 0;
+	char *c = NULL;
+	int rc = j->place->ops->store_lock(j->place, path, wait_ms, &j->held, &pid, &c);
 	free(path);
-	int waited = 0;
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		int e = errno;
-		if (e == EINTR)
-			continue;
-		if (e == EWOULDBLOCK && waited < wait_ms) {
-			struct timespec ts = { 0, 50 * 1000000L };
-			nanosleep(&ts, NULL);
-			waited += 50;
-			continue;
-		}
-		char buf[32] = { 0 };
-		long pid = 0;
-		if (pread(fd, buf, sizeof buf - 1, 0) > 0)
-			pid = strtol(buf, NULL, 10);
-		j->fs->close(fd);
-		if (e == EWOULDBLOCK) {
+	if (rc == -EWOULDBLOCK) {
+		free(c);
+		const char *where = j->own_place ? NULL : target_location(j->place);
+		if (where)
+			*cause = pid > 0 ? xasprintf(T("another asr-doctor (pid %ld on %s) is changing "
+			                               "that machine; wait for it to finish",
+			                               "另一个 asr-doctor（%2$s 上的 pid "
+			                               "%1$ld）正在修改该机器；请等待其完成"),
+			                             pid, where)
+			                 : xasprintf(T("another asr-doctor is changing %s; wait for it "
+			                               "to finish",
+			                               "另一个 asr-doctor 正在修改 %s；请等待其完成"),
+			                             where);
+		else
 			*cause = pid > 0 ? xasprintf(T("another asr-doctor (pid %ld) is changing "
 			                               "this machine; "
 			                               "wait for it to finish",
@@ -548,18 +562,13 @@ int journal_lock(struct journal *j, int wait_ms, char **cause)
 			                             "wait for it to finish",
 			                             "另一个 asr-doctor "
 			                             "正在修改此机器；请等待其完成"));
-			return -EWOULDBLOCK;
-		}
-		*cause = xasprintf(T("cannot lock the journal: %s", "无法锁定日志：%s"),
-		                   strerror(e));
-		return -e;
+		return -EWOULDBLOCK;
 	}
-	char pid[32];
-	int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)len, 0) < 0) {
-		/* The pid is only for the message above; carry on. */
+	if (rc < 0) {
+		*cause = c ? c : xasprintf(T("cannot lock the journal: %s", "无法锁定日志：%s"),
+		                           strerror(-rc));
+		return rc;
 	}
-	j->lock_fd = fd;
 	/* What was read before may be stale: others wrote until now. */
 	return journal_reload(j, cause);
 }
@@ -569,13 +578,11 @@ void journal_close(struct journal *j)
 {
 	if (!j)
 		return;
-	if (j->lock_fd >= 0) {
-		if (ftruncate(j->lock_fd, 0) < 0) {
-			/* a stale pid in the lock file is harmless */
-		}
-		j->fs->close(j->lock_fd);
-	}
+	if (j->held)
+		j->place->ops->store_unlock(j->place, j->held);
 	entries_free(j);
+	if (j->own_place)
+		target_free(j->place);
 	free(j->dir);
 	free(j);
 }
@@ -587,54 +594,10 @@ void journal_close(struct journal *j)
  * last line, which the reader skips and the next append starts after). */
 static int append_line(struct journal *j, const char *line, char **cause)
 {
-	const struct apply_fs *fs = j->fs;
 	char *path = xasprintf("%s/%s", j->dir, JOURNAL_FILE);
-	bool existed = access(path, F_OK) == 0;
-	int fd = fs->open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		int e = errno;
-		*cause = xasprintf(T("cannot open the journal %s: %s", "无法打开日志 %s：%s"), path,
-		                   strerror(e));
-		free(path);
-		return -e;
-	}
-	struct stat st;
-	off_t size = fstat(fd, &st) == 0 ? st.st_size : 0;
-	char last = '\n';
-	if (size > 0 && pread(fd, &last, 1, size - 1) != 1)
-		last = '\n';
-	struct sbuf b = { 0 };
-	if (last != '\n')
-		sb_addc(&b, '\n');
-	sb_add(&b, line);
-	sb_addc(&b, '\n');
-	int rc = 0;
-	const char *p = b.s;
-	size_t left = b.len;
-	while (left) {
-		ssize_t n = fs->write(fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = n < 0 ? -errno : -ENOSPC;
-			break;
-		}
-		p += n;
-		left -= (size_t)n;
-	}
-	if (!rc && fs->fsync(fd) < 0)
-		rc = -errno;
-	if (rc && ftruncate(fd, size) < 0) {
-		/* nothing more we can do; the reader skips a torn line */
-	}
-	if (fs->close(fd) < 0 && !rc)
-		rc = -errno;
-	if (!rc && !existed && fs->fsync_dir(j->dir) < 0)
-		rc = -errno;
-	if (rc)
-		*cause = xasprintf(T("cannot write the journal %s: %s", "无法写入日志 %s：%s"),
-		                   path, strerror(-rc));
-	sb_free(&b);
+	char *l = xasprintf("%s\n", line);
+	int rc = j->place->ops->store_append(j->place, path, l, strlen(l), cause);
+	free(l);
 	free(path);
 	return rc;
 }
@@ -779,68 +742,98 @@ char *journal_new_entry(struct journal *j, char **cause)
 		if (str_to_long(j->entries[i].id, &v) && v >= next)
 			next = v + 1;
 	}
+	struct target *pl = j->place;
 	char *bdir = xasprintf("%s/backups", j->dir);
-	int bfd = hostfs_open_dir(j->fs, bdir, true, cause);
-	if (bfd < 0) {
+	int rc = pl->ops->store_open(pl, bdir, true, cause);
+	if (rc < 0) {
 		free(bdir);
 		return NULL;
 	}
 	for (int tries = 0; tries < 1000; tries++, next++) {
 		char name[32];
 		snprintf(name, sizeof name, "%ld", next);
-		if (j->fs->mkdirat(bfd, name, 0700) == 0) {
-			close(bfd);
-			if (j->fs->fsync_dir(bdir) < 0) {
-				int e = errno;
+		rc = pl->ops->store_mkdir(pl, bdir, name);
+		if (rc == 0) {
+			if ((rc = pl->ops->sync_dir(pl, bdir)) < 0) {
 				*cause = xasprintf(T("cannot fsync %s: %s", "无法 fsync %s：%s"),
-				                   bdir, strerror(e));
+				                   bdir, strerror(-rc));
 				free(bdir);
 				return NULL;
 			}
 			free(bdir);
 			return xstrdup(name);
 		}
-		int e = errno;
-		if (e != EEXIST) {
+		if (rc != -EEXIST) {
 			*cause = xasprintf(T("cannot create a backup folder in %s: %s",
 			                     "无法在 %s 中创建备份文件夹：%s"),
-			                   bdir, strerror(e));
-			close(bfd);
+			                   bdir, strerror(-rc));
 			free(bdir);
 			return NULL;
 		}
 	}
-	close(bfd);
 	*cause = xasprintf(T("cannot create a backup folder in %s", "无法在 %s 中创建备份文件夹"),
 	                   bdir);
 	free(bdir);
 	return NULL;
 }
 
+int journal_write_backup(struct journal *j, const char *rel, const char *data, size_t len,
+                         char **cause)
+{
+	char *path = xasprintf("%s/%s", j->dir, rel);
+	int rc = j->place->ops->store_create(j->place, path, data, len, cause);
+	free(path);
+	return rc;
+}
+
+int journal_sync_backups(struct journal *j, const char *id, char **cause)
+{
+	char *bdir = xasprintf("%s/backups/%s", j->dir, id);
+	int rc = j->place->ops->sync_dir(j->place, bdir);
+	if (rc < 0)
+		*cause = xasprintf(T("cannot fsync %s: %s", "无法 fsync %s：%s"), bdir,
+		                   strerror(-rc));
+	free(bdir);
+	return rc;
+}
+
+long long journal_free_bytes(struct journal *j)
+{
+	struct target_vfs v;
+	if (j->place->ops->statvfs(j->place, j->dir, &v) < 0)
+		return -1;
+	return (long long)(j->place->is_root ? v.free : v.avail);
+}
+
 /* The id journal_new_entry gives next (see journal.h). */
-char *journal_next_id(const char *dir)
+char *journal_next_id_for(struct target *t, const char *dir)
 {
 	struct journal *j = NULL;
 	char *cause = NULL;
 	long next = 1;
-	if (journal_list(dir, &j, &cause) == 0) {
+	if (journal_list_for(t, dir, &j, &cause) == 0) {
 		for (size_t i = 0; i < j->n; i++) {
 			long v;
 			if (str_to_long(j->entries[i].id, &v) && v >= next)
 				next = v + 1;
 		}
+		for (int tries = 0; tries < 1000; tries++, next++) {
+			char *b = xasprintf("%s/backups/%ld", dir, next);
+			struct target_stat st;
+			bool taken = j->place->ops->stat(j->place, b, &st, false) == 0;
+			free(b);
+			if (!taken)
+				break;
+		}
 		journal_close(j);
 	}
 	free(cause);
-	for (int tries = 0; tries < 1000; tries++, next++) {
-		char *b = xasprintf("%s/backups/%ld", dir, next);
-		struct stat st;
-		bool taken = lstat(b, &st) == 0;
-		free(b);
-		if (!taken)
-			break;
-	}
 	return xasprintf("%ld", next);
+}
+
+char *journal_next_id(const char *dir)
+{
+	return journal_next_id_for(NULL, dir);
 }
 
 /* ---- looking up ---- */
@@ -897,13 +890,9 @@ const struct journal_entry *journal_guard_waiting(const struct journal *j)
 /* Compares what a file holds now with the hashes of an entry. */
 enum journal_fstate journal_file_state(struct target *t, const struct journal_file *f)
 {
-	char *host = target_host_file(t, f->real_path);
-	if (!host)
-		return JFILE_OTHER;
 	char *data = NULL;
 	size_t len = 0;
-	int rc = hostfs_read(host, PLAN_BINARY_MAX, &data, &len);
-	free(host);
+	int rc = target_read_exact(t, f->real_path, PLAN_BINARY_MAX, &data, &len);
 	if (rc == -ENOENT) {
 		if (!f->exists_after)
 			return JFILE_AFTER;
@@ -997,6 +986,10 @@ int journal_recover(struct journal *j, struct target *t, struct strvec *notes)
 					j->fs->unlink(tmp);
 				if (res)
 					j->fs->unlink(res);
+				if (!target_has_host_paths(t)) {
+					target_remove(t, f->tmp_path);
+					target_remove(t, rpath);
+				}
 				free(res);
 				free(tmp);
 				free(rpath);
@@ -1054,15 +1047,14 @@ int journal_read_backup(const struct journal *j, const struct journal_file *f, c
 		/* No link inside the journal folder is followed either. */
 		char *bdir = xstrndup(path, (size_t)(strrchr(path, '/') - path));
 		char *c2 = NULL;
-		int dfd = hostfs_open_dir(j->fs, bdir, false, &c2);
+		struct target *pl = j->place;
+		int dfd = pl->ops->store_open(pl, bdir, false, &c2);
 		free(c2);
 		free(bdir);
-		if (dfd >= 0) {
-			close(dfd);
-			rc = hostfs_read(path, PLAN_BINARY_MAX, data, len);
-		} else {
+		if (dfd >= 0)
+			rc = pl->ops->store_read(pl, path, PLAN_BINARY_MAX, true, data, len);
+		else
 			rc = dfd;
-		}
 	}
 	if (rc < 0) {
 		*cause = xasprintf(T("the backup of %s (%s) cannot be read: %s",

@@ -5,8 +5,12 @@
  * end, so a crash leaves a visible, unfinished entry that the next run
  * closes. A store only: undo is planned above it (engine/undo.h) and
  * carried out, and journaled, by the executor (apply.h). No secret
- * (password, key) is ever written here. Its files are written on this
- * machine's file system through the seam of engine/target/hostfs.h. */
+ * (password, key) is ever written here. It lives on the machine it
+ * records, and is written and read only through a target's store
+ * operations (target.h): this machine's (the local machine; the folder
+ * inside a mounted root; --journal DIR for a machine that cannot be
+ * written), through the seam of engine/target/hostfs.h, or the examined
+ * machine's own (over SSH: SFTP, and flock there for the lock). */
 #ifndef ASR_JOURNAL_H
 #define ASR_JOURNAL_H
 
@@ -22,9 +26,9 @@ struct apply_fs;     /* engine/target/hostfs.h */
 
 /* The journal of the local machine, and under --root DIR the one inside it
  * (DIR/var/lib/asr-doctor/journal); `--journal DIR` overrides both. */
-#define JOURNAL_DEFAULT_DIR "/var/lib/asr-doctor/journal"
+#define JOURNAL_DEFAULT_DIR TARGET_JOURNAL_DIR
 /* The same on a Windows volume (%ProgramData%\asr-doctor). */
-#define JOURNAL_WINDOWS_DIR "/ProgramData/asr-doctor/journal"
+#define JOURNAL_WINDOWS_DIR TARGET_JOURNAL_DIR_WINDOWS
 
 enum journal_outcome {
 	JOURNAL_UNFINISHED,  /* started, no end recorded: running now, or stopped */
@@ -107,21 +111,30 @@ struct journal_entry {
 };
 
 struct journal {
-	char *dir;                    /* owned: the folder (a host path) */
-	int lock_fd;                  /* -1 when not locked */
-	const struct apply_fs *fs;    /* borrowed: how files are written */
+	char *dir;                    /* owned: the folder, a path of place */
+	struct target *place;         /* where it is kept: this machine (owned,
+				       * own_place) or the examined machine
+				       * (borrowed) */
+	bool own_place;
+	void *held;                   /* the lock (place's store_lock), or NULL */
+	const struct apply_fs *fs;    /* borrowed: how this machine's files are
+				       * written */
 	struct journal_entry *entries; /* owned, in the order they started */
 	size_t n;
 	size_t damaged;               /* lines that could not be read (a torn
 				       * last line after a crash) */
 };
 
-/* The default journal folder for target t (a host path); caller frees.
- * On a Windows volume it is JOURNAL_WINDOWS_DIR, names matched in any
- * case as the volume's own. */
+/* The default journal folder for target t, the one its kind names
+ * (target_journal_dir): a path of t when t keeps its journal itself
+ * (target_keeps_journal), else a host path (inside a mounted root, links
+ * resolved there; on a Windows volume names matched in any case as the
+ * volume's own). Caller frees. */
 char *journal_default_dir(const struct target *t);
-/* The journal folder to use: option (--journal DIR, made absolute against
- * the current folder) or, when NULL, the default for t. Caller frees. */
+/* The journal folder to use: option (--journal DIR: a folder of t as
+ * named when t keeps its journal itself, else of this machine, made
+ * absolute against the current folder) or, when NULL, the default for t.
+ * Caller frees. */
 char *journal_dir_for(const char *option, const struct target *t);
 
 /* Opens the journal in dir and reads it. With create, makes the folder
@@ -131,6 +144,11 @@ char *journal_dir_for(const char *option, const struct target *t);
  * frees). */
 int journal_open(const char *dir, const struct apply_fs *fs, bool create, struct journal **out,
 		 char **cause);
+/* The same for the journal of changes to target t: dir (journal_dir_for)
+ * is kept on t itself when t keeps its journal (target_keeps_journal),
+ * else it is a folder of this machine (fs its seam). */
+int journal_open_for(struct target *t, const char *dir, const struct apply_fs *fs, bool create,
+		     struct journal **out, char **cause);
 /* Rereads the records (after others appended). Returns 0 or -errno. */
 int journal_reload(struct journal *j, char **cause);
 /* Takes the journal's lock (flock on dir/lock), waiting up to wait_ms (0:
@@ -154,6 +172,8 @@ const struct journal_entry *journal_guard_waiting(const struct journal *j);
 /* Lists the journal in dir without locking or creating it: the same as
  * journal_open(dir, NULL, false, ...). */
 int journal_list(const char *dir, struct journal **out, char **cause);
+/* The same through journal_open_for. */
+int journal_list_for(struct target *t, const char *dir, struct journal **out, char **cause);
 
 /* The tag (see target_write_new) of the temporary file by which entry id
  * puts a file back when its change is rolled back; recovery removes it
@@ -182,9 +202,21 @@ int journal_record_guard_end(struct journal *j, const char *id, const char *resu
  * as it stands now (read without the lock: another change made before
  * this one takes it). "1" for a journal not made yet. Caller frees. */
 char *journal_next_id(const char *dir);
+/* The same for the journal of t (see journal_open_for). */
+char *journal_next_id_for(struct target *t, const char *dir);
 /* A new entry id (one more than the highest) whose backups folder was
  * created (0700). Caller frees. NULL and *cause on failure. */
 char *journal_new_entry(struct journal *j, char **cause);
+/* Writes the backup rel (relative to the folder, "backups/ID/N-NAME") of
+ * entry being made, exclusively, 0600, on stable storage. 0 or -errno
+ * with *cause. */
+int journal_write_backup(struct journal *j, const char *rel, const char *data, size_t len,
+			 char **cause);
+/* Makes the backups of entry id durable (fsync of their folder). 0 or
+ * -errno with *cause. */
+int journal_sync_backups(struct journal *j, const char *id, char **cause);
+/* Bytes free for the journal where it is kept, or -1. */
+long long journal_free_bytes(struct journal *j);
 /* Frees an entry's contents. */
 void journal_entry_clear(struct journal_entry *e);
 /* The current time in ISO 8601 UTC; caller frees. */

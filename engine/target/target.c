@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "engine/target/batch.h"
+#include "engine/target/hostfs.h"
 #include "engine/util/msg.h"
 
 /* ---- a target known by its description ---- */
@@ -331,4 +332,47 @@ int target_remove_durably(struct target *t, const char *path, char **cause)
 		                   dir, strerror(-rc));
 	free(dir);
 	return rc;
+}
+
+/* ---- what a change reads, and the journal's place ---- */
+
+int target_read_exact(struct target *t, const char *path, size_t max, char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	char *host = target_host_file(t, path);
+	if (host) {
+		int rc = hostfs_read(host, max, data, len);
+		free(host);
+		return rc;
+	}
+	if (target_has_host_paths(t))
+		return -ENOTDIR; /* its folder cannot be reached */
+	struct target_stat st;
+	int rc = t->ops->stat(t, path, &st, false);
+	if (rc < 0)
+		return rc;
+	if (!S_ISREG(st.mode))
+		return -EINVAL;
+	return t->ops->read_file(t, path, data, len, max);
+}
+
+bool target_has_host_paths(struct target *t)
+{
+	char *h = target_host_path(t, "/");
+	bool has = h != NULL;
+	free(h);
+	return has;
+}
+
+bool target_keeps_journal(struct target *t)
+{
+	return t && t->can_write && t->ops->store_open && !target_has_host_paths(t);
+}
+
+const char *target_journal_dir(const struct target *t)
+{
+	if (t && t->def && t->def->journal_dir)
+		return t->def->journal_dir(t);
+	return TARGET_JOURNAL_DIR;
 }

@@ -62,7 +62,17 @@ struct target_kind_def {
 	/* Fills in t, a target known only by its description (its name set),
 	 * for its location (may be NULL). NULL: nothing to fill in. */
 	void (*describe)(struct target *t, const char *location);
+	/* The folder (a path on t) where asr-doctor keeps the journal of
+	 * the changes it makes to t's machine, so that undo works from that
+	 * machine's own console too; NULL: the Linux one,
+	 * TARGET_JOURNAL_DIR. Static storage or borrowed from t. */
+	const char *(*journal_dir)(const struct target *t);
 };
+
+/* Where a Linux machine keeps asr-doctor's journal. */
+#define TARGET_JOURNAL_DIR "/var/lib/asr-doctor/journal"
+/* The same on a Windows volume (%ProgramData%\asr-doctor). */
+#define TARGET_JOURNAL_DIR_WINDOWS "/ProgramData/asr-doctor/journal"
 
 /* The kinds, each defined beside its operations. */
 extern const struct target_kind_def target_kind_local; /* target_fs.c */
@@ -138,6 +148,51 @@ struct target_ops {
 	/* Makes the entries of the folder dir (a rename, a removal, a new
 	 * file) durable: fsync of the folder. 0 or -errno. */
 	int (*sync_dir)(struct target *t, const char *dir);
+
+	/* ---- the journal's store (engine/change/journal.c): a folder of
+	 * the machine, reached without following any link, holding a file
+	 * of records appended one at a time, backups written once, and a
+	 * lock. Offered by a target that keeps the journal itself (NULL
+	 * otherwise: target_keeps_journal). Paths are absolute paths of the
+	 * target, like the reads'. */
+
+	/* Opens the folder dir component by component from "/", never
+	 * through a symbolic link; with create, makes the missing ones
+	 * (the last 0700, the others 0755). 0, -ELOOP for a link or a
+	 * non-folder on the way, -ENOENT for a missing one without create,
+	 * or -errno; *cause says which (caller frees). */
+	int (*store_open)(struct target *t, const char *dir, bool create, char **cause);
+	/* Makes the folder name (0700) in dir, dir reached as store_open
+	 * reaches it. 0, -EEXIST when the name is taken, or -errno. */
+	int (*store_mkdir)(struct target *t, const char *dir, const char *name);
+	/* Reads the file path whole, its last component never followed.
+	 * strict: a regular file of at most max bytes (-EINVAL for another
+	 * kind); else anything that opens reads as what it gives without
+	 * blocking (a journal a crash left odd still lists). -ENOENT when
+	 * there is none. *data NUL-terminated, caller frees. */
+	int (*store_read)(struct target *t, const char *path, size_t max, bool strict,
+			  char **data, size_t *len);
+	/* Appends data (whole lines) to the file path (made 0600 when
+	 * missing, never through a link), on stable storage when it returns
+	 * (the folder too when the file is new). On failure the file holds
+	 * what it held (a crash may leave a torn last line). 0 or -errno
+	 * with *cause. */
+	int (*store_append)(struct target *t, const char *path, const char *data, size_t len,
+			    char **cause);
+	/* Creates the file path exclusively (never through a link) with
+	 * data, mode 0600, owned by the writer, on stable storage. On
+	 * failure no file is left. 0 or -errno with *cause. */
+	int (*store_create)(struct target *t, const char *path, const char *data, size_t len,
+			    char **cause);
+	/* Takes the lock of the file path (made 0600 when missing): the one
+	 * lock every asr-doctor that changes this machine takes, from here
+	 * or from the machine itself (flock(2) there), waiting up to
+	 * wait_ms. 0 and *held (store_unlock), -EWOULDBLOCK with *holder
+	 * the pid on that machine that holds it (0: unknown), or -errno
+	 * with *cause. Released too when asr-doctor or its link ends. */
+	int (*store_lock)(struct target *t, const char *path, int wait_ms, void **held,
+			  long *holder, char **cause);
+	void (*store_unlock)(struct target *t, void *held);
 };
 
 enum target_os {
@@ -279,6 +334,28 @@ int target_replace(struct target *t, const char *path, const char *tag, const ch
 /* Removes path (none there is fine) and syncs its folder. Returns 0, or
  * -errno with *cause (caller frees). */
 int target_remove_durably(struct target *t, const char *path, char **cause);
+
+/* Reads the regular file path of t whole (at most max bytes), its last
+ * component not followed: what a change compares with its plan and its
+ * journal (on a target with host paths, the host file read with
+ * O_NOFOLLOW; else an lstat, then the read). Returns 0 and *data (caller
+ * frees), -ENOENT, -EINVAL for anything but a regular file, or -errno. */
+int target_read_exact(struct target *t, const char *path, size_t max, char **data, size_t *len);
+
+/* ---- the journal's place ---- */
+
+/* Whether t's files map to this machine's (the local machine, a mounted
+ * root): a change's checks and the journal then use host paths. */
+bool target_has_host_paths(struct target *t);
+/* Whether the journal of changes to t is kept on t itself through its
+ * store operations (a machine reached over SSH that asr-doctor may
+ * write), rather than in a folder of this machine (the local machine; a
+ * mounted root, whose journal folder inside it is a host folder; a
+ * target that cannot be written, whose --journal names a local folder). */
+bool target_keeps_journal(struct target *t);
+/* The journal folder of t's machine, as a path of t (see
+ * target_kind_def.journal_dir). Borrowed. */
+const char *target_journal_dir(const struct target *t);
 
 /* Largest file checks read by default (config files are small). */
 #define TARGET_READ_MAX (4u * 1024 * 1024)

@@ -7,8 +7,10 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/target/hostfs.h"
@@ -346,6 +348,203 @@ static int fs_sync_dir(struct target *t, const char *dir)
 	return rc;
 }
 
+/* ---- the journal's store, in a folder of this machine ---- */
+
+/* The host path of a store path of t (the same on this machine; a
+ * mounted root's prefixed by its folder, never resolved: store_open
+ * refuses any link on the way). Caller frees. */
+static char *store_host(struct target *t, const char *path)
+{
+	return xasprintf("%s%s", t->root ? t->root : "", path);
+}
+
+static int fs_store_open(struct target *t, const char *dir, bool create, char **cause)
+{
+	char *h = store_host(t, dir);
+	int fd = hostfs_open_dir(seam(t), h, create, cause);
+	free(h);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+static int fs_store_mkdir(struct target *t, const char *dir, const char *name)
+{
+	char *h = store_host(t, dir);
+	char *c = NULL;
+	int fd = hostfs_open_dir(seam(t), h, false, &c);
+	free(c);
+	free(h);
+	if (fd < 0)
+		return fd;
+	int rc = seam(t)->mkdirat(fd, name, 0700) == 0 ? 0 : -errno;
+	close(fd);
+	return rc;
+}
+
+static int fs_store_read(struct target *t, const char *path, size_t max, bool strict,
+                         char **data, size_t *len)
+{
+	char *h = store_host(t, path);
+	*data = NULL;
+	*len = 0;
+	if (strict) {
+		int rc = hostfs_read(h, max, data, len);
+		free(h);
+		return rc;
+	}
+	int fd = open(h, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	free(h);
+	if (fd < 0)
+		return -errno;
+	struct sbuf b = { 0 };
+	char buf[65536];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || b.len > max)
+			break;
+		sb_addn(&b, buf, (size_t)n);
+	}
+	close(fd);
+	*len = b.len;
+	*data = b.s ? sb_steal(&b) : xstrdup("");
+	return 0;
+}
+
+static int fs_store_append(struct target *t, const char *path, const char *data, size_t len,
+                           char **cause)
+{
+	const struct apply_fs *fs = seam(t);
+	char *h = store_host(t, path);
+	bool existed = access(h, F_OK) == 0;
+	int fd = fs->open(h, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		int e = errno;
+		*cause = xasprintf(T("cannot open the journal %s: %s", "无法打开日志 %s：%s"), h,
+		                   strerror(e));
+		free(h);
+		return -e;
+	}
+	struct stat st;
+	off_t size = fstat(fd, &st) == 0 ? st.st_size : 0;
+	char last = '\n';
+	if (size > 0 && pread(fd, &last, 1, size - 1) != 1)
+		last = '\n';
+	struct sbuf b = { 0 };
+	if (last != '\n')
+		sb_addc(&b, '\n');
+	sb_addn(&b, data, len);
+	int rc = 0;
+	const char *p = b.s;
+	size_t left = b.len;
+	while (left) {
+		ssize_t n = fs->write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -ENOSPC;
+			break;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (!rc && fs->fsync(fd) < 0)
+		rc = -errno;
+	if (rc && ftruncate(fd, size) < 0) {
+		/* nothing more we can do; the reader skips a torn line */
+	}
+	if (fs->close(fd) < 0 && !rc)
+		rc = -errno;
+	if (!rc && !existed) {
+		char *dir = hostfs_dir_of(h);
+		if (fs->fsync_dir(dir) < 0)
+			rc = -errno;
+		free(dir);
+	}
+	if (rc)
+		*cause = xasprintf(T("cannot write the journal %s: %s", "无法写入日志 %s：%s"), h,
+		                   strerror(-rc));
+	sb_free(&b);
+	free(h);
+	return rc;
+}
+
+static int fs_store_create(struct target *t, const char *path, const char *data, size_t len,
+                           char **cause)
+{
+	char *h = store_host(t, path);
+	int rc = hostfs_write_new(seam(t), h, data, len, 0600, geteuid(), getegid(), cause);
+	free(h);
+	return rc;
+}
+
+/* A lock held on this machine: its open file. */
+struct fs_held {
+	int fd;
+};
+
+static int fs_store_lock(struct target *t, const char *path, int wait_ms, void **held,
+                         long *holder, char **cause)
+{
+	*held = NULL;
+	*holder = 0;
+	const struct apply_fs *fs = seam(t);
+	char *h = store_host(t, path);
+	int fd = fs->open(h, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		int e = errno;
+		*cause = xasprintf(T("cannot open the lock %s: %s", "无法打开锁文件 %s：%s"), h,
+		                   strerror(e));
+		free(h);
+		return -e;
+	}
+	free(h);
+	int waited = 0;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		if (e == EINTR)
+			continue;
+		if (e == EWOULDBLOCK && waited < wait_ms) {
+			struct timespec ts = { 0, 50 * 1000000L };
+			nanosleep(&ts, NULL);
+			waited += 50;
+			continue;
+		}
+		char buf[32] = { 0 };
+		if (pread(fd, buf, sizeof buf - 1, 0) > 0)
+			*holder = strtol(buf, NULL, 10);
+		fs->close(fd);
+		if (e != EWOULDBLOCK)
+			*cause = xasprintf(T("cannot lock the journal: %s", "无法锁定日志：%s"),
+			                   strerror(e));
+		return -e;
+	}
+	char pid[32];
+	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) < 0) {
+		/* The pid is only for another run's message; carry on. */
+	}
+	struct fs_held *fh = xmalloc(sizeof *fh);
+	fh->fd = fd;
+	*held = fh;
+	return 0;
+}
+
+static void fs_store_unlock(struct target *t, void *held)
+{
+	struct fs_held *fh = held;
+	if (!fh)
+		return;
+	if (ftruncate(fh->fd, 0) < 0) {
+		/* a stale pid in the lock file is harmless */
+	}
+	seam(t)->close(fh->fd);
+	free(fh);
+}
+
 static void fs_destroy(struct target *t)
 {
 	free(t->priv);
@@ -375,6 +574,13 @@ static const struct target_ops fs_ops = {
 	.rename = fs_rename,
 	.remove = fs_remove,
 	.sync_dir = fs_sync_dir,
+	.store_open = fs_store_open,
+	.store_mkdir = fs_store_mkdir,
+	.store_read = fs_store_read,
+	.store_append = fs_store_append,
+	.store_create = fs_store_create,
+	.store_lock = fs_store_lock,
+	.store_unlock = fs_store_unlock,
 };
 
 /* ---- naming ---- */
@@ -384,9 +590,17 @@ static char *local_label(const struct target *t)
 	return xstrdup(T("this machine", "本机"));
 }
 
+/* The journal of a machine kept on its own disk: a Windows volume's
+ * under %ProgramData%, a Linux system's under /var/lib. */
+static const char *fs_journal_dir(const struct target *t)
+{
+	return t->os == TARGET_OS_WINDOWS ? TARGET_JOURNAL_DIR_WINDOWS : TARGET_JOURNAL_DIR;
+}
+
 const struct target_kind_def target_kind_local = {
 	.name = "local",
 	.label = local_label,
+	.journal_dir = fs_journal_dir,
 };
 
 static const char *root_location(const struct target *t)
@@ -419,6 +633,7 @@ const struct target_kind_def target_kind_root = {
 	.location = root_location,
 	.label = root_label,
 	.describe = root_describe,
+	.journal_dir = fs_journal_dir,
 };
 
 /* A new target backed by this machine's files, the real calls its seam. */
