@@ -244,6 +244,14 @@ static void test_reverts_after_link_cut(void **state)
 	assert_int_equal(stat(gdir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	int reloads = listens(&d);
+	/* The notice names the command that confirms it, with the target. */
+	char *notice = guard_notice(t, "7", 3, pid, NULL);
+	char *want = xasprintf("asr-doctor --target groot@127.0.0.1:%d confirm 7", d.port);
+	if (!strstr(notice, want))
+		fail_msg("the notice does not say '%s':\n%s", want, notice);
+	assert_non_null(strstr(notice, "NEW connection"));
+	free(want);
+	free(notice);
 
 	/* The link goes: its sshd processes killed, the client gone. */
 	assert_true(cut_sessions(&d) >= 1);
