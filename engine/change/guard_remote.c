@@ -14,32 +14,39 @@
 #include "engine/util/msg.h"
 #include "engine/util/shquote.h"
 
-/* How long a command that prepares, starts or confirms the guard may take. */
+/* How long the command that starts or confirms the guard may take. */
 #define GUARD_REMOTE_CMD_MS 30000
+/* The most bytes of files the guard copies: the command that starts it
+ * carries them, and Linux takes at most 128 KiB in one argument (sshd
+ * hands the whole command to the shell as one). */
+#define GUARD_REMOTE_MAX_BYTES (96u * 1024)
 
-/* Makes the guard's folder: $1 the journal folder, $2 the entry. Prints
- * the login's user and group ids on a line, then the folder. The login's $SSH_CONNECTION is kept to tell a new
- * connection from it. */
-static const char prepare_sh[] =
+/* Makes the guard's folder and starts the guard, in one command: $1 the
+ * journal folder, $2 the entry, $3 the guard's script, then the bytes
+ * each edit of the plan had before the change (old-0, old-1, ...; empty
+ * for a file the change created). The login's $SSH_CONNECTION is kept to
+ * tell a new connection from it. The guard runs in a session of its own,
+ * detached from the channel (nothing of it holds the channel's pipes).
+ * Prints the guard's pid, then its folder. */
+static const char start_sh[] =
 	"umask 077\n"
-	"mkdir -p \"$1/" GUARD_REMOTE_SUBDIR "\" || exit 1\n"
-	"d=$(mktemp -d \"$1/" GUARD_REMOTE_SUBDIR "/$2.XXXXXX\") || exit 1\n"
-	"if printf '%s\\n' \"$2\" >\"$d/entry\" && printf '%s\\n' \"${SSH_CONNECTION:-}\" >\"$d/link\" "
-	"&& echo waiting >\"$d/state\"; then id -u; id -g; printf '%s\\n' \"$d\"; else rm -rf \"$d\"; exit 1; fi\n";
-
-/* Starts guard.sh in $1 in a session of its own, detached from the
- * channel (nothing of it holds the channel's pipes); prints its pid. */
-static const char launch_sh[] =
-	"d=$1\n"
-	"cd / || exit 1\n"
+	"base=$1; entry=$2; body=$3; shift 3\n"
+	"mkdir -p \"$base/" GUARD_REMOTE_SUBDIR "\" || exit 1\n"
+	"d=$(mktemp -d \"$base/" GUARD_REMOTE_SUBDIR "/$entry.XXXXXX\") || exit 1\n"
+	"fail() { rm -rf \"$d\"; exit 1; }\n"
+	"printf '%s\\n' \"$entry\" >\"$d/entry\" && printf '%s\\n' \"${SSH_CONNECTION:-}\" >\"$d/link\" "
+	"&& echo waiting >\"$d/state\" && printf '%s' \"$body\" >\"$d/guard.sh\" || fail\n"
+	"i=0\n"
+	"for f in \"$@\"; do printf '%s' \"$f\" >\"$d/old-$i\" || fail; i=$((i + 1)); done\n"
+	"cd / || fail\n"
 	"if command -v setsid >/dev/null 2>&1; then\n"
 	"\tsetsid sh \"$d/guard.sh\" </dev/null >>\"$d/log\" 2>&1 &\n"
 	"else\n"
 	"\tnohup sh \"$d/guard.sh\" </dev/null >>\"$d/log\" 2>&1 &\n"
 	"fi\n"
 	"p=$!\n"
-	"kill -0 \"$p\" 2>/dev/null || [ -s \"$d/pid\" ] || exit 1\n"
-	"echo \"$p\"\n";
+	"kill -0 \"$p\" 2>/dev/null || [ -s \"$d/pid\" ] || fail\n"
+	"printf '%s\\n%s\\n' \"$p\" \"$d\"\n";
 
 /* Confirms: $1 the journal folder, $2 the entry or "". Picks the entry's
  * folder (a waiting one first), refuses the connection that made the
@@ -74,28 +81,24 @@ static const char confirm_sh[] =
 	"s=$(cat \"$d/state\")\n"
 	"if [ \"$s\" = confirmed ]; then echo \"already $e\"; else echo \"late $e $s\"; fi\n";
 
-/* Appends word to b quoted for a POSIX shell. */
-static void sb_word(struct sbuf *b, const char *word)
-{
-	const char *const w[] = { word, NULL };
-	char *q = argv_shell_join(w);
-	sb_add(b, q);
-	free(q);
-}
-
 /* Runs the fixed script sh on t with its arguments (NULL-terminated).
  * Returns 0 with *out (standard output, caller frees), or -errno with
  * *cause (caller frees). */
 static int run_script(struct target *t, const char *what, const char *sh, const char *const args[],
 		      char **out, char **cause)
 {
-	const char *argv[8] = { "sh", "-c", sh, "asr-doctor-guard" };
-	size_t n = 4;
-	for (size_t i = 0; args[i] && n + 1 < ARRAY_LEN(argv); i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
+	size_t nargs = 0;
+	while (args[nargs])
+		nargs++;
+	const char **argv = xcalloc(nargs + 5, sizeof *argv);
+	argv[0] = "sh";
+	argv[1] = "-c";
+	argv[2] = sh;
+	argv[3] = "asr-doctor-guard";
+	memcpy(argv + 4, args, nargs * sizeof *argv);
 	struct cmd_result r = { 0 };
 	int rc = target_run(t, argv, GUARD_REMOTE_CMD_MS, &r);
+	free(argv);
 	if (rc == 0 && (r.status != 0 || r.timed_out)) {
 		char *err = r.err ? str_trim(r.err) : "";
 		*cause = xasprintf(T("%s on %s: %s", "%s（%s）：%s"), what, t->name,
@@ -113,10 +116,11 @@ static int run_script(struct target *t, const char *what, const char *sh, const 
 	return rc;
 }
 
-/* The journal folder on the remote machine. */
-static const char *base_of(const char *journal_dir)
+/* The journal folder on the remote machine: journal_dir when it is a
+ * path there, else the one t's kind names. */
+static const char *base_of(const struct target *t, const char *journal_dir)
 {
-	return journal_dir && journal_dir[0] == '/' ? journal_dir : JOURNAL_DEFAULT_DIR;
+	return journal_dir && journal_dir[0] == '/' ? journal_dir : target_journal_dir(t);
 }
 
 /* Whether an entry id can name a folder: letters, digits, '-', '_', '.'
@@ -129,8 +133,8 @@ static bool id_ok(const char *id)
 	       strlen(id);
 }
 
-/* The guard's script for plan p in folder dir. */
-static char *guard_script(const char *dir, const char *entry_id, int within, const struct plan *p)
+/* The guard's script for plan p, run as `sh FOLDER/guard.sh`. */
+static char *guard_script(const char *entry_id, int within, const struct plan *p)
 {
 	struct sbuf b = { 0 };
 	sb_printf(&b,
@@ -139,10 +143,9 @@ static char *guard_script(const char *dir, const char *entry_id, int within, con
 		  "# `asr-doctor --target ... confirm` makes the folder decided from a new\n"
 		  "# connection within %d seconds, it puts the files back and reloads sshd.\n",
 		  entry_id, within);
-	sb_add(&b, "d=");
-	sb_word(&b, dir);
 	sb_add(&b,
-	       "\ntrap '' HUP INT PIPE\n"
+	       "d=${0%/guard.sh}\n"
+	       "trap '' HUP INT PIPE\n"
 	       "say() { printf '%s guard[%s]: %s\\n' \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" \"$$\" "
 	       "\"$1\"; }\n"
 	       "state() { printf '%s\\n' \"$1\" >\"$d/state.tmp\" && mv -f \"$d/state.tmp\" "
@@ -175,18 +178,16 @@ static char *guard_script(const char *dir, const char *entry_id, int within, con
 		const struct file_edit *e = &p->edits[i];
 		const char *path = e->real_path ? e->real_path : e->path;
 		if (e->existed) {
-			char *copy = xasprintf("%s/old-%zu", dir, i);
 			char *tmp = target_temp_path(path, "guard");
 			char *owner = xasprintf("%u:%u", (unsigned)e->old_uid, (unsigned)e->old_gid);
 			char *mode = xasprintf("%04o", (unsigned)(e->old_mode & 07777));
-			const char *const w[] = { "put", copy, path, tmp, owner, mode, NULL };
+			const char *const w[] = { path, tmp, owner, mode, NULL };
 			char *line = argv_shell_join(w);
-			sb_printf(&b, "%s\n", line);
+			sb_printf(&b, "put \"$d/old-%zu\" %s\n", i, line);
 			free(line);
 			free(mode);
 			free(owner);
 			free(tmp);
-			free(copy);
 		} else {
 			const char *const w[] = { "gone", path, NULL };
 			char *line = argv_shell_join(w);
@@ -207,22 +208,13 @@ static char *guard_script(const char *dir, const char *entry_id, int within, con
 	return sb_steal(&b);
 }
 
-/* Writes data to the file path on t (a new file in the guard's folder),
- * owned by the login (own). */
-static int put_file(struct target *t, const char *path, const char *data, size_t len,
-		    const long own[2], char **cause)
-{
-	return target_replace(t, path, "w", data, len, 0600, (uid_t)own[0], (gid_t)own[1], cause);
-}
-
-/* Parses what prepare_sh printed: uid, gid and the folder (owned). */
-static char *parse_prepared(char *out, long own[2])
+/* Parses what start_sh printed: the pid and the folder (owned). */
+static char *parse_started(char *out, long *pid)
 {
 	char *save = NULL;
-	char *u = strtok_r(out, "\n", &save), *g = strtok_r(NULL, "\n", &save);
-	char *d = strtok_r(NULL, "\n", &save);
-	if (!u || !g || !d || strtok_r(NULL, "\n", &save) || !str_to_long(u, &own[0]) ||
-	    !str_to_long(g, &own[1]) || own[0] < 0 || own[1] < 0 || d[0] != '/')
+	char *p = strtok_r(out, "\n", &save), *d = strtok_r(NULL, "\n", &save);
+	if (!p || !d || strtok_r(NULL, "\n", &save) || !str_to_long(p, pid) || *pid <= 1 ||
+	    d[0] != '/')
 		return NULL;
 	return xstrdup(d);
 }
@@ -238,66 +230,59 @@ int guard_remote_start(struct target *t, const char *journal_dir, const char *en
 				   "守护：没有计划或有效的日志条目"));
 		return -EINVAL;
 	}
-	if (!t->can_run || !t->can_write) {
-		*cause = xasprintf(T("guard: %s cannot run commands and write files",
-				     "守护：%s 不能运行命令和写文件"),
+	if (!t->can_run) {
+		*cause = xasprintf(T("guard: %s cannot run commands", "守护：%s 不能运行命令"),
 				   t->name);
 		return -ENOTSUP;
 	}
 	int within = within_s > 0 ? within_s : GUARD_DEFAULT_SECONDS;
+	char *script = guard_script(entry_id, within, p);
+	const char **args = xcalloc(p->nedits + 4, sizeof *args);
+	args[0] = base_of(t, journal_dir);
+	args[1] = entry_id;
+	args[2] = script;
+	size_t total = strlen(script);
+	int rc = 0;
+	for (size_t i = 0; i < p->nedits; i++) {
+		const struct file_edit *e = &p->edits[i];
+		const char *old = e->existed && e->old_data ? e->old_data : "";
+		size_t len = e->existed ? e->old_len : 0;
+		/* An argument of a shell command holds no NUL byte. */
+		if (memchr(old, '\0', len)) {
+			*cause = xasprintf(T("guard: %s holds NUL bytes and cannot be copied by the "
+					     "guard",
+					     "守护：%s 含有 NUL 字节，守护进程无法复制它"),
+					   e->path);
+			rc = -EINVAL;
+		}
+		args[3 + i] = old;
+		total += len;
+	}
+	if (rc == 0 && total > GUARD_REMOTE_MAX_BYTES) {
+		*cause = xasprintf(T("guard: the files to put back are too large for it (%zu bytes; "
+				     "at most %u)",
+				     "守护：要恢复的文件太大（%zu 字节；最多 %u）"),
+				   total, (unsigned)GUARD_REMOTE_MAX_BYTES);
+		rc = -EFBIG;
+	}
 	char *out = NULL;
-	const char *const pargs[] = { base_of(journal_dir), entry_id, NULL };
-	int rc = run_script(t, T("cannot make the guard's folder", "无法创建守护文件夹"), prepare_sh,
-			    pargs, &out, cause);
+	if (rc == 0)
+		rc = run_script(t, T("cannot start the guard", "无法启动守护进程"), start_sh, args,
+				&out, cause);
+	free(args);
+	free(script);
 	if (rc < 0)
 		return rc;
-	long own[2];
-	char *gdir = parse_prepared(out, own);
-	free(out);
-	out = NULL;
+	long v = 0;
+	char *gdir = parse_started(out, &v);
 	if (!gdir) {
-		*cause = xasprintf(T("cannot make the guard's folder on %s: unexpected answer",
-				     "无法在 %s 上创建守护文件夹：意外的回答"),
-				   t->name);
+		*cause = xasprintf(T("cannot start the guard on %s: unexpected answer '%s'",
+				     "无法在 %s 上启动守护进程：意外的回答“%s”"),
+				   t->name, str_trim(out));
+		free(out);
 		return -EIO;
 	}
-	for (size_t i = 0; rc == 0 && i < p->nedits; i++) {
-		if (!p->edits[i].existed)
-			continue;
-		char *copy = xasprintf("%s/old-%zu", gdir, i);
-		rc = put_file(t, copy, p->edits[i].old_data ? p->edits[i].old_data : "",
-			      p->edits[i].old_len, own, cause);
-		free(copy);
-	}
-	if (rc == 0) {
-		char *script = guard_script(gdir, entry_id, within, p);
-		char *path = xasprintf("%s/guard.sh", gdir);
-		rc = put_file(t, path, script, strlen(script), own, cause);
-		free(path);
-		free(script);
-	}
-	if (rc == 0) {
-		const char *const largs[] = { gdir, NULL };
-		rc = run_script(t, T("cannot start the guard", "无法启动守护进程"), launch_sh, largs,
-				&out, cause);
-	}
-	long v = 0;
-	if (rc == 0 && !(str_to_long(str_trim(out), &v) && v > 1)) {
-		*cause = xasprintf(T("cannot start the guard on %s: it said '%s'",
-				     "无法在 %s 上启动守护进程：输出“%s”"),
-				   t->name, out);
-		rc = -EIO;
-	}
 	free(out);
-	if (rc < 0) {
-		/* Not started: its folder would only mislead confirm. */
-		const char *const rm[] = { "rm", "-rf", "--", gdir, NULL };
-		struct cmd_result r = { 0 };
-		target_run(t, rm, GUARD_REMOTE_CMD_MS, &r);
-		cmd_result_free(&r);
-		free(gdir);
-		return rc;
-	}
 	*pid = v;
 	if (dir)
 		*dir = gdir;
@@ -311,7 +296,7 @@ int guard_remote_confirm(struct target *t, const char *journal_dir, const char *
 {
 	*msg = NULL;
 	char *out = NULL, *cause = NULL;
-	const char *const args[] = { base_of(journal_dir), which ? which : "", NULL };
+	const char *const args[] = { base_of(t, journal_dir), which ? which : "", NULL };
 	int rc = run_script(t, T("cannot confirm", "无法确认"), confirm_sh, args, &out, &cause);
 	if (rc < 0) {
 		*msg = cause;

@@ -32,19 +32,22 @@
 extern const struct guard_strategy guard_remote;
 
 /* Starts the guard of journal entry entry_id on t (a connected remote
- * machine that can run commands and write files) for plan p, just applied:
- * its edits' old bytes are copied into the guard's folder under
- * journal_dir (a path on t; NULL: JOURNAL_DEFAULT_DIR) and its commands
- * marked rerun_on_undo are the reloads. within_s: seconds before it
- * reverts (0: GUARD_DEFAULT_SECONDS). Returns 0 with *pid (the guard's
- * process on t) and *dir (its folder on t; may be NULL; caller frees), or
- * -errno with *cause (caller frees); on failure no guard runs. */
+ * machine that runs commands) for plan p, just applied, in one command
+ * (one round trip): its edits' old bytes are copied into the guard's
+ * folder under journal_dir (a path on t; NULL: target_journal_dir) and
+ * its commands marked rerun_on_undo are the reloads. within_s: seconds
+ * before it reverts (0: GUARD_DEFAULT_SECONDS). Returns 0 with *pid (the
+ * guard's process on t) and *dir (its folder on t; may be NULL; caller
+ * frees), or -errno with *cause (caller frees): -EINVAL for an entry id
+ * that is not a plain name or a file holding NUL bytes, -EFBIG when the
+ * files exceed 96 KiB (the command carries them), -ENOTSUP when t runs no
+ * commands; on failure no guard runs. */
 int guard_remote_start(struct target *t, const char *journal_dir, const char *entry_id,
 		       int within_s, const struct plan *p, long *pid, char **dir, char **cause);
 
 /* `asr-doctor --target ... confirm [ENTRY]`: over t, a connection of its
  * own, confirms the guard waiting for entry which (NULL: the one waiting)
- * under journal_dir on t (NULL: JOURNAL_DEFAULT_DIR). Refused when t's
+ * under journal_dir on t (NULL: target_journal_dir). Refused when t's
  * login is the very connection that made the change (the same
  * $SSH_CONNECTION on the remote): only a new login proves the way in
  * still works. Returns 0 with *msg (confirmed, or already confirmed);

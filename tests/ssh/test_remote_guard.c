@@ -44,8 +44,8 @@ static struct test_sshd start_sshd(void)
 	return sshd_start_accounts(NULL, &groot, 1, NULL);
 }
 
-/* A connection to d as root (groot), allowed to write (as the change layer's
- * targets are). Returns NULL with *err when the login fails. */
+/* A connection to d as root (groot). Returns NULL with *err when the
+ * login fails. */
 static struct target *login(const struct test_sshd *d, int *err)
 {
 	struct ssh_opts o;
@@ -65,7 +65,6 @@ static struct target *login(const struct test_sshd *d, int *err)
 		target_free(t);
 		return NULL;
 	}
-	t->can_write = true;
 	return t;
 }
 
@@ -216,6 +215,12 @@ static void test_reverts_after_link_cut(void **state)
 	struct test_sshd d = start_sshd();
 	char *jdir = xasprintf("%s/journal-cut", scratch);
 	char *created = xasprintf("%s/extra.conf", d.dir);
+	/* Bytes a shell would take for its own reach the copy as they are. */
+	char *conf = tu_read_file(d.conf, NULL);
+	char *tricky = xasprintf("%s# it's $HOME `id` \\ \"q\" %%s\t\n\n", conf);
+	tu_write_file(d.conf, tricky);
+	free(tricky);
+	free(conf);
 	assert_int_equal(chmod(d.conf, 0640), 0);
 	size_t old_len = 0;
 	char *old = tu_read_file(d.conf, &old_len);
@@ -383,8 +388,9 @@ static void test_confirmed_from_new_connection(void **state)
 	sshd_stop(&d);
 }
 
-/* A guard is refused an entry id that is not a plain name, and a target
- * that cannot write; nothing is left on the machine. */
+/* A guard is refused an entry id that is not a plain name, files too
+ * large for the command that carries them, and a target that runs no
+ * commands; nothing is left on the machine. */
 static void test_start_refused(void **state)
 {
 	(void)state;
@@ -396,9 +402,21 @@ static void test_start_refused(void **state)
 	char *cause = NULL;
 	assert_int_equal(guard_remote_start(t, jdir, "../x", 3, p, &pid, NULL, &cause), -EINVAL);
 	free(cause);
-	t->can_write = false;
+	char *big_path = xasprintf("%s/big.conf", d.dir);
+	char *big = xmalloc(100 * 1024 + 1);
+	memset(big, '#', 100 * 1024);
+	big[100 * 1024] = '\0';
+	tu_write_file(big_path, big);
+	if (!plan_add_edit(p, t, big_path, "x\n", 2, "large", &cause))
+		fail_msg("plan: %s", cause);
+	assert_int_equal(guard_remote_start(t, jdir, "3", 3, p, &pid, NULL, &cause), -EFBIG);
+	assert_non_null(strstr(cause, "too large"));
+	free(cause);
+	t->can_run = false;
 	assert_int_equal(guard_remote_start(t, jdir, "3", 3, p, &pid, NULL, &cause), -ENOTSUP);
 	free(cause);
+	free(big);
+	free(big_path);
 	assert_int_equal(access(jdir, F_OK), -1);
 	plan_free(p);
 	target_free(t);
