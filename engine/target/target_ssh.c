@@ -56,6 +56,7 @@ struct ssh_priv {
 	 * session. */
 	LIBSSH2_CHANNEL *ext;
 	uint32_t ext_id;
+	int ext_exit; /* the exit status of a subsystem that ended unasked */
 	/* A Windows machine (its OpenSSH server's shell is cmd.exe), found
 	 * on connect: command lines are made by win_cmdline and what they
 	 * print is decoded from the console's code page (chcp). */
@@ -66,6 +67,11 @@ struct ssh_priv {
 	 * trips of a far link go; NULL when unset (owned). */
 	FILE *trace;
 	long long trace_t0;
+	/* When the last bytes came from the server (recv_cb): a wait that
+	 * hears nothing for the timeout, keepalives included, means the
+	 * link is gone. */
+	long long last_rx;
+	long long ka_sent; /* when the first keepalive not yet answered went */
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -579,6 +585,40 @@ static int ssh_realpath(struct target *t, const char *path, char **out)
 
 /* ---- commands over exec channels ---- */
 
+/* libssh2's receive, noting when bytes arrive (see link_silent). */
+static LIBSSH2_RECV_FUNC(recv_cb)
+{
+	ssize_t n = recv(socket, buffer, length, flags);
+	if (n < 0)
+		return -errno;
+	if (n > 0)
+		((struct ssh_priv *)*abstract)->last_rx = now_ms();
+	return n;
+}
+
+/* Whether the server has been silent for the link's timeout since the
+ * wait began at since. After half of it in silence a keepalive (which
+ * the server answers) goes out, so a command that prints nothing for a
+ * long time on a working link is not taken for a dead one. Lock held. */
+static bool link_silent(struct ssh_priv *p, long long since)
+{
+	long long from = p->last_rx > since ? p->last_rx : since;
+	long long quiet = now_ms() - from;
+	if (quiet >= p->timeout_ms / 2) {
+		/* Configured only for this call: with an interval set,
+		 * libssh2's own blocking waits give up after one interval of
+		 * silence. */
+		int next = 0;
+		libssh2_keepalive_config(p->s, 1, 2);
+		/* A lost link shows as silence, not as this call's result. */
+		if (libssh2_keepalive_send(p->s, &next) == 0 && next == 2 &&
+		    p->ka_sent <= p->last_rx)
+			p->ka_sent = now_ms();
+		libssh2_keepalive_config(p->s, 1, 0);
+	}
+	return quiet >= p->timeout_ms;
+}
+
 /* Waits until the session's socket is ready for what libssh2 waits on, at
  * most ms. Returns > 0 when ready, 0 on timeout. */
 static int wait_socket(struct ssh_priv *p, long long ms)
@@ -619,6 +659,15 @@ static ssize_t drain(LIBSSH2_CHANNEL *ch, int stream, struct sbuf *b, bool *agai
 	}
 }
 
+/* The errno of a channel step that failed with e (0 or EAGAIN: no answer
+ * in time, the link lost). */
+static int wait_failed(struct ssh_priv *p, int e)
+{
+	if (e == 0 || e == LIBSSH2_ERROR_EAGAIN)
+		return mark_lost(p, LIBSSH2_ERROR_TIMEOUT);
+	return link_error(e) ? mark_lost(p, e) : -EIO;
+}
+
 /* Runs one command line as the remote shell reads it. */
 static int ssh_exec(struct target *t, const char *line, int timeout_ms, struct cmd_result *out)
 {
@@ -628,30 +677,28 @@ static int ssh_exec(struct target *t, const char *line, int timeout_ms, struct c
 		return rc;
 	long long t0 = now_ms();
 	long long deadline = t0 + (timeout_ms > 0 ? timeout_ms : p->timeout_ms);
-	/* Past the command's own time, the link gets the session's timeout
-	 * to answer before it is taken for lost. */
-	long long link_deadline = deadline + p->timeout_ms;
+	/* Besides the command's own time, every wait ends when the server
+	 * has said nothing for the session's timeout (link_silent): the link
+	 * is then lost, whatever time the command had left. */
 	struct sbuf so = { 0 }, se = { 0 };
 	LIBSSH2_CHANNEL *ch = NULL;
 	int e = 0;
 	libssh2_session_set_blocking(p->s, 0);
 	while (!(ch = libssh2_channel_open_session(p->s))) {
 		e = libssh2_session_last_errno(p->s);
-		if (e != LIBSSH2_ERROR_EAGAIN || now_ms() > link_deadline)
+		if (e != LIBSSH2_ERROR_EAGAIN || link_silent(p, t0))
 			break;
-		wait_socket(p, link_deadline - now_ms());
+		wait_socket(p, 100);
 		e = 0;
 	}
 	if (!ch) {
-		rc = link_error(e) || e == LIBSSH2_ERROR_EAGAIN ? mark_lost(p, e ? e : LIBSSH2_ERROR_TIMEOUT)
-							       : -EIO;
+		rc = wait_failed(p, e);
 		goto out;
 	}
-	while ((e = libssh2_channel_exec(ch, line)) == LIBSSH2_ERROR_EAGAIN && now_ms() < link_deadline)
-		wait_socket(p, link_deadline - now_ms());
+	while ((e = libssh2_channel_exec(ch, line)) == LIBSSH2_ERROR_EAGAIN && !link_silent(p, t0))
+		wait_socket(p, 100);
 	if (e != 0) {
-		rc = link_error(e) || e == LIBSSH2_ERROR_EAGAIN ? mark_lost(p, e ? e : LIBSSH2_ERROR_TIMEOUT)
-							       : -EIO;
+		rc = wait_failed(p, e);
 		goto out;
 	}
 	bool spun = false;
@@ -666,7 +713,18 @@ static int ssh_exec(struct target *t, const char *line, int timeout_ms, struct c
 		}
 		if (libssh2_channel_eof(ch))
 			break;
+		if (link_silent(p, t0)) {
+			rc = mark_lost(p, LIBSSH2_ERROR_TIMEOUT);
+			goto out;
+		}
 		if (now_ms() >= deadline) {
+			/* The command's time is up: the link is taken for
+			 * lost when a keepalive has waited half the link's
+			 * timeout for its answer. */
+			if (p->ka_sent > p->last_rx && now_ms() - p->ka_sent >= p->timeout_ms / 2) {
+				rc = mark_lost(p, LIBSSH2_ERROR_TIMEOUT);
+				goto out;
+			}
 			out->timed_out = true;
 			break;
 		}
@@ -702,16 +760,18 @@ static int ssh_exec(struct target *t, const char *line, int timeout_ms, struct c
 		rc = 0;
 		goto out;
 	}
-	while ((e = libssh2_channel_close(ch)) == LIBSSH2_ERROR_EAGAIN && now_ms() < link_deadline)
-		wait_socket(p, link_deadline - now_ms());
+	long long t1 = now_ms();
+	while ((e = libssh2_channel_close(ch)) == LIBSSH2_ERROR_EAGAIN && !link_silent(p, t1))
+		wait_socket(p, 100);
+	if (e == LIBSSH2_ERROR_EAGAIN)
+		e = LIBSSH2_ERROR_TIMEOUT;
 	if (e != 0 && link_error(e)) {
 		rc = mark_lost(p, e);
 		goto out;
 	}
 	{
-		while (libssh2_channel_wait_closed(ch) == LIBSSH2_ERROR_EAGAIN &&
-		       now_ms() < link_deadline)
-			wait_socket(p, link_deadline - now_ms());
+		while (libssh2_channel_wait_closed(ch) == LIBSSH2_ERROR_EAGAIN && !link_silent(p, t1))
+			wait_socket(p, 100);
 		char *sig = NULL;
 		libssh2_channel_get_exit_signal(ch, &sig, NULL, NULL, NULL, NULL, NULL);
 		out->status = sig ? -1 : libssh2_channel_get_exit_status(ch);
@@ -719,9 +779,11 @@ static int ssh_exec(struct target *t, const char *line, int timeout_ms, struct c
 	}
 	rc = 0;
 out:
-	if (ch && !p->lost)
-		while (libssh2_channel_free(ch) == LIBSSH2_ERROR_EAGAIN && now_ms() < link_deadline)
-			wait_socket(p, link_deadline - now_ms());
+	if (ch && !p->lost) {
+		long long t2 = now_ms();
+		while (libssh2_channel_free(ch) == LIBSSH2_ERROR_EAGAIN && !link_silent(p, t2))
+			wait_socket(p, 100);
+	}
 	libssh2_session_set_blocking(p->s, 1);
 	trace(p, t0, "exec", "%s: %d%s, %zu+%zu bytes", line, rc < 0 ? rc : out->status,
 	      out->timed_out ? " (timed out)" : "", so.len, se.len);
@@ -807,6 +869,10 @@ static void disconnect(struct ssh_priv *p)
 		if (!p->lost)
 			p->lost = xstrdup("closed");
 	}
+	if (p->s && p->lost && p->sock >= 0)
+		/* A lost link: freeing the session's channels would wait for
+		 * their close from a server that no longer answers. */
+		shutdown(p->sock, SHUT_RDWR);
 	if (p->s) {
 		libssh2_session_set_timeout(p->s, 2000);
 		if (p->sftp && !p->lost)
@@ -944,6 +1010,14 @@ static int ext_open(struct ssh_priv *p)
 	if (!e)
 		e = ext_exchange(p, &body, &reply);
 	int rc = e ? ext_errno(p, e) : 0;
+	if (e == LIBSSH2_ERROR_CHANNEL_CLOSED) {
+		/* sshd accepts the request, then starts the subsystem's
+		 * program: one that cannot run ends the channel without a
+		 * word, and its exit status (127: not found) says why. */
+		libssh2_channel_wait_closed(p->ext);
+		p->ext_exit = libssh2_channel_get_exit_status(p->ext);
+		rc = -EPIPE;
+	}
 	if (!rc && (reply.len < 5 || (unsigned char)reply.s[0] != FXP_VERSION))
 		rc = -EPROTO;
 	bool found = false;
@@ -974,6 +1048,53 @@ static int ext_open(struct ssh_priv *p)
 	if (rc < 0)
 		p->ext = NULL;
 	return rc;
+}
+
+/* Starts SFTP (lock held; the session blocking before and after).
+ * libssh2_sftp_init waits for the server's version as long as the
+ * session's timeout allows, even when the subsystem's program is missing
+ * and its channel closed at once: when no answer came within a second, a
+ * channel of our own asks the same subsystem (ext_open), which tells a
+ * dead subsystem from a slow one. Returns the session, or NULL with
+ * *status the exit status of a subsystem that ended without answering
+ * (else -1). */
+static LIBSSH2_SFTP *sftp_start(struct ssh_priv *p, int *status)
+{
+	*status = -1;
+	long long t0 = now_ms();
+	bool asked = false;
+	LIBSSH2_SFTP *sftp;
+	libssh2_session_set_blocking(p->s, 0);
+	while (!(sftp = libssh2_sftp_init(p->s))) {
+		if (libssh2_session_last_errno(p->s) != LIBSSH2_ERROR_EAGAIN)
+			break;
+		if (now_ms() - t0 >= p->timeout_ms || *status >= 0 || p->lost) {
+			/* Given up halfway: with the link cut, the pending
+			 * init fails and frees what it holds. */
+			shutdown(p->sock, SHUT_RDWR);
+			for (int i = 0; i < 100 && !(sftp = libssh2_sftp_init(p->s)) &&
+					libssh2_session_last_errno(p->s) == LIBSSH2_ERROR_EAGAIN;
+			     i++)
+				;
+			if (sftp) {
+				libssh2_sftp_shutdown(sftp);
+				sftp = NULL;
+			}
+			break;
+		}
+		if (!asked && now_ms() - t0 >= 1000) {
+			asked = true;
+			p->ext_exit = -1;
+			libssh2_session_set_blocking(p->s, 1);
+			if (ext_open(p) == -EPIPE)
+				*status = p->ext_exit;
+			libssh2_session_set_blocking(p->s, 0);
+			continue;
+		}
+		wait_socket(p, 100);
+	}
+	libssh2_session_set_blocking(p->s, 1);
+	return sftp;
 }
 
 /* rename(2) on the remote machine through posix-rename@openssh.com:
@@ -1740,6 +1861,8 @@ int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh
 		rc = fail(a, SSH_STAGE_HANDSHAKE, -ENOMEM, cause, spec, "out of memory");
 		goto out;
 	}
+	p->last_rx = now_ms();
+	libssh2_session_callback_set(p->s, LIBSSH2_CALLBACK_RECV, (void *)recv_cb);
 	libssh2_session_set_timeout(p->s, p->timeout_ms);
 	libssh2_session_set_blocking(p->s, 1);
 	int h = libssh2_session_handshake(p->s, p->sock);
@@ -1767,9 +1890,18 @@ int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh
 	if (rc < 0)
 		goto out;
 	t0 = now_ms();
-	p->sftp = opts->jump_host ? NULL : libssh2_sftp_init(p->s);
+	int sftp_status = -1;
+	p->sftp = opts->jump_host ? NULL : sftp_start(p, &sftp_status);
 	a->ms[SSH_STAGE_SFTP] = (long)(now_ms() - t0);
 	trace(p, t0, "sftp", "%s", p->sftp ? "open" : "none");
+	if (!p->sftp && !opts->jump_host && sftp_status >= 0) {
+		rc = fail(a, SSH_STAGE_SFTP, -EPROTO, cause, spec,
+			  "the SFTP subsystem's program ended at once (exit status %d%s): the "
+			  "server's sshd_config needs a Subsystem sftp line naming a program that "
+			  "runs",
+			  sftp_status, sftp_status == 127 ? ": not found" : "");
+		goto out;
+	}
 	if (!p->sftp && !opts->jump_host) {
 		char *m = NULL;
 		libssh2_session_last_error(p->s, &m, NULL, 0);

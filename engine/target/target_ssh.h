@@ -15,7 +15,10 @@
  * Checks run in worker threads: each libssh2 call on a session is made
  * under the session's mutex. Once the connection is lost (the server
  * gone, a timeout) the target is broken: every operation fails at once
- * with -ENOTCONN and target_lost gives the reason. */
+ * with -ENOTCONN and target_lost gives the reason. A command's wait ends
+ * when the server has said nothing for the session's timeout (a keepalive
+ * asks it after half of it), whatever time the command itself had left;
+ * each SFTP call is bounded by the timeout too. */
 #ifndef ASR_TARGET_SSH_H
 #define ASR_TARGET_SSH_H
 
