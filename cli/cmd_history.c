@@ -94,10 +94,12 @@ int cmd_history(struct options *o)
 	if (!t)
 		return 2;
 	char *jdir = journal_dir_for(o->journal, t);
-	target_free(t);
 	struct journal *j = NULL;
 	char *cause = NULL;
-	if (journal_list(jdir, &j, &cause) < 0) {
+	/* Read where it is kept: on the machine over SSH. */
+	int rc = journal_list_for(t, jdir, &j, &cause);
+	target_free(t);
+	if (rc < 0) {
 		cli_error("%s", cause);
 		free(cause);
 		free(jdir);

@@ -103,7 +103,7 @@ int cmd_report(struct options *o)
 	char *jdir = o->journal ? xstrdup(o->journal) : journal_default_dir(t);
 	struct journal *j = NULL;
 	char *jcause = NULL;
-	if (journal_list(jdir, &j, &jcause) < 0)
+	if (journal_list_for(t, jdir, &j, &jcause) < 0)
 		j = NULL;
 	struct report_input in = {
 		.s = s,

@@ -123,7 +123,7 @@ struct plan *remedy_plan(const struct remedy_opts *o, const struct fix_def *f,
 	if (!p->anchor && anchor)
 		plan_set_anchor(p, anchor);
 	char *jdir = o->journal_dir ? xstrdup(o->journal_dir) : journal_default_dir(o->t);
-	char *id = journal_next_id(jdir);
+	char *id = journal_next_id_for(o->t, jdir);
 	char *undo = undo_command(o->t, jdir, id, false);
 	plan_set_undo_command(p, undo);
 	free(undo);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "engine/target/ssh_jump.h"
+#include "engine/util/msg.h"
 #include "engine/util/sha256.h"
 #include "engine/util/shquote.h"
 #include "engine/util/winquote.h"
@@ -1141,20 +1142,16 @@ static int ext_rename(struct ssh_priv *p, const char *from, const char *to)
 	return rc;
 }
 
-static int ssh_write_new(struct target *t, const char *path, const char *tag, const char *data,
-			 size_t len, mode_t mode, uid_t uid, gid_t gid, char **tmp, char **cause)
+/* Creates the file name exclusively (never through a link) with data,
+ * mode and owner, synced; on failure none is left. 0 or -errno with
+ * *cause. */
+static int create_file(struct target *t, const char *name, const char *data, size_t len,
+		       mode_t mode, uid_t uid, gid_t gid, char **cause)
 {
-	*tmp = NULL;
-	if (!path || path[0] != '/') {
-		*cause = xasprintf("cannot write %s: %s", path ? path : "?", strerror(EINVAL));
-		return -EINVAL;
-	}
-	char *name = target_temp_path(path, tag);
 	struct ssh_priv *p;
 	int rc = enter(t, &p);
 	if (rc < 0) {
 		*cause = xasprintf("cannot create %s: %s", name, p_lost_or(t, rc));
-		free(name);
 		return rc;
 	}
 	long long t0 = now_ms();
@@ -1221,6 +1218,19 @@ out:
 				   p->lost ? p->lost : strerror(-rc));
 	trace(p, t0, "write", "%s %zu bytes, %d", name, len, rc);
 	leave(p);
+	return rc;
+}
+
+static int ssh_write_new(struct target *t, const char *path, const char *tag, const char *data,
+			 size_t len, mode_t mode, uid_t uid, gid_t gid, char **tmp, char **cause)
+{
+	*tmp = NULL;
+	if (!path || path[0] != '/') {
+		*cause = xasprintf("cannot write %s: %s", path ? path : "?", strerror(EINVAL));
+		return -EINVAL;
+	}
+	char *name = target_temp_path(path, tag);
+	int rc = create_file(t, name, data, len, mode, uid, gid, cause);
 	if (rc) {
 		free(name);
 		return rc;
@@ -1281,6 +1291,350 @@ static int ssh_sync_dir(struct target *t, const char *dir)
 	return rc;
 }
 
+/* ---- the journal's store on the remote machine ---- */
+
+/* lstat of path over SFTP (under the lock). */
+static int lstat_locked(struct ssh_priv *p, const char *path, LIBSSH2_SFTP_ATTRIBUTES *a)
+{
+	return sftp_stat_locked(p, path, false, a);
+}
+
+static int ssh_store_open(struct target *t, const char *dir, bool create, char **cause)
+{
+	*cause = NULL;
+	if (!dir || dir[0] != '/') {
+		*cause = xasprintf("cannot open the journal folder %s: %s", dir ? dir : "?",
+				   strerror(EINVAL));
+		return -EINVAL;
+	}
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0) {
+		*cause = xasprintf(T("cannot open the journal folder %s: %s",
+				     "无法打开日志文件夹 %s：%s"),
+				   dir, p_lost_or(t, rc));
+		return rc;
+	}
+	long long t0 = now_ms();
+	/* Each folder from "/" down, as lstat sees it: a link is refused. */
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	for (size_t i = 1; i <= n && rc == 0; i++) {
+		/* Each prefix that ends a component: "/var", "/var/lib", ... */
+		if ((i < n && dir[i] != '/') || dir[i - 1] == '/')
+			continue;
+		char *part = xstrndup(dir, i);
+		bool last = i == n;
+		LIBSSH2_SFTP_ATTRIBUTES a;
+		rc = lstat_locked(p, part, &a);
+		if (rc == -ENOENT && create) {
+			if (libssh2_sftp_mkdir_ex(p->sftp, part, (unsigned)strlen(part),
+						  last ? 0700 : 0755) != 0) {
+				rc = sftp_errno(p);
+				if (rc != -ENOTCONN && !p->lost)
+					*cause = xasprintf(T("cannot create the journal folder %s: %s",
+							     "无法创建日志文件夹 %s：%s"),
+							   part, strerror(-rc));
+			} else {
+				rc = lstat_locked(p, part, &a);
+			}
+		}
+		if (rc == 0 && !LIBSSH2_SFTP_S_ISDIR(a.permissions)) {
+			*cause = xasprintf(T("%s is a symbolic link or not a folder: asr-doctor never "
+					     "reaches its journal through a link",
+					     "%s 是符号链接或不是文件夹：asr-doctor 从不通过链接访问其日志"),
+					   part);
+			rc = -ELOOP;
+		} else if (rc < 0 && !*cause) {
+			*cause = xasprintf(T("cannot open the journal folder %s: %s",
+					     "无法打开日志文件夹 %s：%s"),
+					   part, p->lost ? p->lost : strerror(-rc));
+		}
+		free(part);
+	}
+	trace(p, t0, "store_open", "%s, %d", dir, rc);
+	leave(p);
+	return rc;
+}
+
+static int ssh_store_mkdir(struct target *t, const char *dir, const char *name)
+{
+	char *c = NULL;
+	int rc = ssh_store_open(t, dir, false, &c);
+	free(c);
+	if (rc < 0)
+		return rc;
+	char *path = xasprintf("%s/%s", dir, name);
+	struct ssh_priv *p;
+	if ((rc = enter(t, &p)) < 0) {
+		free(path);
+		return rc;
+	}
+	if (libssh2_sftp_mkdir_ex(p->sftp, path, (unsigned)strlen(path), 0700) != 0) {
+		rc = sftp_errno(p);
+		/* OpenSSH answers a generic failure for an existing name. */
+		LIBSSH2_SFTP_ATTRIBUTES a;
+		if (rc == -EIO && lstat_locked(p, path, &a) == 0)
+			rc = -EEXIST;
+	}
+	leave(p);
+	free(path);
+	return rc;
+}
+
+/* The type, owner and group of path, not followed. */
+static int store_lstat(struct target *t, const char *path, struct target_stat *st)
+{
+	return ssh_stat(t, path, st, false);
+}
+
+static int ssh_store_read(struct target *t, const char *path, size_t max, bool strict,
+			  char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	struct target_stat st;
+	int rc = store_lstat(t, path, &st);
+	if (rc < 0)
+		return rc;
+	if (!S_ISREG(st.mode)) {
+		if (strict)
+			return -EINVAL;
+		/* Read without blocking, such a file gives nothing. */
+		*data = xstrdup("");
+		return 0;
+	}
+	return ssh_read_file(t, path, data, len, max);
+}
+
+static int ssh_store_append(struct target *t, const char *path, const char *data, size_t len,
+			    char **cause)
+{
+	/* SFTP has no append that is safe to cut back: the file is
+	 * replaced whole, beside it then renamed over, so that a reader
+	 * sees the old records or the new ones, never a torn line. */
+	struct target_stat st;
+	char *old = NULL;
+	size_t old_len = 0;
+	int rc = store_lstat(t, path, &st);
+	char *dir = target_dir_of(path);
+	if (rc == 0 && !S_ISREG(st.mode))
+		rc = -EINVAL;
+	else if (rc == 0)
+		rc = ssh_read_file(t, path, &old, &old_len, SIZE_MAX / 2);
+	else if (rc == -ENOENT && (rc = store_lstat(t, dir, &st)) == 0)
+		old = xstrdup("");
+	if (rc < 0) {
+		*cause = xasprintf(T("cannot write the journal %s: %s", "无法写入日志 %s：%s"), path,
+				   p_lost_or(t, rc));
+		free(dir);
+		return rc;
+	}
+	struct sbuf b = { 0 };
+	sb_addn(&b, old, old_len);
+	if (old_len && old[old_len - 1] != '\n')
+		sb_addc(&b, '\n');
+	sb_addn(&b, data, len);
+	free(old);
+	char *tmp = NULL, *c = NULL;
+	rc = ssh_write_new(t, path, "journal", b.s, b.len, 0600, st.uid, st.gid, &tmp, &c);
+	sb_free(&b);
+	if (rc == 0 && (rc = ssh_rename(t, tmp, path)) < 0) {
+		ssh_remove(t, tmp);
+		c = xasprintf("rename %s: %s", tmp, p_lost_or(t, rc));
+	}
+	if (rc == 0 && (rc = ssh_sync_dir(t, dir)) < 0)
+		c = xasprintf("fsync %s: %s", dir, p_lost_or(t, rc));
+	if (rc < 0) {
+		*cause = xasprintf(T("cannot write the journal %s: %s", "无法写入日志 %s：%s"), path,
+				   c ? c : strerror(-rc));
+	}
+	free(c);
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
+static int ssh_store_create(struct target *t, const char *path, const char *data, size_t len,
+			    char **cause)
+{
+	/* Owned as the folder it is made in (the journal's, made by this
+	 * login). */
+	char *dir = target_dir_of(path);
+	struct target_stat st;
+	int rc = store_lstat(t, dir, &st);
+	free(dir);
+	if (rc < 0) {
+		*cause = xasprintf("cannot write %s: %s", path, p_lost_or(t, rc));
+		return rc;
+	}
+	return create_file(t, path, data, len, 0600, st.uid, st.gid, cause);
+}
+
+/* A lock held on the remote machine: the channel of the command that
+ * holds flock(2) on the lock file until its input ends. */
+struct ssh_held {
+	LIBSSH2_CHANNEL *ch;
+};
+
+/* The command that takes the lock: $1 the lock file, $2 how to wait
+ * (-n, or -w SECONDS). It prints the holder's pid and exits 11 when the
+ * lock is taken; else it writes its pid there, says "locked" and holds
+ * the lock until its standard input ends (asr-doctor closes it, or the
+ * link is gone), then empties the file. */
+static const char lock_script[] =
+	"exec 9>>\"$1\" || exit 3; "
+	"flock -x $2 9 || { head -c 32 \"$1\"; exit 11; }; "
+	"echo $$ >\"$1\"; echo locked; cat >/dev/null; : >\"$1\"";
+
+static int ssh_store_lock(struct target *t, const char *path, int wait_ms, void **held,
+			  long *holder, char **cause)
+{
+	*held = NULL;
+	*holder = 0;
+	char wait[32];
+	if (wait_ms > 0)
+		snprintf(wait, sizeof wait, "-w %d.%03d", wait_ms / 1000, wait_ms % 1000);
+	else
+		snprintf(wait, sizeof wait, "-n");
+	const char *argv[] = { "sh", "-c", lock_script, "asr-doctor-lock", path, wait, NULL };
+	char *words = argv_shell_join(argv);
+	char *line = xasprintf("LC_ALL=C %s", words);
+	free(words);
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0) {
+		*cause = xasprintf(T("cannot lock the journal: %s", "无法锁定日志：%s"),
+				   p_lost_or(t, rc));
+		free(line);
+		return rc;
+	}
+	long long t0 = now_ms();
+	long long deadline = now_ms() + wait_ms + p->timeout_ms;
+	struct sbuf so = { 0 }, se = { 0 };
+	LIBSSH2_CHANNEL *ch = NULL;
+	int e = 0;
+	bool locked = false;
+	libssh2_session_set_blocking(p->s, 0);
+	while (!(ch = libssh2_channel_open_session(p->s))) {
+		e = libssh2_session_last_errno(p->s);
+		if (e != LIBSSH2_ERROR_EAGAIN || now_ms() > deadline)
+			break;
+		wait_socket(p, deadline - now_ms());
+		e = 0;
+	}
+	if (ch) {
+		while ((e = libssh2_channel_exec(ch, line)) == LIBSSH2_ERROR_EAGAIN &&
+		       now_ms() < deadline)
+			wait_socket(p, deadline - now_ms());
+	}
+	if (!ch || e != 0) {
+		rc = link_error(e) || e == LIBSSH2_ERROR_EAGAIN || !e
+			     ? mark_lost(p, e ? e : LIBSSH2_ERROR_TIMEOUT)
+			     : -EIO;
+		goto out;
+	}
+	/* Until it says "locked", or ends. */
+	for (;;) {
+		bool again = false;
+		ssize_t n1 = drain(ch, 0, &so, &again);
+		ssize_t n2 = n1 < 0 ? 0 : drain(ch, SSH_EXTENDED_DATA_STDERR, &se, &again);
+		if (n1 < 0 || n2 < 0) {
+			int le = (int)(n1 < 0 ? n1 : n2);
+			rc = link_error(le) ? mark_lost(p, le) : -EIO;
+			goto out;
+		}
+		if (strstr(sb_str(&so), "locked\n")) {
+			locked = true;
+			break;
+		}
+		if (libssh2_channel_eof(ch))
+			break;
+		if (now_ms() >= deadline) {
+			rc = mark_lost(p, LIBSSH2_ERROR_TIMEOUT);
+			goto out;
+		}
+		if (n1 > 0 || n2 > 0)
+			continue;
+		long long left = deadline - now_ms();
+		wait_socket(p, left < 50 ? left : 50);
+	}
+	if (locked) {
+		struct ssh_held *h = xmalloc(sizeof *h);
+		h->ch = ch;
+		ch = NULL;
+		*held = h;
+		rc = 0;
+		goto out;
+	}
+	while (libssh2_channel_close(ch) == LIBSSH2_ERROR_EAGAIN && now_ms() < deadline)
+		wait_socket(p, deadline - now_ms());
+	while (libssh2_channel_wait_closed(ch) == LIBSSH2_ERROR_EAGAIN && now_ms() < deadline)
+		wait_socket(p, deadline - now_ms());
+	int status = libssh2_channel_get_exit_status(ch);
+	if (status == 11) {
+		*holder = strtol(sb_str(&so), NULL, 10);
+		rc = -EWOULDBLOCK;
+	} else {
+		*cause = xasprintf(T("cannot lock the journal %s on %s: %s (exit status %d)",
+				     "无法锁定 %2$s 上的日志 %1$s：%3$s（退出状态 %4$d）"),
+				   path, t->remote ? t->remote : "?",
+				   se.len ? se.s : so.len ? so.s : "flock failed", status);
+		rc = -EIO;
+	}
+out:
+	if (ch && !p->lost)
+		while (libssh2_channel_free(ch) == LIBSSH2_ERROR_EAGAIN && now_ms() < deadline)
+			wait_socket(p, deadline - now_ms());
+	libssh2_session_set_blocking(p->s, 1);
+	if (rc < 0 && rc != -EWOULDBLOCK && rc != -EIO)
+		*cause = xasprintf(T("cannot lock the journal: %s", "无法锁定日志：%s"),
+				   p->lost ? p->lost : strerror(-rc));
+	trace(p, t0, "lock", "%s, %d", path, rc);
+	leave(p);
+	sb_free(&so);
+	sb_free(&se);
+	free(line);
+	return rc;
+}
+
+static void ssh_store_unlock(struct target *t, void *held)
+{
+	struct ssh_held *h = held;
+	if (!h)
+		return;
+	struct ssh_priv *p;
+	if (enter(t, &p) == 0) {
+		/* The end of its input: the holder lets go and ends. A link
+		 * already lost has let go by itself (the command's input
+		 * ended with the session); its channel goes with the
+		 * session. */
+		long long deadline = now_ms() + p->timeout_ms;
+		libssh2_session_set_blocking(p->s, 0);
+		int e;
+		while ((e = libssh2_channel_send_eof(h->ch)) == LIBSSH2_ERROR_EAGAIN &&
+		       now_ms() < deadline)
+			wait_socket(p, deadline - now_ms());
+		/* Its end, so that the lock is free when this returns. */
+		while (!link_error(e) && !libssh2_channel_eof(h->ch) && now_ms() < deadline) {
+			char buf[256];
+			ssize_t n = libssh2_channel_read(h->ch, buf, sizeof buf);
+			if (n == LIBSSH2_ERROR_EAGAIN)
+				wait_socket(p, 50);
+			else if (n < 0)
+				break;
+		}
+		while (libssh2_channel_close(h->ch) == LIBSSH2_ERROR_EAGAIN && now_ms() < deadline)
+			wait_socket(p, deadline - now_ms());
+		while (libssh2_channel_free(h->ch) == LIBSSH2_ERROR_EAGAIN && now_ms() < deadline)
+			wait_socket(p, deadline - now_ms());
+		libssh2_session_set_blocking(p->s, 1);
+		leave(p);
+	}
+	free(h);
+}
+
 static const struct target_ops ssh_ops = {
 	.read_file = ssh_read_file,
 	.list_dir = ssh_list_dir,
@@ -1298,6 +1652,13 @@ static const struct target_ops ssh_ops = {
 	.rename = ssh_rename,
 	.remove = ssh_remove,
 	.sync_dir = ssh_sync_dir,
+	.store_open = ssh_store_open,
+	.store_mkdir = ssh_store_mkdir,
+	.store_read = ssh_store_read,
+	.store_append = ssh_store_append,
+	.store_create = ssh_store_create,
+	.store_lock = ssh_store_lock,
+	.store_unlock = ssh_store_unlock,
 };
 
 /* The local user's name, for a spec without one. */
@@ -1333,8 +1694,16 @@ static void ssh_describe(struct target *t, const char *location)
 	t->os = TARGET_OS_LINUX;
 }
 
+/* The journal of a machine reached over SSH is kept there, where its own
+ * console finds it. */
+static const char *ssh_journal_dir(const struct target *t)
+{
+	return t->os == TARGET_OS_WINDOWS ? TARGET_JOURNAL_DIR_WINDOWS : TARGET_JOURNAL_DIR;
+}
+
 const struct target_kind_def target_kind_ssh = {
 	.name = "ssh",
+	.journal_dir = ssh_journal_dir,
 	.cli_option = "--target",
 	.location = ssh_location,
 	.label = ssh_label,
@@ -1366,7 +1735,9 @@ struct target *target_ssh_new(const struct ssh_opts *opts)
 	t->name = xstrdup(t->remote);
 	t->live = true;
 	t->can_run = true;
-	t->can_write = false;
+	/* Files are written over SFTP, the journal kept there (the store
+	 * operations); a Windows machine, found on connect, is not written. */
+	t->can_write = true;
 	t->this_machine = false;
 	t->offline = false;
 	return t;
@@ -1940,6 +2311,7 @@ out:
 			pthread_mutex_unlock(&p->lock);
 			t->os = TARGET_OS_WINDOWS;
 			t->is_root = false;
+			t->can_write = false;
 		} else if (r.status == 0) {
 			str_trim(r.out);
 			t->is_root = strcmp(r.out, "0") == 0;
