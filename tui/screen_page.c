@@ -57,7 +57,8 @@ static int page_key(struct app *a, enum action act, wint_t ch)
 	if (ch == 'c' && a->undo_entry && !a->plan) {
 		/* The offer to keep a guarded change. */
 		char *msg = NULL;
-		int rc = guard_confirm(a->cfg->journal_dir, a->undo_entry, a->cfg->ssh_connection, &msg);
+		int rc = guard_confirm_on(a->cfg->ctx.t, a->cfg->journal_dir, a->undo_entry,
+					  a->cfg->ssh_connection, &msg);
 		app_message(a, rc < 0, "%s", msg ? msg : "");
 		free(msg);
 		free(a->undo_entry);
