@@ -7,7 +7,9 @@
  * session processes killed, the client gone) and sshd reloaded, so a new
  * login works again; a change confirmed over a new connection (the real
  * binary, `--target ... confirm`) stays; a confirmation over the link
- * that made the change is refused; one that comes too late says so. The
+ * that made the change is refused; one that comes too late says so; the
+ * remedy flow (remedy_apply, as `fix` and the wizard use it) starts the
+ * guard itself after a change and its reload over SSH. The
  * remote machine is this one, so results are read with local calls; the
  * login is a second root (uid 0) whose shell is /bin/sh.
  * Needs sshd, /run/sshd and root: fails, never skips, without them. */
@@ -22,6 +24,8 @@
 #include <unistd.h>
 
 #include "engine/change/guard_remote.h"
+#include "engine/fix.h"
+#include "engine/remedy.h"
 #include "engine/change/plan.h"
 #include "engine/target/target_ssh.h"
 #include "engine/util/util.h"
@@ -388,6 +392,95 @@ static void test_confirmed_from_new_connection(void **state)
 	sshd_stop(&d);
 }
 
+/* The command the guard's reload is: every command of the test's plans. */
+static bool approve_all(void *arg, const char *const *argv, const char *reason, bool needs_confirm)
+{
+	(void)arg;
+	(void)argv;
+	(void)reason;
+	(void)needs_confirm;
+	return true;
+}
+
+static const struct fix_def guarded_def = { .id = "test.remote_guard" };
+static const struct fix_def *const suite_fixes[] = { &guarded_def, NULL };
+
+/* The remedy flow both front ends follow, over SSH: the change that
+ * locks root out is applied through the one executor (its journal on the
+ * machine), the reload runs, the remote machine's strategy starts the
+ * guard there and says how to confirm; the link cut, the guard puts the
+ * file back and reloads sshd, and root logs in again. */
+static void test_remedy_guards_over_ssh(void **state)
+{
+	(void)state;
+	struct test_sshd d = start_sshd();
+	char *jdir = xasprintf("%s/journal-remedy", scratch);
+	char *created = xasprintf("%s/extra.conf", d.dir);
+	size_t old_len = 0;
+	char *old = tu_read_file(d.conf, &old_len);
+	struct target *t = must_login(&d);
+	/* Fixes over SSH write through the target. */
+	t->can_write = true;
+	char *locked = xasprintf("%sAllowUsers nobody-at-all\n", old);
+	struct plan *p = change_plan(t, &d, locked, created);
+	fix_add_definitions(suite_fixes);
+
+	struct remedy_opts o = { .t = t, .journal_dir = jdir, .confirm_within = 2 };
+	struct remedy_guard g;
+	remedy_guard(&o, p, &g);
+	assert_int_equal(g.need, GUARD_NEEDED);
+	assert_string_equal(g.strategy, "remote process");
+	int reloads = listens(&d);
+	struct apply_opts ao = { .confirm = approve_all };
+	struct remedy_outcome out;
+	int rc = remedy_apply(&o, p, &ao, &out);
+	if (rc != 0 || !out.guarded)
+		fail_msg("remedy over SSH: %d %s\n%s", rc, out.rep.message ? out.rep.message : "",
+			 out.guard_text ? out.guard_text : "");
+	char *want = xasprintf("--target groot@127.0.0.1:%d confirm %s", d.port, out.rep.entry_id);
+	if (!strstr(out.guard_text, want))
+		fail_msg("the notice does not say '%s':\n%s", want, out.guard_text);
+	free(want);
+	/* The change is in and sshd reloaded: root is locked out. */
+	wait_listens(&d, reloads + 1);
+	char *now = tu_read_file(d.conf, NULL);
+	assert_string_equal(now, locked);
+	free(now);
+	int err = 0;
+	assert_null(login(&d, &err));
+	assert_int_equal(err, -EACCES);
+
+	/* The guard's folder, under the journal folder on the machine. */
+	char *gdir = NULL;
+	char *pattern = xasprintf("%s/guard/%s.", jdir, out.rep.entry_id);
+	assert_int_equal(tu_sh(&gdir, "ls -d '%s'*", pattern), 0);
+	str_trim(gdir);
+	free(pattern);
+
+	assert_true(cut_sessions(&d) >= 1);
+	target_free(t);
+	wait_state(gdir, "reverted");
+	size_t now_len = 0;
+	now = tu_read_file(d.conf, &now_len);
+	assert_int_equal(now_len, old_len);
+	assert_memory_equal(now, old, old_len);
+	assert_int_equal(access(created, F_OK), -1);
+	wait_listens(&d, reloads + 2);
+	struct target *t2 = must_login(&d);
+	target_free(t2);
+
+	fix_add_definitions(NULL);
+	free(now);
+	free(gdir);
+	remedy_outcome_free(&out);
+	plan_free(p);
+	free(locked);
+	free(old);
+	free(created);
+	free(jdir);
+	sshd_stop(&d);
+}
+
 /* A guard is refused an entry id that is not a plain name, files too
  * large for the command that carries them, and a target that runs no
  * commands; nothing is left on the machine. */
@@ -436,6 +529,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reverts_after_link_cut),
 		cmocka_unit_test(test_confirmed_from_new_connection),
+		cmocka_unit_test(test_remedy_guards_over_ssh),
 		cmocka_unit_test(test_start_refused),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("remote_guard", tests, setup, NULL));
