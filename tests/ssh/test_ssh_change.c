@@ -4,7 +4,8 @@
  * renamed over), its validator runs on that machine, the journal and its
  * backups are kept there under /var/lib/asr-doctor/journal (read back
  * with this machine's own journal code, the same format), `history` over
- * SSH lists it, undo over SSH puts the bytes, mode and owner back; two
+ * SSH lists it, undo over SSH (the engine's, and the real binary's
+ * `--target ... undo`) puts the bytes, mode and owner back; two
  * asr-doctors changing the machine are refused by one lock, which the
  * machine's own console takes too (flock); the server's sessions killed
  * in the middle of a change leave the file old or new, and the next run
@@ -371,6 +372,51 @@ static void test_killed_mid_change(void **state)
 	free(jdir);
 }
 
+/* The real binary's `--target ... undo --yes` over SSH: the change of a
+ * fix the binary knows nothing more of than its journal entry (no
+ * validator, no command) is put back from the remote journal, bytes,
+ * mode and owner, and the undo is journalled there. */
+static void test_cli_undo_over_ssh(void **state)
+{
+	char *jdir = xasprintf("%s/cli-journal", files);
+	char *f = xasprintf("%s/cli.conf", files);
+	tu_write_file(f, "setting old\n");
+	assert_int_equal(chown(f, 4711, 4712), 0);
+	assert_int_equal(chmod(f, 0604), 0);
+	struct target *t = login();
+	struct plan *p = plan_new("test.plain", "test change");
+	char *cause = NULL;
+	const char *text = "setting new\n";
+	assert_non_null(plan_add_edit(p, t, f, text, strlen(text), "a test", &cause));
+	struct fix_ctx ctx = { .t = t, .journal_dir = jdir, .timeout_ms = 60000 };
+	struct apply_report rep;
+	if (apply_plan(&ctx, p, NULL, &rep) != 0)
+		fail_msg("apply: %s", rep.message);
+	apply_report_free(&rep);
+	plan_free(p);
+	target_free(t);
+	assert_file(f, text, 0604, 4711, 4712);
+
+	char *out = NULL;
+	char *args = xasprintf("--journal '%s' undo --yes", jdir);
+	int rc = run_cli(&out, args);
+	if (rc != 0 || !strstr(out, "entry 1"))
+		fail_msg("undo over SSH (status %d):\n%s", rc, out);
+	free(out);
+	assert_file(f, "setting old\n", 0604, 4711, 4712);
+	assert_false(temp_left(files));
+	struct journal *j = NULL;
+	assert_int_equal(journal_list(jdir, &j, &cause), 0);
+	assert_int_equal(j->n, 2);
+	assert_string_equal(j->entries[1].undoes, "1");
+	assert_int_equal(j->entries[1].outcome, JOURNAL_UNDONE);
+	assert_string_equal(j->entries[1].target_kind, "ssh");
+	journal_close(j);
+	free(args);
+	free(f);
+	free(jdir);
+}
+
 static int setup(void **state)
 {
 	unsetenv("SSH_AUTH_SOCK");
@@ -399,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_apply_and_undo_over_ssh),
 		cmocka_unit_test(test_one_changer_at_a_time),
 		cmocka_unit_test(test_killed_mid_change),
+		cmocka_unit_test(test_cli_undo_over_ssh),
 	};
 	fix_add_definitions(suite_fixes);
 	return tu_scratch_done(cmocka_run_group_tests_name("ssh_change", tests, setup, teardown));
