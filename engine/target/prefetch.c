@@ -498,8 +498,10 @@ int prefetch_fetch(struct target *t, const char *const *requests, size_t n, int 
 		return -ENOTSUP;
 	}
 	char **argv = prefetch_argv(requests, n, PREFETCH_FILE_MAX);
-	struct cmd_result r = { 0 };
-	int rc = target_run(t, (const char *const *)argv, timeout_ms, &r);
+	/* The machine itself, not target_run: the batch (which calls this
+	 * with its lock held) would answer target_run. */
+	struct cmd_result r = { .status = -1 };
+	int rc = t->ops->run ? t->ops->run(t, (const char *const *)argv, timeout_ms, &r) : -ENOTSUP;
 	argv_free(argv);
 	if (rc < 0) {
 		*cause = xasprintf("the batched read did not run: %s", strerror(-rc));

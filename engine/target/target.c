@@ -121,8 +121,8 @@ const char *target_lost(struct target *t)
 	return t->ops->lost ? t->ops->lost(t) : NULL;
 }
 
-/* The four wrappers below ask the batch first (batch.c: a remote
- * machine during a run of checks). */
+/* The wrappers below (reads, stat, statvfs, realpath, run) ask the batch
+ * first (batch.c: a remote machine during a run of checks). */
 int target_read(struct target *t, const char *path, char **data, size_t *len)
 {
 	size_t dummy;
@@ -158,11 +158,17 @@ int target_lstat(struct target *t, const char *path, struct target_stat *st)
 
 int target_statvfs(struct target *t, const char *path, struct target_vfs *out)
 {
+	int err;
+	if (target_batch_statvfs(t, path, out, &err))
+		return err;
 	return t->ops->statvfs(t, path, out);
 }
 
 int target_realpath(struct target *t, const char *path, char **out)
 {
+	int err;
+	if (target_batch_realpath(t, path, out, &err))
+		return err;
 	return t->ops->realpath(t, path, out);
 }
 
@@ -178,6 +184,9 @@ int target_run(struct target *t, const char *const argv[], int timeout_ms, struc
 	out->status = -1;
 	if (!t->can_run || !t->ops->run)
 		return -ENOTSUP;
+	int err;
+	if (target_batch_run(t, argv, timeout_ms, out, &err))
+		return err;
 	return t->ops->run(t, argv, timeout_ms, out);
 }
 
@@ -268,6 +277,8 @@ int target_write_new(struct target *t, const char *path, const char *tag, const 
 		                   strerror(ENOTSUP));
 		return -ENOTSUP;
 	}
+	/* What a batch scope knows of the folder is no longer so. */
+	target_batch_forget(t, path);
 	return t->ops->write_new(t, path, tag, data, len, mode, uid, gid, tmp, cause);
 }
 
@@ -275,6 +286,8 @@ int target_rename(struct target *t, const char *from, const char *to)
 {
 	if (!t->can_write || !t->ops->rename)
 		return -ENOTSUP;
+	target_batch_forget(t, from);
+	target_batch_forget(t, to);
 	return t->ops->rename(t, from, to);
 }
 
@@ -282,6 +295,7 @@ int target_remove(struct target *t, const char *path)
 {
 	if (!t->can_write || !t->ops->remove)
 		return -ENOTSUP;
+	target_batch_forget(t, path);
 	return t->ops->remove(t, path);
 }
 

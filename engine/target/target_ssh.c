@@ -367,9 +367,18 @@ static int ssh_read_file(struct target *t, const char *path, char **data, size_t
 			rc = sftp_errno(p);
 	}
 	struct sbuf b = { 0 };
-	char buf[32768];
+	/* One buffer for the whole file (and its end): libssh2 keeps up to
+	 * four times the buffer asked for in flight, so a file of a few
+	 * hundred KB comes in one or two round trips instead of one per
+	 * 128 KB. */
+	size_t cap = rc == 0 ? (size_t)a.filesize + 1 : 0;
+	if (cap < 32768)
+		cap = 32768;
+	if (cap > 4u << 20)
+		cap = 4u << 20;
+	char *buf = rc == 0 ? xmalloc(cap) : NULL;
 	while (rc == 0) {
-		ssize_t n = libssh2_sftp_read(h, buf, sizeof buf);
+		ssize_t n = libssh2_sftp_read(h, buf, cap);
 		reads++;
 		if (n == 0)
 			break;
@@ -383,6 +392,7 @@ static int ssh_read_file(struct target *t, const char *path, char **data, size_t
 		}
 		sb_addn(&b, buf, (size_t)n);
 	}
+	free(buf);
 	if (h && !p->lost)
 		libssh2_sftp_close_handle(h);
 	trace(p, t0, "read", "%s %zu bytes, %d reads, %d", path, b.len, reads, rc);

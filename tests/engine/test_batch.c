@@ -1,8 +1,9 @@
 /* test_batch.c: the batch scope of a target (target_batch_begin): inside
  * it, reads of a remote Linux machine come from one batched command, so a
  * file changed on the machine meanwhile still reads as it was (until
- * target_batch_forget), and paths the batch was not asked for are read as
- * usual; outside it, every read is fresh. The machine here is this one
+ * target_batch_forget), and paths the batch was not asked for are read
+ * from the machine once and then remembered (and commands run once);
+ * outside it, every read is fresh. The machine here is this one
  * marked as not this machine (as a remote one is): the batch runs for
  * real through sh, od and stat. */
 #include "support/testutil.h"
@@ -45,10 +46,24 @@ static void test_scope(void **state)
 	d = read_now(file_a);
 	assert_string_equal(d, "one\n");
 	free(d);
-	/* A file the batch was not asked for: read as usual. */
+	/* A file the batch was not asked for: read from the machine, once. */
 	d = read_now(file_b);
 	assert_string_equal(d, "bee two\n");
 	free(d);
+	tu_write_file(file_b, "bee three\n");
+	d = read_now(file_b);
+	assert_string_equal(d, "bee two\n");
+	free(d);
+	/* A command too: run once in the scope. */
+	const char *cat[] = { "cat", file_b, NULL };
+	struct cmd_result r;
+	assert_int_equal(target_run(t, cat, 5000, &r), 0);
+	assert_string_equal(r.out, "bee three\n");
+	cmd_result_free(&r);
+	tu_write_file(file_b, "bee four\n");
+	assert_int_equal(target_run(t, cat, 5000, &r), 0);
+	assert_string_equal(r.out, "bee three\n");
+	cmd_result_free(&r);
 	/* The listing and the stat come from the batch too: a new file
 	 * is not in the listing yet. */
 	char *c = xasprintf("%s/c", dir);
@@ -84,8 +99,8 @@ static void test_scope(void **state)
 	free(c);
 }
 
-/* A batch that cannot be made (its command fails): every read goes the
- * ordinary way. */
+/* A batch that cannot be made (its command fails): every read goes to
+ * the machine, once in the scope; after it, fresh again. */
 static void test_failed_batch(void **state)
 {
 	(void)state;
@@ -98,9 +113,12 @@ static void test_failed_batch(void **state)
 	free(d);
 	tu_write_file(file_a, "five\n");
 	d = read_now(file_a);
-	assert_string_equal(d, "five\n");
+	assert_string_equal(d, "four\n");
 	free(d);
 	target_batch_end(t);
+	d = read_now(file_a);
+	assert_string_equal(d, "five\n");
+	free(d);
 	target_batch_requests(t, requests);
 }
 
