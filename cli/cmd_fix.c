@@ -31,7 +31,8 @@ static bool ask_yes(const char *question)
 }
 
 struct confirm_state {
-	bool yes; /* --yes: every command is agreed to */
+	bool yes;           /* --yes: every command is agreed to */
+	struct target *t;   /* borrowed: where the commands run */
 };
 
 /* The apply callback: commands that need their own confirmation are asked
@@ -44,7 +45,7 @@ static bool confirm_command(void *arg, const char *const *argv, const char *reas
 		return true;
 	if (apply_signals_pending())
 		return false; /* interrupted: ask nothing more */
-	char *s = plan_argv_str(argv);
+	char *s = target_cmdline(cs->t, argv); /* the line as it runs there */
 	printf("\n%s: %s\n", T("Next command", "下一条命令"), s);
 	if (reason && *reason)
 		printf("  %s: %s\n", T("Why", "原因"), reason);
@@ -310,7 +311,7 @@ int cmd_fix(struct options *o)
 		size_t at = index_of(before, ids.n, rem->result);
 		if (at < ids.n)
 			wanted[at] = true;
-		struct confirm_state cs = { .yes = o->yes };
+		struct confirm_state cs = { .yes = o->yes, .t = ro.t };
 		struct apply_opts ao = { .confirm = confirm_command, .confirm_arg = &cs };
 		struct remedy_outcome res;
 		remedy_apply(&ro, p, &ao, &res);

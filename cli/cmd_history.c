@@ -1,5 +1,6 @@
 /* cmd_history.c: `asr-doctor history [--json]`: every change recorded in
- * the journal: id, time, article node, outcome, files. Exit status: 0, or
+ * the journal: id, time, article node, outcome, files, and the commands as
+ * the lines that ran there (cmd.exe's line on Windows). Exit status: 0, or
  * 2 when the journal cannot be read. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -49,8 +50,8 @@ static char *outcome_of(const struct journal_entry *e)
 	return sb_steal(&b);
 }
 
-/* Prints the journal as a JSON array. */
-static void print_json(const struct journal *j)
+/* Prints the journal as a JSON array; commands as the lines that ran on t. */
+static void print_json(const struct journal *j, struct target *t)
 {
 	cJSON *a = cJSON_CreateArray();
 	for (size_t i = 0; i < j->n; i++) {
@@ -75,6 +76,12 @@ static void print_json(const struct journal *j)
 		cJSON *files = cJSON_AddArrayToObject(x, "files");
 		for (size_t k = 0; k < e->nfiles; k++)
 			cJSON_AddItemToArray(files, cJSON_CreateString(e->files[k].path));
+		cJSON *cmds = cJSON_AddArrayToObject(x, "commands");
+		for (size_t k = 0; k < e->ncmds; k++) {
+			char *line = target_cmdline(t, (const char *const *)e->cmds[k].argv);
+			cJSON_AddItemToArray(cmds, cJSON_CreateString(line));
+			free(line);
+		}
 		cJSON_AddItemToArray(a, x);
 	}
 	char *s = cJSON_Print(a);
@@ -97,16 +104,15 @@ int cmd_history(struct options *o)
 	struct journal *j = NULL;
 	char *cause = NULL;
 	/* Read where it is kept: on the machine over SSH. */
-	int rc = journal_list_for(t, jdir, &j, &cause);
-	target_free(t);
-	if (rc < 0) {
+	if (journal_list_for(t, jdir, &j, &cause) < 0) {
 		cli_error("%s", cause);
 		free(cause);
 		free(jdir);
+		target_free(t);
 		return 2;
 	}
 	if (o->json) {
-		print_json(j);
+		print_json(j, t);
 	} else if (j->n == 0) {
 		printf(T("No change recorded in %s.\n", "%s 中没有记录任何更改。\n"), jdir);
 	} else {
@@ -153,6 +159,15 @@ int cmd_history(struct options *o)
 			sb_free(&files);
 			util_fputs(sb_str(&line), stdout);
 			putchar('\n');
+			/* Each command as the line that ran there (cmd.exe's on Windows). */
+			for (size_t k = 0; k < e->ncmds; k++) {
+				char *cl = target_cmdline(t, (const char *const *)e->cmds[k].argv);
+				sb_reset(&line);
+				sb_printf(&line, "     $ %s", cl);
+				free(cl);
+				util_fputs(sb_str(&line), stdout);
+				putchar('\n');
+			}
 		}
 		sb_free(&line);
 		if (j->damaged)
@@ -162,5 +177,6 @@ int cmd_history(struct options *o)
 	}
 	journal_close(j);
 	free(jdir);
+	target_free(t);
 	return 0;
 }

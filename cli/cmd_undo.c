@@ -27,14 +27,20 @@ static bool ask_yes(const char *question)
 	return str_ieq(s, "y") || str_ieq(s, "yes") || strcmp(s, "是") == 0;
 }
 
+/* What confirm_command asks with. */
+struct undo_confirm {
+	bool yes;         /* --yes */
+	struct target *t; /* borrowed: where the commands run */
+};
+
 /* Reloads after undo are asked about like any command (unless --yes). */
 static bool confirm_command(void *arg, const char *const *argv, const char *reason,
                             bool needs_confirm)
 {
-	const struct options *o = arg;
-	if (!needs_confirm || o->yes)
+	const struct undo_confirm *uc = arg;
+	if (!needs_confirm || uc->yes)
 		return true;
-	char *s = plan_argv_str(argv);
+	char *s = target_cmdline(uc->t, argv); /* the line as it runs there */
 	printf("\n%s: %s\n", T("Next command", "下一条命令"), s);
 	if (reason && *reason)
 		printf("  %s: %s\n", T("Why", "原因"), reason);
@@ -91,7 +97,8 @@ int cmd_undo(struct options *o)
 			goto out;
 		}
 	}
-	struct apply_opts ao = { .force = o->force, .confirm = confirm_command, .confirm_arg = o };
+	struct undo_confirm uc = { .yes = o->yes, .t = t };
+	struct apply_opts ao = { .force = o->force, .confirm = confirm_command, .confirm_arg = &uc };
 	struct apply_report rep;
 	int rc = undo_entry(&ctx, which, &ao, &rep);
 	putchar('\n');

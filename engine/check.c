@@ -127,16 +127,8 @@ int result_run(struct check_result *r, const struct check_ctx *ctx, const char *
 	struct cmd_result local = { 0 };
 	struct cmd_result *res = out ? out : &local;
 	int rc = target_run(ctx->t, argv, ctx->timeout_ms > 0 ? ctx->timeout_ms : 10000, res);
-	struct sbuf line = { 0 };
-	for (size_t i = 0; argv[i]; i++) {
-		if (i)
-			sb_addc(&line, ' ');
-		bool quote = strpbrk(argv[i], " \t'\"") != NULL || !*argv[i];
-		if (quote)
-			sb_printf(&line, "'%s'", argv[i]);
-		else
-			sb_add(&line, argv[i]);
-	}
+	/* Shown as it ran: cmd.exe's line on Windows. */
+	char *line = target_cmdline(ctx->t, argv);
 	if (rc == 0) {
 		struct sbuf text = { 0 };
 		sb_add(&text, res->out ? res->out : "");
@@ -153,10 +145,10 @@ int result_run(struct check_result *r, const struct check_ctx *ctx, const char *
 			text.s[text.len] = '\0';
 			sb_add(&text, "\n...");
 		}
-		result_command(r, sb_str(&line), res->status, sb_str(&text));
+		result_command(r, line, res->status, sb_str(&text));
 		sb_free(&text);
 	}
-	sb_free(&line);
+	free(line);
 	if (!out)
 		cmd_result_free(&local);
 	return rc;

@@ -71,19 +71,19 @@ static char *undo_refusal(const struct journal *j, const struct journal_entry *e
 
 /* Compares a recorded command with the fix's; on a difference sets
  * *cause and returns false. */
-static bool same_command(const struct journal_entry *e, const struct fix_def *fx,
+static bool same_command(const struct journal_entry *e, const struct fix_def *fx, bool windows,
                          char *const *recorded, char *const *want, char **cause)
 {
 	if (argv_equal((const char *const *)recorded, (const char *const *)want))
 		return true;
-	char *rec = recorded ? plan_argv_str((const char *const *)recorded)
+	char *rec = recorded ? plan_cmdline(windows, (const char *const *)recorded)
 	                     : xstrdup(T("no command", "没有命令"));
 	char *why;
 	if (!fx) {
 		why = xasprintf(T("asr-doctor has no fix named '%s'", "asr-doctor 没有名为 '%s' 的修复"),
 		                e->fix_id ? e->fix_id : "");
 	} else if (want) {
-		char *w = plan_argv_str((const char *const *)want);
+		char *w = plan_cmdline(windows, (const char *const *)want);
 		why = xasprintf(T("its fix %s runs '%s'", "其修复 %s 执行的是 '%s'"), fx->id, w);
 		free(w);
 	} else {
@@ -103,10 +103,10 @@ static bool same_command(const struct journal_entry *e, const struct fix_def *fx
 /* The command a fix gives (NULL: none) checked against the one recorded;
  * on a difference *cause is set and false returned. want is taken either
  * way: on success into *out. */
-static bool take_checked(const struct journal_entry *e, const struct fix_def *fx,
+static bool take_checked(const struct journal_entry *e, const struct fix_def *fx, bool windows,
                          char *const *recorded, char **want, char ***out, char **cause)
 {
-	if (!same_command(e, fx, recorded, want, cause)) {
+	if (!same_command(e, fx, windows, recorded, want, cause)) {
 		argv_free(want);
 		return false;
 	}
@@ -136,7 +136,8 @@ int undo_plan(const struct journal *j, const struct fix_ctx *ctx, const struct j
 	for (size_t i = 0; i < e->nfiles && !rc; i++) {
 		const struct journal_file *f = &e->files[i];
 		char **want = fx && fx->validator ? fx->validator(ctx, f->path) : NULL;
-		if (!take_checked(e, fx, f->validator, want, &validators[i], cause))
+		/* Validators run on this machine: POSIX words. */
+		if (!take_checked(e, fx, false, f->validator, want, &validators[i], cause))
 			rc = -EPERM;
 	}
 	char ***reloads = xcalloc(e->ncmds + 1, sizeof *reloads);
@@ -145,7 +146,7 @@ int undo_plan(const struct journal *j, const struct fix_ctx *ctx, const struct j
 		const struct journal_cmd *c = &e->cmds[i];
 		if (c->rerun_on_undo) {
 			char **want = fx && fx->reload ? fx->reload(ctx) : NULL;
-			if (!take_checked(e, fx, c->argv, want, &reloads[i], cause))
+			if (!take_checked(e, fx, p->windows, c->argv, want, &reloads[i], cause))
 				rc = -EPERM;
 		}
 		/* An inverse recorded must be the one the fix gives for the
@@ -155,7 +156,7 @@ int undo_plan(const struct journal *j, const struct fix_ctx *ctx, const struct j
 			                   (const char *const *)c->inverse)) {
 				inverses[i] = argv_dup((const char *const *)c->inverse);
 			} else {
-				char *rec = plan_argv_str((const char *const *)c->inverse);
+				char *rec = plan_cmdline(p->windows, (const char *const *)c->inverse);
 				*cause = xasprintf(
 				        T("entry %s records '%s' as an undo, which its fix %s does not "
 				          "write: undo runs only the commands of asr-doctor's own "
@@ -170,7 +171,7 @@ int undo_plan(const struct journal *j, const struct fix_ctx *ctx, const struct j
 			char **want = fx && fx->inverse
 			                      ? fx->inverse(ctx, (const char *const *)c->argv)
 			                      : NULL;
-			if (!take_checked(e, fx, c->inverse, want, &inverses[i], cause))
+			if (!take_checked(e, fx, p->windows, c->inverse, want, &inverses[i], cause))
 				rc = -EPERM;
 		}
 	}
@@ -362,7 +363,7 @@ int undo_preview(const struct fix_ctx *ctx, const char *which, bool force, struc
 	}
 	for (size_t i = 0; i < p->ncmds; i++) {
 		const struct plan_cmd *c = &p->cmds[i];
-		char *s = plan_argv_str((const char *const *)c->argv);
+		char *s = plan_cmdline(p->windows, (const char *const *)c->argv);
 		if (c->rerun_on_undo)
 			sb_printf(out, T("\nThen run again: %s%s\n", "\n然后再次执行：%s%s\n"), s,
 			          c->confirm ? T(" (asks first)", "（执行前确认）") : "");

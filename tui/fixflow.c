@@ -316,7 +316,7 @@ static bool ask_command(void *arg, const char *const *argv, const char *reason, 
 	if (!needs_confirm)
 		return true;
 	struct app *a = arg;
-	char *cmd = plan_argv_str(argv);
+	char *cmd = target_cmdline(a->ctx.t, argv); /* the line as it runs there */
 	struct rpage pg = { 0 };
 	struct render_opts o = { .width = a->cols - 1, .utf8 = a->utf8, .wrap_code = true };
 	render_text(&pg, app_tr("Next command:", "下一条命令："), STY_BOLD, "", "", &o);

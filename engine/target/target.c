@@ -10,6 +10,8 @@
 #include "engine/target/batch.h"
 #include "engine/target/hostfs.h"
 #include "engine/util/msg.h"
+#include "engine/util/shquote.h"
+#include "engine/util/winquote.h"
 
 /* ---- a target known by its description ---- */
 
@@ -389,4 +391,10 @@ const char *target_journal_dir(const struct target *t)
 	if (t && t->def && t->def->journal_dir)
 		return t->def->journal_dir(t);
 	return TARGET_JOURNAL_DIR;
+}
+
+char *target_cmdline(const struct target *t, const char *const argv[])
+{
+	char *line = t && t->os == TARGET_OS_WINDOWS ? win_cmdline(argv, true) : NULL;
+	return line ? line : argv_shell_join(argv);
 }

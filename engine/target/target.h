@@ -272,6 +272,13 @@ char *target_label(const struct target *t);
  * machine over SSH). */
 void target_cli_args(const struct target *t, struct strvec *out);
 
+/* argv as the line that runs on t, for showing it: on a Windows machine
+ * the exact line cmd.exe gets (win_cmdline(argv, true): it pastes into
+ * cmd.exe as it is), elsewhere POSIX shell words (argv_shell_join).
+ * Never NULL: argv that cannot be passed to cmd.exe is shown as POSIX
+ * words (it never runs there). Caller frees. */
+char *target_cmdline(const struct target *t, const char *const argv[]);
+
 /* Why t's link to the machine is lost ("connection reset by the
  * server"), or NULL while it works. Borrowed from t. */
 const char *target_lost(struct target *t);

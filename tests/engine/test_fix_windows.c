@@ -274,10 +274,30 @@ static void test_account_plan_shows_the_cmd_line(void **state)
 				"Undone by: net user ^\"svc ^& asr^\" /active:no\n",
 				"single quotes", NULL };
 	plan_shows(p, shown);
+	/* Applied, the undo preview and the evidence show cmd.exe's lines too. */
+	apply_ok(&b, p);
 	plan_free(p);
+	struct sbuf prev = { 0 };
+	char *cause = NULL;
+	assert_int_equal(undo_preview(&b.ctx, NULL, false, &prev, &cause), 0);
+	if (!strstr(sb_str(&prev), "Then run: net user ^\"svc ^& asr^\" /active:no ("))
+		print_error("undo preview:\n%s\n", sb_str(&prev));
+	assert_non_null(strstr(sb_str(&prev), "Then run: net user ^\"svc ^& asr^\" /active:no ("));
+	assert_non_null(strstr(sb_str(&prev), "undoes 'net user ^\"svc ^& asr^\" /active:yes'"));
+	assert_null(strstr(sb_str(&prev), "'svc & asr'"));
+	sb_free(&prev);
+	struct check_result r;
+	struct check_ctx cc = { .t = b.t, .account = b.ctx.account, .timeout_ms = 60000 };
+	check_run_one(check_find("win.account"), &cc, &r);
+	bool shown_cmd = false;
+	for (size_t i = 0; i < r.nev; i++)
+		if (r.ev[i].kind == EV_COMMAND &&
+		    !strcmp(r.ev[i].command, "net user ^\"svc ^& asr^\""))
+			shown_cmd = true;
+	assert_true(shown_cmd);
+	result_free(&r);
 	/* Locked out is not disabled: no plan, and why. */
 	ws_set(b.state, "users", "svc & asr\tLocked\t\tx\n");
-	char *cause = NULL;
 	assert_null(fix_find("win.account_enable")->plan(&b.ctx, &cause));
 	assert_non_null(strstr(cause, "locked out"));
 	free(cause);

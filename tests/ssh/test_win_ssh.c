@@ -62,7 +62,7 @@ static int cli(char **out, const char *fmt, ...)
 	char *o = NULL;
 	int rc = tu_sh(&o,
 		       "mkdir -p '%s/.ssh' && cp '%s' '%s/.ssh/known_hosts' && "
-		       "HOME='%s' SSH_AUTH_SOCK= '%s' --target root@127.0.0.1:%d -i '%s' %s "
+		       "HOME='%s' SSH_AUTH_SOCK= '%s' --target root@127.0.0.1:%d -i '%s' --timeout 120 %s "
 		       "2>&1 </dev/null",
 		       home, d.known_hosts, home, home, tu_binary(), d.port, d.user_key, args);
 	if (out)
@@ -162,11 +162,25 @@ static void test_hostile_account_over_ssh(void **s)
 	(void)s;
 	const char *acct = "--account 'svc & asr %PATH%'";
 	expect("win.account", "fail", acct);
+	/* The evidence shows the line cmd.exe got, not POSIX words. */
 	char *out = NULL;
+	cli(&out, "%s check --json win.account", acct);
+	if (!strstr(out, "\"net user ^\\\"svc ^& asr ^%PATH^%^\\\"\""))
+		print_error("evidence:\n%s\n", out);
+	assert_non_null(strstr(out, "\"net user ^\\\"svc ^& asr ^%PATH^%^\\\"\""));
+	assert_null(strstr(out, "'svc & asr %PATH%'"));
+	free(out);
 	int rc = cli(&out, "%s --journal '%s' fix win.account_enable --yes", acct, journal);
 	if (!strstr(out, "net user ^\"svc ^& asr ^%PATH^%^\" /active:yes"))
 		print_error("fix (exit %d):\n%s\n", rc, out);
 	assert_non_null(strstr(out, "net user ^\"svc ^& asr ^%PATH^%^\" /active:yes"));
+	free(out);
+	/* history shows the command as it ran there. */
+	cli(&out, "--journal '%s' history", journal);
+	if (!strstr(out, "$ net user ^\"svc ^& asr ^%PATH^%^\" /active:yes\n"))
+		print_error("history:\n%s\n", out);
+	assert_non_null(strstr(out, "$ net user ^\"svc ^& asr ^%PATH^%^\" /active:yes\n"));
+	assert_null(strstr(out, "'svc & asr %PATH%'"));
 	free(out);
 	char *users = ws_get(state, "users");
 	assert_non_null(strstr(users, "svc & asr %PATH%\tYes\t"));
