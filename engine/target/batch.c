@@ -301,6 +301,10 @@ bool target_batch_statvfs(struct target *t, const char *path, struct target_vfs 
 	if (!in_scope(t))
 		return false;
 	struct target_batch *b = t->batch;
+	if (prefetch_statvfs(answers(t), path, out, err)) {
+		pthread_mutex_unlock(&b->lock);
+		return true;
+	}
 	struct memo *m = memo_find(b, 'V', path);
 	if (!m) {
 		struct target_vfs got;
@@ -326,16 +330,12 @@ bool target_batch_realpath(struct target *t, const char *path, char **out, int *
 	if (!in_scope(t))
 		return false;
 	struct target_batch *b = t->batch;
+	if (prefetch_realpath(answers(t), path, out, err)) {
+		pthread_mutex_unlock(&b->lock);
+		return true;
+	}
 	struct memo *m = memo_find(b, 'P', path);
 	if (!m) {
-		/* A path the batch knows is missing has no real path. */
-		struct target_stat st;
-		int e = 0;
-		if (prefetch_stat(answers(t), path, false, &st, &e) && e == -ENOENT) {
-			*err = -ENOENT;
-			pthread_mutex_unlock(&b->lock);
-			return true;
-		}
 		char *got = NULL;
 		int rc = t->ops->realpath(t, path, &got);
 		m = memo_add(b, 'P', path, rc);

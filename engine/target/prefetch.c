@@ -53,13 +53,29 @@ static const char script[] =
 	"\t\t\telse s=$l; fi\n"
 	"\t\t\techo \"S $l|$s\"\n"
 	"\t\telse echo 'S ENOENT|ENOENT'; fi ;;\n"
+	"\tP)\n"
+	"\t\tif r=$(readlink -e -- \"$2\" 2>/dev/null && echo .); then\n"
+	"\t\t\tr=${r%.}; r=${r%?}\n"
+	"\t\t\techo 'P 0'; printf '%s\\0' \"$r\" | x\n"
+	"\t\telif [ -e \"$2\" ] || [ -h \"$2\" ]; then echo 'P ?'\n"
+	"\t\telse echo 'P ENOENT'; fi ;;\n"
+	"\tV)\n"
+	"\t\tif [ -e \"$2\" ]; then\n"
+	"\t\t\tl=$(stat -f -c '%S %b %f %a' -- \"$2\" 2>/dev/null) || l=?\n"
+	"\t\t\techo \"V $l\"\n"
+	"\t\telse echo 'V ENOENT'; fi ;;\n"
 	"\tD)\n"
 	"\t\tif [ -d \"$2\" ]; then\n"
 	"\t\t\tif [ -r \"$2\" ] && [ -x \"$2\" ]; then\n"
 	"\t\t\t\techo 'D 0'\n"
+	"\t\t\t\te=.\n"
+	"\t\t\t\tfor n in \"$2\"/* \"$2\"/.[!.]* \"$2\"/..?*; do\n"
+	"\t\t\t\t\tif [ -e \"$n\" ] || [ -h \"$n\" ]; then e=; break; fi\n"
+	"\t\t\t\tdone\n"
+	"\t\t\t\tif [ -n \"$e\" ]; then echo .; else\n"
 	"\t\t\t\tfor n in \"$2\"/* \"$2\"/.[!.]* \"$2\"/..?*; do\n"
 	"\t\t\t\t\tif [ -e \"$n\" ] || [ -h \"$n\" ]; then printf '%s\\0' \"${n##*/}\"; fi\n"
-	"\t\t\t\tdone | x\n"
+	"\t\t\t\tdone | x; fi\n"
 	"\t\t\telse echo 'D EACCES'; fi\n"
 	"\t\telif [ -e \"$2\" ]; then echo 'D ENOTDIR'\n"
 	"\t\telse echo 'D ENOENT'; fi ;;\n"
@@ -99,7 +115,8 @@ static const char script[] =
 /* One answer. */
 struct entry {
 	char *path;   /* owned */
-	char kind;    /* 'R', 'S' or 'D' */
+	char kind;    /* 'R', 'S', 'D', 'P' (data: the real path) or 'V' */
+	struct target_vfs vfs; /* V */
 	int err;      /* R, D: 0 or -errno */
 	char *data;   /* R: the bytes read (owned) */
 	size_t len;
@@ -284,8 +301,27 @@ static bool parse_record(struct prefetch *p, struct cursor *c, char kind, const 
 	char *rest = line_after(c, prefix);
 	if (!rest)
 		return false;
+	if ((kind == 'P' || kind == 'V') && strcmp(rest, "?") == 0) {
+		free(rest); /* not known: asked the ordinary way */
+		return true;
+	}
 	bool ok = true;
 	struct entry *e = add_entry(p, path, kind);
+	if (kind == 'V' && !errno_word(rest, &e->err)) {
+		unsigned long long bs, blocks, bfree, bavail;
+		int used = 0;
+		ok = sscanf(rest, "%llu %llu %llu %llu%n", &bs, &blocks, &bfree, &bavail, &used) == 4 &&
+		     rest[used] == '\0';
+		e->vfs.total = bs * blocks;
+		e->vfs.free = bs * bfree;
+		e->vfs.avail = bs * bavail;
+		free(rest);
+		return ok;
+	}
+	if (kind == 'V') {
+		free(rest);
+		return true;
+	}
 	if (kind == 'S') {
 		char *bar = strchr(rest, '|');
 		bool lk = false, sk = false;
@@ -309,6 +345,14 @@ static bool parse_record(struct prefetch *p, struct cursor *c, char kind, const 
 			e->unknown = !ok || strcmp(end, ". 0") != 0 || b.len > p->max;
 			e->len = b.len;
 			e->data = sb_steal(&b);
+		} else if (ok && kind == 'P') {
+			/* One absolute name. */
+			struct strvec one = { 0 };
+			ok = strcmp(end, ".") == 0 && split_names(&b, &one) && one.n == 1 &&
+			     one.v[0][0] == '/';
+			if (ok)
+				e->data = xstrdup(one.v[0]);
+			sv_free(&one);
 		} else if (ok) {
 			ok = strcmp(end, ".") == 0 && split_names(&b, &e->names);
 			if (e->names.n > 1)
@@ -425,7 +469,7 @@ static bool parse_many(struct prefetch *p, struct cursor *c, const struct strvec
 static bool parse_request(struct prefetch *p, struct cursor *c, const char *req)
 {
 	char kind = req[0];
-	if (!strchr("RSDMT", kind) || kind == '\0' || req[1] != '/')
+	if (!strchr("RSDMTPV", kind) || kind == '\0' || req[1] != '/')
 		return false;
 	char head[4] = { '=', ' ', kind, '\0' };
 	if (!next_line(c) || !line_is(c, head))
@@ -526,10 +570,47 @@ static const struct entry *find(const struct prefetch *p, const char *path, char
 	return NULL;
 }
 
+/* Whether path is known not to exist: a folder above it was listed (or
+ * found missing) and the next name down is not there. */
+static bool absent(const struct prefetch *p, const char *path)
+{
+	if (!p || path[0] != '/')
+		return false;
+	char *dir = xstrdup(path);
+	bool gone = false;
+	/* Each folder above path, nearest first. */
+	for (char *slash = strrchr(dir, '/'); slash && !gone; slash = strrchr(dir, '/')) {
+		const char *name = path + (slash - dir) + 1;
+		size_t nlen = strcspn(name, "/");
+		if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+		const struct entry *e = find(p, dir, 'D');
+		if (e && e->err == -ENOENT) {
+			gone = true;
+		} else if (e && e->err == 0 && nlen > 0) {
+			bool there = false;
+			for (size_t i = 0; i < e->names.n && !there; i++)
+				there = strlen(e->names.v[i]) == nlen &&
+					memcmp(e->names.v[i], name, nlen) == 0;
+			gone = !there;
+		}
+		if (slash == dir)
+			break;
+	}
+	free(dir);
+	return gone;
+}
+
 bool prefetch_read(const struct prefetch *p, const char *path, size_t max, char **data,
 		   size_t *len, int *err)
 {
 	const struct entry *e = find(p, path, 'R');
+	if (!e && absent(p, path)) {
+		*err = -ENOENT;
+		return true;
+	}
 	if (!e || e->unknown)
 		return false;
 	*err = e->err;
@@ -549,6 +630,10 @@ bool prefetch_stat(const struct prefetch *p, const char *path, bool follow,
 		   struct target_stat *st, int *err)
 {
 	const struct entry *e = find(p, path, 'S');
+	if (!e && absent(p, path)) {
+		*err = -ENOENT;
+		return true;
+	}
 	if (!e || e->unknown)
 		return false;
 	*err = follow ? e->serr : e->lerr;
@@ -560,11 +645,46 @@ bool prefetch_stat(const struct prefetch *p, const char *path, bool follow,
 bool prefetch_list(const struct prefetch *p, const char *path, struct strvec *names, int *err)
 {
 	const struct entry *e = find(p, path, 'D');
+	if (!e && absent(p, path)) {
+		*err = -ENOENT;
+		return true;
+	}
 	if (!e)
 		return false;
 	*err = e->err;
 	for (size_t i = 0; *err == 0 && i < e->names.n; i++)
 		sv_push(names, e->names.v[i]);
+	return true;
+}
+
+bool prefetch_realpath(const struct prefetch *p, const char *path, char **out, int *err)
+{
+	const struct entry *e = find(p, path, 'P');
+	if (!e) {
+		/* A path known missing has no real path. */
+		const struct entry *r = find(p, path, 'R');
+		const struct entry *s = find(p, path, 'S');
+		if ((r && r->err == -ENOENT) || (s && !s->unknown && s->lerr == -ENOENT) ||
+		    (!r && !s && absent(p, path))) {
+			*err = -ENOENT;
+			return true;
+		}
+		return false;
+	}
+	*err = e->err;
+	if (*err == 0)
+		*out = xstrdup(e->data);
+	return true;
+}
+
+bool prefetch_statvfs(const struct prefetch *p, const char *path, struct target_vfs *out, int *err)
+{
+	const struct entry *e = find(p, path, 'V');
+	if (!e)
+		return false;
+	*err = e->err;
+	if (*err == 0)
+		*out = e->vfs;
 	return true;
 }
 
@@ -672,5 +792,29 @@ const char *const prefetch_linux[] = {
 	"S/usr/local",
 	"S/opt",
 	"S/",
+	"S/bin/bash",
+	"P/etc/fstab",
+	"P/etc/default/grub",
+	"P/etc/default/grub.d/*",
+	"P/etc/kernel/cmdline",
+	"P/boot/grub/grub.cfg",
+	"P/boot/grub2/grub.cfg",
+	"P/boot/grub/grubenv",
+	"P/boot/grub2/grubenv",
+	"P/boot/grub/menu.lst",
+	"P/boot/grub/grub.conf",
+	"V/tmp",
+	"V/",
+	"V/usr/local",
+	"V/usr/local/ASR",
+	"V/var",
+	"D/sys/block/*",
+	"D/sys/class/block",
+	"D/sys/class/block/*",
+	"D/sys/class/block/*/slaves",
+	"T/sys/block/*/size",
+	"T/sys/class/block/*/partition",
+	"T/sys/class/block/*/dm/uuid",
+	"T/sys/class/block/*/dm/name",
 	NULL,
 };

@@ -23,6 +23,10 @@
  *   "T/proc/1/comm"         a file of one line of printable ASCII, read by
  *                           the shell itself (no process); anything else
  *                           in it leaves it unknown
+ *   "P/etc/fstab"           the real path (readlink -e: every part exists)
+ *   "V/tmp"                 the file system's space (stat -f)
+ * A path under a folder that was listed ("D") and does not hold its next
+ * name is known missing, so a listing answers many absent paths.
  * Answers describe the moment the command ran: keep them only while
  * nothing changes the machine (one run of the checks), or forget what a
  * write touches (prefetch_forget). */
@@ -69,6 +73,10 @@ bool prefetch_stat(const struct prefetch *p, const char *path, bool follow,
 		   struct target_stat *st, int *err);
 /* list_dir: names appended to *names, sorted bytewise. */
 bool prefetch_list(const struct prefetch *p, const char *path, struct strvec *names, int *err);
+/* realpath: *out (caller frees). */
+bool prefetch_realpath(const struct prefetch *p, const char *path, char **out, int *err);
+/* statvfs. */
+bool prefetch_statvfs(const struct prefetch *p, const char *path, struct target_vfs *out, int *err);
 
 /* Forgets what is known of path and of its folder's listing (after a
  * write, a rename or a removal there). */
