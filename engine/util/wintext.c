@@ -86,6 +86,29 @@ static bool convert(struct sbuf *b, const char *from, const char *data, size_t l
 	return true;
 }
 
+/* Line ends as LF: every CR just before a LF (or before CRs that are)
+ * goes, so "\r\n" and wmic's "\r\r\n" end a line as "\n" does; a CR
+ * elsewhere stays (a reader shows it escaped). */
+static void lf_lines(struct sbuf *b)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < b->len; i++) {
+		if (b->s[i] == '\r') {
+			size_t j = i;
+			while (j < b->len && b->s[j] == '\r')
+				j++;
+			if (j < b->len && b->s[j] == '\n') {
+				i = j - 1; /* the CRs are dropped */
+				continue;
+			}
+		}
+		b->s[w++] = b->s[i];
+	}
+	b->len = w;
+	if (b->s)
+		b->s[w] = '\0';
+}
+
 char *win_text_utf8(const char *data, size_t len, unsigned codepage, size_t *out_len)
 {
 	const unsigned char *u = (const unsigned char *)data;
@@ -116,6 +139,7 @@ char *win_text_utf8(const char *data, size_t len, unsigned codepage, size_t *out
 				sb_add(&b, REPLACEMENT);
 		}
 	}
+	lf_lines(&b);
 	if (out_len)
 		*out_len = b.len;
 	return sb_steal(&b);

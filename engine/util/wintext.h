@@ -18,6 +18,9 @@ unsigned win_chcp_parse(const char *out);
  * ASCII text), else UTF-8 when it already is, else converted from
  * codepage (0 means 437). A byte that cannot be converted becomes U+FFFD,
  * so the result is always valid UTF-8 and never shorter by surprise.
+ * Lines end with LF alone: the CRs before each LF (CRLF, wmic's CRCRLF)
+ * are removed here, once, so that no parser, evidence or verdict sees
+ * them; a CR anywhere else is kept.
  * Returns a NUL-terminated string the caller frees; *out_len (may be NULL)
  * its length. */
 char *win_text_utf8(const char *data, size_t len, unsigned codepage, size_t *out_len);

@@ -37,6 +37,17 @@ static char *encode(const char *text, const char *encoding, size_t *len)
 	return data;
 }
 
+/* text with its CRLF line ends as LF: what the decoder gives back. */
+static char *lf(const char *text)
+{
+	char *o = xstrdup(text), *w = o;
+	for (const char *p = text; *p; p++)
+		if (!(p[0] == '\r' && p[1] == '\n'))
+			*w++ = *p;
+	*w = '\0';
+	return o;
+}
+
 static void check_decodes(const char *text, const char *encoding, unsigned codepage)
 {
 	size_t len;
@@ -45,8 +56,28 @@ static void check_decodes(const char *text, const char *encoding, unsigned codep
 		assert_true(len != strlen(text) || memcmp(bytes, text, len) != 0);
 	size_t got_len;
 	char *got = win_text_utf8(bytes, len, codepage, &got_len);
-	assert_string_equal(got, text);
-	assert_int_equal(got_len, strlen(text));
+	char *want = lf(text);
+	assert_string_equal(got, want);
+	assert_int_equal(got_len, strlen(want));
+	assert_null(strchr(got, '\r'));
+	free(want);
+	free(got);
+	free(bytes);
+}
+
+/* Lines end with LF alone whatever the encoding: CRLF and wmic's CRCRLF
+ * lose their CRs; a CR inside a line stays. */
+static void test_line_ends(void **state)
+{
+	(void)state;
+	const char in[] = "a\r\nb\r\r\nc\rd\r\n\r\ne\r";
+	char *got = win_text_utf8(in, sizeof in - 1, 437, NULL);
+	assert_string_equal(got, "a\nb\nc\rd\n\ne\r");
+	free(got);
+	size_t len;
+	char *bytes = encode("x\r\r\ny\r\n", "UTF-16LE", &len);
+	got = win_text_utf8(bytes, len, 850, NULL);
+	assert_string_equal(got, "x\ny\n");
 	free(got);
 	free(bytes);
 }
@@ -71,7 +102,9 @@ static void test_utf8_kept(void **state)
 	char *with_bom = encode(german, "UTF-8", &len);
 	char *b = xasprintf("\xEF\xBB\xBF%s", with_bom);
 	char *got = win_text_utf8(b, len + 3, 850, NULL);
-	assert_string_equal(got, german);
+	char *want = lf(german);
+	assert_string_equal(got, want);
+	free(want);
 	free(got);
 	free(b);
 	free(with_bom);
@@ -86,7 +119,9 @@ static void test_utf16le(void **state)
 	char *bytes = encode(chinese, "UTF-16", &len); /* glibc writes FF FE first */
 	assert_true(len > 2 && (unsigned char)bytes[0] == 0xFF && (unsigned char)bytes[1] == 0xFE);
 	char *got = win_text_utf8(bytes, len, 936, NULL);
-	assert_string_equal(got, chinese);
+	char *want = lf(chinese);
+	assert_string_equal(got, want);
+	free(want);
 	free(got);
 	free(bytes);
 }
@@ -134,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_code_pages),	   cmocka_unit_test(test_utf8_kept),
 		cmocka_unit_test(test_utf16le),		   cmocka_unit_test(test_bad_bytes_replaced),
 		cmocka_unit_test(test_chcp_in_each_language),
+		cmocka_unit_test(test_line_ends),
 	};
 	return cmocka_run_group_tests_name("wintext", tests, NULL, NULL);
 }

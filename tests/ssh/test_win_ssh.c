@@ -129,6 +129,10 @@ static void test_windows_found_and_checked(void **s)
 	free(fs);
 	free(priv);
 	free(sshd);
+	/* The stand-in answers in CRLF as Windows does; no CR reaches the
+	 * evidence (JSON would show it as \r). */
+	assert_non_null(strstr(out, "\"command\":\t\"whoami /groups\""));
+	assert_null(strstr(out, "\\r"));
 	free(out);
 	/* The lines the stand-in got: Windows quoting, never a POSIX shell's. */
 	char *log = ws_get(state, "log");
