@@ -34,6 +34,7 @@ static void edit_free(struct file_edit *e)
 	free(e->old_data);
 	free(e->new_data);
 	free(e->reason);
+	free(e->checked_on);
 	argv_free(e->validator);
 	if (e->verify_free)
 		e->verify_free(e->verify_arg);
@@ -235,6 +236,9 @@ static struct file_edit *add_edit(struct plan *p, struct target *t, const char *
 	e.new_len = new_len;
 	e.reason = xstrdup(reason ? reason : "");
 	e.binary = binary;
+	/* A validator runs where the file is (apply_validate): said when
+	 * that is not this machine. */
+	e.checked_on = target_has_host_paths(t) ? NULL : target_label(t);
 	p->edits = xrealloc(p->edits, (p->nedits + 1) * sizeof *p->edits);
 	p->edits[p->nedits] = e;
 	return &p->edits[p->nedits++];
@@ -500,10 +504,17 @@ void plan_format(const struct plan *p, struct sbuf *out)
 			sb_printf(out, "  %s: %s\n", T("Why", "原因"), e->reason);
 		if (e->validator) {
 			char *v = plan_argv_str((const char *const *)e->validator);
-			sb_printf(out,
-			          T("  checked with: %s (rolled back by itself if it fails)\n",
-			            "  校验命令：%s（失败则自动回滚）\n"),
-			          v);
+			if (e->checked_on)
+				sb_printf(out,
+				          T("  checked with: %s, run on %s (rolled back by itself if "
+				            "it fails)\n",
+				            "  校验命令：%s，在 %s 上运行（失败则自动回滚）\n"),
+				          v, e->checked_on);
+			else
+				sb_printf(out,
+				          T("  checked with: %s (rolled back by itself if it fails)\n",
+				            "  校验命令：%s（失败则自动回滚）\n"),
+				          v);
 			free(v);
 		}
 		if (e->verify)

@@ -64,6 +64,10 @@ struct file_edit {
 	 * "{root}" by the host folder of the target's "/" ("" on the local
 	 * machine). Exit 0 means valid. */
 	char **validator;
+	/* Owned: the machine the validator runs on when it is not this one
+	 * (target_label of a target without host paths: the remote machine
+	 * whose own program checks its file), else NULL. */
+	char *checked_on;
 	/* A binary file (plan_add_binary_edit): shown by size and SHA-256,
 	 * not as a diff. */
 	bool binary;

@@ -137,6 +137,14 @@ static void test_apply_and_undo_over_ssh(void **state)
 	assert_string_equal(jdir, "/var/lib/asr-doctor/journal");
 
 	struct plan *p = plan_for(t, f, "setting value\n");
+	/* The plan says where its check runs: on the remote machine. */
+	struct sbuf shown = { 0 };
+	plan_format(p, &shown);
+	char *where = xasprintf("run on %s", t->remote);
+	if (!strstr(sb_str(&shown), where))
+		fail_msg("the plan does not say where it is checked:\n%s", sb_str(&shown));
+	free(where);
+	sb_free(&shown);
 	struct fix_ctx ctx = { .t = t, .timeout_ms = 60000 };
 	struct apply_report rep;
 	int rc = apply_plan(&ctx, p, NULL, &rep);
