@@ -214,6 +214,13 @@ int remedy_apply(const struct remedy_opts *o, const struct plan *p, const struct
 		out->rc = -EPERM;
 		return out->rc;
 	}
+	/* A guard that still waits there would undo this change too. */
+	char *busy = guard_busy(o->t, o->journal_dir, o->journal_opt);
+	if (busy) {
+		out->rep.message = busy;
+		out->rc = -EBUSY;
+		return out->rc;
+	}
 	struct apply_opts opts = *ao;
 	if (!opts.ssh_connection)
 		opts.ssh_connection = o->ssh_connection;

@@ -143,7 +143,9 @@ struct remedy_outcome {
 };
 
 /* Applies plan p, which the engineer confirmed: refuses when the
- * target's guard strategy refuses (nothing changes), else apply_plan with
+ * target's guard strategy refuses (nothing changes; -EPERM), or when a
+ * guard on the target still waits for its confirmation (guard_busy:
+ * -EBUSY, out->rep.message says which and how to confirm), else apply_plan with
  * ao (its ssh_connection is o->ssh_connection when NULL) and, when the
  * change needs it, starts the guard, with the stopping signals held from
  * before the change until the guard is recorded. out is filled (free with

@@ -408,20 +408,12 @@ bool guard_other_way_in(struct target *t, const char *proc_dir, struct strvec *f
 	return found->n > before;
 }
 
+static char *confirm_command(struct target *t, const char *entry_id, const char *journal_opt);
+
 char *guard_notice(struct target *t, const char *entry_id, int within_s, long pid,
 		   const char *journal_opt)
 {
-	struct strvec argv = { 0 };
-	sv_push(&argv, "asr-doctor");
-	target_cli_args(t, &argv);
-	sv_push(&argv, "confirm");
-	sv_push(&argv, entry_id);
-	if (journal_opt) {
-		sv_push(&argv, "--journal");
-		sv_push(&argv, journal_opt);
-	}
-	char *cmd = plan_argv_str((const char *const *)argv.v);
-	sv_free(&argv);
+	char *cmd = confirm_command(t, entry_id, journal_opt);
 	struct sbuf b = { 0 };
 	if (t->this_machine)
 		sb_printf(&b,
@@ -590,6 +582,52 @@ int guard_confirm_on(struct target *t, const char *journal_dir, const char *whic
 	if (s->confirm)
 		return s->confirm(t, journal_dir, which, ssh_connection, msg);
 	return guard_confirm(journal_dir, which, ssh_connection, msg);
+}
+
+/* The confirm command for t (see guard_notice); caller frees. */
+static char *confirm_command(struct target *t, const char *entry_id, const char *journal_opt)
+{
+	struct strvec argv = { 0 };
+	sv_push(&argv, "asr-doctor");
+	target_cli_args(t, &argv);
+	sv_push(&argv, "confirm");
+	if (entry_id)
+		sv_push(&argv, entry_id);
+	if (journal_opt) {
+		sv_push(&argv, "--journal");
+		sv_push(&argv, journal_opt);
+	}
+	char *cmd = plan_argv_str((const char *const *)argv.v);
+	sv_free(&argv);
+	return cmd;
+}
+
+char *guard_busy(struct target *t, const char *journal_dir, const char *journal_opt)
+{
+	const struct guard_strategy *s = guard_strategy_for(t);
+	if (!s->waiting)
+		return NULL;
+	char *entry = NULL, *cause = NULL;
+	int rc = s->waiting(t, journal_dir, &entry, &cause);
+	char *msg = NULL;
+	if (rc < 0) {
+		msg = xasprintf(T("cannot tell whether a change on %s waits for confirmation (%s); "
+				  "nothing was changed",
+				  "无法确定 %s 上是否有更改在等待确认（%s）；未做任何更改"),
+				t->name, cause ? cause : strerror(-rc));
+	} else if (rc > 0) {
+		char *cmd = confirm_command(t, entry, journal_opt);
+		msg = xasprintf(T("entry %s on %s waits for confirmation, and its guard would undo "
+				  "any change made meanwhile: run '%s' first (or let it be undone); "
+				  "nothing was changed",
+				  "条目 %s（%s）正在等待确认，其守护进程会撤销期间所做的任何更改："
+				  "请先运行“%s”（或等待其自动撤销）；未做任何更改"),
+				entry, t->name, cmd);
+		free(cmd);
+	}
+	free(entry);
+	free(cause);
+	return msg;
 }
 
 enum guard_need guard_needs(const struct target *t, const struct plan *p,

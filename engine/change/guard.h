@@ -109,6 +109,11 @@ struct guard_strategy {
 	 * the journal folder. */
 	int (*confirm)(struct target *t, const char *journal_dir, const char *which,
 		       const char *ssh_connection, char **msg);
+	/* Whether a guard of t still waits for its confirmation (its undo
+	 * would overwrite any change made meanwhile): 1 with *entry (caller
+	 * frees), 0 when none, -errno with *cause (caller frees). NULL: the
+	 * journal tells (apply refuses then). */
+	int (*waiting)(struct target *t, const char *journal_dir, char **entry, char **cause);
 };
 
 /* The strategy of target t: the first added one (guard_add_strategies)
@@ -131,6 +136,12 @@ enum guard_need guard_needs(const struct target *t, const struct plan *p,
  * guard_confirm. */
 int guard_confirm_on(struct target *t, const char *journal_dir, const char *which,
 		     const char *ssh_connection, char **msg);
+/* Why no change may be applied to t now: a guard there still waits for
+ * its confirmation (the strategy's waiting). Returns NULL when nothing
+ * waits (or the strategy leaves it to the journal), else a message
+ * naming the entry and the confirm command (journal_opt as in
+ * guard_notice), or why it could not be asked. Caller frees. */
+char *guard_busy(struct target *t, const char *journal_dir, const char *journal_opt);
 /* Whether an apply is ready for its guard: the change is in place,
  * journalled, and a command marked rerun_on_undo (the reload) ran. */
 bool guard_due(const struct apply_report *rep);

@@ -81,6 +81,16 @@ static const char confirm_sh[] =
 	"s=$(cat \"$d/state\")\n"
 	"if [ \"$s\" = confirmed ]; then echo \"already $e\"; else echo \"late $e $s\"; fi\n";
 
+/* Prints the entry of a guard under $1 that still waits (its state
+ * waiting, not decided, its process alive), or nothing. */
+static const char waiting_sh[] =
+	"for g in \"$1/" GUARD_REMOTE_SUBDIR "\"/*; do\n"
+	"\t[ -f \"$g/state\" ] && [ ! -d \"$g/decided\" ] || continue\n"
+	"\t[ \"$(cat \"$g/state\")\" = waiting ] || continue\n"
+	"\tp=$(cat \"$g/pid\" 2>/dev/null)\n"
+	"\tif [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null; then cat \"$g/entry\"; exit 0; fi\n"
+	"done\n";
+
 /* Runs the fixed script sh on t with its arguments (NULL-terminated).
  * Returns 0 with *out (standard output, caller frees), or -errno with
  * *cause (caller frees). */
@@ -390,10 +400,29 @@ static int remote_confirm(struct target *t, const char *journal_dir, const char 
 	return guard_remote_confirm(t, journal_dir, which, msg);
 }
 
+static int remote_waiting(struct target *t, const char *journal_dir, char **entry, char **cause)
+{
+	*entry = NULL;
+	char *out = NULL;
+	const char *const args[] = { base_of(t, journal_dir), NULL };
+	int rc = run_script(t, T("cannot look for a waiting guard", "无法查找等待中的守护进程"),
+			    waiting_sh, args, &out, cause);
+	if (rc < 0)
+		return rc;
+	str_trim(out);
+	if (!*out) {
+		free(out);
+		return 0;
+	}
+	*entry = out;
+	return 1;
+}
+
 const struct guard_strategy guard_remote = {
 	.name = "remote process",
 	.serves = remote_serves,
 	.need = remote_need,
 	.start = remote_start,
 	.confirm = remote_confirm,
+	.waiting = remote_waiting,
 };

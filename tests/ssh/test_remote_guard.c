@@ -209,6 +209,19 @@ static void make_change(const struct plan *p, const struct test_sshd *d)
 	wait_listens(d, before + 1);
 }
 
+/* The test's plans' commands (the reload) are agreed to. */
+static bool approve_all(void *arg, const char *const *argv, const char *reason, bool needs_confirm)
+{
+	(void)arg;
+	(void)argv;
+	(void)reason;
+	(void)needs_confirm;
+	return true;
+}
+
+static const struct fix_def guarded_def = { .id = "test.remote_guard" };
+static const struct fix_def *const suite_fixes[] = { &guarded_def, NULL };
+
 /* Not confirmed, the link cut: the guard puts the configuration back byte
  * for byte (mode kept, a new inode: a rename), removes the file the change
  * created, reloads sshd, and root can log in again; confirming then is
@@ -330,6 +343,20 @@ static void test_confirmed_from_new_connection(void **state)
 	assert_true(str_starts(gdir, jdir));
 	int reloads = listens(&d);
 
+	/* No other change while it waits: its guard would undo that too. */
+	struct plan *p2 = plan_new("test.remote_guard", "another");
+	char *other = xasprintf("%s/other.conf", d.dir);
+	if (!plan_add_edit(p2, t, other, "x\n", 2, "another change", &cause))
+		fail_msg("plan: %s", cause);
+	struct remedy_opts o = { .t = t, .journal_dir = jdir };
+	struct apply_opts ao = { .confirm = approve_all };
+	struct remedy_outcome ro;
+	assert_int_equal(remedy_apply(&o, p2, &ao, &ro), -EBUSY);
+	if (!strstr(ro.rep.message, "entry 12") || !strstr(ro.rep.message, "confirm 12"))
+		fail_msg("the refusal does not name the entry and its confirm: %s", ro.rep.message);
+	assert_int_equal(access(other, F_OK), -1);
+	remedy_outcome_free(&ro);
+
 	/* The link that made the change cannot confirm it. */
 	char *msg = NULL;
 	assert_int_equal(guard_remote_confirm(t, jdir, "12", &msg), -EPERM);
@@ -380,6 +407,12 @@ static void test_confirmed_from_new_connection(void **state)
 	assert_non_null(strstr(out, "already confirmed"));
 	free(out);
 
+	/* Confirmed: changes are allowed again. */
+	assert_int_equal(remedy_apply(&o, p2, &ao, &ro), 0);
+	assert_int_equal(access(other, F_OK), 0);
+	remedy_outcome_free(&ro);
+	plan_free(p2);
+	free(other);
 	target_free(t);
 	free(qj);
 	free(home);
@@ -391,19 +424,6 @@ static void test_confirmed_from_new_connection(void **state)
 	free(jdir);
 	sshd_stop(&d);
 }
-
-/* The command the guard's reload is: every command of the test's plans. */
-static bool approve_all(void *arg, const char *const *argv, const char *reason, bool needs_confirm)
-{
-	(void)arg;
-	(void)argv;
-	(void)reason;
-	(void)needs_confirm;
-	return true;
-}
-
-static const struct fix_def guarded_def = { .id = "test.remote_guard" };
-static const struct fix_def *const suite_fixes[] = { &guarded_def, NULL };
 
 /* The remedy flow both front ends follow, over SSH: the change that
  * locks root out is applied through the one executor (its journal on the
@@ -419,8 +439,7 @@ static void test_remedy_guards_over_ssh(void **state)
 	size_t old_len = 0;
 	char *old = tu_read_file(d.conf, &old_len);
 	struct target *t = must_login(&d);
-	/* Fixes over SSH write through the target. */
-	t->can_write = true;
+	assert_true(t->can_write);
 	char *locked = xasprintf("%sAllowUsers nobody-at-all\n", old);
 	struct plan *p = change_plan(t, &d, locked, created);
 	fix_add_definitions(suite_fixes);
