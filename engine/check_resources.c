@@ -33,6 +33,14 @@ static long long meminfo_kb(const char *text, const char *key, int *line)
 
 static void run_memory(const struct check_ctx *ctx, struct check_result *r)
 {
+	if (ctx->t->os == TARGET_OS_WINDOWS) {
+		result_set(r, STATUS_NA, "%s",
+			   T("not applicable on Windows: this check reads Linux's /proc/meminfo; "
+			     "see the available memory in Task Manager (Performance, Memory)",
+			     "不适用于 Windows：此检查读取 Linux 的 /proc/meminfo；"
+			     "请在任务管理器（性能，内存）中查看可用内存"));
+		return;
+	}
 	char *text = NULL;
 	int rc = target_read(ctx->t, "/proc/meminfo", &text, NULL);
 	if (rc < 0) {

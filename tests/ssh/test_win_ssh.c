@@ -123,6 +123,17 @@ static void test_windows_found_and_checked(void **s)
 	assert_string_equal(priv, "pass");
 	/* A Linux-only check says it does not apply, with the reason. */
 	assert_string_equal(sshd, "n/a");
+	char *mem = status_of(out, "resources.memory"), *os = status_of(out, "os.supported");
+	assert_string_equal(mem, "n/a");
+	assert_non_null(strstr(out, "not applicable on Windows: this check reads Linux's /proc/meminfo"));
+	/* The OS is read as a real Windows answers: reg query ProductName and
+	 * CurrentBuildNumber, judged against the support table. */
+	if (strcmp(os, "pass") != 0)
+		print_error("os.supported: %s\n%s\n", os, out);
+	assert_string_equal(os, "pass");
+	assert_non_null(strstr(out, "Windows Server 2019 Datacenter is supported"));
+	free(mem);
+	free(os);
 	free(uac);
 	free(acc);
 	free(nl);

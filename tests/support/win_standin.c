@@ -1215,7 +1215,15 @@ static int run_one(const char *text)
 		free(h);
 		rc = 0;
 	} else if (!strcmp(prog, "ver")) {
-		sb_add(&out, "\r\nMicrosoft Windows [Version 10.0.17763.5458]\r\n");
+		/* As a real machine: the build and revision its registry holds. */
+		struct table t;
+		table_load("registry", &t);
+		const char *cv = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
+		long b = reg_value(&t, cv, "CurrentBuildNumber"), u = reg_value(&t, cv, "UBR");
+		sb_printf(&out, "\r\nMicrosoft Windows [Version 10.0.%s.%lu]\r\n",
+			  b >= 0 ? fld(&t, (size_t)b, 3) : "17763",
+			  u >= 0 ? strtoul(fld(&t, (size_t)u, 3), NULL, 0) : 0ul);
+		table_free(&t);
 		rc = 0;
 	} else if (!strcmp(prog, "chcp") || !strcmp(prog, "chcp.com"))
 		rc = cmd_chcp(&a);

@@ -89,6 +89,16 @@ void ws_seed(const char *dir)
 	sb_add(&reg, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\"
 		     "System\tEnableLUA\tREG_DWORD\t0x1\n");
 	sb_add(&reg, "HKEY_LOCAL_MACHINE\\SYSTEM\\Select\tCurrent\tREG_DWORD\t0x1\n");
+	/* What Windows Server 2019 keeps (reg-productname-2019.txt,
+	 * reg-currentbuild-17763.txt); ver reads the build from here. */
+	sb_add(&reg, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\t"
+		     "ProductName\tREG_SZ\tWindows Server 2019 Datacenter\n"
+		     "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\t"
+		     "CurrentBuildNumber\tREG_SZ\t17763\n"
+		     "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\t"
+		     "CurrentBuild\tREG_SZ\t17763\n"
+		     "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\t"
+		     "UBR\tREG_DWORD\t0x1562\n");
 	static const char *const drivers[][2] = {
 		{ "atapi", "0x0" },   { "intelide", "0x3" }, { "storflt", "0x0" },
 		{ "vmbus", "0x0" },   { "storvsc", "0x0" },
