@@ -12,8 +12,13 @@
  *   win.file_sharing_enable, win.wmi_enable
  *                        the rules of the File and Printer Sharing and WMI
  *                        groups found by their language-independent group
- *                        references (@FirewallAPI.dll,-28502 and -34251)
- *                        through PowerShell's NetSecurity module, and the
+ *                        references (@FirewallAPI.dll,-28502 and -34251;
+ *                        Microsoft's System Center DPM documentation, on
+ *                        installing the protection agent on a read-only
+ *                        domain controller, enables WMI with netsh ...
+ *                        set rule group="@FirewallAPI.dll,-34251", and the
+ *                        WMI rules of a Windows registry export carry
+ *                        EmbedCtxt=@FirewallAPI.dll,-34251) through PowerShell's NetSecurity module, and the
  *                        disabled ones enabled by their ids (95105/95106,
  *                        95103); undone by disabling exactly those again
  *   win.vss_provider     the agent's InMageVSSProvider_Install.cmd, as the
