@@ -66,6 +66,14 @@ for f in $(sources | grep -v '^engine/target/'); do
 	fi
 done
 
+# engine/change/ changes every kind of target alike: it makes none but this
+# machine (the place of a journal kept here) and compares no kind's name.
+for f in $(find engine/change -name '*.[ch]' | LC_ALL=C sort); do
+	if grep -v '^[[:space:]]*/\?\*' "$f" | grep -q -E '\btarget_(root|ssh)_new\b|\btarget_kind_(local|root|ssh)\b|"(local|root|ssh)"'; then
+		say "$f" "names a target kind"
+	fi
+done
+
 if [ -f "$allow" ]; then
 	grep -v '^#' "$allow" | grep -v '^$' | while IFS= read -r line; do
 		grep -qxF "$line" "$found" || { echo "lint: $allow lists '$line', which no longer occurs: remove it" >&2; exit 1; }

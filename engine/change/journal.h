@@ -82,7 +82,7 @@ struct journal_entry {
 	char *end_time;       /* owned or NULL */
 	long pid;
 	char *target;         /* owned: "this machine", "mounted root /mnt/x" */
-	char *target_kind;    /* owned: "local" or "root" */
+	char *target_kind;    /* owned: target_kind_name of the target */
 	char *anchor;         /* owned or NULL */
 	struct strvec checks;
 	char *fix_id;         /* owned or NULL (undo entries) */
