@@ -415,7 +415,9 @@ void fix_history_load(struct app *a)
 	journal_close(a->journal);
 	a->journal = NULL;
 	char *cause = NULL;
-	if (!a->cfg->journal_dir || journal_list(a->cfg->journal_dir, &a->journal, &cause) < 0) {
+	/* Read where it is kept (on the machine itself over SSH). */
+	if (!a->cfg->journal_dir ||
+	    journal_list_for(a->ctx.t, a->cfg->journal_dir, &a->journal, &cause) < 0) {
 		a->journal = NULL;
 		free(cause);
 	}
