@@ -1,8 +1,10 @@
 /* test_ssh_checks.c: Linux checks over SSH that depend on how the remote
  * login may run commands, against a real sshd on 127.0.0.1: logged in as
  * root, the sshd checks run `sshd -T` on the remote machine and take it as
- * the authority, as a local check as root does. Needs sshd, /run/sshd and
- * root: fails, never skips, without them. */
+ * the authority, as a local check as root does. A whole remote check
+ * costs a few operations on the link, each at most once (counted from
+ * ASR_DOCTOR_SSH_TRACE, deterministic, unlike a time). Needs sshd,
+ * /run/sshd and root: fails, never skips, without them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,76 @@ static void test_sshd_t_remote_as_root(void **state)
 	free(remote);
 }
 
+/* The most operations a whole check may make on the link once logged in
+ * (today: id -u, the batched read, the package list, sshd -T, hostname,
+ * and a stat or two); each is a few round trips on a far link. */
+#define CHECK_OPS_MAX 10
+
+/* A full remote check: every operation after the login is listed in the
+ * trace, none repeats, and there are few. */
+static void test_check_round_trips(void **state)
+{
+	char *trace = xasprintf("%s/trace", d.dir);
+	char *args = xasprintf("--target root@127.0.0.1:%d -i '%s' --accept-new-host-key check",
+			       d.port, d.user_key);
+	char *out = NULL;
+	int rc = tu_sh(&out, "env -u SSH_AUTH_SOCK HOME='%s' ASR_DOCTOR_SSH_TRACE='%s' '%s' %s "
+			     "2>&1 </dev/null",
+		       home, trace, tu_binary(), args);
+	if (rc == 2)
+		fail_msg("check over SSH failed:\n%s", out);
+	char *text = tu_read_file(trace, NULL);
+	/* Lines: START DURATION OPERATION WHAT; the operations after the
+	 * SFTP step, up to the close. */
+	struct strvec ops = { 0 };
+	bool in = false, batch = false;
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		long long a, b;
+		int n = 0;
+		if (sscanf(l, "%lld %lld %n", &a, &b, &n) != 2 || !n)
+			fail_msg("not a trace line: %s", l);
+		const char *op = l + n;
+		if (str_starts(op, "sftp ")) {
+			in = true;
+			continue;
+		}
+		if (str_starts(op, "close "))
+			break;
+		if (!in)
+			continue;
+		/* The batched read is one of them. */
+		batch = batch || (str_starts(op, "exec ") && strstr(op, "sh -c"));
+		/* What it was, without its result: a command up to its
+		 * last ": ", else the operation and its path. */
+		char *key = xstrdup(op);
+		char *cut = str_starts(key, "exec ") ? strrchr(key, ':') : NULL;
+		if (!cut) {
+			char *sp = strchr(key, ' ');
+			while (sp && *sp == ' ')
+				sp++;
+			cut = sp ? strchr(sp, ' ') : NULL;
+		}
+		if (cut)
+			*cut = '\0';
+		if (sv_contains(&ops, key))
+			fail_msg("made twice in one check: %s", key);
+		sv_push(&ops, key);
+		free(key);
+	}
+	assert_true(in);
+	if (ops.n > CHECK_OPS_MAX)
+		fail_msg("%zu operations on the link (at most %d):\n%s", ops.n, CHECK_OPS_MAX,
+			 tu_read_file(trace, NULL));
+	if (!batch)
+		fail_msg("no batched read among the %zu operations: %s", ops.n, ops.n ? ops.v[0] : "");
+	sv_free(&ops);
+	free(text);
+	free(out);
+	free(args);
+	free(trace);
+}
+
 static int setup(void **state)
 {
 	d = sshd_start(NULL);
@@ -63,6 +135,7 @@ int main(void)
 	tu_scratch("sshchecks");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sshd_t_remote_as_root),
+		cmocka_unit_test(test_check_round_trips),
 	};
 	return tu_scratch_done(cmocka_run_group_tests(tests, setup, teardown));
 }
