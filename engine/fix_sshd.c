@@ -867,9 +867,16 @@ static bool pid_is_sshd(struct target *t, const char *pid)
 	return yes;
 }
 
+/* SIGHUP to the sshd named by the pid file $1, read when it runs; fails,
+ * signalling nothing, when that pid is not a running sshd. */
+#define RELOAD_BY_PIDFILE                                                                   \
+	"p=$(cat -- \"$1\") && case $p in \"\"|*[!0-9]*) false;; esac && "                       \
+	"[ \"$(cat \"/proc/$p/comm\" 2>/dev/null)\" = sshd ] && exec kill -HUP \"$p\"; "       \
+	"echo \"$1 names no running sshd\" >&2; exit 1"
+
 /* The reload command (see plan_reload) into argv (owned words, at most
- * three), or argv[0] NULL when there is none. */
-static void reload_argv(struct target *t, char *argv[4])
+ * five), or argv[0] NULL when there is none. */
+static void reload_argv(struct target *t, char *argv[6])
 {
 	static const char *const units[] = { "ssh", "sshd" };
 	static const char *const unit_dirs[] = { "/lib/systemd/system", "/usr/lib/systemd/system",
@@ -900,9 +907,14 @@ static void reload_argv(struct target *t, char *argv[4])
 			char *pid = str_trim(data);
 			long v;
 			if (str_to_long(pid, &v) && v > 1 && pid_is_sshd(t, pid)) {
-				argv[0] = xstrdup("kill");
-				argv[1] = xstrdup("-HUP");
-				argv[2] = xstrdup(pid);
+				/* The pid is read again when the reload runs (a guard
+				 * runs it up to its window later: the pid may name
+				 * another process by then). */
+				argv[0] = xstrdup("sh");
+				argv[1] = xstrdup("-c");
+				argv[2] = xstrdup(RELOAD_BY_PIDFILE);
+				argv[3] = xstrdup("sh");
+				argv[4] = xstrdup(pidfiles[i]);
 			}
 		}
 		free(data);
@@ -911,8 +923,8 @@ static void reload_argv(struct target *t, char *argv[4])
 
 /* Plans the reload that follows the validated change: systemctl reload of
  * the unit that exists, else the init script through service, else SIGHUP
- * to the pid in sshd's pid file (only on the running machine, and only
- * when that pid is sshd). Each asks again before it runs and runs again
+ * to the pid in sshd's pid file, read when the reload runs (only on the
+ * running machine, only when that pid is sshd now and then). Each asks again before it runs and runs again
  * after undo. Adds a note instead when none is found. */
 static void plan_reload(struct plan *p, struct target *t)
 {
@@ -921,7 +933,7 @@ static void plan_reload(struct plan *p, struct target *t)
 	                       "accepted the new configuration",
 	                       "文章第 5 步：重启 sshd 服务。重新加载即可（已打开的会话保持连接）；"
 	                       "仅在 sshd -t 接受新配置之后才执行");
-	char *argv[4] = { NULL };
+	char *argv[6] = { NULL };
 	reload_argv(t, argv);
 	if (!argv[0]) {
 		plan_note(p, "%s",
@@ -1166,7 +1178,7 @@ static char **undo_validator(const struct fix_ctx *ctx, const char *path)
 /* The reload this fix runs again after undo. */
 static char **undo_reload(const struct fix_ctx *ctx)
 {
-	char *argv[4] = { NULL };
+	char *argv[6] = { NULL };
 	reload_argv(ctx->t, argv);
 	if (!argv[0])
 		return NULL;

@@ -10,10 +10,14 @@
  * (sshd_config_load_with). */
 #include "support/testutil.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "engine/change/apply.h"
@@ -694,6 +698,72 @@ static void test_configuration_errors_are_not_built_on(void **state)
 	box_close(&b);
 }
 
+static void on_hup_exit(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
+/* A child named sshd (its comm) that exits 0 on SIGHUP, or a plain child
+ * when !named; its pid. */
+static pid_t child_named(bool named)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (named)
+			prctl(PR_SET_NAME, "sshd", 0, 0, 0);
+		signal(SIGHUP, on_hup_exit);
+		for (;;)
+			pause();
+	}
+	/* Wait until the name is set (the child sets it before it pauses). */
+	char *path = xasprintf("/proc/%d/comm", (int)pid);
+	for (int i = 0; i < 3000; i++) {
+		FILE *fp = fopen(path, "r");
+		char comm[32] = "";
+		if (fp) {
+			if (!fgets(comm, sizeof comm, fp))
+				comm[0] = 0;
+			fclose(fp);
+		}
+		if (!named || strcmp(comm, "sshd\n") == 0)
+			break;
+		usleep(10000);
+	}
+	free(path);
+	return pid;
+}
+
+/* Runs the planned reload script with a pid file of our own: it signals
+ * the process the file names when it runs, only when that is an sshd. */
+static void run_reload_script(const char *script)
+{
+	char *dir = tu_mkdtemp("reload");
+	char *pidfile = xasprintf("%s/sshd.pid", dir);
+	pid_t other = child_named(false);
+	pid_t sshd = child_named(true);
+	/* The file names a process that is not sshd (a pid reused): refused,
+	 * nothing signalled. */
+	assert_int_equal(tu_sh(NULL, "echo %d > '%s'", (int)other, pidfile), 0);
+	assert_int_not_equal(tu_sh(NULL, "sh -c '%s' sh '%s' 2>/dev/null", script, pidfile), 0);
+	int st;
+	assert_int_equal(waitpid(other, &st, WNOHANG), 0);
+	/* Then it names the sshd: signalled. */
+	assert_int_equal(tu_sh(NULL, "echo %d > '%s'", (int)sshd, pidfile), 0);
+	assert_int_equal(tu_sh(NULL, "sh -c '%s' sh '%s'", script, pidfile), 0);
+	assert_int_equal(waitpid(sshd, &st, 0), sshd);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* Not a number: refused. */
+	assert_int_equal(tu_sh(NULL, "echo '1 2' > '%s'", pidfile), 0);
+	assert_int_not_equal(tu_sh(NULL, "sh -c '%s' sh '%s' 2>/dev/null", script, pidfile), 0);
+	kill(other, SIGKILL);
+	waitpid(other, &st, 0);
+	tu_rmtree(dir);
+	free(pidfile);
+	free(dir);
+}
+
 /* On a running machine: SIGHUP to the pid in sshd's pid file when no
  * systemd runs and there is no service command, only when that pid is
  * sshd; systemctl once systemd runs. (The sandbox is marked as a running
@@ -705,10 +775,19 @@ static void test_reload_choice_on_a_running_machine(void **state)
 	box_open(&b, "reload-pid");
 	b.t->live = true;
 	struct plan *p = plan_fix(&b);
-	char *r = reload_of(p);
-	assert_string_equal(r, "kill -HUP 812");
-	free(r);
-	assert_true(p->cmds[0].confirm);
+	const struct plan_cmd *c = NULL;
+	for (size_t i = 0; i < p->ncmds; i++)
+		if (p->cmds[i].rerun_on_undo)
+			c = &p->cmds[i];
+	assert_non_null(c);
+	/* The pid file is named, not the pid it held when planned. */
+	assert_string_equal(c->argv[0], "sh");
+	assert_string_equal(c->argv[1], "-c");
+	assert_string_equal(c->argv[4], "/run/sshd.pid");
+	assert_null(c->argv[5]);
+	assert_null(strstr(c->argv[2], "812"));
+	assert_true(c->confirm);
+	run_reload_script(c->argv[2]);
 	plan_free(p);
 	/* /run/sshd.pid gone: /var/run/sshd.pid names a process that is not
 	 * sshd, so nothing is signalled. */
@@ -724,7 +803,7 @@ static void test_reload_choice_on_a_running_machine(void **state)
 	assert_int_equal(tu_sh(NULL, "mkdir -p '%s'", h), 0);
 	free(h);
 	p = plan_fix(&b);
-	r = reload_of(p);
+	char *r = reload_of(p);
 	assert_string_equal(r, "systemctl reload ssh");
 	free(r);
 	plan_free(p);
