@@ -261,6 +261,34 @@ static int config_env(struct ssh_config_env *env, char **cause)
 	return rc;
 }
 
+/* The options that reached t, as the user gave them, for the commands
+ * asr-doctor prints (undo, fix, confirm): the alias as typed, -J, -F and
+ * -i, so that the printed command goes the same way. Every option that
+ * changes how the machine is reached belongs here; --password-fd and
+ * --accept-new-host-key do not (the descriptor is this run's, and the key
+ * is known now). */
+static void remember_route(const struct options *o, struct target *t)
+{
+	const char *argv[9];
+	size_t n = 0;
+	argv[n++] = "--target";
+	argv[n++] = o->target;
+	if (o->jump) {
+		argv[n++] = "-J";
+		argv[n++] = o->jump;
+	}
+	if (o->ssh_config) {
+		argv[n++] = "-F";
+		argv[n++] = o->ssh_config;
+	}
+	if (o->identity) {
+		argv[n++] = "-i";
+		argv[n++] = o->identity;
+	}
+	argv[n] = NULL;
+	target_set_cli_args(t, argv);
+}
+
 struct target *cli_ssh_target(const struct options *o)
 {
 	struct ssh_config_env env;
@@ -319,6 +347,8 @@ struct target *cli_ssh_target(const struct options *o)
 	ssh_route_free(&route);
 	if (!t)
 		chain_free();
+	else
+		remember_route(o, t);
 	return t;
 }
 

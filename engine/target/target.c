@@ -97,12 +97,35 @@ char *target_label(const struct target *t)
 
 void target_cli_args(const struct target *t, struct strvec *out)
 {
+	if (t->cli_args) {
+		for (char **a = t->cli_args; *a; a++)
+			sv_push(out, *a);
+		return;
+	}
 	const char *where = target_location(t);
 	const char *opt = def_of(t)->cli_option;
 	if (where && opt) {
 		sv_push(out, opt);
 		sv_push(out, where);
 	}
+}
+
+void target_set_cli_args(struct target *t, const char *const *argv)
+{
+	for (char **a = t->cli_args; a && *a; a++)
+		free(*a);
+	free(t->cli_args);
+	t->cli_args = NULL;
+	if (!argv)
+		return;
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	/* An array of pointers counted by its element (a pointer).
+	 * NOLINTNEXTLINE(bugprone-sizeof-expression) */
+	t->cli_args = xcalloc(n + 1, sizeof *t->cli_args);
+	for (size_t i = 0; i < n; i++)
+		t->cli_args[i] = xstrdup(argv[i]);
 }
 
 void target_free(struct target *t)
@@ -112,6 +135,7 @@ void target_free(struct target *t)
 	if (t->ops->destroy)
 		t->ops->destroy(t);
 	target_batch_free(t);
+	target_set_cli_args(t, NULL);
 	free(t->name);
 	free(t->root);
 	free(t->remote);

@@ -232,6 +232,8 @@ struct target {
 	void *priv;
 	struct target_batch *batch; /* owned: reads answered in one batch
 				     * (target_batch_begin), or NULL */
+	char **cli_args; /* owned, NULL-terminated: the options that reached t
+			  * as the user gave them (target_set_cli_args), or NULL */
 };
 
 /* Where a Windows installation keeps its registry hives (SYSTEM,
@@ -271,6 +273,11 @@ char *target_label(const struct target *t);
  * or a guard process reaches the same target; "--target", SPEC for a
  * machine over SSH). */
 void target_cli_args(const struct target *t, struct strvec *out);
+/* Records the options that reached t as the user gave them ("--target",
+ * SPEC, "-J", HOPS, "-F", FILE, "-i", KEY, ...; argv NULL-terminated,
+ * copied), so that target_cli_args gives them instead of its own: a printed
+ * command then goes the same way (the same alias, jump hosts and key). */
+void target_set_cli_args(struct target *t, const char *const *argv);
 
 /* argv as the line that runs on t, for showing it: on a Windows machine
  * the exact line cmd.exe gets (win_cmdline(argv, true): it pastes into

@@ -52,11 +52,31 @@ static void test_mounted_root(void **state)
 	free(dir);
 }
 
+/* A remote machine reached through an alias, jump hosts and a key: the
+ * printed command goes the same way, the options as the user gave them. */
+static void test_route_as_given(void **state)
+{
+	(void)state;
+	struct target *t = target_described_new("ssh", "root@10.0.0.5:22", "root@10.0.0.5:22");
+	expect(undo_command(t, "/j", "4", false), "asr-doctor --target root@10.0.0.5:22 --journal /j undo 4");
+	const char *const argv[] = { "--target", "box", "-J", "ops@jump:2222", "-F", "/home/a b/cfg",
+				     "-i", "/k", NULL };
+	target_set_cli_args(t, argv);
+	expect(undo_command(t, "/j", "4", false),
+	       "asr-doctor --target box -J ops@jump:2222 -F '/home/a b/cfg' -i /k --journal /j undo 4");
+	/* Set again: the last route only. */
+	const char *const again[] = { "--target", "box2", NULL };
+	target_set_cli_args(t, again);
+	expect(undo_command(t, "/j", "5", true), "asr-doctor --target box2 --journal /j undo 5 --force");
+	target_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_local_default_journal),
 		cmocka_unit_test(test_mounted_root),
+		cmocka_unit_test(test_route_as_given),
 	};
 	return cmocka_run_group_tests_name("undocmd", tests, NULL, NULL);
 }

@@ -213,6 +213,49 @@ static void test_netlogon_and_firewall_over_ssh(void **s)
 	expect("win.file_sharing", "pass", NULL);
 }
 
+/* The commands printed (the undo of a planned fix) keep the options that
+ * reached the machine: an alias of an ssh_config file given with -F. The
+ * printed command, run as printed, reaches the same machine. */
+static void test_printed_commands_keep_the_route(void **s)
+{
+	(void)s;
+	char *cfg = xasprintf("%s/ssh config", scratch);
+	char *text = xasprintf("Host winbox\n  HostName 127.0.0.1\n  Port %d\n  User root\n"
+			       "  IdentityFile %s\n",
+			       d.port, d.user_key);
+	tu_write_file(cfg, text);
+	free(text);
+	char *home = xasprintf("%s/home", scratch);
+	char *out = NULL;
+	tu_sh(&out,
+	      "mkdir -p '%s/.ssh' && cp '%s' '%s/.ssh/known_hosts' && "
+	      "HOME='%s' SSH_AUTH_SOCK= '%s' --target winbox -F '%s' --journal '%s' "
+	      "fix win.uac_reg --dry-run 2>&1 </dev/null",
+	      home, d.known_hosts, home, home, tu_binary(), cfg, journal);
+	char *want = xasprintf("asr-doctor --target winbox -F '%s' --journal %s undo ", cfg, journal);
+	if (!strstr(out, want))
+		print_error("no '%s' in:\n%s\n", want, out);
+	assert_non_null(strstr(out, want));
+	/* The printed words before "undo", run (with this binary for
+	 * asr-doctor) with a check instead: they reach the machine. */
+	const char *start = strstr(out, want) + strlen("asr-doctor ");
+	char *route = xstrndup(start, (size_t)(strstr(start, " undo ") - start));
+	char *cmd = xasprintf("HOME='%s' SSH_AUTH_SOCK= '%s' %s check --json win.uac </dev/null", home,
+			      tu_binary(), route);
+	free(route);
+	char *json = NULL;
+	tu_sh(&json, "%s", cmd);
+	char *st = status_of(json, "win.uac");
+	assert_true(!strcmp(st, "fail") || !strcmp(st, "pass"));
+	free(st);
+	free(json);
+	free(cmd);
+	free(want);
+	free(out);
+	free(home);
+	free(cfg);
+}
+
 int main(void)
 {
 	scratch = tu_scratch("win-ssh");
@@ -221,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_fix_recheck_over_ssh),
 		cmocka_unit_test(test_hostile_account_over_ssh),
 		cmocka_unit_test(test_netlogon_and_firewall_over_ssh),
+		cmocka_unit_test(test_printed_commands_keep_the_route),
 	};
 	return tu_scratch_done(
 	    cmocka_run_group_tests_name("Windows over SSH (stand-in)", tests, setup, teardown));
