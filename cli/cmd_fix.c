@@ -226,6 +226,9 @@ int cmd_fix(struct options *o)
 	 * covers a warning's fix too. */
 	bool named = only || check_find(o->argv[0]) != NULL;
 	remedy_choose(before, ids.n, only, &set);
+	/* A fix named by its id is planned, and says why it cannot apply. */
+	if (!only)
+		remedy_drop_unfit(&set, t);
 	wanted = xcalloc(ids.n, sizeof *wanted);
 	for (size_t i = 0; i < ids.n; i++)
 		wanted[i] = named;

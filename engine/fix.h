@@ -44,6 +44,12 @@ struct fix_def {
 	 * NULL; undo then runs inv, and refuses the entry when it is not. */
 	bool (*inverse_ok)(const struct fix_ctx *ctx, const char *const *argv,
 			   const char *const *inv);
+	/* Whether the fix can change target t at all (a registry fix of an
+	 * offline Windows volume, or one that runs commands on a running
+	 * Windows machine), so that the fixes offered for a failing check
+	 * are the ones for this machine; NULL: any target (the planner says
+	 * why not). */
+	bool (*applies)(const struct target *t);
 };
 
 /* Every fix, in a stable order; ends with NULL. */

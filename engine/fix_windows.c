@@ -49,6 +49,12 @@ static bool live_windows(const struct fix_ctx *ctx, char **cause)
 	return false;
 }
 
+/* The fixes of this file run commands on a running Windows machine. */
+static bool on_live_windows(const struct target *t)
+{
+	return t->os == TARGET_OS_WINDOWS && !t->hive_files && t->can_run;
+}
+
 /* Runs argv; returns standard output and error together (caller frees)
  * with *status, or NULL and *cause when it could not run. */
 static char *run(const struct fix_ctx *ctx, const char *const argv[], int *status, char **cause)
@@ -200,6 +206,7 @@ static bool uac_inverse_ok(const struct fix_ctx *ctx, const char *const *argv,
 }
 
 const struct fix_def fix_win_uac_reg = {
+	.applies = on_live_windows,
 	.id = "win.uac_reg",
 	.check_ids = uac_checks,
 	.title_en = "Set LocalAccountTokenFilterPolicy to 1 (reg add)",
@@ -330,6 +337,7 @@ static char **account_inverse(const struct fix_ctx *ctx, const char *const *argv
 }
 
 const struct fix_def fix_win_account_enable = {
+	.applies = on_live_windows,
 	.id = "win.account_enable",
 	.check_ids = account_checks,
 	.title_en = "Enable the account (net user /active:yes)",
@@ -438,6 +446,7 @@ static bool netlogon_inverse_ok(const struct fix_ctx *ctx, const char *const *ar
 }
 
 const struct fix_def fix_win_netlogon_start = {
+	.applies = on_live_windows,
 	.id = "win.netlogon_start",
 	.check_ids = netlogon_checks,
 	.title_en = "Start Netlogon (sc config, sc start)",
@@ -613,6 +622,7 @@ static struct plan *plan_file_sharing(const struct fix_ctx *ctx, char **cause)
 }
 
 const struct fix_def fix_win_file_sharing_enable = {
+	.applies = on_live_windows,
 	.id = "win.file_sharing_enable",
 	.check_ids = file_sharing_checks,
 	.title_en = "Enable the File and Printer Sharing firewall rules",
@@ -633,6 +643,7 @@ static struct plan *plan_wmi(const struct fix_ctx *ctx, char **cause)
 }
 
 const struct fix_def fix_win_wmi_enable = {
+	.applies = on_live_windows,
 	.id = "win.wmi_enable",
 	.check_ids = wmi_checks,
 	.title_en = "Enable the WMI firewall rules",
@@ -677,6 +688,7 @@ static struct plan *plan_vss(const struct fix_ctx *ctx, char **cause)
 }
 
 const struct fix_def fix_win_vss_provider = {
+	.applies = on_live_windows,
 	.id = "win.vss_provider",
 	.check_ids = vss_checks,
 	.title_en = "Install the VSS provider (InMageVSSProvider_Install.cmd)",

@@ -290,6 +290,12 @@ static struct hive *plan_begin(const struct fix_ctx *ctx, const char *name,
 	return h;
 }
 
+/* The fixes of this file change an offline Windows volume's hives. */
+static bool on_hive_files(const struct target *t)
+{
+	return t->hive_files;
+}
+
 /* A DWORD as shown in a plan: its value, or why there is none. */
 static char *dword_shown(struct hive *h, hive_node n, const char *name, uint32_t *v)
 {
@@ -330,6 +336,7 @@ static struct plan *plan_uac(const struct fix_ctx *ctx, char **cause)
 }
 
 const struct fix_def fix_win_uac = {
+	.applies = on_hive_files,
 	.id = "win.uac_policy",
 	.check_ids = uac_checks,
 	.title_en = "Set LocalAccountTokenFilterPolicy to 1 in the offline registry",
@@ -394,6 +401,7 @@ static struct plan *plan_boot_drivers(const struct fix_ctx *ctx, char **cause)
 }
 
 const struct fix_def fix_win_boot_drivers = {
+	.applies = on_hive_files,
 	.id = "win.boot_drivers",
 	.check_ids = driver_checks,
 	.title_en = "Start the storage and Hyper-V drivers at boot in every control set",
@@ -442,6 +450,7 @@ static struct plan *plan_netlogon(const struct fix_ctx *ctx, char **cause)
 }
 
 const struct fix_def fix_win_netlogon = {
+	.applies = on_hive_files,
 	.id = "win.netlogon_auto",
 	.check_ids = netlogon_checks,
 	.title_en = "Start Netlogon automatically",
@@ -561,6 +570,7 @@ static struct plan *plan_file_sharing(const struct fix_ctx *ctx, char **cause)
 }
 
 const struct fix_def fix_win_file_sharing = {
+	.applies = on_hive_files,
 	.id = "win.file_sharing_rules",
 	.check_ids = file_sharing_checks,
 	.title_en = "Enable the File and Printer Sharing (SMB-In) firewall rules",
@@ -581,6 +591,7 @@ static struct plan *plan_wmi(const struct fix_ctx *ctx, char **cause)
 }
 
 const struct fix_def fix_win_wmi = {
+	.applies = on_hive_files,
 	.id = "win.wmi_rules",
 	.check_ids = wmi_checks,
 	.title_en = "Enable the Windows Management Instrumentation (WMI-In) firewall rules",

@@ -45,6 +45,15 @@ static void add_fix(struct remedy_set *s, const struct fix_def *f)
 		s->v[s->n++] = (struct remedy){ .fix = f };
 }
 
+void remedy_drop_unfit(struct remedy_set *s, const struct target *t)
+{
+	size_t k = 0;
+	for (size_t m = 0; m < s->n; m++)
+		if (!s->v[m].fix->applies || s->v[m].fix->applies(t))
+			s->v[k++] = s->v[m];
+	s->n = k;
+}
+
 void remedy_choose(const struct check_result *const *results, size_t n, const struct fix_def *only,
 		   struct remedy_set *out)
 {

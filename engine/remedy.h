@@ -69,6 +69,9 @@ struct remedy_set {
  * out is filled (free with remedy_set_free); never fails. */
 void remedy_choose(const struct check_result *const *results, size_t n, const struct fix_def *only,
 		   struct remedy_set *out);
+/* Drops from s the fixes that cannot change t (struct fix_def.applies):
+ * a Windows machine is offered its own fixes, not an offline volume's. */
+void remedy_drop_unfit(struct remedy_set *s, const struct target *t);
 void remedy_set_free(struct remedy_set *s);
 
 /* The result fix f answers among results[0..n): the first of f's checks

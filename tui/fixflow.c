@@ -117,6 +117,7 @@ void fix_start(struct app *a)
 	const struct check_result **res = results_of(a, idx, n);
 	struct remedy_set set;
 	remedy_choose(res, n, NULL, &set);
+	remedy_drop_unfit(&set, a->ctx.t);
 	free(res);
 	free(idx);
 	if (set.nfailing == 0) {
