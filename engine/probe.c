@@ -29,10 +29,24 @@ static long long now_ms(void)
 static struct probe_step *add(struct probe *p, const char *name, bool ok, long ms,
 			      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Appends a step. */
+/* Tells on_step of the steps completed since. */
+static void tell(struct probe *p)
+{
+	while (p->told < p->n) {
+		size_t n = p->n;
+		p->told++;
+		p->n = p->told; /* the probe as it was when that step ended */
+		if (p->on_step)
+			p->on_step(p->ctx, p);
+		p->n = n;
+	}
+}
+
+/* Appends a step (the one before it is final now). */
 static struct probe_step *add(struct probe *p, const char *name, bool ok, long ms,
 			      const char *fmt, ...)
 {
+	tell(p);
 	struct probe_step *s = &p->steps[p->n++];
 	va_list ap;
 	va_start(ap, fmt);
@@ -212,8 +226,15 @@ static void os_step(struct probe *p, struct target *t)
 
 void probe_run(const struct ssh_opts *o, struct probe *out)
 {
+	probe_run_steps(o, out, NULL, NULL);
+}
+
+void probe_run_steps(const struct ssh_opts *o, struct probe *out, probe_step_fn on_step, void *ctx)
+{
 	memset(out, 0, sizeof *out);
 	out->ok = true;
+	out->on_step = on_step;
+	out->ctx = ctx;
 	struct ssh_opts po = *o;
 	po.password_only = true;
 	struct target *t = target_ssh_new(&po);
@@ -221,11 +242,34 @@ void probe_run(const struct ssh_opts *o, struct probe *out)
 	char *cause = NULL;
 	target_ssh_connect(t, &po, &a, &cause);
 	free(cause);
+	out->host_key_changed = a.host_key_changed;
 	if (!connection_steps(out, &a))
 		goto done;
-	struct probe_step *s = add(out, "root", t->is_root, 0, "%s",
-				   t->is_root ? "the login is root (uid 0)"
-					      : "the login is not root: the push install needs root");
+	struct probe_step *s;
+	if (t->is_root) {
+		s = add(out, "root", true, 0, "%s", "the login is root (uid 0)");
+	} else {
+		/* The connection's own `id -u` said no, or did not answer (a
+		 * timeout on a loaded machine): ask again, and tell which. */
+		long long t0 = now_ms();
+		const char *const id[] = { "id", "-u", NULL };
+		struct cmd_result r;
+		memset(&r, 0, sizeof r);
+		int rc = target_run(t, id, 0, &r);
+		if (r.out)
+			str_trim(r.out);
+		bool root = rc == 0 && r.status == 0 && r.out && strcmp(r.out, "0") == 0;
+		if (root)
+			s = add(out, "root", true, (long)(now_ms() - t0), "%s", "the login is root (uid 0)");
+		else if (rc == 0 && r.status == 0 && r.out && *r.out)
+			s = add(out, "root", false, (long)(now_ms() - t0),
+				"the login is not root (uid %s): the push install needs root", r.out);
+		else
+			s = add(out, "root", false, (long)(now_ms() - t0),
+				"could not tell whether the login is root: id -u %s",
+				r.timed_out ? "timed out" : rc < 0 ? strerror(-rc) : "gave no uid");
+		cmd_result_free(&r);
+	}
 	if (!s->ok) {
 		fail_at(s, "95517", A_ROOT);
 		goto done;
@@ -236,6 +280,7 @@ void probe_run(const struct ssh_opts *o, struct probe *out)
 		goto done;
 	os_step(out, t);
 done:
+	tell(out);
 	target_free(t);
 }
 

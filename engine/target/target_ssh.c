@@ -2002,6 +2002,7 @@ static int check_host_key(struct ssh_priv *p, const struct ssh_opts *o, struct s
 	if (r == LIBSSH2_KNOWNHOST_CHECK_MATCH)
 		goto out;
 	if (r == LIBSSH2_KNOWNHOST_CHECK_MISMATCH) {
+		a->host_key_changed = true;
 		int line = known_line(p->s, path, p->host, p->port, key, keylen, type);
 		char where[32] = "";
 		if (line)

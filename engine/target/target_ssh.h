@@ -96,6 +96,7 @@ struct ssh_attempt {
 	bool password_expired;    /* the server asked for a new password */
 	bool password_tried;      /* a password was sent and refused */
 	bool host_key_added;      /* the key was new and recorded */
+	bool host_key_changed;    /* known_hosts holds another key for the host */
 };
 
 /* Clears *o and sets the defaults (sock = -1). */
