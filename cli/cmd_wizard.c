@@ -169,9 +169,14 @@ static int wizard_one(struct options *o, const char *host_note)
 	char *report_path = xasprintf("%s/asr-doctor-report-%s.json", cwd ? cwd : ".", stamp);
 	free(cwd);
 	const char *ssh = getenv("SSH_CONNECTION");
-	/* The title names the account the checks judge. */
-	char *label = o->account ? xasprintf(T("account %s, %s", "账户 %s，%s"), o->account, t->name)
-				 : xstrdup(t->name);
+	/* The title names the account the checks judge, and a running
+	 * Windows machine as one (a mounted Windows volume's name says so). */
+	char *machine = t->os == TARGET_OS_WINDOWS && t->live
+				? xasprintf(T("%s (Windows)", "%s（Windows）"), t->name)
+				: xstrdup(t->name);
+	char *label = o->account ? xasprintf(T("account %s, %s", "账户 %s，%s"), o->account, machine)
+				 : xstrdup(machine);
+	free(machine);
 	struct tui_config cfg = {
 		.doc = d,
 		.session = s,
@@ -188,6 +193,7 @@ static int wizard_one(struct options *o, const char *host_note)
 		.journal_opt = o->journal,
 		.confirm_within = o->confirm_within,
 		.timeout_s = o->timeout_s,
+		.accept_new_host_key = o->accept_new_host_key,
 		.ssh_connection = ssh && *ssh ? ssh : NULL,
 		.replay = json ? &info : NULL,
 		.report_path = report_path,

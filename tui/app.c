@@ -357,6 +357,9 @@ static void draw_status(struct app *a)
 				    : a->prompt == PROMPT_SAVE ? app_tr("Save report to: ", "报告保存到：")
 				    : a->prompt == PROMPT_LOG  ? app_tr("Log file (Enter: the known places): ",
 									"日志文件（Enter：已知位置）：")
+				    : a->prompt == PROMPT_PROBE
+					    ? app_tr("Push install to [user@]host[:port]: ",
+						     "推送安装到 [user@]host[:port]：")
 				    : a->prompt == PROMPT_QUIT
 					    ? app_tr("Quit? The demo sandbox and its journal are removed. [y/N] ",
 						     "退出吗？演示沙盒及其日志将被删除。[y/N] ")
@@ -504,6 +507,28 @@ static void layout(struct app *a)
 	fix_relayout(a);
 }
 
+void app_relayout(struct app *a)
+{
+	layout(a);
+}
+
+void app_redraw(struct app *a)
+{
+	draw_all(a);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+void app_draw_modal(struct app *a, const struct rpage *pg, const char *status)
+{
+	erase();
+	draw_title(a);
+	draw_page(a, pg, 0, 1, 0, a->rows - 2, a->cols - 1);
+	draw_text(a, a->rows - 1, 0, status, a->cols - 1, A_BOLD);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
 /* Quitting: at once, or after a question when something would be lost
  * (the demo sandbox and its journal are removed when the wizard ends). */
 static int quit_asked(struct app *a)
@@ -594,6 +619,11 @@ enter : {
 		return;
 	}
 	if (!*text) {
+		free(text);
+		return;
+	}
+	if (kind == PROMPT_PROBE) {
+		probe_start(a, text);
 		free(text);
 		return;
 	}
@@ -737,6 +767,16 @@ static int global_key(struct app *a, enum action act)
 		a->hsel = 0;
 		a->htop2 = 0;
 		app_push(a, &screen_history);
+		return H_HANDLED;
+	case ACT_PROBE:
+		if (a->read_only) {
+			app_message(a, true, "%s", app_tr("a replayed report is read-only", "回放的报告是只读的"));
+			return H_HANDLED;
+		}
+		a->prompt = PROMPT_PROBE;
+		sb_reset(&a->input);
+		if (a->probe_host)
+			sb_add(&a->input, a->probe_host);
 		return H_HANDLED;
 	case ACT_SAVE:
 		a->prompt = PROMPT_SAVE;
@@ -976,6 +1016,7 @@ int tui_run(const struct tui_config *cfg)
 	sv_free(&a.watch);
 	journal_close(a.journal);
 	log_view_free(&a);
+	probe_view_free(&a);
 	codemap_free(a.codes);
 	/* Stopped by a signal: the shell's convention, 128 + its number. */
 	return got_signal ? 128 + got_signal : 0;

@@ -54,8 +54,10 @@ extern const struct screen_ops screen_history;
 extern const struct screen_ops screen_resume;
 extern const struct screen_ops screen_log;
 extern const struct screen_ops screen_hosts;
+extern const struct screen_ops screen_probe;
 
-enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_JUMP, PROMPT_SAVE, PROMPT_LOG, PROMPT_QUIT };
+enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_JUMP, PROMPT_SAVE, PROMPT_LOG, PROMPT_QUIT,
+		   PROMPT_PROBE };
 
 /* What the chooser picks from. */
 enum choose_kind { CHOOSE_NODES, CHOOSE_FIXES };
@@ -65,6 +67,7 @@ struct journal;
 struct codemap;
 struct logview;
 struct fix_def;
+struct probe;
 
 struct app {
 	const struct tui_config *cfg;
@@ -155,6 +158,13 @@ struct app {
 	int pending_signal;       /* a signal held during apply, to act on */
 	bool quit;                /* the quit question was answered yes */
 
+	/* The push-install replay (remote.c). */
+	struct probe *probe;      /* owned: its steps so far, or NULL */
+	char *probe_host;         /* owned: the machine last named, or NULL */
+	bool probe_running;
+	const struct node *probe_node; /* the failed step's section, or NULL */
+	size_t ptop;              /* first visible line */
+
 	size_t htop;              /* help scroll */
 	size_t fsel;              /* selected host (--replay of several) */
 	size_t ftop;              /* first visible host */
@@ -234,6 +244,30 @@ bool app_take_interrupt(void);
  * gives the prompt back with path in it, the screens as they were. */
 void log_view_open(struct app *a, const char *path);
 void log_view_free(struct app *a);
+
+/* Remote machines (remote.c). */
+/* Asks for the push install's password (never shown), then replays the
+ * push install against spec ("[user@]host[:port]") on the P screen, each
+ * step as it completes; a failed step's section is selected in the tree. */
+void probe_start(struct app *a, const char *spec);
+void probe_view_free(struct app *a);
+/* A secret typed on a full screen that never shows it: the prompt, then
+ * Enter. Returns it (caller wipes and frees), or NULL when cancelled. */
+char *remote_ask_secret(struct app *a, const char *prompt);
+/* The confirmation screen of an unknown host key (ssh_opts.trust_new_key:
+ * ctx is the app): its type and SHA256 fingerprint; y then Enter (or
+ * "yes" and Enter) trusts it, anything else refuses (default No). */
+bool remote_ask_trust(void *ctx, const char *host, const char *key_type, const char *fingerprint);
+/* A full-screen warning (title and text) until a key is pressed. */
+void remote_warning(struct app *a, const char *title, const char *text);
+
+/* Lays the screens out again for the terminal's size. */
+void app_relayout(struct app *a);
+/* Draws the current screen now (a long task shows its progress). */
+void app_redraw(struct app *a);
+/* Draws the title line, the page pg and a status line: a screen a task
+ * shows while it waits for an answer. */
+void app_draw_modal(struct app *a, const struct rpage *pg, const char *status);
 
 /* Drawing helpers (draw.c). */
 /* Draws UTF-8 text at (y, x) cut to at most cols columns (marking a cut

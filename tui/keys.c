@@ -81,6 +81,8 @@ enum action key_action(int rc, wint_t ch)
 		return ACT_FOCUS;
 	case 'L':
 		return ACT_LOG;
+	case 'P':
+		return ACT_PROBE;
 	case '/':
 		return ACT_SEARCH;
 	case 'n':

@@ -32,6 +32,8 @@ struct tui_config {
 	const char *journal_opt;  /* --journal as given, for shown commands */
 	int confirm_within;       /* seconds for the commit-confirmed guard */
 	int timeout_s;            /* --timeout for each command of a fix (0: 60 s) */
+	bool accept_new_host_key; /* --accept-new-host-key: the push-install
+				   * replay (P) trusts an unknown key unasked */
 	const char *ssh_connection; /* $SSH_CONNECTION, or NULL */
 	/* A saved report shown read-only (--replay): nothing runs, nothing
 	 * changes; the history shows the recorded journal. */
