@@ -219,6 +219,8 @@ static void test_netlogon_and_firewall_over_ssh(void **s)
 static void test_printed_commands_keep_the_route(void **s)
 {
 	(void)s;
+	/* The machine as seeded: LocalAccountTokenFilterPolicy unset again. */
+	ws_seed(state);
 	char *cfg = xasprintf("%s/ssh config", scratch);
 	char *text = xasprintf("Host winbox\n  HostName 127.0.0.1\n  Port %d\n  User root\n"
 			       "  IdentityFile %s\n",
