@@ -19,6 +19,7 @@ struct options {
 	const char *jump;       /* -J [user@]host[:port][,...]: jump hosts */
 	const char *ssh_config; /* -F FILE: instead of ~/.ssh/config ("none") */
 	bool accept_new_host_key; /* --accept-new-host-key */
+	bool sudo;              /* --sudo: root through sudo on --target */
 	const char *server;     /* --server HOST */
 	const char *account;    /* --account NAME: the push install's account */
 	const char *journal;    /* --journal DIR */

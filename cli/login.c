@@ -26,6 +26,8 @@
 static struct {
 	char *password;        /* owned secret: from --password-fd, or NULL */
 	bool guarded;          /* dumps are off */
+	bool held;             /* a target keeps a secret (--sudo's password)
+				* until the program ends: dumps stay off */
 	struct rlimit core;    /* the limit before */
 	int dumpable;          /* PR_GET_DUMPABLE before */
 } secrets;
@@ -50,7 +52,7 @@ void cli_secrets_wipe(void)
 		free(secrets.password);
 		secrets.password = NULL;
 	}
-	if (secrets.guarded) {
+	if (secrets.guarded && !secrets.held) {
 		setrlimit(RLIMIT_CORE, &secrets.core);
 		if (secrets.dumpable > 0)
 			prctl(PR_SET_DUMPABLE, secrets.dumpable, 0, 0, 0);
@@ -237,6 +239,12 @@ static struct target *login_one(const struct options *o, const struct ssh_endpoi
 	so.trust_new_key = trust_new_key;
 	so.sock = sock;
 	so.jump_host = jump;
+	so.sudo = !jump && o->sudo;
+	if (so.sudo) {
+		/* The target keeps sudo's password for the session. */
+		guard_on();
+		secrets.held = true;
+	}
 	struct target *t = target_ssh_new(&so);
 	struct ssh_attempt a;
 	char *cause = NULL;

@@ -65,6 +65,10 @@ static const char usage_text[] =
 	"                    scripts; never from the command line or environment)\n"
 	"      --accept-new-host-key  --target: trust a host key not yet known and\n"
 	"                    add it to ~/.ssh/known_hosts\n"
+	"      --sudo        --target: a login that is not root runs commands, writes\n"
+	"                    and reads of root-only files through sudo on the machine\n"
+	"                    (its password asked once, as the login's, or the same\n"
+	"                    --password-fd password)\n"
 	"      --server HOST the configuration or process server, for connectivity\n"
 	"                    checks and sshd Match rules\n"
 	"      --account NAME  the account the push install uses on Windows (NAME,\n"
@@ -162,6 +166,7 @@ enum {
 	OPT_TARGET,
 	OPT_PASSWORD_FD,
 	OPT_ACCEPT_NEW,
+	OPT_SUDO,
 };
 
 /* "--demo windows" (or linux) as two words: joined into "--demo=windows"
@@ -218,6 +223,7 @@ int main(int argc, char **argv)
 		{ "identity", required_argument, NULL, 'i' },
 		{ "password-fd", required_argument, NULL, OPT_PASSWORD_FD },
 		{ "accept-new-host-key", no_argument, NULL, OPT_ACCEPT_NEW },
+		{ "sudo", no_argument, NULL, OPT_SUDO },
 		{ "jump", required_argument, NULL, 'J' },
 		{ "ssh-config", required_argument, NULL, 'F' },
 		{ "server", required_argument, NULL, OPT_SERVER },
@@ -337,6 +343,9 @@ int main(int argc, char **argv)
 				return usage_error("--password-fd takes a file descriptor number, not '%s'", optarg);
 			password_fd = (int)num;
 			break;
+		case OPT_SUDO:
+			o.sudo = true;
+			break;
 		case OPT_ACCEPT_NEW:
 			o.accept_new_host_key = true;
 			break;
@@ -393,6 +402,8 @@ int main(int argc, char **argv)
 	    !o.target && !probing)
 		return usage_error("%s", "-i, -J, -F, --password-fd and --accept-new-host-key go with "
 					 "--target or probe");
+	if (o.sudo && !o.target)
+		return usage_error("%s", "--sudo goes with --target");
 	if (password_fd >= 0 && cli_password_from_fd(password_fd) < 0)
 		return 2;
 	msg_set_lang(o.lang);

@@ -192,5 +192,7 @@ char *check_read_error(struct target *t, const char *path, int rc)
 		                                                  : T("a special file", "特殊文件");
 		return xasprintf(T("%s, not a regular file", "%s，不是普通文件"), kind);
 	}
+	if ((rc == -EACCES || rc == -EPERM) && !t->is_root)
+		return xasprintf("%s (%s)", strerror(-rc), target_needs_root(t));
 	return xstrdup(strerror(-rc));
 }

@@ -157,11 +157,9 @@ void account_root_evaluate(const struct check_ctx *ctx, struct check_result *r, 
 	int rc = target_read(ctx->t, "/etc/shadow", &text, NULL);
 	if (rc < 0) {
 		if (rc == -EACCES || rc == -EPERM)
-			result_set(
-			    r, STATUS_ERROR,
-			    T("cannot read /etc/shadow: %s (asr-doctor is not running as root)",
-			      "无法读取 /etc/shadow：%s（asr-doctor 未以 root 身份运行）"),
-			    strerror(-rc));
+			result_set(r, STATUS_ERROR,
+				   T("cannot read /etc/shadow: %s (%s)", "无法读取 /etc/shadow：%s（%s）"),
+				   strerror(-rc), target_needs_root(ctx->t));
 		else
 			result_set(r, STATUS_ERROR,
 				   T("cannot read /etc/shadow: %s", "无法读取 /etc/shadow：%s"),

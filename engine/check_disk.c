@@ -321,9 +321,9 @@ static void probe_disks(const struct check_ctx *ctx, struct check_result *r,
 		int rc = blkdev_disk_probe(ctx->t, names->v[i], &d, &cause);
 		if (rc < 0) {
 			bool perm = (rc == -EACCES || rc == -EPERM) && !ctx->t->is_root;
-			result_note(r, T("/dev/%s: %s%s", "/dev/%s：%s%s"), names->v[i],
-				    cause ? cause : "?",
-				    perm ? T(" (run as root)", "（请以 root 身份运行）") : "");
+			result_note(r, T("/dev/%s: %s%s%s%s", "/dev/%s：%s%s%s%s"), names->v[i],
+				    cause ? cause : "?", perm ? " (" : "",
+				    perm ? target_needs_root(ctx->t) : "", perm ? ")" : "");
 			sv_push(&ps->unreadable, names->v[i]);
 			if (!ps->first_cause)
 				ps->first_cause = cause;

@@ -108,6 +108,15 @@ void target_cli_args(const struct target *t, struct strvec *out)
 		sv_push(out, opt);
 		sv_push(out, where);
 	}
+	if (def_of(t)->more_args)
+		def_of(t)->more_args(t, out);
+}
+
+const char *target_needs_root(const struct target *t)
+{
+	if (def_of(t)->root_option)
+		return T("needs root: use --sudo", "需要 root 权限：请使用 --sudo");
+	return T("needs root: run asr-doctor as root", "需要 root 权限：请以 root 身份运行 asr-doctor");
 }
 
 void target_set_cli_args(struct target *t, const char *const *argv)

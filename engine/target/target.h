@@ -67,6 +67,13 @@ struct target_kind_def {
 	 * machine's own console too; NULL: the Linux one,
 	 * TARGET_JOURNAL_DIR. Static storage or borrowed from t. */
 	const char *(*journal_dir)(const struct target *t);
+	/* Appends the options besides cli_option that reach t the same way
+	 * ("--sudo"). May be NULL. */
+	void (*more_args)(const struct target *t, struct strvec *out);
+	/* The option that makes a login that is not root act as root there
+	 * ("--sudo": target_needs_root names it), or NULL (then asr-doctor
+	 * itself must run as root). */
+	const char *root_option;
 };
 
 /* Where a Linux machine keeps asr-doctor's journal. */
@@ -285,6 +292,11 @@ void target_set_cli_args(struct target *t, const char *const *argv);
  * Never NULL: argv that cannot be passed to cmd.exe is shown as POSIX
  * words (it never runs there). Caller frees. */
 char *target_cmdline(const struct target *t, const char *const argv[]);
+
+/* What a check that needs root says when t is not examined as root: "needs
+ * root: use --sudo" over SSH, "needs root: run asr-doctor as root" here,
+ * in the user's language. Static storage. */
+const char *target_needs_root(const struct target *t);
 
 /* Why t's link to the machine is lost ("connection reset by the
  * server"), or NULL while it works. Borrowed from t. */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "engine/target/ssh_jump.h"
+#include "engine/target/ssh_sudo.h"
 #include "engine/util/msg.h"
 #include "engine/util/sha256.h"
 #include "engine/util/shquote.h"
@@ -73,9 +74,25 @@ struct ssh_priv {
 	 * link is gone. */
 	long long last_rx;
 	long long ka_sent; /* when the first keepalive not yet answered went */
+	/* --sudo on a login that is not root: commands, writes and the
+	 * reads SFTP is refused go through sudo (ssh_sudo.h). sudo_pw is
+	 * the secret sudo asks (wiped and freed with the target), NULL when
+	 * its policy asks none. */
+	bool sudo;
+	char *sudo_pw;
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* The operations through sudo (--sudo), defined after the commands. */
+static bool sudo_on(const struct target *t);
+static int sudo_read_file(struct target *t, const char *path, char **data, size_t *len,
+			  size_t max);
+static int sudo_list_dir(struct target *t, const char *path, struct strvec *names);
+static int sudo_stat(struct target *t, const char *path, struct target_stat *st, bool follow);
+static int sudo_create(struct target *t, const char *name, const char *data, size_t len,
+		       mode_t mode, uid_t uid, gid_t gid, char **cause);
+static int sudo_simple(struct target *t, const char *script, const char *a1, const char *a2);
 
 static void lib_init(void)
 {
@@ -399,6 +416,9 @@ static int ssh_read_file(struct target *t, const char *path, char **data, size_t
 	leave(p);
 	if (rc < 0) {
 		sb_free(&b);
+		/* A root-only file, read through sudo. */
+		if (rc == -EACCES && sudo_on(t))
+			return sudo_read_file(t, path, data, len, max);
 		return rc;
 	}
 	*len = b.len;
@@ -495,6 +515,9 @@ static int ssh_list_dir(struct target *t, const char *path, struct strvec *names
 		rc = sftp_errno(p);
 		trace(p, t0, "list", "%s %d", path, rc);
 		leave(p);
+		/* A root-only folder, listed through sudo. */
+		if (rc == -EACCES && sudo_on(t))
+			return sudo_list_dir(t, path, names);
 		return rc;
 	}
 	size_t first = names->n;
@@ -538,6 +561,9 @@ static int ssh_stat(struct target *t, const char *path, struct target_stat *st, 
 	leave(p);
 	if (rc == 0)
 		attrs_to_stat(&a, st);
+	/* Under a root-only folder, through sudo. */
+	if (rc == -EACCES && sudo_on(t))
+		return sudo_stat(t, path, st, follow);
 	return rc;
 }
 
@@ -679,8 +705,11 @@ static int wait_failed(struct ssh_priv *p, int e)
 	return link_error(e) ? mark_lost(p, e) : -EIO;
 }
 
-/* Runs one command line as the remote shell reads it. */
-static int ssh_exec(struct target *t, const char *line, int timeout_ms, struct cmd_result *out)
+/* Runs one command line as the remote shell reads it, in (when not NULL:
+ * in_len bytes, then the end of input) on its standard input; *out_len,
+ * when not NULL, is the length of out->out (which may hold NUL bytes). */
+static int ssh_exec_in(struct target *t, const char *line, const char *in, size_t in_len,
+		       int timeout_ms, struct cmd_result *out, size_t *out_len)
 {
 	struct ssh_priv *p;
 	int rc = enter(t, &p);
@@ -709,6 +738,29 @@ static int ssh_exec(struct target *t, const char *line, int timeout_ms, struct c
 	while ((e = libssh2_channel_exec(ch, line)) == LIBSSH2_ERROR_EAGAIN && !link_silent(p, t0))
 		wait_socket(p, 100);
 	if (e != 0) {
+		rc = wait_failed(p, e);
+		goto out;
+	}
+	/* Standard input, what the command prints read meanwhile so that
+	 * neither side waits on the other. */
+	for (size_t off = 0; in && off < in_len;) {
+		ssize_t w = libssh2_channel_write(ch, in + off, in_len - off);
+		if (w >= 0) {
+			off += (size_t)w;
+			continue;
+		}
+		bool again = false;
+		if (w != LIBSSH2_ERROR_EAGAIN || drain(ch, 0, &so, &again) < 0 ||
+		    drain(ch, SSH_EXTENDED_DATA_STDERR, &se, &again) < 0 || link_silent(p, t0)) {
+			rc = wait_failed(p, w == LIBSSH2_ERROR_EAGAIN ? 0 : (int)w);
+			goto out;
+		}
+		wait_socket(p, 50);
+	}
+	while (in && (e = libssh2_channel_send_eof(ch)) == LIBSSH2_ERROR_EAGAIN &&
+	       !link_silent(p, t0))
+		wait_socket(p, 100);
+	if (in && e != 0) {
 		rc = wait_failed(p, e);
 		goto out;
 	}
@@ -814,10 +866,166 @@ out:
 		sb_free(&se);
 		return 0;
 	}
+	if (out_len)
+		*out_len = so.len;
 	out->out = sb_steal(&so);
 	out->err = sb_steal(&se);
 	return 0;
 }
+
+static int ssh_exec(struct target *t, const char *line, int timeout_ms, struct cmd_result *out)
+{
+	return ssh_exec_in(t, line, NULL, 0, timeout_ms, out, NULL);
+}
+
+/* ---- as root through sudo (--sudo) ---- */
+
+static bool sudo_on(const struct target *t)
+{
+	const struct ssh_priv *p = t->priv;
+	return p && p->sudo;
+}
+
+/* Runs line (sudo_line, sudo_script_line) with sudo's password, when its
+ * policy asks one, and then len bytes of data on standard input; sudo's
+ * prompts are taken out of out->err. A password refused (sudo asked
+ * again) is -EACCES with out cleared. */
+static int sudo_exec(struct target *t, const char *line, const char *data, size_t len,
+		     int timeout_ms, struct cmd_result *out, size_t *out_len)
+{
+	struct ssh_priv *p = t->priv;
+	size_t pl = p->sudo_pw ? strlen(p->sudo_pw) + 1 : 0;
+	/* One buffer of its final size: no copy of the secret is left
+	 * behind by a growing one. */
+	char *in = xmalloc(pl + len + 1);
+	if (pl) {
+		memcpy(in, p->sudo_pw, pl - 1);
+		in[pl - 1] = '\n';
+	}
+	if (len)
+		memcpy(in + pl, data, len);
+	int rc = ssh_exec_in(t, line, in, pl + len, timeout_ms, out, out_len);
+	explicit_bzero(in, pl + len);
+	free(in);
+	if (rc < 0)
+		return rc;
+	if (sudo_strip_prompts(out->err) > 1) {
+		cmd_result_free(out);
+		out->status = -1;
+		return -EACCES;
+	}
+	return 0;
+}
+
+static int sudo_run(struct target *t, const char *const argv[], int timeout_ms,
+		    struct cmd_result *out)
+{
+	struct ssh_priv *p = t->priv;
+	char *line = sudo_line(argv, p->sudo_pw != NULL);
+	int rc = sudo_exec(t, line, NULL, 0, timeout_ms, out, NULL);
+	free(line);
+	return rc;
+}
+
+/* Runs one of ssh_sudo.h's programs with its arguments and data. Returns
+ * the errno of how it ended, with *out (caller frees) when it ran. */
+static int sudo_program(struct target *t, const char *script, const char *const args[],
+			const char *data, size_t len, struct cmd_result *out, size_t *out_len)
+{
+	struct ssh_priv *p = t->priv;
+	memset(out, 0, sizeof *out);
+	char *line = sudo_script_line(script, args, p->sudo_pw != NULL);
+	int rc = sudo_exec(t, line, data, len, p->timeout_ms, out, out_len);
+	free(line);
+	if (rc < 0)
+		return rc;
+	return out->timed_out ? -ETIMEDOUT : sudo_status_errno(out->status);
+}
+
+static int sudo_read_file(struct target *t, const char *path, char **data, size_t *len,
+			  size_t max)
+{
+	char most[32];
+	snprintf(most, sizeof most, "%zu", max);
+	const char *args[] = { path, most, NULL };
+	struct cmd_result r;
+	size_t n = 0;
+	int rc = sudo_program(t, sudo_read_script, args, NULL, 0, &r, &n);
+	if (rc == 0 && n > max)
+		rc = -EFBIG;
+	if (rc == 0) {
+		*data = r.out;
+		*len = n;
+		r.out = NULL;
+	}
+	cmd_result_free(&r);
+	return rc;
+}
+
+static int sudo_list_dir(struct target *t, const char *path, struct strvec *names)
+{
+	const char *args[] = { path, NULL };
+	struct cmd_result r;
+	size_t n = 0;
+	int rc = sudo_program(t, sudo_list_script, args, NULL, 0, &r, &n);
+	if (rc == 0) {
+		size_t first = names->n;
+		for (size_t i = 0; i < n;) {
+			size_t l = strnlen(r.out + i, n - i);
+			if (l && i + l < n)
+				sv_push(names, r.out + i);
+			i += l + 1;
+		}
+		if (names->n - first > 1)
+			qsort(names->v + first, names->n - first, sizeof *names->v, cmp_str);
+	}
+	cmd_result_free(&r);
+	return rc;
+}
+
+static int sudo_stat(struct target *t, const char *path, struct target_stat *st, bool follow)
+{
+	const char *args[] = { path, follow ? "L" : "P", NULL };
+	struct cmd_result r;
+	int rc = sudo_program(t, sudo_stat_script, args, NULL, 0, &r, NULL);
+	if (rc == 0)
+		rc = sudo_stat_parse(r.out, st);
+	cmd_result_free(&r);
+	return rc;
+}
+
+/* create_file through sudo: name made exclusively with data, owner and
+ * mode, synced (sudo_write_script). */
+static int sudo_create(struct target *t, const char *name, const char *data, size_t len,
+		       mode_t mode, uid_t uid, gid_t gid, char **cause)
+{
+	char owner[48], perm[16];
+	snprintf(owner, sizeof owner, "%lu:%lu", (unsigned long)uid, (unsigned long)gid);
+	snprintf(perm, sizeof perm, "%o", (unsigned)(mode & 07777));
+	const char *args[] = { name, owner, perm, NULL };
+	struct cmd_result r;
+	int rc = sudo_program(t, sudo_write_script, args, data, len, &r, NULL);
+	if (rc < 0) {
+		struct ssh_priv *p = t->priv;
+		const char *why = p->lost ? p->lost : strerror(-rc);
+		char *err = r.err ? str_trim(r.err) : NULL;
+		*cause = err && *err ? xasprintf("cannot write %s through sudo: %s (%s)", name, why, err)
+				     : xasprintf("cannot write %s through sudo: %s", name, why);
+	}
+	cmd_result_free(&r);
+	return rc;
+}
+
+/* A program of ssh_sudo.h with one or two path arguments and no output. */
+static int sudo_simple(struct target *t, const char *script, const char *a1, const char *a2)
+{
+	const char *args[] = { a1, a2, NULL };
+	struct cmd_result r;
+	int rc = sudo_program(t, script, args, NULL, 0, &r, NULL);
+	cmd_result_free(&r);
+	return rc;
+}
+
 
 /* argv as one command line: POSIX words under LC_ALL=C, or on Windows
  * the line cmd.exe hands the program (win_cmdline). NULL when argv cannot
@@ -840,6 +1048,8 @@ static int ssh_run(struct target *t, const char *const argv[], int timeout_ms, s
 {
 	if (!argv || !argv[0])
 		return -EINVAL;
+	if (sudo_on(t))
+		return sudo_run(t, argv, timeout_ms, out);
 	char *line = command_line(t, argv);
 	if (!line)
 		return -EINVAL;
@@ -918,6 +1128,7 @@ static void ssh_destroy(struct target *t)
 	free(p->lost);
 	free(p->host);
 	free(p->user);
+	secret_free(p->sudo_pw);
 	free(p);
 	t->priv = NULL;
 }
@@ -1158,6 +1369,9 @@ static int ext_rename(struct ssh_priv *p, const char *from, const char *to)
 static int create_file(struct target *t, const char *name, const char *data, size_t len,
 		       mode_t mode, uid_t uid, gid_t gid, char **cause)
 {
+	/* Root's folders, as root through sudo. */
+	if (sudo_on(t))
+		return sudo_create(t, name, data, len, mode, uid, gid, cause);
 	struct ssh_priv *p;
 	int rc = enter(t, &p);
 	if (rc < 0) {
@@ -1251,6 +1465,8 @@ static int ssh_write_new(struct target *t, const char *path, const char *tag, co
 
 static int ssh_rename(struct target *t, const char *from, const char *to)
 {
+	if (sudo_on(t))
+		return sudo_simple(t, sudo_rename_script, from, to);
 	struct ssh_priv *p;
 	int rc = enter(t, &p);
 	if (rc < 0)
@@ -1264,6 +1480,8 @@ static int ssh_rename(struct target *t, const char *from, const char *to)
 
 static int ssh_remove(struct target *t, const char *path)
 {
+	if (sudo_on(t))
+		return sudo_simple(t, sudo_remove_script, path, NULL);
 	struct ssh_priv *p;
 	int rc = enter(t, &p);
 	if (rc < 0)
@@ -1279,6 +1497,8 @@ static int ssh_remove(struct target *t, const char *path)
 
 static int ssh_sync_dir(struct target *t, const char *dir)
 {
+	if (sudo_on(t))
+		return sudo_simple(t, sudo_sync_script, dir, NULL);
 	struct ssh_priv *p;
 	int rc = enter(t, &p);
 	if (rc < 0)
@@ -1711,6 +1931,14 @@ static const char *ssh_journal_dir(const struct target *t)
 	return t->os == TARGET_OS_WINDOWS ? TARGET_JOURNAL_DIR_WINDOWS : TARGET_JOURNAL_DIR;
 }
 
+/* --sudo, for a guard or a printed command to reach the machine as root
+ * the same way. */
+static void ssh_more_args(const struct target *t, struct strvec *out)
+{
+	if (sudo_on(t))
+		sv_push(out, "--sudo");
+}
+
 const struct target_kind_def target_kind_ssh = {
 	.name = "ssh",
 	.journal_dir = ssh_journal_dir,
@@ -1718,6 +1946,8 @@ const struct target_kind_def target_kind_ssh = {
 	.location = ssh_location,
 	.label = ssh_label,
 	.describe = ssh_describe,
+	.more_args = ssh_more_args,
+	.root_option = "--sudo",
 };
 
 struct target *target_ssh_new(const struct ssh_opts *opts)
@@ -2195,6 +2425,9 @@ static int authenticate(struct ssh_priv *p, const struct ssh_opts *o, struct ssh
 			if (r == 0)
 				copy_str(a->auth_used, sizeof a->auth_used, "keyboard-interactive");
 		}
+		/* The same account's password is what sudo asks first. */
+		if (r == 0 && o->sudo && pw && !p->sudo_pw)
+			p->sudo_pw = xstrdup(pw);
 		secret_free(asked);
 		if (r == 0)
 			return 0;
@@ -2210,6 +2443,91 @@ static int authenticate(struct ssh_priv *p, const struct ssh_opts *o, struct ssh
 	return fail(a, SSH_STAGE_AUTH, -EACCES, cause, spec,
 		    "no way to log in as %s was accepted (the server offers: %s)", p->user,
 		    a->methods);
+}
+
+/* The first line of text (sudo's message), at most 200 bytes, in buf. */
+static const char *first_line(const char *text, char *buf, size_t cap)
+{
+	size_t n = text ? strcspn(text, "\n") : 0;
+	if (n >= cap)
+		n = cap - 1;
+	if (n)
+		memcpy(buf, text, n);
+	buf[n] = '\0';
+	return n ? buf : "no message";
+}
+
+/* Whether `id -u` through sudo answered 0 (r from sudo_run). */
+static bool answered_root(int rc, struct cmd_result *r)
+{
+	return rc == 0 && r->status == 0 && r->out && strcmp(str_trim(r->out), "0") == 0;
+}
+
+/* Makes a login that is not root act as root through sudo (--sudo):
+ * `id -u` through `sudo -n` tells whether sudo's policy asks a password;
+ * when it does, the password (the login's own, --password-fd's, or asked
+ * once) is tried on `id -u`, which must answer 0, and kept (a secret) for
+ * every later sudo. p->sudo_pw holds the login's password on entry, or
+ * NULL. Returns 0, or -EACCES with *cause naming sudo's refusal (never a
+ * secret); then nothing goes through sudo. */
+static int sudo_start(struct target *t, const struct ssh_opts *o, char **cause)
+{
+	struct ssh_priv *p = t->priv;
+	char *cand = p->sudo_pw;
+	p->sudo_pw = NULL;
+	p->sudo = true;
+	const char *const id[] = { "id", "-u", NULL };
+	struct cmd_result r = { 0 };
+	char msg[200];
+	int rc = sudo_run(t, id, p->timeout_ms, &r);
+	if (answered_root(rc, &r)) {
+		/* sudo asks no password here (NOPASSWD). */
+		cmd_result_free(&r);
+		secret_free(cand);
+		return 0;
+	}
+	bool asks = rc == 0 && r.err && strstr(r.err, "password is required");
+	if (!asks) {
+		*cause = rc < 0 ? xasprintf("%s: sudo did not run: %s", t->remote, p_lost_or(t, rc))
+				: xasprintf("%s: sudo did not make %s root (status %d): %s", t->remote,
+					    p->user, r.status, first_line(r.err, msg, sizeof msg));
+		goto fail;
+	}
+	cmd_result_free(&r);
+	if (!cand && o->password)
+		cand = xstrdup(o->password);
+	if (!cand && o->ask_password) {
+		char *prompt = xasprintf("[sudo] password for %s: ", t->remote);
+		cand = o->ask_password(o->ctx, prompt);
+		free(prompt);
+	}
+	if (!cand || !*cand) {
+		*cause = xasprintf("%s: sudo asks the password of %s and none was given", t->remote,
+				   p->user);
+		goto fail;
+	}
+	p->sudo_pw = cand;
+	cand = NULL;
+	memset(&r, 0, sizeof r);
+	rc = sudo_run(t, id, p->timeout_ms, &r);
+	if (answered_root(rc, &r)) {
+		cmd_result_free(&r);
+		return 0;
+	}
+	if (rc == -EACCES)
+		*cause = xasprintf("%s: sudo refused the password of %s", t->remote, p->user);
+	else if (rc < 0)
+		*cause = xasprintf("%s: sudo did not run: %s", t->remote, p_lost_or(t, rc));
+	else
+		*cause = xasprintf("%s: sudo did not make %s root (status %d): %s", t->remote,
+				   p->user, r.status, first_line(r.err, msg, sizeof msg));
+fail:
+	cmd_result_free(&r);
+	secret_free(cand);
+	secret_free(p->sudo_pw);
+	p->sudo_pw = NULL;
+	p->sudo = false;
+	return -EACCES;
 }
 
 int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh_attempt *a,
@@ -2329,6 +2647,20 @@ out:
 		}
 	}
 	cmd_result_free(&r);
+	if (opts->sudo && !t->is_root && t->os == TARGET_OS_LINUX) {
+		rc = sudo_start(t, opts, cause);
+		if (rc < 0) {
+			pthread_mutex_lock(&p->lock);
+			disconnect(p);
+			pthread_mutex_unlock(&p->lock);
+			return rc;
+		}
+		t->is_root = true;
+	} else {
+		/* Root already, or no sudo: the login's password is not kept. */
+		secret_free(p->sudo_pw);
+		p->sudo_pw = NULL;
+	}
 	return 0;
 }
 

@@ -49,6 +49,11 @@ struct ssh_opts {
 	int sock;                /* a connected socket to run the session on (a
 				  * jump host's tunnel), or -1 to connect; the
 				  * target closes it */
+	bool sudo;               /* --sudo: a login that is not root runs
+				  * commands, writes and the reads SFTP is
+				  * refused as root through sudo; its password
+				  * (when its policy asks one) is the login's,
+				  * then password, then ask_password's, once */
 	bool jump_host;          /* logging in only to reach another machine
 				  * through this one (target_ssh_tunnel): no
 				  * SFTP, no command run */
@@ -121,7 +126,10 @@ struct target *target_ssh_new(const struct ssh_opts *opts);
 
 /* Connects t with opts (the same that made it: secrets and callbacks are
  * taken from here), filling *a (cleared first) step by step. After the
- * login it runs `id -u` to learn whether the login is root. Returns 0, or
+ * login it runs `id -u` to learn whether the login is root; with
+ * opts->sudo and a login that is not root, sudo must make it root (the
+ * target is then is_root and its operations go through sudo), else the
+ * connection fails with -EACCES and sudo's reason. Returns 0, or
  * a negative errno with *cause (caller frees, one line naming the host
  * and the step; never a secret); *a tells where it stopped. */
 int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh_attempt *a,

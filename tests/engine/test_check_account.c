@@ -226,7 +226,7 @@ static void test_unreadable_shadow_is_an_error_with_the_reason(void **state)
 	tl_run_t(t, "account.root", NULL, &r);
 	tl_status(&r, STATUS_ERROR);
 	tl_finding_has(&r, "Permission denied");
-	tl_finding_has(&r, "not running as root");
+	tl_finding_has(&r, "needs root: run asr-doctor as root");
 	result_free(&r);
 	/* A missing file is an error too, with its own reason. */
 	char *dir = tu_mkdtemp("account");

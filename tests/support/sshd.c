@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -119,6 +120,12 @@ static char *hash_of(const char *password)
 struct test_sshd sshd_start_accounts(const char *extra, const struct test_account *acc, size_t n,
 				     const char *root_password)
 {
+	return sshd_start_sudo(extra, acc, n, root_password, NULL);
+}
+
+struct test_sshd sshd_start_sudo(const char *extra, const struct test_account *acc, size_t n,
+				 const char *root_password, const char *sudoers)
+{
 	struct test_sshd d = prepare(extra);
 	if (!tu_have("unshare"))
 		fail_msg("unshare (util-linux) is missing: it keeps the test accounts private");
@@ -153,9 +160,25 @@ struct test_sshd sshd_start_accounts(const char *extra, const struct test_accoun
 	tu_write_file(ppath, sb_str(&p));
 	tu_write_file(spath, sb_str(&s));
 	assert_int_equal(tu_sh(NULL, "chmod 644 '%s' && chmod 640 '%s'", ppath, spath), 0);
+	/* sudo reads /etc/sudoers.d: a folder of the test's own (root's,
+	 * its file 0440 as sudo demands) takes its place. */
+	char *sudo_bind = xstrdup("");
+	if (sudoers) {
+		if (access("/usr/bin/sudo", X_OK) != 0)
+			fail_msg("sudo is missing: make deps-test");
+		char *sd = xasprintf("%s/sudoers.d", d.dir), *sf = xasprintf("%s/sudoers.d/asr-test", d.dir);
+		assert_int_equal(mkdir(sd, 0755), 0);
+		tu_write_file(sf, sudoers);
+		assert_int_equal(chmod(sf, 0440), 0);
+		free(sudo_bind);
+		sudo_bind = xasprintf("mount --bind '%s' /etc/sudoers.d && ", sd);
+		free(sd);
+		free(sf);
+	}
 	char *script = xasprintf("mount --bind '%s' /etc/passwd && mount --bind '%s' /etc/shadow && "
-				 "exec /usr/sbin/sshd -D -e -f '%s'",
-				 ppath, spath, d.conf);
+				 "%sexec /usr/sbin/sshd -D -e -f '%s'",
+				 ppath, spath, sudo_bind, d.conf);
+	free(sudo_bind);
 	char *const argv[] = { "/usr/bin/unshare", "-m", "/bin/sh", "-c", script, NULL };
 	launch(&d, argv);
 	free(script);

@@ -44,6 +44,13 @@ struct test_sshd sshd_start(const char *extra);
 struct test_sshd sshd_start_accounts(const char *extra, const struct test_account *acc, size_t n,
 				     const char *root_password);
 
+/* The same, and sudoers (sudoers lines, or NULL for none) as the only
+ * file of a private /etc/sudoers.d (bind-mounted like the accounts):
+ * the host's /etc/sudoers, which includes that folder, is never changed.
+ * Fails the test when sudo is missing. */
+struct test_sshd sshd_start_sudo(const char *extra, const struct test_account *acc, size_t n,
+				 const char *root_password, const char *sudoers);
+
 /* The same, with sshd run under `unshare -m` and each host folder
  * binds[2i] bind-mounted on the path binds[2i+1] for it alone (binds ends
  * with NULL): the machine it serves shows those folders' files in those
