@@ -1556,7 +1556,7 @@ static int ssh_store_open(struct target *t, const char *dir, bool create, char *
 			continue;
 		char *part = xstrndup(dir, i);
 		bool last = i == n;
-		LIBSSH2_SFTP_ATTRIBUTES a;
+		LIBSSH2_SFTP_ATTRIBUTES a = { 0 };
 		rc = lstat_locked(p, part, &a);
 		if (rc == -ENOENT && create) {
 			if (libssh2_sftp_mkdir_ex(p->sftp, part, (unsigned)strlen(part),
@@ -1604,7 +1604,7 @@ static int ssh_store_mkdir(struct target *t, const char *dir, const char *name)
 	if (libssh2_sftp_mkdir_ex(p->sftp, path, (unsigned)strlen(path), 0700) != 0) {
 		rc = sftp_errno(p);
 		/* OpenSSH answers a generic failure for an existing name. */
-		LIBSSH2_SFTP_ATTRIBUTES a;
+		LIBSSH2_SFTP_ATTRIBUTES a = { 0 };
 		if (rc == -EIO && lstat_locked(p, path, &a) == 0)
 			rc = -EEXIST;
 	}
@@ -1624,7 +1624,7 @@ static int ssh_store_read(struct target *t, const char *path, size_t max, bool s
 {
 	*data = NULL;
 	*len = 0;
-	struct target_stat st;
+	struct target_stat st = { 0 };
 	int rc = store_lstat(t, path, &st);
 	if (rc < 0)
 		return rc;
@@ -1644,7 +1644,7 @@ static int ssh_store_append(struct target *t, const char *path, const char *data
 	/* SFTP has no append that is safe to cut back: the file is
 	 * replaced whole, beside it then renamed over, so that a reader
 	 * sees the old records or the new ones, never a torn line. */
-	struct target_stat st;
+	struct target_stat st = { 0 };
 	char *old = NULL;
 	size_t old_len = 0;
 	int rc = store_lstat(t, path, &st);
@@ -1692,7 +1692,7 @@ static int ssh_store_create(struct target *t, const char *path, const char *data
 	/* Owned as the folder it is made in (the journal's, made by this
 	 * login). */
 	char *dir = target_dir_of(path);
-	struct target_stat st;
+	struct target_stat st = { 0 };
 	int rc = store_lstat(t, dir, &st);
 	free(dir);
 	if (rc < 0) {
