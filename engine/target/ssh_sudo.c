@@ -43,6 +43,20 @@ const char sudo_remove_script[] =
 	"{ [ -e \"$1\" ] || [ -L \"$1\" ]; } || exit 2; [ -d \"$1\" ] && ! [ -L \"$1\" ] && exit 21; "
 	"exec rm -f -- \"$1\"";
 
+/* Each component from "/" down: a link or a non-folder is refused (its
+ * path printed), a missing one made with create ($2 "y"), the last made
+ * 0700 and the others 0755. */
+const char sudo_store_open_script[] =
+	"c=$2; p=; made=; IFS=/; set -f; for n in $1; do [ -z \"$n\" ] && continue; p=\"$p/$n\"; "
+	"[ -L \"$p\" ] && { echo \"$p\"; exit 40; }; "
+	"if [ ! -e \"$p\" ]; then [ \"$c\" = y ] || { echo \"$p\"; exit 2; }; "
+	"mkdir -m 0755 -- \"$p\" || exit 5; made=$p; fi; "
+	"[ -d \"$p\" ] || { echo \"$p\"; exit 40; }; done; "
+	"if [ -n \"$made\" ] && [ \"$made\" = \"$p\" ]; then chmod 0700 -- \"$p\" || exit 5; fi";
+
+const char sudo_mkdir_script[] =
+	"{ [ -e \"$1\" ] || [ -L \"$1\" ]; } && exit 17; mkdir -m 0700 -- \"$1\" || exit 5";
+
 const char sudo_sync_script[] = "[ -d \"$1\" ] || exit 2; exec sync -- \"$1\"";
 
 /* "LC_ALL=C sudo -k ... -- " before the words. */
@@ -139,6 +153,8 @@ int sudo_status_errno(int status)
 		return -EFBIG;
 	case 28:
 		return -ENOSPC;
+	case 40:
+		return -ELOOP;
 	default:
 		return -EIO;
 	}

@@ -55,12 +55,18 @@ extern const char sudo_write_script[];
 extern const char sudo_rename_script[];
 /* $1 removed (never a folder, never what a link points to). */
 extern const char sudo_remove_script[];
+/* $1 a folder reached from "/" without following a link, $2 "y" to make
+ * the missing ones (the last 0700, the others 0755); the path at fault
+ * printed when one is a link or not a folder (40) or missing (2). */
+extern const char sudo_store_open_script[];
+/* $1 a new folder, 0700. */
+extern const char sudo_mkdir_script[];
 /* $1 a folder, synced. */
 extern const char sudo_sync_script[];
 
 /* The negative errno a program above (or sudo itself: 1 is its refusal)
  * ended with: status 2 -ENOENT, 17 -EEXIST, 19 -TARGET_ENOTREG, 20
- * -ENOTDIR, 21 -EISDIR, 27 -EFBIG, 28 -ENOSPC, 1 -EACCES, anything else
+ * -ENOTDIR, 21 -EISDIR, 27 -EFBIG, 28 -ENOSPC, 40 -ELOOP, 1 -EACCES, anything else
  * -EIO; 0 for 0. */
 int sudo_status_errno(int status);
 

@@ -5,7 +5,8 @@
  * (its password the login's, from --password-fd, or none under NOPASSWD)
  * commands run as root, /etc/shadow and a root-only folder are read, and
  * a file in root's folder is replaced with its mode and owner and its
- * bytes exact (the password on sudo's standard input never lands in it);
+ * bytes exact (the password on sudo's standard input never lands in it),
+ * and the journal's store (folders, records, the lock) kept there;
  * a wrong sudo password and an account sudo refuses end the login with
  * sudo's reason; a whole session's outputs and files never hold the
  * password. The remote machine is this one, so results are read back
@@ -254,6 +255,72 @@ static void test_sudo_not_allowed(void **state)
 	target_free(t);
 }
 
+/* The journal's store through sudo, in root's folder: folders made from
+ * "/" (the last 0700, root's), a link on the way refused, a folder made
+ * once, records appended and read back, and the lock taken, refused to a
+ * second login with the holder's pid, and given back. */
+static void test_sudo_store(void **state)
+{
+	struct ssh_opts o = opts_for("asrsudo", SUDO_PW, true);
+	struct target *t = connect_ok(&o);
+	char *j = xasprintf("%s/var/lib/journal", dir);
+	char *cause = NULL;
+	int rc = t->ops->store_open(t, j, true, &cause);
+	if (rc)
+		fail_msg("store_open: %s", cause);
+	struct stat st;
+	assert_int_equal(lstat(j, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(st.st_uid, 0);
+	char *mid = xasprintf("%s/var", dir);
+	assert_int_equal(lstat(mid, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0755);
+	char *ln = xasprintf("%s/link", dir);
+	assert_int_equal(symlink(j, ln), 0);
+	char *via = xasprintf("%s/x", ln);
+	assert_int_equal(t->ops->store_open(t, via, true, &cause), -ELOOP);
+	assert_non_null(strstr(cause, "symbolic link"));
+	free(cause);
+	assert_int_equal(access(j, F_OK), 0);
+	assert_int_equal(t->ops->store_mkdir(t, j, "backups"), 0);
+	assert_int_equal(t->ops->store_mkdir(t, j, "backups"), -EEXIST);
+	char *log = xasprintf("%s/log", j);
+	cause = NULL;
+	if (t->ops->store_append(t, log, "one\n", 4, &cause) != 0 ||
+	    t->ops->store_append(t, log, "two\n", 4, &cause) != 0)
+		fail_msg("append: %s", cause);
+	char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(t->ops->store_read(t, log, 4096, true, &data, &len), 0);
+	assert_string_equal(data, "one\ntwo\n");
+	free(data);
+	data = tu_read_file(log, NULL);
+	assert_string_equal(data, "one\ntwo\n");
+	free(data);
+	char *lock = xasprintf("%s/lock", j);
+	void *held = NULL, *held2 = NULL;
+	long holder = 0;
+	if (t->ops->store_lock(t, lock, 0, &held, &holder, &cause) != 0)
+		fail_msg("lock: %s", cause);
+	struct target *t2 = connect_ok(&o);
+	assert_int_equal(t2->ops->store_lock(t2, lock, 0, &held2, &holder, &cause), -EWOULDBLOCK);
+	assert_true(holder > 0);
+	t->ops->store_unlock(t, held);
+	if (t2->ops->store_lock(t2, lock, 0, &held2, &holder, &cause) != 0)
+		fail_msg("lock again: %s", cause);
+	t2->ops->store_unlock(t2, held2);
+	target_free(t2);
+	target_free(t);
+	unlink(ln);
+	free(lock);
+	free(log);
+	free(via);
+	free(ln);
+	free(mid);
+	free(j);
+}
+
 /* Runs the binary with the password on descriptor 3, in a HOME of its own
  * holding d's known_hosts; returns the status and stdout. */
 static int run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -347,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_without_sudo),
 		cmocka_unit_test(test_sudo_reads_and_runs),
 		cmocka_unit_test(test_sudo_writes),
+		cmocka_unit_test(test_sudo_store),
 		cmocka_unit_test(test_sudo_password_refused),
 		cmocka_unit_test(test_sudo_not_allowed),
 		cmocka_unit_test(test_cli_with_and_without_sudo),
