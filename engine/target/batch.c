@@ -78,11 +78,14 @@ static struct memo *memo_add(struct target_batch *b, char op, const char *key, i
 	return m;
 }
 
-/* Whether reads of t are worth batching: a live Linux machine reached by
- * running commands, not this one (a local read costs no round trip). */
+/* Whether reads of t are worth batching: a live machine reached by
+ * running commands, not this one (a local read costs no round trip). A
+ * Windows machine gets the memo only (its commands run once in a scope):
+ * the batched read is a POSIX sh script. */
 static bool batchable(const struct target *t)
 {
-	return t->os == TARGET_OS_LINUX && t->can_run && t->live && !t->this_machine && !t->offline;
+	return (t->os == TARGET_OS_LINUX || t->os == TARGET_OS_WINDOWS) && t->can_run && t->live &&
+	       !t->this_machine && !t->offline;
 }
 
 void target_batch_begin(struct target *t)
@@ -174,7 +177,7 @@ void target_batch_free(struct target *t)
 static const struct prefetch *answers(struct target *t)
 {
 	struct target_batch *b = t->batch;
-	if (b->depth == 0)
+	if (b->depth == 0 || t->os != TARGET_OS_LINUX)
 		return NULL;
 	if (!b->tried) {
 		b->tried = true;
