@@ -58,6 +58,16 @@ struct target *cli_target(struct options *o);
  * from --password-fd or asked on the terminal, wiped once the login is
  * done). Prints the cause and returns NULL. */
 struct target *cli_ssh_target(const struct options *o);
+struct tui_prompts;
+struct tui_login_result;
+/* cli_ssh_target with the wizard's screens asking p's questions instead of
+ * the terminal, and the failure told in *r (its why, whether the host key
+ * changed) instead of stderr; the route's notes are kept for
+ * cli_login_notes_flush. */
+struct target *cli_ssh_target_ui(const struct options *o, const struct tui_prompts *p,
+				 struct tui_login_result *r);
+/* Prints the notes cli_ssh_target_ui kept (once the screen is gone). */
+void cli_login_notes_flush(void);
 struct ssh_opts;
 /* Fills *so for the machine spec names ("[user@]host[:port]") from the
  * options, the secret held and the terminal's prompts; *user and *host

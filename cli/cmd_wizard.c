@@ -63,6 +63,40 @@ static bool demo_run_was_cut(const char *state_path)
 	return cut;
 }
 
+/* Logs in on the wizard's screens (tui_login). */
+static struct target *login_on_screen(void *arg, const struct tui_prompts *p,
+				      struct tui_login_result *r)
+{
+	return cli_ssh_target_ui(arg, p, r);
+}
+
+/* The machine the wizard examines: a remote one is logged in to on the
+ * wizard's own screens when the terminal can show them (the password
+ * never shown, an unknown host key confirmed, a changed one a warning);
+ * the others as every command makes them. */
+static struct target *wizard_target(struct options *o, struct doc *d, const char *lang_note)
+{
+	const char *term = getenv("TERM");
+	if (!o->target || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !term || !*term ||
+	    strcmp(term, "dumb") == 0)
+		return cli_target(o);
+	struct tui_config lc = {
+		.doc = d,
+		.ascii = o->ascii,
+		.slow = o->slow,
+		.lang_note = lang_note,
+		.target_label = o->target,
+	};
+	char *why = NULL;
+	struct target *t = tui_login(&lc, login_on_screen, o, &why);
+	cli_login_notes_flush();
+	/* The screen is gone: the cause stays in the terminal's scrollback. */
+	if (!t && why)
+		cli_error("%s", why);
+	free(why);
+	return t;
+}
+
 /* The wizard on one machine, or on one saved report (o->replay);
  * host_note, when not NULL, is shown in the status line at start. */
 static int wizard_one(struct options *o, const char *host_note)
@@ -128,7 +162,7 @@ static int wizard_one(struct options *o, const char *host_note)
 			return 2;
 		}
 	}
-	struct target *t = cli_target(o);
+	struct target *t = json ? cli_target(o) : wizard_target(o, d, note);
 	if (!t) {
 		session_free(s);
 		doc_free(d);

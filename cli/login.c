@@ -4,6 +4,7 @@
  * confirmation of an unknown host key; and the SSH target made from the
  * options. */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "engine/target/ssh_jump.h"
 #include "engine/target/ssh_route.h"
 #include "engine/target/target_ssh.h"
+#include "tui/tui.h"
 
 /* Longest secret read. */
 #define SECRET_MAX 1024
@@ -186,6 +188,31 @@ int cli_ssh_opts(const struct options *o, const char *spec, struct ssh_opts *so,
 	return 0;
 }
 
+/* The wizard's screens for the questions of a login in progress, and
+ * where its failure is told, or NULL: the terminal's prompts, and
+ * errors on stderr. */
+static const struct tui_prompts *ui;
+static struct tui_login_result *ui_result;
+/* Notes of the route kept while the wizard's screen is up. */
+static struct strvec deferred_notes;
+
+/* Tells why a login failed: on stderr, or to the wizard. */
+static void login_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void login_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (ui_result) {
+		free(ui_result->why);
+		ui_result->why = m;
+		return;
+	}
+	cli_error("%s", m);
+	free(m);
+}
+
 /* The jump hosts of the last --target, and their tunnels: kept until
  * the program ends (the target's session runs through them). */
 static struct {
@@ -234,9 +261,10 @@ static struct target *login_one(const struct options *o, const struct ssh_endpoi
 	so.timeout_ms = o->timeout_s > 0 ? o->timeout_s * 1000 : 0;
 	/* --password-fd's password is the machine's, never a jump host's. */
 	so.password = jump ? NULL : secrets.password;
-	so.ask_password = ask_password;
-	so.ask_passphrase = ask_passphrase;
-	so.trust_new_key = trust_new_key;
+	so.ask_password = ui ? ui->ask_password : ask_password;
+	so.ask_passphrase = ui ? ui->ask_passphrase : ask_passphrase;
+	so.trust_new_key = ui ? ui->trust_new_key : trust_new_key;
+	so.ctx = ui ? ui->ctx : NULL;
 	so.sock = sock;
 	so.jump_host = jump;
 	so.sudo = !jump && o->sudo;
@@ -249,7 +277,9 @@ static struct target *login_one(const struct options *o, const struct ssh_endpoi
 	struct ssh_attempt a;
 	char *cause = NULL;
 	if (target_ssh_connect(t, &so, &a, &cause) < 0) {
-		cli_error("%s%s", jump ? "jump host: " : "", cause);
+		if (ui_result)
+			ui_result->host_key_changed = a.host_key_changed;
+		login_error("%s%s", jump ? "jump host: " : "", cause);
 		free(cause);
 		target_free(t);
 		return NULL;
@@ -270,14 +300,14 @@ static int config_env(struct ssh_config_env *env, char **cause)
 }
 
 /* The options that reached t, as the user gave them, for the commands
- * asr-doctor prints (undo, fix, confirm): the alias as typed, -J, -F and
- * -i, so that the printed command goes the same way. Every option that
+ * asr-doctor prints (undo, fix, confirm): the alias as typed, -J, -F, -i
+ * and --sudo, so that the printed command goes the same way. Every option that
  * changes how the machine is reached belongs here; --password-fd and
  * --accept-new-host-key do not (the descriptor is this run's, and the key
  * is known now). */
 static void remember_route(const struct options *o, struct target *t)
 {
-	const char *argv[9];
+	const char *argv[10];
 	size_t n = 0;
 	argv[n++] = "--target";
 	argv[n++] = o->target;
@@ -293,6 +323,8 @@ static void remember_route(const struct options *o, struct target *t)
 		argv[n++] = "-i";
 		argv[n++] = o->identity;
 	}
+	if (o->sudo)
+		argv[n++] = "--sudo";
 	argv[n] = NULL;
 	target_set_cli_args(t, argv);
 }
@@ -306,14 +338,17 @@ struct target *cli_ssh_target(const struct options *o)
 	struct ssh_route_args ra = { .spec = o->target, .jump = o->jump, .identity = o->identity,
 				     .config = o->ssh_config };
 	if (config_env(&env, &cause) < 0 || ssh_route_resolve(&ra, &env, &route, &cause) < 0) {
-		cli_error("--target %s: %s", o->target, cause);
+		login_error("--target %s: %s", o->target, cause);
 		free(cause);
 		ssh_route_free(&route);
 		cli_secrets_wipe();
 		return NULL;
 	}
 	for (size_t i = 0; i < route.n_notes; i++)
-		cli_error("note: %s", route.notes[i]);
+		if (ui)
+			sv_push(&deferred_notes, route.notes[i]);
+		else
+			cli_error("note: %s", route.notes[i]);
 	chain_free();
 	/* Arrays of pointers, sized by their element. */
 	chain.hops = xcalloc(route.n_hops + 1, sizeof *chain.hops); /* NOLINT(bugprone-sizeof-expression) */
@@ -334,7 +369,7 @@ struct target *cli_ssh_target(const struct options *o)
 		const struct ssh_endpoint *next = i + 1 < route.n_hops ? &route.hops[i + 1] : &route.target;
 		if (target_ssh_tunnel(hop, next->host, next->port, &chain.tunnels[chain.n], &sock,
 				      &cause) < 0) {
-			cli_error("%s", cause);
+			login_error("%s", cause);
 			free(cause);
 			target_free(hop);
 			ok = false;
@@ -358,6 +393,24 @@ struct target *cli_ssh_target(const struct options *o)
 	else
 		remember_route(o, t);
 	return t;
+}
+
+struct target *cli_ssh_target_ui(const struct options *o, const struct tui_prompts *p,
+				 struct tui_login_result *r)
+{
+	ui = p;
+	ui_result = r;
+	struct target *t = cli_ssh_target(o);
+	ui = NULL;
+	ui_result = NULL;
+	return t;
+}
+
+void cli_login_notes_flush(void)
+{
+	for (size_t i = 0; i < deferred_notes.n; i++)
+		cli_error("note: %s", deferred_notes.v[i]);
+	sv_free(&deferred_notes);
 }
 
 void cli_exit_if_lost(struct target *t)

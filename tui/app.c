@@ -832,28 +832,23 @@ static bool locale_is_utf8(void)
 	return cs && (str_ieq(cs, "UTF-8") || str_ieq(cs, "utf8"));
 }
 
-int tui_run(const struct tui_config *cfg)
+/* Starts curses on the terminal (term is $TERM), with the wizard's
+ * modes and signal handlers. Returns the screen, or NULL after saying
+ * why on stderr. */
+static SCREEN *start_curses(const char *term)
 {
-	const char *term = getenv("TERM");
-	if (!term || !*term || strcmp(term, "dumb") == 0) {
-		fprintf(stderr, "asr-doctor: this terminal (TERM=%s) cannot show the wizard; "
-				"use 'asr-doctor check' or 'asr-doctor explain ID' instead\n",
-			term && *term ? term : "unset");
-		return 2;
-	}
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "asr-doctor: the wizard needs a terminal; use 'asr-doctor check' "
-				"or 'asr-doctor explain ID' in scripts\n");
-		return 2;
-	}
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		fprintf(stderr, "asr-doctor: unknown terminal type '%s'; try TERM=vt100\n", term);
-		return 2;
+		return NULL;
 	}
 	set_term(scr);
 	curses_active = true;
-	atexit(restore_terminal);
+	static bool registered;
+	if (!registered) {
+		atexit(restore_terminal);
+		registered = true;
+	}
 	/* A short but safe Escape delay: a serial line may split sequences. */
 	if (!getenv("ESCDELAY"))
 		set_escdelay(150);
@@ -871,6 +866,88 @@ int tui_run(const struct tui_config *cfg)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	return scr;
+}
+
+/* What the terminal can show: UTF-8, line drawing, colours. */
+static void display_init(struct app *a)
+{
+	a->utf8 = locale_is_utf8() && !a->cfg->ascii;
+	const char *acsc = tigetstr("acsc");
+	a->acs = !a->cfg->ascii && acsc && acsc != (char *)-1 && *acsc;
+	draw_colors_init(a);
+}
+
+/* Ends curses, leaving no text of the wizard on a terminal without an
+ * alternate screen. */
+static void end_curses(SCREEN *scr)
+{
+	const char *rmcup = tigetstr("rmcup");
+	if (!rmcup || rmcup == (char *)-1 || !*rmcup) {
+		erase();
+		wnoutrefresh(stdscr);
+		doupdate();
+	}
+	endwin();
+	curses_active = false;
+	delscreen(scr);
+}
+
+struct target *tui_login(const struct tui_config *cfg, tui_login_fn login, void *arg, char **why)
+{
+	*why = NULL;
+	const char *term = getenv("TERM");
+	SCREEN *scr = start_curses(term ? term : "");
+	if (!scr)
+		return NULL;
+	struct app a = { 0 };
+	a.cfg = cfg;
+	a.doc = cfg->doc;
+	a.lsel = -1;
+	display_init(&a);
+	layout(&a);
+	struct rpage pg = { 0 };
+	struct render_opts o = { .width = a.cols - 1, .utf8 = a.utf8, .wrap_code = true };
+	char *text = xasprintf(app_tr("Connecting to %s ...", "正在连接 %s ..."),
+			       cfg->target_label ? cfg->target_label : "");
+	render_text(&pg, text, STY_BOLD, "", "", &o);
+	free(text);
+	app_draw_modal(&a, &pg, "");
+	rpage_free(&pg);
+	struct tui_prompts p = { .ask_password = remote_ask_secret_cb,
+				 .ask_passphrase = remote_ask_passphrase_cb,
+				 .trust_new_key = remote_ask_trust,
+				 .ctx = &a };
+	struct tui_login_result r = { 0 };
+	struct target *t = login(arg, &p, &r);
+	if (!t && r.why && !got_signal)
+		remote_warning(&a, r.host_key_changed
+					   ? app_tr("WARNING: the host key has CHANGED", "警告：主机密钥已更改")
+					   : app_tr("Could not log in", "无法登录"),
+			       r.why);
+	*why = r.why;
+	end_curses(scr);
+	free(a.message);
+	return t;
+}
+
+int tui_run(const struct tui_config *cfg)
+{
+	const char *term = getenv("TERM");
+	if (!term || !*term || strcmp(term, "dumb") == 0) {
+		fprintf(stderr, "asr-doctor: this terminal (TERM=%s) cannot show the wizard; "
+				"use 'asr-doctor check' or 'asr-doctor explain ID' instead\n",
+			term && *term ? term : "unset");
+		return 2;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "asr-doctor: the wizard needs a terminal; use 'asr-doctor check' "
+				"or 'asr-doctor explain ID' in scripts\n");
+		return 2;
+	}
+	SCREEN *scr = start_curses(term);
+	if (!scr)
+		return 2;
 
 	struct app a = { 0 };
 	a.cfg = cfg;
@@ -881,10 +958,7 @@ int tui_run(const struct tui_config *cfg)
 	a.lsel = -1;
 	a.codes = codemap_new(cfg->doc, NULL, &codes_cause);
 	free(codes_cause);
-	a.utf8 = locale_is_utf8() && !cfg->ascii;
-	const char *acsc = tigetstr("acsc");
-	a.acs = !cfg->ascii && acsc && acsc != (char *)-1 && *acsc;
-	draw_colors_init(&a);
+	display_init(&a);
 	/* ptys report 38400; a real serial line reports its speed. */
 	a.slow = cfg->slow || baudrate() < 38400;
 	a.stack[a.depth++] = cfg->hosts ? &screen_hosts : &screen_tree;
@@ -987,16 +1061,8 @@ int tui_run(const struct tui_config *cfg)
 	/* A clean quit says so; a hang-up or kill leaves the resume offer. */
 	app_save_state(&a, !got_signal || got_signal == SIGINT);
 	/* A terminal without an alternate screen (vt100) keeps what was
-	 * drawn: clear it, so no text of the wizard is left behind. */
-	const char *rmcup = tigetstr("rmcup");
-	if (!rmcup || rmcup == (char *)-1 || !*rmcup) {
-		erase();
-		wnoutrefresh(stdscr);
-		doupdate();
-	}
-	endwin();
-	curses_active = false;
-	delscreen(scr);
+	 * drawn: it is cleared, so no text of the wizard is left behind. */
+	end_curses(scr);
 	if (got_signal == SIGINT)
 		fprintf(stderr, "asr-doctor: interrupted\n");
 	runner_free(a.runner);

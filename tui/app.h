@@ -258,6 +258,10 @@ char *remote_ask_secret(struct app *a, const char *prompt);
  * ctx is the app): its type and SHA256 fingerprint; y then Enter (or
  * "yes" and Enter) trusts it, anything else refuses (default No). */
 bool remote_ask_trust(void *ctx, const char *host, const char *key_type, const char *fingerprint);
+/* remote_ask_secret for a login's password (ctx is the app). */
+char *remote_ask_secret_cb(void *ctx, const char *prompt);
+/* The same for a key's passphrase, naming the key file. */
+char *remote_ask_passphrase_cb(void *ctx, const char *keyfile);
 /* A full-screen warning (title and text) until a key is pressed. */
 void remote_warning(struct app *a, const char *title, const char *text);
 

@@ -121,6 +121,19 @@ char *remote_ask_secret(struct app *a, const char *prompt)
 	return out;
 }
 
+char *remote_ask_secret_cb(void *ctx, const char *prompt)
+{
+	return remote_ask_secret(ctx, prompt);
+}
+
+char *remote_ask_passphrase_cb(void *ctx, const char *keyfile)
+{
+	char *prompt = xasprintf(app_tr("The passphrase of the key %s:", "密钥 %s 的密码短语："), keyfile);
+	char *s = remote_ask_secret(ctx, prompt);
+	free(prompt);
+	return s;
+}
+
 bool remote_ask_trust(void *ctx, const char *host, const char *key_type, const char *fingerprint)
 {
 	struct app *a = ctx;

@@ -52,6 +52,38 @@ struct tui_config {
 	int *picked;
 };
 
+/* The questions a login asks (as struct ssh_opts names them), answered
+ * on the wizard's screens: a password or passphrase typed where it is
+ * never shown, an unknown host key on a confirmation screen. */
+struct tui_prompts {
+	char *(*ask_password)(void *ctx, const char *prompt);
+	char *(*ask_passphrase)(void *ctx, const char *keyfile);
+	bool (*trust_new_key)(void *ctx, const char *host, const char *key_type,
+			      const char *fingerprint);
+	void *ctx;
+};
+
+/* How a login failed, for the screen that says so. */
+struct tui_login_result {
+	char *why;              /* owned: the cause, one line, or NULL */
+	bool host_key_changed;  /* refused: known_hosts holds another key */
+};
+
+struct target;
+/* Logs in with the prompts p; returns the target, or NULL with r filled. */
+typedef struct target *(*tui_login_fn)(void *arg, const struct tui_prompts *p,
+				       struct tui_login_result *r);
+
+/* Starts the screen (cfg->target_label names the machine in the title,
+ * cfg->doc, ascii and the language are used), runs login with the
+ * wizard's questions and, when it fails, shows why (a changed host key
+ * as a warning) until a key is pressed; then ends the screen. Returns
+ * login's target, or NULL with *why (caller frees; NULL when none) for
+ * the caller to print once the screen is gone (also NULL when the
+ * terminal cannot run curses, said on stderr). The terminal must be one
+ * tui_run accepts. */
+struct target *tui_login(const struct tui_config *cfg, tui_login_fn login, void *arg, char **why);
+
 /* Runs the wizard until the user quits. Returns 0, 2 when the terminal
  * cannot run it (with a message on stderr after the screen is restored),
  * or 128 + the signal that stopped it (SIGINT, SIGTERM, SIGHUP). */

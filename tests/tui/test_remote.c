@@ -376,6 +376,89 @@ static void test_target_password_never_shown(void **state)
 	sshd_stop(&d);
 }
 
+/* The wizard's own login (--target) with an unknown host key: the same
+ * confirmation screen; refused, the wizard says why and ends (status 2)
+ * with nothing recorded; trusted, known_hosts gets the key and the wizard
+ * starts on the machine. */
+static void test_target_unknown_host_key(void **state)
+{
+	(void)state;
+	struct test_sshd d = sshd_start(NULL);
+	char *home = make_home("home-target-unknown", &d, false);
+	char *kh = xasprintf("%s/.ssh/known_hosts", home);
+	char *fp = sshd_fingerprint(&d);
+	char *env = env_for(home);
+	char *args = xasprintf("--lang en --no-auto-check --timeout 60 --target root@127.0.0.1:%d "
+			       "-i '%s'",
+			       d.port, d.user_key);
+	struct term t = { 0 };
+	term_start(&t, 100, 30, env, args);
+	assert_true(term_wait(&t, "Unknown host key", REMOTE_WAIT));
+	assert_true(term_wait(&t, fp, TERM_WAIT));
+	char *title = term_line(&t, 0);
+	char *spec = xasprintf("root@127.0.0.1:%d", d.port);
+	assert_non_null(strstr(title, spec));
+	free(title);
+	term_keys(&t, "n");
+	assert_true(term_wait(&t, "Could not log in", REMOTE_WAIT));
+	assert_true(term_wait(&t, "is not known", TERM_WAIT));
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "EXIT=2", TERM_WAIT));
+	assert_int_equal(access(kh, F_OK), -1);
+	term_stop(&t);
+	/* Again, trusted with y and Enter. */
+	term_start(&t, 100, 30, env, args);
+	assert_true(term_wait(&t, "Trust this host key? [y/N]", REMOTE_WAIT));
+	term_keys(&t, "y");
+	term_keys(&t, "Enter");
+	char *ready = xasprintf("asr-doctor  %s", spec);
+	assert_true(term_wait(&t, "1/40", REMOTE_WAIT));
+	assert_true(term_wait(&t, ready, TERM_WAIT));
+	assert_int_equal(tu_sh(NULL, "ssh-keygen -F '[127.0.0.1]:%d' -f '%s' | grep -q ssh-ed25519",
+			       d.port, kh), 0);
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
+	term_stop(&t);
+	free(ready);
+	free(spec);
+	free(args);
+	free(env);
+	free(fp);
+	free(kh);
+	free(home);
+	sshd_stop(&d);
+}
+
+/* The wizard's own login with a changed host key: a warning screen, then
+ * the wizard ends (status 2), the warning left in the scrollback. */
+static void test_target_changed_host_key(void **state)
+{
+	(void)state;
+	struct test_sshd d = sshd_start(NULL);
+	char *home = make_home("home-target-changed", &d, false);
+	assert_int_equal(tu_sh(NULL,
+			       "cd '%s/.ssh' && ssh-keygen -q -t ed25519 -N '' -C other -f other && "
+			       "printf '[127.0.0.1]:%d ' > known_hosts && cat other.pub >> known_hosts",
+			       home, d.port), 0);
+	char *env = env_for(home);
+	char *args = xasprintf("--lang en --no-auto-check --timeout 60 --target root@127.0.0.1:%d "
+			       "-i '%s'",
+			       d.port, d.user_key);
+	struct term t = { 0 };
+	term_start(&t, 100, 30, env, args);
+	assert_true(term_wait(&t, "WARNING: the host key has CHANGED", REMOTE_WAIT));
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "EXIT=2", TERM_WAIT));
+	char *h = term_history(&t);
+	assert_non_null(strstr(h, "has CHANGED"));
+	free(h);
+	term_stop(&t);
+	free(args);
+	free(env);
+	free(home);
+	sshd_stop(&d);
+}
+
 /* A changed host key: refused, with a warning screen naming it. */
 static void test_changed_host_key_warning(void **state)
 {
@@ -424,6 +507,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_host_key_screen),
 		cmocka_unit_test(test_changed_host_key_warning),
 		cmocka_unit_test(test_target_password_never_shown),
+		cmocka_unit_test(test_target_unknown_host_key),
+		cmocka_unit_test(test_target_changed_host_key),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("wizard remote", tests, NULL, NULL));
 }
