@@ -278,9 +278,15 @@ int undo_entry(const struct fix_ctx *ctx, const char *which, const struct apply_
 	rep->outcome = JOURNAL_FAILED;
 	struct target *t = ctx->t;
 	if (!t->can_write) {
-		rep->message =
-		        xstrdup(T("undo over SSH is not supported: run asr-doctor on that machine",
-		                  "不支持通过 SSH 撤销：请在该机器上运行 asr-doctor"));
+		/* Today a Windows machine over SSH: asr-doctor keeps no
+		 * journal there and writes no files there. */
+		char *label = target_label(t);
+		rep->message = xasprintf(T("asr-doctor cannot change %s over this connection, so it "
+		                           "cannot undo there: run asr-doctor on that machine",
+		                           "asr-doctor 无法通过此连接更改 %s，因此无法在那里撤销："
+		                           "请在该机器上运行 asr-doctor"),
+		                         label);
+		free(label);
 		return -ENOTSUP;
 	}
 	char *dir = ctx->journal_dir ? xstrdup(ctx->journal_dir) : journal_default_dir(t);

@@ -170,6 +170,17 @@ static void test_fix_recheck_over_ssh(void **s)
 	assert_non_null(strstr(reg, "LocalAccountTokenFilterPolicy\tREG_DWORD\t0x1"));
 	free(reg);
 	expect("win.uac", "pass", NULL);
+	/* Undo is refused with the reason (asr-doctor writes nothing on a
+	 * Windows machine over SSH yet), and the value stays. */
+	rc = cli(&out, "--journal '%s' undo --yes", journal);
+	if (rc == 0 || !strstr(out, "cannot undo there: run asr-doctor on that machine"))
+		print_error("undo (exit %d):\n%s\n", rc, out);
+	assert_int_not_equal(rc, 0);
+	assert_non_null(strstr(out, "cannot undo there: run asr-doctor on that machine"));
+	free(out);
+	reg = ws_get(state, "registry");
+	assert_non_null(strstr(reg, "LocalAccountTokenFilterPolicy\tREG_DWORD\t0x1"));
+	free(reg);
 }
 
 static void test_hostile_account_over_ssh(void **s)
