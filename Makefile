@@ -69,9 +69,11 @@ TEST_SRC   := $(sort $(wildcard tests/engine/test_*.c tests/cli/test_*.c tests/t
                 tests/tools/test_*.c \
                 tests/fuzz/test_*.c))
 TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
-# The suites that mostly wait (sshd, tmux) start first, so that the
-# parallel run (tests/run-tests.sh, TEST_JOBS) ends with the short ones.
-TEST_SLOW  := $(filter $(BUILD)/tests/ssh/% $(BUILD)/tests/tui/%,$(TEST_BIN))
+# The longest suite (the failure injection of test_apply) and the suites
+# that mostly wait (sshd, tmux) start first, so that the parallel run
+# (tests/run-tests.sh, TEST_JOBS) ends with the short ones.
+TEST_SLOW  := $(filter $(BUILD)/tests/engine/test_apply,$(TEST_BIN)) \
+              $(filter $(BUILD)/tests/ssh/% $(BUILD)/tests/tui/%,$(TEST_BIN))
 TEST_RUN_ORDER := $(TEST_SLOW) $(filter-out $(TEST_SLOW),$(TEST_BIN))
 TEST_SUPPORT_SRC := $(filter-out tests/support/win_standin.c,$(sort $(wildcard tests/support/*.c)))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
