@@ -697,6 +697,21 @@ static ssize_t drain(LIBSSH2_CHANNEL *ch, int stream, struct sbuf *b, bool *agai
 	}
 }
 
+/* Drains both streams of ch into so and se. Returns 0, with *got true when
+ * either gave bytes, or the errno of a failed read (the link marked lost
+ * when the failure is the link's). */
+static int drain_both(struct ssh_priv *p, LIBSSH2_CHANNEL *ch, struct sbuf *so, struct sbuf *se,
+		      bool *again, bool *got)
+{
+	ssize_t n1 = drain(ch, 0, so, again);
+	ssize_t n2 = n1 < 0 ? 0 : drain(ch, SSH_EXTENDED_DATA_STDERR, se, again);
+	*got = n1 > 0 || n2 > 0;
+	if (n1 >= 0 && n2 >= 0)
+		return 0;
+	int le = (int)(n1 < 0 ? n1 : n2);
+	return link_error(le) ? mark_lost(p, le) : -EIO;
+}
+
 /* The errno of a channel step that failed with e (0 or EAGAIN: no answer
  * in time, the link lost). */
 static int wait_failed(struct ssh_priv *p, int e)
@@ -767,14 +782,9 @@ static int ssh_exec_in(struct target *t, const char *line, const char *in, size_
 	}
 	bool spun = false;
 	for (;;) {
-		bool again = false;
-		ssize_t n1 = drain(ch, 0, &so, &again);
-		ssize_t n2 = n1 < 0 ? 0 : drain(ch, SSH_EXTENDED_DATA_STDERR, &se, &again);
-		if (n1 < 0 || n2 < 0) {
-			int le = (int)(n1 < 0 ? n1 : n2);
-			rc = link_error(le) ? mark_lost(p, le) : -EIO;
+		bool again = false, got = false;
+		if ((rc = drain_both(p, ch, &so, &se, &again, &got)) < 0)
 			goto out;
-		}
 		if (libssh2_channel_eof(ch))
 			break;
 		if (link_silent(p, t0)) {
@@ -792,7 +802,7 @@ static int ssh_exec_in(struct target *t, const char *line, const char *in, size_
 			out->timed_out = true;
 			break;
 		}
-		if (n1 > 0 || n2 > 0)
+		if (got)
 			continue;
 		/* Reading one stream may have queued the other's data (or
 		 * the end) from the socket, which then has nothing to wake us
@@ -1821,14 +1831,9 @@ static int ssh_store_lock(struct target *t, const char *path, int wait_ms, void 
 	}
 	/* Until it says "locked", or ends. */
 	for (;;) {
-		bool again = false;
-		ssize_t n1 = drain(ch, 0, &so, &again);
-		ssize_t n2 = n1 < 0 ? 0 : drain(ch, SSH_EXTENDED_DATA_STDERR, &se, &again);
-		if (n1 < 0 || n2 < 0) {
-			int le = (int)(n1 < 0 ? n1 : n2);
-			rc = link_error(le) ? mark_lost(p, le) : -EIO;
+		bool again = false, got = false;
+		if ((rc = drain_both(p, ch, &so, &se, &again, &got)) < 0)
 			goto out;
-		}
 		if (strstr(sb_str(&so), "locked\n")) {
 			locked = true;
 			break;
@@ -1839,7 +1844,7 @@ static int ssh_store_lock(struct target *t, const char *path, int wait_ms, void 
 			rc = mark_lost(p, LIBSSH2_ERROR_TIMEOUT);
 			goto out;
 		}
-		if (n1 > 0 || n2 > 0)
+		if (got)
 			continue;
 		long long left = deadline - now_ms();
 		wait_socket(p, left < 50 ? left : 50);
