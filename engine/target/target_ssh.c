@@ -1290,8 +1290,12 @@ static int ext_open(struct ssh_priv *p)
  * and its channel closed at once: when no answer came within a second, a
  * channel of our own asks the same subsystem (ext_open), which tells a
  * dead subsystem from a slow one. Returns the session, or NULL with
- * *status the exit status of a subsystem that ended without answering
- * (else -1). */
+ * *status the exit status of a subsystem that ended without answering,
+ * SFTP_NO_ANSWER when nothing came within the timeout or the link
+ * failed meanwhile (the machine, the link or the subsystem's program
+ * stopped: nothing says the configuration lacks it), else -1. */
+enum { SFTP_NO_ANSWER = -2 };
+
 static LIBSSH2_SFTP *sftp_start(struct ssh_priv *p, int *status)
 {
 	*status = -1;
@@ -1302,7 +1306,10 @@ static LIBSSH2_SFTP *sftp_start(struct ssh_priv *p, int *status)
 	while (!(sftp = libssh2_sftp_init(p->s))) {
 		if (libssh2_session_last_errno(p->s) != LIBSSH2_ERROR_EAGAIN)
 			break;
-		if (now_ms() - t0 >= p->timeout_ms || *status >= 0 || p->lost) {
+		bool late = now_ms() - t0 >= p->timeout_ms;
+		if (late || *status >= 0 || p->lost) {
+			if (*status < 0)
+				*status = SFTP_NO_ANSWER;
 			/* Given up halfway: with the link cut, the pending
 			 * init fails and frees what it holds. */
 			shutdown(p->sock, SHUT_RDWR);
@@ -2659,6 +2666,16 @@ int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh
 			  "server's sshd_config needs a Subsystem sftp line naming a program that "
 			  "runs",
 			  sftp_status, sftp_status == 127 ? ": not found" : "");
+		goto out;
+	}
+	if (!p->sftp && !opts->jump_host && sftp_status == SFTP_NO_ANSWER) {
+		char *why = p->lost ? xstrdup(p->lost)
+				    : xasprintf("no answer within %d s", p->timeout_ms / 1000);
+		rc = fail(a, SSH_STAGE_SFTP, -ETIMEDOUT, cause, spec,
+			  "the SFTP subsystem gave no answer (%s): the machine or the link stopped "
+			  "answering, or the program its Subsystem sftp line names hangs",
+			  why);
+		free(why);
 		goto out;
 	}
 	if (!p->sftp && !opts->jump_host) {

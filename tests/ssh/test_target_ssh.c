@@ -637,6 +637,27 @@ static void test_cli_password_fd(void **state)
 	free(pwfile);
 }
 
+/* An SFTP subsystem whose program runs but never answers: connect
+ * gives up after the timeout and says the subsystem was silent, not that
+ * sshd_config lacks a Subsystem line (it has one). */
+static void test_sftp_silent(void **state)
+{
+	struct test_sshd d = sshd_start("Subsystem sftp /bin/sleep 120\n");
+	struct ssh_opts o = opts_for(&d, "root");
+	o.timeout_ms = 8000;
+	struct ssh_attempt a;
+	char *cause = NULL;
+	int rc = connect_fail(&o, &a, &cause);
+	if (rc != -ETIMEDOUT)
+		fail_msg("rc %d: %s", rc, cause);
+	assert_int_equal(a.failed, SSH_STAGE_SFTP);
+	if (!strstr(cause, "gave no answer (no answer within 8 s)") ||
+	    strstr(cause, "needs a Subsystem"))
+		fail_msg("cause: %s", cause);
+	free(cause);
+	sshd_stop(&d);
+}
+
 /* The binary against a server that stops answering, then one killed:
  * one line, exit 2. */
 static void test_cli_lost(void **state)
@@ -656,11 +677,12 @@ static void test_cli_lost(void **state)
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		tu_child_exit(127);
 	}
-	/* Once logged in, the session stops answering. */
+	/* Once the check runs its first command, the session stops
+	 * answering: logged in and past SFTP, so the link is what fails. */
 	bool in = false;
 	for (int i = 0; i < 12000 && !in; i++) {
 		char *log = tu_read_file(d.log, NULL);
-		in = strstr(log, "subsystem 'sftp'") != NULL;
+		in = strstr(log, "Starting session: command") != NULL;
 		free(log);
 		if (!in)
 			nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
@@ -722,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_server_killed),
 		cmocka_unit_test(test_cli_check_agrees),
 		cmocka_unit_test(test_cli_password_fd),
+		cmocka_unit_test(test_sftp_silent),
 		cmocka_unit_test(test_cli_lost),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("ssh_target", tests, setup, teardown));
