@@ -307,7 +307,7 @@ static int config_env(struct ssh_config_env *env, char **cause)
  * is known now). */
 static void remember_route(const struct options *o, struct target *t)
 {
-	const char *argv[10];
+	const char *argv[12];
 	size_t n = 0;
 	argv[n++] = "--target";
 	argv[n++] = o->target;
@@ -325,6 +325,10 @@ static void remember_route(const struct options *o, struct target *t)
 	}
 	if (o->sudo)
 		argv[n++] = "--sudo";
+	if (o->root) {
+		argv[n++] = "--root";
+		argv[n++] = o->root;
+	}
 	argv[n] = NULL;
 	target_set_cli_args(t, argv);
 }
@@ -388,6 +392,14 @@ struct target *cli_ssh_target(const struct options *o)
 	/* The login is done: the secret is not needed any more. */
 	cli_secrets_wipe();
 	ssh_route_free(&route);
+	if (t && o->root) {
+		/* A disk mounted on that machine: examined under o->root. */
+		t = target_ssh_root_new(t, o->root, &cause);
+		if (!t) {
+			login_error("%s", cause);
+			free(cause);
+		}
+	}
 	if (!t)
 		chain_free();
 	else

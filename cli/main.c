@@ -45,7 +45,9 @@ static const char usage_text[] =
 	"Options:\n"
 	"      --root DIR    examine a mounted root (an OS disk attached to a rescue\n"
 	"                    machine) instead of this machine; a Windows volume\n"
-	"                    (Windows/System32/config) is read as Windows\n"
+	"                    (Windows/System32/config) is read as Windows; with\n"
+	"                    --target, DIR is a folder on that machine (a rescue VM\n"
+	"                    over SSH with the broken disk mounted there)\n"
 	"      --demo        work on a copy of a bundled, deliberately broken machine\n"
 	"                    (a temporary folder, removed at exit); nothing here is\n"
 	"                    touched; --demo windows: a broken Windows OS disk\n"
@@ -114,6 +116,8 @@ static const char usage_text[] =
 	"  asr-doctor check 95108            the checks for ErrorID 95108\n"
 	"  asr-doctor --root /mnt/os check   examine an attached OS disk\n"
 	"  asr-doctor --target root@10.0.0.5 check   examine a machine over SSH\n"
+	"  asr-doctor --target admin@rescue --sudo --root /mnt/os check\n"
+	"                                    an OS disk attached to a rescue VM\n"
 	"  asr-doctor explain 95320          the section for ErrorID 95320\n"
 	"  asr-doctor log ASRUnifiedAgentInstaller.log   the codes of a log\n"
 	"  asr-doctor report -o case.json --json   everything, for a support case\n"
@@ -394,9 +398,11 @@ int main(int argc, char **argv)
 			argv[i][0] = '-';
 	if (o.demo && o.root)
 		return usage_error("%s", "--demo and --root cannot be used together");
-	if (o.target && (o.root || o.demo))
-		return usage_error("%s", o.root ? "--target and --root cannot be used together yet"
-						: "--target and --demo cannot be used together");
+	if (o.target && o.demo)
+		return usage_error("%s", "--target and --demo cannot be used together");
+	if (o.target && o.root && o.root[0] != '/')
+		return usage_error("--root %s: with --target, an absolute path on that machine",
+				   o.root);
 	bool probing = optind < argc && strcmp(argv[optind], "probe") == 0;
 	if ((o.identity || password_fd >= 0 || o.accept_new_host_key || o.jump || o.ssh_config) &&
 	    !o.target && !probing)

@@ -192,6 +192,20 @@ static void probe_mounts(struct rootid *id)
 	}
 }
 
+/* A root on another machine: its mounts' devices are that machine's, never
+ * this one's nodes of the same name. */
+static void remote_mounts(struct rootid *id, struct target *t)
+{
+	(void)t;
+	for (size_t i = 0; i < id->n; i++) {
+		struct rootid_mount *m = &id->m[i];
+		m->why = xasprintf(T("%s is a device of the machine that holds the root, "
+				     "not probed from here",
+				     "%s 是挂载该根目录的机器上的设备，未从此处探测"),
+				   m->source);
+	}
+}
+
 /* ---- the root's /sys, /proc and /dev ------------------------------------------ */
 
 /* Whether ROOT/name is the host's: a mount point in the host's mount
@@ -242,11 +256,14 @@ void rootid_build(struct rootid *out, struct target *t, const char *path, const 
 		  size_t len)
 {
 	memset(out, 0, sizeof *out);
-	out->folder = xstrdup(target_location(t) ? target_location(t) : "/");
+	out->folder = xstrdup(target_root_folder(t) ? target_root_folder(t) : "/");
 	out->mountinfo_path = xstrdup(path ? path : "?");
 	if (text) {
 		parse_mountinfo(out, text, len);
-		probe_mounts(out);
+		if (target_has_host_paths(t))
+			probe_mounts(out);
+		else
+			remote_mounts(out, t);
 	} else if (!out->mountinfo_err) {
 		out->mountinfo_err = -ENOENT;
 	}
@@ -259,15 +276,22 @@ void rootid_build(struct rootid *out, struct target *t, const char *path, const 
 /* Reads the host's mount table and builds. */
 void rootid_load(struct rootid *out, struct target *t)
 {
-	const char *path = rootid_mountinfo_path();
 	size_t len = 0;
-	errno = 0;
-	char *text = util_read_file(path, TARGET_READ_MAX, &len);
-	int err = text ? 0 : -(errno ? errno : EIO);
+	char *text = NULL, *remote = NULL;
+	/* A root on another machine (over SSH): that machine's table. */
+	int err = target_host_mounts(t, &text, &len, &remote);
+	const char *path = remote;
+	if (err == -ENOTSUP) {
+		path = rootid_mountinfo_path();
+		errno = 0;
+		text = util_read_file(path, TARGET_READ_MAX, &len);
+		err = text ? 0 : -(errno ? errno : EIO);
+	}
 	rootid_build(out, t, path, text, len);
 	if (err)
 		out->mountinfo_err = err;
 	free(text);
+	free(remote);
 }
 
 /* Frees everything an identity holds. */

@@ -53,6 +53,7 @@ static const struct target_kind_def *const kinds[] = {
 	&target_kind_local,
 	&target_kind_root,
 	&target_kind_ssh,
+	&target_kind_ssh_root,
 };
 
 struct target *target_described_new(const char *kind_name, const char *name, const char *location)
@@ -93,6 +94,22 @@ const char *target_location(const struct target *t)
 char *target_label(const struct target *t)
 {
 	return def_of(t)->label(t);
+}
+
+const char *target_root_folder(const struct target *t)
+{
+	const struct target_kind_def *d = def_of(t);
+	return d->root_folder ? d->root_folder(t) : NULL;
+}
+
+int target_host_mounts(struct target *t, char **text, size_t *len, char **path)
+{
+	*text = NULL;
+	*path = NULL;
+	*len = 0;
+	if (!t->ops->host_mounts)
+		return -ENOTSUP;
+	return t->ops->host_mounts(t, text, len, path);
 }
 
 void target_cli_args(const struct target *t, struct strvec *out)

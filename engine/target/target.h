@@ -18,6 +18,7 @@ enum target_kind {
 	TARGET_LOCAL,
 	TARGET_ROOT,
 	TARGET_SSH,
+	TARGET_SSH_ROOT,
 };
 
 struct target_stat {
@@ -74,6 +75,10 @@ struct target_kind_def {
 	 * ("--sudo": target_needs_root names it), or NULL (then asr-doctor
 	 * itself must run as root). */
 	const char *root_option;
+	/* The folder a mounted root is read under, on the machine that
+	 * holds it ("/mnt/sysroot"; "/" for that machine's own root), or
+	 * NULL for a target that is not a mounted root. May be NULL. */
+	const char *(*root_folder)(const struct target *t);
 };
 
 /* Where a Linux machine keeps asr-doctor's journal. */
@@ -85,6 +90,7 @@ struct target_kind_def {
 extern const struct target_kind_def target_kind_local; /* target_fs.c */
 extern const struct target_kind_def target_kind_root;  /* target_fs.c */
 extern const struct target_kind_def target_kind_ssh;   /* target_ssh.c */
+extern const struct target_kind_def target_kind_ssh_root; /* target_sshroot.c */
 
 /* What read_file returns for anything but a regular file (a FIFO, a
  * device, a socket): never read, so a read never blocks and a special
@@ -200,6 +206,12 @@ struct target_ops {
 	int (*store_lock)(struct target *t, const char *path, int wait_ms, void **held,
 			  long *holder, char **cause);
 	void (*store_unlock)(struct target *t, void *held);
+
+	/* The mount table (/proc/self/mountinfo) of the machine whose
+	 * folder holds a mounted root, when that is not this machine (a
+	 * rescue machine over SSH): *text (caller frees) and *path, the file
+	 * read (caller frees). 0 or -errno. NULL: this machine's. */
+	int (*host_mounts)(struct target *t, char **text, size_t *len, char **path);
 };
 
 enum target_os {
@@ -217,8 +229,10 @@ struct target {
 	enum target_kind kind;  /* for the kind's own file only */
 	enum target_os os;
 	char *name;      /* owned: "this machine", "root /mnt/sysroot", ... */
-	char *root;      /* owned: the folder for TARGET_ROOT, else NULL */
-	char *remote;    /* owned: "user@host:port" for TARGET_SSH, else NULL */
+	char *root;      /* owned: the folder for TARGET_ROOT and TARGET_SSH_ROOT, else NULL */
+	char *remote;    /* owned: "user@host:port" for TARGET_SSH, that and the
+			  * folder ("user@host:port/mnt/x") for TARGET_SSH_ROOT,
+			  * else NULL */
 	bool live;       /* /proc and /sys describe the examined machine's running state */
 	bool can_run;    /* commands run on the examined machine */
 	bool can_write;  /* asr-doctor may change its files */
@@ -275,6 +289,15 @@ const char *target_location(const struct target *t);
  * "the mounted root /mnt/x", "the mounted Windows volume /mnt/c". Caller
  * frees. */
 char *target_label(const struct target *t);
+/* The folder a mounted root is read under on the machine that holds it
+ * ("/mnt/sysimage", "/" for its own root; a root reached over SSH: the
+ * folder there), or NULL when t is not a mounted root. Borrowed. */
+const char *target_root_folder(const struct target *t);
+/* The mount table of the machine that holds t's folder (target_ops
+ * host_mounts): 0 with *text and *path (caller frees both), -ENOTSUP
+ * when that machine is this one (read /proc/self/mountinfo here), or
+ * -errno. */
+int target_host_mounts(struct target *t, char **text, size_t *len, char **path);
 /* Appends the options that name t on asr-doctor's command line ("--root",
  * DIR for a mounted root; nothing for this machine), so a printed command
  * or a guard process reaches the same target; "--target", SPEC for a

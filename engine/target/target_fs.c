@@ -634,6 +634,7 @@ const struct target_kind_def target_kind_root = {
 	.label = root_label,
 	.describe = root_describe,
 	.journal_dir = fs_journal_dir,
+	.root_folder = root_location,
 };
 
 /* A new target backed by this machine's files, the real calls its seam. */

@@ -94,6 +94,8 @@ static int sudo_create(struct target *t, const char *name, const char *data, siz
 		       mode_t mode, uid_t uid, gid_t gid, char **cause);
 static int sudo_simple(struct target *t, const char *script, const char *a1, const char *a2);
 static int sudo_store_open(struct target *t, const char *dir, bool create, char **cause);
+static int sudo_run(struct target *t, const char *const argv[], int timeout_ms,
+		    struct cmd_result *out);
 
 static void lib_init(void)
 {
@@ -621,6 +623,45 @@ static int ssh_realpath(struct target *t, const char *path, char **out)
 	return 0;
 }
 
+int target_ssh_readlink(struct target *t, const char *path, char **out)
+{
+	*out = NULL;
+	if (!path || path[0] != '/' || t->kind != TARGET_SSH)
+		return -EINVAL;
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0)
+		return rc;
+	long long t0 = now_ms();
+	char buf[4096];
+	int n = libssh2_sftp_symlink_ex(p->sftp, path, (unsigned)strlen(path), buf,
+					sizeof buf - 1, LIBSSH2_SFTP_READLINK);
+	if (n < 0)
+		rc = sftp_errno(p);
+	trace(p, t0, "readlink", "%s %d", path, rc);
+	leave(p);
+	if (rc == -EACCES && sudo_on(t)) {
+		/* A link in a folder only root may read: the machine's own
+		 * readlink, through sudo. */
+		const char *argv[] = { "readlink", "-n", "--", path, NULL };
+		struct cmd_result r;
+		rc = sudo_run(t, argv, p->timeout_ms, &r);
+		if (rc == 0 && (r.status != 0 || !r.out || !*r.out))
+			rc = -EACCES;
+		if (rc == 0) {
+			*out = r.out;
+			r.out = NULL;
+		}
+		cmd_result_free(&r);
+		return rc;
+	}
+	if (rc < 0)
+		return rc;
+	buf[n] = '\0';
+	*out = xstrdup(buf);
+	return 0;
+}
+
 /* ---- commands over exec channels ---- */
 
 /* libssh2's receive, noting when bytes arrive (see link_silent). */
@@ -1073,6 +1114,17 @@ static int ssh_run(struct target *t, const char *const argv[], int timeout_ms, s
 static char *ssh_host_path(struct target *t, const char *path)
 {
 	return NULL;
+}
+
+/* The machine's own mount table, for a root mounted there: the SFTP
+ * server's, which is the login's mount namespace. */
+static int ssh_host_mounts(struct target *t, char **text, size_t *len, char **path)
+{
+	static const char mountinfo[] = "/proc/self/mountinfo";
+	int rc = ssh_read_file(t, mountinfo, text, len, TARGET_READ_MAX);
+	if (rc == 0)
+		*path = xasprintf("%s:%s", t->remote ? t->remote : t->name, mountinfo);
+	return rc;
 }
 
 /* Why an operation could not start: the lost link's reason or rc's. */
@@ -1955,6 +2007,7 @@ static const struct target_ops ssh_ops = {
 	.store_create = ssh_store_create,
 	.store_lock = ssh_store_lock,
 	.store_unlock = ssh_store_unlock,
+	.host_mounts = ssh_host_mounts,
 };
 
 /* The local user's name, for a spec without one. */

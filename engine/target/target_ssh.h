@@ -146,6 +146,21 @@ struct ssh_tunnel;
 int target_ssh_tunnel(struct target *t, const char *host, int port, struct ssh_tunnel **tun,
 		      int *fd, char **cause);
 
+/* Reads the link path of the machine t (SFTP readlink; a link in a folder
+ * only root may read, through sudo with --sudo). Returns 0 with *out
+ * (caller frees), or a negative errno (-EINVAL when path is not absolute
+ * or t is not a machine over SSH). */
+int target_ssh_readlink(struct target *t, const char *path, char **out);
+
+/* A mounted root on the connected machine ssh (--target HOST --root DIR,
+ * target_sshroot.c): DIR is resolved there (its own links followed: the
+ * engineer names it), must be a folder, and every path under it is then
+ * resolved inside it, links included, as target_root_new does locally;
+ * nothing is run (can_run false), files are written and the journal kept
+ * under DIR. Takes ssh (freed with the result, or at once on failure).
+ * Returns the target, or NULL with *cause (caller frees). */
+struct target *target_ssh_root_new(struct target *ssh, const char *dir, char **cause);
+
 /* The stage's name in English ("resolve", "connect", ...). Static. */
 const char *ssh_stage_name(enum ssh_stage s);
 

@@ -625,9 +625,9 @@ static void test_cli_password_fd(void **state)
 	free(out);
 	free(err);
 	/* Options that do not go together. */
-	rc = run_cli(&pwd_d, &out, &err, "--target h --root / check");
+	rc = run_cli(&pwd_d, &out, &err, "--target h --demo check");
 	assert_int_equal(rc, 2);
-	assert_non_null(strstr(err, "--root"));
+	assert_non_null(strstr(err, "--demo"));
 	free(out);
 	free(err);
 	rc = run_cli(&pwd_d, &out, &err, "--password-fd 3 check");

@@ -1,0 +1,333 @@
+/* test_ssh_root.c: a mounted root on a machine reached over SSH
+ * (--target HOST --root DIR), against a real sshd on 127.0.0.1: the
+ * "remote" rescue machine is this one, the broken disk a copy of the demo
+ * sandbox (a debootstrap-like tree) in a temporary folder. Every check
+ * judges the tree as a local --root judges it (the same verdicts, the
+ * live-only checks not applicable); the title names the host and the
+ * folder; a fix is written under DIR with its journal under DIR and
+ * undone from there; links on the disk never reach outside it (an
+ * absolute link, a relative one climbing out, a linked journal folder).
+ * Needs sshd and /run/sshd: fails, never skips, without them. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/target/target_ssh.h"
+#include "engine/util/util.h"
+#include "support/sshd.h"
+#include "support/testutil.h"
+
+static struct test_sshd d;
+static char *base; /* the suite's folder: roots and files "outside" them */
+static char *home; /* HOME of the binary's runs */
+
+/* A fresh copy of the demo sandbox under base; caller frees. */
+static char *new_root(const char *tag)
+{
+	char *r = xasprintf("%s/%s", base, tag);
+	assert_int_equal(tu_sh(NULL, "rm -rf '%s' && cp -a content/demo '%s'", r, r), 0);
+	return r;
+}
+
+/* Runs the binary on the root dir over SSH; returns its exit status. */
+static int run_remote(char **out, const char *dir, const char *args)
+{
+	return tu_sh(out,
+		     "env -u SSH_AUTH_SOCK HOME='%s' '%s' --lang en --target root@127.0.0.1:%d "
+		     "-i '%s' --accept-new-host-key --root '%s' %s 2>&1 </dev/null",
+		     home, tu_binary(), d.port, d.user_key, dir, args);
+}
+
+/* The same on this machine's --root. */
+static int run_local(char **out, const char *dir, const char *args)
+{
+	return tu_sh(out, "HOME='%s' '%s' --lang en --root '%s' %s 2>/dev/null </dev/null", home,
+		     tu_binary(), dir, args);
+}
+
+/* A connection to the test's sshd as root. */
+static struct target *login(void)
+{
+	struct ssh_opts o;
+	ssh_opts_init(&o);
+	o.host = "127.0.0.1";
+	o.port = d.port;
+	o.user = "root";
+	o.identity = d.user_key;
+	o.known_hosts = d.known_hosts;
+	o.timeout_ms = 30000;
+	struct target *t = target_ssh_new(&o);
+	struct ssh_attempt a;
+	char *cause = NULL;
+	if (target_ssh_connect(t, &o, &a, &cause) != 0)
+		fail_msg("connect: %s", cause);
+	return t;
+}
+
+/* The check of id in a check --json output, or NULL. */
+static const cJSON *find_check(const cJSON *doc, const char *id)
+{
+	const cJSON *c;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(doc, "results"))
+	{
+		const cJSON *i = cJSON_GetObjectItemCaseSensitive(c, "check");
+		if (cJSON_IsString(i) && strcmp(i->valuestring, id) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+static const char *status_of(const cJSON *c)
+{
+	const cJSON *s = c ? cJSON_GetObjectItemCaseSensitive(c, "status") : NULL;
+	return cJSON_IsString(s) ? s->valuestring : "?";
+}
+
+/* Every check gives over SSH the verdict it gives on this machine's
+ * --root of the same folder; the report names the kind and both places. */
+static void test_check_matches_local_root(void **state)
+{
+	(void)state;
+	char *root = new_root("check");
+	char *rout = NULL, *lout = NULL;
+	int rrc = run_remote(&rout, root, "check --json");
+	int lrc = run_local(&lout, root, "check --json");
+	assert_int_equal(rrc, lrc);
+	/* The remote run's stderr is in rout: the JSON starts at '{'. */
+	const char *brace = strchr(rout, '{');
+	assert_non_null(brace);
+	cJSON *r = cJSON_Parse(brace);
+	cJSON *l = cJSON_Parse(lout);
+	if (!r || !l)
+		fail_msg("not JSON:\n%s", rout);
+	const cJSON *tg = cJSON_GetObjectItemCaseSensitive(r, "target");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(tg, "kind")->valuestring, "ssh-root");
+	char *loc = xasprintf("root@127.0.0.1:%d%s", d.port, root);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(tg, "root")->valuestring, loc);
+	free(loc);
+	size_t n = 0;
+	const cJSON *c;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(l, "results"))
+	{
+		const char *id = cJSON_GetObjectItemCaseSensitive(c, "check")->valuestring;
+		const char *want = status_of(c);
+		const char *got = status_of(find_check(r, id));
+		if (strcmp(want, got) != 0)
+			fail_msg("%s: %s over SSH, %s on the local --root", id, got, want);
+		n++;
+	}
+	assert_true(n > 10);
+	/* The demo's sshd refuses root's password, read from the disk. */
+	assert_string_equal(status_of(find_check(r, "sshd.password")), "fail");
+	cJSON_Delete(r);
+	cJSON_Delete(l);
+	free(rout);
+	free(lout);
+
+	/* The title line names the machine and the folder there. */
+	char *out = NULL;
+	run_remote(&out, root, "check sshd.password");
+	char *title = xasprintf("Target: mounted root %s on root@127.0.0.1:%d", root, d.port);
+	if (!strstr(out, title))
+		fail_msg("no '%s' in:\n%s", title, out);
+	free(title);
+	free(out);
+	free(root);
+}
+
+/* The sshd fix is written under DIR, its journal kept under DIR, and
+ * undone over SSH: the bytes come back. */
+static void test_fix_and_undo_under_root(void **state)
+{
+	(void)state;
+	char *root = new_root("fix");
+	char *conf = xasprintf("%s/etc/ssh/sshd_config.d/60-cloudimg-settings.conf", root);
+	char *before = tu_read_file(conf, NULL);
+	assert_non_null(before);
+	char *out = NULL;
+	int rc = run_remote(&out, root, "fix 95108 --yes");
+	if (rc != 0)
+		fail_msg("fix over SSH on the root exited %d:\n%s", rc, out);
+	free(out);
+	char *after = tu_read_file(conf, NULL);
+	assert_non_null(after);
+	assert_string_not_equal(after, before);
+	free(after);
+	/* The journal is the root's, under its /var/lib, and names the kind. */
+	char *jl = xasprintf("%s/var/lib/asr-doctor/journal/journal.jsonl", root);
+	char *journal = tu_read_file(jl, NULL);
+	assert_non_null(journal);
+	assert_non_null(strstr(journal, "\"ssh-root\""));
+	free(journal);
+	/* Checked again over SSH: the fix holds. */
+	run_remote(&out, root, "check sshd.password");
+	assert_non_null(strstr(out, "pass"));
+	free(out);
+	/* history and undo find it there. */
+	assert_int_equal(run_remote(&out, root, "history"), 0);
+	assert_non_null(strstr(out, "1"));
+	free(out);
+	rc = run_remote(&out, root, "undo --yes");
+	if (rc != 0)
+		fail_msg("undo over SSH on the root exited %d:\n%s", rc, out);
+	free(out);
+	after = tu_read_file(conf, NULL);
+	assert_string_equal(after, before);
+	free(after);
+	free(jl);
+	free(before);
+	free(conf);
+	free(root);
+}
+
+/* Links on the disk are resolved inside it: an absolute link and one
+ * that climbs out with ".." read the root's own files (or nothing), never
+ * this machine's; a fix through them writes inside the root; a journal
+ * folder linked out of the root is refused. */
+static void test_hostile_links_stay_inside(void **state)
+{
+	(void)state;
+	char *root = new_root("hostile");
+	char *outside = xasprintf("%s/outside", base);
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s'", outside), 0);
+	char *secret = xasprintf("%s/secret.conf", outside);
+	tu_write_file(secret, "PasswordAuthentication yes\nPermitRootLogin yes\n# OUTSIDE-MARK\n");
+
+	/* Engine level: both links read through the target. */
+	char *abs = xasprintf("%s/etc/abs-link", root);
+	char *rel = xasprintf("%s/etc/rel-link", root);
+	assert_int_equal(symlink(secret, abs), 0);
+	char *climb = xasprintf("../../../../../../../../../../..%s", secret);
+	assert_int_equal(symlink(climb, rel), 0);
+	char *cause = NULL;
+	struct target *t = target_ssh_root_new(login(), root, &cause);
+	if (!t)
+		fail_msg("%s", cause);
+	assert_false(t->can_run);
+	assert_false(t->live);
+	char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(target_read(t, "/etc/abs-link", &data, &len), -ENOENT);
+	assert_int_equal(target_read(t, "/etc/rel-link", &data, &len), -ENOENT);
+	/* The same file placed inside the root is what the links find. */
+	char *inner_dir = xasprintf("%s%s", root, outside);
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s' && echo INSIDE > '%s/secret.conf'", inner_dir,
+			       inner_dir),
+			 0);
+	assert_int_equal(target_read(t, "/etc/rel-link", &data, &len), 0);
+	assert_string_equal(data, "INSIDE\n");
+	free(data);
+	char *real = NULL;
+	assert_int_equal(target_realpath(t, "/etc/abs-link", &real), 0);
+	char *want = xasprintf("%s/secret.conf", outside);
+	assert_string_equal(real, want);
+	free(want);
+	free(real);
+	/* Commands from the disk are never run, over there either. */
+	struct cmd_result r;
+	const char *argv[] = { "/bin/sh", "-c", "true", NULL };
+	assert_int_equal(target_run(t, argv, 5000, &r), -ENOTSUP);
+	target_free(t);
+	tu_sh(NULL, "rm -rf '%s'", inner_dir);
+	free(inner_dir);
+
+	/* The drop-in the fix edits is a link out of the disk: the check
+	 * does not read this machine's file, the fix leaves it alone. */
+	char *dropin = xasprintf("%s/etc/ssh/sshd_config.d/60-cloudimg-settings.conf", root);
+	assert_int_equal(unlink(dropin), 0);
+	assert_int_equal(symlink(climb, dropin), 0);
+	char *out = NULL;
+	run_remote(&out, root, "check -v sshd.password");
+	if (strstr(out, "OUTSIDE-MARK") || strstr(out, "PasswordAuthentication yes"))
+		fail_msg("the check read a file outside the root:\n%s", out);
+	free(out);
+	run_remote(&out, root, "fix 95108 --yes");
+	free(out);
+	char *still = tu_read_file(secret, NULL);
+	assert_string_equal(still,
+			    "PasswordAuthentication yes\nPermitRootLogin yes\n# OUTSIDE-MARK\n");
+	free(still);
+
+	/* A journal folder linked out of the root is refused. */
+	char *root2 = new_root("hostile-journal");
+	char *jout = xasprintf("%s/journal-out", base);
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s' '%s/var/lib' && ln -s '%s' '%s/var/lib/asr-doctor'",
+			       jout, root2, jout, root2),
+			 0);
+	int rc = run_remote(&out, root2, "fix 95108 --yes");
+	assert_int_not_equal(rc, 0);
+	if (!strstr(out, "symbolic link"))
+		fail_msg("a linked journal folder was not refused:\n%s", out);
+	free(out);
+	assert_int_equal(tu_sh(&out, "ls -A '%s' | wc -l", jout), 0);
+	assert_int_equal(atoi(out), 0);
+	free(out);
+	char *conf2 = xasprintf("%s/etc/ssh/sshd_config.d/60-cloudimg-settings.conf", root2);
+	char *now = tu_read_file(conf2, NULL);
+	assert_non_null(strstr(now, "PasswordAuthentication no"));
+	free(now);
+	free(conf2);
+	free(jout);
+	free(root2);
+	free(dropin);
+	free(climb);
+	free(abs);
+	free(rel);
+	free(secret);
+	free(outside);
+	free(root);
+}
+
+/* --root with --target takes a folder of that machine: an absolute path,
+ * a folder; a missing one is said so. */
+static void test_root_must_be_a_remote_folder(void **state)
+{
+	(void)state;
+	char *out = NULL;
+	char *missing = xasprintf("%s/no-such-root", base);
+	assert_int_equal(run_remote(&out, missing, "check"), 2);
+	assert_non_null(strstr(out, "--root"));
+	assert_non_null(strstr(out, "No such file"));
+	free(out);
+	free(missing);
+	assert_int_equal(run_remote(&out, "relative/dir", "check"), 2);
+	assert_non_null(strstr(out, "absolute"));
+	free(out);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	d = sshd_start(NULL);
+	base = tu_mkdtemp("sshroot");
+	home = xasprintf("%s/home", base);
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s/.ssh' && cp '%s' '%s/.ssh/known_hosts'", home,
+			       d.known_hosts, home),
+			 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sshd_stop(&d);
+	tu_rmtree(base);
+	free(base);
+	free(home);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check_matches_local_root),
+		cmocka_unit_test(test_fix_and_undo_under_root),
+		cmocka_unit_test(test_hostile_links_stay_inside),
+		cmocka_unit_test(test_root_must_be_a_remote_folder),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
