@@ -539,86 +539,98 @@ const struct check_def check_win_share = {
 
 /* ---- firewall rule groups ---------------------------------------------- */
 
-/* Judges a firewall rule group: the inbound allow rules of the group (by
- * its English name) are listed, and the verdict rests on the key rules
- * (found by key() whatever the display language): none enabled fails,
- * some enabled (for some profiles only) warns. A firewall that is off in
- * every profile passes. */
-static void firewall_group(const struct check_ctx *ctx, struct check_result *r, const char *group,
-			   bool (*key)(const struct winfw_rule *), const char *key_name,
-			   const char *fix)
+/* Judges a firewall rule group, found by its language-independent
+ * reference (group_ref, the rules' Group property) through PowerShell,
+ * so that a German or Chinese Windows answers the same: the group's
+ * inbound allow rules are listed, and the verdict rests on the key rules
+ * (their ids start with key_id) in each profile that is both active and
+ * firewalled: no key rule enabled for any such profile fails, for some of
+ * them warns. Only the firewall off in every active profile passes
+ * without rules. An answer that is not the script's gives "could not
+ * read", never a verdict; the command and its raw output are evidence. */
+static void firewall_group(const struct check_ctx *ctx, struct check_result *r,
+			   const char *group_ref, const char *group_en, const char *key_id,
+			   const char *key_name)
 {
-	const char *state[] = { "netsh", "advfirewall", "show", "allprofiles", "state", NULL };
-	int st = -1, off = 0;
-	char *out = win_run(ctx, r, state, &st);
+	char *script = xasprintf(WINFW_PS_PRE "%s" WINFW_PS_POST, group_ref);
+	const char *argv[] = { "powershell", "-NoProfile", "-NonInteractive", "-Command", script,
+			       NULL };
+	int st = -1;
+	char *out = win_run(ctx, r, argv, &st);
+	free(script);
 	if (!out)
 		return;
-	int on = winfw_profiles_on(out, &off);
+	char *fix = xasprintf("netsh advfirewall firewall set rule group=\"%s\" new enable=yes",
+			      group_ref);
+	struct winfw_ps fw;
+	int rc = winfw_ps_parse(out, &fw);
 	free(out);
-	if (on == 0 && off > 0) {
-		result_set(r, STATUS_PASS, "%s",
-			   T("Windows Firewall is off in every profile",
-			     "Windows 防火墙在所有配置文件中均已关闭"));
-		return;
-	}
-	const char *rules_argv[] = { "netsh", "advfirewall", "firewall", "show",
-				     "rule",  "name=all",    NULL };
-	out = win_run(ctx, r, rules_argv, &st);
-	if (!out)
-		return;
-	struct winfw_rule *rules = NULL;
-	size_t n = winfw_parse(out, &rules);
-	free(out);
-	size_t keys = 0, keys_on = 0;
-	struct sbuf off_profiles = { 0 };
-	for (size_t i = 0; i < n; i++) {
-		const struct winfw_rule *fr = &rules[i];
-		bool in_group = fr->grouping && str_ieq(fr->grouping, group);
-		bool is_key = key(fr);
-		if (!fr->inbound || !fr->allow || !(in_group || is_key))
-			continue;
-		result_note(r, T("rule \"%s\" (profiles %s): %s", "规则“%s”（配置文件 %s）：%s"),
-			    fr->name, fr->profiles ? fr->profiles : "?",
-			    fr->enabled ? T("enabled", "已启用") : T("disabled", "已禁用"));
-		if (!is_key)
-			continue;
-		keys++;
-		if (fr->enabled)
-			keys_on++;
-		else
-			sb_printf(&off_profiles, "%s%s", off_profiles.len ? "," : "",
-				  fr->profiles ? fr->profiles : "?");
-	}
-	winfw_free(rules, n);
-	if (keys == 0)
+	unsigned watched = fw.active & fw.firewall_on;
+	if (rc < 0) {
 		result_set(
 		    r, STATUS_WARN,
-		    T("no %s rule found (rule names and labels are localized on non-English Windows)",
-		      "未找到 %s 规则（非英文 Windows 上规则名称和标签已本地化）"),
-		    key_name);
-	else if (keys_on == 0)
-		result_set(
-		    r, STATUS_FAIL,
-		    T("the %s rules of \"%s\" are disabled: %s", "“%2$s”的 %1$s 规则已禁用：%3$s"),
-		    key_name, group, fix);
-	else if (keys_on < keys)
-		result_set(r, STATUS_WARN,
-			   T("the %s rule is disabled for the profiles %s: %s",
-			     "%s 规则在配置文件 %s 中已禁用：%s"),
-			   key_name, sb_str(&off_profiles), fix);
-	else
+		    T("could not read PowerShell's answer about the firewall rules of %s (%s); its output is in the evidence",
+		      "无法读取 PowerShell 关于 %s（%s）防火墙规则的回答；其输出见证据"),
+		    group_en, group_ref);
+	} else if (fw.active == 0) {
+		result_set(r, STATUS_WARN, "%s",
+			   T("Windows names no active firewall profile",
+			     "Windows 未报告任何活动的防火墙配置文件"));
+	} else if (watched == 0) {
+		char *act = winfw_profile_names(fw.active);
 		result_set(r, STATUS_PASS,
-			   T("the %s rules of \"%s\" are enabled", "“%2$s”的 %1$s 规则已启用"),
-			   key_name, group);
-	sb_free(&off_profiles);
-}
-
-/* SMB over TCP 445: the rule that matters for copying the agent, whatever
- * the display language. */
-static bool smb_rule(const struct winfw_rule *fr)
-{
-	return fr->protocol && str_ieq(fr->protocol, "TCP") && fr->local_port &&
-	       strcmp(fr->local_port, "445") == 0;
+			   T("Windows Firewall is off in the active profiles (%s)",
+			     "Windows 防火墙在活动配置文件（%s）中已关闭"),
+			   act);
+		free(act);
+	} else {
+		/* Profiles with an enabled key rule, and whether any key rule
+		 * covers each watched profile at all. */
+		unsigned open = 0, covered = 0;
+		for (size_t i = 0; i < fw.n; i++) {
+			const struct winfw_ps_rule *fr = &fw.rules[i];
+			if (!fr->inbound || !fr->allow)
+				continue;
+			char *prof = winfw_profile_names(fr->profiles);
+			result_note(r, T("rule %s \"%s\" (profiles %s): %s", "规则 %s“%s”（配置文件 %s）：%s"),
+				    fr->id, fr->display, prof,
+				    fr->enabled ? T("enabled", "已启用") : T("disabled", "已禁用"));
+			free(prof);
+			if (!str_starts(fr->id, key_id))
+				continue;
+			covered |= fr->profiles;
+			if (fr->enabled)
+				open |= fr->profiles;
+		}
+		char *act = winfw_profile_names(watched);
+		char *shut = winfw_profile_names(watched & ~open);
+		result_note(r, T("active profiles with the firewall on: %s", "启用防火墙的活动配置文件：%s"),
+			    act);
+		if ((covered & watched) == 0)
+			result_set(r, STATUS_WARN,
+				   T("no %s rule (%s*) of the group %s (%s) covers the active profiles %s",
+				     "组 %3$s（%4$s）中没有覆盖活动配置文件 %5$s 的 %1$s 规则（%2$s*）"),
+				   key_name, key_id, group_en, group_ref, act);
+		else if ((open & watched) == 0)
+			result_set(r, STATUS_FAIL,
+				   T("the %s rules of \"%s\" are disabled for the active profiles %s: %s",
+				     "“%2$s”的 %1$s 规则在活动配置文件 %3$s 中已禁用：%4$s"),
+				   key_name, group_en, act, fix);
+		else if ((open & watched) != watched)
+			result_set(r, STATUS_WARN,
+				   T("the %s rule is disabled for the active profiles %s: %s",
+				     "%s 规则在活动配置文件 %s 中已禁用：%s"),
+				   key_name, shut, fix);
+		else
+			result_set(r, STATUS_PASS,
+				   T("the %s rules of \"%s\" are enabled for the active profiles %s",
+				     "“%2$s”的 %1$s 规则已在活动配置文件 %3$s 中启用"),
+				   key_name, group_en, act);
+		free(act);
+		free(shut);
+	}
+	winfw_ps_free(&fw);
+	free(fix);
 }
 
 /* win.file_sharing: the File and Printer Sharing rules, SMB first. */
@@ -630,9 +642,8 @@ static void run_file_sharing(const struct check_ctx *ctx, struct check_result *r
 		winhive_firewall(ctx, r, WINROOT_FW_FILE_SHARING, "File and Printer Sharing", winhive_smb_rule, "SMB-In (TCP 445)");
 		return;
 	}
-	firewall_group(
-	    ctx, r, "File and Printer Sharing", smb_rule, "SMB-In (TCP 445)",
-	    "netsh advfirewall firewall set rule group=\"File and Printer Sharing\" new enable=yes");
+	firewall_group(ctx, r, "@FirewallAPI.dll,-28502", "File and Printer Sharing",
+		       "FPS-SMB-In-TCP", "SMB-In (TCP 445)");
 }
 
 const struct check_def check_win_file_sharing = {
@@ -641,12 +652,6 @@ const struct check_def check_win_file_sharing = {
 	.title_zh = "允许文件和打印机共享",
 	.run = run_file_sharing,
 };
-
-/* The WMI rules keep "(WMI-In)" in their names. */
-static bool wmi_rule(const struct winfw_rule *fr)
-{
-	return fr->name && strstr(fr->name, "(WMI-In)");
-}
 
 /* win.wmi: the WMI service runs and its firewall rules are enabled. */
 static void run_wmi(const struct check_ctx *ctx, struct check_result *r)
@@ -667,9 +672,8 @@ static void run_wmi(const struct check_ctx *ctx, struct check_result *r)
 		result_set(r, STATUS_FAIL,
 			   T("the WMI service (Winmgmt) is %s", "WMI 服务（Winmgmt）状态为 %s"),
 			   winsvc_state_name(s));
-	firewall_group(
-	    ctx, r, "Windows Management Instrumentation (WMI)", wmi_rule, "WMI-In",
-	    "netsh advfirewall firewall set rule group=\"windows management instrumentation (wmi)\" new enable=yes");
+	firewall_group(ctx, r, "@FirewallAPI.dll,-34251", "Windows Management Instrumentation (WMI)",
+		       "WMI-WINMGMT-In-TCP", "WMI-In");
 }
 
 const struct check_def check_win_wmi = {

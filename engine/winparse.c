@@ -426,6 +426,131 @@ int winfw_profiles_on(const char *out, int *off)
 	return seen ? on : -1;
 }
 
+/* ---- the rule group through PowerShell ------------------------------------ */
+
+/* The bits of a Profile value as PowerShell prints the flags enum ("Any",
+ * "Domain, Private", "NotApplicable"); false for another word. */
+static bool profile_bits(const char *v, unsigned *bits)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = { { "Any", WINFW_ALL },	    { "Domain", WINFW_DOMAIN },
+		      { "Private", WINFW_PRIVATE }, { "Public", WINFW_PUBLIC },
+		      { "NotApplicable", 0 } };
+	*bits = 0;
+	for (const char *p = v;;) {
+		p += strspn(p, " ");
+		size_t n = strcspn(p, ",");
+		char *w = trimmed(p, n);
+		bool ok = false;
+		for (size_t i = 0; i < ARRAY_LEN(names) && !ok; i++)
+			if (strcmp(w, names[i].name) == 0) {
+				*bits |= names[i].bit;
+				ok = true;
+			}
+		free(w);
+		if (!ok)
+			return false;
+		if (!p[n])
+			return true;
+		p += n + 1;
+	}
+}
+
+/* 1 for "True", 0 for "False", -1 otherwise. */
+static int tf(const char *v)
+{
+	return strcmp(v, "True") == 0 ? 1 : strcmp(v, "False") == 0 ? 0 : -1;
+}
+
+/* One line of the script's answer into fw; false when it is not one. */
+static bool ps_line(char *l, struct winfw_ps *fw, bool *seen_active, unsigned *seen_fw)
+{
+	char *f[7];
+	size_t nf = 0;
+	for (char *p = l; nf < 7;) {
+		f[nf++] = p;
+		char *bar = nf < 7 ? strchr(p, '|') : NULL;
+		if (!bar)
+			break;
+		*bar = '\0';
+		p = bar + 1;
+	}
+	char *end = NULL;
+	if (nf == 2 && strcmp(f[0], "active") == 0) {
+		unsigned long v = strtoul(f[1], &end, 10);
+		if (end == f[1] || *end || v > WINFW_ALL)
+			return false;
+		fw->active = (unsigned)v;
+		*seen_active = true;
+		return true;
+	}
+	if (nf == 3 && strcmp(f[0], "firewall") == 0) {
+		unsigned long v = strtoul(f[1], &end, 10);
+		int on = tf(f[2]);
+		if (end == f[1] || *end || (v != 1 && v != 2 && v != 4) || on < 0)
+			return false;
+		if (on)
+			fw->firewall_on |= (unsigned)v;
+		*seen_fw |= (unsigned)v;
+		return true;
+	}
+	if (nf != 7 || strcmp(f[0], "rule") != 0 || !*f[1])
+		return false;
+	struct winfw_ps_rule fr = { 0 };
+	int en = tf(f[2]);
+	if (en < 0 || (strcmp(f[3], "Inbound") != 0 && strcmp(f[3], "Outbound") != 0) ||
+	    (strcmp(f[4], "Allow") != 0 && strcmp(f[4], "Block") != 0 &&
+	     strcmp(f[4], "NotConfigured") != 0) ||
+	    !profile_bits(f[5], &fr.profiles))
+		return false;
+	fr.enabled = en == 1;
+	fr.inbound = strcmp(f[3], "Inbound") == 0;
+	fr.allow = strcmp(f[4], "Allow") == 0;
+	fr.id = xstrdup(f[1]);
+	fr.display = xstrdup(f[6]);
+	fw->rules = xrealloc(fw->rules, (fw->n + 1) * sizeof(*fw->rules));
+	fw->rules[fw->n++] = fr;
+	return true;
+}
+
+int winfw_ps_parse(const char *out, struct winfw_ps *fw)
+{
+	*fw = (struct winfw_ps){ 0 };
+	bool ok = true, seen_active = false;
+	unsigned seen_fw = 0;
+	for (const char *p = out; p && *p && ok;) {
+		size_t n = strcspn(p, "\n");
+		char *l = trimmed(p, n);
+		if (*l)
+			ok = ps_line(l, fw, &seen_active, &seen_fw);
+		free(l);
+		p = p[n] ? p + n + 1 : NULL;
+	}
+	return ok && seen_active && seen_fw == WINFW_ALL ? 0 : -1;
+}
+
+void winfw_ps_free(struct winfw_ps *fw)
+{
+	for (size_t i = 0; i < fw->n; i++) {
+		free(fw->rules[i].id);
+		free(fw->rules[i].display);
+	}
+	free(fw->rules);
+	*fw = (struct winfw_ps){ 0 };
+}
+
+char *winfw_profile_names(unsigned bits)
+{
+	static const char *const names[] = { "Domain", "Private", "Public" };
+	struct sbuf b = { 0 };
+	for (unsigned i = 0; i < 3; i++)
+		if (bits & (1u << i))
+			sb_printf(&b, "%s%s", b.len ? ", " : "", names[i]);
+	return b.len ? sb_steal(&b) : xstrdup("none");
+}
+
 /* ---- whoami ------------------------------------------------------------ */
 
 struct sid_arg {

@@ -109,6 +109,49 @@ void winfw_free(struct winfw_rule *rules, size_t n);
  * as ON ("State   ON"); -1 when the output has no State line. */
 int winfw_profiles_on(const char *out, int *off);
 
+/* ---- a firewall rule group through PowerShell, by its reference -------- */
+
+/* The PowerShell lines that list a rule group by its language-independent
+ * reference (the Group property, "@FirewallAPI.dll,-28502"), with the
+ * active profiles and the firewall's state per profile from the
+ * HNetCfg.FwPolicy2 object. Every value printed is an enum name or a
+ * number, the same in every display language; only the rule's DisplayName
+ * (last, evidence only) is localized. WINFW_PS_PRE + reference +
+ * WINFW_PS_POST is the script. */
+#define WINFW_PS_PRE                                                                              \
+	"$p = New-Object -ComObject HNetCfg.FwPolicy2; 'active|' + $p.CurrentProfileTypes; "     \
+	"foreach ($t in 1,2,4) { 'firewall|' + $t + '|' + $p.FirewallEnabled($t) }; "             \
+	"Get-NetFirewallRule -Group '"
+#define WINFW_PS_POST                                                                             \
+	"' | ForEach-Object { 'rule|' + $_.Name + '|' + $_.Enabled + '|' + $_.Direction + '|' + " \
+	"$_.Action + '|' + $_.Profile + '|' + $_.DisplayName }"
+
+/* Profile bits as NET_FW_PROFILE_TYPE2 numbers them. */
+enum { WINFW_DOMAIN = 1, WINFW_PRIVATE = 2, WINFW_PUBLIC = 4, WINFW_ALL = 7 };
+
+struct winfw_ps_rule {
+	char *id;      /* owned: Name, the rule's language-independent id */
+	char *display; /* owned: DisplayName, localized (may be "") */
+	bool enabled, inbound, allow;
+	unsigned profiles; /* WINFW_* bits; "Any" is WINFW_ALL */
+};
+
+struct winfw_ps {
+	unsigned active;      /* CurrentProfileTypes */
+	unsigned firewall_on; /* profiles whose firewall is on */
+	struct winfw_ps_rule *rules; /* owned */
+	size_t n;
+};
+
+/* Parses the script's answer. Returns 0, or -1 when a line is not one the
+ * script prints or the active/firewall lines are missing (another shell,
+ * an error message): the caller then reports the raw text. Free with
+ * winfw_ps_free either way. */
+int winfw_ps_parse(const char *out, struct winfw_ps *fw);
+void winfw_ps_free(struct winfw_ps *fw);
+/* "Domain, Private" for bits (caller frees); "none" for 0. */
+char *winfw_profile_names(unsigned bits);
+
 /* ---- whoami /groups ---------------------------------------------------- */
 
 enum win_sid_state { WIN_SID_ABSENT, WIN_SID_ENABLED, WIN_SID_DENY_ONLY };

@@ -415,36 +415,119 @@ static void test_recorded_account_check_for_named_account(void **state)
 	}
 }
 
-#define FW_STATE "netsh advfirewall show allprofiles state"
-#define FW_RULES "netsh advfirewall firewall show rule name=all"
+#define PS "powershell -NoProfile -NonInteractive -Command "
+#define FW_FPS PS WINFW_PS_PRE "@FirewallAPI.dll,-28502" WINFW_PS_POST
+#define FW_WMI PS WINFW_PS_PRE "@FirewallAPI.dll,-34251" WINFW_PS_POST
+
+/* The group listing read the same in English and German: ids, enum names
+ * and profile flags; the display name is kept as evidence only. */
+static void test_recorded_ps_firewall_group(void **state)
+{
+	(void)state;
+	struct winfw_ps en, de;
+	char *a = tu_read_file(WIN "ps-fwgroup-28502-en-disabled.txt", NULL);
+	char *b = tu_read_file(WIN "ps-fwgroup-28502-de-domain-on.txt", NULL);
+	assert_int_equal(winfw_ps_parse(a, &en), 0);
+	assert_int_equal(winfw_ps_parse(b, &de), 0);
+	assert_int_equal(en.active, WINFW_DOMAIN);
+	assert_int_equal(en.firewall_on, WINFW_ALL);
+	assert_int_equal(en.n, 7);
+	assert_int_equal(de.n, 7);
+	for (size_t i = 0; i < en.n; i++)
+		assert_string_equal(en.rules[i].id, de.rules[i].id);
+	assert_string_equal(de.rules[3].id, "FPS-SMB-In-TCP-NoScope");
+	assert_int_equal(de.rules[3].profiles, WINFW_DOMAIN);
+	assert_true(de.rules[3].enabled && de.rules[3].inbound && de.rules[3].allow);
+	assert_false(en.rules[3].enabled);
+	assert_int_equal(de.rules[2].profiles, WINFW_PRIVATE | WINFW_PUBLIC);
+	assert_string_equal(de.rules[2].display, "Datei- und Druckerfreigabe (SMB eingehend)");
+	assert_false(de.rules[6].inbound);
+	winfw_ps_free(&en);
+	winfw_ps_free(&de);
+	free(a);
+	free(b);
+	a = tu_read_file(WIN "ps-fwgroup-34251-en-domain-only.txt", NULL);
+	assert_int_equal(winfw_ps_parse(a, &en), 0);
+	assert_int_equal(en.active, WINFW_DOMAIN | WINFW_PRIVATE);
+	assert_int_equal(en.rules[4].profiles, WINFW_ALL); /* "Any" */
+	winfw_ps_free(&en);
+	free(a);
+	/* Anything else is not read: a localized error, netsh's list, a
+	 * profile word PowerShell does not print, a missing state line. */
+	static const char *const bad[] = {
+		"active|1\r\nfirewall|1|True\r\nfirewall|2|True\r\nfirewall|4|True\r\n"
+		"rule|FPS-SMB-In-TCP|Wahr|Inbound|Allow|Domain|x\r\n",
+		"active|1\r\nfirewall|1|True\r\nfirewall|2|True\r\nfirewall|4|True\r\n"
+		"rule|FPS-SMB-In-TCP|True|Inbound|Allow|Domäne|x\r\n",
+		"active|1\r\nfirewall|1|True\r\nfirewall|4|True\r\n",
+		"firewall|1|True\r\nfirewall|2|True\r\nfirewall|4|True\r\n",
+		"",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		assert_int_equal(winfw_ps_parse(bad[i], &en), -1);
+		winfw_ps_free(&en);
+	}
+	a = tu_read_file(WIN "netsh-rules-enabled.txt", NULL);
+	assert_int_equal(winfw_ps_parse(a, &en), -1);
+	winfw_ps_free(&en);
+	free(a);
+	a = tu_read_file(WIN "ps-fwgroup-28502-de-no-netsecurity.txt", NULL);
+	assert_int_equal(winfw_ps_parse(a, &en), -1);
+	winfw_ps_free(&en);
+	free(a);
+}
 
 static void test_recorded_file_sharing_check(void **state)
 {
 	(void)state;
 	static const struct {
-		const char *state_file, *rules_file;
+		const char *file;
+		int status;
 		enum status want;
 		const char *says;
 	} cases[] = {
-		{ WIN "netsh-state-on.txt", WIN "netsh-rules-enabled.txt", STATUS_PASS,
-		  "are enabled" },
-		{ WIN "netsh-state-on.txt", WIN "netsh-rules-disabled.txt", STATUS_FAIL,
-		  "netsh advfirewall firewall set rule group=\"File and Printer Sharing\" new enable=yes" },
-		{ WIN "netsh-state-off.txt", WIN "netsh-rules-disabled.txt", STATUS_PASS,
-		  "Firewall is off" },
-		{ WIN "netsh-state-on.txt", WIN "netsh-rules-de.txt", STATUS_WARN, "localized" },
+		{ WIN "ps-fwgroup-28502-en-disabled.txt", 0, STATUS_FAIL,
+		  "disabled for the active profiles Domain: netsh advfirewall firewall set rule "
+		  "group=\"@FirewallAPI.dll,-28502\" new enable=yes" },
+		{ WIN "ps-fwgroup-28502-de-domain-on.txt", 0, STATUS_PASS,
+		  "are enabled for the active profiles Domain" },
+		{ WIN "ps-fwgroup-28502-de-private-active.txt", 0, STATUS_FAIL,
+		  "disabled for the active profiles Private" },
+		{ WIN "ps-fwgroup-28502-en-fw-off.txt", 0, STATUS_PASS,
+		  "Firewall is off in the active profiles (Public)" },
+		{ WIN "ps-fwgroup-28502-de-no-netsecurity.txt", 1, STATUS_WARN,
+		  "could not read PowerShell's answer about the firewall rules of File and Printer "
+		  "Sharing (@FirewallAPI.dll,-28502)" },
+		{ WIN "netsh-rules-de.txt", 0, STATUS_WARN, "could not read" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-		const struct tl_replay rec[] = {
-			{ FW_STATE, cases[i].state_file, NULL, 0 },
-			{ FW_RULES, cases[i].rules_file, NULL, 0 },
-		};
+		const struct tl_replay rec[] = { { FW_FPS, cases[i].file, NULL, cases[i].status } };
 		struct check_result r;
 		replay("win.file_sharing", NULL, rec, ARRAY_LEN(rec), &r);
 		tl_status(&r, cases[i].want);
 		tl_finding_has(&r, cases[i].says);
+		if (cases[i].want == STATUS_WARN) {
+			/* The raw answer is the evidence. */
+			char *raw = tu_read_file(cases[i].file, NULL);
+			bool found = false;
+			for (size_t k = 0; k < r.nev; k++)
+				if (r.ev[k].kind == EV_COMMAND && r.ev[k].text &&
+				    strstr(r.ev[k].text, raw))
+					found = true;
+			assert_true(found);
+			free(raw);
+		}
 		result_free(&r);
 	}
+	/* The German answer's rules are named in the evidence by id and name. */
+	const struct tl_replay de[] = { { FW_FPS, WIN "ps-fwgroup-28502-de-domain-on.txt", NULL,
+					  0 } };
+	struct check_result r;
+	replay("win.file_sharing", NULL, de, 1, &r);
+	tl_ev_has(&r, EV_NOTE,
+		  "rule FPS-SMB-In-TCP-NoScope \"Datei- und Druckerfreigabe (SMB eingehend)\" "
+		  "(profiles Domain): enabled");
+	result_free(&r);
 }
 
 static void test_recorded_wmi_check(void **state)
@@ -453,26 +536,17 @@ static void test_recorded_wmi_check(void **state)
 	const struct tl_replay rec[] = {
 		{ "sc query Winmgmt", WIN "sc-query-winmgmt-running.txt", NULL, 0 },
 		{ "sc qc Winmgmt", WIN "sc-qc-winmgmt.txt", NULL, 0 },
-		{ FW_STATE, WIN "netsh-state-on.txt", NULL, 0 },
-		{ FW_RULES, WIN "netsh-rules-disabled.txt", NULL, 0 },
+		{ FW_WMI, WIN "ps-fwgroup-34251-en-domain-only.txt", NULL, 0 },
 	};
 	struct check_result r;
 	replay("win.wmi", NULL, rec, ARRAY_LEN(rec), &r);
-	tl_status(&r, STATUS_FAIL);
-	tl_finding_has(&r, "group=\"windows management instrumentation (wmi)\" new enable=yes");
-	/* The other rules of the group are listed too. */
-	tl_ev_has(&r, EV_NOTE, "rule \"Windows Management Instrumentation (DCOM-In)\"");
-	result_free(&r);
-	/* Enabled for the domain profile only: a warning that names the rest. */
-	const struct tl_replay partial[] = {
-		{ "sc query Winmgmt", WIN "sc-query-winmgmt-running.txt", NULL, 0 },
-		{ "sc qc Winmgmt", WIN "sc-qc-winmgmt.txt", NULL, 0 },
-		{ FW_STATE, WIN "netsh-state-on.txt", NULL, 0 },
-		{ FW_RULES, WIN "netsh-rules-wmi-domain-only.txt", NULL, 0 },
-	};
-	replay("win.wmi", NULL, partial, ARRAY_LEN(partial), &r);
+	/* Domain and Private active, the WMI-In rule on for Domain only. */
 	tl_status(&r, STATUS_WARN);
-	tl_finding_has(&r, "the WMI-In rule is disabled for the profiles Private,Public");
+	tl_finding_has(&r, "the WMI-In rule is disabled for the active profiles Private: netsh "
+			   "advfirewall firewall set rule group=\"@FirewallAPI.dll,-34251\"");
+	/* The other rules of the group are listed too. */
+	tl_ev_has(&r, EV_NOTE,
+		  "rule WMI-RPCSS-In-TCP \"Windows Management Instrumentation (DCOM-In)\"");
 	result_free(&r);
 }
 
@@ -590,6 +664,7 @@ int main(void)
 		cmocka_unit_test(test_recorded_net_share),
 		cmocka_unit_test(test_recorded_netsh_rules),
 		cmocka_unit_test(test_recorded_netsh_profile_state),
+		cmocka_unit_test(test_recorded_ps_firewall_group),
 		cmocka_unit_test(test_recorded_whoami_groups),
 		cmocka_unit_test(test_recorded_account_check_for_named_account),
 		cmocka_unit_test(test_recorded_powershell_bool),

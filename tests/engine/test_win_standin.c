@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "engine/util/util.h"
+#include "engine/util/winquote.h"
 #include "engine/util/wintext.h"
+#include "engine/winparse.h"
 #include "support/winstate.h"
 
 #define FIX "tests/fixtures/windows/"
@@ -174,6 +176,58 @@ static void test_recorded_formats_netsh_german(void **s)
 	same_as("netsh advfirewall firewall show rule name=all", FIX "netsh-rules-de.txt", false, 0);
 }
 
+/* The checks' listing of a rule group by its reference: the same rules
+ * answer the recording byte for byte, in German too (only the display
+ * names differ), and a group the machine lacks is PowerShell's error. */
+static void test_recorded_formats_ps_firewall_group(void **s)
+{
+	(void)s;
+	static const char *const rows[][3] = {
+		{ "FPS-NB_Session-In-TCP", "Private,Public",
+		  "Datei- und Druckerfreigabe (NB-Sitzung eingehend)" },
+		{ "FPS-NB_Session-In-TCP-NoScope", "Domain",
+		  "Datei- und Druckerfreigabe (NB-Sitzung eingehend)" },
+		{ "FPS-SMB-In-TCP", "Private,Public", "Datei- und Druckerfreigabe (SMB eingehend)" },
+		{ "FPS-SMB-In-TCP-NoScope", "Domain", "Datei- und Druckerfreigabe (SMB eingehend)" },
+		{ "FPS-ICMP4-ERQ-In", "Private,Public",
+		  "Datei- und Druckerfreigabe (Echoanforderung - ICMPv4 eingehend)" },
+		{ "FPS-ICMP4-ERQ-In-NoScope", "Domain",
+		  "Datei- und Druckerfreigabe (Echoanforderung - ICMPv4 eingehend)" },
+		{ "FPS-SMB-Out-TCP", "Private,Public", "Datei- und Druckerfreigabe (SMB ausgehend)" },
+	};
+	struct sbuf t = { 0 };
+	for (size_t i = 0; i < ARRAY_LEN(rows); i++)
+		sb_printf(&t, "%s\t@FirewallAPI.dll,-28502\t%s\t%s\t%s\tDatei- und Druckerfreigabe\tTCP\t445\t%s\n",
+			  rows[i][0], strstr(rows[i][0], "NoScope") ? "Yes" : "No",
+			  strstr(rows[i][0], "-Out-") ? "Out" : "In", rows[i][1], rows[i][2]);
+	ws_set(state, "lang", "de\n");
+	ws_set(state, "codepage", "65001\n");
+	ws_set(state, "curprofiles", "1\n");
+	ws_set(state, "rules", sb_str(&t));
+	sb_free(&t);
+	char *script = xasprintf(WINFW_PS_PRE "@FirewallAPI.dll,-28502" WINFW_PS_POST);
+	const char *argv[] = { "powershell", "-NoProfile", "-NonInteractive", "-Command", script,
+			       NULL };
+	char *line = win_cmdline(argv, true);
+	same_as(line, FIX "ps-fwgroup-28502-de-domain-on.txt", false, 0);
+	ws_set(state, "curprofiles", "2\n");
+	same_as(line, FIX "ps-fwgroup-28502-de-private-active.txt", false, 0);
+	free(line);
+	free(script);
+	script = xasprintf(WINFW_PS_PRE "@FirewallAPI.dll,-34251" WINFW_PS_POST);
+	argv[4] = script;
+	line = win_cmdline(argv, true);
+	char *o = NULL, *e = NULL;
+	assert_int_equal(ws_run(state, line, &o, NULL, &e), 1);
+	assert_string_equal(o, "active|2\r\nfirewall|1|True\r\nfirewall|2|True\r\nfirewall|4|True\r\n");
+	assert_non_null(strstr(e, "No MSFT_NetFirewallRule objects found with property 'Group' "
+				  "equal to '@FirewallAPI.dll,-34251'"));
+	free(o);
+	free(e);
+	free(line);
+	free(script);
+}
+
 static void test_powershell_lines(void **s)
 {
 	(void)s;
@@ -264,6 +318,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_recorded_formats_sc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recorded_formats_netsh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recorded_formats_netsh_german, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recorded_formats_ps_firewall_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_powershell_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_reading, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_code_page, setup, teardown),

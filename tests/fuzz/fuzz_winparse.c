@@ -39,6 +39,11 @@ int FUZZ_ENTRY(winparse)(const uint8_t *data, size_t size)
 	winfw_free(rules, n);
 	int off = 0;
 	winfw_profiles_on(out, &off);
+	struct winfw_ps fw;
+	winfw_ps_parse(out, &fw);
+	for (size_t i = 0; i < fw.n; i++)
+		free(winfw_profile_names(fw.rules[i].profiles));
+	winfw_ps_free(&fw);
 
 	winwho_group(out, "S-1-5-32-544");
 	win_parse_bool(out);

@@ -14,7 +14,8 @@
  * net share, sc query/qc/config/start/stop, netsh advfirewall (show
  * allprofiles state, firewall show rule name=all, firewall set rule
  * group=... new enable=yes|no), the PowerShell lines the checks and fixes
- * send, and the agent's VSS provider script, in the formats of the
+ * send (a rule group listed by its reference with the active profiles,
+ * as engine/winparse.h's WINFW_PS_PRE writes it), and the agent's VSS provider script, in the formats of the
  * recorded real outputs in tests/fixtures/windows (CRLF, the same
  * columns; netsh's rule list in German when DIR/lang says "de", as
  * netsh-rules-de.txt shows it). An unknown command answers as cmd.exe
@@ -35,6 +36,7 @@
  *              shows it, "20  WIN32_SHARE_PROCESS" when absent]
  *   shares     NAME RESOURCE REMARK
  *   fwstate    ON|OFF for Domain, Private, Public (one line, spaces)
+ *   curprofiles  the active profiles' bits (1 Domain, 2 Private, 4 Public)
  *   rules      ID GROUPREF ENABLED(Yes|No) DIR(In|Out) PROFILES GROUPING
  *              PROTOCOL LOCALPORT NAME (display strings in the machine's
  *              language; PROFILES in English, shown translated)
@@ -54,6 +56,7 @@
 #include <unistd.h>
 
 #include "engine/util/util.h"
+#include "engine/winparse.h"
 #include "support/winmodel.h"
 
 /* ---- state ------------------------------------------------------------ */
@@ -1062,6 +1065,63 @@ static int ps_bool(bool v)
 	return 0;
 }
 
+/* The check's listing of a rule group by reference (WINFW_PS_PRE ...):
+ * the HNetCfg.FwPolicy2 lines first (CurrentProfileTypes from
+ * DIR/curprofiles, 1 on a joined machine and 4 otherwise when absent;
+ * FirewallEnabled from fwstate), then one line per rule with the enum
+ * names PowerShell prints whatever the display language, the flags of
+ * Profile joined by ", ", DisplayName as the machine names it. No rule in
+ * the group: the cmdlet's error on standard error and exit 1, after the
+ * lines already printed, as PowerShell -Command does. */
+static int ps_group_listing(const char *group)
+{
+	char *dom = state_word("domain", NULL);
+	char *cur = state_word("curprofiles", dom ? "1" : "4");
+	char *st = state_word("fwstate", "ON ON ON");
+	sb_printf(&out, "active|%s\r\n", cur);
+	const char *p = st;
+	for (unsigned i = 0; i < 3; i++) {
+		p += strspn(p, " ");
+		size_t n = strcspn(p, " ");
+		sb_printf(&out, "firewall|%u|%s\r\n", 1u << i,
+			  n == 2 && !strncasecmp(p, "ON", 2) ? "True" : "False");
+		p += n;
+	}
+	free(dom);
+	free(cur);
+	free(st);
+	struct table t;
+	table_load("rules", &t);
+	size_t n = 0;
+	for (size_t r = 0; r < t.n; r++) {
+		if (!str_ieq(fld(&t, r, 1), group))
+			continue;
+		struct sbuf prof = { 0 };
+		const char *q = fld(&t, r, 4);
+		if (str_ieq(q, "Any"))
+			sb_add(&prof, "Any");
+		while (!str_ieq(q, "Any") && *q) {
+			size_t k = strcspn(q, ",");
+			sb_printf(&prof, "%s%.*s", prof.len ? ", " : "", (int)k, q);
+			q += k + (q[k] != 0);
+		}
+		sb_printf(&out, "rule|%s|%s|%s|Allow|%s|%s\r\n", fld(&t, r, 0),
+			  str_ieq(fld(&t, r, 2), "Yes") ? "True" : "False",
+			  str_ieq(fld(&t, r, 3), "In") ? "Inbound" : "Outbound", sb_str(&prof),
+			  fld(&t, r, 8));
+		sb_free(&prof);
+		n++;
+	}
+	table_free(&t);
+	if (n)
+		return 0;
+	sb_printf(&err,
+		  "Get-NetFirewallRule : No MSFT_NetFirewallRule objects found with property "
+		  "'Group' equal to '%s'.  Verify the value of the property and retry.\r\n",
+		  group);
+	return 1;
+}
+
 static int cmd_powershell(const struct strvec *a)
 {
 	size_t i = 1;
@@ -1093,6 +1153,13 @@ static int cmd_powershell(const struct strvec *a)
 		table_load("reach", &t);
 		rc = ps_bool(table_find(&t, host) >= 0);
 		table_free(&t);
+	} else if (str_starts(s, WINFW_PS_PRE) && str_ends(s, WINFW_PS_POST) &&
+		   strlen(s) > strlen(WINFW_PS_PRE) + strlen(WINFW_PS_POST)) {
+		char *group = xstrndup(s + strlen(WINFW_PS_PRE),
+				       strlen(s) - strlen(WINFW_PS_PRE) - strlen(WINFW_PS_POST));
+		/* A quote in it would end PowerShell's string: not modelled. */
+		rc = strchr(group, '\'') ? ps_unknown(s) : ps_group_listing(group);
+		free(group);
 	} else if (str_starts(s, list_pre) && str_ends(s, list_post) &&
 		   strlen(s) > strlen(list_pre) + strlen(list_post)) {
 		char *group = xstrndup(s + strlen(list_pre),
