@@ -61,8 +61,9 @@ static void print_text(const struct codemap *m, const struct log_scan *scans, si
 		if (s->nhits == 0) {
 			struct sbuf b = { 0 };
 			util_escape(&b, s->path, false);
-			printf("%s: no code (%llu lines, %s)\n", sb_str(&b), s->info.lines,
-			       encoding_name(s->info.enc));
+			printf("%s: no code (%llu lines, %s%s%s)\n", sb_str(&b), s->info.lines,
+			       encoding_name(s->info.enc), s->info.changes ? ", then " : "",
+			       s->info.changes ? encoding_name(s->info.last) : "");
 			sb_free(&b);
 		}
 		known += log_scan_count(s, true);
@@ -116,6 +117,9 @@ static void print_json(const struct codemap *m, const struct log_scan *scans, si
 			cJSON_AddNullToObject(o, "error");
 			cJSON_AddStringToObject(o, "encoding", encoding_name(s->info.enc));
 			cJSON_AddBoolToObject(o, "bom", s->info.bom);
+			/* A log several tools appended to changes encoding. */
+			cJSON_AddNumberToObject(o, "encoding_changes", (double)s->info.changes);
+			cJSON_AddStringToObject(o, "last_encoding", encoding_name(s->info.last));
 			cJSON_AddNumberToObject(o, "lines", (double)s->info.lines);
 			cJSON_AddNumberToObject(o, "bytes", (double)s->info.bytes);
 		}

@@ -110,7 +110,8 @@ struct lines {
 	char *fix;        /* owned, 3 * LOG_PIECE + 8: a piece with bad UTF-8 replaced */
 	unsigned long long line;
 	bool pending_cr;  /* the last end was \r: a \n right after it adds nothing */
-	bool utf8;        /* bytes arrive raw and need checking */
+	bool bol;         /* a line just ended: the next may be in another encoding */
+	bool utf8;        /* bytes arrive raw and need checking (a UTF-8 region) */
 	bool stop;
 };
 
@@ -181,6 +182,7 @@ static void end_line(struct lines *L)
 	hand_on(L, L->len, L->len);
 	L->len = 0;
 	L->line++;
+	L->bol = true;
 }
 
 static inline void add_byte(struct lines *L, char c)
@@ -243,14 +245,14 @@ static enum log_encoding sniff(const unsigned char *b, size_t n)
 	return LOG_UTF8;
 }
 
-/* UTF-16 decoding state kept across chunks. */
-struct u16 {
-	bool le;
-	int carry;         /* an odd byte left over, or -1 */
-	uint32_t high;     /* a high surrogate waiting for its pair, or 0 */
+/* The decoder's state kept across chunks. */
+struct dec {
+	enum log_encoding enc; /* of the region being read */
+	uint32_t high;         /* a UTF-16 high surrogate waiting for its pair, or 0 */
+	struct log_info *info;
 };
 
-static void u16_unit(struct lines *L, struct u16 *d, uint32_t u)
+static void u16_unit(struct lines *L, struct dec *d, uint32_t u)
 {
 	if (d->high) {
 		uint32_t h = d->high;
@@ -265,24 +267,143 @@ static void u16_unit(struct lines *L, struct u16 *d, uint32_t u)
 		d->high = u;
 	else if (u >= 0xDC00 && u <= 0xDFFF)
 		add_cp(L, 0xFFFD);
-	else
+	else if (u != 0xFEFF) /* a byte order mark inside: a part appended with its own */
 		add_cp(L, u);
 }
 
-static void u16_chunk(struct lines *L, struct u16 *d, const unsigned char *b, size_t n)
+/* Whether b[0..n) starts a line of UTF-8 (or an 8-bit code page) where a
+ * UTF-16 part was being read: up to its first \n byte it has no NUL and
+ * is valid UTF-8 or nine tenths ASCII (an ANSI line), and the \n is
+ * neither the first byte nor the low half of a UTF-16 line end (a NUL
+ * after it). A UTF-16 line always holds a NUL in its line end, and ASCII
+ * characters hold one each; a line of only CJK characters with a 0x0A
+ * byte in one of them is half non-ASCII bytes that almost never decode as
+ * UTF-8. Without a \n within LOG_LOOK bytes it is not taken (at the end
+ * of the log the rest is the line). */
+static bool looks_utf8_line(const unsigned char *b, size_t n, bool eof)
+{
+	size_t lim = n < LOG_LOOK ? n : LOG_LOOK, j = 0, ascii = 0;
+	while (j < lim && b[j] != '\n') {
+		if (b[j] == 0)
+			return false;
+		ascii += b[j] < 0x80;
+		j++;
+	}
+	if (j == lim && !(eof && lim == n))
+		return false;
+	if (j == 0 || (j + 1 < n && b[j + 1] == 0))
+		return false;
+	/* An 8-bit code page's line: nearly all ASCII. */
+	if (ascii * 10 >= j * 9)
+		return true;
+	for (size_t i = 0; i < j;) {
+		uint32_t cp;
+		size_t k = utf8_decode((const char *)b + i, j - i, &cp);
+		if (cp == UTF8_INVALID)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+/* Whether b[0..n) starts a line of UTF-16 (in the byte order of le) where
+ * UTF-8 was being read: its first units (up to 8, at least 2) are ASCII
+ * characters, a NUL in every other byte. */
+static bool looks_utf16_line(const unsigned char *b, size_t n, bool le)
+{
+	size_t units = n / 2 < 8 ? n / 2 : 8;
+	if (units < 2)
+		return false;
+	for (size_t i = 0; i < units; i++) {
+		unsigned char c = b[2 * i + !le], z = b[2 * i + le];
+		if (z != 0 || c == 0 || c >= 0x80)
+			return false;
+	}
+	return true;
+}
+
+static void switch_to(struct dec *d, enum log_encoding e)
+{
+	if (d->enc == e)
+		return;
+	d->enc = e;
+	d->high = 0;
+	d->info->changes++;
+	d->info->last = e;
+}
+
+/* At the start of a line: the encoding of what follows, as a tool that
+ * appended to another's log wrote it (a byte order mark, or the look of
+ * the bytes). Returns the bytes of a mark to skip. */
+static size_t region_start(struct dec *d, const unsigned char *b, size_t n, bool eof)
+{
+	if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+		switch_to(d, LOG_UTF8);
+		return 3;
+	}
+	if (n >= 2 && b[0] == 0xFF && b[1] == 0xFE) {
+		switch_to(d, LOG_UTF16LE);
+		return 2;
+	}
+	if (n >= 2 && b[0] == 0xFE && b[1] == 0xFF) {
+		switch_to(d, LOG_UTF16BE);
+		return 2;
+	}
+	if (d->enc != LOG_UTF8) {
+		if (looks_utf8_line(b, n, eof))
+			switch_to(d, LOG_UTF8);
+	} else if (looks_utf16_line(b, n, true)) {
+		switch_to(d, LOG_UTF16LE);
+	} else if (looks_utf16_line(b, n, false)) {
+		switch_to(d, LOG_UTF16BE);
+	}
+	return 0;
+}
+
+/* Decodes b[0..n) region by region. Returns the bytes used: it stops
+ * early (unless eof) where a line starts less than LOG_LOOK bytes before
+ * the end, or at an odd byte of UTF-16, so that the caller reads on and
+ * hands the rest back. */
+static size_t decode(struct lines *L, struct dec *d, const unsigned char *b, size_t n, bool eof)
 {
 	size_t i = 0;
-	if (d->carry >= 0 && n > 0) {
-		uint32_t u = d->le ? (uint32_t)d->carry | (uint32_t)b[0] << 8
-				   : (uint32_t)d->carry << 8 | b[0];
-		d->carry = -1;
-		u16_unit(L, d, u);
-		i = 1;
-	}
-	int lo = d->le ? 0 : 1, hi = 1 - lo;
-	while (i + 1 < n && !L->stop) {
-		/* The common case: a run of printable ASCII, copied in one go
-		 * up to the end of the piece. */
+	while (i < n && !L->stop) {
+		if (L->bol) {
+			bool u16 = d->enc != LOG_UTF8;
+			bool lf = u16 ? i + 1 < n && (d->enc == LOG_UTF16LE ? b[i] == '\n' && !b[i + 1]
+									     : !b[i] && b[i + 1] == '\n')
+				      : b[i] == '\n';
+			/* The \n of a \r\n belongs to the line before. */
+			if (!(L->pending_cr && lf)) {
+				if (!eof && n - i < LOG_LOOK)
+					return i;
+				L->bol = false;
+				i += region_start(d, b + i, n - i, eof);
+				L->utf8 = d->enc == LOG_UTF8;
+				continue;
+			}
+		}
+		if (d->enc == LOG_UTF8) {
+			unsigned char c = b[i++];
+			if (c >= 0x20 && c != 0x7F) {
+				L->pending_cr = false;
+				L->buf[L->len++] = (char)c;
+				if (L->len >= LOG_PIECE)
+					piece(L);
+			} else {
+				add_cp(L, c);
+			}
+			continue;
+		}
+		if (i + 1 >= n) {
+			if (!eof)
+				return i;
+			i = n; /* a last odd byte: half a character, dropped */
+			break;
+		}
+		int lo = d->enc == LOG_UTF16LE ? 0 : 1, hi = 1 - lo;
+		/* The common case: a run of printable ASCII, copied in one go up
+		 * to the end of the piece. */
 		if (!d->high) {
 			size_t lim = (n - i) / 2, room = LOG_PIECE - L->len, k = 0;
 			const unsigned char *p = b + i;
@@ -307,23 +428,7 @@ static void u16_chunk(struct lines *L, struct u16 *d, const unsigned char *b, si
 		u16_unit(L, d, (uint32_t)b[i + hi] << 8 | b[i + lo]);
 		i += 2;
 	}
-	if (i < n)
-		d->carry = b[i];
-}
-
-static void u8_chunk(struct lines *L, const unsigned char *b, size_t n)
-{
-	for (size_t i = 0; i < n && !L->stop; i++) {
-		unsigned char c = b[i];
-		if (c >= 0x20 && c != 0x7F) {
-			L->pending_cr = false;
-			L->buf[L->len++] = (char)c;
-			if (L->len >= LOG_PIECE)
-				piece(L);
-		} else {
-			add_cp(L, c);
-		}
-	}
+	return i;
 }
 
 int log_read_lines(struct log_src *src, log_line_fn fn, void *arg, struct log_info *info,
@@ -333,53 +438,67 @@ int log_read_lines(struct log_src *src, log_line_fn fn, void *arg, struct log_in
 	if (!info)
 		info = &dummy;
 	*info = (struct log_info){ 0 };
-	unsigned char *chunk = xmalloc(LOG_CHUNK);
+	/* A chunk, and the few bytes of the one before that a line start
+	 * needed to look past. */
+	unsigned char *chunk = xmalloc(LOG_CHUNK + LOG_LOOK);
 	struct lines L = { .fn = fn, .arg = arg, .line = 1 };
 	L.buf = xmalloc(LOG_PIECE + 8);
 	L.fix = xmalloc(3 * LOG_PIECE + 8);
-	struct u16 d = { .carry = -1 };
+	struct dec d = { .info = info };
 	int rc = 0;
-	bool first = true;
-	for (;;) {
-		long n = src_read(src, (char *)chunk, LOG_CHUNK);
+	bool first = true, eof = false;
+	size_t have = 0;
+	while (!eof) {
+		long n = src_read(src, (char *)chunk + have, LOG_CHUNK);
 		if (n < 0) {
 			rc = (int)n;
 			*cause = xasprintf("read error: %s", strerror((int)-n));
 			break;
 		}
-		if (n == 0)
-			break;
+		eof = n == 0;
 		info->bytes += (unsigned long long)n;
-		const unsigned char *b = chunk;
-		size_t len = (size_t)n;
-		if (first) {
+		have += (size_t)n;
+		size_t at = 0;
+		if (first && (have >= 4 || eof)) {
+			/* The file's first bytes name its encoding; a region
+			 * that starts later is told at its first line. */
 			first = false;
-			if (len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
-				info->enc = LOG_UTF8, info->bom = true, b += 3, len -= 3;
-			} else if (len >= 2 && b[0] == 0xFF && b[1] == 0xFE) {
-				info->enc = LOG_UTF16LE, info->bom = true, b += 2, len -= 2;
-			} else if (len >= 2 && b[0] == 0xFE && b[1] == 0xFF) {
-				info->enc = LOG_UTF16BE, info->bom = true, b += 2, len -= 2;
+			const unsigned char *b = chunk;
+			if (have >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+				info->enc = LOG_UTF8, info->bom = true, at = 3;
+			} else if (have >= 2 && b[0] == 0xFF && b[1] == 0xFE) {
+				info->enc = LOG_UTF16LE, info->bom = true, at = 2;
+			} else if (have >= 2 && b[0] == 0xFE && b[1] == 0xFF) {
+				info->enc = LOG_UTF16BE, info->bom = true, at = 2;
 			} else {
-				info->enc = sniff(b, len);
+				/* Only the first line: a later part may be in
+				 * another encoding. */
+				size_t k = have < LOG_LOOK ? have : LOG_LOOK;
+				const unsigned char *nl = memchr(b, '\n', k);
+				if (nl && (size_t)(nl - b) + 2 < k)
+					k = (size_t)(nl - b) + 2;
+				info->enc = sniff(b, k);
 			}
-			d.le = info->enc == LOG_UTF16LE;
-			L.utf8 = info->enc == LOG_UTF8;
+			info->last = d.enc = info->enc;
+			L.utf8 = d.enc == LOG_UTF8;
+			L.bol = false; /* the first line's encoding is the file's */
 		}
-		if (L.utf8)
-			u8_chunk(&L, b, len);
-		else
-			u16_chunk(&L, &d, b, len);
+		if (first)
+			continue;
+		at += decode(&L, &d, chunk + at, have - at, eof);
 		if (L.stop)
 			break;
-		if (src->progress && !src->progress(src->progress_arg, info->bytes, src->size)) {
+		memmove(chunk, chunk + at, have - at);
+		have -= at;
+		if (src->progress && n > 0 &&
+		    !src->progress(src->progress_arg, info->bytes, src->size)) {
 			rc = -ECANCELED;
 			*cause = xstrdup("cancelled");
 			L.stop = true;
 			break;
 		}
 	}
-	if (!L.stop && !L.utf8 && d.high)
+	if (!L.stop && d.high)
 		add_cp(&L, 0xFFFD);
 	/* A truncated last line (no line end) still counts. */
 	if (!L.stop && L.len > 0)

@@ -2,7 +2,11 @@
  * and decoded line by line (UTF-16LE or UTF-16BE with or without a BOM,
  * told apart from UTF-8 by where the NULs fall; UTF-8 with or without a
  * BOM; CRLF, LF, lone CR and any mix; NUL padding dropped; a truncated
- * last line kept), so the memory needed does not grow with the file: a
+ * last line kept). The encoding is told again where each line starts, so
+ * that a log several installers appended to (a UTF-8 or ANSI part after a
+ * UTF-16LE one, or the reverse, with or without its own BOM) is read part
+ * by part with its line numbers running on. The memory needed does not
+ * grow with the file: a
  * line longer than LOG_PIECE comes in overlapping pieces. Every code
  * spelling (codes.h) and every message the article names is looked up in
  * the code table; each distinct code is kept once with the line it first
@@ -30,6 +34,7 @@ enum log_encoding {
 #define LOG_CHUNK (64u * 1024)     /* bytes read at a time */
 #define LOG_PIECE (64u * 1024)     /* longest piece of a line handed on */
 #define LOG_OVERLAP 128u           /* bytes a piece repeats of the one before */
+#define LOG_LOOK 1024u             /* bytes looked at where a line starts, for its encoding */
 #define LOG_TEXT_MAX 512u          /* bytes of a line kept with a hit */
 #define LOG_HITS_MAX 1000u         /* distinct codes kept per file */
 #define LOG_NODES_MAX 4u           /* sections kept per hit */
@@ -61,8 +66,10 @@ void log_close(struct log_src *src);
 
 /* What the decoder learnt about a file. */
 struct log_info {
-	enum log_encoding enc;
+	enum log_encoding enc;    /* of the file's start */
 	bool bom;
+	unsigned changes;         /* times the encoding changed where a line starts */
+	enum log_encoding last;   /* of the last region */
 	unsigned long long lines; /* lines seen (a last line without an end counts) */
 	unsigned long long bytes; /* bytes read */
 };

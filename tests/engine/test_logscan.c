@@ -239,6 +239,115 @@ static void test_chunk_edges_and_bad_text(void **state)
 	log_scan_free(&s);
 }
 
+/* A log several tools appended to: UTF-16LE with a BOM, an ANSI part (a
+ * batch file's echo >>), UTF-16LE again without a BOM and cut short; then
+ * UTF-8 followed by UTF-16LE with its own BOM whose Chinese lines have
+ * 0x0A bytes inside characters. Every part is found at its own line. */
+static void test_recorded_mixed_encodings(void **state)
+{
+	(void)state;
+	struct log_scan s;
+	scan_file(FIX "ASRUnifiedAgentInstaller.mixed-utf16le-ansi-utf16le.log", &s);
+	assert_int_equal(s.info.enc, LOG_UTF16LE);
+	assert_true(s.info.bom);
+	assert_int_equal(s.info.changes, 2);
+	assert_int_equal(s.info.last, LOG_UTF16LE);
+	assert_int_equal(s.info.lines, 15);
+	static const struct {
+		const char *code;
+		unsigned long long line;
+		const char *text;
+	} want[] = {
+		{ "0x800706BE", 7, "- Error code: -2147023170 [0x800706BE]" },
+		{ "0x80070430", 10, "- Error code: -2147023824 [0x80070430]" },
+		{ "exit 517", 11, "- Exit code: 517" },
+		{ "0x8004E00F", 14, "- Error code: -2147164145 [0x8004E00F]" },
+		{ "exit 8", 15, "- Exit code: 8" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+		const struct log_hit *h = hit(&s, want[i].code);
+		assert_non_null(h);
+		assert_int_equal(h->line, want[i].line);
+		assert_string_equal(h->text, want[i].text);
+	}
+	log_scan_free(&s);
+	/* The ANSI line: its one byte that is not UTF-8 replaced, the rest
+	 * whole; the lines around it in their own encodings. */
+	struct strvec lines = { 0 };
+	unsigned long long first = 0;
+	char *cause = NULL;
+	assert_int_equal(log_context(NULL, FIX "ASRUnifiedAgentInstaller.mixed-utf16le-ansi-utf16le.log",
+				     9, 1, &lines, &first, &cause),
+			 0);
+	assert_int_equal(first, 8);
+	assert_int_equal(lines.n, 3);
+	assert_string_equal(lines.v[0], "- Exit code: 511");
+	assert_string_equal(lines.v[1], "InMageVSSProvider_Install.cmd: Registrierung fehlgeschlagen "
+					"f\xef\xbf\xbdr den Anbieter");
+	assert_string_equal(lines.v[2], "- Error code: -2147023824 [0x80070430]");
+	sv_free(&lines);
+
+	scan_file(FIX "UA_InstallLogFile.mixed-utf8-utf16le.log", &s);
+	assert_int_equal(s.info.enc, LOG_UTF8);
+	assert_false(s.info.bom);
+	assert_int_equal(s.info.changes, 1);
+	assert_int_equal(s.info.last, LOG_UTF16LE);
+	assert_int_equal(s.info.lines, 8);
+	assert_int_equal(hit(&s, "95320")->line, 2);
+	assert_int_equal(hit(&s, "exit 806")->line, 3);
+	assert_int_equal(hit(&s, "0x8007041F")->line, 7);
+	assert_int_equal(hit(&s, "exit 512")->line, 8);
+	log_scan_free(&s);
+	assert_int_equal(log_context(NULL, FIX "UA_InstallLogFile.mixed-utf8-utf16le.log", 5, 1, &lines,
+				     &first, &cause),
+			 0);
+	assert_int_equal(lines.n, 3);
+	assert_string_equal(lines.v[0], "安装日志");
+	assert_string_equal(lines.v[1], "上一步失败"); /* U+4E0A is 0A 4E */
+	assert_string_equal(lines.v[2], "安装上一步失败");
+	sv_free(&lines);
+}
+
+/* Appends s as UTF-16LE. */
+static void u16(struct sbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		sb_addc(b, *s);
+		sb_addn(b, "", 1);
+	}
+}
+
+/* Where one part ends and the next begins, wherever that falls against
+ * the read chunks and the look-ahead: UTF-16LE then ANSI then BOM-less
+ * UTF-16LE, line numbers running on across all three. */
+static void test_mixed_at_chunk_edges(void **state)
+{
+	(void)state;
+	for (size_t pad = LOG_CHUNK - LOG_LOOK - 40; pad < LOG_CHUNK + 8; pad += 7) {
+		struct sbuf b = { 0 };
+		sb_addn(&b, "\xff\xfe", 2);
+		/* Lines of 40 characters (82 bytes) up to about pad bytes. */
+		size_t lines = 0;
+		while (b.len + 82 <= pad) {
+			u16(&b, "abcdefghijklmnopqrstuvwxyz0123456789ABC\r\n");
+			lines++;
+		}
+		u16(&b, "exit code 511\r\n");
+		sb_add(&b, "exit code 517\r\nplain \xe9t\xe9\r\n");
+		u16(&b, "exit code 806\r\n- Error code: -2147164145 [0x8004E00F]");
+		struct log_scan s;
+		scan_mem(b.s, b.len, &s);
+		assert_int_equal(s.info.changes, 2);
+		assert_int_equal(s.info.lines, lines + 5);
+		assert_int_equal(hit(&s, "exit 511")->line, lines + 1);
+		assert_int_equal(hit(&s, "exit 517")->line, lines + 2);
+		assert_int_equal(hit(&s, "exit 806")->line, lines + 4);
+		assert_int_equal(hit(&s, "0x8004E00F")->line, lines + 5);
+		log_scan_free(&s);
+		sb_free(&b);
+	}
+}
+
 static void test_context(void **state)
 {
 	(void)state;
@@ -338,6 +447,8 @@ int main(void)
 		cmocka_unit_test(test_recorded_nul_padding_and_utf16be),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_chunk_edges_and_bad_text),
+		cmocka_unit_test(test_recorded_mixed_encodings),
+		cmocka_unit_test(test_mixed_at_chunk_edges),
 		cmocka_unit_test(test_context),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_known_paths),
