@@ -743,19 +743,12 @@ static size_t add_logs_tree(struct target *t, const char *dir, int depth, struct
 	return added;
 }
 
-size_t log_known_paths(struct target *t, struct strvec *out)
+/* Appends the logs of base/ProgramData/ASRSetupLogs/ and its
+ * UploadedLogs/ (names in any case); returns how many. */
+static size_t add_setup_logs(struct target *t, const char *base, struct strvec *out)
 {
 	size_t added = 0;
-	struct target_stat st;
-	if (target_stat(t, "/var/log/ua_install.log", &st) == 0 && S_ISREG(st.mode) &&
-	    !sv_contains(out, "/var/log/ua_install.log")) {
-		sv_push(out, "/var/log/ua_install.log");
-		added++;
-	}
-	char *dir = agent_install_dir(t);
-	added += add_logs_tree(t, dir, 3, out);
-	free(dir);
-	char *pd = find_icase(t, "/", "ProgramData");
+	char *pd = find_icase(t, base, "ProgramData");
 	char *setup = pd ? find_icase(t, pd, "ASRSetupLogs") : NULL;
 	if (setup) {
 		added += add_logs(t, setup, out);
@@ -766,5 +759,41 @@ size_t log_known_paths(struct target *t, struct strvec *out)
 	}
 	free(setup);
 	free(pd);
+	return added;
+}
+
+size_t log_known_paths(struct target *t, struct strvec *out)
+{
+	size_t added = 0;
+	if (t->os != TARGET_OS_WINDOWS) {
+		struct target_stat st;
+		if (target_stat(t, "/var/log/ua_install.log", &st) == 0 && S_ISREG(st.mode) &&
+		    !sv_contains(out, "/var/log/ua_install.log")) {
+			sv_push(out, "/var/log/ua_install.log");
+			added++;
+		}
+		char *dir = agent_install_dir(t);
+		added += add_logs_tree(t, dir, 3, out);
+		free(dir);
+	}
+	/* A Windows volume mounted here has ProgramData at its top. */
+	added += add_setup_logs(t, "/", out);
+	if (t->os == TARGET_OS_WINDOWS) {
+		/* A running Windows machine's SFTP shows its drives at the top
+		 * ("/C:", Win32-OpenSSH issue #2150); %ProgramData% is on one
+		 * of them, not always C:. */
+		struct strvec names = { 0 };
+		if (target_list(t, "/", &names) == 0)
+			for (size_t i = 0; i < names.n; i++) {
+				const char *n = names.v[i];
+				if (strlen(n) != 2 || n[1] != ':' || !((n[0] >= 'A' && n[0] <= 'Z') ||
+								      (n[0] >= 'a' && n[0] <= 'z')))
+					continue;
+				char *drive = xasprintf("/%s", n);
+				added += add_setup_logs(t, drive, out);
+				free(drive);
+			}
+		sv_free(&names);
+	}
 	return added;
 }

@@ -140,8 +140,10 @@ int log_context(struct target *t, const char *path, unsigned long long line, uns
  * /var/log/ua_install.log and the *.log files of the install folder
  * (INSTALLATION_DIR of /usr/local/.vx_version, else /usr/local/ASR) and of
  * its subfolders three levels down; on a Windows volume ProgramData/ASRSetupLogs/ and its
- * UploadedLogs/ (names matched case-insensitively). Appends the paths found
- * (as target paths) to out; returns how many. */
+ * UploadedLogs/, and on a running Windows machine (os Windows) the same
+ * under each drive its SFTP shows at the top ("/C:/ProgramData/..."; names
+ * matched case-insensitively). Appends the paths found (as target paths)
+ * to out; returns how many. */
 size_t log_known_paths(struct target *t, struct strvec *out);
 
 

@@ -427,6 +427,33 @@ static void test_known_paths(void **state)
 	target_free(t);
 	tu_rmtree(dir);
 	free(dir);
+
+	/* A running Windows machine: its SFTP shows the drives at the top,
+	 * %ProgramData% on any of them; the Linux places are not looked at
+	 * there, nor a folder named like a drive that is not one. */
+	dir = tu_mkdtemp("winlogs");
+	p = xasprintf("%s/D:/ProgramData/ASRSetupLogs/ASRUnifiedAgentInstaller.log", dir);
+	tu_write_file(p, "x\n");
+	free(p);
+	p = xasprintf("%s/C:/ProgramData/ASRSetupLogs/UploadedLogs/UA_InstallLogFile.log", dir);
+	tu_write_file(p, "x\n");
+	free(p);
+	p = xasprintf("%s/CD:/ProgramData/ASRSetupLogs/not-a-drive.log", dir);
+	tu_write_file(p, "x\n");
+	free(p);
+	p = xasprintf("%s/var/log/ua_install.log", dir);
+	tu_write_file(p, "x\n");
+	free(p);
+	t = target_root_new(dir, &cause);
+	assert_non_null(t);
+	t->os = TARGET_OS_WINDOWS;
+	assert_int_equal(log_known_paths(t, &paths), 2);
+	assert_string_equal(paths.v[0], "/C:/ProgramData/ASRSetupLogs/UploadedLogs/UA_InstallLogFile.log");
+	assert_string_equal(paths.v[1], "/D:/ProgramData/ASRSetupLogs/ASRUnifiedAgentInstaller.log");
+	sv_free(&paths);
+	target_free(t);
+	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_escape(void **state)
