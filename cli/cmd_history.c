@@ -50,6 +50,49 @@ static char *outcome_of(const struct journal_entry *e)
 	return sb_steal(&b);
 }
 
+/* Where the guard of e runs: "pid N on HOST" (the host when recorded). */
+static char *guard_where(const struct journal_entry *e)
+{
+	return e->guard_host ? xasprintf(T("pid %ld on %s", "%2$s 上的 pid %1$ld"), e->guard_pid,
+					 e->guard_host)
+			     : xasprintf(T("pid %ld", "pid %ld"), e->guard_pid);
+}
+
+/* What the guard of e is now: "waiting", "gone" (no result recorded and
+ * its process no longer runs there), or the result recorded. */
+static const char *guard_state(const struct journal *j, const struct journal_entry *e)
+{
+	if (e->guard_result)
+		return e->guard_result;
+	return journal_guard_alive(j, e) ? "waiting" : "gone";
+}
+
+/* The guard's line of an entry (see guard_state); caller frees. */
+static char *guard_text(const struct journal *j, const struct journal_entry *e)
+{
+	char *where = guard_where(e);
+	const char *st = guard_state(j, e);
+	char *s;
+	if (strcmp(st, "waiting") == 0) {
+		time_t dl = (time_t)e->guard_deadline;
+		struct tm tm;
+		char when[16];
+		strftime(when, sizeof when, "%H:%M:%S", localtime_r(&dl, &tm));
+		s = xasprintf(T("guard %s: waits for confirmation until %s",
+				"守护进程 %s：等待确认至 %s"),
+			      where, when);
+	} else if (strcmp(st, "gone") == 0) {
+		s = xasprintf(T("guard %s: no longer running, and it recorded no result",
+				"守护进程 %s：已不在运行，且没有记录结果"),
+			      where);
+	} else {
+		s = xasprintf(T("guard %s: %s%s%s", "守护进程 %s：%s%s%s"), where, st,
+			      e->guard_message ? ": " : "", e->guard_message ? e->guard_message : "");
+	}
+	free(where);
+	return s;
+}
+
 /* Prints the journal as a JSON array; commands as the lines that ran on t. */
 static void print_json(const struct journal *j, struct target *t)
 {
@@ -69,8 +112,17 @@ static void print_json(const struct journal *j, struct target *t)
 			cJSON_AddStringToObject(x, "undoes", e->undoes);
 		if (e->undone_by)
 			cJSON_AddStringToObject(x, "undone_by", e->undone_by);
-		if (e->guard_result)
+		if (e->guard_pid) {
+			cJSON_AddStringToObject(x, "guard", guard_state(j, e));
+			cJSON_AddNumberToObject(x, "guard_pid", (double)e->guard_pid);
+			if (e->guard_host)
+				cJSON_AddStringToObject(x, "guard_host", e->guard_host);
+			cJSON_AddNumberToObject(x, "guard_deadline", (double)e->guard_deadline);
+			if (e->guard_message)
+				cJSON_AddStringToObject(x, "guard_message", e->guard_message);
+		} else if (e->guard_result) {
 			cJSON_AddStringToObject(x, "guard", e->guard_result);
+		}
 		if (e->message)
 			cJSON_AddStringToObject(x, "message", e->message);
 		cJSON *files = cJSON_AddArrayToObject(x, "files");
@@ -159,6 +211,17 @@ int cmd_history(struct options *o)
 			sb_free(&files);
 			util_fputs(sb_str(&line), stdout);
 			putchar('\n');
+			/* The guard: where it runs (the machine that keeps this
+			 * journal) and what became of it. */
+			if (e->guard_pid) {
+				char *g = guard_text(j, e);
+				sb_reset(&line);
+				sb_add(&line, "     ");
+				cell(&line, g, width - 5 > 20 ? width - 5 : 20, false);
+				free(g);
+				util_fputs(sb_str(&line), stdout);
+				putchar('\n');
+			}
 			/* Each command as the line that ran there (cmd.exe's on Windows). */
 			for (size_t k = 0; k < e->ncmds; k++) {
 				char *cl = target_cmdline(t, (const char *const *)e->cmds[k].argv);

@@ -53,6 +53,11 @@ static char *undo_refusal(const struct journal *j, const struct journal_entry *e
 		return xasprintf(
 		        T("entry %s was already undone by entry %s", "条目 %s 已由条目 %s 撤销"),
 		        e->id, e->undone_by);
+	if (e->guard_result && strcmp(e->guard_result, "reverted") == 0)
+		return xasprintf(T("entry %s was put back by its guard, not confirmed in time (%s): "
+		                   "nothing to undo",
+		                   "条目 %s 未在时限内确认，已由其守护进程恢复（%s）：无需撤销"),
+		                 e->id, e->guard_message ? e->guard_message : e->guard_result);
 	if ((e->outcome == JOURNAL_ROLLED_BACK || e->outcome == JOURNAL_FAILED) && !e->changed)
 		return xasprintf(T("entry %s changed nothing (%s): nothing to undo",
 		                   "条目 %s 没有做任何更改（%s）：无需撤销"),

@@ -158,11 +158,15 @@ int guard_start(const struct guard_spec *g, pid_t *pid, char **cause)
 		return r2 > 0 ? -err : -EIO;
 	}
 	struct journal *j = NULL;
+	char host[256] = "";
+	if (gethostname(host, sizeof host - 1) < 0)
+		host[0] = '\0';
 	int rc = journal_open(g->journal_dir, NULL, false, &j, cause);
 	if (rc == 0)
 		rc = journal_lock(j, CONFIRM_LOCK_WAIT_MS, cause);
 	if (rc == 0)
-		rc = journal_record_guard(j, g->entry_id, (long)gpid, deadline, cause);
+		rc = journal_record_guard(j, g->entry_id, (long)gpid, deadline, host[0] ? host : NULL,
+					  cause);
 	journal_close(j);
 	if (rc < 0) {
 		/* Without a record nobody could confirm it: stop it. */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "engine/change/journal.h"
 #include "engine/util/msg.h"
 #include "engine/util/shquote.h"
@@ -21,44 +23,98 @@
  * hands the whole command to the shell as one). */
 #define GUARD_REMOTE_MAX_BYTES (96u * 1024)
 
+/* The sh function that appends one record ($1, a JSON line) to the
+ * journal in the folder $base, as asr-doctor appends its own: under the
+ * journal's lock (flock on $base/lock, as every asr-doctor takes it, the
+ * holder's pid written there meanwhile), the records copied beside the
+ * file with the new line (a newline first after a torn last line) and
+ * renamed over it, so that a reader sees the old records or the new ones.
+ * A machine with no flock (where asr-doctor could not take the lock
+ * either) gets the record without it. Fails, changing nothing, when the
+ * lock is not free within a minute. */
+#define RECORD_SH                                                                          \
+	"record() (\n"                                                                     \
+	"\tj=\"$base/" JOURNAL_FILE_NAME "\"; tmp=\"$base/." JOURNAL_FILE_NAME ".guard-$$\"\n" \
+	"\tlocked=\n"                                                                      \
+	"\tif command -v flock >/dev/null 2>&1; then\n"                                    \
+	"\t\texec 9>>\"$base/lock\" && flock -x -w 60 9 || exit 1\n"                       \
+	"\t\tlocked=1; echo $$ >\"$base/lock\"\n"                                          \
+	"\tfi\n"                                                                           \
+	"\trm -f \"$tmp\"\n"                                                               \
+	"\tif [ -f \"$j\" ]; then\n"                                                       \
+	"\t\tcp \"$j\" \"$tmp\" || exit 1\n"                                               \
+	"\t\t[ -z \"$(tail -c 1 \"$tmp\")\" ] || echo >>\"$tmp\" || exit 1\n"              \
+	"\tfi\n"                                                                           \
+	"\tif printf '%s\\n' \"$1\" >>\"$tmp\" && { sync \"$tmp\" 2>/dev/null || sync; } && "  \
+	"mv -f \"$tmp\" \"$j\"; then\n"                                                    \
+	"\t\tok=0; sync \"$base\" 2>/dev/null\n"                                           \
+	"\telse\n"                                                                         \
+	"\t\tok=1; rm -f \"$tmp\"\n"                                                       \
+	"\tfi\n"                                                                           \
+	"\t[ -z \"$locked\" ] || : >\"$base/lock\"\n"                                      \
+	"\texit $ok\n"                                                                     \
+	")\n"                                                                              \
+	"now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }\n"
+
 /* Makes the guard's folder and starts the guard, in one command: $1 the
- * journal folder, $2 the entry, $3 the guard's script, then the bytes
- * each edit of the plan had before the change (old-0, old-1, ...; empty
- * for a file the change created). The login's $SSH_CONNECTION is kept to
- * tell a new connection from it. The guard runs in a session of its own,
- * detached from the channel (nothing of it holds the channel's pipes).
- * Prints the guard's pid, then its folder. */
+ * journal folder, $2 the entry, $3 the guard's script, $4 its seconds,
+ * then the bytes each edit of the plan had before the change (old-0,
+ * old-1, ...; empty for a file the change created). The login's
+ * $SSH_CONNECTION is kept to tell a new connection from it. The guard
+ * runs in a session of its own, detached from the channel (nothing of it
+ * holds the channel's pipes), until the deadline it is given (the
+ * machine's own clock). The journal then records it: its pid there, the
+ * deadline and the machine's name, the "guard" record asr-doctor writes
+ * for a guard of its own machine; without that record nobody could
+ * confirm it from the machine's console, so the guard is stopped when it
+ * cannot be written. Prints the guard's pid, then its folder. */
 static const char start_sh[] =
 	"umask 077\n"
-	"base=$1; entry=$2; body=$3; shift 3\n"
+	"base=$1; entry=$2; body=$3; within=$4; shift 4\n"
+	RECORD_SH
 	"mkdir -p \"$base/" GUARD_REMOTE_SUBDIR "\" || exit 1\n"
 	"d=$(mktemp -d \"$base/" GUARD_REMOTE_SUBDIR "/$entry.XXXXXX\") || exit 1\n"
 	"fail() { rm -rf \"$d\"; exit 1; }\n"
+	"deadline=$(($(date +%s) + within)) || fail\n"
 	"printf '%s\\n' \"$entry\" >\"$d/entry\" && printf '%s\\n' \"${SSH_CONNECTION:-}\" >\"$d/link\" "
-	"&& echo waiting >\"$d/state\" && printf '%s' \"$body\" >\"$d/guard.sh\" || fail\n"
+	"&& echo waiting >\"$d/state\" && printf '%s' \"$body\" >\"$d/guard.sh\" "
+	"&& printf '%s\\n' \"$deadline\" >\"$d/deadline\" || fail\n"
 	"i=0\n"
 	"for f in \"$@\"; do printf '%s' \"$f\" >\"$d/old-$i\" || fail; i=$((i + 1)); done\n"
 	"cd / || fail\n"
 	"if command -v setsid >/dev/null 2>&1; then\n"
-	"\tsetsid sh \"$d/guard.sh\" </dev/null >>\"$d/log\" 2>&1 &\n"
+	"\tsetsid sh \"$d/guard.sh\" \"$deadline\" </dev/null >>\"$d/log\" 2>&1 &\n"
 	"else\n"
-	"\tnohup sh \"$d/guard.sh\" </dev/null >>\"$d/log\" 2>&1 &\n"
+	"\tnohup sh \"$d/guard.sh\" \"$deadline\" </dev/null >>\"$d/log\" 2>&1 &\n"
 	"fi\n"
 	"p=$!\n"
 	"kill -0 \"$p\" 2>/dev/null || [ -s \"$d/pid\" ] || fail\n"
+	"host=$(uname -n 2>/dev/null | tr -cd 'A-Za-z0-9._-')\n"
+	"h=\n"
+	"[ -z \"$host\" ] || h=$(printf ',\"host\":\"%s\"' \"$host\")\n"
+	"if ! record \"$(printf '{\"record\":\"guard\",\"id\":\"%s\",\"time\":\"%s\",\"pid\":%s,"
+	"\"deadline\":%s%s}' \"$entry\" \"$(now_utc)\" \"$p\" \"$deadline\" \"$h\")\"; then\n"
+	"\tkill \"$p\" 2>/dev/null; echo \"cannot record the guard in the journal $base\" >&2; fail\n"
+	"fi\n"
 	"printf '%s\\n%s\\n' \"$p\" \"$d\"\n";
 
-/* Confirms: $1 the journal folder, $2 the entry or "". Picks the entry's
- * folder (a waiting one first), refuses the connection that made the
- * change, and decides through mkdir. Prints one line: "STATUS ENTRY
- * [DETAIL]", STATUS one of none, same, confirmed, gone (confirmed, the
- * guard no longer running), already, late. */
+/* Confirms: $1 the journal folder, $2 the entry or "", $3 the message of
+ * the journal's record (a JSON string). Picks the entry's folder (a
+ * waiting one first), refuses the connection that made the change, and
+ * decides through mkdir; having decided, records the confirmation in the
+ * journal (the guard, seeing the folder decided, stops without a word
+ * there). Prints one line: "STATUS ENTRY [DETAIL]", STATUS one of none,
+ * same, confirmed, gone (confirmed, the guard no longer running),
+ * already, late; DETAIL "unrecorded" after confirmed or gone when the
+ * journal could not record it. */
 static const char confirm_sh[] =
-	"want=$2\n"
+	"base=$1; want=$2; msg=$3\n"
+	RECORD_SH
 	"found=\n"
-	"for g in \"$1/" GUARD_REMOTE_SUBDIR "\"/*; do\n"
+	"for g in \"$base/" GUARD_REMOTE_SUBDIR "\"/*; do\n"
 	"\t[ -f \"$g/entry\" ] && [ -f \"$g/state\" ] || continue\n"
 	"\te=$(cat \"$g/entry\")\n"
+	"\tcase $e in ''|*[!A-Za-z0-9._-]*) continue;; esac\n"
 	"\tif [ -n \"$want\" ] && [ \"$e\" != \"$want\" ]; then continue; fi\n"
 	"\tif [ \"$(cat \"$g/state\")\" = waiting ] && [ ! -d \"$g/decided\" ]; then found=$g; break; fi\n"
 	"\tfound=$g\n"
@@ -73,9 +129,12 @@ static const char confirm_sh[] =
 	"if mkdir \"$d/decided\" 2>/dev/null; then\n"
 	"\tprintf '%s\\n' \"${SSH_CONNECTION:-unknown}\" >\"$d/decided/by\"\n"
 	"\tprintf 'confirmed\\n' >\"$d/state.tmp\" && mv -f \"$d/state.tmp\" \"$d/state\"\n"
+	"\tr=\n"
+	"\trecord \"$(printf '{\"record\":\"guard_end\",\"id\":\"%s\",\"time\":\"%s\","
+	"\"result\":\"confirmed\",\"message\":%s}' \"$e\" \"$(now_utc)\" \"$msg\")\" || r=' unrecorded'\n"
 	"\tp=$(cat \"$d/pid\" 2>/dev/null)\n"
-	"\tif [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null; then echo \"confirmed $e\"; "
-	"else echo \"gone $e\"; fi\n"
+	"\tif [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null; then echo \"confirmed $e$r\"; "
+	"else echo \"gone $e$r\"; fi\n"
 	"\texit 0\n"
 	"fi\n"
 	"s=$(cat \"$d/state\")\n"
@@ -143,7 +202,33 @@ static bool id_ok(const char *id)
 	       strlen(id);
 }
 
-/* The guard's script for plan p, run as `sh FOLDER/guard.sh`. */
+/* s as a JSON string ("..." with its escapes); caller frees. */
+static char *json_text(const char *s)
+{
+	cJSON *v = cJSON_CreateString(s);
+	char *json = v ? cJSON_PrintUnformatted(v) : NULL;
+	cJSON_Delete(v);
+	char *out = xstrdup(json ? json : "\"\"");
+	cJSON_free(json);
+	return out;
+}
+
+/* s as a JSON string, as a word of a shell command line; caller frees. */
+static char *json_word(const char *s)
+{
+	char *json = json_text(s);
+	const char *const w[] = { json, NULL };
+	char *word = argv_shell_join(w);
+	free(json);
+	return word;
+}
+
+/* The guard's script for plan p, run as `sh FOLDER/guard.sh DEADLINE`
+ * (seconds since the epoch, on the machine's clock). It records its
+ * outcome in the journal as a guard of this machine does (a "guard_end"
+ * record: reverted or failed, or confirmed when the machine's own console
+ * confirmed it with `asr-doctor confirm`, which leaves the file
+ * confirm/ENTRY in the journal folder). */
 static char *guard_script(const char *entry_id, int within, const struct plan *p)
 {
 	struct sbuf b = { 0 };
@@ -151,26 +236,51 @@ static char *guard_script(const char *entry_id, int within, const struct plan *p
 		  "#!/bin/sh\n"
 		  "# asr-doctor: the commit-confirmed guard of journal entry %s. Unless\n"
 		  "# `asr-doctor --target ... confirm` makes the folder decided from a new\n"
-		  "# connection within %d seconds, it puts the files back and reloads sshd.\n",
+		  "# connection (or `asr-doctor confirm` on this machine leaves its file)\n"
+		  "# within %d seconds, it puts the files back and reloads sshd.\n",
 		  entry_id, within);
+	const char *const idw[] = { entry_id, NULL };
+	char *id = argv_shell_join(idw);
+	char *m_ok = json_word(T("confirmed from a new login", "已从新的登录会话确认"));
+	char *m_rev = json_word(T("not confirmed in time: the guard on the machine put the files back "
+				  "and reloaded sshd",
+				  "未在时限内确认：该机器上的守护进程已恢复文件并重新加载 sshd"));
+	char *m_fail = json_word(T("not confirmed in time, and the guard on the machine could not put "
+				   "everything back: see its log under the journal folder's guard/",
+				   "未在时限内确认，且该机器上的守护进程未能全部恢复：请查看日志文件夹 "
+				   "guard/ 下的日志"));
+	sb_printf(&b, "entry=%s\nm_ok=%s\nm_rev=%s\nm_fail=%s\n", id, m_ok, m_rev, m_fail);
+	free(m_fail);
+	free(m_rev);
+	free(m_ok);
+	free(id);
 	sb_add(&b,
 	       "d=${0%/guard.sh}\n"
+	       "base=${d%/*}; base=${base%/" GUARD_REMOTE_SUBDIR "}\n"
+	       "deadline=$1\n"
 	       "trap '' HUP INT PIPE\n"
-	       "say() { printf '%s guard[%s]: %s\\n' \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" \"$$\" "
-	       "\"$1\"; }\n"
+	       RECORD_SH
+	       "say() { printf '%s guard[%s]: %s\\n' \"$(now_utc)\" \"$$\" \"$1\"; }\n"
 	       "state() { printf '%s\\n' \"$1\" >\"$d/state.tmp\" && mv -f \"$d/state.tmp\" "
 	       "\"$d/state\"; }\n"
-	       "printf '%s\\n' \"$$\" >\"$d/pid.tmp\" && mv -f \"$d/pid.tmp\" \"$d/pid\"\n");
-	sb_printf(&b,
-		  "say \"waiting %d seconds for a confirmation\"\n"
-		  "i=0\n"
-		  "while [ \"$i\" -lt %d ]; do\n"
-		  "\tif [ -d \"$d/decided\" ]; then say confirmed; exit 0; fi\n"
-		  "\t[ -f \"$d/guard.sh\" ] || exit 0\n"
-		  "\tsleep 1\n"
-		  "\ti=$((i + 1))\n"
-		  "done\n",
-		  within, within);
+	       "outcome() {\n"
+	       "\trecord \"$(printf '{\"record\":\"guard_end\",\"id\":\"%s\",\"time\":\"%s\","
+	       "\"result\":\"%s\",\"message\":%s}' \"$entry\" \"$(now_utc)\" \"$1\" \"$2\")\" ||\n"
+	       "\t\tsay \"cannot record '$1' in the journal $base\"\n"
+	       "}\n"
+	       "printf '%s\\n' \"$$\" >\"$d/pid.tmp\" && mv -f \"$d/pid.tmp\" \"$d/pid\"\n"
+	       "say \"waiting for a confirmation until $deadline\"\n"
+	       "while [ \"$(date +%s)\" -lt \"$deadline\" ]; do\n"
+	       "\tif [ -d \"$d/decided\" ]; then say confirmed; exit 0; fi\n"
+	       "\t[ -f \"$d/guard.sh\" ] || exit 0\n"
+	       "\tif [ -f \"$base/confirm/$entry\" ]; then\n"
+	       "\t\tif mkdir \"$d/decided\" 2>/dev/null; then\n"
+	       "\t\t\toutcome confirmed \"$m_ok\"; state confirmed\n"
+	       "\t\tfi\n"
+	       "\t\tsay 'confirmed on this machine'; exit 0\n"
+	       "\tfi\n"
+	       "\tsleep 1\n"
+	       "done\n");
 	sb_add(&b,
 	       "if ! mkdir \"$d/decided\" 2>/dev/null; then say confirmed; exit 0; fi\n"
 	       "state reverting\n"
@@ -213,7 +323,10 @@ static char *guard_script(const char *entry_id, int within, const struct plan *p
 		sb_printf(&b, "run %s\n", line);
 		free(line);
 	}
-	sb_add(&b, "if [ \"$fail\" = 0 ]; then state reverted; say reverted; else state failed; "
+	/* Recorded before the state says so: whoever sees the state sees
+	 * the journal's record too. */
+	sb_add(&b, "if [ \"$fail\" = 0 ]; then outcome reverted \"$m_rev\"; state reverted; "
+		   "say reverted; else outcome failed \"$m_fail\"; state failed; "
 		   "say 'failed: see above'; fi\n");
 	return sb_steal(&b);
 }
@@ -247,10 +360,13 @@ int guard_remote_start(struct target *t, const char *journal_dir, const char *en
 	}
 	int within = within_s > 0 ? within_s : GUARD_DEFAULT_SECONDS;
 	char *script = guard_script(entry_id, within, p);
-	const char **args = xcalloc(p->nedits + 4, sizeof *args);
+	const char **args = xcalloc(p->nedits + 5, sizeof *args);
+	char secs[16];
+	snprintf(secs, sizeof secs, "%d", within);
 	args[0] = base_of(t, journal_dir);
 	args[1] = entry_id;
 	args[2] = script;
+	args[3] = secs;
 	size_t total = strlen(script);
 	int rc = 0;
 	for (size_t i = 0; i < p->nedits; i++) {
@@ -265,7 +381,7 @@ int guard_remote_start(struct target *t, const char *journal_dir, const char *en
 					   e->path);
 			rc = -EINVAL;
 		}
-		args[3 + i] = old;
+		args[4 + i] = old;
 		total += len;
 	}
 	if (rc == 0 && total > GUARD_REMOTE_MAX_BYTES) {
@@ -306,8 +422,10 @@ int guard_remote_confirm(struct target *t, const char *journal_dir, const char *
 {
 	*msg = NULL;
 	char *out = NULL, *cause = NULL;
-	const char *const args[] = { base_of(t, journal_dir), which ? which : "", NULL };
+	char *json = json_text(T("confirmed over a new connection", "已通过新的连接确认"));
+	const char *const args[] = { base_of(t, journal_dir), which ? which : "", json, NULL };
 	int rc = run_script(t, T("cannot confirm", "无法确认"), confirm_sh, args, &out, &cause);
+	free(json);
 	if (rc < 0) {
 		*msg = cause;
 		return rc;
@@ -341,12 +459,17 @@ int guard_remote_confirm(struct target *t, const char *journal_dir, const char *
 				 detail);
 		rc = -EPERM;
 	} else if (strcmp(status, "confirmed") == 0 || strcmp(status, "gone") == 0) {
-		*msg = xasprintf(T("entry %s confirmed on %s: the change stays%s",
-				   "条目 %s 已在 %s 上确认：更改将保留%s"),
+		*msg = xasprintf(T("entry %s confirmed on %s: the change stays%s%s",
+				   "条目 %s 已在 %s 上确认：更改将保留%s%s"),
 				 entry, t->name,
 				 strcmp(status, "gone") == 0
 					 ? T(" (its guard was no longer running)",
 					     "（其守护进程已不在运行）")
+					 : "",
+				 strcmp(detail, "unrecorded") == 0
+					 ? T("; the journal there could not record it (its lock "
+					     "stayed taken)",
+					     "；该处的日志未能记录此确认（其锁一直被占用）")
 					 : "");
 		rc = 0;
 	} else if (strcmp(status, "already") == 0) {

@@ -18,7 +18,19 @@
  * guard's decision race through one mkdir of "decided": whoever makes it
  * decides, so a late confirmation can never leave a change half undone.
  * Removing the folder while the guard waits cancels it (its copies are
- * gone). */
+ * gone).
+ *
+ * The journal there tells the same as for a guard of the machine itself
+ * (guard.h), in the same records, so that `asr-doctor --target ...
+ * history`, `undo` and `confirm` and asr-doctor run on the machine's own
+ * console agree: the start appends the "guard" record (the guard's pid
+ * there, its deadline on the machine's clock, the machine's name), the
+ * guard appends "guard_end" when it puts the files back ("reverted", or
+ * "failed"), the confirmation over a new connection appends "confirmed"
+ * when it decides, and the guard, seeing confirm/ENTRY in the journal
+ * folder (`asr-doctor confirm` on the console), decides and appends
+ * "confirmed" itself. Each append takes the journal's lock as asr-doctor
+ * does (flock on its lock file). */
 #ifndef ASR_GUARD_REMOTE_H
 #define ASR_GUARD_REMOTE_H
 
@@ -38,7 +50,8 @@ extern const struct guard_strategy guard_remote;
  * its commands marked rerun_on_undo are the reloads. within_s: seconds
  * before it reverts (0: GUARD_DEFAULT_SECONDS). Returns 0 with *pid (the
  * guard's process on t) and *dir (its folder on t; may be NULL; caller
- * frees), or -errno with *cause (caller frees): -EINVAL for an entry id
+ * frees; the journal under journal_dir records it), or -errno with
+ * *cause (caller frees): -EINVAL for an entry id
  * that is not a plain name or a file holding NUL bytes, -EFBIG when the
  * files exceed 96 KiB (the command carries them), -ENOTSUP when t runs no
  * commands; on failure no guard runs. */

@@ -20,7 +20,7 @@
 #include "engine/target/hostfs.h"
 #include "engine/util/msg.h"
 
-#define JOURNAL_FILE "journal.jsonl"
+#define JOURNAL_FILE JOURNAL_FILE_NAME
 /* Command output kept in the journal. */
 #define JOURNAL_OUTPUT_MAX 4096
 /* Largest journal file read. */
@@ -183,6 +183,7 @@ void journal_entry_clear(struct journal_entry *e)
 	free(e->validator_output);
 	free(e->guard_result);
 	free(e->guard_message);
+	free(e->guard_host);
 	memset(e, 0, sizeof *e);
 }
 
@@ -386,6 +387,8 @@ static void read_record(struct journal *j, const cJSON *r)
 		if (e) {
 			e->guard_pid = (long)get_num(r, "pid", 0);
 			e->guard_deadline = get_num(r, "deadline", 0);
+			free(e->guard_host);
+			e->guard_host = get_str(r, "host");
 		}
 	} else if (strcmp(kind, "guard_end") == 0) {
 		struct journal_entry *e = find_entry(j, id);
@@ -705,7 +708,7 @@ int journal_record_end(struct journal *j, const struct journal_entry *e, char **
 
 /* Appends the record of a started guard. */
 int journal_record_guard(struct journal *j, const char *id, long pid, long long deadline,
-                         char **cause)
+                         const char *host, char **cause)
 {
 	cJSON *r = cJSON_CreateObject();
 	put_str(r, "record", "guard");
@@ -715,6 +718,7 @@ int journal_record_guard(struct journal *j, const char *id, long pid, long long 
 	free(now);
 	cJSON_AddNumberToObject(r, "pid", (double)pid);
 	cJSON_AddNumberToObject(r, "deadline", (double)deadline);
+	put_str(r, "host", host);
 	return append_json(j, r, cause);
 }
 
@@ -850,7 +854,12 @@ bool journal_has_inverse(const struct journal_entry *e)
 /* Whether an entry changed something undo can put back. */
 static bool undoable(const struct journal_entry *e)
 {
-	return !e->undoes && !e->undone_by && (e->nfiles > 0 || journal_has_inverse(e)) &&
+	/* A change its guard put back (not confirmed in time) is undone,
+	 * whether the guard made an undo entry (this machine's) or put the
+	 * files back itself (a remote machine's). */
+	bool reverted = e->guard_result && strcmp(e->guard_result, "reverted") == 0;
+	return !e->undoes && !e->undone_by && !reverted &&
+	       (e->nfiles > 0 || journal_has_inverse(e)) &&
 	       (e->outcome == JOURNAL_APPLIED || e->outcome == JOURNAL_INTERRUPTED ||
 	        e->outcome == JOURNAL_UNFINISHED || e->changed);
 }
@@ -876,12 +885,30 @@ static bool pid_alive(long pid)
 	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
+/* Whether the guard of e still runs, asked where it runs. */
+bool journal_guard_alive(const struct journal *j, const struct journal_entry *e)
+{
+	if (!e->guard_pid)
+		return false;
+	if (!j->place || j->place->this_machine)
+		return pid_alive(e->guard_pid);
+	if (j->place->live && j->place->os == TARGET_OS_LINUX) {
+		char *path = xasprintf("/proc/%ld", e->guard_pid);
+		struct target_stat st;
+		int rc = target_stat(j->place, path, &st);
+		free(path);
+		/* A link that fails cannot tell: the guard may well run. */
+		return rc != -ENOENT;
+	}
+	return (long long)time(NULL) < e->guard_deadline;
+}
+
 /* The entry whose guard still waits, if any. */
 const struct journal_entry *journal_guard_waiting(const struct journal *j)
 {
 	for (size_t i = 0; i < j->n; i++) {
 		const struct journal_entry *e = &j->entries[i];
-		if (e->guard_pid && !e->guard_result && pid_alive(e->guard_pid))
+		if (e->guard_pid && !e->guard_result && journal_guard_alive(j, e))
 			return e;
 	}
 	return NULL;

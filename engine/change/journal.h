@@ -29,6 +29,9 @@ struct apply_fs;     /* engine/target/hostfs.h */
 #define JOURNAL_DEFAULT_DIR TARGET_JOURNAL_DIR
 /* The same on a Windows volume (%ProgramData%\asr-doctor). */
 #define JOURNAL_WINDOWS_DIR TARGET_JOURNAL_DIR_WINDOWS
+/* The records' file in the journal folder (a remote machine's guard
+ * appends to it too, engine/change/guard_remote.c). */
+#define JOURNAL_FILE_NAME "journal.jsonl"
 
 enum journal_outcome {
 	JOURNAL_UNFINISHED,  /* started, no end recorded: running now, or stopped */
@@ -103,8 +106,11 @@ struct journal_entry {
 	char *message;          /* owned: one line, or NULL */
 	char *validator_output; /* owned or NULL */
 	/* The commit-confirmed guard, when one was started. */
-	long guard_pid;             /* 0: none */
-	long long guard_deadline;   /* seconds since the epoch */
+	long guard_pid;             /* 0: none; a process of guard_host */
+	long long guard_deadline;   /* seconds since the epoch, on guard_host's clock */
+	char *guard_host;           /* owned: the name of the machine the guard
+				     * runs on (the one that keeps this journal),
+				     * or NULL in records made before it was kept */
 	char *guard_result;         /* owned: NULL while waiting, "confirmed",
 				     * "reverted", "failed" */
 	char *guard_message;        /* owned or NULL */
@@ -165,9 +171,16 @@ void journal_close(struct journal *j);
  * end), or failed with files left changed; otherwise the exact id.
  * Returns a borrowed entry or NULL. */
 const struct journal_entry *journal_get(const struct journal *j, const char *which);
-/* The entry whose commit-confirmed guard is still waiting (its process
- * alive), or NULL. */
+/* The entry whose commit-confirmed guard is still waiting (no result
+ * recorded, its process alive: journal_guard_alive), or NULL. */
 const struct journal_entry *journal_guard_waiting(const struct journal *j);
+/* Whether the guard process of e (e->guard_pid) still runs. Every guard
+ * runs on the machine that keeps its journal (a guard of this machine
+ * beside its journal, a remote machine's guard in the journal folder
+ * there), so it is asked there: a signal 0 on this machine, else whether
+ * /proc/PID exists through j's place (one stat over the link); a place
+ * with no /proc to ask counts it running until its deadline. */
+bool journal_guard_alive(const struct journal *j, const struct journal_entry *e);
 
 /* Lists the journal in dir without locking or creating it: the same as
  * journal_open(dir, NULL, false, ...). */
@@ -194,8 +207,11 @@ const char *journal_outcome_name(enum journal_outcome o);
  * failed append leaves the file as it was. Return 0 or -errno. */
 int journal_record_start(struct journal *j, const struct journal_entry *e, char **cause);
 int journal_record_end(struct journal *j, const struct journal_entry *e, char **cause);
+/* host: the machine the guard runs on (gethostname there), or NULL. The
+ * same records are appended by a remote machine's guard itself (the sh
+ * script of guard_remote.c), in the same format. */
 int journal_record_guard(struct journal *j, const char *id, long pid, long long deadline,
-			 char **cause);
+			 const char *host, char **cause);
 int journal_record_guard_end(struct journal *j, const char *id, const char *result,
 			     const char *message, char **cause);
 /* The id the next journal_new_entry in the journal folder dir will give,

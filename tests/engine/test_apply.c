@@ -1390,7 +1390,7 @@ static void test_a_waiting_guard_blocks_other_changes(void **state)
 	char *cause = NULL;
 	assert_int_equal(journal_open(b.journal, NULL, false, &j, &cause), 0);
 	assert_int_equal(journal_lock(j, 0, &cause), 0);
-	assert_int_equal(journal_record_guard(j, "1", (long)getpid(), 4102444800LL, &cause), 0);
+	assert_int_equal(journal_record_guard(j, "1", (long)getpid(), 4102444800LL, NULL, &cause), 0);
 	journal_close(j);
 	assert_int_equal(apply_plan(&b.ctx, p, NULL, &rep), -EBUSY);
 	assert_non_null(strstr(rep.message, "waits for confirmation"));

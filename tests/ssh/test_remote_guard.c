@@ -23,7 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/change/apply.h"
 #include "engine/change/guard_remote.h"
+#include "engine/change/journal.h"
 #include "engine/fix.h"
 #include "engine/remedy.h"
 #include "engine/change/plan.h"
@@ -147,6 +149,54 @@ static void wait_log(const char *gdir, const char *what)
 	if (!log || !strstr(log, what))
 		fail_msg("the guard never logged '%s'; its log:\n%s", what, log ? log : "(none)");
 	free(log);
+}
+
+/* How many times what occurs in s. */
+static int count_of(const char *s, const char *what)
+{
+	int n = 0;
+	for (const char *p = s; p && (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+/* This machine's name, which the guard's record names (the remote
+ * machine is this one). Caller frees. */
+static char *host_name(void)
+{
+	char h[256] = "";
+	assert_int_equal(gethostname(h, sizeof h - 1), 0);
+	return xstrdup(h);
+}
+
+/* A HOME for the real binary whose known_hosts knows d. Caller frees. */
+static char *cli_home(const struct test_sshd *d, const char *tag)
+{
+	char *home = xasprintf("%s/home-%s", scratch, tag);
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s/.ssh' && cp '%s' '%s/.ssh/known_hosts'", home,
+			       d->known_hosts, home),
+			 0);
+	return home;
+}
+
+/* Runs the real binary with --target on d (groot, its key) and the
+ * journal folder jdir, then args; returns its exit status, *out its
+ * output (both streams; caller frees). */
+static int run_remote(const struct test_sshd *d, const char *home, const char *jdir,
+		      const char *args, char **out)
+{
+	return tu_sh(out,
+		     "HOME='%s' SSH_AUTH_SOCK= '%s' --target groot@127.0.0.1:%d -i '%s' "
+		     "--journal '%s' %s 2>&1 </dev/null",
+		     home, tu_binary(), d->port, d->user_key, jdir, args);
+}
+
+/* Runs the real binary as on the machine's own console (no --target, no
+ * SSH connection) with the journal folder jdir, then args. */
+static int run_console(const char *jdir, const char *args, char **out)
+{
+	return tu_sh(out, "SSH_CONNECTION= '%s' --journal '%s' %s 2>&1 </dev/null", tu_binary(),
+		     jdir, args);
 }
 
 /* Cuts every link to d: kills its session processes (the listener's
@@ -296,6 +346,23 @@ static void test_reverts_after_link_cut(void **state)
 	assert_non_null(strstr(log, "restored "));
 	assert_non_null(strstr(log, "ran: kill -HUP"));
 	free(log);
+	/* The journal there says it, in asr-doctor's own records: the guard
+	 * (its pid there, the machine's name), then what became of it. */
+	char *records = read_in(jdir, "journal.jsonl");
+	assert_non_null(records);
+	char *host = host_name();
+	char *rec = xasprintf("{\"record\":\"guard\",\"id\":\"7\",");
+	char *rpid = xasprintf("\"pid\":%ld,", pid);
+	char *rhost = xasprintf("\"host\":\"%s\"}", host);
+	if (!strstr(records, rec) || !strstr(records, rpid) || !strstr(records, rhost) ||
+	    count_of(records, "\"record\":\"guard_end\",\"id\":\"7\"") != 1 ||
+	    count_of(records, "\"result\":\"reverted\"") != 1)
+		fail_msg("the journal does not record the guard and its revert:\n%s", records);
+	free(rhost);
+	free(rpid);
+	free(rec);
+	free(host);
+	free(records);
 
 	/* Root gets in again, and a confirmation now is too late. */
 	struct target *t2 = must_login(&d);
@@ -398,6 +465,14 @@ static void test_confirmed_from_new_connection(void **state)
 	assert_int_equal(access(created, F_OK), 0);
 	assert_int_equal(listens(&d), reloads);
 
+	/* The confirmation is in the journal there, once. */
+	char *records = read_in(jdir, "journal.jsonl");
+	if (count_of(records, "\"record\":\"guard\",\"id\":\"12\"") != 1 ||
+	    count_of(records, "\"record\":\"guard_end\",\"id\":\"12\"") != 1 ||
+	    count_of(records, "\"result\":\"confirmed\"") != 1)
+		fail_msg("the journal does not record the confirmation once:\n%s", records);
+	free(records);
+
 	/* Again: already confirmed (exit 0). */
 	rc = tu_sh(&out,
 		   "HOME='%s' SSH_AUTH_SOCK= '%s' --target groot@127.0.0.1:%d -i '%s' "
@@ -406,6 +481,9 @@ static void test_confirmed_from_new_connection(void **state)
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "already confirmed"));
 	free(out);
+	records = read_in(jdir, "journal.jsonl");
+	assert_int_equal(count_of(records, "\"record\":\"guard_end\""), 1);
+	free(records);
 
 	/* Confirmed: changes are allowed again. */
 	assert_int_equal(remedy_apply(&o, p2, &ao, &ro), 0);
@@ -476,9 +554,52 @@ static void test_remedy_guards_over_ssh(void **state)
 	str_trim(gdir);
 	free(pattern);
 
+	/* The journal there, read over the link, says a guard waits: its
+	 * pid on that machine (alive there: a stat of /proc over the link),
+	 * the machine's name, no result yet. */
+	const char *id = out.rep.entry_id;
+	char *host = host_name();
+	struct journal *j = NULL;
+	char *cause = NULL;
+	if (journal_list_for(t, jdir, &j, &cause) != 0)
+		fail_msg("journal over SSH: %s", cause);
+	const struct journal_entry *e = journal_get(j, id);
+	assert_non_null(e);
+	long gpid = e->guard_pid;
+	assert_true(gpid > 1);
+	assert_null(e->guard_result);
+	assert_string_equal(e->guard_host, host);
+	assert_true(e->guard_deadline > (long long)time(NULL) - 60);
+	assert_ptr_equal(journal_guard_waiting(j), e);
+	journal_close(j);
+	char *pidfile = read_in(gdir, "pid");
+	for (int i = 0; i < WAIT_MS / 50 && !pidfile; i++) {
+		nap();
+		pidfile = read_in(gdir, "pid");
+	}
+	char *want_pid = xasprintf("%ld", gpid);
+	assert_string_equal(pidfile, want_pid);
+	free(want_pid);
+	free(pidfile);
+	/* The machine's own console reads the same. */
+	assert_int_equal(journal_list(jdir, &j, &cause), 0);
+	e = journal_get(j, id);
+	assert_int_equal(e->guard_pid, gpid);
+	assert_ptr_equal(journal_guard_waiting(j), e);
+	journal_close(j);
+
 	assert_true(cut_sessions(&d) >= 1);
 	target_free(t);
 	wait_state(gdir, "reverted");
+	/* The journal says the guard put it back: nothing is left to undo,
+	 * and nothing waits, whoever asks. */
+	assert_int_equal(journal_list(jdir, &j, &cause), 0);
+	e = journal_get(j, id);
+	assert_string_equal(e->guard_result, "reverted");
+	assert_non_null(strstr(e->guard_message, "put the files back"));
+	assert_null(journal_get(j, NULL));
+	assert_null(journal_guard_waiting(j));
+	journal_close(j);
 	size_t now_len = 0;
 	now = tu_read_file(d.conf, &now_len);
 	assert_int_equal(now_len, old_len);
@@ -488,12 +609,150 @@ static void test_remedy_guards_over_ssh(void **state)
 	struct target *t2 = must_login(&d);
 	target_free(t2);
 
+	/* The real binary over a new connection, and on the console. */
+	char *home = cli_home(&d, "remedy");
+	char *cli = NULL;
+	assert_int_equal(run_remote(&d, home, jdir, "history --json", &cli), 0);
+	char *want_json = xasprintf("\"guard_pid\":\t%ld", gpid);
+	if (!strstr(cli, "\"guard\":\t\"reverted\"") || !strstr(cli, want_json))
+		fail_msg("--target history --json does not say the guard reverted:\n%s", cli);
+	free(want_json);
+	free(cli);
+	assert_int_equal(run_console(jdir, "history", &cli), 0);
+	char *want_line = xasprintf("guard pid %ld on %s: reverted", gpid, host);
+	if (!strstr(cli, want_line))
+		fail_msg("history on the console does not say '%s':\n%s", want_line, cli);
+	free(want_line);
+	free(cli);
+	char *undo = xasprintf("undo %s --yes", id);
+	assert_int_not_equal(run_remote(&d, home, jdir, undo, &cli), 0);
+	if (!strstr(cli, "put back by its guard"))
+		fail_msg("undo of the reverted entry: %s", cli);
+	free(cli);
+	free(undo);
+	assert_int_not_equal(run_remote(&d, home, jdir, "undo --yes", &cli), 0);
+	assert_non_null(strstr(cli, "nothing to undo"));
+	free(cli);
+	free(home);
+	free(host);
+
 	fix_add_definitions(NULL);
 	free(now);
 	free(gdir);
 	remedy_outcome_free(&out);
 	plan_free(p);
 	free(locked);
+	free(old);
+	free(created);
+	free(jdir);
+	sshd_stop(&d);
+}
+
+/* The machine's own console sees the remote guard as its own: `history`
+ * there names it waiting (its pid, the machine), an undo over a new
+ * connection is refused while it waits, and `asr-doctor confirm` on the
+ * console confirms it: the guard sees the confirmation file, stops, and
+ * records the confirmation, which a new connection then reads. */
+static void test_console_confirms(void **state)
+{
+	(void)state;
+	struct test_sshd d = start_sshd();
+	char *jdir = xasprintf("%s/journal-console", scratch);
+	char *created = xasprintf("%s/extra.conf", d.dir);
+	char *old = tu_read_file(d.conf, NULL);
+	struct target *t = must_login(&d);
+	char *changed = xasprintf("%sMaxAuthTries 5\n", old);
+	struct plan *p = change_plan(t, &d, changed, created);
+	fix_add_definitions(suite_fixes);
+	/* Long enough that only the confirmation can end it in this test. */
+	struct remedy_opts o = { .t = t, .journal_dir = jdir, .confirm_within = 600 };
+	struct apply_opts ao = { .confirm = approve_all };
+	struct remedy_outcome out;
+	int reloads = listens(&d);
+	int rc = remedy_apply(&o, p, &ao, &out);
+	if (rc != 0 || !out.guarded)
+		fail_msg("remedy over SSH: %d %s", rc, out.rep.message ? out.rep.message : "");
+	wait_listens(&d, reloads + 1);
+	const char *id = out.rep.entry_id;
+	char *gdir = NULL;
+	char *pattern = xasprintf("%s/guard/%s.", jdir, id);
+	assert_int_equal(tu_sh(&gdir, "ls -d '%s'*", pattern), 0);
+	str_trim(gdir);
+	free(pattern);
+	struct journal *j = NULL;
+	char *cause = NULL;
+	assert_int_equal(journal_list(jdir, &j, &cause), 0);
+	long gpid = journal_get(j, id)->guard_pid;
+	journal_close(j);
+
+	char *host = host_name();
+	char *cli = NULL;
+	assert_int_equal(run_console(jdir, "history", &cli), 0);
+	char *want = xasprintf("guard pid %ld on %s: waits for confirmation", gpid, host);
+	if (!strstr(cli, want))
+		fail_msg("history on the console does not say '%s':\n%s", want, cli);
+	free(want);
+	free(cli);
+	char *home = cli_home(&d, "console");
+	assert_int_equal(run_remote(&d, home, jdir, "history --json", &cli), 0);
+	assert_non_null(strstr(cli, "\"guard\":\t\"waiting\""));
+	free(cli);
+	/* Another change now, over a new connection, would be undone by the
+	 * guard too: the one executor refuses it, the journal there telling
+	 * it that the guard's process still runs on that machine. */
+	struct target *t2 = must_login(&d);
+	struct plan *p2 = plan_new("test.remote_guard", "another");
+	char *other = xasprintf("%s/other.conf", d.dir);
+	if (!plan_add_edit(p2, t2, other, "x\n", 2, "another change", &cause))
+		fail_msg("plan: %s", cause);
+	struct fix_ctx ctx = { .t = t2, .journal_dir = jdir };
+	struct apply_report rep;
+	assert_int_equal(apply_plan(&ctx, p2, &ao, &rep), -EBUSY);
+	if (!strstr(rep.message, "waits for confirmation"))
+		fail_msg("another change while the guard waits: %s", rep.message);
+	apply_report_free(&rep);
+	assert_int_equal(access(other, F_OK), -1);
+	plan_free(p2);
+	free(other);
+	target_free(t2);
+	char *now = tu_read_file(d.conf, NULL);
+	assert_string_equal(now, changed);
+	free(now);
+
+	/* Confirmed on the console. */
+	rc = run_console(jdir, "confirm", &cli);
+	if (rc != 0 || !strstr(cli, "confirmed"))
+		fail_msg("confirm on the console exited %d: %s", rc, cli);
+	free(cli);
+	wait_log(gdir, "confirmed on this machine");
+	wait_state(gdir, "confirmed");
+	/* Over a new connection the journal says so, and nothing waits. */
+	t2 = must_login(&d);
+	if (journal_list_for(t2, jdir, &j, &cause) != 0)
+		fail_msg("journal over SSH: %s", cause);
+	const struct journal_entry *e = journal_get(j, id);
+	assert_string_equal(e->guard_result, "confirmed");
+	assert_null(journal_guard_waiting(j));
+	journal_close(j);
+	target_free(t2);
+	assert_int_equal(run_remote(&d, home, jdir, "history --json", &cli), 0);
+	assert_non_null(strstr(cli, "\"guard\":\t\"confirmed\""));
+	free(cli);
+	/* The change stays, sshd was not reloaded again. */
+	now = tu_read_file(d.conf, NULL);
+	assert_string_equal(now, changed);
+	free(now);
+	assert_int_equal(access(created, F_OK), 0);
+	assert_int_equal(listens(&d), reloads + 1);
+
+	fix_add_definitions(NULL);
+	remedy_outcome_free(&out);
+	target_free(t);
+	free(home);
+	free(host);
+	free(gdir);
+	plan_free(p);
+	free(changed);
 	free(old);
 	free(created);
 	free(jdir);
@@ -549,6 +808,7 @@ int main(void)
 		cmocka_unit_test(test_reverts_after_link_cut),
 		cmocka_unit_test(test_confirmed_from_new_connection),
 		cmocka_unit_test(test_remedy_guards_over_ssh),
+		cmocka_unit_test(test_console_confirms),
 		cmocka_unit_test(test_start_refused),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("remote_guard", tests, setup, NULL));

@@ -330,7 +330,8 @@ static void test_confirm_from_new_login(void **state)
 	e.outcome = JOURNAL_APPLIED;
 	assert_int_equal(journal_record_start(j, &e, &cause), 0);
 	assert_int_equal(journal_record_end(j, &e, &cause), 0);
-	assert_int_equal(journal_record_guard(j, id, (long)guard, (long long)time(NULL) + 60, &cause), 0);
+	assert_int_equal(
+	        journal_record_guard(j, id, (long)guard, (long long)time(NULL) + 60, NULL, &cause), 0);
 	journal_close(j);
 
 	/* The same connection: nothing is offered. */
