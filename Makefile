@@ -75,7 +75,7 @@ TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_SLOW  := $(filter $(BUILD)/tests/engine/test_apply,$(TEST_BIN)) \
               $(filter $(BUILD)/tests/ssh/% $(BUILD)/tests/tui/%,$(TEST_BIN))
 TEST_RUN_ORDER := $(TEST_SLOW) $(filter-out $(TEST_SLOW),$(TEST_BIN))
-TEST_SUPPORT_SRC := $(filter-out tests/support/win_standin.c,$(sort $(wildcard tests/support/*.c)))
+TEST_SUPPORT_SRC := $(filter-out tests/support/win_standin.c tests/support/win_sftp.c,$(sort $(wildcard tests/support/*.c)))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 # The stand-in for a Windows machine's commands: a program of its own that
 # the Windows suites run (as a target's commands, or as sshd's ForceCommand).
@@ -159,10 +159,12 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(BUILD)/libtui.a $(BUILD)/liben
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT_OBJ) \
 	  $(BUILD)/libtui.a $(BUILD)/libengine.a $(LDFLAGS) $(LDLIBS) $(CMOCKA_LIBS) -lutil
 
-$(WIN_STANDIN): tests/support/win_standin.c $(BUILD)/tests/support/winmodel.o $(BUILD)/libengine.a
+$(WIN_STANDIN): tests/support/win_standin.c $(BUILD)/tests/support/winmodel.o \
+                $(BUILD)/tests/support/win_sftp.o $(BUILD)/libengine.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST-CC $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(BUILD)/tests/support/winmodel.o \
+	  $(BUILD)/tests/support/win_sftp.o \
 	  $(BUILD)/libengine.a $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tests/support/%.o: tests/support/%.c

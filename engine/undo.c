@@ -275,6 +275,24 @@ int undo_entry_locked(struct journal *j, const struct fix_ctx *ctx, const char *
 	return rc;
 }
 
+/* Why undo cannot run on t, or NULL: a machine whose files asr-doctor
+ * does not change and where it keeps no journal (a Windows machine over
+ * SSH whose %ProgramData% could not be told): the journal of what was done
+ * there is not there to undo from. Caller frees. */
+static char *unreachable(struct target *t)
+{
+	if (t->can_write || target_keeps_journal(t))
+		return NULL;
+	char *label = target_label(t);
+	char *m = xasprintf(T("asr-doctor cannot change %s over this connection, so it "
+	                      "cannot undo there: run asr-doctor on that machine",
+	                      "asr-doctor 无法通过此连接更改 %s，因此无法在那里撤销："
+	                      "请在该机器上运行 asr-doctor"),
+	                    label);
+	free(label);
+	return m;
+}
+
 /* Undoes an entry: opens and locks the journal, then undo_entry_locked. */
 int undo_entry(const struct fix_ctx *ctx, const char *which, const struct apply_opts *o,
                struct apply_report *rep)
@@ -282,18 +300,8 @@ int undo_entry(const struct fix_ctx *ctx, const char *which, const struct apply_
 	memset(rep, 0, sizeof *rep);
 	rep->outcome = JOURNAL_FAILED;
 	struct target *t = ctx->t;
-	if (!t->can_write) {
-		/* Today a Windows machine over SSH: asr-doctor keeps no
-		 * journal there and writes no files there. */
-		char *label = target_label(t);
-		rep->message = xasprintf(T("asr-doctor cannot change %s over this connection, so it "
-		                           "cannot undo there: run asr-doctor on that machine",
-		                           "asr-doctor 无法通过此连接更改 %s，因此无法在那里撤销："
-		                           "请在该机器上运行 asr-doctor"),
-		                         label);
-		free(label);
+	if ((rep->message = unreachable(t)) != NULL)
 		return -ENOTSUP;
-	}
 	char *dir = ctx->journal_dir ? xstrdup(ctx->journal_dir) : journal_default_dir(t);
 	struct stat st;
 	struct target_stat tst;
@@ -327,6 +335,8 @@ int undo_preview(const struct fix_ctx *ctx, const char *which, bool force, struc
                  char **cause)
 {
 	struct target *t = ctx->t;
+	if ((*cause = unreachable(t)) != NULL)
+		return -ENOTSUP;
 	char *dir = ctx->journal_dir ? xstrdup(ctx->journal_dir) : journal_default_dir(t);
 	struct journal *j = NULL;
 	int rc = journal_list_for(t, dir, &j, cause);

@@ -38,7 +38,10 @@ int undo_plan(const struct journal *j, const struct fix_ctx *ctx, const struct j
  * definition of the entry's fix (undo_plan), never from the journal. Takes
  * the lock and holds the signals that end a terminal session while it
  * works (rep->signal). Returns 0 (rep->outcome JOURNAL_UNDONE), or -errno
- * with rep->message. rep is freed with apply_report_free. */
+ * with rep->message: -ENOTSUP on a target whose files asr-doctor cannot
+ * change and that keeps no journal itself (target_keeps_journal: a
+ * Windows machine over SSH keeps one under its %ProgramData%, unless
+ * that could not be told). rep is freed with apply_report_free. */
 int undo_entry(const struct fix_ctx *ctx, const char *which, const struct apply_opts *o,
 	       struct apply_report *rep);
 /* The same with the journal already open and locked (ctx->t the target,
@@ -47,7 +50,8 @@ int undo_entry_locked(struct journal *j, const struct fix_ctx *ctx, const char *
 		      const struct apply_opts *o, struct apply_report *rep);
 /* Describes what undo of `which` would do (files, a diff of the current
  * bytes against the originals, commands) without changing anything.
- * Returns 0, or -errno and *cause. */
+ * Returns 0, or -errno and *cause (-ENOTSUP, as undo_entry, on a target
+ * asr-doctor cannot change and that keeps no journal of its own). */
 int undo_preview(const struct fix_ctx *ctx, const char *which, bool force, struct sbuf *out,
 		 char **cause);
 

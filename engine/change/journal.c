@@ -542,8 +542,17 @@ int journal_lock(struct journal *j, int wait_ms, char **cause)
 	int rc = j->place->ops->store_lock(j->place, path, wait_ms, &j->held, &pid, &c);
 	free(path);
 	if (rc == -EWOULDBLOCK) {
-		free(c);
 		const char *where = j->own_place ? NULL : target_location(j->place);
+		if (c) {
+			/* The store says who holds it (a lock file on the
+			 * machine, whose holder runs elsewhere). */
+			*cause = xasprintf(T("another asr-doctor is changing %s: the lock is %s; wait "
+			                     "for it to finish",
+			                     "另一个 asr-doctor 正在修改 %s：锁%s；请等待其完成"),
+			                   where ? where : T("this machine", "此机器"), c);
+			free(c);
+			return -EWOULDBLOCK;
+		}
 		if (where)
 			*cause = pid > 0 ? xasprintf(T("another asr-doctor (pid %ld on %s) is changing "
 			                               "that machine; wait for it to finish",

@@ -433,7 +433,8 @@ bool target_has_host_paths(struct target *t)
 
 bool target_keeps_journal(struct target *t)
 {
-	return t && t->can_write && t->ops->store_open && !target_has_host_paths(t);
+	return t && (t->can_write || t->store_only) && t->ops->store_open &&
+	       !target_has_host_paths(t);
 }
 
 const char *target_journal_dir(const struct target *t)

@@ -201,8 +201,12 @@ struct target_ops {
 	 * lock every asr-doctor that changes this machine takes, from here
 	 * or from the machine itself (flock(2) there), waiting up to
 	 * wait_ms. 0 and *held (store_unlock), -EWOULDBLOCK with *holder
-	 * the pid on that machine that holds it (0: unknown), or -errno
-	 * with *cause. Released too when asr-doctor or its link ends. */
+	 * the pid on that machine that holds it (0: unknown) and, when the
+	 * store can say more of the holder, *cause describing it (caller
+	 * frees), or -errno with *cause. Released too when asr-doctor or
+	 * its link ends; where the machine has no such lock (Windows: the
+	 * lock is a file made exclusively, see target_ssh.c), a lock left
+	 * by a run that ended is taken over when it is found stale. */
 	int (*store_lock)(struct target *t, const char *path, int wait_ms, void **held,
 			  long *holder, char **cause);
 	void (*store_unlock)(struct target *t, void *held);
@@ -236,6 +240,10 @@ struct target {
 	bool live;       /* /proc and /sys describe the examined machine's running state */
 	bool can_run;    /* commands run on the examined machine */
 	bool can_write;  /* asr-doctor may change its files */
+	bool store_only; /* the journal's store works though can_write is
+			  * false: asr-doctor changes no file there but keeps
+			  * the journal of the commands it runs there (a
+			  * Windows machine over SSH, under %ProgramData%) */
 	bool this_machine; /* the machine asr-doctor runs on: the network it
 			    * probes, its processes and a detached local guard
 			    * process are the target's own */
@@ -398,7 +406,7 @@ int target_read_exact(struct target *t, const char *path, size_t max, char **dat
 bool target_has_host_paths(struct target *t);
 /* Whether the journal of changes to t is kept on t itself through its
  * store operations (a machine reached over SSH that asr-doctor may
- * write), rather than in a folder of this machine (the local machine; a
+ * write, or whose store alone works: store_only), rather than in a folder of this machine (the local machine; a
  * mounted root, whose journal folder inside it is a host folder; a
  * target that cannot be written, whose --journal names a local folder). */
 bool target_keeps_journal(struct target *t);

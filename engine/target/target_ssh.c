@@ -1,9 +1,13 @@
 /* target_ssh.c: a Linux machine over SSH (libssh2): the connection step by
  * step, the host key against known_hosts, the login, and the target
- * operations over SFTP and exec channels. */
+ * operations over SFTP and exec channels. A Windows machine (its OpenSSH
+ * server, found on connect) runs commands through cmd.exe and keeps only
+ * the journal's store: under %ProgramData%, its own lock file (see "the
+ * lock on a Windows machine"). */
 #include "engine/target/target_ssh.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libssh2.h>
@@ -14,9 +18,11 @@
 #include <stdarg.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -64,6 +70,10 @@ struct ssh_priv {
 	 * print is decoded from the console's code page (chcp). */
 	bool windows;
 	unsigned codepage;
+	/* On a Windows machine, %ProgramData%\asr-doctor\journal as the
+	 * SFTP path of its server ("/C:/ProgramData/asr-doctor/journal"),
+	 * asked on connect; NULL when it could not be told (owned). */
+	char *journal_dir;
 	/* $ASR_DOCTOR_SSH_TRACE: a line per operation on the link (when it
 	 * started, how long it took, what it was), to see where the round
 	 * trips of a far link go; NULL when unset (owned). */
@@ -96,6 +106,7 @@ static int sudo_simple(struct target *t, const char *script, const char *a1, con
 static int sudo_store_open(struct target *t, const char *dir, bool create, char **cause);
 static int sudo_run(struct target *t, const char *const argv[], int timeout_ms,
 		    struct cmd_result *out);
+static const char *local_user(void);
 
 static void lib_init(void)
 {
@@ -1190,6 +1201,7 @@ static void ssh_destroy(struct target *t)
 		fclose(p->trace);
 	pthread_mutex_destroy(&p->lock);
 	free(p->lost);
+	free(p->journal_dir);
 	free(p->host);
 	free(p->user);
 	secret_free(p->sudo_pw);
@@ -1465,6 +1477,10 @@ static int create_file(struct target *t, const char *name, const char *data, siz
 	}
 	LIBSSH2_SFTP_ATTRIBUTES a;
 	memset(&a, 0, sizeof a);
+	/* Windows keeps no owner or mode bits of this kind (its ACLs are
+	 * inherited from the folder): nothing to set there. */
+	if (p->windows)
+		goto data;
 	if (libssh2_sftp_fstat(h, &a) != 0) {
 		rc = sftp_errno(p);
 		what = "stat";
@@ -1486,6 +1502,7 @@ static int create_file(struct target *t, const char *name, const char *data, siz
 			what = "chmod";
 		}
 	}
+data:
 	for (size_t off = 0; !rc && off < len;) {
 		ssize_t w = libssh2_sftp_write(h, data + off, len - off);
 		if (w < 0) {
@@ -1570,6 +1587,12 @@ static int ssh_sync_dir(struct target *t, const char *dir)
 {
 	if (sudo_on(t))
 		return sudo_simple(t, sudo_sync_script, dir, NULL);
+	/* Windows has no fsync of a folder that its OpenSSH's sftp-server
+	 * would pass on (opening a folder takes FILE_FLAG_BACKUP_SEMANTICS,
+	 * which its open() does not give); NTFS logs the change of a
+	 * folder's entries itself. Nothing is asked there. */
+	if (t->os == TARGET_OS_WINDOWS)
+		return 0;
 	struct ssh_priv *p;
 	int rc = enter(t, &p);
 	if (rc < 0)
@@ -1646,6 +1669,12 @@ static int ssh_store_open(struct target *t, const char *dir, bool create, char *
 	for (size_t i = 1; i <= n && rc == 0; i++) {
 		/* Each prefix that ends a component: "/var", "/var/lib", ... */
 		if ((i < n && dir[i] != '/') || dir[i - 1] == '/')
+			continue;
+		/* A drive of a Windows machine ("/C:"): its SFTP server shows
+		 * no folder of that name to lstat (Win32-OpenSSH issue #41:
+		 * "access to the root folders (c:/, d:/) is not possible, but
+		 * access below works"); its first folder tells. */
+		if (p->windows && i == 3 && isalpha((unsigned char)dir[1]) && dir[2] == ':')
 			continue;
 		char *part = xstrndup(dir, i);
 		bool last = i == n;
@@ -1801,10 +1830,238 @@ static int ssh_store_create(struct target *t, const char *path, const char *data
 }
 
 /* A lock held on the remote machine: the channel of the command that
- * holds flock(2) on the lock file until its input ends. */
+ * holds flock(2) on the lock file until its input ends; on Windows the
+ * lock file made and the token written in it. */
 struct ssh_held {
 	LIBSSH2_CHANNEL *ch;
+	char *path;  /* owned: Windows: the lock file */
+	char *token; /* owned: Windows: what tells that file is ours */
 };
+
+/* ---- the lock on a Windows machine ----
+ *
+ * Windows has no flock(1), and a command cannot hold a lock there the way
+ * sh holds flock on Linux. The lock is the file itself, made through SFTP
+ * with SSH_FXF_CREAT | SSH_FXF_EXCL, which OpenSSH's sftp-server passes to
+ * open() as O_CREAT | O_EXCL (on Windows its port's open(), whose refusal
+ * of an existing name the stand-in cannot show: tested here on Linux's):
+ * whoever makes it holds the lock, and removes it to let go. It says who holds it, one field a line:
+ *
+ *     asr-doctor lock
+ *     host HOSTNAME      the machine that asr-doctor runs on
+ *     pid 4242           its process there
+ *     login root         its user there
+ *     since 2026-12-04T18:00:00Z
+ *     token 32 hex       random: which lock file is whose
+ *
+ * A holder that ended without removing it (killed, its link lost) leaves
+ * it behind. Such a lock is stale, and taken over, when it was made on the
+ * host this asr-doctor runs on by a process that no longer runs there
+ * (kill(pid, 0) answers ESRCH): it is renamed aside to a name of our own,
+ * read again there, and removed when it is still what was judged stale
+ * (else, a lock someone made meanwhile, it is put back). A lock of
+ * another host cannot be judged from here: the refusal says whose it is,
+ * since when, and which file to delete once that run is known to be
+ * gone. Unlocking removes the file only while it holds our token. */
+
+/* The lock file's fields (borrowed from its text, which is changed). */
+struct win_lock_info {
+	const char *host, *login, *since, *token;
+	long pid;
+};
+
+/* Reads the fields of a lock file's text (modified in place). False when
+ * it is not an asr-doctor lock (empty: a create cut short). */
+static bool win_lock_parse(char *text, struct win_lock_info *li)
+{
+	memset(li, 0, sizeof *li);
+	if (!str_starts(text, "asr-doctor lock\n"))
+		return false;
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strchr(line, ' ');
+		if (!sp)
+			continue;
+		*sp = '\0';
+		const char *v = sp + 1;
+		if (!strcmp(line, "host"))
+			li->host = v;
+		else if (!strcmp(line, "login"))
+			li->login = v;
+		else if (!strcmp(line, "since"))
+			li->since = v;
+		else if (!strcmp(line, "token"))
+			li->token = v;
+		else if (!strcmp(line, "pid") && !str_to_long(v, &li->pid))
+			li->pid = 0;
+	}
+	return li->host && li->pid > 0 && li->token;
+}
+
+/* This machine's name, as a lock file records it. */
+static void host_name(char *buf, size_t cap)
+{
+	if (gethostname(buf, cap) != 0)
+		snprintf(buf, cap, "?");
+	buf[cap - 1] = '\0';
+}
+
+/* Whether the lock li was left by a process of this host that is gone. */
+static bool win_lock_stale(const struct win_lock_info *li)
+{
+	char me[256];
+	host_name(me, sizeof me);
+	if (strcmp(li->host, me) != 0 || li->pid == (long)getpid())
+		return false;
+	return kill((pid_t)li->pid, 0) < 0 && errno == ESRCH;
+}
+
+/* The Windows spelling of an SFTP path of a Windows machine
+ * ("/C:/ProgramData" -> "C:\ProgramData"), for what the engineer reads
+ * there. Caller frees. */
+static char *win_path_of(const char *sftp)
+{
+	const char *s = sftp;
+	if (s[0] == '/' && isalpha((unsigned char)s[1]) && s[2] == ':')
+		s++;
+	char *w = xstrdup(s);
+	for (char *c = w; *c; c++)
+		if (*c == '/')
+			*c = '\\';
+	return w;
+}
+
+/* Moves the stale lock at path (whose text was judged stale) aside and
+ * removes it; puts back a lock that changed meanwhile. 0 when it is gone. */
+static int win_lock_take_over(struct target *t, const char *path, const char *judged)
+{
+	char *aside = xasprintf("%s.stale-%ld", path, (long)getpid());
+	int rc = ssh_rename(t, path, aside);
+	if (rc == 0) {
+		char *now = NULL;
+		size_t len = 0;
+		rc = ssh_read_file(t, aside, &now, &len, 4096);
+		if (rc == 0 && !strcmp(now, judged)) {
+			rc = ssh_remove(t, aside);
+		} else {
+			ssh_rename(t, aside, path);
+			rc = -EAGAIN;
+		}
+		free(now);
+	}
+	free(aside);
+	return rc;
+}
+
+/* store_lock on a Windows machine (see above). */
+static int win_store_lock(struct target *t, const char *path, int wait_ms, void **held,
+			  long *holder, char **cause)
+{
+	unsigned char rnd[16];
+	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
+		*cause = xasprintf(T("cannot lock the journal: %s", "无法锁定日志：%s"),
+				   strerror(errno));
+		return -EIO;
+	}
+	char token[33];
+	for (size_t i = 0; i < sizeof rnd; i++)
+		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
+	char me[256], since[32];
+	host_name(me, sizeof me);
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char *text = xasprintf("asr-doctor lock\nhost %s\npid %ld\nlogin %s\nsince %s\ntoken %s\n",
+			       me, (long)getpid(), local_user(), since, token);
+	long long deadline = now_ms() + (wait_ms > 0 ? wait_ms : 0);
+	int rc;
+	/* Bounded: a lock that keeps changing hands is not waited for
+	 * forever. */
+	for (int tries = 0;; tries++) {
+		char *c = NULL;
+		rc = create_file(t, path, text, strlen(text), 0600, 0, 0, &c);
+		if (rc == 0) {
+			struct ssh_held *h = xcalloc(1, sizeof *h);
+			h->path = xstrdup(path);
+			h->token = xstrdup(token);
+			*held = h;
+			break;
+		}
+		if (rc != -EEXIST) {
+			*cause = xasprintf(T("cannot lock the journal: %s", "无法锁定日志：%s"), c);
+			free(c);
+			break;
+		}
+		free(c);
+		char *data = NULL;
+		size_t len = 0;
+		rc = ssh_read_file(t, path, &data, &len, 4096);
+		if (rc == -ENOENT && tries < 100) {
+			continue; /* let go meanwhile */
+		} else if (rc < 0) {
+			*cause = xasprintf(T("cannot read the journal's lock %s: %s",
+					     "无法读取日志锁 %s：%s"),
+					   path, p_lost_or(t, rc));
+			break;
+		}
+		char *copy = xstrdup(data);
+		struct win_lock_info li;
+		bool known = win_lock_parse(copy, &li);
+		if (known && win_lock_stale(&li) && tries < 100 &&
+		    win_lock_take_over(t, path, data) == 0) {
+			free(copy);
+			free(data);
+			continue;
+		}
+		if (now_ms() >= deadline) {
+			char *wp = win_path_of(path);
+			if (known)
+				*cause = xasprintf(
+					T("held by asr-doctor pid %ld on %s (login %s) since %s; if that "
+					  "run is gone, delete %s there",
+					  "由 %2$s 上的 asr-doctor pid %1$ld（登录 %3$s）自 %4$s 起持有；"
+					  "如果该运行已结束，请删除那里的 %5$s"),
+					li.pid, li.host, li.login ? li.login : "?",
+					li.since ? li.since : "?", wp);
+			else
+				*cause = xasprintf(T("held by a lock file asr-doctor cannot read (%s); if "
+						     "no asr-doctor is changing the machine, delete it",
+						     "被一个 asr-doctor 无法读取的锁文件（%s）持有；如果"
+						     "没有 asr-doctor 正在修改该机器，请删除它"),
+						   wp);
+			free(wp);
+			*holder = 0;
+			rc = -EWOULDBLOCK;
+			free(copy);
+			free(data);
+			break;
+		}
+		free(copy);
+		free(data);
+		nanosleep(&(struct timespec){ 0, 200 * 1000 * 1000 }, NULL);
+	}
+	free(text);
+	return rc;
+}
+
+/* store_unlock on a Windows machine: the lock file removed while it is
+ * ours. */
+static void win_store_unlock(struct target *t, struct ssh_held *h)
+{
+	char *data = NULL;
+	size_t len = 0;
+	if (ssh_read_file(t, h->path, &data, &len, 4096) == 0) {
+		char *line = xasprintf("\ntoken %s\n", h->token);
+		if (strstr(data, line))
+			ssh_remove(t, h->path);
+		free(line);
+	}
+	free(data);
+	free(h->path);
+	free(h->token);
+	free(h);
+}
 
 /* The command that takes the lock: $1 the lock file, $2 how to wait
  * (-n, or -w SECONDS). It prints the holder's pid and exits 11 when the
@@ -1821,6 +2078,8 @@ static int ssh_store_lock(struct target *t, const char *path, int wait_ms, void 
 {
 	*held = NULL;
 	*holder = 0;
+	if (t->os == TARGET_OS_WINDOWS)
+		return win_store_lock(t, path, wait_ms, held, holder, cause);
 	char wait[32];
 	if (wait_ms > 0)
 		snprintf(wait, sizeof wait, "-w %d.%03d", wait_ms / 1000, wait_ms % 1000);
@@ -1909,7 +2168,7 @@ static int ssh_store_lock(struct target *t, const char *path, int wait_ms, void 
 		wait_socket(p, left < 50 ? left : 50);
 	}
 	if (locked) {
-		struct ssh_held *h = xmalloc(sizeof *h);
+		struct ssh_held *h = xcalloc(1, sizeof *h);
 		h->ch = ch;
 		ch = NULL;
 		*held = h;
@@ -1952,6 +2211,10 @@ static void ssh_store_unlock(struct target *t, void *held)
 	struct ssh_held *h = held;
 	if (!h)
 		return;
+	if (h->path) {
+		win_store_unlock(t, h);
+		return;
+	}
 	struct ssh_priv *p;
 	if (enter(t, &p) == 0) {
 		/* The end of its input: the holder lets go and ends. A link
@@ -2026,6 +2289,42 @@ static char *spec_string(const char *user, const char *host, int port)
 
 /* ---- naming ---- */
 
+/* A folder of a Windows drive as cmd.exe prints it ("C:\\ProgramData")
+ * as the SFTP path its OpenSSH server shows ("/C:/ProgramData": a slash,
+ * the drive, forward slashes; Win32-OpenSSH issue #48), or NULL when it
+ * is no such folder (%ProgramData% left unexpanded by a shell that is not
+ * cmd.exe, a share, a relative path, "..", a character Windows refuses
+ * in a name). Caller frees. */
+static char *win_sftp_path(const char *win)
+{
+	if (!isalpha((unsigned char)win[0]) || win[1] != ':' || (win[2] != '\\' && win[2] != '/'))
+		return NULL;
+	struct sbuf b = { 0 };
+	sb_printf(&b, "/%c:", toupper((unsigned char)win[0]));
+	for (const char *c = win + 2; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (u < 0x20 || strchr("%\":*?<>|", u)) {
+			sb_free(&b);
+			return NULL;
+		}
+		if (u == '\\')
+			u = '/';
+		if (u == '/' && b.len && b.s[b.len - 1] == '/')
+			continue;
+		sb_addc(&b, (char)u);
+	}
+	char *path = sb_steal(&b);
+	size_t n = strlen(path);
+	while (n > 3 && path[n - 1] == '/')
+		path[--n] = '\0';
+	if (strstr(path, "/../") || str_ends(path, "/..") || strstr(path, "/./") ||
+	    str_ends(path, "/.")) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
 static const char *ssh_location(const struct target *t)
 {
 	return t->remote;
@@ -2047,7 +2346,12 @@ static void ssh_describe(struct target *t, const char *location)
  * console finds it. */
 static const char *ssh_journal_dir(const struct target *t)
 {
-	return t->os == TARGET_OS_WINDOWS ? TARGET_JOURNAL_DIR_WINDOWS : TARGET_JOURNAL_DIR;
+	const struct ssh_priv *p = t->priv;
+	/* Windows: under the machine's own %ProgramData%, asked on connect
+	 * (a machine known only by its description: where it usually is). */
+	if (t->os == TARGET_OS_WINDOWS)
+		return p && p->journal_dir ? p->journal_dir : TARGET_JOURNAL_DIR_WINDOWS;
+	return TARGET_JOURNAL_DIR;
 }
 
 /* --sudo, for a guard or a printed command to reach the machine as root
@@ -2769,7 +3073,25 @@ out:
 			pthread_mutex_unlock(&p->lock);
 			t->os = TARGET_OS_WINDOWS;
 			t->is_root = false;
+			/* Its files are not changed from here; the journal of the
+			 * commands run there is kept there, under the folder its
+			 * cmd.exe names %ProgramData% (not assumed on C:). */
 			t->can_write = false;
+			struct cmd_result e;
+			memset(&e, 0, sizeof e);
+			char *base = NULL;
+			if (ssh_exec(t, "echo %ProgramData%", p->timeout_ms, &e) == 0 && e.status == 0 &&
+			    e.out)
+				base = win_sftp_path(str_trim(e.out));
+			cmd_result_free(&e);
+			if (base) {
+				pthread_mutex_lock(&p->lock);
+				free(p->journal_dir);
+				p->journal_dir = xasprintf("%s/asr-doctor/journal", base);
+				pthread_mutex_unlock(&p->lock);
+				t->store_only = true;
+			}
+			free(base);
 		} else if (r.status == 0) {
 			str_trim(r.out);
 			t->is_root = strcmp(r.out, "0") == 0;

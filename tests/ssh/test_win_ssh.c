@@ -1,13 +1,17 @@
 /* test_win_ssh.c: a Windows machine over SSH, end to end: a real sshd on
  * 127.0.0.1 whose ForceCommand is the stand-in for the Windows commands
  * (tests/support/win_standin.c; SSH_ORIGINAL_COMMAND holds the line as a
- * Windows OpenSSH server hands it to cmd.exe). `asr-doctor --target`
- * finds Windows on connect (ver answers under cmd.exe), runs the Windows
- * checks with Windows quoting and decodes the code page 850 output;
- * `fix ... --yes` (journal on this machine, --journal) and the re-check
- * are observed through the stand-in's state. Undo over SSH is refused by
- * the undo path still; engine/test_fix_windows.c undoes each fix through
- * the same stand-in. */
+ * Windows OpenSSH server hands it to cmd.exe) and whose SFTP is the
+ * stand-in's too (win_sftp.c: the real sftp-server behind the paths a
+ * Windows OpenSSH server shows, /C:/..., on the state folder's fs/).
+ * `asr-doctor --target` finds Windows on connect (ver answers under
+ * cmd.exe), runs the Windows checks with Windows quoting and decodes the
+ * code page 850 output; `fix ... --yes` keeps its journal on the machine
+ * under the %ProgramData% its cmd.exe names, and the re-check and `undo`
+ * (the inverses, last entry first) are observed through the same commands
+ * a real machine answers (reg query, netsh, the state the stand-in keeps).
+ * The lock is a file made exclusively there: a second asr-doctor is
+ * refused while the first holds it. */
 #include "support/testutil.h"
 
 #include <cjson/cJSON.h>
@@ -15,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "engine/util/util.h"
 #include "support/sshd.h"
@@ -22,7 +29,7 @@
 
 static struct test_sshd d;
 static const char *scratch;
-static char *state, *journal;
+static char *state, *journal;  /* journal: a --journal folder named on the machine */
 
 static int setup(void **s)
 {
@@ -154,33 +161,125 @@ static void test_windows_found_and_checked(void **s)
 	free(log);
 }
 
-static void test_fix_recheck_over_ssh(void **s)
+/* The journal folder on the stand-in's system drive, as this machine
+ * sees it (caller frees). */
+static char *jpath(const char *name)
+{
+	return xasprintf("%s/fs/C:/ProgramData/asr-doctor/journal%s%s", state, name ? "/" : "",
+			 name ? name : "");
+}
+
+#define UAC_KEY "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System"
+
+/* What reg query answers of LocalAccountTokenFilterPolicy now, through the
+ * stand-in as a real machine would be asked (caller frees). */
+static char *uac_value(int *status)
+{
+	char *out = NULL;
+	int st = ws_run(state, "reg query " UAC_KEY " /v LocalAccountTokenFilterPolicy", &out,
+			NULL, NULL);
+	if (status)
+		*status = st;
+	return out;
+}
+
+/* Runs undo --yes and expects it to succeed. */
+static void undo_ok(void)
+{
+	char *out = NULL;
+	int rc = cli(&out, "undo --yes");
+	if (rc != 0)
+		print_error("undo (exit %d):\n%s\n", rc, out);
+	assert_int_equal(rc, 0);
+	free(out);
+}
+
+static void test_fix_and_undo_over_ssh(void **s)
 {
 	(void)s;
+	/* The value is absent, as seeded: reg query says so. */
+	int st = 0;
+	char *v = uac_value(&st);
+	assert_int_not_equal(st, 0);
+	free(v);
 	char *out = NULL;
-	int rc = cli(&out, "--journal '%s' fix win.uac_reg --yes", journal);
-	if (!strstr(out, "reg add HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System "
-			 "/v LocalAccountTokenFilterPolicy /t REG_DWORD /d 1 /f"))
+	int rc = cli(&out, "fix win.uac_reg --yes");
+	if (rc != 0 || !strstr(out, "reg add " UAC_KEY " /v LocalAccountTokenFilterPolicy /t "
+					"REG_DWORD /d 1 /f"))
 		print_error("fix (exit %d):\n%s\n", rc, out);
-	assert_non_null(strstr(out, "reg add HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\"
-				    "Policies\\System /v LocalAccountTokenFilterPolicy /t REG_DWORD "
-				    "/d 1 /f"));
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "reg add " UAC_KEY " /v LocalAccountTokenFilterPolicy /t "
+				    "REG_DWORD /d 1 /f"));
 	free(out);
-	char *reg = ws_get(state, "registry");
-	assert_non_null(strstr(reg, "LocalAccountTokenFilterPolicy\tREG_DWORD\t0x1"));
-	free(reg);
+	v = uac_value(&st);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(v, "LocalAccountTokenFilterPolicy    REG_DWORD    0x1"));
+	free(v);
 	expect("win.uac", "pass", NULL);
-	/* Undo is refused with the reason (asr-doctor writes nothing on a
-	 * Windows machine over SSH yet), and the value stays. */
-	rc = cli(&out, "--journal '%s' undo --yes", journal);
-	if (rc == 0 || !strstr(out, "cannot undo there: run asr-doctor on that machine"))
-		print_error("undo (exit %d):\n%s\n", rc, out);
-	assert_int_not_equal(rc, 0);
-	assert_non_null(strstr(out, "cannot undo there: run asr-doctor on that machine"));
+	/* The journal is on the machine, under its %ProgramData%: the entry
+	 * with the command that ran and the one that undoes it (a deletion:
+	 * there was no value). */
+	char *jf = jpath("journal.jsonl");
+	char *j = tu_read_file(jf, NULL);
+	if (!strstr(j, "LocalAccountTokenFilterPolicy") || !strstr(j, "\"delete\""))
+		print_error("journal %s:\n%s\n", jf, j);
+	assert_non_null(strstr(j, "\"add\""));
+	assert_non_null(strstr(j, "\"delete\""));
+	free(j);
+	free(jf);
+	/* No lock is left once asr-doctor is done. */
+	char *lock = jpath("lock");
+	assert_int_not_equal(access(lock, F_OK), 0);
+	free(lock);
+	/* history reads it from there. */
+	cli(&out, "history");
+	if (!strstr(out, "win.uac_reg"))
+		print_error("history:\n%s\n", out);
+	assert_non_null(strstr(out, "win.uac_reg"));
 	free(out);
-	reg = ws_get(state, "registry");
-	assert_non_null(strstr(reg, "LocalAccountTokenFilterPolicy\tREG_DWORD\t0x1"));
+	/* Undo over the same connection: the value is deleted again. */
+	undo_ok();
+	v = uac_value(&st);
+	if (st == 0)
+		print_error("still there after undo:\n%s\n", v);
+	assert_int_not_equal(st, 0);
+	free(v);
+	expect("win.uac", "fail", NULL);
+	char *log = ws_get(state, "log");
+	assert_non_null(strstr(log, "\nreg delete " UAC_KEY " /v LocalAccountTokenFilterPolicy /f\n"));
+	assert_non_null(strstr(log, "\necho %ProgramData%\n"));
+	free(log);
+}
+
+static void test_undo_restores_type_and_data(void **s)
+{
+	(void)s;
+	/* A value of another type and data (a string someone set). */
+	char *reg = ws_get(state, "registry");
+	char *more = xasprintf("%sHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\"
+			       "Policies\\System\tLocalAccountTokenFilterPolicy\tREG_SZ\tlegacy 0\n",
+			       reg);
+	ws_set(state, "registry", more);
+	free(more);
 	free(reg);
+	char *v = uac_value(NULL);
+	assert_non_null(strstr(v, "LocalAccountTokenFilterPolicy    REG_SZ    legacy 0"));
+	free(v);
+	char *out = NULL;
+	int rc = cli(&out, "fix win.uac_reg --yes");
+	if (rc != 0)
+		print_error("fix (exit %d):\n%s\n", rc, out);
+	assert_int_equal(rc, 0);
+	free(out);
+	v = uac_value(NULL);
+	assert_non_null(strstr(v, "LocalAccountTokenFilterPolicy    REG_DWORD    0x1"));
+	free(v);
+	undo_ok();
+	v = uac_value(NULL);
+	if (!strstr(v, "LocalAccountTokenFilterPolicy    REG_SZ    legacy 0"))
+		print_error("after undo:\n%s\n", v);
+	assert_non_null(strstr(v, "LocalAccountTokenFilterPolicy    REG_SZ    legacy 0"));
+	free(v);
 }
 
 static void test_hostile_account_over_ssh(void **s)
@@ -196,13 +295,13 @@ static void test_hostile_account_over_ssh(void **s)
 	assert_non_null(strstr(out, "\"net user ^\\\"svc ^& asr ^%PATH^%^\\\"\""));
 	assert_null(strstr(out, "'svc & asr %PATH%'"));
 	free(out);
-	int rc = cli(&out, "%s --journal '%s' fix win.account_enable --yes", acct, journal);
+	int rc = cli(&out, "%s fix win.account_enable --yes", acct);
 	if (!strstr(out, "net user ^\"svc ^& asr ^%PATH^%^\" /active:yes"))
 		print_error("fix (exit %d):\n%s\n", rc, out);
 	assert_non_null(strstr(out, "net user ^\"svc ^& asr ^%PATH^%^\" /active:yes"));
 	free(out);
 	/* history shows the command as it ran there. */
-	cli(&out, "--journal '%s' history", journal);
+	cli(&out, "history");
 	if (!strstr(out, "$ net user ^\"svc ^& asr ^%PATH^%^\" /active:yes\n"))
 		print_error("history:\n%s\n", out);
 	assert_non_null(strstr(out, "$ net user ^\"svc ^& asr ^%PATH^%^\" /active:yes\n"));
@@ -213,15 +312,237 @@ static void test_hostile_account_over_ssh(void **s)
 	assert_non_null(strstr(users, "svc\tNo\t\tdecoy"));
 	free(users);
 	expect("win.account", "pass", acct);
+	/* Undone by the same name, quoted the same way: that account is
+	 * disabled again, the decoy untouched. */
+	undo_ok();
+	char *log = ws_get(state, "log");
+	assert_non_null(strstr(log, "\nnet user ^\"svc ^& asr ^%PATH^%^\" /active:no\n"));
+	free(log);
+	users = ws_get(state, "users");
+	assert_non_null(strstr(users, "svc & asr %PATH%\tNo\t"));
+	assert_non_null(strstr(users, "svc\tNo\t\tdecoy"));
+	free(users);
+	expect("win.account", "fail", acct);
+}
+
+/* Whether netsh shows the rule of that display name enabled (-1: no such
+ * rule). */
+static int rule_enabled(const char *name)
+{
+	char *out = NULL;
+	assert_int_equal(ws_run(state, "netsh advfirewall firewall show rule name=all", &out, NULL,
+				NULL),
+			 0);
+	char *want = xasprintf("Rule Name:                            %s\r\n", name);
+	const char *at = strstr(out, want);
+	int on = -1;
+	if (at) {
+		const char *en = strstr(at, "Enabled:");
+		assert_non_null(en);
+		en += strlen("Enabled:");
+		en += strspn(en, " ");
+		on = str_starts(en, "Yes");
+	}
+	free(want);
+	free(out);
+	return on;
 }
 
 static void test_netlogon_and_firewall_over_ssh(void **s)
 {
 	(void)s;
-	assert_int_equal(cli(NULL, "--journal '%s' fix win.netlogon_start --yes", journal) & 0, 0);
+	assert_int_equal(cli(NULL, "fix win.netlogon_start --yes") & 0, 0);
 	expect("win.netlogon", "pass", NULL);
-	cli(NULL, "--journal '%s' fix win.file_sharing_enable --yes", journal);
+	/* One rule of the group enabled already (NetBIOS name, UDP 137; the
+	 * check asks for SMB-In, which stays off): the undo leaves it so. */
+	char *rules = ws_get(state, "rules");
+	struct sbuf b = { 0 };
+	for (char *line = rules; *line;) {
+		size_t n = strcspn(line, "\n");
+		char *l = xstrndup(line, n);
+		if (str_starts(l, "FPS-NB_Name-In-UDP\t")) {
+			char *no = strstr(l, "\tNo\t");
+			assert_non_null(no);
+			sb_printf(&b, "%.*s\tYes\t%s\n", (int)(no - l), l, no + 4);
+		} else {
+			sb_printf(&b, "%s\n", l);
+		}
+		free(l);
+		line += n;
+		if (*line)
+			line++;
+	}
+	ws_set(state, "rules", sb_str(&b));
+	sb_free(&b);
+	free(rules);
+	const char *smb = "File and Printer Sharing (SMB-In)",
+		   *session = "File and Printer Sharing (NB-Session-In)",
+		   *name = "File and Printer Sharing (NB-Name-In)",
+		   *echo = "File and Printer Sharing (Echo Request - ICMPv4-In)";
+	assert_int_equal(rule_enabled(name), 1);
+	assert_int_equal(rule_enabled(smb), 0);
+	char *out = NULL;
+	int rc = cli(&out, "fix win.file_sharing_enable --yes");
+	if (rc != 0 || rule_enabled(smb) != 1)
+		print_error("fix (exit %d):\n%s\n", rc, out);
+	free(out);
+	assert_int_equal(rc, 0);
 	expect("win.file_sharing", "pass", NULL);
+	assert_int_equal(rule_enabled(smb), 1);
+	assert_int_equal(rule_enabled(session), 1);
+	assert_int_equal(rule_enabled(echo), 1);
+	assert_int_equal(rule_enabled(name), 1);
+	/* Undo: back to what each rule was, the one enabled before too. */
+	undo_ok();
+	assert_int_equal(rule_enabled(smb), 0);
+	assert_int_equal(rule_enabled(session), 0);
+	assert_int_equal(rule_enabled(echo), 0);
+	assert_int_equal(rule_enabled(name), 1);
+	expect("win.file_sharing", "fail", NULL);
+	/* Then the Netlogon fix, the one before it (entries in reverse), its
+	 * commands undone last first: stopped, then its start type back. */
+	ws_set(state, "log", "");
+	undo_ok();
+	expect("win.netlogon", "fail", NULL);
+	char *log = ws_get(state, "log");
+	const char *stop = strstr(log, "\nsc stop Netlogon\n"),
+		   *back = strstr(log, "\nsc config Netlogon start= disabled\n");
+	if (!stop || !back || stop > back)
+		print_error("log:\n%s\n", log);
+	assert_true(stop && back && stop < back);
+	free(log);
+}
+
+/* A second asr-doctor is refused while one holds the lock (the lock file
+ * made exclusively on the machine), told who holds it; a lock whose
+ * process on this host is gone is taken over; one of another host is
+ * not. */
+static void test_lock_on_the_machine(void **s)
+{
+	(void)s;
+	ws_seed(state);
+	ws_set(state, "log", "");
+	char *lock = jpath("lock");
+	/* The first asr-doctor held in the middle of its reg add. */
+	ws_set(state, "hold", "reg add");
+	char *home = xasprintf("%s/home", scratch);
+	char *first = xasprintf("%s/first.out", scratch);
+	char *cmd = xasprintf("HOME='%s' SSH_AUTH_SOCK= '%s' --target root@127.0.0.1:%d -i '%s' "
+			      "--timeout 120 fix win.uac_reg --yes >'%s' 2>&1 </dev/null",
+			      home, tu_binary(), d.port, d.user_key, first);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		tu_child_exit(127);
+	}
+	/* Until the lock is taken and the held command has arrived. */
+	for (int i = 0; i < 1200; i++) {
+		char *log = ws_get(state, "log");
+		bool there = access(lock, F_OK) == 0 && strstr(log, "\nreg add ");
+		free(log);
+		if (there)
+			break;
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+	}
+	char *text = tu_read_file(lock, NULL);
+	assert_non_null(strstr(text, "asr-doctor lock\nhost "));
+	assert_non_null(strstr(text, "\ntoken "));
+	free(text);
+	char *out = NULL;
+	int rc = cli(&out, "fix win.netlogon_start --yes");
+	if (rc == 0 || !strstr(out, "another asr-doctor is changing"))
+		print_error("second (exit %d):\n%s\n", rc, out);
+	assert_int_not_equal(rc, 0);
+	assert_non_null(strstr(out, "another asr-doctor is changing"));
+	assert_non_null(strstr(out, "C:\\ProgramData\\asr-doctor\\journal\\lock"));
+	free(out);
+	/* Let the first go: it finishes and lets go of the lock. */
+	char *hold = xasprintf("%s/hold", state);
+	unlink(hold);
+	int wst = 0;
+	assert_int_equal(waitpid(pid, &wst, 0), pid);
+	char *o1 = tu_read_file(first, NULL);
+	if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0)
+		print_error("first:\n%s\n", o1);
+	assert_true(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
+	free(o1);
+	assert_int_not_equal(access(lock, F_OK), 0);
+	/* A lock left by a process of this host that is gone: taken over. */
+	pid_t gone = fork();
+	assert_true(gone >= 0);
+	if (gone == 0)
+		tu_child_exit(0);
+	waitpid(gone, NULL, 0);
+	char host[256];
+	assert_int_equal(gethostname(host, sizeof host), 0);
+	char *stale = xasprintf("asr-doctor lock\nhost %s\npid %ld\nlogin root\nsince "
+				"2026-01-01T00:00:00Z\ntoken 00\n",
+				host, (long)gone);
+	tu_write_file(lock, stale);
+	undo_ok();
+	assert_int_not_equal(access(lock, F_OK), 0);
+	char *v = uac_value(&rc);
+	assert_int_not_equal(rc, 0);
+	free(v);
+	/* One of another host is not judged from here. */
+	tu_write_file(lock, "asr-doctor lock\nhost engineer-laptop\npid 4242\nlogin ana\n"
+			    "since 2026-01-01T00:00:00Z\ntoken 01\n");
+	rc = cli(&out, "fix win.uac_reg --yes");
+	if (rc == 0 || !strstr(out, "asr-doctor pid 4242 on engineer-laptop (login ana)"))
+		print_error("other host (exit %d):\n%s\n", rc, out);
+	assert_int_not_equal(rc, 0);
+	assert_non_null(strstr(out, "asr-doctor pid 4242 on engineer-laptop (login ana)"));
+	free(out);
+	v = uac_value(&rc);
+	assert_int_not_equal(rc, 0);
+	free(v);
+	unlink(lock);
+	free(stale);
+	free(hold);
+	free(cmd);
+	free(first);
+	free(home);
+	free(lock);
+}
+
+/* The journal goes where the machine's own %ProgramData% is (asked, never
+ * assumed on C:); a machine where it cannot be told keeps no journal, and
+ * undo there is refused with the reason. */
+static void test_programdata_asked(void **s)
+{
+	(void)s;
+	ws_seed(state);
+	ws_set(state, "programdata", "D:\\Data Store\\");
+	char *ddir = xasprintf("%s/fs/D:/Data Store", state);
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s'", ddir), 0);
+	char *out = NULL;
+	int rc = cli(&out, "fix win.account_enable --yes");
+	if (rc != 0)
+		print_error("fix (exit %d):\n%s\n", rc, out);
+	assert_int_equal(rc, 0);
+	free(out);
+	char *jf = xasprintf("%s/asr-doctor/journal/journal.jsonl", ddir);
+	char *j = tu_read_file(jf, NULL);
+	assert_non_null(strstr(j, "/active:yes"));
+	free(j);
+	char *cdir = jpath(NULL);
+	assert_int_not_equal(access(cdir, F_OK), 0);
+	free(cdir);
+	undo_ok();
+	char *users = ws_get(state, "users");
+	assert_non_null(strstr(users, "asrpush\tNo\t"));
+	free(users);
+	/* A shell that leaves %ProgramData% as it is: no journal there. */
+	ws_set(state, "programdata", "%ProgramData%");
+	rc = cli(&out, "undo --yes");
+	if (rc == 0 || !strstr(out, "cannot undo there: run asr-doctor on that machine"))
+		print_error("undo (exit %d):\n%s\n", rc, out);
+	assert_int_not_equal(rc, 0);
+	assert_non_null(strstr(out, "cannot undo there: run asr-doctor on that machine"));
+	free(out);
+	free(jf);
+	free(ddir);
 }
 
 /* The commands printed (the undo of a planned fix) keep the options that
@@ -274,9 +595,12 @@ int main(void)
 	scratch = tu_scratch("win-ssh");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_windows_found_and_checked),
-		cmocka_unit_test(test_fix_recheck_over_ssh),
+		cmocka_unit_test(test_fix_and_undo_over_ssh),
+		cmocka_unit_test(test_undo_restores_type_and_data),
 		cmocka_unit_test(test_hostile_account_over_ssh),
 		cmocka_unit_test(test_netlogon_and_firewall_over_ssh),
+		cmocka_unit_test(test_lock_on_the_machine),
+		cmocka_unit_test(test_programdata_asked),
 		cmocka_unit_test(test_printed_commands_keep_the_route),
 	};
 	return tu_scratch_done(

@@ -19,7 +19,11 @@
  * recorded real outputs in tests/fixtures/windows (CRLF, the same
  * columns; netsh's rule list in German when DIR/lang says "de", as
  * netsh-rules-de.txt shows it). An unknown command answers as cmd.exe
- * does (exit 9009, "is not recognized ..."). Output is written in the code
+ * does (exit 9009, "is not recognized ..."), echo as cmd.exe's own (after
+ * %NAME% expansion: %ProgramData% is DIR/programdata's). As the SFTP
+ * subsystem (sshd hands it the sftp-server's path) it serves the files of
+ * DIR/fs with the paths of a Windows OpenSSH server (win_sftp.c: /C:/...
+ * is DIR/fs/C:/...). Output is written in the code
  * page of DIR/codepage (437 when absent; 65001 is UTF-8), so a reader has
  * to decode it.
  *
@@ -42,6 +46,10 @@
  *              language; PROFILES in English, shown translated)
  *   programs   paths of programs installed besides the system's (the
  *              agent's InMageVSSProvider_Install.cmd)
+ *   programdata  %ProgramData% (C:\ProgramData when absent)
+ *   hold       the start of a command ("reg add") that waits while this
+ *              file exists
+ *   fs/        the drives' files, a folder per drive (fs/C:/ProgramData)
  *   log        every line received, appended (exactly as received)
  *
  * Exit statuses are the Windows codes; a Linux process passes on only
@@ -53,10 +61,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/util/util.h"
 #include "engine/winparse.h"
+#include "support/win_sftp.h"
 #include "support/winmodel.h"
 
 /* ---- state ------------------------------------------------------------ */
@@ -243,7 +253,7 @@ static void write_cp(int fd, const char *s, size_t len, unsigned cp)
 
 /* ---- cmd.exe's variables ----------------------------------------------- */
 
-static char *env_user, *env_host, *env_domain;
+static char *env_user, *env_host, *env_domain, *env_programdata;
 
 static const char *standin_env(const char *name, size_t n, void *arg)
 {
@@ -251,7 +261,6 @@ static const char *standin_env(const char *name, size_t n, void *arg)
 	static const char *const fixed[][2] = {
 		{ "SystemRoot", "C:\\Windows" },
 		{ "windir", "C:\\Windows" },
-		{ "ProgramData", "C:\\ProgramData" },
 		{ "ProgramFiles", "C:\\Program Files" },
 		{ "ProgramFiles(x86)", "C:\\Program Files (x86)" },
 		{ "ComSpec", "C:\\Windows\\system32\\cmd.exe" },
@@ -270,6 +279,10 @@ static const char *standin_env(const char *name, size_t n, void *arg)
 		return env_host;
 	if (n == 10 && strncasecmp(name, "USERDOMAIN", n) == 0)
 		return env_domain;
+	/* Where the machine keeps its programs' data: DIR/programdata, so
+	 * that a test can tell a reader that asks from one that assumes. */
+	if (n == 11 && strncasecmp(name, "ProgramData", n) == 0)
+		return env_programdata;
 	return NULL;
 }
 
@@ -1264,6 +1277,23 @@ static char *program_name(const char *argv0)
 
 static int run_one(const char *text)
 {
+	/* A command a test holds: while DIR/hold exists and names the start
+	 * of this command ("reg add"), it waits (two minutes at most), so
+	 * that the test acts while the command's asr-doctor is in the middle
+	 * of a change. */
+	char *hold = state_word("hold", NULL);
+	for (int i = 0; hold && *hold && !strncasecmp(text, hold, strlen(hold)) && i < 1200; i++) {
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+		free(hold);
+		hold = state_word("hold", NULL);
+	}
+	free(hold);
+	/* echo, cmd.exe's own: the rest of its text as it is (after the
+	 * %NAME% expansion the line went through). */
+	if (!strncasecmp(text, "echo ", 5)) {
+		sb_printf(&out, "%s\r\n", text + 5);
+		return 0;
+	}
 	struct strvec a = { 0 };
 	winmodel_crt(text, &a);
 	if (a.n == 0 || !*a.v[0]) {
@@ -1333,28 +1363,33 @@ int main(int argc, char **argv)
 	}
 	if (!line)
 		line = getenv("SSH_ORIGINAL_COMMAND");
-	/* As sshd's ForceCommand the stand-in gets the SFTP subsystem's
-	 * request too (its command in $SSH_ORIGINAL_COMMAND): handed to the
-	 * real sftp-server, so that the connection opens as it would on
-	 * Windows, whose server has SFTP. */
-	if (line && line[0] == '/' && str_ends(line, "/sftp-server")) {
-		execl(line, line, (char *)NULL);
-		return 127;
-	}
 	if (!state_dir || !line) {
 		fprintf(stderr, "usage: win-standin --state DIR [LINE] (or LINE in "
 				"$SSH_ORIGINAL_COMMAND)\n");
 		return 125;
 	}
-	log_line(line);
-	char *lang = state_word("lang", "en");
-	german = !strcmp(lang, "de");
-	free(lang);
 	char *who = state_word("user", "web01\\asrpush");
 	char *bs = strchr(who, '\\');
 	env_user = xstrdup(bs ? bs + 1 : who);
 	env_domain = xstrndup(who, bs ? (size_t)(bs - who) : strlen(who));
 	free(who);
+	/* As sshd's ForceCommand the stand-in gets the SFTP subsystem's
+	 * request too (its command in $SSH_ORIGINAL_COMMAND): the real
+	 * sftp-server behind the paths a Windows OpenSSH server shows
+	 * (win_sftp.c), on the machine's drives in DIR/fs. */
+	if (line[0] == '/' && str_ends(line, "/sftp-server")) {
+		char *fs = state_path("fs");
+		int rc = win_sftp_serve(line, fs, env_user);
+		free(fs);
+		free(env_user);
+		free(env_domain);
+		return rc;
+	}
+	log_line(line);
+	env_programdata = state_word("programdata", "C:\\ProgramData");
+	char *lang = state_word("lang", "en");
+	german = !strcmp(lang, "de");
+	free(lang);
 	env_host = state_word("host", "WEB01");
 	struct winmodel_part parts[16];
 	size_t n = winmodel_cmd_parts(line, standin_env, NULL, parts, ARRAY_LEN(parts));
@@ -1385,6 +1420,7 @@ int main(int argc, char **argv)
 	free(env_user);
 	free(env_domain);
 	free(env_host);
+	free(env_programdata);
 	int low = rc & 0xFF;
 	return rc && !low ? 1 : low;
 }

@@ -122,6 +122,14 @@ void ws_seed(const char *dir)
 	       "C$\tC:\\\tDefault share\nIPC$\t\tRemote IPC\nADMIN$\tC:\\Windows\tRemote Admin\n");
 	ws_set(dir, "fwstate", "ON ON ON\n");
 	ws_set(dir, "rules", seed_rules);
+	/* The system drive as its SFTP shows it (/C:/...): the folders a
+	 * fresh Windows Server has where asr-doctor looks, nothing of
+	 * asr-doctor's own yet. */
+	assert_int_equal(tu_sh(NULL,
+			       "rm -rf '%s/fs' && mkdir -p '%s/fs/C:/ProgramData' "
+			       "'%s/fs/C:/Users/asrpush' '%s/fs/C:/Windows/System32'",
+			       dir, dir, dir, dir),
+			 0);
 	ws_set(dir, "programs",
 	       "C:\\Program Files (x86)\\Microsoft Azure Site Recovery\\agent\\"
 	       "InMageVSSProvider_Install.cmd\n");

@@ -19,7 +19,9 @@ const char *ws_standin(void);
  * web01\asrpush (an administrator), LocalAccountTokenFilterPolicy not set,
  * the account asrpush disabled, Netlogon stopped and disabled, the File
  * and Printer Sharing and WMI rule groups disabled (Remote Desktop
- * enabled), the firewall on, code page 850. */
+ * enabled), the firewall on, code page 850; its system drive's files in
+ * dir/fs/C: (ProgramData, Users\asrpush and Windows, empty), what its SFTP
+ * shows as /C:/. */
 void ws_seed(const char *dir);
 /* Replaces one state file (name under dir) with text. */
 void ws_set(const char *dir, const char *name, const char *text);
