@@ -182,9 +182,8 @@ static int wizard_one(struct options *o, const char *host_note)
 		state_path = o->state_path ? xstrdup(o->state_path) : state_default_path();
 		/* A demo sandbox is new every time: nothing to resume. */
 		if (state_path && !o->demo)
-			have_offer = state_should_offer(state_path,
-							target_kind_name(t), target_location(t),
-							(long long)time(NULL), &offer);
+			have_offer = state_should_offer(state_path, t, (long long)time(NULL),
+							&offer);
 		/* With --account, only a run for the same account; without,
 		 * resuming brings its account back (screen_resume). */
 		if (have_offer && o->account && !state_same_account(&offer, o->account)) {

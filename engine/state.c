@@ -40,16 +40,6 @@ char *state_default_path(void)
 	return xasprintf("%s/.local/state/asr-doctor/state.json", home);
 }
 
-/* The canonical form of a root folder, or a copy when it cannot be
- * resolved (the folder is gone). NULL for NULL. */
-static char *canon(const char *root)
-{
-	if (!root)
-		return NULL;
-	char *r = realpath(root, NULL);
-	return r ? r : xstrdup(root);
-}
-
 /* path made absolute against the working folder (apply_replace fsyncs the
  * folder named in the path). Caller frees. */
 static char *absolute(const char *path)
@@ -112,11 +102,14 @@ static void put_str(cJSON *o, const char *key, const char *v)
 /* The document for st and s (see state.h). Caller frees. */
 static char *state_text(const struct app_state *st, const struct session *s)
 {
-	const char *kind = st->target_kind ? st->target_kind : "local";
-	char *root = strcmp(kind, "root") == 0 ? canon(st->target_root)
-						: st->target_root ? xstrdup(st->target_root) : NULL;
-	struct target *t = target_described_new(kind, st->target_name,
-						strcmp(kind, "root") == 0 ? root : NULL);
+	/* The target as its kind describes it, its place as the kind saves
+	 * it to recognise it again (target_location_canonical). */
+	struct target *given = target_described_new(st->target_kind, st->target_name,
+						    st->target_root);
+	char *root = target_location_canonical(given);
+	const char *kind = target_kind_name(given);
+	struct target *t = target_described_new(kind, st->target_name, root);
+	target_free(given);
 	cJSON *doc;
 	if (s) {
 		doc = report_base_json(s, t);
@@ -364,26 +357,19 @@ int state_load(const char *path, struct app_state *out, char **cause)
 	return 0;
 }
 
-/* Whether two target descriptions name the same target. */
-static bool same_target(const struct app_state *st, const char *kind, const char *root)
+/* Whether the state st was saved for the target t: a kind this build
+ * knows, and the same target by the target's own comparison. */
+static bool same_target(const struct app_state *st, const struct target *t)
 {
-	if (!kind || strcmp(st->target_kind, kind) != 0)
-		return false;
-	if (strcmp(kind, "local") == 0)
-		return true;
-	if (!root || !st->target_root)
-		return false;
-	if (strcmp(kind, "root") != 0)
-		return strcmp(st->target_root, root) == 0;
-	char *a = canon(root), *b = canon(st->target_root);
-	bool same = strcmp(a, b) == 0;
-	free(a);
-	free(b);
+	struct target *saved = target_described_new(st->target_kind, st->target_name,
+						    st->target_root);
+	bool same = target_is_kind(saved, st->target_kind) && target_same(saved, t);
+	target_free(saved);
 	return same;
 }
 
-bool state_should_offer(const char *path, const char *target_kind, const char *target_root,
-			long long now, struct app_state *out)
+bool state_should_offer(const char *path, const struct target *t, long long now,
+			struct app_state *out)
 {
 	char *cause = NULL;
 	if (state_load(path, out, &cause) < 0) {
@@ -392,7 +378,7 @@ bool state_should_offer(const char *path, const char *target_kind, const char *t
 	}
 	long long age = now - out->time;
 	bool offer = !out->clean_exit && age < STATE_MAX_AGE_S && age > -300 &&
-		     same_target(out, target_kind, target_root);
+		     same_target(out, t);
 	if (!offer)
 		app_state_free(out);
 	return offer;

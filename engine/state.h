@@ -33,9 +33,8 @@ struct app_state {
 	long long time;     /* when saved, seconds since the epoch; 0 on
 			     * save means now */
 	long pid;           /* the process that saved it; 0 on save: this one */
-	char *target_kind;  /* "local", "root" or "ssh" */
-	char *target_root;  /* "root": the folder; "ssh": [user@]host[:port];
-			     * "local": NULL */
+	char *target_kind;  /* target_kind_name of the target */
+	char *target_root;  /* target_location of the target (NULL: none) */
 	char *target_name;  /* for display: "this machine", "root /mnt/os" */
 	char *account;      /* --account NAME the checks judged, or NULL */
 	char *anchor;       /* the selected section */
@@ -55,8 +54,9 @@ struct app_state {
 char *state_default_path(void);
 
 /* Writes st and the results of s (may be NULL: no results) to path
- * atomically, creating missing folders (0700). A "root" target's folder is
- * stored as its canonical path. fs: the file-system calls (NULL: the real
+ * atomically, creating missing folders (0700). The target's place is
+ * stored as its kind recognises it again (target_location_canonical: a
+ * mounted root's folder as its canonical path). fs: the file-system calls (NULL: the real
  * ones). Returns 0, or -errno with *cause (caller frees); on failure the
  * previous file, if any, is unchanged and no temporary file is left. */
 int state_save(const char *path, const struct app_state *st, const struct session *s,
@@ -69,14 +69,16 @@ int state_save(const char *path, const struct app_state *st, const struct sessio
  * version, members of the wrong type. */
 int state_load(const char *path, struct app_state *out, char **cause);
 
-/* Whether to offer resuming: the file at path exists and reads, it is for
- * the same target (kind equal; root folders compared as canonical paths,
- * ssh targets by name), it was saved less than STATE_MAX_AGE_S before now
- * (and not more than 5 minutes in the future: a clock set back) and the
- * wizard did not exit cleanly. When true, out holds the state
- * (app_state_free); when false, out is zeroed. root: as target_root. */
-bool state_should_offer(const char *path, const char *target_kind, const char *target_root,
-			long long now, struct app_state *out);
+/* Whether to offer resuming on the target t: the file at path exists and
+ * reads, it was saved for t (a kind this build knows, and target_same on
+ * the target it describes: a mounted root's folder however it is named,
+ * a machine over SSH by its location), it was saved less than
+ * STATE_MAX_AGE_S before now (and not more than 5 minutes in the future:
+ * a clock set back) and the wizard did not exit cleanly. t NULL: never.
+ * When true, out holds the state (app_state_free); when false, out is
+ * zeroed. */
+bool state_should_offer(const char *path, const struct target *t, long long now,
+			struct app_state *out);
 
 /* Whether a state's results were judged for account (--account, NULL
  * when none was given): the same name without regard to case, or both

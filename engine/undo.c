@@ -434,7 +434,7 @@ static bool approve_all(void *arg, const char *const *argv, const char *reason, 
 }
 
 /* Finishes the guard under the lock: confirmed, or undo and reload. */
-static int guard_decide(const char *dir, const char *root, const char *id)
+static int guard_decide(const char *dir, const char *kind, const char *location, const char *id)
 {
 	struct journal *j = NULL;
 	char *cause = NULL;
@@ -467,7 +467,7 @@ static int guard_decide(const char *dir, const char *root, const char *id)
 		free(m);
 	} else {
 		log_line("entry %s was not confirmed in time: undoing it", id);
-		struct target *t = root ? target_root_new(root, &cause) : target_local_new();
+		struct target *t = target_open_described(kind, location, &cause);
 		if (!t) {
 			log_line("%s", cause);
 			char *why = cause;
@@ -505,8 +505,8 @@ static int guard_decide(const char *dir, const char *root, const char *id)
 }
 
 /* The guard's wait, then its decision. */
-int undo_guard_run(const char *journal_dir, const char *root, const char *entry_id,
-                   long long deadline)
+int undo_guard_run(const char *journal_dir, const char *kind, const char *location,
+                   const char *entry_id, long long deadline)
 {
 	log_line("waiting for a confirmation of entry %s in %s until %lld", entry_id, journal_dir,
 	         deadline);
@@ -516,14 +516,14 @@ int undo_guard_run(const char *journal_dir, const char *root, const char *entry_
 		nanosleep(&ts, NULL);
 	}
 	free(cpath);
-	return guard_decide(journal_dir, root, entry_id);
+	return guard_decide(journal_dir, kind, location, entry_id);
 }
 
 /* Parses the hidden command line and runs the guard. */
 int undo_guard_main(int argc, char **argv)
 {
-	if (argc < 4 || argc > 5 || strcmp(argv[0], GUARD_COMMAND) != 0) {
-		fprintf(stderr, "usage: asr-doctor %s JOURNAL ENTRY DEADLINE [ROOT]\n",
+	if (argc < 4 || argc > 6 || strcmp(argv[0], GUARD_COMMAND) != 0) {
+		fprintf(stderr, "usage: asr-doctor %s JOURNAL ENTRY DEADLINE [KIND [LOCATION]]\n",
 		        GUARD_COMMAND);
 		return 2;
 	}
@@ -532,5 +532,6 @@ int undo_guard_main(int argc, char **argv)
 		fprintf(stderr, "asr-doctor %s: bad arguments\n", GUARD_COMMAND);
 		return 2;
 	}
-	return undo_guard_run(argv[1], argc == 5 ? argv[4] : NULL, argv[2], deadline);
+	return undo_guard_run(argv[1], argc >= 5 ? argv[4] : NULL, argc == 6 ? argv[5] : NULL,
+	                      argv[2], deadline);
 }

@@ -57,15 +57,17 @@ int undo_preview(const struct fix_ctx *ctx, const char *which, bool force, struc
 
 /* The guard's body: waits until deadline (seconds since the epoch), and
  * stops as soon as a confirmation for the entry appears (see guard.h); at
- * the deadline, unless confirmed, undoes the entry (forced) and runs its
- * reload again, and journals the result. root: the --root folder, or NULL
- * for this machine. Returns the process exit status (0 confirmed or
+ * the deadline, unless confirmed, undoes the entry (forced) on the target
+ * made again from its description (target_open_described: kind as
+ * target_kind_name gave it, NULL for this machine; location as
+ * target_location gave it, may be NULL), runs its reload again, and
+ * journals the result. Returns the process exit status (0 confirmed or
  * undone, 1 the undo failed). */
-int undo_guard_run(const char *journal_dir, const char *root, const char *entry_id,
-		   long long deadline);
-/* `PROG __guard JOURNAL ENTRY DEADLINE [ROOT]`: argv[0] is GUARD_COMMAND.
- * main() hands it here before parsing options. Returns the exit status (2
- * for bad arguments). */
+int undo_guard_run(const char *journal_dir, const char *kind, const char *location,
+		   const char *entry_id, long long deadline);
+/* `PROG __guard JOURNAL ENTRY DEADLINE [KIND [LOCATION]]`: argv[0] is
+ * GUARD_COMMAND. main() hands it here before parsing options. Returns the
+ * exit status (2 for bad arguments). */
 int undo_guard_main(int argc, char **argv);
 
 #endif

@@ -4,10 +4,12 @@
 # -> engine/target/ -> engine/util/: a file may include its own folder and
 # the folders below it, never one above. Also: engine/ never includes
 # curses, tui/ never calls the system, and nothing outside engine/target/
-# names a target kind or reads a target's root folder or remote address (a new target is
-# added in engine/target/ alone). Exceptions still being removed are listed
-# in tools/lint-layers.allow as "file: what"; a listed exception that no
-# longer occurs fails too, so the list only shrinks.
+# names a target kind, makes a target of a named kind (but where the
+# engineer names it), compares kind names or reads a target's root folder
+# or remote address (a new target is added in engine/target/ alone).
+# Exceptions still being removed are listed in tools/lint-layers.allow as
+# "file: what"; a listed exception that no longer occurs fails too, so the
+# list only shrinks.
 cd "$(dirname "$0")/.." || exit 2
 allow=tools/lint-layers.allow
 found=$(mktemp) || exit 2
@@ -63,6 +65,37 @@ for f in $(sources | grep -v '^engine/target/'); do
 	if grep -q -E '\bTARGET_(LOCAL|ROOT|SSH)\b' "$f"; then say "$f" "names a target kind"; fi
 	if grep -q -E '(\bt|->t|\btg|\btarget)->(kind|root|remote|def)\b' "$f"; then
 		say "$f" "reads the target's kind, root or remote"
+	fi
+done
+
+# Outside engine/target/, a target of a named kind is made only where the
+# engineer names it: the front ends' option parsing (cli/setup.c: --root or
+# this machine; cli/login.c: --target) and the probe of an SSH login
+# (engine/probe.c, which is that login), plus this machine's own journal
+# folder (engine/change/journal.c: target_local_new). Everywhere else a
+# target is made again from its description (target_open_described,
+# target_described_new), and no kind's name is compared: the target does
+# it (target_is_kind, target_same).
+makes_targets() {
+	case $1 in
+	cli/setup.c | cli/login.c | engine/probe.c) return 0 ;;
+	esac
+	return 1
+}
+code() { grep -v '^[[:space:]]*/\?\*' "$1"; }
+for f in $(sources | grep -v '^engine/target/'); do
+	if ! makes_targets "$f"; then
+		if code "$f" | grep -q -E '\btarget_(root|ssh)_new\b'; then
+			say "$f" "makes a target of a named kind"
+		elif [ "$f" != engine/change/journal.c ] && code "$f" | grep -q -E '\btarget_local_new\b'; then
+			say "$f" "makes a target of a named kind"
+		fi
+	fi
+	if code "$f" | grep -q -E 'kind[^;]*"(local|root|ssh)"|"(local|root|ssh)"[^;]*kind'; then
+		say "$f" "names a target kind"
+	fi
+	if code "$f" | grep -q -E 'strcmp\([^;]*(target_kind_name|target_kind\b)'; then
+		say "$f" "compares kind names"
 	fi
 done
 

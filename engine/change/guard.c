@@ -83,8 +83,8 @@ int guard_start(const struct guard_spec *g, pid_t *pid, char **cause)
 		          (char *)g->journal_dir,
 		          (char *)g->entry_id,
 		          dl,
-		          (char *)g->root,
-		          NULL,
+		          (char *)g->target_kind,
+		          (char *)(g->target_kind ? g->target_location : NULL),
 		          NULL };
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
@@ -483,9 +483,10 @@ static enum guard_need local_need(const struct target *t, const char *ssh_connec
 
 static int local_start(struct target *t, const struct guard_spec *g, long *pid, char **cause)
 {
-	(void)t;
+	/* The guard undoes on t made again from its description. */
 	struct guard_spec local = *g;
-	local.root = NULL;
+	local.target_kind = target_kind_name(t);
+	local.target_location = target_location(t);
 	pid_t p = 0;
 	int rc = guard_start(&local, &p, cause);
 	if (rc == 0)

@@ -23,7 +23,11 @@
 
 struct guard_spec {
 	const char *journal_dir; /* the journal holding the entry (host path) */
-	const char *root;        /* the --root folder, or NULL for this machine */
+	const char *target_kind; /* the target changed, as target_kind_name
+				  * gives it (NULL: this machine) ... */
+	const char *target_location; /* ... and target_location (may be NULL):
+				      * the guard makes it again from these
+				      * (target_open_described) */
 	const char *entry_id;    /* the entry to undo unless confirmed */
 	int within_s;            /* seconds to wait; 0: GUARD_DEFAULT_SECONDS */
 	const char *exe;         /* program to run; NULL: /proc/self/exe */
@@ -41,7 +45,7 @@ bool guard_wanted(const struct plan *p, const struct apply_report *rep);
 /* Starts the guard for g->entry_id: double fork and setsid (its own
  * session, immune to the SSH session's hang-up), standard input from
  * /dev/null, output to <journal>/guard-<entry>.log, then exec of g->exe
- * with GUARD_COMMAND. Records the guard (pid, deadline) in the journal.
+ * with GUARD_COMMAND and the target's description. Records the guard (pid, deadline) in the journal.
  * Returns 0 and *pid (may be NULL), or -errno and *cause (caller frees). */
 int guard_start(const struct guard_spec *g, pid_t *pid, char **cause);
 

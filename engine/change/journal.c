@@ -951,7 +951,7 @@ enum journal_fstate journal_file_state(struct target *t, const struct journal_fi
 /* Whether an entry was made on the same kind of target as t. */
 bool journal_same_kind(const struct journal_entry *e, const struct target *t)
 {
-	return e->target_kind && strcmp(e->target_kind, target_kind_name(t)) == 0;
+	return target_is_kind(t, e->target_kind);
 }
 
 /* Whether a relative path stays inside its folder: not absolute, no

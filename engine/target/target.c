@@ -56,20 +56,46 @@ static const struct target_kind_def *const kinds[] = {
 	&target_kind_ssh_root,
 };
 
-struct target *target_described_new(const char *kind_name, const char *name, const char *location)
+/* The kind named kind_name, or NULL when this build knows none. */
+static const struct target_kind_def *kind_named(const char *kind_name)
 {
-	struct target *t = xcalloc(1, sizeof *t);
-	t->ops = &described_ops;
-	t->def = &target_kind_local;
 	/* An array of pointers counted by its element (a pointer).
 	 * NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	for (size_t i = 0; kind_name && i < ARRAY_LEN(kinds); i++)
 		if (strcmp(kinds[i]->name, kind_name) == 0)
-			t->def = kinds[i];
+			return kinds[i];
+	return NULL;
+}
+
+struct target *target_described_new(const char *kind_name, const char *name, const char *location)
+{
+	struct target *t = xcalloc(1, sizeof *t);
+	t->ops = &described_ops;
+	t->def = kind_named(kind_name);
+	if (!t->def)
+		t->def = &target_kind_local;
 	t->name = xstrdup(name ? name : "?");
 	if (t->def->describe)
 		t->def->describe(t, location);
 	return t;
+}
+
+struct target *target_open_described(const char *kind_name, const char *location,
+				     char **cause)
+{
+	const struct target_kind_def *d = kind_name ? kind_named(kind_name) : &target_kind_local;
+	if (!d) {
+		*cause = xasprintf(T("unknown kind of target '%s'", "未知的目标类型 '%s'"), kind_name);
+		return NULL;
+	}
+	if (!d->open) {
+		*cause = xasprintf(T("a target of kind '%s' cannot be reached again from its "
+				     "description alone",
+				     "类型为 '%s' 的目标无法仅凭其描述再次连接"),
+				   d->name);
+		return NULL;
+	}
+	return d->open(location, cause);
 }
 
 /* ---- naming a target ---- */
@@ -78,6 +104,31 @@ struct target *target_described_new(const char *kind_name, const char *name, con
 static const struct target_kind_def *def_of(const struct target *t)
 {
 	return t->def ? t->def : &target_kind_local;
+}
+
+bool target_is_kind(const struct target *t, const char *kind_name)
+{
+	return t && kind_name && strcmp(def_of(t)->name, kind_name) == 0;
+}
+
+char *target_location_canonical(const struct target *t)
+{
+	const char *where = target_location(t);
+	if (!where)
+		return NULL;
+	const struct target_kind_def *d = def_of(t);
+	return d->canonical ? d->canonical(where) : xstrdup(where);
+}
+
+bool target_same(const struct target *a, const struct target *b)
+{
+	if (!a || !b || def_of(a) != def_of(b))
+		return false;
+	char *x = target_location_canonical(a), *y = target_location_canonical(b);
+	bool same = (!x && !y) || (x && y && strcmp(x, y) == 0);
+	free(x);
+	free(y);
+	return same;
 }
 
 const char *target_kind_name(const struct target *t)

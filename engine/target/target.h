@@ -79,6 +79,17 @@ struct target_kind_def {
 	 * holds it ("/mnt/sysroot"; "/" for that machine's own root), or
 	 * NULL for a target that is not a mounted root. May be NULL. */
 	const char *(*root_folder)(const struct target *t);
+	/* location (never NULL) as saved to recognise the target again: a
+	 * mounted root's folder with its links and "." resolved, so that
+	 * the same folder named another way is the same target. NULL: the
+	 * location as it is. Caller frees. */
+	char *(*canonical)(const char *location);
+	/* A working target of this kind made again from its location alone
+	 * (may be NULL), for a process that carries a change on in place of
+	 * the one that made it (the guard): NULL and *cause (caller frees)
+	 * when the place cannot be reached. NULL hook: a description is not
+	 * enough to reach this kind (a machine over SSH needs a login). */
+	struct target *(*open)(const char *location, char **cause);
 };
 
 /* Where a Linux machine keeps asr-doctor's journal. */
@@ -306,6 +317,28 @@ const char *target_root_folder(const struct target *t);
  * when that machine is this one (read /proc/self/mountinfo here), or
  * -errno. */
 int target_host_mounts(struct target *t, char **text, size_t *len, char **path);
+/* Whether t is of the kind named kind_name, as target_kind_name gives it
+ * and a journal entry or a saved state records it (NULL: no kind, false). */
+bool target_is_kind(const struct target *t, const char *kind_name);
+/* Where t is as saved to recognise it again (see
+ * target_kind_def.canonical): target_location made canonical, NULL when
+ * it has none (this machine). Caller frees. */
+char *target_location_canonical(const struct target *t);
+/* Whether a and b are the same target: the same kind at the same place
+ * (target_location_canonical equal: a mounted root's folder however it is
+ * named, a machine over SSH by its location as given; this machine is
+ * always itself). Either may be known only by its description
+ * (target_described_new). False when either is NULL. */
+bool target_same(const struct target *a, const struct target *b);
+/* A working target made again from a description, kind_name and
+ * location as target_kind_name and target_location gave them (kind_name
+ * NULL: this machine), for a process that carries a change on in place
+ * of the one that made it (the guard). Returns NULL and *cause (caller
+ * frees) for a kind this build does not know, a kind that a description
+ * cannot reach (a machine over SSH: see target_kind_def.open), or a place
+ * that is gone. target_free. */
+struct target *target_open_described(const char *kind_name, const char *location,
+				     char **cause);
 /* Appends the options that name t on asr-doctor's command line ("--root",
  * DIR for a mounted root; nothing for this machine), so a printed command
  * or a guard process reaches the same target; "--target", SPEC for a

@@ -597,10 +597,19 @@ static const char *fs_journal_dir(const struct target *t)
 	return t->os == TARGET_OS_WINDOWS ? TARGET_JOURNAL_DIR_WINDOWS : TARGET_JOURNAL_DIR;
 }
 
+/* This machine is reached again from anywhere on it. */
+static struct target *local_open(const char *location, char **cause)
+{
+	(void)location;
+	(void)cause;
+	return target_local_new();
+}
+
 const struct target_kind_def target_kind_local = {
 	.name = "local",
 	.label = local_label,
 	.journal_dir = fs_journal_dir,
+	.open = local_open,
 };
 
 static const char *root_location(const struct target *t)
@@ -627,6 +636,19 @@ static void root_describe(struct target *t, const char *location)
 	t->root = xstrdup(location && strcmp(location, "/") != 0 ? location : "");
 }
 
+/* A mounted root's folder as this machine resolves it now (a copy when
+ * it cannot: the folder is gone). */
+static char *root_canonical(const char *location)
+{
+	char *r = realpath(location, NULL);
+	return r ? r : xstrdup(location);
+}
+
+static struct target *root_open(const char *location, char **cause)
+{
+	return target_root_new(location ? location : "/", cause);
+}
+
 const struct target_kind_def target_kind_root = {
 	.name = "root",
 	.cli_option = "--root",
@@ -635,6 +657,8 @@ const struct target_kind_def target_kind_root = {
 	.describe = root_describe,
 	.journal_dir = fs_journal_dir,
 	.root_folder = root_location,
+	.canonical = root_canonical,
+	.open = root_open,
 };
 
 /* A new target backed by this machine's files, the real calls its seam. */

@@ -204,6 +204,87 @@ static void test_unconfirmed_change_is_undone_and_reloaded(void **state)
 	box_close(&b);
 }
 
+/* The guard undoes on the target the change was made on, made again from
+ * its description (kind and location on its command line): here a mounted
+ * root, whose file is undone inside it; a kind a description cannot
+ * reach (a machine over SSH) is recorded as a failure that says so, and
+ * the change stays. */
+static void test_guard_makes_the_target_again_from_its_description(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp("guardroot");
+	char *root = xasprintf("%s/root", dir);
+	char *journal = xasprintf("%s/journal", dir);
+	char *conf = xasprintf("%s/etc/ssh/sshd_config", root);
+	tu_write_file(conf, OLD_CONF);
+	char *cause = NULL;
+	struct target *t = target_root_new(root, &cause);
+	assert_non_null(t);
+	struct fix_ctx ctx = { .t = t, .journal_dir = journal, .timeout_ms = 10000 };
+	struct apply_opts o = { .confirm = approve };
+	char *entry[2];
+	for (int i = 0; i < 2; i++) {
+		struct plan *p = plan_new("sshd.test", NULL);
+		const char *text = i == 0 ? NEW_CONF : "PasswordAuthentication maybe\n";
+		assert_non_null(plan_add_edit(p, t, "/etc/ssh/sshd_config", text, strlen(text), "r",
+		                              &cause));
+		struct apply_report rep;
+		assert_int_equal(apply_plan(&ctx, p, &o, &rep), 0);
+		entry[i] = xstrdup(rep.entry_id);
+		apply_report_free(&rep);
+		plan_free(p);
+	}
+	/* The second change, guarded as a machine over SSH: refused. */
+	struct guard_spec g = { .journal_dir = journal, .entry_id = entry[1], .within_s = 1,
+		                .exe = self, .target_kind = "ssh",
+		                .target_location = "root@192.0.2.7:22" };
+	pid_t pid = 0;
+	assert_int_equal(guard_start(&g, &pid, &cause), 0);
+	struct box b = { .journal = journal, .entry = entry[1] };
+	char *r = wait_result(&b, 15000);
+	assert_non_null(r);
+	assert_string_equal(r, "failed");
+	free(r);
+	/* Its journal lock goes with it. */
+	for (int i = 0; i < 150 && alive(pid); i++)
+		usleep(100000);
+	assert_false(alive(pid));
+	char *now = tu_read_file(conf, NULL);
+	assert_string_equal(now, "PasswordAuthentication maybe\n");
+	free(now);
+	struct journal *j = NULL;
+	assert_int_equal(journal_list(journal, &j, &cause), 0);
+	assert_non_null(strstr(journal_get(j, entry[1])->guard_message,
+	                       "cannot be reached again from its description"));
+	assert_null(journal_get(j, entry[1])->undone_by);
+	journal_close(j);
+	/* Undone by hand, then the first guarded as the mounted root. */
+	struct apply_report rep;
+	assert_int_equal(undo_entry(&ctx, entry[1], &(struct apply_opts){ .confirm = approve },
+	                            &rep), 0);
+	apply_report_free(&rep);
+	g.entry_id = entry[0];
+	g.target_kind = target_kind_name(t);
+	g.target_location = target_location(t);
+	assert_int_equal(guard_start(&g, NULL, &cause), 0);
+	b.entry = entry[0];
+	r = wait_result(&b, 15000);
+	assert_non_null(r);
+	assert_string_equal(r, "reverted");
+	free(r);
+	now = tu_read_file(conf, NULL);
+	assert_string_equal(now, OLD_CONF);
+	free(now);
+	target_free(t);
+	tu_rmtree(dir);
+	for (int i = 0; i < 2; i++)
+		free(entry[i]);
+	free(conf);
+	free(journal);
+	free(root);
+	free(dir);
+}
+
 static void test_confirmed_from_a_new_login_stays(void **state)
 {
 	(void)state;
@@ -397,6 +478,7 @@ int main(int argc, char **argv)
 	self = realpath(argv[0], NULL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unconfirmed_change_is_undone_and_reloaded),
+		cmocka_unit_test(test_guard_makes_the_target_again_from_its_description),
 		cmocka_unit_test(test_confirmed_from_a_new_login_stays),
 		cmocka_unit_test(test_guard_is_detached_and_survives_a_hangup),
 		cmocka_unit_test(test_confirm_without_a_waiting_change),

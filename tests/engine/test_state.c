@@ -5,6 +5,7 @@
  * one), and when resuming is offered (age, clean exit, target). */
 #include "report_testlib.h"
 
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
@@ -277,10 +278,13 @@ static void test_failed_save_keeps_old_file(void **state)
 
 /* ---- resuming ------------------------------------------------------------------ */
 
+/* The target described by kind and root (none without a kind) asks. */
 static bool offer(const char *path, const char *kind, const char *root, long long now)
 {
 	struct app_state out;
-	bool r = state_should_offer(path, kind, root, now, &out);
+	struct target *t = kind ? target_described_new(kind, "asking", root) : NULL;
+	bool r = state_should_offer(path, t, now, &out);
+	target_free(t);
 	if (r)
 		assert_non_null(out.json);
 	else
@@ -303,7 +307,9 @@ static void test_should_offer(void **state)
 	save_ok(t.path, &st, NULL);
 	assert_true(offer(t.path, "local", NULL, now));
 	struct app_state out;
-	assert_true(state_should_offer(t.path, "local", NULL, now + 60, &out));
+	struct target *here = target_described_new("local", "this machine", NULL);
+	assert_true(state_should_offer(t.path, here, now + 60, &out));
+	target_free(here);
 	assert_string_equal(out.anchor, st.anchor);
 	assert_string_equal(out.fix_id, "sshd.password");
 	app_state_free(&out);
@@ -353,6 +359,69 @@ static void test_should_offer(void **state)
 	/* Nor is a file that does not read. */
 	tu_write_file(t.path, "{\"state\": ");
 	assert_false(offer(t.path, "local", NULL, now));
+	tmp_free(&t);
+}
+
+/* The state the wizard saves for the target it examines (as app.c does:
+ * the target's own kind name and location) is offered to that target
+ * only, as the target itself compares: a mounted root reached again
+ * through a link, not this machine or another folder; a state whose kind
+ * this build does not know, to none. */
+static void test_offered_to_the_same_target_only(void **state)
+{
+	(void)state;
+	struct tmp t;
+	tmp_new(&t, "state.json");
+	long long now = (long long)time(NULL);
+	char *mnt = xasprintf("%s/mnt", t.dir), *link = xasprintf("%s/link", t.dir);
+	char *other = xasprintf("%s/other", t.dir);
+	assert_int_equal(mkdir(mnt, 0755), 0);
+	assert_int_equal(mkdir(other, 0755), 0);
+	assert_int_equal(symlink(mnt, link), 0);
+	char *cause = NULL;
+	struct target *saved_on = target_root_new(mnt, &cause);
+	struct target *via_link = target_root_new(link, &cause);
+	struct target *elsewhere = target_root_new(other, &cause);
+	struct target *here = target_local_new();
+	assert_non_null(saved_on);
+	assert_non_null(via_link);
+	assert_non_null(elsewhere);
+	struct app_state st;
+	base_state(&st, target_kind_name(saved_on), target_location(saved_on));
+	st.time = now;
+	save_ok(t.path, &st, NULL);
+	struct app_state out;
+	assert_true(state_should_offer(t.path, via_link, now, &out));
+	app_state_free(&out);
+	assert_false(state_should_offer(t.path, elsewhere, now, &out));
+	assert_false(state_should_offer(t.path, here, now, &out));
+	assert_false(state_should_offer(t.path, NULL, now, &out));
+	/* This machine's state, to this machine only. */
+	base_state(&st, target_kind_name(here), target_location(here));
+	st.time = now;
+	save_ok(t.path, &st, NULL);
+	assert_true(state_should_offer(t.path, here, now, &out));
+	app_state_free(&out);
+	assert_false(state_should_offer(t.path, saved_on, now, &out));
+	/* A kind unknown here names no target, not even this machine. */
+	char *text = tu_read_file(t.path, NULL);
+	cJSON *doc = cJSON_Parse(text);
+	free(text);
+	cJSON *tg = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "state"), "target");
+	assert_string_equal(cJSON_GetObjectItem(tg, "kind")->valuestring, "local");
+	cJSON_ReplaceItemInObject(tg, "kind", cJSON_CreateString("vaxen"));
+	text = cJSON_Print(doc);
+	tu_write_file(t.path, text);
+	cJSON_free(text);
+	cJSON_Delete(doc);
+	assert_false(state_should_offer(t.path, here, now, &out));
+	target_free(saved_on);
+	target_free(via_link);
+	target_free(elsewhere);
+	target_free(here);
+	free(mnt);
+	free(link);
+	free(other);
 	tmp_free(&t);
 }
 
@@ -520,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_secrets_masked),
 		cmocka_unit_test(test_failed_save_keeps_old_file),
 		cmocka_unit_test(test_should_offer),
+		cmocka_unit_test(test_offered_to_the_same_target_only),
 		cmocka_unit_test(test_account_kept_and_compared),
 		cmocka_unit_test(test_mark_clean),
 		cmocka_unit_test(test_load_errors),

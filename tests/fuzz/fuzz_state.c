@@ -32,8 +32,10 @@ int FUZZ_ENTRY(state)(const uint8_t *data, size_t size)
 						{ "ssh", "root@192.0.2.7:22" } };
 	for (size_t i = 0; i < 3; i++) {
 		struct app_state o;
-		if (state_should_offer(path, kinds[i][0], kinds[i][1], 1775433600LL, &o))
+		struct target *t = target_described_new(kinds[i][0], "fuzz", kinds[i][1]);
+		if (state_should_offer(path, t, 1775433600LL, &o))
 			app_state_free(&o);
+		target_free(t);
 	}
 	return 0;
 }

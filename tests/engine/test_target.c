@@ -1,0 +1,159 @@
+/* test_target.c: what the target says of itself so that no code outside
+ * engine/target/ has to look at its kind: whether two targets are the
+ * same (a mounted root however its folder is named, a machine over SSH by
+ * its location, this machine always), its kind by the name a journal or a
+ * saved state records, and a working target made again from such a
+ * description (the guard's). */
+#include "support/testutil.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/target/target.h"
+#include "engine/util/util.h"
+
+struct dirs {
+	char *top, *mnt, *link, *dotted, *other;
+};
+
+static void dirs_make(struct dirs *d)
+{
+	d->top = tu_mkdtemp("target");
+	d->mnt = xasprintf("%s/mnt", d->top);
+	d->link = xasprintf("%s/link", d->top);
+	d->dotted = xasprintf("%s/./mnt/", d->top);
+	d->other = xasprintf("%s/other", d->top);
+	assert_int_equal(mkdir(d->mnt, 0755), 0);
+	assert_int_equal(mkdir(d->other, 0755), 0);
+	assert_int_equal(symlink(d->mnt, d->link), 0);
+}
+
+static void dirs_free(struct dirs *d)
+{
+	tu_rmtree(d->top);
+	free(d->top);
+	free(d->mnt);
+	free(d->link);
+	free(d->dotted);
+	free(d->other);
+}
+
+static void test_same_target(void **state)
+{
+	(void)state;
+	struct dirs d;
+	dirs_make(&d);
+	char *cause = NULL;
+	struct target *here = target_local_new();
+	struct target *root = target_root_new(d.link, &cause);
+	assert_non_null(root);
+	/* A live target and descriptions of it, its folder named three ways. */
+	struct target *by_mnt = target_described_new("root", "saved", d.mnt);
+	struct target *by_dots = target_described_new("root", "saved", d.dotted);
+	struct target *by_other = target_described_new("root", "saved", d.other);
+	struct target *local = target_described_new("local", "saved", NULL);
+	struct target *web01 = target_described_new("ssh", "saved", "root@web01:22");
+	struct target *web01b = target_described_new("ssh", "other name", "root@web01:22");
+	struct target *web02 = target_described_new("ssh", "saved", "root@web02:22");
+	assert_true(target_same(root, by_mnt));
+	assert_true(target_same(by_dots, root));
+	assert_false(target_same(root, by_other));
+	assert_false(target_same(root, here));
+	assert_true(target_same(here, local));
+	assert_false(target_same(local, web01));
+	assert_true(target_same(web01, web01b));
+	assert_false(target_same(web01, web02));
+	assert_false(target_same(NULL, here));
+	assert_false(target_same(here, NULL));
+	/* Saved canonical: the folder itself, not the link. */
+	char *canon = realpath(d.mnt, NULL);
+	char *loc = target_location_canonical(by_dots);
+	assert_string_equal(loc, canon);
+	free(loc);
+	assert_null(target_location_canonical(here));
+	loc = target_location_canonical(web01);
+	assert_string_equal(loc, "root@web01:22");
+	free(loc);
+	free(canon);
+	/* The kind by its recorded name. */
+	assert_true(target_is_kind(root, "root"));
+	assert_true(target_is_kind(here, "local"));
+	assert_true(target_is_kind(web01, "ssh"));
+	assert_false(target_is_kind(here, "root"));
+	assert_false(target_is_kind(here, NULL));
+	assert_false(target_is_kind(NULL, "local"));
+	/* An unknown kind describes this machine, but is not of its kind. */
+	struct target *odd = target_described_new("vax", "saved", NULL);
+	assert_false(target_is_kind(odd, "vax"));
+	target_free(odd);
+	struct target *all[] = { here, root, by_mnt, by_dots, by_other, local, web01, web01b, web02 };
+	for (size_t i = 0; i < ARRAY_LEN(all); i++)
+		target_free(all[i]);
+	dirs_free(&d);
+}
+
+static void test_open_described(void **state)
+{
+	(void)state;
+	struct dirs d;
+	dirs_make(&d);
+	char *cause = NULL;
+	/* This machine, with or without its kind's name. */
+	for (int i = 0; i < 2; i++) {
+		struct target *t = target_open_described(i ? "local" : NULL, NULL, &cause);
+		assert_non_null(t);
+		assert_true(t->this_machine && t->can_run && t->can_write);
+		struct target *again = target_local_new();
+		assert_true(target_same(t, again));
+		target_free(again);
+		target_free(t);
+	}
+	/* A mounted root: the same target as the one described, files
+	 * read inside it. */
+	char *file = xasprintf("%s/etc/hostname", d.mnt);
+	tu_write_file(file, "inside\n");
+	struct target *root = target_root_new(d.link, &cause);
+	assert_non_null(root);
+	struct target *t = target_open_described(target_kind_name(root), target_location(root),
+	                                         &cause);
+	assert_non_null(t);
+	assert_true(target_same(t, root));
+	assert_true(t->offline);
+	char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(target_read(t, "/etc/hostname", &data, &len), 0);
+	assert_string_equal(data, "inside\n");
+	free(data);
+	target_free(t);
+	target_free(root);
+	/* Its folder gone: refused with the cause. */
+	char *gone = xasprintf("%s/gone", d.top);
+	assert_null(target_open_described("root", gone, &cause));
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, gone));
+	free(cause);
+	cause = NULL;
+	/* A machine over SSH needs its login, and an unknown kind is none. */
+	assert_null(target_open_described("ssh", "root@192.0.2.7:22", &cause));
+	assert_non_null(strstr(cause, "cannot be reached again from its description"));
+	free(cause);
+	cause = NULL;
+	assert_null(target_open_described("vax", NULL, &cause));
+	assert_non_null(strstr(cause, "unknown kind of target 'vax'"));
+	free(cause);
+	free(gone);
+	free(file);
+	dirs_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_target),
+		cmocka_unit_test(test_open_described),
+	};
+	return cmocka_run_group_tests_name("target", tests, NULL, NULL);
+}
