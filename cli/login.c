@@ -267,6 +267,7 @@ static struct target *login_one(const struct options *o, const struct ssh_endpoi
 	so.ctx = ui ? ui->ctx : NULL;
 	so.sock = sock;
 	so.jump_host = jump;
+	so.sftp_at_first_use = true;
 	so.sudo = !jump && o->sudo;
 	if (so.sudo) {
 		/* The target keeps sudo's password for the session. */

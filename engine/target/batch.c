@@ -363,6 +363,11 @@ bool target_batch_run(struct target *t, const char *const argv[], int timeout_ms
 	if (!in_scope(t))
 		return false;
 	struct target_batch *b = t->batch;
+	if (prefetch_run(answers(t), argv, out)) {
+		*err = 0;
+		pthread_mutex_unlock(&b->lock);
+		return true;
+	}
 	struct sbuf key = { 0 };
 	for (size_t i = 0; argv[i]; i++)
 		sb_printf(&key, "%s\n", argv[i]);
@@ -385,6 +390,7 @@ bool target_batch_run(struct target *t, const char *const argv[], int timeout_ms
 	out->status = m->cmd.status;
 	out->timed_out = m->cmd.timed_out;
 	out->out = m->cmd.out ? xstrdup(m->cmd.out) : NULL;
+	out->out_len = out->out ? strlen(out->out) : 0;
 	out->err = m->cmd.err ? xstrdup(m->cmd.err) : NULL;
 	sb_free(&key);
 	pthread_mutex_unlock(&b->lock);

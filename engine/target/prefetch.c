@@ -10,15 +10,70 @@
 #include "engine/util/util.h"
 
 /* The script. Its arguments: the byte count to read of each file (max +
- * 1), then the requests. IFS is empty so that an unquoted glob expands
- * without being split. Every name and every byte goes out as od's hex, so
- * the output is plain text whatever the machine holds; "END" says it ran
- * to its end. */
+ * 1), the most bytes read of the files read together (see below), then
+ * the requests. IFS is empty so that an unquoted glob expands without
+ * being split. Every byte goes out as od's hex and every name as hex or,
+ * when all of a list are plain (letters, digits and ._,:@+=/-), as a
+ * "+NAME" line, so the output is plain text whatever the machine holds;
+ * "END" says it ran to its end.
+ *
+ * A process costs more than a round trip's worth of the script on a busy
+ * machine, so the script makes few: a name list, a real path (cd -P
+ * there, and $PWD) and a file's tests are the shell's own; the regular
+ * files asked for one by one ("R @") are read together at the end by one
+ * wc -c and one cat, their bytes as they are after END ("= F"; not
+ * those of /proc and /sys,
+ * which change while they are read: one changing would leave the files
+ * after it unknown, each an SFTP read of a few round trips); the paths
+ * asked one by one for stat ("S @") are stat'ed together at the end ("=
+ * L"), as are the matches of a glob, by two stat commands, each path
+ * alone when either fails; so are those asked for their file system's
+ * space ("V @", "= W", one stat -f). */
 static const char script[] =
-	"m=$1; shift\n"
+	"m=$1; c=$2; shift 2\n"
 	"IFS=''\n"
 	"LC_ALL=C; export LC_ALL\n"
+	"nl='\n"
+	"'\n"
+	"F='%f %u %g %s %Y %d %i'\n"
 	"x() { od -An -v -tx1; echo .; }\n"
+	"z() {\n"
+	"\tfor n do\n"
+	"\t\tcase $n in\n"
+	"\t\t'' | *[!A-Za-z0-9._,:@+=/-]*) for n do printf '%s\\0' \"$n\"; done | x; return ;;\n"
+	"\t\tesac\n"
+	"\tdone\n"
+	"\tfor n do printf '+%s\\n' \"$n\"; done\n"
+	"\techo .\n"
+	"}\n"
+	"cnt() {\n"
+	"\ti=0; t=$1\n"
+	"\twhile [ -n \"$t\" ]; do\n"
+	"\t\ti=$((i + 1))\n"
+	"\t\tcase $t in *\"$nl\"*) t=${t#*\"$nl\"} ;; *) t= ;; esac\n"
+	"\tdone\n"
+	"\t[ \"$i\" = \"$2\" ]\n"
+	"}\n"
+	"sx() {\n"
+	"\tif l=$(stat -c \"$F\" -- \"$@\" 2>/dev/null) && s=$(stat -L -c \"$F\" -- \"$@\" 2>/dev/null) &&\n"
+	"\t   cnt \"$l\" $# && cnt \"$s\" $#; then\n"
+	"\t\tfor f do\n"
+	"\t\t\ta=${l%%\"$nl\"*}; l=${l#*\"$nl\"}\n"
+	"\t\t\tb=${s%%\"$nl\"*}; s=${s#*\"$nl\"}\n"
+	"\t\t\techo \"S $a|$b\"\n"
+	"\t\tdone\n"
+	"\telse\n"
+	"\t\tfor f do one S \"$f\"; done\n"
+	"\tfi\n"
+	"}\n"
+	"dl() {\n"
+	"\tshift\n"
+	"\tfor n do\n"
+	"\t\tshift\n"
+	"\t\tif [ -e \"$n\" ] || [ -h \"$n\" ]; then set -- \"$@\" \"${n##*/}\"; fi\n"
+	"\tdone\n"
+	"\tz \"$@\"\n"
+	"}\n"
 	"one() {\n"
 	"\tcase $1 in\n"
 	"\tR | M)\n"
@@ -45,20 +100,26 @@ static const char script[] =
 	"\t\telse one R \"$2\"; fi ;;\n"
 	"\tS)\n"
 	"\t\tif [ -e \"$2\" ] || [ -h \"$2\" ]; then\n"
-	"\t\t\tl=$(stat -c '%f %u %g %s %Y %d %i' -- \"$2\" 2>/dev/null) || l=EIO\n"
+	"\t\t\tl=$(stat -c \"$F\" -- \"$2\" 2>/dev/null) || l=EIO\n"
 	"\t\t\tif [ -h \"$2\" ]; then\n"
 	"\t\t\t\tif [ -e \"$2\" ]; then\n"
-	"\t\t\t\t\ts=$(stat -L -c '%f %u %g %s %Y %d %i' -- \"$2\" 2>/dev/null) || s=EIO\n"
+	"\t\t\t\t\ts=$(stat -L -c \"$F\" -- \"$2\" 2>/dev/null) || s=EIO\n"
 	"\t\t\t\telse s=ENOENT; fi\n"
 	"\t\t\telse s=$l; fi\n"
 	"\t\t\techo \"S $l|$s\"\n"
 	"\t\telse echo 'S ENOENT|ENOENT'; fi ;;\n"
 	"\tP)\n"
-	"\t\tif r=$(readlink -e -- \"$2\" 2>/dev/null && echo .); then\n"
+	"\t\td=${2%/*}; b=${2##*/}\n"
+	"\t\tif [ ! -e \"$2\" ] && [ ! -h \"$2\" ]; then echo 'P ENOENT'\n"
+	"\t\telif [ ! -h \"$2\" ] && [ -n \"$b\" ] && [ \"$b\" != . ] && [ \"$b\" != .. ] &&\n"
+	"\t\t     cd -P \"${d:-/}\" 2>/dev/null; then\n"
+	"\t\t\tr=${PWD%/}/$b\n"
+	"\t\t\tcd /\n"
+	"\t\t\techo 'P 0'; z \"$r\"\n"
+	"\t\telif r=$(readlink -e -- \"$2\" 2>/dev/null && echo .); then\n"
 	"\t\t\tr=${r%.}; r=${r%?}\n"
-	"\t\t\techo 'P 0'; printf '%s\\0' \"$r\" | x\n"
-	"\t\telif [ -e \"$2\" ] || [ -h \"$2\" ]; then echo 'P ?'\n"
-	"\t\telse echo 'P ENOENT'; fi ;;\n"
+	"\t\t\techo 'P 0'; z \"$r\"\n"
+	"\t\telse echo 'P ?'; fi ;;\n"
 	"\tV)\n"
 	"\t\tif [ -e \"$2\" ]; then\n"
 	"\t\t\tl=$(stat -f -c '%S %b %f %a' -- \"$2\" 2>/dev/null) || l=?\n"
@@ -68,14 +129,7 @@ static const char script[] =
 	"\t\tif [ -d \"$2\" ]; then\n"
 	"\t\t\tif [ -r \"$2\" ] && [ -x \"$2\" ]; then\n"
 	"\t\t\t\techo 'D 0'\n"
-	"\t\t\t\te=.\n"
-	"\t\t\t\tfor n in \"$2\"/* \"$2\"/.[!.]* \"$2\"/..?*; do\n"
-	"\t\t\t\t\tif [ -e \"$n\" ] || [ -h \"$n\" ]; then e=; break; fi\n"
-	"\t\t\t\tdone\n"
-	"\t\t\t\tif [ -n \"$e\" ]; then echo .; else\n"
-	"\t\t\t\tfor n in \"$2\"/* \"$2\"/.[!.]* \"$2\"/..?*; do\n"
-	"\t\t\t\t\tif [ -e \"$n\" ] || [ -h \"$n\" ]; then printf '%s\\0' \"${n##*/}\"; fi\n"
-	"\t\t\t\tdone | x; fi\n"
+	"\t\t\t\tdl \"$2\" \"$2\"/* \"$2\"/.[!.]* \"$2\"/..?*\n"
 	"\t\t\telse echo 'D EACCES'; fi\n"
 	"\t\telif [ -e \"$2\" ]; then echo 'D ENOTDIR'\n"
 	"\t\telse echo 'D ENOENT'; fi ;;\n"
@@ -88,7 +142,7 @@ static const char script[] =
 	"\t\tif [ -e \"$f\" ] || [ -h \"$f\" ]; then set -- \"$@\" \"$f\"; fi\n"
 	"\tdone\n"
 	"\techo \"G $#\"\n"
-	"\tfor f do printf '%s\\0' \"$f\"; done | x\n"
+	"\tz \"$@\"\n"
 	"\tif [ \"$k\" = M ]; then\n"
 	"\t\tfor f do\n"
 	"\t\t\tshift\n"
@@ -97,25 +151,103 @@ static const char script[] =
 	"\t\tif [ $# -gt 0 ]; then wc -c -- \"$@\" 2>/dev/null; fi | x\n"
 	"\t\tif [ $# -gt 0 ]; then cat -- \"$@\" 2>/dev/null; fi | x\n"
 	"\t\tif [ $# -gt 0 ]; then wc -c -- \"$@\" 2>/dev/null; fi | x\n"
+	"\telif [ \"$k\" = S ] && [ $# -gt 0 ]; then\n"
+	"\t\tsx \"$@\"\n"
 	"\telse\n"
 	"\t\tfor f do one \"$k\" \"$f\"; done\n"
 	"\tfi\n"
 	"}\n"
+	"xr() {\n"
+	"\tcase $1 in /*) [ -f \"$1\" ] && [ -x \"$1\" ] || { echo 'X ?'; return; } ;; esac\n"
+	"\techo 'X 0'\n"
+	"\t{ e=$( { { \"$@\" 2>&4 3>&- 4>&-; echo \".$?\" >&4; } | x >&3 3>&- 4>&-; } 4>&1 ); } 3>&1\n"
+	"\tcase $e in\n"
+	"\t.0) echo '. 0' ;;\n"
+	"\t*) echo '. e'; printf '%s' \"$e\" | x ;;\n"
+	"\tesac\n"
+	"}\n"
+	"fl() {\n"
+	"\tfor f do\n"
+	"\t\tshift\n"
+	"\t\tcase $f in R*) set -- \"$@\" \"${f#R}\" ;; esac\n"
+	"\tdone\n"
+	"\tif [ $# -gt 0 ]; then\n"
+	"\t\techo '= F'\n"
+	"\t\twc -c -- \"$@\" 2>/dev/null | x\n"
+	"\t\techo END\n"
+	"\t\tcat -- \"$@\" 2>/dev/null | head -c \"$c\"\n"
+	"\telse echo END; fi\n"
+	"}\n"
+	"q=$#\n"
 	"for r do\n"
+	"\tcase $r in\n"
+	"\t[XY]\"$nl\"*)\n"
+	"\t\techo '= X'\n"
+	"\t\tIFS=$nl; set -f\n"
+	"\t\txr ${r#?\"$nl\"} </dev/null\n"
+	"\t\tset +f; IFS=''\n"
+	"\t\tcontinue ;;\n"
+	"\tesac\n"
 	"\tk=${r%%/*}\n"
 	"\tp=/${r#*/}\n"
 	"\techo \"= $k\"\n"
 	"\tcase $p in\n"
 	"\t*[*?[]*) g \"$k\" $p ;;\n"
-	"\t*) one \"$k\" \"$p\" ;;\n"
+	"\t*)\n"
+	"\t\tcase $k in\n"
+	"\t\tR)\n"
+	"\t\t\tcase $p in\n"
+	"\t\t\t/proc/* | /sys/* | *[!A-Za-z0-9._,:@+=/-]*) one R \"$p\" ;;\n"
+	"\t\t\t*)\n"
+	"\t\t\t\tif [ -f \"$p\" ] && [ -r \"$p\" ]; then echo 'R @'; set -- \"$@\" \"R$p\"\n"
+	"\t\t\t\telse one R \"$p\"; fi ;;\n"
+	"\t\t\tesac ;;\n"
+	"\t\tS)\n"
+	"\t\t\tif [ -e \"$p\" ] || [ -h \"$p\" ]; then echo 'S @'; set -- \"$@\" \"S$p\"\n"
+	"\t\t\telse echo 'S ENOENT|ENOENT'; fi ;;\n"
+	"\t\tV)\n"
+	"\t\t\tif [ -e \"$p\" ]; then echo 'V @'; set -- \"$@\" \"V$p\"\n"
+	"\t\t\telse echo 'V ENOENT'; fi ;;\n"
+	"\t\t*) one \"$k\" \"$p\" ;;\n"
+	"\t\tesac ;;\n"
 	"\tesac\n"
 	"done\n"
-	"echo END\n";
+	"shift $q\n"
+	"sl() {\n"
+	"\tfor f do\n"
+	"\t\tshift\n"
+	"\t\tcase $f in S*) set -- \"$@\" \"${f#S}\" ;; esac\n"
+	"\tdone\n"
+	"\tif [ $# -gt 0 ]; then echo '= L'; sx \"$@\"; fi\n"
+	"}\n"
+	"vl() {\n"
+	"\tfor f do\n"
+	"\t\tshift\n"
+	"\t\tcase $f in V*) set -- \"$@\" \"${f#V}\" ;; esac\n"
+	"\tdone\n"
+	"\t[ $# -gt 0 ] || return 0\n"
+	"\techo '= W'\n"
+	"\tif l=$(stat -f -c '%S %b %f %a' -- \"$@\" 2>/dev/null) && cnt \"$l\" $#; then\n"
+	"\t\tfor f do\n"
+	"\t\t\ta=${l%%\"$nl\"*}; l=${l#*\"$nl\"}\n"
+	"\t\t\techo \"V $a\"\n"
+	"\t\tdone\n"
+	"\telse\n"
+	"\t\tfor f do one V \"$f\"; done\n"
+	"\tfi\n"
+	"}\n"
+	"sl \"$@\"\n"
+	"vl \"$@\"\n"
+	"fl \"$@\"\n";
 
 /* One answer. */
 struct entry {
 	char *path;   /* owned */
-	char kind;    /* 'R', 'S', 'D', 'P' (data: the real path) or 'V' */
+	char kind;    /* 'R', 'S', 'D', 'P' (data: the real path), 'V' or 'X'
+		       * (path: the command's words, each ended by '\n';
+		       * data: its output, errtext its error output) */
+	int status;   /* X: the exit status */
+	char *errtext; /* X (owned) */
 	struct target_vfs vfs; /* V */
 	int err;      /* R, D: 0 or -errno */
 	char *data;   /* R: the bytes read (owned) */
@@ -130,24 +262,32 @@ struct prefetch {
 	struct entry *e;
 	size_t n, cap;
 	size_t max; /* bytes read of each file */
+	/* While parsing: the paths whose answers come at the end ("R @",
+	 * "S @", "V @"), in order. */
+	struct strvec later_r, later_s, later_v;
 };
 
 /* The reading position in the output. */
 struct cursor {
 	const char *p;
+	const char *end;  /* the end of the output (which may hold NULs
+			   * after END) */
 	const char *line; /* the current line (not NUL-terminated) */
 	size_t len;
 };
 
-/* Advances to the next line; false at the end of the text. */
+/* Advances to the next line; false at the end of the text, or at a NUL
+ * (only the files' bytes after END may hold one). */
 static bool next_line(struct cursor *c)
 {
-	if (!*c->p)
+	if (c->p >= c->end || !*c->p)
 		return false;
-	const char *nl = strchr(c->p, '\n');
+	const char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
 	c->line = c->p;
-	c->len = nl ? (size_t)(nl - c->p) : strlen(c->p);
-	c->p = nl ? nl + 1 : c->p + c->len;
+	c->len = nl ? (size_t)(nl - c->p) : (size_t)(c->end - c->p);
+	if (memchr(c->line, '\0', c->len))
+		return false;
+	c->p = nl ? nl + 1 : c->end;
 	return true;
 }
 
@@ -176,13 +316,19 @@ static int hexval(char ch)
 }
 
 /* Reads od's hex lines up to a line starting with "."; *end gets that
- * line (caller frees). Returns false when a line is not hex. */
-static bool read_hex(struct cursor *c, struct sbuf *out, char **end)
+ * line (caller frees). With names, a "+NAME" line is NAME and its NUL.
+ * Returns false when a line is neither. */
+static bool read_hex(struct cursor *c, struct sbuf *out, char **end, bool names)
 {
 	while (next_line(c)) {
 		if (c->len > 0 && c->line[0] == '.') {
 			*end = xstrndup(c->line, c->len);
 			return true;
+		}
+		if (names && c->len > 1 && c->line[0] == '+') {
+			sb_addn(out, c->line + 1, c->len - 1);
+			sb_addc(out, '\0');
+			continue;
 		}
 		for (size_t i = 0; i < c->len;) {
 			if (c->line[i] == ' ') {
@@ -276,11 +422,25 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* One record of the given kind for path. */
-static bool parse_record(struct prefetch *p, struct cursor *c, char kind, const char *path)
+/* One record of the given kind for path; "R @" and "S @" (the answer
+ * comes at the end) only when later. */
+static bool parse_record(struct prefetch *p, struct cursor *c, char kind, const char *path,
+			 bool later)
 {
 	if (!next_line(c))
 		return false;
+	if (later && kind == 'R' && line_is(c, "R @")) {
+		sv_push(&p->later_r, path);
+		return true;
+	}
+	if (later && kind == 'S' && line_is(c, "S @")) {
+		sv_push(&p->later_s, path);
+		return true;
+	}
+	if (later && kind == 'V' && line_is(c, "V @")) {
+		sv_push(&p->later_v, path);
+		return true;
+	}
 	if (kind == 'T') {
 		/* "T =TEXT" (the file is TEXT and a line end), "T ?" (not one
 		 * plain line: unknown), or R's error words. */
@@ -338,7 +498,7 @@ static bool parse_record(struct prefetch *p, struct cursor *c, char kind, const 
 	} else {
 		struct sbuf b = { 0 };
 		char *end = NULL;
-		ok = read_hex(c, &b, &end);
+		ok = read_hex(c, &b, &end, kind != 'R');
 		if (ok && kind == 'R') {
 			/* ". STATUS": od's exit status; a failed read is unknown. */
 			ok = str_starts(end, ". ");
@@ -431,8 +591,9 @@ static bool parse_many(struct prefetch *p, struct cursor *c, const struct strvec
 {
 	struct sbuf wc = { 0 }, all = { 0 }, wc2 = { 0 };
 	char *end1 = NULL, *end2 = NULL, *end3 = NULL;
-	bool ok = read_hex(c, &wc, &end1) && strcmp(end1, ".") == 0 && read_hex(c, &all, &end2) &&
-		  strcmp(end2, ".") == 0 && read_hex(c, &wc2, &end3) && strcmp(end3, ".") == 0;
+	bool ok = read_hex(c, &wc, &end1, false) && strcmp(end1, ".") == 0 &&
+		  read_hex(c, &all, &end2, false) && strcmp(end2, ".") == 0 &&
+		  read_hex(c, &wc2, &end3, false) && strcmp(end3, ".") == 0;
 	long *before = wc_counts(&wc, names), *after = wc_counts(&wc2, names);
 	/* The files up to the first whose count changed (or that went away)
 	 * sit where the counts say; the stream must hold them all. */
@@ -449,7 +610,9 @@ static bool parse_many(struct prefetch *p, struct cursor *c, const struct strvec
 				continue;
 			struct entry *e = add_entry(p, names->v[i], 'R');
 			e->len = (size_t)before[i];
-			e->data = xstrndup(sb_str(&all) + off, e->len);
+			e->data = xmalloc(e->len + 1);
+			memcpy(e->data, sb_str(&all) + off, e->len);
+			e->data[e->len] = '\0';
 			e->unknown = e->len > p->max;
 			off += e->len;
 		}
@@ -466,8 +629,96 @@ static bool parse_many(struct prefetch *p, struct cursor *c, const struct strvec
 }
 
 /* The records of one request. */
+/* The files asked for by name, read together (the script's fl): wc -c's
+ * lines in hex, then, after END, the files' bytes one after the other up
+ * to PREFETCH_GROUP_MAX. The files are cut at wc's counts when the bytes
+ * are exactly as many as the counts say, or, when the limit cut them,
+ * the files that end within it; anything else (a file that changed
+ * meanwhile, a name wc quoted) leaves them all unknown. */
+static void parse_files(struct prefetch *p, const struct sbuf *wc, const char *bytes, size_t n)
+{
+	long *count = wc_counts(wc, &p->later_r);
+	size_t total = 0;
+	bool known = true;
+	for (size_t i = 0; i < p->later_r.n && known; i++) {
+		known = count[i] != -1;
+		if (count[i] > 0)
+			total += (size_t)count[i];
+	}
+	bool cut = n == PREFETCH_GROUP_MAX && total > n;
+	if (known && (total == n || cut)) {
+		size_t off = 0;
+		for (size_t i = 0; i < p->later_r.n; i++) {
+			if (count[i] < 0)
+				continue;
+			if (off + (size_t)count[i] > n)
+				break; /* past the limit */
+			struct entry *e = add_entry(p, p->later_r.v[i], 'R');
+			e->len = (size_t)count[i];
+			e->data = xmalloc(e->len + 1);
+			memcpy(e->data, bytes + off, e->len);
+			e->data[e->len] = '\0';
+			off += e->len;
+		}
+	}
+	free(count);
+}
+
+/* The answer of a command: "X ?" (not run: unknown), or "X 0", its
+ * output in hex, ".", then ". 0" (no error output, status 0) or ". e" and
+ * the hex of its error output followed by "." and the status. A command
+ * the shell did not find (127) is left unknown. */
+static bool parse_command(struct prefetch *p, struct cursor *c, const char *req)
+{
+	if (!next_line(c) || !line_is(c, "= X") || !next_line(c))
+		return false;
+	if (line_is(c, "X ?"))
+		return true;
+	if (!line_is(c, "X 0"))
+		return false;
+	struct sbuf out = { 0 }, err = { 0 };
+	char *end = NULL;
+	bool ok = read_hex(c, &out, &end, false) && strcmp(end, ".") == 0 && next_line(c);
+	int status = -1;
+	if (ok && line_is(c, ". 0")) {
+		status = 0;
+	} else if (ok && line_is(c, ". e")) {
+		free(end);
+		end = NULL;
+		ok = read_hex(c, &err, &end, false) && strcmp(end, ".") == 0;
+		/* The error output, then "." and the status's digits. */
+		const char *dot = ok ? memrchr(sb_str(&err), '.', err.len) : NULL;
+		long v = -1;
+		ok = dot && dot[1] && strspn(dot + 1, "0123456789") == strlen(dot + 1) &&
+		     strlen(dot + 1) <= 3 && str_to_long(dot + 1, &v);
+		if (ok) {
+			status = (int)v;
+			err.len = (size_t)(dot - sb_str(&err));
+			err.s[err.len] = '\0';
+		}
+	} else {
+		ok = false;
+	}
+	if (ok && status != 127) {
+		/* The key: the words after "X\n", each ended by '\n'. */
+		struct entry *e = add_entry(p, "", 'X');
+		free(e->path);
+		e->path = xasprintf("%s\n", req + 2);
+		e->status = status;
+		e->len = out.len;
+		e->data = sb_steal(&out);
+		e->errtext = sb_steal(&err);
+	}
+	free(end);
+	sb_free(&out);
+	sb_free(&err);
+	return ok;
+}
+
 static bool parse_request(struct prefetch *p, struct cursor *c, const char *req)
 {
+	if ((req[0] == 'X' || req[0] == 'Y') && req[1] == '\n')
+		return parse_command(p, c, req);
 	char kind = req[0];
 	if (!strchr("RSDMTPV", kind) || kind == '\0' || req[1] != '/')
 		return false;
@@ -476,7 +727,8 @@ static bool parse_request(struct prefetch *p, struct cursor *c, const char *req)
 		return false;
 	const char *path = req + 1;
 	if (!strpbrk(path, "*?["))
-		return parse_record(p, c, kind == 'M' ? 'R' : kind, path);
+		return parse_record(p, c, kind == 'M' ? 'R' : kind, path,
+				    kind == 'R' || kind == 'S' || kind == 'V');
 	if (!next_line(c))
 		return false;
 	char *count = line_after(c, "G ");
@@ -486,10 +738,11 @@ static bool parse_request(struct prefetch *p, struct cursor *c, const char *req)
 	struct sbuf b = { 0 };
 	struct strvec names = { 0 };
 	char *end = NULL;
-	ok = ok && read_hex(c, &b, &end) && strcmp(end, ".") == 0 && split_names(&b, &names) &&
-	     names.n == (size_t)n;
+	ok = ok && read_hex(c, &b, &end, true) && strcmp(end, ".") == 0 &&
+	     split_names(&b, &names) && names.n == (size_t)n;
 	for (size_t i = 0; ok && i < names.n; i++)
-		ok = names.v[i][0] == '/' && (kind == 'M' || parse_record(p, c, kind, names.v[i]));
+		ok = names.v[i][0] == '/' &&
+		     (kind == 'M' || parse_record(p, c, kind, names.v[i], false));
 	if (ok && kind == 'M')
 		ok = parse_many(p, c, &names);
 	free(end);
@@ -500,28 +753,61 @@ static bool parse_request(struct prefetch *p, struct cursor *c, const char *req)
 
 char **prefetch_argv(const char *const *requests, size_t n, size_t max)
 {
-	char **argv = xcalloc(n + 6, sizeof *argv);
+	char **argv = xcalloc(n + 7, sizeof *argv);
 	argv[0] = xstrdup("sh");
 	argv[1] = xstrdup("-c");
 	argv[2] = xstrdup(script);
 	argv[3] = xstrdup("sh");
 	argv[4] = xasprintf("%zu", max + 1);
+	argv[5] = xasprintf("%zu", (size_t)PREFETCH_GROUP_MAX);
 	for (size_t i = 0; i < n; i++)
-		argv[5 + i] = xstrdup(requests[i]);
+		argv[6 + i] = xstrdup(requests[i]);
 	return argv;
 }
 
 int prefetch_parse(const char *const *requests, size_t n, size_t max, const char *text,
 		   struct prefetch **out, char **cause)
 {
+	return prefetch_parse_n(requests, n, max, text, strlen(text), out, cause);
+}
+
+int prefetch_parse_n(const char *const *requests, size_t n, size_t max, const char *text,
+		     size_t len, struct prefetch **out, char **cause)
+{
 	struct prefetch *p = xcalloc(1, sizeof *p);
 	p->max = max;
-	struct cursor c = { .p = text };
+	struct cursor c = { .p = text, .end = text + len };
 	bool ok = true;
 	size_t i = 0;
 	for (; ok && i < n; i++)
 		ok = parse_request(p, &c, requests[i]);
-	ok = ok && next_line(&c) && line_is(&c, "END") && !next_line(&c);
+	/* The stats asked for by name, then the files: wc -c's counts, END,
+	 * and their bytes to the end of the output. */
+	if (ok && p->later_s.n > 0) {
+		ok = next_line(&c) && line_is(&c, "= L");
+		for (size_t k = 0; ok && k < p->later_s.n; k++)
+			ok = parse_record(p, &c, 'S', p->later_s.v[k], false);
+	}
+	if (ok && p->later_v.n > 0) {
+		ok = next_line(&c) && line_is(&c, "= W");
+		for (size_t k = 0; ok && k < p->later_v.n; k++)
+			ok = parse_record(p, &c, 'V', p->later_v.v[k], false);
+	}
+	struct sbuf wc = { 0 };
+	char *wend = NULL;
+	if (ok && p->later_r.n > 0)
+		ok = next_line(&c) && line_is(&c, "= F") && read_hex(&c, &wc, &wend, false) &&
+		     strcmp(wend, ".") == 0;
+	ok = ok && next_line(&c) && line_is(&c, "END");
+	if (ok && p->later_r.n > 0)
+		parse_files(p, &wc, c.p, (size_t)(c.end - c.p));
+	else
+		ok = ok && c.p == c.end;
+	free(wend);
+	sb_free(&wc);
+	sv_free(&p->later_r);
+	sv_free(&p->later_s);
+	sv_free(&p->later_v);
 	if (!ok) {
 		*cause = xasprintf("the batched read's output does not parse (request %zu of %zu)",
 				   i, n);
@@ -541,7 +827,13 @@ int prefetch_fetch(struct target *t, const char *const *requests, size_t n, int 
 		*cause = xstrdup("commands cannot run on this machine");
 		return -ENOTSUP;
 	}
-	char **argv = prefetch_argv(requests, n, PREFETCH_FILE_MAX);
+	/* A command for root ("Y") only when the login is root. */
+	const char **req = xcalloc(n + 1, sizeof *req);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (requests[i][0] != 'Y' || t->is_root)
+			req[m++] = requests[i];
+	char **argv = prefetch_argv(req, m, PREFETCH_FILE_MAX);
 	/* The machine itself, not target_run: the batch (which calls this
 	 * with its lock held) would answer target_run. */
 	struct cmd_result r = { .status = -1 };
@@ -553,8 +845,9 @@ int prefetch_fetch(struct target *t, const char *const *requests, size_t n, int 
 		*cause = xasprintf("the batched read ended with status %d", r.status);
 		rc = -EPROTO;
 	} else {
-		rc = prefetch_parse(requests, n, PREFETCH_FILE_MAX, r.out, out, cause);
+		rc = prefetch_parse_n(req, m, PREFETCH_FILE_MAX, r.out, r.out_len, out, cause);
 	}
+	free(req);
 	cmd_result_free(&r);
 	return rc;
 }
@@ -677,6 +970,27 @@ bool prefetch_realpath(const struct prefetch *p, const char *path, char **out, i
 	return true;
 }
 
+bool prefetch_run(const struct prefetch *p, const char *const argv[], struct cmd_result *out)
+{
+	if (!p)
+		return false;
+	struct sbuf key = { 0 };
+	for (size_t i = 0; argv[i]; i++)
+		sb_printf(&key, "%s\n", argv[i]);
+	const struct entry *e = find(p, sb_str(&key), 'X');
+	sb_free(&key);
+	if (!e)
+		return false;
+	memset(out, 0, sizeof *out);
+	out->status = e->status;
+	out->out = xmalloc(e->len + 1);
+	memcpy(out->out, e->data, e->len);
+	out->out[e->len] = '\0';
+	out->out_len = e->len;
+	out->err = xstrdup(e->errtext ? e->errtext : "");
+	return true;
+}
+
 bool prefetch_statvfs(const struct prefetch *p, const char *path, struct target_vfs *out, int *err)
 {
 	const struct entry *e = find(p, path, 'V');
@@ -691,6 +1005,7 @@ bool prefetch_statvfs(const struct prefetch *p, const char *path, struct target_
 static void entry_free(struct entry *e)
 {
 	free(e->path);
+	free(e->errtext);
 	free(e->data);
 	sv_free(&e->names);
 }
@@ -706,7 +1021,9 @@ void prefetch_forget(struct prefetch *p, const char *path)
 	size_t k = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		struct entry *e = &p->e[i];
-		if (strcmp(e->path, path) == 0 || (e->kind == 'D' && strcmp(e->path, dir) == 0))
+		/* A command's answer goes too: it may have read the path. */
+		if (strcmp(e->path, path) == 0 || (e->kind == 'D' && strcmp(e->path, dir) == 0) ||
+		    e->kind == 'X')
 			entry_free(e);
 		else
 			p->e[k++] = *e;
@@ -816,5 +1133,13 @@ const char *const prefetch_linux[] = {
 	"T/sys/class/block/*/partition",
 	"T/sys/class/block/*/dm/uuid",
 	"T/sys/class/block/*/dm/name",
+	"S/sys/class/block/*",
+	/* Last of the files on disk: the largest, cut first. */
+	"R/var/lib/dpkg/status",
+	/* The commands the checks run: the host name, and sshd's own view
+	 * of the push install's connection (as check_sshd asks it without
+	 * --server; as root only). */
+	"X\nhostname",
+	"Y\n/usr/sbin/sshd\n-T\n-C\nuser=root,lport=22",
 	NULL,
 };

@@ -13,7 +13,7 @@
 
 #include "engine/target/target.h"
 
-#define OUTPUT_MAX (1024u * 1024)
+#define OUTPUT_MAX (8u * 1024 * 1024)
 
 extern char **environ;
 
@@ -162,6 +162,7 @@ int proc_run(const char *const argv[], int timeout_ms, const char *stdin_data, s
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	out->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	out->out_len = ob.len;
 	out->out = sb_steal(&ob);
 	out->err = sb_steal(&eb);
 	return 0;

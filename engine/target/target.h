@@ -42,6 +42,7 @@ struct cmd_result {
 	int status;      /* exit status; -1 if killed by a signal or not run */
 	bool timed_out;
 	char *out;       /* owned: standard output (NUL-terminated) */
+	size_t out_len;  /* its bytes (out may hold NULs before them) */
 	char *err;       /* owned: standard error */
 };
 

@@ -37,13 +37,14 @@
 #include "engine/util/wintext.h"
 
 /* Largest output kept of one command. */
-#define SSH_OUTPUT_MAX (4u * 1024 * 1024)
+#define SSH_OUTPUT_MAX (8u * 1024 * 1024)
 
 struct ssh_priv {
 	pthread_mutex_t lock;    /* around every libssh2 call on s */
 	int sock;
 	LIBSSH2_SESSION *s;
 	LIBSSH2_SFTP *sftp;
+	bool sftp_later;         /* SFTP not started yet: enter starts it */
 	bool connected;
 	char *lost;              /* owned: why the link is gone, or NULL */
 	char *host;              /* owned */
@@ -333,7 +334,7 @@ static int sftp_errno(struct ssh_priv *p)
 }
 
 /* Takes the lock; fails with -ENOTCONN when the link is not there. */
-static int enter(struct target *t, struct ssh_priv **pp)
+static int enter_link(struct target *t, struct ssh_priv **pp)
 {
 	struct ssh_priv *p = t->priv;
 	pthread_mutex_lock(&p->lock);
@@ -343,6 +344,51 @@ static int enter(struct target *t, struct ssh_priv **pp)
 	}
 	*pp = p;
 	return 0;
+}
+
+/* sftp_start's status when the subsystem gave no answer. */
+enum { SFTP_NO_ANSWER = -2 };
+
+static LIBSSH2_SFTP *sftp_start(struct ssh_priv *p, int *status);
+
+/* enter_link for an operation over SFTP: a login that left SFTP for its
+ * first use (ssh_opts.sftp_at_first_use) starts it now, once; when it
+ * does not start the link is given up with the reason (lost), as a
+ * login would have failed. */
+static int enter(struct target *t, struct ssh_priv **pp)
+{
+	int rc = enter_link(t, pp);
+	struct ssh_priv *p = *pp;
+	if (rc < 0 || p->sftp || !p->sftp_later)
+		return rc;
+	p->sftp_later = false;
+	long long t0 = now_ms();
+	int status = -1;
+	p->sftp = sftp_start(p, &status);
+	trace(p, t0, "sftp", "%s", p->sftp ? "open" : "none");
+	if (p->sftp)
+		return 0;
+	char *m = NULL;
+	libssh2_session_last_error(p->s, &m, NULL, 0);
+	char *why = status == SFTP_NO_ANSWER && p->lost ? xstrdup(p->lost) : NULL;
+	free(p->lost);
+	if (status == SFTP_NO_ANSWER)
+		p->lost = xasprintf("the SFTP subsystem gave no answer (%s): the machine or the link "
+				    "stopped answering, or the program its Subsystem sftp line names "
+				    "hangs",
+				    why ? why : "no answer in time");
+	else if (status >= 0)
+		p->lost = xasprintf("the SFTP subsystem's program ended at once (exit status %d%s): "
+				    "the server's sshd_config needs a Subsystem sftp line naming a "
+				    "program that runs",
+				    status, status == 127 ? ": not found" : "");
+	else
+		p->lost = xasprintf("the SFTP subsystem did not start (%s): the server's "
+				    "sshd_config needs a Subsystem sftp line",
+				    m && *m ? m : "refused");
+	free(why);
+	pthread_mutex_unlock(&p->lock);
+	return -ENOTCONN;
 }
 
 static void leave(struct ssh_priv *p)
@@ -780,7 +826,7 @@ static int ssh_exec_in(struct target *t, const char *line, const char *in, size_
 		       int timeout_ms, struct cmd_result *out, size_t *out_len)
 {
 	struct ssh_priv *p;
-	int rc = enter(t, &p);
+	int rc = enter_link(t, &p);
 	if (rc < 0)
 		return rc;
 	long long t0 = now_ms();
@@ -924,6 +970,7 @@ out:
 	if (windows) {
 		/* The console's code page, or UTF-16LE, as UTF-8. */
 		out->out = win_text_utf8(sb_str(&so), so.len, cp, NULL);
+		out->out_len = out->out ? strlen(out->out) : 0;
 		out->err = win_text_utf8(sb_str(&se), se.len, cp, NULL);
 		sb_free(&so);
 		sb_free(&se);
@@ -931,6 +978,7 @@ out:
 	}
 	if (out_len)
 		*out_len = so.len;
+	out->out_len = so.len;
 	out->out = sb_steal(&so);
 	out->err = sb_steal(&se);
 	return 0;
@@ -1358,8 +1406,6 @@ static int ext_open(struct ssh_priv *p)
  * SFTP_NO_ANSWER when nothing came within the timeout or the link
  * failed meanwhile (the machine, the link or the subsystem's program
  * stopped: nothing says the configuration lacks it), else -1. */
-enum { SFTP_NO_ANSWER = -2 };
-
 static LIBSSH2_SFTP *sftp_start(struct ssh_priv *p, int *status)
 {
 	*status = -1;
@@ -1556,7 +1602,7 @@ static int ssh_rename(struct target *t, const char *from, const char *to)
 	if (sudo_on(t))
 		return sudo_simple(t, sudo_rename_script, from, to);
 	struct ssh_priv *p;
-	int rc = enter(t, &p);
+	int rc = enter_link(t, &p);
 	if (rc < 0)
 		return rc;
 	long long t0 = now_ms();
@@ -2096,7 +2142,7 @@ static int ssh_store_lock(struct target *t, const char *path, int wait_ms, void 
 		free(words);
 	}
 	struct ssh_priv *p;
-	int rc = enter(t, &p);
+	int rc = enter_link(t, &p);
 	if (rc < 0) {
 		*cause = xasprintf(T("cannot lock the journal: %s", "无法锁定日志：%s"),
 				   p_lost_or(t, rc));
@@ -2216,7 +2262,7 @@ static void ssh_store_unlock(struct target *t, void *held)
 		return;
 	}
 	struct ssh_priv *p;
-	if (enter(t, &p) == 0) {
+	if (enter_link(t, &p) == 0) {
 		/* The end of its input: the holder lets go and ends. A link
 		 * already lost has let go by itself (the command's input
 		 * ended with the session); its channel goes with the
@@ -3014,10 +3060,15 @@ int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh
 		goto out;
 	t0 = now_ms();
 	int sftp_status = -1;
-	p->sftp = opts->jump_host ? NULL : sftp_start(p, &sftp_status);
-	a->ms[SSH_STAGE_SFTP] = (long)(now_ms() - t0);
-	trace(p, t0, "sftp", "%s", p->sftp ? "open" : "none");
-	if (!p->sftp && !opts->jump_host && sftp_status >= 0) {
+	/* Left for its first use when asked: a run of checks answered by
+	 * the batched read needs none, and starting it costs round trips. */
+	p->sftp_later = opts->sftp_at_first_use && !opts->jump_host;
+	p->sftp = opts->jump_host || p->sftp_later ? NULL : sftp_start(p, &sftp_status);
+	if (!p->sftp_later) {
+		a->ms[SSH_STAGE_SFTP] = (long)(now_ms() - t0);
+		trace(p, t0, "sftp", "%s", p->sftp ? "open" : "none");
+	}
+	if (!p->sftp && !opts->jump_host && !p->sftp_later && sftp_status >= 0) {
 		rc = fail(a, SSH_STAGE_SFTP, -EPROTO, cause, spec,
 			  "the SFTP subsystem's program ended at once (exit status %d%s): the "
 			  "server's sshd_config needs a Subsystem sftp line naming a program that "
@@ -3025,7 +3076,7 @@ int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh
 			  sftp_status, sftp_status == 127 ? ": not found" : "");
 		goto out;
 	}
-	if (!p->sftp && !opts->jump_host && sftp_status == SFTP_NO_ANSWER) {
+	if (!p->sftp && !opts->jump_host && !p->sftp_later && sftp_status == SFTP_NO_ANSWER) {
 		char *why = p->lost ? xstrdup(p->lost)
 				    : xasprintf("no answer within %d s", p->timeout_ms / 1000);
 		rc = fail(a, SSH_STAGE_SFTP, -ETIMEDOUT, cause, spec,
@@ -3035,7 +3086,7 @@ int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh
 		free(why);
 		goto out;
 	}
-	if (!p->sftp && !opts->jump_host) {
+	if (!p->sftp && !opts->jump_host && !p->sftp_later) {
 		char *m = NULL;
 		libssh2_session_last_error(p->s, &m, NULL, 0);
 		rc = fail(a, SSH_STAGE_SFTP, -EPROTO, cause, spec,
@@ -3119,7 +3170,7 @@ int target_ssh_tunnel(struct target *t, const char *host, int port, struct ssh_t
 		      int *fd, char **cause)
 {
 	struct ssh_priv *p;
-	int rc = enter(t, &p);
+	int rc = enter_link(t, &p);
 	if (rc < 0) {
 		*cause = xasprintf("%s: not connected", t->remote);
 		return rc;

@@ -7,7 +7,9 @@
  * step, its error and how long each step took: name resolution, TCP
  * connect, SSH handshake, host key against known_hosts, authentication
  * (ssh-agent, the -i key, the default keys, password, keyboard-interactive),
- * SFTP. Host keys: a known key must match (a changed one is refused, naming
+ * SFTP (or, with sftp_at_first_use, at the first operation that needs it:
+ * a run of checks reads through the batched read and needs none). Host
+ * keys: a known key must match (a changed one is refused, naming
  * the known_hosts file and line); an unknown one is trusted only through
  * the trust_new_key callback or accept_new_host_key, and then appended to
  * the known_hosts file as ssh writes it ("[host]:port" off port 22).
@@ -54,6 +56,12 @@ struct ssh_opts {
 				  * refused as root through sudo; its password
 				  * (when its policy asks one) is the login's,
 				  * then password, then ask_password's, once */
+	bool sftp_at_first_use;  /* SFTP started by the first operation that
+				  * needs it, not at the login (a run of
+				  * checks over the batched read needs none);
+				  * when it does not start then, the link is
+				  * lost with the reason. The probe starts it at
+				  * the login: a step of its own. */
 	bool jump_host;          /* logging in only to reach another machine
 				  * through this one (target_ssh_tunnel): no
 				  * SFTP, no command run */

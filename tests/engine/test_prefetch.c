@@ -128,8 +128,7 @@ static void test_hostile_tree(void **state)
 	/* Every name, whether asked for by name or through the glob. */
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		char *path = xasprintf("%s/t/%s", dir, names[i]);
-		/* (The big file is left unknown: below.) */
-		same_as_target(p, path, strcmp(names[i], "big") != 0, true);
+		same_as_target(p, path, true, true);
 		free(path);
 	}
 	for (size_t i = 0; i < sizeof extra / sizeof *extra; i++) {
@@ -166,11 +165,18 @@ static void test_hostile_tree(void **state)
 	assert_true(known >= 4);
 	prefetch_free(pm);
 	free(mreq);
-	/* The big file is too big to keep: asked the ordinary way. */
+	/* The big file asked by name is read whole (above); through a glob
+	 * it is cut at the limit, so not known: asked the ordinary way. */
 	char *big = xasprintf("%s/t/big", dir), *data = NULL;
 	size_t len = 0;
 	int err = 0;
-	assert_false(prefetch_read(p, big, TARGET_READ_MAX, &data, &len, &err));
+	char *greq = xasprintf("R%s/t/bi[g]", dir);
+	const char *gr[] = { greq };
+	struct prefetch *pg = NULL;
+	assert_int_equal(prefetch_fetch(local, gr, 1, 30000, &pg, &cause), 0);
+	assert_false(prefetch_read(pg, big, TARGET_READ_MAX, &data, &len, &err));
+	prefetch_free(pg);
+	free(greq);
 	/* A smaller limit than the caller's: -EFBIG. */
 	char *plain = xasprintf("%s/t/plain.conf", dir);
 	assert_true(prefetch_read(p, plain, 5, &data, &len, &err));
@@ -206,6 +212,92 @@ static void test_hostile_tree(void **state)
 }
 
 /* /proc: files of size 0 come whole; the glob of the process list. */
+/* Files asked for by name are read together, whole, up to the most the
+ * group may hold: those that end within it are known, the one cut there
+ * and those after it are asked the ordinary way; a /proc file is in a
+ * group of its own, known whatever the files on disk did. */
+static void test_group_cut(void **state)
+{
+	(void)state;
+	char *a = xasprintf("%s/g/a", dir), *huge = xasprintf("%s/g/huge", dir),
+	     *after = xasprintf("%s/g/after", dir);
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s/g' && printf 'first\n' > '%s' && head -c %u "
+				     "/dev/zero > '%s' && printf 'last\n' > '%s'",
+			       dir, a, PREFETCH_GROUP_MAX + 1, huge, after),
+			 0);
+	char *ra = xasprintf("R%s", a), *rh = xasprintf("R%s", huge), *rf = xasprintf("R%s", after);
+	const char *req[] = { ra, "R/proc/meminfo", rh, rf };
+	struct prefetch *p = NULL;
+	char *cause = NULL;
+	assert_int_equal(prefetch_fetch(local, req, 4, 30000, &p, &cause), 0);
+	char *data = NULL;
+	size_t len = 0;
+	int err = 0;
+	assert_true(prefetch_read(p, a, TARGET_READ_MAX, &data, &len, &err));
+	assert_int_equal(err, 0);
+	assert_string_equal(data, "first\n");
+	free(data);
+	assert_true(prefetch_read(p, "/proc/meminfo", TARGET_READ_MAX, &data, &len, &err));
+	assert_true(str_starts(data, "MemTotal:"));
+	free(data);
+	assert_false(prefetch_read(p, huge, TARGET_READ_MAX, &data, &len, &err));
+	assert_false(prefetch_read(p, after, TARGET_READ_MAX, &data, &len, &err));
+	prefetch_free(p);
+	free(ra);
+	free(rh);
+	free(rf);
+	free(a);
+	free(huge);
+	free(after);
+}
+
+/* Commands run inside the batch answer target_run with the same words:
+ * output, error output (a newline at its end kept) and status as the
+ * target itself gives them; a program missing at its path, or one the
+ * shell does not find, is left for the ordinary way. */
+static void test_commands(void **state)
+{
+	(void)state;
+	const char *req[] = {
+		"X\nhostname",
+		"X\nsh\n-c\nprintf 'a b\\n\\001'; printf 'err\\n.5\\n' >&2; exit 3",
+		"X\n/nonexistent/program\n-T",
+		"X\nno-such-command-here",
+		"X\nprintf\n%s\n*",
+	};
+	const char *const argv[][4] = {
+		{ "hostname", NULL },
+		{ "sh", "-c", "printf 'a b\\n\\001'; printf 'err\\n.5\\n' >&2; exit 3", NULL },
+		{ "printf", "%s", "*", NULL },
+	};
+	struct prefetch *p = NULL;
+	char *cause = NULL;
+	assert_int_equal(prefetch_fetch(local, req, ARRAY_LEN(req), 30000, &p, &cause), 0);
+	for (size_t i = 0; i < ARRAY_LEN(argv); i++) {
+		struct cmd_result a, b;
+		memset(&a, 0, sizeof a);
+		assert_int_equal(target_run(local, argv[i], 30000, &a), 0);
+		if (!prefetch_run(p, argv[i], &b))
+			fail_msg("no answer for %s", argv[i][0]);
+		assert_int_equal(a.status, b.status);
+		assert_string_equal(a.out ? a.out : "", b.out);
+		assert_string_equal(a.err ? a.err : "", b.err);
+		cmd_result_free(&a);
+		cmd_result_free(&b);
+	}
+	const char *missing[] = { "/nonexistent/program", "-T", NULL };
+	const char *unfound[] = { "no-such-command-here", NULL };
+	const char *other[] = { "hostname", "-f", NULL };
+	struct cmd_result r;
+	assert_false(prefetch_run(p, missing, &r));
+	assert_false(prefetch_run(p, unfound, &r));
+	assert_false(prefetch_run(p, other, &r));
+	/* A write forgets them (they may have read what it changed). */
+	prefetch_forget(p, "/etc/hostname");
+	assert_false(prefetch_run(p, argv[0], &r));
+	prefetch_free(p);
+}
+
 static void test_proc(void **state)
 {
 	(void)state;
@@ -259,6 +351,20 @@ static void test_linux_list(void **state)
 	same_as_target(p, "/etc/passwd", true, false);
 	same_as_target(p, "/etc/ssh/sshd_config", true, false);
 	same_as_target(p, "/usr/sbin/sshd", false, true);
+	/* The file systems' space, asked together: each path its own. */
+	const char *vfs[] = { "/tmp", "/", "/var" };
+	for (size_t i = 0; i < ARRAY_LEN(vfs); i++) {
+		struct target_vfs a, b;
+		int err = 1;
+		assert_int_equal(target_statvfs(local, vfs[i], &a), 0);
+		if (!prefetch_statvfs(p, vfs[i], &b, &err))
+			fail_msg("no statvfs answer for %s", vfs[i]);
+		assert_int_equal(err, 0);
+		assert_true(a.total == b.total);
+	}
+	/* The package list, on disk and asked by name: whole. */
+	if (access("/var/lib/dpkg/status", R_OK) == 0)
+		same_as_target(p, "/var/lib/dpkg/status", true, false);
 	assert_true(prefetch_count(p) > n);
 	prefetch_free(p);
 }
@@ -320,6 +426,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hostile_tree),
 		cmocka_unit_test(test_proc),
+		cmocka_unit_test(test_group_cut),
+		cmocka_unit_test(test_commands),
 		cmocka_unit_test(test_linux_list),
 		cmocka_unit_test(test_refused_output),
 	};
