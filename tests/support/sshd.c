@@ -38,8 +38,17 @@ static bool port_open(int port)
 	return ok;
 }
 
-/* Makes the folder, keys and configuration. */
+/* Makes the folder, keys and configuration: the configuration in conf
+ * (NULL: the folder's sshd_config), the pid file pidfile (NULL: the
+ * folder's sshd.pid). */
+static struct test_sshd prepare_in(const char *extra, const char *conf, const char *pidfile);
+
 static struct test_sshd prepare(const char *extra)
+{
+	return prepare_in(extra, NULL, NULL);
+}
+
+static struct test_sshd prepare_in(const char *extra, const char *conf, const char *pidfile)
 {
 	if (access("/usr/sbin/sshd", X_OK) != 0 || access("/run/sshd", F_OK) != 0)
 		fail_msg("sshd or /run/sshd is missing: make deps-test (CI makes /run/sshd)");
@@ -52,7 +61,7 @@ static struct test_sshd prepare(const char *extra)
 			       "printf '[127.0.0.1]:%d ' > known_hosts && cat host_key.pub >> known_hosts",
 			       d.dir, d.port),
 			 0);
-	d.conf = xasprintf("%s/sshd_config", d.dir);
+	d.conf = conf ? xstrdup(conf) : xasprintf("%s/sshd_config", d.dir);
 	d.log = xasprintf("%s/sshd.log", d.dir);
 	d.host_pub = xasprintf("%s/host_key.pub", d.dir);
 	d.user_key = xasprintf("%s/user_key", d.dir);
@@ -64,9 +73,11 @@ static struct test_sshd prepare(const char *extra)
 	 * (pyenv init) would be paid by every command of every test. */
 	char *text = xasprintf("Port %d\nListenAddress 127.0.0.1\nHostKey %s/host_key\n"
 			       "AuthorizedKeysFile %s/authorized_keys\nUsePAM no\nStrictModes no\n"
-			       "PermitRootLogin yes\nPidFile %s/sshd.pid\nLogLevel VERBOSE\n"
+			       "%sPidFile %s%s\nLogLevel VERBOSE\n"
 			       "MaxStartups 100\nSetEnv SHLVL=1\n%s%s",
-			       d.port, d.dir, d.dir, d.dir, extra ? extra : "",
+			       d.port, d.dir, d.dir, conf ? "" : "PermitRootLogin yes\n",
+			       pidfile ? "" : d.dir,
+			       pidfile ? pidfile : "/sshd.pid", extra ? extra : "",
 			       own_sftp ? "" : "Subsystem sftp internal-sftp\n");
 	tu_write_file(d.conf, text);
 	free(text);
@@ -203,6 +214,48 @@ struct test_sshd sshd_start_binds(const char *extra, const char *const binds[])
 	char *const argv[] = { "/usr/bin/unshare", "-m", "/bin/sh", "-c", script.s, NULL };
 	launch(&d, argv);
 	sb_free(&script);
+	return d;
+}
+
+struct test_sshd sshd_start_machine(const char *extra, const char *machine)
+{
+	if (!tu_have("unshare"))
+		fail_msg("unshare (util-linux) is missing: it keeps the test machine's folders private");
+	static const char *const dirs[] = { "etc/ssh", "etc/default", "boot", "run/sshd", "var/lib" };
+	for (size_t i = 0; i < ARRAY_LEN(dirs); i++)
+		assert_int_equal(tu_sh(NULL, "mkdir -p '%s/%s'", machine, dirs[i]), 0);
+	/* sshd's privilege separation folder: root's, not writable by others. */
+	assert_int_equal(tu_sh(NULL, "chmod 755 '%s/run' '%s/run/sshd'", machine, machine), 0);
+	char *conf = xasprintf("%s/etc/ssh/sshd_config", machine);
+	struct test_sshd d = prepare_in(extra, conf, "/run/sshd.pid");
+	free(conf);
+	struct sbuf sh = { 0 };
+	sb_printf(&sh, "set -e; m='%s'\n", machine);
+	/* Every bind is made in this mount namespace alone (unshare makes
+	 * its mounts private): the host's folders are never written. */
+	sb_add(&sh, "for f in etc/ssh etc/default boot run var/lib; do mount --bind \"$m/$f\" "
+		    "\"/$f\"; done\n");
+	/* A /dev of its own when the machine has one: a tmpfs with the
+	 * host's harmless nodes bound in, then the machine's own entries
+	 * (links of /dev/disk/by-uuid and the files they name). */
+	sb_add(&sh, "if [ -d \"$m/dev\" ]; then\n"
+		    "\thd=$(mktemp -d)\n"
+		    "\tmount --rbind /dev \"$hd\"\n"
+		    "\tmount -t tmpfs -o mode=0755 asr-test-dev /dev\n"
+		    "\tfor n in null zero full random urandom tty; do : >\"/dev/$n\"; "
+		    "mount --bind \"$hd/$n\" \"/dev/$n\"; done\n"
+		    "\tmkdir /dev/pts /dev/shm\n"
+		    "\tmount --rbind \"$hd/pts\" /dev/pts\n"
+		    "\tln -s pts/ptmx /dev/ptmx; ln -s /proc/self/fd /dev/fd\n"
+		    "\tln -s /proc/self/fd/0 /dev/stdin; ln -s /proc/self/fd/1 /dev/stdout; "
+		    "ln -s /proc/self/fd/2 /dev/stderr\n"
+		    "\tcp -a \"$m/dev/.\" /dev/\n"
+		    "\tumount -l \"$hd\"; rmdir \"$hd\"\n"
+		    "fi\n");
+	sb_add(&sh, "exec /usr/sbin/sshd -D -e\n");
+	char *const argv[] = { "/usr/bin/unshare", "-m", "/bin/sh", "-c", sh.s, NULL };
+	launch(&d, argv);
+	sb_free(&sh);
 	return d;
 }
 

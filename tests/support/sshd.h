@@ -57,6 +57,24 @@ struct test_sshd sshd_start_sudo(const char *extra, const struct test_account *a
  * places (/var/log, /usr/local) while the host's stay untouched. */
 struct test_sshd sshd_start_binds(const char *extra, const char *const binds[]);
 
+/* A machine of the test's own for changes made end to end (a fix, its
+ * reload, its journal, undo): sshd runs under `unshare -m` with the host
+ * folders machine/etc/ssh, machine/etc/default, machine/boot, machine/run
+ * and machine/var/lib bind-mounted on /etc/ssh, /etc/default, /boot, /run
+ * and /var/lib for it and its sessions alone (made when missing), and,
+ * when machine/dev exists, a /dev of its own (a tmpfs holding the host's
+ * null, zero, full, random, urandom, tty and pts, then a copy of
+ * machine/dev: /dev/disk/by-uuid links and the files they name). Its
+ * configuration is that machine's /etc/ssh/sshd_config (d.conf, the host
+ * path machine/etc/ssh/sshd_config: the file the sshd fix changes), read
+ * again on a reload, with no PermitRootLogin line unless extra has one
+ * (sshd's default, prohibit-password, lets the key log in as root), and
+ * its pid file that machine's /run/sshd.pid,
+ * where a reload by pid file or by the init script finds it. The host's
+ * /etc/ssh, /etc/default, /boot, /run, /var/lib and /dev are never
+ * written. */
+struct test_sshd sshd_start_machine(const char *extra, const char *machine);
+
 /* Stops sshd (SIGTERM, then waits) and removes its folder. */
 void sshd_stop(struct test_sshd *d);
 
