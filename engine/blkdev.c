@@ -19,6 +19,7 @@
 
 #include "engine/util/msg.h"
 #include "engine/devname.h"
+#include "engine/target/blockdevs.h"
 
 /* ---- small helpers ----------------------------------------------------------- */
 
@@ -136,11 +137,61 @@ int blkdev_probe_path(const char *host_path, struct blkdev_info *out, char **cau
 	return rc;
 }
 
-/* Maps the device to its host path and probes it. */
+/* dev among the machine's own lsblk/blkid devices: by its name, else by
+ * the name its links resolve to there (/dev/disk/by-uuid/..., a
+ * /dev/mapper name that lsblk lists as /dev/dm-N). Only on a live
+ * machine: a mounted root's device names are not the machine's that
+ * holds it. Returns 0 with *out filled (its strings copied) and *source
+ * (caller frees), -ENOENT when no device of that name is listed, or
+ * -ENOTSUP when the machine's devices are not known that way. */
+static int listed_device(struct target *t, const char *dev, struct blkdev_info *out,
+			 char **source)
+{
+	memset(out, 0, sizeof *out);
+	*source = NULL;
+	if (!t->live)
+		return -ENOTSUP;
+	struct blockdevs b;
+	char *src = NULL;
+	int rc = target_block_devices(t, &b, &src);
+	if (rc < 0)
+		return rc;
+	const struct blockdev *d = blockdevs_find(&b, dev);
+	char *real = NULL;
+	if (!d && target_realpath(t, dev, &real) == 0)
+		d = blockdevs_find(&b, real);
+	free(real);
+	if (d) {
+		out->uuid = d->uuid ? xstrdup(d->uuid) : NULL;
+		out->type = d->fstype ? xstrdup(d->fstype) : NULL;
+		out->label = d->label ? xstrdup(d->label) : NULL;
+		*source = src;
+		src = NULL;
+	}
+	free(src);
+	blockdevs_free(&b);
+	return d ? 0 : -ENOENT;
+}
+
+/* Maps the device to its host path and probes it; on a machine whose
+ * devices cannot be opened from here, its own lsblk and blkid say. */
 int blkdev_probe(struct target *t, const char *dev, struct blkdev_info *out, char **cause)
 {
 	memset(out, 0, sizeof *out);
 	char *host = target_host_path(t, dev);
+	char *source = NULL;
+	int lrc = host ? -ENOTSUP : listed_device(t, dev, out, &source);
+	if (lrc == 0) {
+		free(source);
+		return out->type ? 0 : 1;
+	}
+	if (lrc == -ENOENT) {
+		if (cause)
+			*cause = xasprintf(T("%s is not among the machine's block devices",
+					     "%s 不在该机器的块设备中"),
+					   dev);
+		return -ENOENT;
+	}
 	if (!host) {
 		if (cause)
 			*cause = xasprintf(T("%s cannot be read from here (no local path)",
@@ -270,7 +321,36 @@ int blkdev_uuid_lookup(struct target *t, const char *dev, enum blkdev_role role,
 		blkdev_info_free(&inf);
 		free(host);
 	} else {
-		sb_printf(&why, T("%s cannot be probed from here", "无法从此处探测 %s"), dev);
+		/* A machine over SSH: its own lsblk and blkid. */
+		struct blkdev_info inf;
+		char *source = NULL;
+		int rc = listed_device(t, dev, &inf, &source);
+		if (rc == 0 && inf.uuid) {
+			out->origin = BLKDEV_ORIGIN_PROBE;
+			out->uuid = inf.uuid;
+			out->type = inf.type;
+			inf.uuid = inf.type = NULL;
+			out->source = xasprintf(T("%s: %s", "%s：%s"), source, dev);
+			blkdev_info_free(&inf);
+			free(source);
+			return 0;
+		}
+		if (rc == 0 && inf.type)
+			sb_printf(&why, T("%s show %s without a UUID on %s",
+					  "%1$s 显示 %3$s 上的 %2$s 没有 UUID"),
+				  source, inf.type, dev);
+		else if (rc == 0)
+			sb_printf(&why, T("%s find no filesystem or swap on %s",
+					  "%s 在 %s 上没有找到文件系统或 swap"),
+				  source, dev);
+		else if (rc == -ENOENT)
+			sb_printf(&why, T("%s is not among the machine's block devices (lsblk, blkid)",
+					  "%s 不在该机器的块设备中（lsblk、blkid）"),
+				  dev);
+		else
+			sb_printf(&why, T("%s cannot be probed from here", "无法从此处探测 %s"), dev);
+		blkdev_info_free(&inf);
+		free(source);
 	}
 	(void)role;
 	if (uuid_from_links(t, dev, out, &why)) {

@@ -4,7 +4,9 @@
  * a partition, an LVM or RAID volume sits on comes from sysfs (/sys/block,
  * /sys/class/block, dm-N/slaves) read through the target; the mount table
  * is /proc/mounts on a live machine and /etc/fstab on a mounted root; LVM
- * metadata backups (/etc/lvm/backup) stand in for sysfs on a mounted root. */
+ * metadata backups (/etc/lvm/backup) stand in for sysfs on a mounted root.
+ * A machine over SSH, whose devices cannot be opened from here, is asked
+ * instead: its own lsblk and blkid (target_block_devices). */
 #ifndef ASR_BLKDEV_H
 #define ASR_BLKDEV_H
 
@@ -32,7 +34,10 @@ struct blkdev_info {
  * blkdev_info_free. */
 int blkdev_probe_path(const char *host_path, struct blkdev_info *out, char **cause);
 /* The same for a device path of the target ("/dev/sda2"), probed at
- * target_host_path(t, dev). -ENOTSUP when the target has no host path. */
+ * target_host_path(t, dev); on a live machine without host paths (over
+ * SSH), what its own lsblk and blkid list for dev (or the name its links
+ * resolve to there): -ENOENT when they do not list it. -ENOTSUP when
+ * neither way exists (a mounted root's device names). */
 int blkdev_probe(struct target *t, const char *dev, struct blkdev_info *out, char **cause);
 void blkdev_info_free(struct blkdev_info *i);
 
@@ -68,7 +73,8 @@ struct blkdev_uuid {
 };
 
 /* Finds the UUID of dev ("/dev/sda2") on a live target: a libblkid probe
- * of its host path, then a /dev/disk/by-uuid link to it. Never from
+ * of its host path (over SSH: the machine's own lsblk and blkid), then a
+ * /dev/disk/by-uuid link to it. Never from
  * /etc/fstab: a UUID written there belongs to whatever device fstab names,
  * not to dev (role is kept for the callers' sake). On a mounted root use
  * rootid_uuid instead: its /dev is not the examined machine's. Returns 0

@@ -14,6 +14,7 @@
 
 #include "engine/util/msg.h"
 #include "engine/devname.h"
+#include "engine/target/blockdevs.h"
 
 #define SYSFS_MAGIC_NUMBER 0x62656572
 #define PROC_MAGIC_NUMBER 0x9fa0
@@ -193,17 +194,42 @@ static void probe_mounts(struct rootid *id)
 }
 
 /* A root on another machine: its mounts' devices are that machine's, never
- * this one's nodes of the same name. */
+ * this one's nodes of the same name. Each is found by the device number
+ * in that machine's mount table among the devices its own lsblk and blkid
+ * list (target_block_devices). */
 static void remote_mounts(struct rootid *id, struct target *t)
 {
-	(void)t;
+	struct blockdevs b;
+	char *source = NULL;
+	int rc = target_block_devices(t, &b, &source);
 	for (size_t i = 0; i < id->n; i++) {
 		struct rootid_mount *m = &id->m[i];
-		m->why = xasprintf(T("%s is a device of the machine that holds the root, "
-				     "not probed from here",
-				     "%s 是挂载该根目录的机器上的设备，未从此处探测"),
-				   m->source);
+		const struct blockdev *d =
+			rc == 0 && m->major ? blockdevs_find_devno(&b, m->major, m->minor) : NULL;
+		if (d && d->uuid) {
+			m->probed = xasprintf("%s (%s)", d->name ? d->name : m->source, source);
+			m->uuid = xstrdup(d->uuid);
+			m->type = d->fstype ? xstrdup(d->fstype) : NULL;
+			m->label = d->label ? xstrdup(d->label) : NULL;
+		} else if (d) {
+			m->why = xasprintf(T("%s show no filesystem UUID on %s",
+					     "%s 显示 %s 上没有文件系统 UUID"),
+					   source, d->name ? d->name : m->source);
+		} else if (rc == 0) {
+			m->why = xasprintf(T("%s (%u:%u) is not among the block devices %s lists",
+					     "%s（%u:%u）不在 %s 列出的块设备中"),
+					   m->source, m->major, m->minor, source);
+		} else {
+			m->why = xasprintf(T("%s is a device of the machine that holds the root; "
+					     "its lsblk and blkid could not be run (%s)",
+					     "%s 是挂载该根目录的机器上的设备；无法运行其 lsblk 和 "
+					     "blkid（%s）"),
+					   m->source, strerror(-rc));
+		}
 	}
+	if (rc == 0)
+		blockdevs_free(&b);
+	free(source);
 }
 
 /* ---- the root's /sys, /proc and /dev ------------------------------------------ */

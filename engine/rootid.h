@@ -6,7 +6,10 @@
  * host's own mount table (/proc/self/mountinfo) for what is mounted at the
  * root folder and below, the host's device node of each such mount probed
  * with libblkid's low-level probe, and the root's /etc/fstab for which of
- * the examined machine's device names those mounts are.
+ * the examined machine's device names those mounts are. A root mounted on
+ * a machine reached over SSH is judged the same way on that machine: its
+ * mount table, and its own lsblk and blkid for the devices (never this
+ * machine's nodes of the same numbers).
  *
  * A device name written on the examined root gets a UUID only when it can
  * be tied to that root: it is the device fstab mounts at a mount point

@@ -163,6 +163,14 @@ int target_host_mounts(struct target *t, char **text, size_t *len, char **path)
 	return t->ops->host_mounts(t, text, len, path);
 }
 
+int target_block_devices(struct target *t, struct blockdevs *out, char **source)
+{
+	*source = NULL;
+	if (!t->ops->block_devices)
+		return -ENOTSUP;
+	return t->ops->block_devices(t, out, source);
+}
+
 void target_cli_args(const struct target *t, struct strvec *out)
 {
 	if (t->cli_args) {

@@ -47,6 +47,7 @@ struct cmd_result {
 };
 
 struct target;
+struct blockdevs; /* engine/target/blockdevs.h */
 
 /* How a kind of target names itself, defined beside its operations (one
  * per kind): the naming functions below ask it, so none of them switches
@@ -228,6 +229,12 @@ struct target_ops {
 	 * rescue machine over SSH): *text (caller frees) and *path, the file
 	 * read (caller frees). 0 or -errno. NULL: this machine's. */
 	int (*host_mounts)(struct target *t, char **text, size_t *len, char **path);
+	/* The block devices of the machine, as its own lsblk and blkid
+	 * print them (blockdevs.h), for a machine whose devices this one
+	 * cannot open: *out (caller frees with blockdevs_free) and *source,
+	 * what was run where, one line (caller frees). 0 or -errno. NULL:
+	 * the devices are opened here (host_path). */
+	int (*block_devices)(struct target *t, struct blockdevs *out, char **source);
 };
 
 enum target_os {
@@ -340,6 +347,12 @@ bool target_same(const struct target *a, const struct target *b);
  * that is gone. target_free. */
 struct target *target_open_described(const char *kind_name, const char *location,
 				     char **cause);
+/* The block devices of the machine t is on, from its own lsblk and blkid
+ * (target_ops.block_devices; on a root mounted on a machine over SSH,
+ * that machine's): 0 with *out (blockdevs_free) and *source (caller
+ * frees), -ENOTSUP when t's devices are probed here through host paths,
+ * or -errno. */
+int target_block_devices(struct target *t, struct blockdevs *out, char **source);
 /* Appends the options that name t on asr-doctor's command line ("--root",
  * DIR for a mounted root; nothing for this machine), so a printed command
  * or a guard process reaches the same target; "--target", SPEC for a

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/target/blockdevs.h"
 #include "engine/target/ssh_jump.h"
 #include "engine/target/ssh_sudo.h"
 #include "engine/util/msg.h"
@@ -91,6 +92,11 @@ struct ssh_priv {
 	 * its policy asks none. */
 	bool sudo;
 	char *sudo_pw;
+	/* The machine's block devices (ssh_block_devices), read once: what
+	 * lsblk and blkid printed, or why they could not run. */
+	bool bdevs_read;
+	int bdevs_err;
+	struct blockdevs *bdevs; /* owned, or NULL */
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -701,7 +707,7 @@ int target_ssh_readlink(struct target *t, const char *path, char **out)
 		/* A link in a folder only root may read: the machine's own
 		 * readlink, through sudo. */
 		const char *argv[] = { "readlink", "-n", "--", path, NULL };
-		struct cmd_result r;
+		struct cmd_result r = { .status = -1 };
 		rc = sudo_run(t, argv, p->timeout_ms, &r);
 		if (rc == 0 && (r.status != 0 || !r.out || !*r.out))
 			rc = -EACCES;
@@ -1175,6 +1181,61 @@ static char *ssh_host_path(struct target *t, const char *path)
 	return NULL;
 }
 
+/* The machine's own lsblk (names, numbers, parents) and blkid without its
+ * cache (each filesystem's TYPE, UUID, LABEL read from the device), in one
+ * command: the machine's programs, never a disk's; through sudo with
+ * --sudo (blkid opens the devices). A program that is missing or fails
+ * prints nothing of its part. */
+static const char blockdevs_script[] =
+	"lsblk -P -p -o NAME,KNAME,MAJ:MIN,TYPE,PKNAME,FSTYPE,UUID,LABEL,PARTUUID,MOUNTPOINT "
+	"2>/dev/null; echo " BLOCKDEVS_SEPARATOR "; blkid -c /dev/null -o export 2>/dev/null; "
+	"exit 0";
+
+static int ssh_block_devices(struct target *t, struct blockdevs *out, char **source)
+{
+	struct ssh_priv *p = t->priv;
+	memset(out, 0, sizeof *out);
+	pthread_mutex_lock(&p->lock);
+	bool have = p->bdevs_read, windows = p->windows;
+	pthread_mutex_unlock(&p->lock);
+	if (windows)
+		return -ENOTSUP;
+	int ran = 0;
+	if (!have) {
+		const char *argv[] = { "sh", "-c", blockdevs_script, NULL };
+		struct cmd_result r = { .status = -1 };
+		ran = ssh_run(t, argv, p->timeout_ms, &r);
+		struct blockdevs *b = xcalloc(1, sizeof *b);
+		if (ran == 0 && r.status != 0)
+			ran = r.timed_out ? -ETIMEDOUT : -EIO;
+		if (ran == 0)
+			blockdevs_parse(r.out, r.out ? strlen(r.out) : 0, b);
+		cmd_result_free(&r);
+		pthread_mutex_lock(&p->lock);
+		/* Kept for the session, unless the link is gone. */
+		if (!p->bdevs_read && !p->lost) {
+			p->bdevs_read = true;
+			p->bdevs_err = ran;
+			p->bdevs = b;
+			b = NULL;
+		}
+		pthread_mutex_unlock(&p->lock);
+		if (b) {
+			blockdevs_free(b);
+			free(b);
+		}
+	}
+	pthread_mutex_lock(&p->lock);
+	int rc = p->bdevs_read ? p->bdevs_err : ran < 0 ? ran : -ENOTCONN;
+	if (rc == 0)
+		blockdevs_copy(out, p->bdevs);
+	pthread_mutex_unlock(&p->lock);
+	if (rc == 0)
+		*source = xasprintf(T("lsblk and blkid on %s", "%s 上的 lsblk 和 blkid"),
+				    t->remote ? t->remote : t->name);
+	return rc;
+}
+
 /* The machine's own mount table, for a root mounted there: the SFTP
  * server's, which is the login's mount namespace. */
 static int ssh_host_mounts(struct target *t, char **text, size_t *len, char **path)
@@ -1253,6 +1314,9 @@ static void ssh_destroy(struct target *t)
 	free(p->host);
 	free(p->user);
 	secret_free(p->sudo_pw);
+	if (p->bdevs)
+		blockdevs_free(p->bdevs);
+	free(p->bdevs);
 	free(p);
 	t->priv = NULL;
 }
@@ -2317,6 +2381,7 @@ static const struct target_ops ssh_ops = {
 	.store_lock = ssh_store_lock,
 	.store_unlock = ssh_store_unlock,
 	.host_mounts = ssh_host_mounts,
+	.block_devices = ssh_block_devices,
 };
 
 /* The local user's name, for a spec without one. */

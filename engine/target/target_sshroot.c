@@ -381,6 +381,12 @@ static int sr_host_mounts(struct target *t, char **text, size_t *len, char **pat
 	return target_host_mounts(priv(t)->ssh, text, len, path);
 }
 
+/* The rescue machine's devices: the disk is one of them. */
+static int sr_block_devices(struct target *t, struct blockdevs *out, char **source)
+{
+	return target_block_devices(priv(t)->ssh, out, source);
+}
+
 static const struct target_ops sroot_ops = {
 	.read_file = sr_read_file,
 	.list_dir = sr_list_dir,
@@ -405,6 +411,7 @@ static const struct target_ops sroot_ops = {
 	.store_lock = sr_store_lock,
 	.store_unlock = sr_store_unlock,
 	.host_mounts = sr_host_mounts,
+	.block_devices = sr_block_devices,
 };
 
 /* ---- naming ---- */

@@ -27,6 +27,7 @@
 /* Seconds one input may take before it counts as a hang. */
 #define INPUT_TIMEOUT 5
 
+FUZZ_DECLARE(blockdevs);
 FUZZ_DECLARE(checks);
 FUZZ_DECLARE(disk);
 FUZZ_DECLARE(doc);
@@ -59,7 +60,7 @@ static const struct target_entry {
 	fuzz_fn fn;
 } targets[] = {
 #define T_(n) { #n, FUZZ_ENTRY(n) }
-	T_(checks),  T_(disk),        T_(doc),        T_(grub),     T_(journal),
+	T_(blockdevs), T_(checks),  T_(disk),        T_(doc),        T_(grub),     T_(journal),
 	T_(logscan), T_(lvm),     T_(meminfo),     T_(mounts),     T_(mountinfo),     T_(net_tcp),  T_(osrelease), T_(prefetch),
 	T_(replay),  T_(session),     T_(ssh_config),  T_(sshd_config), T_(sshd_match), T_(sshd_t),
 	T_(state),   T_(support),     T_(sysparse),   T_(winhive),    T_(winparse),

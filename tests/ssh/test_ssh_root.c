@@ -7,7 +7,11 @@
  * folder; a fix is written under DIR with its journal under DIR and
  * undone from there; links on the disk never reach outside it (an
  * absolute link, a relative one climbing out, a linked journal folder).
- * Needs sshd and /run/sshd: fails, never skips, without them. */
+ * Block devices over SSH come from the machine's own lsblk and blkid: an
+ * ext4 image on a loop device (attached and detached by the suite) is
+ * what a live machine's grub root=/dev/loopN and a remote root mounted
+ * from it are tied to. Needs sshd, /run/sshd, losetup, mkfs.ext4 and
+ * root: fails, never skips, without them. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +28,10 @@
 static struct test_sshd d;
 static char *base; /* the suite's folder: roots and files "outside" them */
 static char *home; /* HOME of the binary's runs */
+static char *loopdev; /* the loop device of the suite's ext4 image, or NULL */
+
+/* The UUID of the suite's ext4 image. */
+#define LOOP_UUID "5d1c9a0e-3b7f-4e2a-9c61-0f4b8a2d7e19"
 
 /* A fresh copy of the demo sandbox under base; caller frees. */
 static char *new_root(const char *tag)
@@ -299,6 +307,84 @@ static void test_root_must_be_a_remote_folder(void **state)
 	free(out);
 }
 
+/* On a live machine over SSH, grub's root= naming one of the machine's
+ * disks by its kernel name gets what the machine's own blkid reads there
+ * (this machine cannot open it: no host path), said to come from there:
+ * its UUID, or that it holds none. The oracle is blkid run here, on the
+ * same machine. */
+static void test_live_device_from_remote_blkid(void **state)
+{
+	(void)state;
+	char *disk = NULL;
+	tu_sh(&disk, "lsblk -dn -p -o NAME,TYPE | awk '$2 == \"disk\" && $1 ~ "
+		     "/^\\/dev\\/(sd|vd|xvd|hd)[a-z]+$|^\\/dev\\/nvme[0-9]+n[0-9]+$/ "
+		     "{ print $1; exit }'");
+	str_trim(disk);
+	if (!*disk)
+		fail_msg("no disk with a kernel name (sdX, vdX, nvmeXnY) on this machine");
+	char *uuid = NULL;
+	tu_sh(&uuid, "blkid -c /dev/null -o value -s UUID '%s'", disk);
+	str_trim(uuid);
+	char *boot = xasprintf("%s/boot", base);
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s/grub'", boot), 0);
+	char *cfg = xasprintf("%s/grub/grub.cfg", boot);
+	char *text = xasprintf("menuentry 'x' {\n\tlinux /vmlinuz root=%s ro quiet\n}\n", disk);
+	tu_write_file(cfg, text);
+	const char *binds[] = { boot, "/boot", NULL };
+	struct test_sshd b = sshd_start_binds(NULL, binds);
+	char *out = NULL;
+	tu_sh(&out,
+	      "env -u SSH_AUTH_SOCK HOME='%s' COLUMNS=1000 '%s' --lang en --target "
+	      "root@127.0.0.1:%d -i '%s' --accept-new-host-key check -v grub.device_names "
+	      "2>&1 </dev/null",
+	      home, tu_binary(), b.port, b.user_key);
+	int port = b.port;
+	sshd_stop(&b);
+	char *want = *uuid ? xasprintf("root=%s -> root=UUID=%s", disk, uuid)
+			   : xasprintf("lsblk and blkid on root@127.0.0.1:%d find no filesystem", port);
+	char *want2 = *uuid ? xasprintf("lsblk and blkid on root@127.0.0.1:%d: %s", port, disk)
+			    : xasprintf("no filesystem or swap on %s", disk);
+	if (!strstr(out, want) || !strstr(out, want2))
+		fail_msg("no '%s' and '%s' from the machine's lsblk and blkid in:\n%s", want, want2,
+			 out);
+	free(want);
+	free(want2);
+	free(out);
+	free(text);
+	free(cfg);
+	free(boot);
+	free(uuid);
+	free(disk);
+}
+
+/* A root mounted on the remote machine from the loop device: the device
+ * its fstab mounts on / (and grub's root=) gets the UUID that machine's
+ * blkid reads on the device its mount table names, as a local --root gets
+ * it from libblkid. */
+static void test_remote_root_identity_from_remote_blkid(void **state)
+{
+	(void)state;
+	char *root = xasprintf("%s/mounted", base);
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s' && mount '%s' '%s' && cp -a content/demo/. '%s'",
+			       root, loopdev, root, root),
+			 0);
+	char *fstab = xasprintf("%s/etc/fstab", root);
+	tu_write_file(fstab, "/dev/sda2 / ext4 defaults 1 1\n");
+	char *rout = NULL, *lout = NULL;
+	run_remote(&rout, root, "check -v grub.device_names");
+	run_local(&lout, root, "check -v grub.device_names");
+	tu_sh(NULL, "umount '%s'", root);
+	const char *want = "root=/dev/sda2 -> root=UUID=" LOOP_UUID " (ext4";
+	if (!strstr(lout, want))
+		fail_msg("the local --root does not find the UUID either:\n%s", lout);
+	if (!strstr(rout, want) || !strstr(rout, "lsblk and blkid on root@127.0.0.1"))
+		fail_msg("no '%s' from the remote machine's blkid in:\n%s", want, rout);
+	free(rout);
+	free(lout);
+	free(fstab);
+	free(root);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -308,6 +394,15 @@ static int setup(void **state)
 	assert_int_equal(tu_sh(NULL, "mkdir -p '%s/.ssh' && cp '%s' '%s/.ssh/known_hosts'", home,
 			       d.known_hosts, home),
 			 0);
+	char *img = xasprintf("%s/disk.img", base);
+	char *out = NULL;
+	if (tu_sh(&out, "truncate -s 16M '%s' && mkfs.ext4 -q -U " LOOP_UUID " '%s' && "
+			"losetup -f --show '%s'",
+		  img, img, img) != 0)
+		fail_msg("cannot attach an ext4 image to a loop device: %s", out ? out : "");
+	loopdev = xstrdup(str_trim(out));
+	free(out);
+	free(img);
 	return 0;
 }
 
@@ -315,6 +410,9 @@ static int teardown(void **state)
 {
 	(void)state;
 	sshd_stop(&d);
+	if (loopdev)
+		tu_sh(NULL, "losetup -d '%s'", loopdev);
+	free(loopdev);
 	tu_rmtree(base);
 	free(base);
 	free(home);
@@ -328,6 +426,8 @@ int main(void)
 		cmocka_unit_test(test_fix_and_undo_under_root),
 		cmocka_unit_test(test_hostile_links_stay_inside),
 		cmocka_unit_test(test_root_must_be_a_remote_folder),
+		cmocka_unit_test(test_live_device_from_remote_blkid),
+		cmocka_unit_test(test_remote_root_identity_from_remote_blkid),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
