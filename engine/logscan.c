@@ -743,13 +743,12 @@ static size_t add_logs_tree(struct target *t, const char *dir, int depth, struct
 	return added;
 }
 
-/* Appends the logs of base/ProgramData/ASRSetupLogs/ and its
- * UploadedLogs/ (names in any case); returns how many. */
-static size_t add_setup_logs(struct target *t, const char *base, struct strvec *out)
+/* Appends the logs of pd/ASRSetupLogs/ and its UploadedLogs/ (names in
+ * any case), pd being a ProgramData folder; returns how many. */
+static size_t add_setup_logs_in(struct target *t, const char *pd, struct strvec *out)
 {
 	size_t added = 0;
-	char *pd = find_icase(t, base, "ProgramData");
-	char *setup = pd ? find_icase(t, pd, "ASRSetupLogs") : NULL;
+	char *setup = find_icase(t, pd, "ASRSetupLogs");
 	if (setup) {
 		added += add_logs(t, setup, out);
 		char *up = find_icase(t, setup, "UploadedLogs");
@@ -758,6 +757,14 @@ static size_t add_setup_logs(struct target *t, const char *base, struct strvec *
 		free(up);
 	}
 	free(setup);
+	return added;
+}
+
+/* The same for base/ProgramData. */
+static size_t add_setup_logs(struct target *t, const char *base, struct strvec *out)
+{
+	char *pd = find_icase(t, base, "ProgramData");
+	size_t added = pd ? add_setup_logs_in(t, pd, out) : 0;
 	free(pd);
 	return added;
 }
@@ -779,6 +786,16 @@ size_t log_known_paths(struct target *t, struct strvec *out)
 	/* A Windows volume mounted here has ProgramData at its top. */
 	added += add_setup_logs(t, "/", out);
 	if (t->os == TARGET_OS_WINDOWS) {
+		/* A running machine's own %ProgramData%, where the target keeps the
+		 * journal (%ProgramData%\asr-doctor\journal, as its cmd.exe
+		 * names it: it may be on D: or named otherwise). */
+		const char *jd = t->hive_files ? NULL : target_journal_dir(t);
+		static const char tail[] = "/asr-doctor/journal";
+		if (jd && str_ends(jd, tail) && strlen(jd) > strlen(tail)) {
+			char *pd = xstrndup(jd, strlen(jd) - strlen(tail));
+			added += add_setup_logs_in(t, pd, out);
+			free(pd);
+		}
 		/* A running Windows machine's SFTP shows its drives at the top
 		 * ("/C:", Win32-OpenSSH issue #2150); %ProgramData% is on one
 		 * of them, not always C:. */

@@ -141,8 +141,9 @@ int log_context(struct target *t, const char *path, unsigned long long line, uns
  * (INSTALLATION_DIR of /usr/local/.vx_version, else /usr/local/ASR) and of
  * its subfolders three levels down; on a Windows volume ProgramData/ASRSetupLogs/ and its
  * UploadedLogs/, and on a running Windows machine (os Windows) the same
- * under each drive its SFTP shows at the top ("/C:/ProgramData/..."; names
- * matched case-insensitively). Appends the paths found (as target paths)
+ * under its %ProgramData% (the folder target_journal_dir names the
+ * journal's "asr-doctor/journal" in) and under each drive its SFTP shows
+ * at the top ("/C:/ProgramData/..."; names matched case-insensitively). Appends the paths found (as target paths)
  * to out; returns how many. */
 size_t log_known_paths(struct target *t, struct strvec *out);
 

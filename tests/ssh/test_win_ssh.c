@@ -11,7 +11,8 @@
  * (the inverses, last entry first) are observed through the same commands
  * a real machine answers (reg query, netsh, the state the stand-in keeps).
  * The lock is a file made exclusively there: a second asr-doctor is
- * refused while the first holds it. */
+ * refused while the first holds it. `log` reads the installer logs of
+ * %ProgramData%\ASRSetupLogs there over SFTP. */
 #include "support/testutil.h"
 
 #include <cjson/cJSON.h>
@@ -545,6 +546,90 @@ static void test_programdata_asked(void **s)
 	free(ddir);
 }
 
+/* Each hit of a log --json answer as "path code line-last xcount",
+ * one per line, the path's folder left out (caller frees). */
+static char *log_hits(const char *json)
+{
+	const char *start = strchr(json, '{');
+	cJSON *doc = cJSON_Parse(start ? start : json);
+	if (!doc)
+		print_error("not JSON:\n%s\n", json);
+	assert_non_null(doc);
+	struct sbuf b = { 0 };
+	const cJSON *l, *h;
+	cJSON_ArrayForEach(l, cJSON_GetObjectItem(doc, "logs"))
+	{
+		const char *path = cJSON_GetStringValue(cJSON_GetObjectItem(l, "path"));
+		const char *base = strrchr(path, '/');
+		cJSON_ArrayForEach(h, cJSON_GetObjectItem(l, "hits"))
+		sb_printf(&b, "%s %s %g-%g x%g\n", base ? base + 1 : path,
+			  cJSON_GetStringValue(cJSON_GetObjectItem(h, "code")),
+			  cJSON_GetNumberValue(cJSON_GetObjectItem(h, "line")),
+			  cJSON_GetNumberValue(cJSON_GetObjectItem(h, "last_line")),
+			  cJSON_GetNumberValue(cJSON_GetObjectItem(h, "count")));
+	}
+	cJSON_Delete(doc);
+	return sb_steal(&b);
+}
+
+#define LOGS "tests/fixtures/logs/"
+
+/* `log` without a file reads the installer logs in %ProgramData%\
+ * ASRSetupLogs on the machine, streamed over its SFTP: what it finds in
+ * the logs of several encodings is what a local scan of the same bytes
+ * finds, line for line; and a %ProgramData% on another drive is where it
+ * looks. */
+static void test_setup_logs_over_ssh(void **s)
+{
+	(void)s;
+	ws_seed(state);
+	char *dir = xasprintf("%s/fs/C:/ProgramData/ASRSetupLogs", state);
+	assert_int_equal(tu_sh(NULL,
+			       "mkdir -p '%s/UploadedLogs' && cp '%s' '%s/ASRUnifiedAgentInstaller.log' && "
+			       "cp '%s' '%s/UploadedLogs/UA_InstallLogFile.log'",
+			       dir, LOGS "ASRUnifiedAgentInstaller.mixed-utf16le-ansi-utf16le.log", dir,
+			       LOGS "UA_InstallLogFile.mixed-utf8-utf16le.log", dir),
+			 0);
+	char *out = NULL;
+	int rc = cli(&out, "log --json");
+	if (rc != 1 || !strstr(out, "\"/C:/ProgramData/ASRSetupLogs/ASRUnifiedAgentInstaller.log\"") ||
+	    !strstr(out, "\"/C:/ProgramData/ASRSetupLogs/UploadedLogs/UA_InstallLogFile.log\""))
+		print_error("log (exit %d):\n%s\n", rc, out);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "\"/C:/ProgramData/ASRSetupLogs/ASRUnifiedAgentInstaller.log\""));
+	assert_non_null(
+	    strstr(out, "\"/C:/ProgramData/ASRSetupLogs/UploadedLogs/UA_InstallLogFile.log\""));
+	char *remote = log_hits(out);
+	free(out);
+	char *local = NULL;
+	tu_sh(&local, "'%s' log --json '%s/ASRUnifiedAgentInstaller.log' '%s/UploadedLogs/UA_InstallLogFile.log'",
+	      tu_binary(), dir, dir);
+	char *want = log_hits(local);
+	assert_string_equal(remote, want);
+	/* The codes of each part, at their own lines. */
+	assert_non_null(strstr(remote, "ASRUnifiedAgentInstaller.log 0x80070430 10-10 x1\n"));
+	assert_non_null(strstr(remote, "ASRUnifiedAgentInstaller.log 0x8004E00F 14-14 x1\n"));
+	assert_non_null(strstr(remote, "UA_InstallLogFile.log 0x8007041F 7-7 x1\n"));
+	free(local);
+	free(want);
+	free(remote);
+
+	/* %ProgramData% on D: under another name. */
+	ws_set(state, "programdata", "D:\\Data Store\\");
+	char *ddir = xasprintf("%s/fs/D:/Data Store/asrsetuplogs", state);
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s' && cp '%s' '%s/vss.log'", ddir,
+			       LOGS "vss.utf16be-bom.log", ddir),
+			 0);
+	rc = cli(&out, "log --json");
+	if (!strstr(out, "\"/D:/Data Store/asrsetuplogs/vss.log\""))
+		print_error("log (exit %d):\n%s\n", rc, out);
+	assert_non_null(strstr(out, "\"/D:/Data Store/asrsetuplogs/vss.log\""));
+	assert_non_null(strstr(out, "\"/C:/ProgramData/ASRSetupLogs/ASRUnifiedAgentInstaller.log\""));
+	free(out);
+	free(ddir);
+	free(dir);
+}
+
 /* The commands printed (the undo of a planned fix) keep the options that
  * reached the machine: an alias of an ssh_config file given with -F. The
  * printed command, run as printed, reaches the same machine. */
@@ -601,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_netlogon_and_firewall_over_ssh),
 		cmocka_unit_test(test_lock_on_the_machine),
 		cmocka_unit_test(test_programdata_asked),
+		cmocka_unit_test(test_setup_logs_over_ssh),
 		cmocka_unit_test(test_printed_commands_keep_the_route),
 	};
 	return tu_scratch_done(
