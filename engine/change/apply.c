@@ -7,15 +7,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fs.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -243,8 +240,7 @@ bool apply_run_command(struct target *t, const struct apply_opts *o, char *const
 /* One file's working state. */
 struct work {
 	const struct file_edit *e; /* borrowed from the plan */
-	char *host;                /* the real file on this machine (checks) */
-	char *dir;                 /* its folder */
+	char *host;                /* the real file on this machine (the validator's) */
 	char *tdir;                /* the target path of its folder */
 	char *tmp_target;          /* target path of the temporary file */
 	char *restore_tag;         /* the tag of a roll-back's temporary file */
@@ -286,156 +282,39 @@ static void set_message(struct apply_report *rep, char *msg)
 	rep->message = msg;
 }
 
-/* Bytes free for us on the file system holding path, or -1. */
-static long long free_bytes(const char *path)
-{
-	struct statvfs v;
-	if (statvfs(path, &v) < 0)
-		return -1;
-	unsigned long long f = v.f_frsize ? v.f_frsize : v.f_bsize;
-	return (long long)(f * (geteuid() == 0 ? v.f_bfree : v.f_bavail));
-}
-
-/* Whether path is on a file system mounted read-only. */
-static bool on_read_only_fs(const char *path)
-{
-	struct statvfs v;
-	return statvfs(path, &v) == 0 && (v.f_flag & ST_RDONLY);
-}
-
-/* Whether a file or folder carries the immutable or append-only flag. */
-static bool is_immutable(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return false;
-	int flags = 0;
-	bool r = ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
-	         (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL));
-	close(fd);
-	return r;
-}
-
 /* Checks, before anything changes, that the edit can be carried out and
  * that the file is still what the plan read; fills in the modes and
- * owners. Returns 0 or -errno with *cause. */
-static int preflight_remote(struct target *t, struct work *w, char **cause);
-
+ * owners. Asked of the target (a host file's flags and permissions where
+ * it has them, target_may_change; what it cannot tell from here shows as
+ * a failed write, before anything changed). Returns 0 or -errno with
+ * *cause. */
 static int preflight(struct target *t, struct work *w, char **cause)
-{
-	if (!w->host)
-		return preflight_remote(t, w, cause);
-	const struct file_edit *e = w->e;
-	struct stat st;
-	if (lstat(w->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		*cause = xasprintf(
-		        T("the folder of %s does not exist any more", "%s 所在的文件夹已不存在"),
-		        e->path);
-		return -ENOENT;
-	}
-	if (on_read_only_fs(w->dir)) {
-		*cause = xasprintf(T("%s is on a read-only file system", "%s 位于只读文件系统上"),
-		                   e->path);
-		return -EROFS;
-	}
-	if (is_immutable(w->dir)) {
-		*cause = xasprintf(T("the folder of %s is immutable (chattr +i)",
-		                     "%s 所在的文件夹不可修改（chattr +i）"),
-		                   e->path);
-		return -EPERM;
-	}
-	if (access(w->dir, W_OK) < 0) {
-		int err = errno;
-		*cause = xasprintf(T("cannot write in the folder of %s: %s",
-		                     "无法在 %s 所在的文件夹中写入：%s"),
-		                   e->path, strerror(err));
-		return -err;
-	}
-	int r = lstat(w->host, &st);
-	if (!e->existed) {
-		if (r == 0) {
-			*cause = xasprintf(
-			        T("%s appeared since the plan was made; plan the fix again",
-			          "%s 在制定计划后出现了；请重新制定计划"),
-			        e->path);
-			return -EEXIST;
-		}
-		w->cur_mode = e->set_attrs ? e->new_mode : e->old_mode;
-		w->cur_uid = e->set_attrs ? e->new_uid : e->old_uid;
-		w->cur_gid = e->set_attrs ? e->new_gid : e->old_gid;
-	} else {
-		if (r < 0 || !S_ISREG(st.st_mode)) {
-			*cause = xasprintf(
-			        T("%s changed since the plan was made (%s); plan the fix again",
-			          "%s 在制定计划后发生了变化（%s）；请重新制定计划"),
-			        e->path,
-			        r < 0 ? strerror(errno) : T("not a regular file", "不是普通文件"));
-			return -ESTALE;
-		}
-		char *cur = NULL;
-		size_t len = 0;
-		int rc = hostfs_read(w->host, PLAN_BINARY_MAX, &cur, &len);
-		if (rc < 0) {
-			*cause = xasprintf(T("cannot read %s: %s", "无法读取 %s：%s"), e->path,
-			                   strerror(-rc));
-			return rc;
-		}
-		bool same = len == e->old_len && (len == 0 || memcmp(cur, e->old_data, len) == 0);
-		free(cur);
-		if (!same) {
-			*cause = xasprintf(
-			        T("%s changed since the plan was made; plan the fix again",
-			          "%s 在制定计划后被修改；请重新制定计划"),
-			        e->path);
-			return -ESTALE;
-		}
-		if (is_immutable(w->host)) {
-			*cause = xasprintf(T("%s is immutable (chattr +i); remove the flag first "
-			                     "if the change "
-			                     "is wanted",
-			                     "%s 不可修改（chattr +i）；如确需修改请先去掉该标志"),
-			                   e->path);
-			return -EPERM;
-		}
-		w->cur_mode = st.st_mode & 07777;
-		w->cur_uid = st.st_uid;
-		w->cur_gid = st.st_gid;
-	}
-	w->mode = e->set_attrs ? e->new_mode : w->cur_mode;
-	w->uid = e->set_attrs ? e->new_uid : w->cur_uid;
-	w->gid = e->set_attrs ? e->new_gid : w->cur_gid;
-	uid_t owner = e->remove ? w->cur_uid : w->uid;
-	if (geteuid() != 0 && owner != geteuid()) {
-		*cause = xasprintf(
-		        T("%s belongs to uid %u: run asr-doctor as root to keep its owner",
-		          "%s 属于 uid %u：请以 root 运行 asr-doctor 以保持其属主"),
-		        e->path, (unsigned)owner);
-		return -EPERM;
-	}
-	long long fb = free_bytes(w->dir);
-	if (fb >= 0 && (unsigned long long)fb < e->new_len + SPACE_MARGIN) {
-		*cause = xasprintf(T("not enough free space for %s (%lld bytes free)",
-		                     "%s 所在文件系统空间不足（剩余 %lld 字节）"),
-		                   e->path, fb);
-		return -ENOSPC;
-	}
-	return 0;
-}
-
-/* The preflight of a file on a target without host paths, through its
- * operations: the folder is one, the file is what the plan read (a
- * regular file, its bytes), the owner can be kept, room for it. What the
- * target cannot tell from here (a read-only mount, chattr +i) shows as a
- * failed write, before anything changed. */
-static int preflight_remote(struct target *t, struct work *w, char **cause)
 {
 	const struct file_edit *e = w->e;
 	struct target_stat st;
-	if (target_lstat(t, w->tdir, &st) < 0 || !S_ISDIR(st.mode)) {
+	if (target_stat(t, w->tdir, &st) < 0 || !S_ISDIR(st.mode)) {
 		*cause = xasprintf(
 		        T("the folder of %s does not exist any more", "%s 所在的文件夹已不存在"),
 		        e->path);
 		return -ENOENT;
+	}
+	int rc = target_may_change(t, w->tdir, true);
+	if (rc == -EROFS) {
+		*cause = xasprintf(T("%s is on a read-only file system", "%s 位于只读文件系统上"),
+		                   e->path);
+		return rc;
+	}
+	if (rc == -EPERM) {
+		*cause = xasprintf(T("the folder of %s is immutable (chattr +i)",
+		                     "%s 所在的文件夹不可修改（chattr +i）"),
+		                   e->path);
+		return rc;
+	}
+	if (rc < 0) {
+		*cause = xasprintf(T("cannot write in the folder of %s: %s",
+		                     "无法在 %s 所在的文件夹中写入：%s"),
+		                   e->path, strerror(-rc));
+		return rc;
 	}
 	int r = target_lstat(t, e->real_path, &st);
 	if (!e->existed) {
@@ -460,7 +339,7 @@ static int preflight_remote(struct target *t, struct work *w, char **cause)
 		}
 		char *cur = NULL;
 		size_t len = 0;
-		int rc = target_read_exact(t, e->real_path, PLAN_BINARY_MAX, &cur, &len);
+		rc = target_read_exact(t, e->real_path, PLAN_BINARY_MAX, &cur, &len);
 		if (rc < 0) {
 			*cause = xasprintf(T("cannot read %s: %s", "无法读取 %s：%s"), e->path,
 			                   strerror(-rc));
@@ -475,6 +354,14 @@ static int preflight_remote(struct target *t, struct work *w, char **cause)
 			        e->path);
 			return -ESTALE;
 		}
+		if (target_may_change(t, e->real_path, false) == -EPERM) {
+			*cause = xasprintf(T("%s is immutable (chattr +i); remove the flag first "
+			                     "if the change "
+			                     "is wanted",
+			                     "%s 不可修改（chattr +i）；如确需修改请先去掉该标志"),
+			                   e->path);
+			return -EPERM;
+		}
 		w->cur_mode = st.mode & 07777;
 		w->cur_uid = st.uid;
 		w->cur_gid = st.gid;
@@ -483,11 +370,10 @@ static int preflight_remote(struct target *t, struct work *w, char **cause)
 	w->uid = e->set_attrs ? e->new_uid : w->cur_uid;
 	w->gid = e->set_attrs ? e->new_gid : w->cur_gid;
 	uid_t owner = e->remove ? w->cur_uid : w->uid;
-	if (!t->is_root && owner != w->cur_uid) {
-		*cause = xasprintf(
-		        T("%s belongs to uid %u: log in as root to keep its owner",
-		          "%s 属于 uid %u：请以 root 登录以保持其属主"),
-		        e->path, (unsigned)owner);
+	if (!target_can_own(t, owner, w->cur_uid)) {
+		*cause = xasprintf(T("%s belongs to uid %u, an owner only root can keep (%s)",
+		                     "%s 属于 uid %u，只有 root 才能保持该属主（%s）"),
+		                   e->path, (unsigned)owner, target_needs_root(t));
 		return -EPERM;
 	}
 	struct target_vfs v;
@@ -742,8 +628,8 @@ static int txn_check(struct txn *x)
 	for (size_t i = 0; i < x->n; i++) {
 		struct work *w = &x->w[i];
 		w->e = &p->edits[i];
-		/* A target with host paths is checked on them; another
-		 * through its operations (preflight_remote). */
+		/* The host file of a target with host paths, for the
+		 * validators that read one; the preflight asks the target. */
 		w->host = target_host_file(x->t, p->edits[i].real_path);
 		if (!w->host && target_has_host_paths(x->t)) {
 			set_message(rep, xasprintf(T("%s: no host path; nothing was changed",
@@ -751,7 +637,6 @@ static int txn_check(struct txn *x)
 			                           p->edits[i].path));
 			return -EINVAL;
 		}
-		w->dir = w->host ? hostfs_dir_of(w->host) : NULL;
 		w->tdir = target_dir_of(p->edits[i].real_path);
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(x->w[k].host ? x->w[k].host : x->w[k].e->real_path,
@@ -1140,7 +1025,6 @@ static void txn_free(struct txn *x)
 	for (size_t i = 0; x->w && i < x->n; i++) {
 		struct work *w = &x->w[i];
 		free(w->host);
-		free(w->dir);
 		free(w->tdir);
 		free(w->tmp_target);
 		free(w->restore_tag);

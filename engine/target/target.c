@@ -410,6 +410,18 @@ int target_remove(struct target *t, const char *path)
 	return t->ops->remove(t, path);
 }
 
+int target_may_change(struct target *t, const char *path, bool folder)
+{
+	return t->ops->may_change ? t->ops->may_change(t, path, folder) : 0;
+}
+
+bool target_can_own(const struct target *t, uid_t owner, uid_t current)
+{
+	if (t->is_root)
+		return true;
+	return owner == (t->writer_known ? t->writer_uid : current);
+}
+
 int target_sync_dir(struct target *t, const char *dir)
 {
 	if (!t->can_write || !t->ops->sync_dir)

@@ -174,6 +174,14 @@ struct target_ops {
 	/* Makes the entries of the folder dir (a rename, a removal, a new
 	 * file) durable: fsync of the folder. 0 or -errno. */
 	int (*sync_dir)(struct target *t, const char *dir);
+	/* Whether path can be changed, as far as t tells before trying
+	 * (folder: files made, renamed over and removed in the folder path;
+	 * else the file path replaced or removed): 0, -EROFS (folder) on a
+	 * file system mounted read-only, -EPERM for one marked immutable or
+	 * append-only (chattr +i, +a), or (folder) -errno when the writer may
+	 * not write in it. 0 too when t cannot tell: the write itself then
+	 * fails, before anything changed. May be NULL (cannot tell). */
+	int (*may_change)(struct target *t, const char *path, bool folder);
 
 	/* ---- the journal's store (engine/change/journal.c): a folder of
 	 * the machine, reached without following any link, holding a file
@@ -272,6 +280,8 @@ struct target {
 			  * validated by this host's sshd on a copy assembled
 			  * from its own files */
 	bool is_root;    /* we run as root there (sshd -T needs it) */
+	bool writer_known; /* writer_uid is known */
+	uid_t writer_uid;  /* the uid t's writes are made as (geteuid() here) */
 	bool fold_case;  /* paths match without regard to case (a mounted
 			  * Windows volume, as Windows itself matches them) */
 	bool hive_files; /* the registry is read from the hive files under
@@ -430,6 +440,14 @@ int target_write_new(struct target *t, const char *path, const char *tag, const 
 int target_rename(struct target *t, const char *from, const char *to);
 int target_remove(struct target *t, const char *path);
 int target_sync_dir(struct target *t, const char *dir);
+/* See target_ops.may_change; 0 when t cannot tell. */
+int target_may_change(struct target *t, const char *path, bool folder);
+/* Whether a file written on t can be given the owner uid, the file's
+ * owner now being current: always as root there; else only the writer's
+ * own uid, or, where t does not know the writer's uid, the owner the
+ * file has (a write that cannot set it then fails before anything
+ * changed). */
+bool target_can_own(const struct target *t, uid_t owner, uid_t current);
 /* Replaces path with data atomically and durably: write_new beside it
  * (tag), rename over it, sync_dir. Returns 0, or -errno with *cause
  * (caller frees); on failure path is unchanged and no new file is left. */

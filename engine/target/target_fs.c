@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -348,6 +350,46 @@ static int fs_sync_dir(struct target *t, const char *dir)
 	return rc;
 }
 
+/* Whether the host path is on a file system mounted read-only. */
+static bool on_read_only_fs(const char *host)
+{
+	struct statvfs v;
+	return statvfs(host, &v) == 0 && (v.f_flag & ST_RDONLY);
+}
+
+/* Whether a host file or folder carries the immutable or append-only
+ * flag (read with FS_IOC_GETFLAGS; a file system without flags: no). */
+static bool is_immutable(const char *host)
+{
+	int fd = open(host, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	int flags = 0;
+	bool r = ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
+		 (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL));
+	close(fd);
+	return r;
+}
+
+/* Asked of the host path before anything changes, with the real calls
+ * (not the seam: nothing is changed here). */
+static int fs_may_change(struct target *t, const char *path, bool folder)
+{
+	int err = 0;
+	char *h = folder ? map_path(t, path, true, &err) : target_host_file(t, path);
+	if (!h)
+		return 0; /* the write says why */
+	int rc = 0;
+	if (folder && on_read_only_fs(h))
+		rc = -EROFS;
+	else if (is_immutable(h))
+		rc = -EPERM;
+	else if (folder && access(h, W_OK) < 0)
+		rc = -errno;
+	free(h);
+	return rc;
+}
+
 /* ---- the journal's store, in a folder of this machine ---- */
 
 /* The host path of a store path of t (the same on this machine; a
@@ -574,6 +616,7 @@ static const struct target_ops fs_ops = {
 	.rename = fs_rename,
 	.remove = fs_remove,
 	.sync_dir = fs_sync_dir,
+	.may_change = fs_may_change,
 	.store_open = fs_store_open,
 	.store_mkdir = fs_store_mkdir,
 	.store_read = fs_store_read,
@@ -669,6 +712,8 @@ static struct target *fs_target_new(void)
 	p->fs = &apply_fs_real;
 	t->priv = p;
 	t->ops = &fs_ops;
+	t->writer_known = true;
+	t->writer_uid = geteuid();
 	return t;
 }
 

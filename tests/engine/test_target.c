@@ -2,8 +2,8 @@
  * engine/target/ has to look at its kind: whether two targets are the
  * same (a mounted root however its folder is named, a machine over SSH by
  * its location, this machine always), its kind by the name a journal or a
- * saved state records, and a working target made again from such a
- * description (the guard's). */
+ * saved state records, a working target made again from such a
+ * description (the guard's), and what a change asks before it writes. */
 #include "support/testutil.h"
 
 #include <errno.h>
@@ -149,11 +149,52 @@ static void test_open_described(void **state)
 	dirs_free(&d);
 }
 
+/* What a change asks before anything changes: whether a folder takes
+ * new files and whether an owner can be kept, answered by the target. */
+static void test_may_change_and_owners(void **state)
+{
+	(void)state;
+	struct dirs d;
+	dirs_make(&d);
+	char *cause = NULL;
+	struct target *root = target_root_new(d.link, &cause);
+	assert_non_null(root);
+	assert_int_equal(target_may_change(root, "/", true), 0);
+	char *file = xasprintf("%s/f", d.mnt);
+	tu_write_file(file, "x\n");
+	assert_int_equal(target_may_change(root, "/f", false), 0);
+	if (geteuid() != 0) {
+		/* A folder the writer may not write in (root writes anyway). */
+		assert_int_equal(chmod(d.mnt, 0555), 0);
+		assert_int_equal(target_may_change(root, "/", true), -EACCES);
+		assert_int_equal(chmod(d.mnt, 0755), 0);
+	}
+	/* As root any owner; else only the writer's own. */
+	assert_true(root->writer_known);
+	assert_int_equal(root->writer_uid, geteuid());
+	assert_true(target_can_own(root, geteuid(), 4242));
+	assert_int_equal(target_can_own(root, 4242, 4242), geteuid() == 0);
+	/* A target that does not know its writer: the owner the file has. */
+	struct target *far = target_described_new("ssh", "far", "u@192.0.2.7:22");
+	assert_false(far->writer_known);
+	assert_true(target_can_own(far, 4242, 4242));
+	assert_false(target_can_own(far, 0, 4242));
+	far->is_root = true;
+	assert_true(target_can_own(far, 0, 4242));
+	/* and cannot tell whether a folder takes files: the write will. */
+	assert_int_equal(target_may_change(far, "/etc", true), 0);
+	target_free(far);
+	target_free(root);
+	free(file);
+	dirs_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_target),
 		cmocka_unit_test(test_open_described),
+		cmocka_unit_test(test_may_change_and_owners),
 	};
 	return cmocka_run_group_tests_name("target", tests, NULL, NULL);
 }
