@@ -63,8 +63,9 @@ static char *undo_refusal(const struct journal *j, const struct journal_entry *e
 		                   "条目 %s 没有做任何更改（%s）：无需撤销"),
 		                 e->id, journal_outcome_text(e->outcome));
 	if (!journal_same_kind(e, t))
-		return xasprintf(T("entry %s was made on %s; run undo there (with the same --root)",
-		                   "条目 %s 是在 %s 上做的；请在那里撤销（使用相同的 --root）"),
+		return xasprintf(T("entry %s was made on %s; run undo there (reached with the same "
+		                   "options)",
+		                   "条目 %s 是在 %s 上做的；请在那里撤销（使用相同的选项连接）"),
 		                 e->id, e->target ? e->target : "?");
 	if (e->nfiles == 0 && !journal_has_inverse(e))
 		return xasprintf(T("entry %s changed no file, and commands cannot be undone by "
