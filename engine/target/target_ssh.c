@@ -113,6 +113,8 @@ static int sudo_simple(struct target *t, const char *script, const char *a1, con
 static int sudo_store_open(struct target *t, const char *dir, bool create, char **cause);
 static int sudo_run(struct target *t, const char *const argv[], int timeout_ms,
 		    struct cmd_result *out);
+static int sudo_statvfs(struct target *t, const char *path, struct target_vfs *out);
+static int sudo_realpath(struct target *t, const char *path, char **out);
 static const char *local_user(void);
 
 static void lib_init(void)
@@ -647,6 +649,9 @@ static int ssh_statvfs(struct target *t, const char *path, struct target_vfs *ou
 		rc = sftp_errno(p);
 	trace(p, t0, "statvfs", "%s %d", path, rc);
 	leave(p);
+	/* Under a root-only folder, through sudo. */
+	if (rc == -EACCES && sudo_on(t))
+		return sudo_statvfs(t, path, out);
 	if (rc < 0)
 		return rc;
 	unsigned long long f = v.f_frsize ? v.f_frsize : v.f_bsize;
@@ -679,12 +684,17 @@ static int ssh_realpath(struct target *t, const char *path, char **out)
 	}
 	trace(p, t0, "realpath", "%s %d", path, rc);
 	leave(p);
+	/* Under a root-only folder, through sudo. */
+	if (rc == -EACCES && sudo_on(t))
+		return sudo_realpath(t, path, out);
 	if (rc < 0)
 		return rc;
 	buf[n] = '\0';
 	*out = xstrdup(buf);
 	return 0;
 }
+
+static const char *ssh_lost(struct target *t);
 
 int target_ssh_readlink(struct target *t, const char *path, char **out)
 {
@@ -703,9 +713,10 @@ int target_ssh_readlink(struct target *t, const char *path, char **out)
 		rc = sftp_errno(p);
 	trace(p, t0, "readlink", "%s %d", path, rc);
 	leave(p);
-	if (rc == -EACCES && sudo_on(t)) {
-		/* A link in a folder only root may read: the machine's own
-		 * readlink, through sudo. */
+	if (rc < 0 && rc != -ENOTCONN && !ssh_lost(t) && sudo_on(t)) {
+		/* A link in a folder only root may read (OpenSSH's server
+		 * answers that with a failure it does not name, whose code
+		 * varies): the machine's own readlink, through sudo. */
 		const char *argv[] = { "readlink", "-n", "--", path, NULL };
 		struct cmd_result r = { .status = -1 };
 		rc = sudo_run(t, argv, p->timeout_ms, &r);
@@ -1128,6 +1139,67 @@ static int sudo_create(struct target *t, const char *name, const char *data, siz
 		char *err = r.err ? str_trim(r.err) : NULL;
 		*cause = err && *err ? xasprintf("cannot write %s through sudo: %s (%s)", name, why, err)
 				     : xasprintf("cannot write %s through sudo: %s", name, why);
+	}
+	cmd_result_free(&r);
+	return rc;
+}
+
+/* What a failed stat or realpath of the machine said, as an errno: its
+ * messages are in English (sudo_line runs it under LC_ALL=C). */
+static int sudo_cmd_errno(const struct cmd_result *r)
+{
+	const char *e = r->err ? r->err : "";
+	if (r->timed_out)
+		return -ETIMEDOUT;
+	if (strstr(e, "No such file"))
+		return -ENOENT;
+	if (strstr(e, "Not a directory"))
+		return -ENOTDIR;
+	if (strstr(e, "Too many levels"))
+		return -ELOOP;
+	return r->status == 1 && !*e ? -EACCES : -EIO;
+}
+
+/* statvfs through sudo: GNU stat -f (block size, blocks, available to
+ * users, free). */
+static int sudo_statvfs(struct target *t, const char *path, struct target_vfs *out)
+{
+	struct ssh_priv *p = t->priv;
+	const char *argv[] = { "stat", "-f", "-c", "%S %b %a %f", "--", path, NULL };
+	struct cmd_result r = { .status = -1 };
+	int rc = sudo_run(t, argv, p->timeout_ms, &r);
+	if (rc == 0 && r.status != 0)
+		rc = sudo_cmd_errno(&r);
+	unsigned long long bs = 0, blocks = 0, avail = 0, fr = 0;
+	if (rc == 0 && sscanf(r.out ? r.out : "", "%llu %llu %llu %llu", &bs, &blocks, &avail,
+			      &fr) != 4)
+		rc = -EPROTO;
+	cmd_result_free(&r);
+	if (rc < 0)
+		return rc;
+	out->total = bs * blocks;
+	out->avail = bs * avail;
+	out->free = bs * fr;
+	return 0;
+}
+
+/* realpath through sudo: every component must exist (realpath -e). */
+static int sudo_realpath(struct target *t, const char *path, char **out)
+{
+	struct ssh_priv *p = t->priv;
+	const char *argv[] = { "realpath", "-e", "--", path, NULL };
+	struct cmd_result r = { .status = -1 };
+	int rc = sudo_run(t, argv, p->timeout_ms, &r);
+	if (rc == 0 && r.status != 0)
+		rc = sudo_cmd_errno(&r);
+	size_t n = rc == 0 && r.out ? strlen(r.out) : 0;
+	if (n && r.out[n - 1] == '\n')
+		r.out[--n] = '\0';
+	if (rc == 0 && (n == 0 || r.out[0] != '/'))
+		rc = -EPROTO;
+	if (rc == 0) {
+		*out = r.out;
+		r.out = NULL;
 	}
 	cmd_result_free(&r);
 	return rc;

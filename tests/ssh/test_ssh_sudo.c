@@ -9,7 +9,10 @@
  * and the journal's store (folders, records, the lock) kept there;
  * a wrong sudo password and an account sudo refuses end the login with
  * sudo's reason; a whole session's outputs and files never hold the
- * password. The remote machine is this one, so results are read back
+ * password; statvfs and realpath under root's folder, refused without
+ * sudo and answered through it, and a root mounted in root's folder
+ * (--target --root --sudo) read through sudo, its links read there too.
+ * The remote machine is this one, so results are read back
  * with local system calls. Needs sshd, sudo, unshare and root: fails,
  * never skips, without them. */
 #include "support/testutil.h"
@@ -21,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "engine/target/target_ssh.h"
@@ -160,6 +164,62 @@ static void test_sudo_reads_and_runs(void **state)
 	free(missing);
 	target_free(t);
 	unlink(f);
+	free(f);
+}
+
+/* statvfs and realpath under root's folder: -EACCES without sudo, the
+ * machine's answers through it (the same numbers and path as here); a
+ * root mounted there read through sudo, an absolute link on it read
+ * with the machine's readlink through sudo and resolved inside it. */
+static void test_sudo_statvfs_realpath_root(void **state)
+{
+	char *f = xasprintf("%s/etc/real.conf", dir);
+	char *l = xasprintf("%s/etc/link.conf", dir);
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s/etc' && chmod 0700 '%s/etc'", dir, dir), 0);
+	tu_write_file(f, "inside\n");
+	assert_int_equal(chmod(f, 0600), 0);
+	assert_int_equal(symlink("/etc/real.conf", l), 0);
+	struct ssh_opts o = opts_for("asrsudo", SUDO_PW, false);
+	struct target *t = connect_ok(&o);
+	struct target_vfs v;
+	char *real = NULL;
+	assert_int_equal(target_statvfs(t, f, &v), -EACCES);
+	assert_int_equal(target_realpath(t, f, &real), -EACCES);
+	target_free(t);
+
+	o = opts_for("asrsudo", SUDO_PW, true);
+	t = connect_ok(&o);
+	assert_int_equal(target_statvfs(t, f, &v), 0);
+	struct statvfs here;
+	assert_int_equal(statvfs(f, &here), 0);
+	assert_int_equal(v.total, (unsigned long long)here.f_frsize * here.f_blocks);
+	assert_true(v.free >= v.avail);
+	char *missing = xasprintf("%s/etc/none", dir);
+	assert_int_equal(target_statvfs(t, missing, &v), -ENOENT);
+	assert_int_equal(target_realpath(t, missing, &real), -ENOENT);
+	free(missing);
+	assert_int_equal(target_realpath(t, f, &real), 0);
+	assert_string_equal(real, f);
+	free(real);
+
+	/* The same folder as a mounted root, through sudo. */
+	char *cause = NULL;
+	struct target *r = target_ssh_root_new(t, dir, &cause);
+	if (!r)
+		fail_msg("%s", cause);
+	char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(target_read(r, "/etc/link.conf", &data, &len), 0);
+	assert_string_equal(data, "inside\n");
+	free(data);
+	assert_int_equal(target_realpath(r, "/etc/link.conf", &real), 0);
+	assert_string_equal(real, "/etc/real.conf");
+	free(real);
+	assert_int_equal(target_statvfs(r, "/etc/real.conf", &v), 0);
+	target_free(r);
+	unlink(l);
+	unlink(f);
+	free(l);
 	free(f);
 }
 
@@ -415,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_sudo_reads_and_runs),
 		cmocka_unit_test(test_sudo_writes),
 		cmocka_unit_test(test_sudo_store),
+		cmocka_unit_test(test_sudo_statvfs_realpath_root),
 		cmocka_unit_test(test_sudo_password_refused),
 		cmocka_unit_test(test_sudo_not_allowed),
 		cmocka_unit_test(test_cli_with_and_without_sudo),
