@@ -13,7 +13,8 @@ PKG_CONFIG ?= pkg-config
 BUILD_DEPS := make gcc pkg-config libncurses-dev libssh2-1-dev libblkid-dev \
               libcjson-dev libcmocka-dev libcmark-dev libhivex-dev
 TEST_DEPS  := openssh-server openssh-client tmux fdisk e2fsprogs util-linux grub-pc-bin grub-common patch \
-              procps iproute2 libhivex-bin libwin-hivex-perl chntpw ansible-core sudo
+              procps iproute2 libhivex-bin libwin-hivex-perl chntpw ansible-core sudo passwd \
+              libpam-modules
 BENCH_DEPS := dialog libvterm-dev hyperfine libc-bin grep openssh-server openssh-client ansible-core
 LINT_DEPS  := cppcheck clang-tidy
 

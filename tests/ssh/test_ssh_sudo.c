@@ -137,7 +137,7 @@ static void test_sudo_reads_and_runs(void **state)
 	size_t len = 0;
 	assert_int_equal(target_read(t, "/etc/shadow", &data, &len), 0);
 	size_t here_len = 0;
-	char *copy = xasprintf("%s/shadow", d.dir);
+	char *copy = xasprintf("%s/accounts/etc/shadow", d.dir);
 	char *here = tu_read_file(copy, &here_len);
 	free(copy);
 	assert_non_null(strstr(data, "\nasrsudo:"));

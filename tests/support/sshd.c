@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -40,15 +41,17 @@ static bool port_open(int port)
 
 /* Makes the folder, keys and configuration: the configuration in conf
  * (NULL: the folder's sshd_config), the pid file pidfile (NULL: the
- * folder's sshd.pid). */
-static struct test_sshd prepare_in(const char *extra, const char *conf, const char *pidfile);
+ * folder's sshd.pid), UsePAM yes when pam. */
+static struct test_sshd prepare_in(const char *extra, const char *conf, const char *pidfile,
+				   bool pam);
 
-static struct test_sshd prepare(const char *extra)
+static struct test_sshd prepare(const char *extra, bool pam)
 {
-	return prepare_in(extra, NULL, NULL);
+	return prepare_in(extra, NULL, NULL, pam);
 }
 
-static struct test_sshd prepare_in(const char *extra, const char *conf, const char *pidfile)
+static struct test_sshd prepare_in(const char *extra, const char *conf, const char *pidfile,
+				   bool pam)
 {
 	if (access("/usr/sbin/sshd", X_OK) != 0 || access("/run/sshd", F_OK) != 0)
 		fail_msg("sshd or /run/sshd is missing: make deps-test (CI makes /run/sshd)");
@@ -72,11 +75,11 @@ static struct test_sshd prepare_in(const char *extra, const char *conf, const ch
 	 * it is nested; a .bashrc of this machine's root that takes seconds
 	 * (pyenv init) would be paid by every command of every test. */
 	char *text = xasprintf("Port %d\nListenAddress 127.0.0.1\nHostKey %s/host_key\n"
-			       "AuthorizedKeysFile %s/authorized_keys\nUsePAM no\nStrictModes no\n"
+			       "AuthorizedKeysFile %s/authorized_keys\nUsePAM %s\nStrictModes no\n"
 			       "%sPidFile %s%s\nLogLevel VERBOSE\n"
 			       "MaxStartups 100\nSetEnv SHLVL=1\n%s%s",
-			       d.port, d.dir, d.dir, conf ? "" : "PermitRootLogin yes\n",
-			       pidfile ? "" : d.dir,
+			       d.port, d.dir, d.dir, pam ? "yes" : "no",
+			       conf ? "" : "PermitRootLogin yes\n", pidfile ? "" : d.dir,
 			       pidfile ? pidfile : "/sshd.pid", extra ? extra : "",
 			       own_sftp ? "" : "Subsystem sftp internal-sftp\n");
 	tu_write_file(d.conf, text);
@@ -95,6 +98,10 @@ static void launch(struct test_sshd *d, char *const argv[])
 		dup2(fd, 1);
 		int nul = open("/dev/null", O_RDONLY);
 		dup2(nul, 0);
+		/* A test process that dies takes its sshd (and the private
+		 * accounts it alone sees) with it; unshare and sh exec it, so
+		 * the signal stays set. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		execv(argv[0], argv);
 		tu_child_exit(127);
 	}
@@ -113,7 +120,7 @@ static void launch(struct test_sshd *d, char *const argv[])
 
 struct test_sshd sshd_start(const char *extra)
 {
-	struct test_sshd d = prepare(extra);
+	struct test_sshd d = prepare(extra, false);
 	char *const argv[] = { "/usr/sbin/sshd", "-D", "-e", "-f", d.conf, NULL };
 	launch(&d, argv);
 	return d;
@@ -134,10 +141,38 @@ struct test_sshd sshd_start_accounts(const char *extra, const struct test_accoun
 	return sshd_start_sudo(extra, acc, n, root_password, NULL);
 }
 
-struct test_sshd sshd_start_sudo(const char *extra, const struct test_account *acc, size_t n,
-				 const char *root_password, const char *sudoers)
+/* Runs one of the shadow suite's tools (usermod, chage) with --root on the
+ * copies of the account files under root: what an administrator does to
+ * an account, done to the test's copy only. */
+static void account_tool(const char *root, const char *tool, const char *args, const char *name)
 {
-	struct test_sshd d = prepare(extra);
+	char *out = NULL;
+	int rc = tu_sh(&out, "PATH=/usr/sbin:/usr/bin:/sbin:/bin; command -v %s >/dev/null || exit 127; "
+			     "%s --root '%s' %s '%s' 2>&1",
+		       tool, tool, root, args, name);
+	if (rc == 127)
+		fail_msg("%s is missing (the passwd package): make deps-test", tool);
+	if (rc != 0)
+		fail_msg("%s %s %s on the test's accounts: %s", tool, args, name, out);
+	free(out);
+}
+
+/* The PAM service sshd uses (UsePAM yes) when a test gives none: the
+ * password checked by pam_unix against the private shadow file, the
+ * account's aging too, nothing of the host's own stack (pam_loginuid,
+ * pam_systemd) that a container refuses. */
+static const char pam_unix_only[] = "auth     required pam_unix.so\n"
+				    "account  required pam_unix.so\n"
+				    "password required pam_unix.so\n"
+				    "session  required pam_unix.so\n";
+
+/* sshd in a private mount namespace with copies of the account files
+ * (and, when asked, sudoers.d and pam.d); see sshd.h. */
+static struct test_sshd start_private(const char *extra, const struct test_account *acc, size_t n,
+				      const char *root_password, const char *sudoers, bool pam,
+				      const char *pam_service)
+{
+	struct test_sshd d = prepare(extra, pam);
 	if (!tu_have("unshare"))
 		fail_msg("unshare (util-linux) is missing: it keeps the test accounts private");
 	char *pw = tu_read_file("/etc/passwd", NULL);
@@ -162,18 +197,33 @@ struct test_sshd sshd_start_sudo(const char *extra, const struct test_account *a
 				 0);
 		sb_printf(&p, "%s:x:%u:%u::%s:/bin/sh\n", acc[i].name, acc[i].uid, acc[i].uid, home);
 		char *h = acc[i].password ? hash_of(acc[i].password) : xstrdup("!");
-		sb_printf(&s, "%s:%s%s:%s:0:99999:7:::\n", acc[i].name, acc[i].locked ? "!" : "", h,
-			  acc[i].expired ? "0" : "19000");
+		sb_printf(&s, "%s:%s:19000:0:99999:7:::\n", acc[i].name, h);
 		free(h);
 		free(home);
 	}
-	char *ppath = xasprintf("%s/passwd", d.dir), *spath = xasprintf("%s/shadow", d.dir);
+	/* The copies live in a root folder of their own (etc/passwd,
+	 * etc/shadow, etc/group), where usermod and chage --root change them
+	 * as they change the real ones. */
+	char *root = xasprintf("%s/accounts", d.dir);
+	char *ppath = xasprintf("%s/etc/passwd", root), *spath = xasprintf("%s/etc/shadow", root);
 	tu_write_file(ppath, sb_str(&p));
 	tu_write_file(spath, sb_str(&s));
-	assert_int_equal(tu_sh(NULL, "chmod 644 '%s' && chmod 640 '%s'", ppath, spath), 0);
+	assert_int_equal(tu_sh(NULL, "cp /etc/group '%s/etc/group' && chmod 644 '%s' && chmod 640 '%s'",
+			       root, ppath, spath),
+			 0);
+	for (size_t i = 0; i < n; i++) {
+		if (acc[i].locked)
+			account_tool(root, "usermod", "--lock", acc[i].name);
+		if (acc[i].expired)
+			account_tool(root, "chage", "--lastday 0", acc[i].name);
+		if (acc[i].disabled)
+			account_tool(root, "chage", "--expiredate 1", acc[i].name);
+	}
+	struct sbuf binds = { 0 };
+	sb_printf(&binds, "mount --bind '%s' /etc/passwd && mount --bind '%s' /etc/shadow && ", ppath,
+		  spath);
 	/* sudo reads /etc/sudoers.d: a folder of the test's own (root's,
 	 * its file 0440 as sudo demands) takes its place. */
-	char *sudo_bind = xstrdup("");
 	if (sudoers) {
 		if (access("/usr/bin/sudo", X_OK) != 0)
 			fail_msg("sudo is missing: make deps-test");
@@ -181,18 +231,40 @@ struct test_sshd sshd_start_sudo(const char *extra, const struct test_account *a
 		assert_int_equal(mkdir(sd, 0755), 0);
 		tu_write_file(sf, sudoers);
 		assert_int_equal(chmod(sf, 0440), 0);
-		free(sudo_bind);
-		sudo_bind = xasprintf("mount --bind '%s' /etc/sudoers.d && ", sd);
+		sb_printf(&binds, "mount --bind '%s' /etc/sudoers.d && ", sd);
 		free(sd);
 		free(sf);
 	}
-	char *script = xasprintf("mount --bind '%s' /etc/passwd && mount --bind '%s' /etc/shadow && "
-				 "%sexec /usr/sbin/sshd -D -e -f '%s'",
-				 ppath, spath, sudo_bind, d.conf);
-	free(sudo_bind);
-	char *const argv[] = { "/usr/bin/unshare", "-m", "/bin/sh", "-c", script, NULL };
+	/* sshd's PAM service is /etc/pam.d/sshd: a copy of the host's
+	 * folder with that one file the test's takes its place, the host's
+	 * folder untouched. "@DIR@" in the service stands for the sshd's
+	 * folder (a pam_faillock tally there). */
+	if (pam) {
+		if (tu_sh(NULL, "ls /lib/*/security/pam_unix.so /usr/lib/*/security/pam_unix.so "
+				"2>/dev/null | grep -q .") != 0)
+			fail_msg("pam_unix.so is missing (libpam-modules): make deps-test");
+		char *pd = xasprintf("%s/pam.d", d.dir), *pf = xasprintf("%s/pam.d/sshd", d.dir);
+		assert_int_equal(tu_sh(NULL, "mkdir '%s' && cp -a /etc/pam.d/. '%s/' && rm -f '%s'", pd,
+				       pd, pf),
+				 0);
+		struct sbuf text = { 0 };
+		const char *src = pam_service ? pam_service : pam_unix_only;
+		for (const char *at; (at = strstr(src, "@DIR@")); src = at + 5) {
+			sb_addn(&text, src, (size_t)(at - src));
+			sb_add(&text, d.dir);
+		}
+		sb_add(&text, src);
+		tu_write_file(pf, sb_str(&text));
+		sb_free(&text);
+		sb_printf(&binds, "mount --bind '%s' /etc/pam.d && ", pd);
+		free(pd);
+		free(pf);
+	}
+	sb_printf(&binds, "exec /usr/sbin/sshd -D -e -f '%s'", d.conf);
+	char *const argv[] = { "/usr/bin/unshare", "-m", "/bin/sh", "-c", binds.s, NULL };
 	launch(&d, argv);
-	free(script);
+	sb_free(&binds);
+	free(root);
 	free(ppath);
 	free(spath);
 	sb_free(&p);
@@ -202,9 +274,21 @@ struct test_sshd sshd_start_sudo(const char *extra, const struct test_account *a
 	return d;
 }
 
+struct test_sshd sshd_start_sudo(const char *extra, const struct test_account *acc, size_t n,
+				 const char *root_password, const char *sudoers)
+{
+	return start_private(extra, acc, n, root_password, sudoers, false, NULL);
+}
+
+struct test_sshd sshd_start_pam(const char *extra, const struct test_account *acc, size_t n,
+				const char *root_password, const char *pam_service)
+{
+	return start_private(extra, acc, n, root_password, NULL, true, pam_service);
+}
+
 struct test_sshd sshd_start_binds(const char *extra, const char *const binds[])
 {
-	struct test_sshd d = prepare(extra);
+	struct test_sshd d = prepare(extra, false);
 	if (!tu_have("unshare"))
 		fail_msg("unshare (util-linux) is missing: it keeps the test's folders private");
 	struct sbuf script = { 0 };
@@ -227,7 +311,7 @@ struct test_sshd sshd_start_machine(const char *extra, const char *machine)
 	/* sshd's privilege separation folder: root's, not writable by others. */
 	assert_int_equal(tu_sh(NULL, "chmod 755 '%s/run' '%s/run/sshd'", machine, machine), 0);
 	char *conf = xasprintf("%s/etc/ssh/sshd_config", machine);
-	struct test_sshd d = prepare_in(extra, conf, "/run/sshd.pid");
+	struct test_sshd d = prepare_in(extra, conf, "/run/sshd.pid", false);
 	free(conf);
 	struct sbuf sh = { 0 };
 	sb_printf(&sh, "set -e; m='%s'\n", machine);

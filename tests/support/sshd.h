@@ -22,17 +22,23 @@ struct test_sshd {
 };
 
 /* A test account in the copies of /etc/passwd and /etc/shadow that
- * sshd_start_accounts gives its sshd. */
+ * sshd_start_accounts gives its sshd. It exists only in the sshd's
+ * private mount namespace: no account of the host is made, changed or
+ * left behind, whatever becomes of the test. */
 struct test_account {
 	const char *name;
 	unsigned uid;        /* 0 for a second root */
 	const char *password; /* NULL: no password (locked "!") */
-	bool locked;         /* "!" before the hash: a locked password */
-	bool expired;        /* the password must be changed (last change 0) */
+	bool locked;         /* locked as `usermod --lock` locks it ("!" before
+			      * the hash), by usermod --root on the copies */
+	bool expired;        /* the password must be changed, as `chage
+			      * --lastday 0` says (by chage --root) */
+	bool disabled;       /* the account itself has expired (disabled):
+			      * `chage --expiredate 1`, by chage --root */
 };
 
 /* Starts sshd with key logins (PermitRootLogin yes, UsePAM no,
- * StrictModes no) plus the extra configuration lines (may be NULL; a
+ * StrictModes no; a test process that dies takes it with it) plus the extra configuration lines (may be NULL; a
  * Subsystem sftp internal-sftp line is added unless extra has a Subsystem
  * line). Fails the test when it does not start. */
 struct test_sshd sshd_start(const char *extra);
@@ -50,6 +56,17 @@ struct test_sshd sshd_start_accounts(const char *extra, const struct test_accoun
  * Fails the test when sudo is missing. */
 struct test_sshd sshd_start_sudo(const char *extra, const struct test_account *acc, size_t n,
 				 const char *root_password, const char *sudoers);
+
+/* The same with UsePAM yes: sshd asks PAM (keyboard-interactive through
+ * its conversation, account and password aging) with pam_service as the
+ * text of its service file /etc/pam.d/sshd ("@DIR@" replaced by the
+ * sshd's folder, for a pam_faillock tally), or, when NULL, pam_unix
+ * alone for each of auth, account, password and session. The file goes
+ * in a copy of the host's /etc/pam.d bind-mounted for sshd alone: the
+ * host's PAM configuration is never changed. Fails the test when
+ * pam_unix (libpam-modules) is missing. */
+struct test_sshd sshd_start_pam(const char *extra, const struct test_account *acc, size_t n,
+				const char *root_password, const char *pam_service);
 
 /* The same, with sshd run under `unshare -m` and each host folder
  * binds[2i] bind-mounted on the path binds[2i+1] for it alone (binds ends
