@@ -97,9 +97,9 @@ int cli_password_from_fd(int fd)
 	return 0;
 }
 
-/* Asks on the terminal without echo. Returns a secret or NULL when there
- * is no terminal. */
-static char *ask_tty(const char *prompt)
+/* Asks on the terminal, without echo unless echo. Returns a secret or
+ * NULL when there is no terminal. */
+static char *ask_tty_echo(const char *prompt, bool echo)
 {
 	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
@@ -109,7 +109,8 @@ static char *ask_tty(const char *prompt)
 	bool restore = tcgetattr(fd, &old) == 0;
 	if (restore) {
 		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		if (!echo)
+			quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 		quiet.c_lflag |= ICANON;
 		tcsetattr(fd, TCSAFLUSH, &quiet);
 	}
@@ -119,10 +120,26 @@ static char *ask_tty(const char *prompt)
 	char *s = read_secret_line(fd);
 	if (restore)
 		tcsetattr(fd, TCSAFLUSH, &old);
-	if (write(fd, "\n", 1) < 0) {
+	if (!echo && write(fd, "\n", 1) < 0) {
 		/* as above */
 	}
 	close(fd);
+	return s;
+}
+
+static char *ask_tty(const char *prompt)
+{
+	return ask_tty_echo(prompt, false);
+}
+
+/* A question of keyboard-interactive authentication: the server's text
+ * above it on its own lines, then its prompt, as ssh shows them (the
+ * engine made both safe to print). */
+static char *ask_prompt(void *ctx, const char *instruction, const char *prompt, bool echo)
+{
+	char *q = xasprintf("%s%s%s", instruction, *instruction ? "\n" : "", prompt);
+	char *s = ask_tty_echo(q, echo);
+	free(q);
 	return s;
 }
 
@@ -183,6 +200,7 @@ int cli_ssh_opts(const struct options *o, const char *spec, struct ssh_opts *so,
 	so->timeout_ms = o->timeout_s > 0 ? o->timeout_s * 1000 : 0;
 	so->password = secrets.password;
 	so->ask_password = ask_password;
+	so->ask_prompt = ask_prompt;
 	so->ask_passphrase = ask_passphrase;
 	so->trust_new_key = trust_new_key;
 	return 0;
@@ -262,6 +280,7 @@ static struct target *login_one(const struct options *o, const struct ssh_endpoi
 	/* --password-fd's password is the machine's, never a jump host's. */
 	so.password = jump ? NULL : secrets.password;
 	so.ask_password = ui ? ui->ask_password : ask_password;
+	so.ask_prompt = ui ? ui->ask_prompt : ask_prompt;
 	so.ask_passphrase = ui ? ui->ask_passphrase : ask_passphrase;
 	so.trust_new_key = ui ? ui->trust_new_key : trust_new_key;
 	so.ctx = ui ? ui->ctx : NULL;

@@ -64,6 +64,37 @@ static void fail_at(struct probe_step *s, const char *id, const char *anchor)
 	s->anchor = anchor;
 }
 
+/* The password login refused: its ErrorID and what the server showed of
+ * why, never more. An SSH server tells a wrong password from a locked or
+ * disabled account only in its own words (PAM's messages over
+ * keyboard-interactive: pam_faillock's "The account is locked due to 3
+ * failed logins", pam_unix's "Your account has expired"), and an expired
+ * password by asking for a new one: 95520 when it says the account is
+ * locked, 95519 otherwise. */
+static void login_failure(struct probe_step *s, const struct ssh_attempt *a)
+{
+	free(s->detail);
+	if (a->password_expired) {
+		s->detail = xasprintf("%s; the push install gives one password and never a new "
+				      "one: set a new password on the machine (passwd)",
+				      a->message);
+		fail_at(s, "95519", A_LOGIN);
+		return;
+	}
+	if (strcasestr(a->server_said, "locked")) {
+		s->detail = xstrdup(a->message);
+		fail_at(s, "95520", A_LOCKED);
+		return;
+	}
+	if (a->password_tried && !*a->server_said)
+		s->detail = xasprintf("%s; it gave no reason: a wrong password and a locked or "
+				      "disabled account look alike from outside",
+				      a->message);
+	else
+		s->detail = xstrdup(a->message);
+	fail_at(s, "95519", A_LOGIN);
+}
+
 /* The steps of the connection, from what the attempt recorded. Returns
  * whether they all passed. */
 static bool connection_steps(struct probe *p, const struct ssh_attempt *a)
@@ -103,8 +134,7 @@ static bool connection_steps(struct probe *p, const struct ssh_attempt *a)
 	s = add(p, "password login", f != SSH_STAGE_AUTH, a->ms[SSH_STAGE_AUTH], "%s",
 		f == SSH_STAGE_AUTH ? a->message : "logged in by");
 	if (!s->ok) {
-		bool locked = strstr(a->message, "locked") != NULL;
-		fail_at(s, locked ? "95520" : "95519", locked ? A_LOCKED : A_LOGIN);
+		login_failure(s, a);
 		return false;
 	}
 	free(s->detail);

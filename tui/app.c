@@ -915,6 +915,7 @@ struct target *tui_login(const struct tui_config *cfg, tui_login_fn login, void 
 	app_draw_modal(&a, &pg, "");
 	rpage_free(&pg);
 	struct tui_prompts p = { .ask_password = remote_ask_secret_cb,
+				 .ask_prompt = remote_ask_prompt_cb,
 				 .ask_passphrase = remote_ask_passphrase_cb,
 				 .trust_new_key = remote_ask_trust,
 				 .ctx = &a };

@@ -260,6 +260,10 @@ char *remote_ask_secret(struct app *a, const char *prompt);
 bool remote_ask_trust(void *ctx, const char *host, const char *key_type, const char *fingerprint);
 /* remote_ask_secret for a login's password (ctx is the app). */
 char *remote_ask_secret_cb(void *ctx, const char *prompt);
+/* A question of keyboard-interactive authentication (ssh_opts.ask_prompt:
+ * ctx is the app) on a screen titled "The server asks": the server's
+ * text, its prompt, and the answer shown as typed only when echo. */
+char *remote_ask_prompt_cb(void *ctx, const char *instruction, const char *prompt, bool echo);
 /* The same for a key's passphrase, naming the key file. */
 char *remote_ask_passphrase_cb(void *ctx, const char *keyfile);
 /* A full-screen warning (title and text) until a key is pressed. */

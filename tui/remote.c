@@ -1,6 +1,7 @@
 /* remote.c: the wizard and remote machines: a password typed on a screen
  * that never shows it, the confirmation of an unknown host key (default
- * No), the warning of a changed one, and the push-install replay screen P
+ * No), keyboard-interactive's questions as the server words them, the
+ * warning of a changed one, and the push-install replay screen P
  * (engine/probe.c): each step as it completes, what it did and how long it
  * took, stopping at the first that fails with its ErrorID and its section
  * selected in the tree. */
@@ -54,19 +55,29 @@ static int modal_key(struct app *a, wint_t *ch)
 	return rc;
 }
 
-char *remote_ask_secret(struct app *a, const char *prompt)
+/* One line typed on a screen under title and prompt: never shown
+ * unless echo, then shown as typed after the prompt. Returns it (caller
+ * wipes and frees), or NULL when cancelled. */
+static char *ask_line(struct app *a, const char *title, const char *prompt, bool echo)
 {
 	char *buf = xmalloc(SECRET_MAX + 1);
 	size_t n = 0;
 	char *out = NULL;
 	for (;;) {
 		struct rpage pg = { 0 };
-		char *text = xasprintf("%s\n\n%s", prompt,
-				       app_tr("What you type is not shown. Enter logs in; Esc cancels.",
-					      "输入的内容不会显示。按 Enter 登录；按 Esc 取消。"));
-		page_of(a, &pg, app_tr("Password", "密码"), text);
+		buf[n] = '\0';
+		char *text = echo ? xasprintf("%s%s\n\n%s", prompt, buf,
+					      app_tr("Enter answers; Esc cancels.",
+						     "按 Enter 回答；按 Esc 取消。"))
+				  : xasprintf("%s\n\n%s", prompt,
+					      app_tr("What you type is not shown. Enter logs in; Esc cancels.",
+						     "输入的内容不会显示。按 Enter 登录；按 Esc 取消。"));
+		page_of(a, &pg, title, text);
 		free(text);
-		app_draw_modal(a, &pg, app_tr("Password (not shown), then Enter", "输入密码（不显示），然后按 Enter"));
+		app_draw_modal(a, &pg,
+			       echo ? app_tr("Type the answer, then Enter", "输入回答，然后按 Enter")
+				    : app_tr("Password (not shown), then Enter",
+					     "输入密码（不显示），然后按 Enter"));
 		rpage_free(&pg);
 		wint_t ch = 0;
 		int rc = modal_key(a, &ch);
@@ -121,9 +132,22 @@ char *remote_ask_secret(struct app *a, const char *prompt)
 	return out;
 }
 
+char *remote_ask_secret(struct app *a, const char *prompt)
+{
+	return ask_line(a, app_tr("Password", "密码"), prompt, false);
+}
+
 char *remote_ask_secret_cb(void *ctx, const char *prompt)
 {
 	return remote_ask_secret(ctx, prompt);
+}
+
+char *remote_ask_prompt_cb(void *ctx, const char *instruction, const char *prompt, bool echo)
+{
+	char *q = xasprintf("%s%s%s", instruction, *instruction ? "\n\n" : "", prompt);
+	char *s = ask_line(ctx, app_tr("The server asks", "服务器询问"), q, echo);
+	free(q);
+	return s;
 }
 
 char *remote_ask_passphrase_cb(void *ctx, const char *keyfile)

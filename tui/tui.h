@@ -54,9 +54,12 @@ struct tui_config {
 
 /* The questions a login asks (as struct ssh_opts names them), answered
  * on the wizard's screens: a password or passphrase typed where it is
- * never shown, an unknown host key on a confirmation screen. */
+ * never shown, keyboard-interactive's questions as the server words them
+ * (an answer shown only when the server says it may be), an unknown host
+ * key on a confirmation screen. */
 struct tui_prompts {
 	char *(*ask_password)(void *ctx, const char *prompt);
+	char *(*ask_prompt)(void *ctx, const char *instruction, const char *prompt, bool echo);
 	char *(*ask_passphrase)(void *ctx, const char *keyfile);
 	bool (*trust_new_key)(void *ctx, const char *host, const char *key_type,
 			      const char *fingerprint);

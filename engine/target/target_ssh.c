@@ -52,10 +52,18 @@ struct ssh_priv {
 	char *user;              /* owned */
 	int port;
 	int timeout_ms;
-	/* For keyboard-interactive: the password to answer with, during
-	 * authentication only (borrowed). */
+	/* keyboard-interactive in progress (authentication only): how to
+	 * answer (borrowed), the attempt it tells (borrowed), the password
+	 * to answer the first hidden question with (borrowed secret, or
+	 * NULL to ask it), the first hidden answer given (owned secret, for
+	 * sudo), and whether a hidden question came after it unanswered. */
+	const struct ssh_opts *kbd_opts;
+	struct ssh_attempt *kbd_attempt;
+	const char *kbd_spec;
 	const char *kbd_password;
-	bool kbd_asked;
+	char *kbd_answer;
+	bool kbd_more;
+	bool kbd_unanswered;
 	/* Channels of commands that timed out: closed on our side, freed
 	 * with the session (freeing one waits for the remote command to
 	 * end). */
@@ -67,6 +75,8 @@ struct ssh_priv {
 	LIBSSH2_CHANNEL *ext;
 	uint32_t ext_id;
 	int ext_exit; /* the exit status of a subsystem that ended unasked */
+	char *ended_words; /* owned: what a command printed on its error
+			    * output then (session_words), or NULL */
 	/* A Windows machine (its OpenSSH server's shell is cmd.exe), found
 	 * on connect: command lines are made by win_cmdline and what they
 	 * print is decoded from the console's code page (chcp). */
@@ -1385,6 +1395,7 @@ static void ssh_destroy(struct target *t)
 	free(p->journal_dir);
 	free(p->host);
 	free(p->user);
+	free(p->ended_words);
 	secret_free(p->sudo_pw);
 	if (p->bdevs)
 		blockdevs_free(p->bdevs);
@@ -1532,6 +1543,32 @@ static int ext_open(struct ssh_priv *p)
 	return rc;
 }
 
+/* What a session of the login prints on its error output when it runs
+ * `true` (lock held, the session blocking): where sshd says why it runs
+ * nothing for the login ("WARNING: Your password has expired."). Returns
+ * the text (at most 1 kB; caller frees) or NULL when it printed nothing
+ * or no session opened. */
+static char *session_words(struct ssh_priv *p)
+{
+	LIBSSH2_CHANNEL *ch = libssh2_channel_open_session(p->s);
+	if (!ch)
+		return NULL;
+	struct sbuf err = { 0 };
+	if (libssh2_channel_exec(ch, "true") == 0) {
+		char buf[512];
+		ssize_t n;
+		while (err.len < 1024 && (n = libssh2_channel_read_stderr(ch, buf, sizeof buf)) > 0)
+			sb_addn(&err, buf, (size_t)n);
+	}
+	libssh2_channel_close(ch);
+	libssh2_channel_free(ch);
+	if (!err.len) {
+		sb_free(&err);
+		return NULL;
+	}
+	return sb_steal(&err);
+}
+
 /* Starts SFTP (lock held; the session blocking before and after).
  * libssh2_sftp_init waits for the server's version as long as the
  * session's timeout allows, even when the subsystem's program is missing
@@ -1573,8 +1610,14 @@ static LIBSSH2_SFTP *sftp_start(struct ssh_priv *p, int *status)
 			asked = true;
 			p->ext_exit = -1;
 			libssh2_session_set_blocking(p->s, 1);
-			if (ext_open(p) == -EPIPE)
+			if (ext_open(p) == -EPIPE) {
 				*status = p->ext_exit;
+				/* sshd drops a subsystem's error output: a
+				 * command tells why it runs nothing, while the
+				 * session still stands. */
+				free(p->ended_words);
+				p->ended_words = session_words(p);
+			}
 			libssh2_session_set_blocking(p->s, 0);
 			continue;
 		}
@@ -2889,24 +2932,119 @@ out:
 	return rc;
 }
 
-/* keyboard-interactive: every prompt that hides its answer gets the
- * password, once. */
+/* Adds one piece of the server's words (len bytes, not NUL-terminated)
+ * to the attempt's server_said, kept one line: control characters as
+ * '?', runs of blanks and line ends as one space, " / " between pieces;
+ * what does not fit is left out. */
+static void said_piece(struct ssh_attempt *a, const char *text, size_t len)
+{
+	char *said = a->server_said;
+	size_t cap = sizeof a->server_said;
+	size_t n = strlen(said);
+	bool first = true, space = false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			space = true;
+			continue;
+		}
+		const char *sep = first ? (n ? " / " : "") : space ? " " : "";
+		size_t sl = strlen(sep);
+		if (n + sl + 1 >= cap)
+			break;
+		memcpy(said + n, sep, sl);
+		n += sl;
+		first = false;
+		space = false;
+		said[n++] = c < 32 || c == 127 ? '?' : (char)c;
+	}
+	said[n] = '\0';
+}
+
+/* The server's text (len bytes) as a NUL-terminated string that is safe
+ * to show: control characters but line ends as '?'. Caller frees. */
+static char *shown_text(const char *text, size_t len)
+{
+	char *s = xstrndup(text ? text : "", text ? len : 0);
+	for (char *q = s; *q; q++)
+		if (((unsigned char)*q < 32 && *q != '\n') || *q == 127)
+			*q = '?';
+	return s;
+}
+
+/* keyboard-interactive: the first question that hides its answer gets
+ * the password (given, or asked through ask_prompt or ask_password);
+ * every other question is the server's to ask through ask_prompt, except
+ * for the push install's login (password_only), which answers nothing
+ * more. What is left unanswered, and the server's messages, are kept in
+ * the attempt's server_said. */
 static void kbd_callback(const char *name, int name_len, const char *instruction,
 			 int instruction_len, int num_prompts,
 			 const LIBSSH2_USERAUTH_KBDINT_PROMPT *prompts,
 			 LIBSSH2_USERAUTH_KBDINT_RESPONSE *responses, void **abstract)
 {
 	struct ssh_priv *p = *abstract;
+	const struct ssh_opts *o = p->kbd_opts;
+	struct ssh_attempt *a = p->kbd_attempt;
+	if (instruction && instruction_len > 0)
+		said_piece(a, instruction, (size_t)instruction_len);
+	char *instr = shown_text(instruction, instruction_len > 0 ? (size_t)instruction_len : 0);
+	(void)name;
+	(void)name_len;
 	for (int i = 0; i < num_prompts; i++) {
 		responses[i].text = NULL;
 		responses[i].length = 0;
-		if (p->kbd_password && !prompts[i].echo && !p->kbd_asked) {
-			responses[i].text = strdup(p->kbd_password);
-			responses[i].length = responses[i].text ? (unsigned)strlen(p->kbd_password) : 0;
+		char *q = shown_text(prompts[i].text, prompts[i].length);
+		const char *above = i == 0 ? instr : "";
+		char *answer = NULL;
+		bool hidden = !prompts[i].echo;
+		if (hidden && !p->kbd_answer) {
+			if (p->kbd_password)
+				answer = xstrdup(p->kbd_password);
+			else if (o->ask_prompt)
+				answer = o->ask_prompt(o->ctx, above, q, false);
+			else if (o->ask_password) {
+				char *pr = xasprintf("%s's password: ", p->kbd_spec);
+				answer = o->ask_password(o->ctx, pr);
+				free(pr);
+			}
+			if (answer)
+				p->kbd_answer = xstrdup(answer);
+		} else if (!o->password_only && o->ask_prompt) {
+			answer = o->ask_prompt(o->ctx, above, q, !hidden);
 		}
+		if (answer) {
+			/* sshd puts PAM's messages (pam_faillock's "The
+			 * account is locked ...") on the lines above the
+			 * question: kept as the server's words. */
+			const char *nl = memrchr(prompts[i].text, '\n', prompts[i].length);
+			if (nl)
+				said_piece(a, prompts[i].text, (size_t)(nl - prompts[i].text));
+			a->password_tried = true;
+			/* libssh2 sends and frees it (with free: the session has
+			 * the default allocator). */
+			responses[i].text = strdup(answer);
+			responses[i].length = responses[i].text ? (unsigned)strlen(answer) : 0;
+			explicit_bzero(answer, strlen(answer));
+			free(answer);
+		} else {
+			said_piece(a, prompts[i].text, prompts[i].length);
+			p->kbd_unanswered = true;
+			if (hidden && p->kbd_answer)
+				p->kbd_more = true;
+		}
+		free(q);
 	}
-	if (num_prompts > 0)
-		p->kbd_asked = true;
+	free(instr);
+}
+
+/* Whether the server's words ask for a new password (pam_unix: "You are
+ * required to change your password immediately", "New password:";
+ * sshd: "Your password has expired"). */
+static bool asks_new_password(const char *said)
+{
+	return strcasestr(said, "new password") || strcasestr(said, "password has expired") ||
+	       strcasestr(said, "change your password");
 }
 
 /* Tries a key file (and asks its passphrase when it is protected).
@@ -3003,7 +3141,10 @@ static int authenticate(struct ssh_priv *p, const struct ssh_opts *o, struct ssh
 	if (has_pw || has_kbd) {
 		char *asked = NULL;
 		const char *pw = o->password;
-		if (!pw && o->ask_password) {
+		/* The password is asked first only for password
+		 * authentication; keyboard-interactive asks the server's own
+		 * questions when they come. */
+		if (!pw && has_pw && o->ask_password) {
 			char *prompt = xasprintf("%s's password: ", spec);
 			asked = o->ask_password(o->ctx, prompt);
 			free(prompt);
@@ -3019,28 +3160,60 @@ static int authenticate(struct ssh_priv *p, const struct ssh_opts *o, struct ssh
 			else if (r == LIBSSH2_ERROR_PASSWORD_EXPIRED)
 				a->password_expired = true;
 		}
-		if (r != 0 && pw && has_kbd && !a->password_expired &&
+		bool kbd = false;
+		char *answer = NULL;
+		if (r != 0 && has_kbd && !a->password_expired &&
+		    (pw || o->ask_prompt || o->ask_password) &&
 		    !link_error(libssh2_session_last_errno(p->s))) {
+			kbd = true;
+			p->kbd_opts = o;
+			p->kbd_attempt = a;
+			p->kbd_spec = spec;
 			p->kbd_password = pw;
-			p->kbd_asked = false;
+			p->kbd_answer = NULL;
+			p->kbd_more = p->kbd_unanswered = false;
+			a->server_said[0] = '\0';
 			r = libssh2_userauth_keyboard_interactive_ex(p->s, p->user,
 								     (unsigned)strlen(p->user),
 								     kbd_callback);
+			answer = p->kbd_answer;
+			p->kbd_answer = NULL;
 			p->kbd_password = NULL;
-			a->password_tried = true;
-			if (r == 0)
+			p->kbd_opts = NULL;
+			p->kbd_attempt = NULL;
+			if (r == 0) {
 				copy_str(a->auth_used, sizeof a->auth_used, "keyboard-interactive");
+				a->server_said[0] = '\0';
+			} else if (p->kbd_more && asks_new_password(a->server_said)) {
+				a->password_expired = true;
+			}
 		}
 		/* The same account's password is what sudo asks first. */
-		if (r == 0 && o->sudo && pw && !p->sudo_pw)
-			p->sudo_pw = xstrdup(pw);
+		const char *given = pw ? pw : answer;
+		if (r == 0 && o->sudo && given && !p->sudo_pw)
+			p->sudo_pw = xstrdup(given);
 		secret_free(asked);
+		secret_free(answer);
 		if (r == 0)
 			return 0;
+		if (a->password_expired && *a->server_said)
+			return fail(a, SSH_STAGE_AUTH, -EKEYEXPIRED, cause, spec,
+				    "the password of %s has expired: the server asks for a new one "
+				    "(it said: %s)",
+				    p->user, a->server_said);
 		if (a->password_expired)
 			return fail(a, SSH_STAGE_AUTH, -EKEYEXPIRED, cause, spec,
 				    "the password of %s has expired: the server asks for a new one",
 				    p->user);
+		if (kbd && p->kbd_unanswered && a->password_tried)
+			return fail(a, SSH_STAGE_AUTH, -EACCES, cause, spec,
+				    "the server asked %s for more than the password, left unanswered "
+				    "(it said: %s)",
+				    p->user, a->server_said);
+		if (a->password_tried && *a->server_said)
+			return fail(a, SSH_STAGE_AUTH, -EACCES, cause, spec,
+				    "the server refused the password of %s (offered: %s; it said: %s)",
+				    p->user, a->methods, a->server_said);
 		if (a->password_tried)
 			return fail(a, SSH_STAGE_AUTH, -EACCES, cause, spec,
 				    "the server refused the password of %s (offered: %s)", p->user,
@@ -3205,6 +3378,24 @@ int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh
 		a->ms[SSH_STAGE_SFTP] = (long)(now_ms() - t0);
 		trace(p, t0, "sftp", "%s", p->sftp ? "open" : "none");
 	}
+	char *said = p->ended_words;
+	p->ended_words = NULL;
+	if (!p->sftp && !opts->jump_host && !p->sftp_later && sftp_status >= 0 && said &&
+	    asks_new_password(said)) {
+		/* sshd let the login in only to have the password changed on
+		 * a terminal: every session ends at once, SFTP too (whose
+		 * error output sshd drops), a command with its words. */
+		a->server_said[0] = '\0';
+		said_piece(a, said, strlen(said));
+		free(said);
+		a->password_expired = true;
+		rc = fail(a, SSH_STAGE_AUTH, -EKEYEXPIRED, cause, spec,
+			  "the password of %s has expired: the server let the login in only to "
+			  "have it changed on a terminal (it said: %s)",
+			  p->user, a->server_said);
+		goto out;
+	}
+	free(said);
 	if (!p->sftp && !opts->jump_host && !p->sftp_later && sftp_status >= 0) {
 		rc = fail(a, SSH_STAGE_SFTP, -EPROTO, cause, spec,
 			  "the SFTP subsystem's program ended at once (exit status %d%s): the "

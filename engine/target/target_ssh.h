@@ -6,7 +6,8 @@
  * takes, and records each (struct ssh_attempt) so that a failure names the
  * step, its error and how long each step took: name resolution, TCP
  * connect, SSH handshake, host key against known_hosts, authentication
- * (ssh-agent, the -i key, the default keys, password, keyboard-interactive),
+ * (ssh-agent, the -i key, the default keys, password, keyboard-interactive
+ * with the server's questions asked through ask_prompt),
  * SFTP (or, with sftp_at_first_use, at the first operation that needs it:
  * a run of checks reads through the batched read and needs none). Host
  * keys: a known key must match (a changed one is refused, naming
@@ -71,6 +72,16 @@ struct ssh_opts {
 	/* Asks for the login password (prompt names user and host); same
 	 * contract. May be NULL. */
 	char *(*ask_password)(void *ctx, const char *prompt);
+	/* Asks one question of keyboard-interactive authentication as the
+	 * server sent it: instruction is the server's text above it ("" when
+	 * none), prompt the question, echo whether the answer may be shown
+	 * as typed (control characters of both are '?'). Returns the answer
+	 * (a secret the connection wipes and frees) or NULL to give none.
+	 * With password (or ask_password) the first question that hides its
+	 * answer gets that password instead; with password_only nothing
+	 * after it is asked (the push install gives one password, never a
+	 * new one). May be NULL: then only that password answers. */
+	char *(*ask_prompt)(void *ctx, const char *instruction, const char *prompt, bool echo);
 	/* Whether to trust an unknown host key, shown by its fingerprint
 	 * ("SHA256:..." as ssh-keygen -l prints it) and type. May be NULL
 	 * (then only accept_new_host_key trusts one). */
@@ -106,8 +117,16 @@ struct ssh_attempt {
 	char auth_used[32];       /* the method that logged in ("password", ...) */
 	char fingerprint[64];     /* the host key's "SHA256:..." */
 	char key_type[32];        /* "ssh-ed25519", ... */
-	bool password_expired;    /* the server asked for a new password */
+	bool password_expired;    /* the server asked for a new password, or
+				   * logged the account in only to say that its
+				   * password has expired */
 	bool password_tried;      /* a password was sent and refused */
+	char server_said[256];    /* the server's own words during a login that
+				   * failed, one line: keyboard-interactive's
+				   * messages and the questions left unanswered
+				   * after the password, or what it printed on an
+				   * expired password ("" when it said nothing:
+				   * then it revealed no reason) */
 	bool host_key_added;      /* the key was new and recorded */
 	bool host_key_changed;    /* known_hosts holds another key for the host */
 };

@@ -3,7 +3,9 @@
  * naming the machine; a Windows machine (the stand-in for its commands
  * behind sshd's ForceCommand, tests/support/win_standin.c) with its check
  * set, the Linux-only sections not applicable with the reason, and a
- * registry fix through the confirmation screen; the commands the wizard
+ * registry fix through the confirmation screen; the login's questions
+ * (a password, keyboard-interactive's own question from a PAM sshd, host
+ * keys) on the wizard's screens; the commands the wizard
  * prints keep the options that reached the machine. */
 #include "support/testutil.h"
 
@@ -376,6 +378,46 @@ static void test_target_password_never_shown(void **state)
 	sshd_stop(&d);
 }
 
+/* A server that offers keyboard-interactive and not password (PAM): the
+ * wizard asks the server's own question on its screen ("The server
+ * asks", its "Password:"), what is typed never drawn; the login is made
+ * with the answer and the wizard starts on the machine. */
+static void test_target_kbd_question(void **state)
+{
+	(void)state;
+	struct test_sshd d = sshd_start_pam("PasswordAuthentication no\n"
+					    "KbdInteractiveAuthentication yes\n",
+					    accounts, ARRAY_LEN(accounts), ROOT_PW, NULL);
+	char *home = make_home("home-target-kbd", &d, true);
+	char *env = env_for(home);
+	char *args = xasprintf("--lang en --no-auto-check --timeout 60 --target root@127.0.0.1:%d",
+			       d.port);
+	char *title = xasprintf("asr-doctor  root@127.0.0.1:%d", d.port);
+	struct term t = { 0 };
+	term_start(&t, 100, 30, env, args);
+	assert_true(term_wait(&t, "The server asks", REMOTE_WAIT));
+	char *s = term_screen(&t);
+	assert_non_null(strstr(s, "Password:"));
+	/* The server's question, not one asked ahead of it. */
+	assert_null(strstr(s, "'s password:"));
+	free(s);
+	term_type(&t, ROOT_PW);
+	s = term_screen(&t);
+	assert_null(strstr(s, "Pr0be"));
+	free(s);
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, title, REMOTE_WAIT));
+	expect_password_nowhere(&t, home);
+	term_keys(&t, "q");
+	assert_true(term_wait(&t, "EXIT=0", TERM_WAIT));
+	term_stop(&t);
+	free(title);
+	free(args);
+	free(env);
+	free(home);
+	sshd_stop(&d);
+}
+
 /* The wizard's own login (--target) with an unknown host key: the same
  * confirmation screen; refused, the wizard says why and ends (status 2)
  * with nothing recorded; trusted, known_hosts gets the key and the wizard
@@ -507,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_host_key_screen),
 		cmocka_unit_test(test_changed_host_key_warning),
 		cmocka_unit_test(test_target_password_never_shown),
+		cmocka_unit_test(test_target_kbd_question),
 		cmocka_unit_test(test_target_unknown_host_key),
 		cmocka_unit_test(test_target_changed_host_key),
 	};
