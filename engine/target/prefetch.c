@@ -689,7 +689,7 @@ static bool parse_command(struct prefetch *p, struct cursor *c, const char *req)
 		/* The error output, then "." and the status's digits. */
 		const char *dot = ok ? memrchr(sb_str(&err), '.', err.len) : NULL;
 		long v = -1;
-		ok = dot && dot[1] && strspn(dot + 1, "0123456789") == strlen(dot + 1) &&
+		ok = dot && err.s && dot[1] && strspn(dot + 1, "0123456789") == strlen(dot + 1) &&
 		     strlen(dot + 1) <= 3 && str_to_long(dot + 1, &v);
 		if (ok) {
 			status = (int)v;

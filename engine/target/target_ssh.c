@@ -376,9 +376,11 @@ static LIBSSH2_SFTP *sftp_start(struct ssh_priv *p, int *status);
 static int enter(struct target *t, struct ssh_priv **pp)
 {
 	int rc = enter_link(t, pp);
-	struct ssh_priv *p = *pp;
-	if (rc < 0 || p->sftp || !p->sftp_later)
+	if (rc < 0)
 		return rc;
+	struct ssh_priv *p = *pp;
+	if (p->sftp || !p->sftp_later)
+		return 0;
 	p->sftp_later = false;
 	long long t0 = now_ms();
 	int status = -1;
