@@ -28,6 +28,7 @@ static void mount_free(struct rootid_mount *m)
 	free(m->source);
 	free(m->fstype);
 	free(m->probed);
+	free(m->how);
 	free(m->uuid);
 	free(m->type);
 	free(m->label);
@@ -176,6 +177,7 @@ static void probe_mounts(struct rootid *id)
 		char *cause = NULL;
 		int rc = blkdev_probe_path(m->probed, &inf, &cause);
 		if (rc == 0 && inf.uuid) {
+			m->how = xasprintf(T("libblkid probe of %s", "libblkid 探测 %s"), m->probed);
 			m->uuid = inf.uuid;
 			m->type = inf.type;
 			m->label = inf.label;
@@ -207,7 +209,7 @@ static void remote_mounts(struct rootid *id, struct target *t)
 		const struct blockdev *d =
 			rc == 0 && m->major ? blockdevs_find_devno(&b, m->major, m->minor) : NULL;
 		if (d && d->uuid) {
-			m->probed = xasprintf("%s (%s)", d->name ? d->name : m->source, source);
+			m->how = xasprintf("%s (%s)", d->name ? d->name : m->source, source);
 			m->uuid = xstrdup(d->uuid);
 			m->type = d->fstype ? xstrdup(d->fstype) : NULL;
 			m->label = d->label ? xstrdup(d->label) : NULL;
@@ -286,10 +288,11 @@ void rootid_build(struct rootid *out, struct target *t, const char *path, const 
 	out->mountinfo_path = xstrdup(path ? path : "?");
 	if (text) {
 		parse_mountinfo(out, text, len);
-		if (target_has_host_paths(t))
-			probe_mounts(out);
-		else
+		out->remote = !target_has_host_paths(t);
+		if (out->remote)
 			remote_mounts(out, t);
+		else
+			probe_mounts(out);
 	} else if (!out->mountinfo_err) {
 		out->mountinfo_err = -ENOENT;
 	}
@@ -358,9 +361,9 @@ char *rootid_describe(const struct rootid *id)
 			    "%s 不是挂载点（见 %s）：无法探测被检查根目录的任何设备"),
 			  id->folder, id->mountinfo_path);
 	else if (m->uuid)
-		sb_printf(&b, T("%s is mounted from %s (%s, UUID %s; libblkid probe of %s), per %s",
-				"%s 挂载自 %s（%s，UUID %s；libblkid 探测 %s），见 %s"),
-			  id->folder, m->source, m->type ? m->type : m->fstype, m->uuid, m->probed,
+		sb_printf(&b, T("%s is mounted from %s (%s, UUID %s; %s), per %s",
+				"%s 挂载自 %s（%s，UUID %s；%s），见 %s"),
+			  id->folder, m->source, m->type ? m->type : m->fstype, m->uuid, m->how,
 			  id->mountinfo_path);
 	else
 		sb_printf(&b, T("%s is mounted from %s, per %s: %s", "%s 挂载自 %s，见 %s：%s"),
@@ -396,6 +399,13 @@ static bool names_no_device(const char *src)
 	return k == DEVNAME_TAG || k == DEVNAME_BY_STABLE;
 }
 
+/* The machine whose mounts id lists, as evidence names it. */
+static const char *holder(const struct rootid *id)
+{
+	return id->remote ? T("the machine that holds the root", "持有该根目录的机器")
+			  : T("this machine", "本机");
+}
+
 /* Fills out with the probe of mount m, tied by fstab entry e. */
 static int from_mount(const struct rootid *id, const struct rootid_mount *m,
 		      const struct blkdev_mount *e, const char *dev, struct blkdev_uuid *out)
@@ -405,11 +415,11 @@ static int from_mount(const struct rootid *id, const struct rootid_mount *m,
 	out->type = m->type ? xstrdup(m->type) : NULL;
 	out->path = xstrdup("/etc/fstab");
 	out->line = e->line;
-	out->source = xasprintf(T("libblkid probe of %s, which this machine mounts at %s%s (%s); "
+	out->source = xasprintf(T("%s, which %s mounts at %s%s (%s); "
 				  "/etc/fstab line %d mounts %s on %s",
-				  "libblkid 探测 %s，本机将其挂载于 %s%s（%s）；/etc/fstab 第 %d 行"
+				  "%s，%s将其挂载于 %s%s（%s）；/etc/fstab 第 %d 行"
 				  "将 %s 挂载到 %s"),
-				m->probed, strcmp(id->folder, "/") != 0 ? id->folder : "",
+				m->how, holder(id), strcmp(id->folder, "/") != 0 ? id->folder : "",
 				strcmp(m->dir, "/") != 0 || strcmp(id->folder, "/") == 0 ? m->dir : "",
 				id->mountinfo_path, e->line, dev, e->dir);
 	return 0;
@@ -451,11 +461,11 @@ static int uuid_of_mounted(const struct rootid *id, const struct blkdev_mount *e
 		if (!agree) {
 			int rc = unknown(
 				out, xasprintf(T("/etc/fstab line %d mounts %s on %s, but the "
-						 "filesystem this machine mounts there (%s) is %s%s: "
+						 "filesystem %s mounts there (%s) is %s%s: "
 						 "not the same filesystem, so nothing is guessed",
-						 "/etc/fstab 第 %d 行将 %s 挂载到 %s，但本机挂载在那里的"
+						 "/etc/fstab 第 %d 行将 %s 挂载到 %s，但%s挂载在那里的"
 						 "文件系统（%s）是 %s%s：不是同一个文件系统，因此不做猜测"),
-					       e->line, e->source, e->dir, m->probed,
+					       e->line, e->source, e->dir, holder(id), m->how,
 					       m->label ? "LABEL=" : "UUID=",
 					       m->label && str_starts(e->source, "LABEL=") ? m->label
 											   : m->uuid));
@@ -470,9 +480,9 @@ static int uuid_of_mounted(const struct rootid *id, const struct blkdev_mount *e
 	free(named);
 	char *where =
 		m ? xstrdup(m->why ? m->why : "?")
-		  : xasprintf(T("%s is not mounted under %s on this machine (per %s)",
-				"%s 没有挂载在本机的 %s 下（见 %s）"),
-			      e->dir, id->folder, id->mountinfo_path);
+		  : xasprintf(T("%s is not mounted under %s on %s (per %s)",
+				"%1$s 没有挂载在%3$s的 %2$s 下（见 %4$s）"),
+			      e->dir, id->folder, holder(id), id->mountinfo_path);
 	if (id->mountinfo_err) {
 		free(where);
 		where = xasprintf(T("%s cannot be read", "无法读取 %s"), id->mountinfo_path);

@@ -32,6 +32,8 @@ struct rootid_mount {
 	char *fstype;     /* owned */
 	unsigned major, minor;
 	char *probed;     /* owned: the host path libblkid read, or NULL */
+	char *how;        /* owned: how its UUID was read, for evidence ("libblkid probe
+			   * of /dev/sdc2", "sdc2 (lsblk and blkid on root@h:22)"), or NULL */
 	char *uuid;       /* owned: its filesystem UUID, or NULL */
 	char *type;       /* owned: its filesystem type per libblkid, or NULL */
 	char *label;      /* owned: its label, or NULL */
@@ -45,6 +47,8 @@ struct rootid {
 	int mountinfo_err;        /* 0, or -errno reading it */
 	struct rootid_mount *m;   /* owned array: one per mount point (the last mount wins) */
 	size_t n, cap;
+	bool remote;              /* the root is on another machine, reached over a
+				   * link: its mounts are that machine's, not this one's */
 	bool host_sys;            /* ROOT/sys is the host's sysfs */
 	bool host_proc;           /* ROOT/proc is the host's procfs */
 	bool host_dev;            /* ROOT/dev is the host's /dev */

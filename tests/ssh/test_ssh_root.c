@@ -357,6 +357,19 @@ static void test_live_device_from_remote_blkid(void **state)
 	free(disk);
 }
 
+/* s with every run of spaces and line ends made one space; caller frees. */
+static char *one_line(const char *s)
+{
+	char *o = xstrdup(s), *w = o;
+	for (const char *c = s; *c; c++) {
+		bool sp = *c == ' ' || *c == '\n';
+		if (!sp || (w > o && w[-1] != ' '))
+			*w++ = sp ? ' ' : *c;
+	}
+	*w = '\0';
+	return o;
+}
+
 /* A root mounted on the remote machine from the loop device: the device
  * its fstab mounts on / (and grub's root=) gets the UUID that machine's
  * blkid reads on the device its mount table names, as a local --root gets
@@ -379,6 +392,16 @@ static void test_remote_root_identity_from_remote_blkid(void **state)
 		fail_msg("the local --root does not find the UUID either:\n%s", lout);
 	if (!strstr(rout, want) || !strstr(rout, "lsblk and blkid on root@127.0.0.1"))
 		fail_msg("no '%s' from the remote machine's blkid in:\n%s", want, rout);
+	/* The evidence names the machine that mounts the device, never this one
+	 * or its libblkid (the text wrapped: spaces and line ends made one). */
+	char *r1 = one_line(rout), *l1 = one_line(lout);
+	if (!strstr(r1, "which the machine that holds the root mounts at ") ||
+	    strstr(r1, "this machine") || strstr(r1, "libblkid"))
+		fail_msg("the evidence speaks of this machine:\n%s", rout);
+	if (!strstr(l1, "libblkid probe of ") || !strstr(l1, "which this machine mounts at "))
+		fail_msg("the local evidence:\n%s", lout);
+	free(r1);
+	free(l1);
 	free(rout);
 	free(lout);
 	free(fstab);
