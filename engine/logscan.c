@@ -22,8 +22,12 @@ int log_open(struct target *t, const char *path, struct log_src *src, char **cau
 	if (t && !host && t->ops->open_stream) {
 		int rc = t->ops->open_stream(t, path, &src->stream, &src->size);
 		if (rc < 0) {
-			*cause = xasprintf("%s: %s", path,
-					   rc == -TARGET_ENOTREG ? "not a regular file" : strerror(-rc));
+			/* A root-only log says how to read it (--sudo). */
+			bool root = (rc == -EACCES || rc == -EPERM) && !t->is_root;
+			*cause = xasprintf("%s: %s%s%s%s", path,
+					   rc == -TARGET_ENOTREG ? "not a regular file" : strerror(-rc),
+					   root ? " (" : "", root ? target_needs_root(t) : "",
+					   root ? ")" : "");
 			return rc;
 		}
 		src->t = t;

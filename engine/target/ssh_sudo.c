@@ -16,6 +16,11 @@ const char sudo_read_script[] =
 	"n=$(stat -L -c %s -- \"$f\") || exit 5; [ \"$n\" -le \"$2\" ] || exit 27; "
 	"exec cat -- \"$f\"";
 
+const char sudo_range_script[] =
+	"f=$1; [ -d \"$f\" ] && exit 21; [ -e \"$f\" ] || exit 2; [ -f \"$f\" ] || exit 19; "
+	"exec dd if=\"$f\" iflag=skip_bytes,count_bytes skip=\"$2\" count=\"$3\" bs=65536 "
+	"status=none";
+
 const char sudo_list_script[] =
 	"[ -e \"$1\" ] || exit 2; [ -d \"$1\" ] || exit 20; cd -- \"$1\" || exit 5; "
 	"exec find . -mindepth 1 -maxdepth 1 -printf '%f\\0'";

@@ -43,6 +43,10 @@ int sudo_strip_prompts(char *err);
 
 /* $1 the file, $2 the most bytes: the file's bytes on standard output. */
 extern const char sudo_read_script[];
+/* $1 a regular file, $2 an offset, $3 a count: at most that many of its
+ * bytes from the offset on standard output (a piece of a log too large to
+ * read whole; GNU dd's byte-exact skip and count). */
+extern const char sudo_range_script[];
 /* $1 the folder: the names in it, each followed by a NUL byte. */
 extern const char sudo_list_script[];
 /* $1 the path, $2 "L" to follow a link or "P" not to: one line "MODE(hex)

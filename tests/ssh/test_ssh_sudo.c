@@ -11,7 +11,8 @@
  * sudo's reason; a whole session's outputs and files never hold the
  * password; statvfs and realpath under root's folder, refused without
  * sudo and answered through it, and a root mounted in root's folder
- * (--target --root --sudo) read through sudo, its links read there too.
+ * (--target --root --sudo) read through sudo, its links read there too;
+ * a root-only log larger than a piece scanned through sudo.
  * The remote machine is this one, so results are read back
  * with local system calls. Needs sshd, sudo, unshare and root: fails,
  * never skips, without them. */
@@ -450,6 +451,63 @@ static void test_cli_with_and_without_sudo(void **state)
 	free(o3);
 }
 
+/* log of the machine's known places, /var/log/ua_install.log root-only
+ * and larger than one piece read through sudo: refused without --sudo,
+ * and with it every line counted and the code found at its line numbers
+ * on both sides of a piece's end. */
+static void test_cli_log_through_sudo(void **state)
+{
+	char *log = xasprintf("%s/varlog/ua_install.log", d.dir);
+	assert_int_equal(tu_sh(NULL,
+			       "awk 'BEGIN { for (i = 1; i <= 60001; i++) if (i == 40000 || i == "
+			       "60001) print \"- Error code: -2147164145 [0x8004E00F]\"; else "
+			       "printf \"filler %%06d %%s\\n\", i, \"................................."
+			       ".........................\" }' > '%s' && chmod 600 '%s'",
+			       log, log),
+			 0);
+	struct stat st;
+	assert_int_equal(stat(log, &st), 0);
+	assert_true(st.st_size > 3 * 1024 * 1024);
+	char *o1 = NULL, *o2 = NULL;
+	int rc1 = run(&o1, "--target asrsudo@127.0.0.1:%d log --json", d.port);
+	int rc2 = run(&o2, "--target asrsudo@127.0.0.1:%d --sudo log --json", d.port);
+	cJSON *j1 = cJSON_Parse(o1), *j2 = cJSON_Parse(o2);
+	if (!j1 || !j2) {
+		char *e = NULL;
+		tu_sh(&e, "tail -n 5 '%s/stderr'", scratch);
+		fail_msg("not JSON (%d, %d):\n%s\n%s\n%s", rc1, rc2, o1, o2, e);
+	}
+	const cJSON *l1 = cJSON_GetArrayItem(cJSON_GetObjectItem(j1, "logs"), 0);
+	const cJSON *l2 = cJSON_GetArrayItem(cJSON_GetObjectItem(j2, "logs"), 0);
+	assert_non_null(l1);
+	assert_non_null(l2);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(l1, "path")),
+			    "/var/log/ua_install.log");
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(l2, "path")),
+			    "/var/log/ua_install.log");
+	const char *e1 = cJSON_GetStringValue(cJSON_GetObjectItem(l1, "error"));
+	if (!e1 || !strstr(e1, "Permission denied (needs root: use --sudo)"))
+		fail_msg("read without --sudo:\n%s", o1);
+	if (!cJSON_IsNull(cJSON_GetObjectItem(l2, "error")))
+		fail_msg("not read through sudo:\n%s", o2);
+	assert_int_equal((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(l2, "bytes")),
+			 (long long)st.st_size);
+	assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(l2, "lines")), 60001);
+	const cJSON *hit = cJSON_GetArrayItem(cJSON_GetObjectItem(l2, "hits"), 0);
+	assert_non_null(hit);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(hit, "code")), "0x8004E00F");
+	assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(hit, "line")), 40000);
+	assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(hit, "last_line")), 60001);
+	assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(hit, "count")), 2);
+	assert_null(strstr(o2, "Sud0"));
+	cJSON_Delete(j1);
+	cJSON_Delete(j2);
+	free(o1);
+	free(o2);
+	unlink(log);
+	free(log);
+}
+
 static int setup(void **state)
 {
 	d = sshd_start_sudo("PasswordAuthentication yes\n", accounts, ARRAY_LEN(accounts),
@@ -479,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_sudo_password_refused),
 		cmocka_unit_test(test_sudo_not_allowed),
 		cmocka_unit_test(test_cli_with_and_without_sudo),
+		cmocka_unit_test(test_cli_log_through_sudo),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("ssh_sudo", tests, setup, teardown));
 }
