@@ -82,7 +82,7 @@ TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 # the Windows suites run (as a target's commands, or as sshd's ForceCommand).
 WIN_STANDIN := $(BUILD)/tests/support/win-standin
 
-.PHONY: all run check test deps deps-test install uninstall clean lint lint-layers valgrind bench static \
+.PHONY: all run check test deps deps-test deps-lint install uninstall clean lint lint-layers valgrind bench static \
         static-link static-test fuzz fuzz-build deb rpm package-test
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -179,6 +179,9 @@ deps:
 deps-test:
 	@tools/deps.sh $(BUILD_DEPS) $(TEST_DEPS)
 
+deps-lint:
+	@tools/deps.sh $(LINT_DEPS)
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	./$(PROG)
@@ -204,8 +207,7 @@ LINT_CFLAGS := -std=c11 -I. -I$(BUILD)/gen -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDE
 LINT_STAMPS := $(LINT_SRC:%.c=$(BUILD)/lint/%.cppcheck) $(LINT_SRC:%.c=$(BUILD)/lint/%.tidy)
 
 .PHONY: lint-files
-lint:
-	@tools/deps.sh $(LINT_DEPS)
+lint: deps-lint
 	@$(MAKE) --no-print-directory lint-layers lint-files
 	@echo "  LINT    clean: $(words $(LINT_SRC)) files (layers, cppcheck, clang-tidy)"
 
