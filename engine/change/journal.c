@@ -37,15 +37,10 @@ char *journal_default_dir(const struct target *t)
 	/* Kept on the machine through the target: a path there. */
 	if (target_keeps_journal((struct target *)t))
 		return xstrdup(path);
-	/* The target's own mapping; it reads the folders only. */
+	/* The target's own mapping (a target known by its description: where
+	 * it was); it reads the folders only. */
 	char *host = target_host_path((struct target *)t, path);
-	if (host)
-		return host;
-	/* A target known by its description: where it was. */
-	const char *where = target_location(t);
-	if (where && strcmp(where, "/") != 0)
-		return xasprintf("%s%s", where, path);
-	return xstrdup(path);
+	return host ? host : xstrdup(path);
 }
 
 /* path with the links of its longest existing part resolved (this

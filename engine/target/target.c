@@ -40,7 +40,13 @@ static int described_realpath(struct target *t, const char *path, char **out)
 	return -ENOTSUP;
 }
 
+static char *described_host_path(struct target *t, const char *path)
+{
+	return t->def->described_host_path ? t->def->described_host_path(t, path) : NULL;
+}
+
 static const struct target_ops described_ops = {
+	.host_path = described_host_path,
 	.read_file = described_read,
 	.list_dir = described_list,
 	.stat = described_stat,

@@ -65,6 +65,10 @@ struct target_kind_def {
 	/* Fills in t, a target known only by its description (its name set),
 	 * for its location (may be NULL). NULL: nothing to fill in. */
 	void (*describe)(struct target *t, const char *location);
+	/* For such a target: the path on this machine behind path when the
+	 * kind's location is a folder here (a mounted root), else NULL (and
+	 * NULL as a hook). Caller frees. */
+	char *(*described_host_path)(const struct target *t, const char *path);
 	/* The folder (a path on t) where asr-doctor keeps the journal of
 	 * the changes it makes to t's machine, so that undo works from that
 	 * machine's own console too; NULL: the Linux one,

@@ -679,6 +679,12 @@ static void root_describe(struct target *t, const char *location)
 	t->root = xstrdup(location && strcmp(location, "/") != 0 ? location : "");
 }
 
+/* Where it was: the folder, then path (as written, nothing read). */
+static char *root_described_host_path(const struct target *t, const char *path)
+{
+	return xasprintf("%s%s", t->root ? t->root : "", path);
+}
+
 /* A mounted root's folder as this machine resolves it now (a copy when
  * it cannot: the folder is gone). */
 static char *root_canonical(const char *location)
@@ -698,6 +704,7 @@ const struct target_kind_def target_kind_root = {
 	.location = root_location,
 	.label = root_label,
 	.describe = root_describe,
+	.described_host_path = root_described_host_path,
 	.journal_dir = fs_journal_dir,
 	.root_folder = root_location,
 	.canonical = root_canonical,

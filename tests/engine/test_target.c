@@ -3,7 +3,8 @@
  * same (a mounted root however its folder is named, a machine over SSH by
  * its location, this machine always), its kind by the name a journal or a
  * saved state records, a working target made again from such a
- * description (the guard's), and what a change asks before it writes. */
+ * description (the guard's), where a described target's journal was, and
+ * what a change asks before it writes. */
 #include "support/testutil.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/change/journal.h"
 #include "engine/target/target.h"
 #include "engine/util/util.h"
 
@@ -151,6 +153,31 @@ static void test_open_described(void **state)
 
 /* What a change asks before anything changes: whether a folder takes
  * new files and whether an owner can be kept, answered by the target. */
+/* A target known by its description (a replayed report) keeps its
+ * journal where it was: under a mounted root's folder on this machine;
+ * for a machine over SSH, a path there, never a folder named after its
+ * address. */
+static void test_described_journal_dir(void **state)
+{
+	struct target *root = target_described_new("root", "saved", "/mnt/saved-os");
+	struct target *slash = target_described_new("root", "saved", "/");
+	struct target *web01 = target_described_new("ssh", "saved", "root@web01:22");
+	char *a = journal_default_dir(root), *b = journal_default_dir(slash),
+	     *c = journal_default_dir(web01);
+	char *want = xasprintf("/mnt/saved-os%s", target_journal_dir(root));
+	assert_string_equal(a, want);
+	assert_string_equal(b, target_journal_dir(slash));
+	assert_string_equal(c, target_journal_dir(web01));
+	assert_true(c[0] == '/');
+	free(want);
+	free(a);
+	free(b);
+	free(c);
+	target_free(root);
+	target_free(slash);
+	target_free(web01);
+}
+
 static void test_may_change_and_owners(void **state)
 {
 	(void)state;
@@ -194,6 +221,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_target),
 		cmocka_unit_test(test_open_described),
+		cmocka_unit_test(test_described_journal_dir),
 		cmocka_unit_test(test_may_change_and_owners),
 	};
 	return cmocka_run_group_tests_name("target", tests, NULL, NULL);
