@@ -1148,17 +1148,16 @@ static int sudo_program(struct target *t, const char *script, const char *const 
 	return out->timed_out ? -ETIMEDOUT : sudo_status_errno(out->status);
 }
 
-static int sudo_read_file(struct target *t, const char *path, char **data, size_t *len,
-			  size_t max)
+/* Runs a program of ssh_sudo.h whose output is bytes of a file, at most
+ * max of them: *data (caller frees) and *len, or over when it gave more. */
+static int sudo_bytes(struct target *t, const char *script, const char *const args[], size_t max,
+		      int over, char **data, size_t *len)
 {
-	char most[32];
-	snprintf(most, sizeof most, "%zu", max);
-	const char *args[] = { path, most, NULL };
 	struct cmd_result r;
 	size_t n = 0;
-	int rc = sudo_program(t, sudo_read_script, args, NULL, 0, &r, &n);
+	int rc = sudo_program(t, script, args, NULL, 0, &r, &n);
 	if (rc == 0 && n > max)
-		rc = -EFBIG;
+		rc = over;
 	if (rc == 0) {
 		*data = r.out;
 		*len = n;
@@ -1166,6 +1165,15 @@ static int sudo_read_file(struct target *t, const char *path, char **data, size_
 	}
 	cmd_result_free(&r);
 	return rc;
+}
+
+static int sudo_read_file(struct target *t, const char *path, char **data, size_t *len,
+			  size_t max)
+{
+	char most[32];
+	snprintf(most, sizeof most, "%zu", max);
+	const char *args[] = { path, most, NULL };
+	return sudo_bytes(t, sudo_read_script, args, max, -EFBIG, data, len);
 }
 
 /* At most n bytes of path from off, through sudo (sudo_range_script);
@@ -1177,18 +1185,7 @@ static int sudo_range(struct target *t, const char *path, unsigned long long off
 	snprintf(from, sizeof from, "%llu", off);
 	snprintf(most, sizeof most, "%zu", n);
 	const char *args[] = { path, from, most, NULL };
-	struct cmd_result r;
-	size_t got = 0;
-	int rc = sudo_program(t, sudo_range_script, args, NULL, 0, &r, &got);
-	if (rc == 0 && got > n)
-		rc = -EPROTO;
-	if (rc == 0) {
-		*data = r.out;
-		*len = got;
-		r.out = NULL;
-	}
-	cmd_result_free(&r);
-	return rc;
+	return sudo_bytes(t, sudo_range_script, args, n, -EPROTO, data, len);
 }
 
 static int sudo_list_dir(struct target *t, const char *path, struct strvec *names)

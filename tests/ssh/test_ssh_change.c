@@ -58,20 +58,7 @@ static const struct fix_def *const suite_fixes[] = { &remote_def, NULL };
 /* A connection to the test's sshd as root. */
 static struct target *login(void)
 {
-	struct ssh_opts o;
-	ssh_opts_init(&o);
-	o.host = "127.0.0.1";
-	o.port = d.port;
-	o.user = "root";
-	o.identity = d.user_key;
-	o.known_hosts = d.known_hosts;
-	o.timeout_ms = 30000;
-	struct target *t = target_ssh_new(&o);
-	struct ssh_attempt a;
-	char *cause = NULL;
-	if (target_ssh_connect(t, &o, &a, &cause) != 0)
-		fail_msg("connect: %s", cause);
-	return t;
+	return sshd_login(&d, "root", 30000);
 }
 
 /* A plan of test.remote writing text to path, with its validator. */

@@ -30,19 +30,7 @@ static char *dir; /* a folder the tests change, on this (the remote) machine */
  * the change layer calls them. */
 static struct target *writer(void)
 {
-	struct ssh_opts o;
-	ssh_opts_init(&o);
-	o.host = "127.0.0.1";
-	o.port = d.port;
-	o.user = "root";
-	o.identity = d.user_key;
-	o.known_hosts = d.known_hosts;
-	o.timeout_ms = 10000;
-	struct target *t = target_ssh_new(&o);
-	struct ssh_attempt a;
-	char *cause = NULL;
-	if (target_ssh_connect(t, &o, &a, &cause) != 0)
-		fail_msg("connect: %s", cause);
+	struct target *t = sshd_login(&d, "root", 10000);
 	assert_true(t->can_write);
 	assert_non_null(t->ops->write_new);
 	return t;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/target/target_ssh.h"
 #include "engine/util/util.h"
 #include "tests/support/testutil.h"
 
@@ -365,6 +366,24 @@ void sshd_stop(struct test_sshd *d)
 	free(d->user_key);
 	free(d->known_hosts);
 	memset(d, 0, sizeof *d);
+}
+
+struct target *sshd_login(const struct test_sshd *d, const char *user, int timeout_ms)
+{
+	struct ssh_opts o;
+	ssh_opts_init(&o);
+	o.host = "127.0.0.1";
+	o.port = d->port;
+	o.user = user;
+	o.identity = d->user_key;
+	o.known_hosts = d->known_hosts;
+	o.timeout_ms = timeout_ms;
+	struct target *t = target_ssh_new(&o);
+	struct ssh_attempt a;
+	char *cause = NULL;
+	if (target_ssh_connect(t, &o, &a, &cause) != 0)
+		fail_msg("login as %s: %s", user, cause);
+	return t;
 }
 
 char *sshd_fingerprint(const struct test_sshd *d)

@@ -92,6 +92,13 @@ struct test_sshd sshd_start_binds(const char *extra, const char *const binds[]);
  * written. */
 struct test_sshd sshd_start_machine(const char *extra, const char *machine);
 
+struct target;
+
+/* A target logged in to d as user with d's key, checked against d's
+ * known_hosts, waiting at most timeout_ms; fails the test with the cause
+ * when the login fails. target_free frees it. */
+struct target *sshd_login(const struct test_sshd *d, const char *user, int timeout_ms);
+
 /* Stops sshd (SIGTERM, then waits) and removes its folder. */
 void sshd_stop(struct test_sshd *d);
 
