@@ -88,23 +88,12 @@ static void nap(void)
 	nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
 }
 
-/* How many times sshd said it listens (once at start, once per reload). */
-static int listens(const struct test_sshd *d)
-{
-	char *log = tu_read_file(d->log, NULL);
-	int n = 0;
-	for (const char *p = log; (p = strstr(p, "Server listening on")); p++)
-		n++;
-	free(log);
-	return n;
-}
-
 /* Waits until sshd has listened n times. */
 static void wait_listens(const struct test_sshd *d, int n)
 {
-	for (int i = 0; i < WAIT_MS / 50 && listens(d) < n; i++)
+	for (int i = 0; i < WAIT_MS / 50 && sshd_listens(d) < n; i++)
 		nap();
-	assert_int_equal(listens(d), n);
+	assert_int_equal(sshd_listens(d), n);
 }
 
 /* The contents of dir/name with the trailing newline removed, or NULL. */
@@ -254,7 +243,7 @@ static void make_change(const struct plan *p, const struct test_sshd *d)
 		tu_write_file(p->edits[i].real_path, p->edits[i].new_data);
 		assert_int_equal(chmod(p->edits[i].real_path, p->edits[i].old_mode & 07777), 0);
 	}
-	int before = listens(d);
+	int before = sshd_listens(d);
 	assert_int_equal(kill(d->pid, SIGHUP), 0);
 	wait_listens(d, before + 1);
 }
@@ -315,7 +304,7 @@ static void test_reverts_after_link_cut(void **state)
 	struct stat st;
 	assert_int_equal(stat(gdir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
-	int reloads = listens(&d);
+	int reloads = sshd_listens(&d);
 	/* The notice names the command that confirms it, with the target. */
 	char *notice = guard_notice(t, "7", 3, pid, NULL);
 	char *want = xasprintf("asr-doctor --target groot@127.0.0.1:%d confirm 7", d.port);
@@ -408,7 +397,7 @@ static void test_confirmed_from_new_connection(void **state)
 	if (rc != 0)
 		fail_msg("guard: %s", cause);
 	assert_true(str_starts(gdir, jdir));
-	int reloads = listens(&d);
+	int reloads = sshd_listens(&d);
 
 	/* No other change while it waits: its guard would undo that too. */
 	struct plan *p2 = plan_new("test.remote_guard", "another");
@@ -463,7 +452,7 @@ static void test_confirmed_from_new_connection(void **state)
 	assert_string_equal(now, changed);
 	free(now);
 	assert_int_equal(access(created, F_OK), 0);
-	assert_int_equal(listens(&d), reloads);
+	assert_int_equal(sshd_listens(&d), reloads);
 
 	/* The confirmation is in the journal there, once. */
 	char *records = read_in(jdir, "journal.jsonl");
@@ -527,7 +516,7 @@ static void test_remedy_guards_over_ssh(void **state)
 	remedy_guard(&o, p, &g);
 	assert_int_equal(g.need, GUARD_NEEDED);
 	assert_string_equal(g.strategy, "remote process");
-	int reloads = listens(&d);
+	int reloads = sshd_listens(&d);
 	struct apply_opts ao = { .confirm = approve_all };
 	struct remedy_outcome out;
 	int rc = remedy_apply(&o, p, &ao, &out);
@@ -668,7 +657,7 @@ static void test_console_confirms(void **state)
 	struct remedy_opts o = { .t = t, .journal_dir = jdir, .confirm_within = 600 };
 	struct apply_opts ao = { .confirm = approve_all };
 	struct remedy_outcome out;
-	int reloads = listens(&d);
+	int reloads = sshd_listens(&d);
 	int rc = remedy_apply(&o, p, &ao, &out);
 	if (rc != 0 || !out.guarded)
 		fail_msg("remedy over SSH: %d %s", rc, out.rep.message ? out.rep.message : "");
@@ -743,7 +732,7 @@ static void test_console_confirms(void **state)
 	assert_string_equal(now, changed);
 	free(now);
 	assert_int_equal(access(created, F_OK), 0);
-	assert_int_equal(listens(&d), reloads + 1);
+	assert_int_equal(sshd_listens(&d), reloads + 1);
 
 	fix_add_definitions(NULL);
 	remedy_outcome_free(&out);

@@ -126,25 +126,14 @@ static void expect_checks(const struct test_sshd *d, const char *home, const cha
 	free(args);
 }
 
-/* How many times sshd said it listens (once at start, once per reload). */
-static int listens(const struct test_sshd *d)
-{
-	char *log = tu_read_file(d->log, NULL);
-	int n = 0;
-	for (const char *p = log; (p = strstr(p, "Server listening on")); p++)
-		n++;
-	free(log);
-	return n;
-}
-
 /* Waits until sshd has listened n times. */
 static void wait_listens(const struct test_sshd *d, int n)
 {
-	for (int i = 0; i < WAIT_MS / 50 && listens(d) < n; i++)
+	for (int i = 0; i < WAIT_MS / 50 && sshd_listens(d) < n; i++)
 		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
-	if (listens(d) != n) {
+	if (sshd_listens(d) != n) {
 		char *log = tu_read_file(d->log, NULL);
-		fail_msg("sshd listened %d times, not %d:\n%s", listens(d), n, log);
+		fail_msg("sshd listened %d times, not %d:\n%s", sshd_listens(d), n, log);
 	}
 }
 
@@ -184,7 +173,7 @@ static void test_sshd_fix(void **state)
 	expect_checks(&srv, home, ids, "fail");
 	expect_checks(&srv, home, "sshd.sftp", "pass");
 
-	int reloads = listens(&srv);
+	int reloads = sshd_listens(&srv);
 	char *out = NULL;
 	int rc = run_cli(&srv, home, "fix sshd.enable_password --yes --confirm-within 600", &out);
 	if (rc != 0)

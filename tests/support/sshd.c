@@ -386,6 +386,16 @@ struct target *sshd_login(const struct test_sshd *d, const char *user, int timeo
 	return t;
 }
 
+int sshd_listens(const struct test_sshd *d)
+{
+	char *log = tu_read_file(d->log, NULL);
+	int n = 0;
+	for (const char *p = log; (p = strstr(p, "Server listening on")); p++)
+		n++;
+	free(log);
+	return n;
+}
+
 char *sshd_fingerprint(const struct test_sshd *d)
 {
 	char *out = NULL;

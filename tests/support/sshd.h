@@ -99,6 +99,10 @@ struct target;
  * when the login fails. target_free frees it. */
 struct target *sshd_login(const struct test_sshd *d, const char *user, int timeout_ms);
 
+/* How many times d's sshd said it listens (once at start, once per
+ * reload), from its log. */
+int sshd_listens(const struct test_sshd *d);
+
 /* Stops sshd (SIGTERM, then waits) and removes its folder. */
 void sshd_stop(struct test_sshd *d);
 
