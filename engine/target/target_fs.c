@@ -16,120 +16,94 @@
 #include <unistd.h>
 
 #include "engine/target/hostfs.h"
+#include "engine/target/rootpath.h"
 #include "engine/target/target.h"
 #include "engine/util/msg.h"
 
-/* Appends comp to cur (a resolved path under root ending in "/"), spelled
- * as the folder spells it when only a case-insensitive match exists (a
- * Windows volume: "windows/system32" finds "Windows/System32"). The first
- * match in byte order wins, so the choice is stable. */
-static void fold_component(const char *root, struct sbuf *cur, const char *comp)
+/* The name a Windows volume spells name with in the folder dir of root
+ * (dir ends in "/"), when only a case-insensitive match exists:
+ * "windows/system32" finds "Windows/System32". The first match in byte
+ * order wins, so the choice is stable; NULL: name as written. */
+static char *fold_name(const char *root, const char *dir, const char *name)
 {
-	char *host = xasprintf("%s%s%s", root, sb_str(cur), comp);
+	char *host = xasprintf("%s%s%s", root, dir, name);
 	struct stat st;
 	bool exact = lstat(host, &st) == 0 || errno != ENOENT;
 	free(host);
-	if (exact) {
-		sb_add(cur, comp);
-		return;
-	}
-	char *dir = xasprintf("%s%s", root, sb_str(cur));
-	DIR *d = opendir(dir);
-	free(dir);
+	if (exact)
+		return NULL;
+	char *folder = xasprintf("%s%s", root, dir);
+	DIR *d = opendir(folder);
+	free(folder);
 	char *best = NULL;
 	struct dirent *e;
 	while (d && (e = readdir(d)) != NULL)
-		if (str_ieq(e->d_name, comp) && (!best || strcmp(e->d_name, best) < 0)) {
+		if (str_ieq(e->d_name, name) && (!best || strcmp(e->d_name, best) < 0)) {
 			free(best);
 			best = xstrdup(e->d_name);
 		}
 	if (d)
 		closedir(d);
-	sb_add(cur, best ? best : comp);
-	free(best);
+	return best;
 }
 
-/* Resolves path inside root, following symlinks (all, or all but the last
- * component) without ever leaving root; with fold, names match without
- * regard to case when the exact name is missing. Returns the host path or
- * NULL with *err set. */
+/* A mounted root's answers to the resolver (rootpath.h): the paths it
+ * asks about are under root, a folder of this machine. */
+struct root_walk {
+	const char *root; /* borrowed: the folder, "" for "/" */
+};
+
+static int root_lstat(void *arg, const char *path, mode_t *mode)
+{
+	const struct root_walk *w = arg;
+	char *host = xasprintf("%s%s", w->root, path);
+	struct stat st;
+	int rc = lstat(host, &st) < 0 ? -errno : 0;
+	free(host);
+	if (rc == 0)
+		*mode = st.st_mode;
+	return rc;
+}
+
+static int root_readlink(void *arg, const char *path, char **target)
+{
+	const struct root_walk *w = arg;
+	char *host = xasprintf("%s%s", w->root, path);
+	char buf[PATH_MAX];
+	ssize_t n = readlink(host, buf, sizeof buf - 1);
+	int rc = n < 0 ? -errno : 0;
+	free(host);
+	if (rc == 0) {
+		buf[n] = '\0';
+		*target = xstrdup(buf);
+	}
+	return rc;
+}
+
+static char *root_fold(void *arg, const char *dir, const char *name)
+{
+	return fold_name(((const struct root_walk *)arg)->root, dir, name);
+}
+
+/* Resolves path inside root (rootpath_resolve), following symlinks (all,
+ * or all but the last component) without ever leaving root; with fold,
+ * names match without regard to case when the exact name is missing.
+ * Returns the host path or NULL with *err set (a positive errno). */
 static char *root_resolve(const char *root, const char *path, bool follow_last, bool fold,
 			  int *err)
 {
-	struct sbuf cur = { 0 };   /* resolved part, relative to root, "/a/b" */
-	char *todo = xstrdup(path); /* what is left to walk */
-	int links = 0;
-	char *result = NULL;
-	size_t pos = 0;
-	for (;;) {
-		while (todo[pos] == '/')
-			pos++;
-		if (!todo[pos])
-			break;
-		size_t end = pos;
-		while (todo[end] && todo[end] != '/')
-			end++;
-		char *comp = xstrndup(todo + pos, end - pos);
-		bool last = todo[end] == '\0' || todo[end + strspn(todo + end, "/")] == '\0';
-		pos = end;
-		if (strcmp(comp, ".") == 0) {
-			free(comp);
-			continue;
-		}
-		if (strcmp(comp, "..") == 0) {
-			char *s = cur.s ? strrchr(cur.s, '/') : NULL;
-			if (s) {
-				cur.len = (size_t)(s - cur.s);
-				*s = '\0';
-			}
-			free(comp);
-			continue;
-		}
-		size_t saved = cur.len;
-		sb_addc(&cur, '/');
-		if (fold)
-			fold_component(root, &cur, comp);
-		else
-			sb_add(&cur, comp);
-		free(comp);
-		if (last && !follow_last)
-			continue;
-		char *host = xasprintf("%s%s", root, sb_str(&cur));
-		struct stat st;
-		if (lstat(host, &st) == 0 && S_ISLNK(st.st_mode)) {
-			if (++links > 40) {
-				free(host);
-				*err = ELOOP;
-				goto out;
-			}
-			char target[PATH_MAX];
-			ssize_t n = readlink(host, target, sizeof target - 1);
-			if (n < 0) {
-				*err = errno;
-				free(host);
-				goto out;
-			}
-			target[n] = '\0';
-			char *rest = xasprintf("%s/%s", target, todo + pos);
-			free(todo);
-			todo = rest;
-			pos = 0;
-			if (target[0] == '/') {
-				sb_reset(&cur);
-				cur.len = 0;
-			} else {
-				cur.len = saved;
-				if (cur.s)
-					cur.s[saved] = '\0';
-			}
-		}
-		free(host);
+	struct root_walk w = { .root = root };
+	const struct rootpath_io io = { .lstat = root_lstat, .readlink = root_readlink,
+					.spell = fold ? root_fold : NULL, .arg = &w };
+	char *rel = NULL;
+	int rc = rootpath_resolve(&io, path, follow_last, &rel);
+	if (rc < 0) {
+		*err = -rc;
+		return NULL;
 	}
-	result = xasprintf("%s%s", root, cur.len ? sb_str(&cur) : "/");
-out:
-	free(todo);
-	sb_free(&cur);
-	return result;
+	char *host = xasprintf("%s%s", root, rel);
+	free(rel);
+	return host;
 }
 
 /* The host path for a target path; NULL with *err on failure. */

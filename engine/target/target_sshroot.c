@@ -15,12 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "engine/target/rootpath.h"
 #include "engine/target/target.h"
 #include "engine/target/target_ssh.h"
 #include "engine/util/msg.h"
-
-/* Links followed in one path before giving up (as the kernel's 40). */
-#define SROOT_MAX_LINKS 40
 
 struct sroot_priv {
 	struct target *ssh; /* owned: the connected machine */
@@ -34,83 +32,49 @@ static struct sroot_priv *priv(struct target *t)
 	return t->priv;
 }
 
-/* Resolves path inside the root: the remote path it names, every link on
- * the way (the last one too when follow_last) read and followed inside
- * DIR. NULL with *err (a negative errno) when a link cannot be read or
- * there are too many. Caller frees. */
+/* The resolver's questions (rootpath.h), asked of the paths under DIR
+ * over SFTP. */
+static int walk_lstat(void *arg, const char *path, mode_t *mode)
+{
+	struct sroot_priv *p = arg;
+	char *remote = xasprintf("%s%s", p->dir, path);
+	struct target_stat st;
+	int rc = p->ssh->ops->stat(p->ssh, remote, &st, false);
+	free(remote);
+	if (rc == 0)
+		*mode = st.mode;
+	return rc;
+}
+
+static int walk_readlink(void *arg, const char *path, char **target)
+{
+	struct sroot_priv *p = arg;
+	char *remote = xasprintf("%s%s", p->dir, path);
+	int rc = target_ssh_readlink(p->ssh, remote, target);
+	free(remote);
+	return rc;
+}
+
+/* Resolves path inside the root (rootpath_resolve): the remote path it
+ * names, every link on the way (the last one too when follow_last) read
+ * and followed inside DIR. NULL with *err (a negative errno) when path is
+ * not absolute, a link cannot be read or there are too many. Caller
+ * frees. */
 static char *resolve(struct target *t, const char *path, bool follow_last, int *err)
 {
 	struct sroot_priv *p = priv(t);
-	if (!path || path[0] != '/') {
-		*err = -EINVAL;
+	const struct rootpath_io io = { .lstat = walk_lstat, .readlink = walk_readlink, .arg = p };
+	char *rel = NULL;
+	int rc = rootpath_resolve(&io, path, follow_last, &rel);
+	if (rc < 0) {
+		*err = rc;
 		return NULL;
 	}
-	struct sbuf cur = { 0 };    /* resolved part, relative to DIR: "/a/b" */
-	char *todo = xstrdup(path); /* what is left to walk */
-	size_t pos = 0;
-	int links = 0;
-	char *result = NULL;
-	for (;;) {
-		while (todo[pos] == '/')
-			pos++;
-		if (!todo[pos])
-			break;
-		size_t end = pos;
-		while (todo[end] && todo[end] != '/')
-			end++;
-		char *comp = xstrndup(todo + pos, end - pos);
-		bool last = todo[end + strspn(todo + end, "/")] == '\0';
-		pos = end;
-		if (strcmp(comp, ".") == 0) {
-			free(comp);
-			continue;
-		}
-		if (strcmp(comp, "..") == 0) {
-			/* Never above DIR: ".." of the root is the root. */
-			char *s = cur.s ? strrchr(cur.s, '/') : NULL;
-			if (s) {
-				cur.len = (size_t)(s - cur.s);
-				*s = '\0';
-			}
-			free(comp);
-			continue;
-		}
-		size_t saved = cur.len;
-		sb_addc(&cur, '/');
-		sb_add(&cur, comp);
-		free(comp);
-		if (last && !follow_last)
-			continue;
-		char *remote = xasprintf("%s%s", p->dir, sb_str(&cur));
-		struct target_stat st;
-		if (p->ssh->ops->stat(p->ssh, remote, &st, false) == 0 && S_ISLNK(st.mode)) {
-			char *to = NULL;
-			int rc = ++links > SROOT_MAX_LINKS ? -ELOOP
-							   : target_ssh_readlink(p->ssh, remote, &to);
-			free(remote);
-			if (rc < 0) {
-				*err = rc;
-				goto out;
-			}
-			char *rest = xasprintf("%s/%s", to, todo + pos);
-			free(todo);
-			todo = rest;
-			pos = 0;
-			/* An absolute link starts again at DIR, a relative
-			 * one from the link's folder. */
-			cur.len = to[0] == '/' ? 0 : saved;
-			if (cur.s)
-				cur.s[cur.len] = '\0';
-			free(to);
-			continue;
-		}
-		free(remote);
-	}
-	result = xasprintf("%s%s", p->dir, cur.len ? sb_str(&cur) : (*p->dir ? "" : "/"));
-out:
-	free(todo);
-	sb_free(&cur);
-	return result;
+	/* The root itself is DIR ("/" for the machine's own). */
+	char *remote = strcmp(rel, "/") == 0 && *p->dir ? xstrdup(p->dir)
+							 : xasprintf("%s%s", p->dir, rel);
+	free(rel);
+	return remote;
 }
 
 /* The remote name of a target path whose folder is resolved inside the
