@@ -75,6 +75,19 @@ static char *undo_refusal(const struct journal *j, const struct journal_entry *e
 	return NULL;
 }
 
+/* The refusal of undo while a guard on ctx->t still waits and would put
+ * the same files back itself (guard_undo_busy), or NULL. The confirm
+ * command it names carries --journal only when the journal is not the
+ * target's own. Caller frees. */
+static char *undo_guard_refusal(const struct journal *j, const struct fix_ctx *ctx)
+{
+	char *dflt = ctx->journal_dir ? journal_default_dir(ctx->t) : NULL;
+	const char *opt = dflt && strcmp(dflt, ctx->journal_dir) != 0 ? ctx->journal_dir : NULL;
+	char *why = guard_undo_busy(ctx->t, j, opt);
+	free(dflt);
+	return why;
+}
+
 /* Compares a recorded command with the fix's; on a difference sets
  * *cause and returns false. */
 static bool same_command(const struct journal_entry *e, const struct fix_def *fx, bool windows,
@@ -263,6 +276,10 @@ int undo_entry_locked(struct journal *j, const struct fix_ctx *ctx, const char *
 		set_msg(rep, why);
 		return -EINVAL;
 	}
+	if ((why = undo_guard_refusal(j, ctx)) != NULL) {
+		set_msg(rep, why);
+		return -EBUSY;
+	}
 	struct plan *p = NULL;
 	char *cause = NULL;
 	int rc = undo_plan(j, ctx, e, &p, &cause);
@@ -346,10 +363,13 @@ int undo_preview(const struct fix_ctx *ctx, const char *which, bool force, struc
 		return rc;
 	const struct journal_entry *e = journal_get(j, which);
 	char *why = undo_refusal(j, e, t, which);
+	int busy = 0;
+	if (!why && (why = undo_guard_refusal(j, ctx)) != NULL)
+		busy = -EBUSY;
 	if (why) {
 		*cause = why;
 		journal_close(j);
-		return -EINVAL;
+		return busy ? busy : -EINVAL;
 	}
 	struct plan *p = NULL;
 	rc = undo_plan(j, ctx, e, &p, cause);

@@ -41,7 +41,10 @@ int undo_plan(const struct journal *j, const struct fix_ctx *ctx, const struct j
  * with rep->message: -ENOTSUP on a target whose files asr-doctor cannot
  * change and that keeps no journal itself (target_keeps_journal: a
  * Windows machine over SSH keeps one under its %ProgramData%, unless
- * that could not be told). rep is freed with apply_report_free. */
+ * that could not be told); -EBUSY while a guard on the target still waits
+ * for its confirmation and would put the same files back itself
+ * (guard_undo_busy: a remote machine's guard; this machine's stands down
+ * for an entry undone meanwhile). rep is freed with apply_report_free. */
 int undo_entry(const struct fix_ctx *ctx, const char *which, const struct apply_opts *o,
 	       struct apply_report *rep);
 /* The same with the journal already open and locked (ctx->t the target,
@@ -51,7 +54,8 @@ int undo_entry_locked(struct journal *j, const struct fix_ctx *ctx, const char *
 /* Describes what undo of `which` would do (files, a diff of the current
  * bytes against the originals, commands) without changing anything.
  * Returns 0, or -errno and *cause (-ENOTSUP, as undo_entry, on a target
- * asr-doctor cannot change and that keeps no journal of its own). */
+ * asr-doctor cannot change and that keeps no journal of its own; -EBUSY,
+ * as undo_entry, while a guard there waits). */
 int undo_preview(const struct fix_ctx *ctx, const char *which, bool force, struct sbuf *out,
 		 char **cause);
 

@@ -507,6 +507,8 @@ static const struct guard_strategy guard_local = {
 	.need = local_need,
 	.start = local_start,
 	.confirm = local_confirm,
+	/* guard_decide (engine/undo.c) finds undone_by under the lock. */
+	.reads_journal = true,
 };
 
 /* A system that is not running (a mounted root): nothing reloads there,
@@ -531,6 +533,8 @@ static const struct guard_strategy guard_offline = {
 	.name = "none",
 	.serves = offline_serves,
 	.need = offline_need,
+	/* Any guard its journal records is guard_start's process. */
+	.reads_journal = true,
 };
 
 /* Any other target (a Windows machine over SSH). */
@@ -632,6 +636,37 @@ char *guard_busy(struct target *t, const char *journal_dir, const char *journal_
 	}
 	free(entry);
 	free(cause);
+	return msg;
+}
+
+char *guard_undo_busy(struct target *t, const struct journal *j, const char *journal_opt)
+{
+	if (guard_strategy_for(t)->reads_journal)
+		return NULL;
+	const struct journal_entry *w = journal_guard_waiting(j);
+	if (!w)
+		return NULL;
+	char when[32] = "?";
+	time_t dl = (time_t)w->guard_deadline;
+	struct tm tm;
+	if (w->guard_deadline > 0 && localtime_r(&dl, &tm))
+		strftime(when, sizeof when, "%H:%M:%S", &tm);
+	long long left = w->guard_deadline - (long long)time(NULL);
+	char *remains = left > 0 ? xasprintf(T("about %lld s left", "约剩 %lld 秒"), left)
+				 : xstrdup(T("its time is up: the guard is putting it back now",
+					     "时限已到：守护进程正在恢复"));
+	char *cmd = confirm_command(t, w->id, journal_opt);
+	char *msg = xasprintf(T("entry %s on %s waits for confirmation until %s (%s), and its "
+				"guard there puts the files back by itself if it is not confirmed: "
+				"an undo now would act on the same files. Either confirm it first "
+				"from a new connection with '%s' and then undo, or let the guard "
+				"put it back at %s; nothing was changed",
+				"条目 %s（%s）正在等待确认，截止 %s（%s）；若未确认，那里的守护进程会"
+				"自行恢复文件：此时撤销会与其作用于同一批文件。请先从新的连接运行“%s”"
+				"确认后再撤销，或等待守护进程在 %s 自动恢复；未做任何更改"),
+			      w->id, t->name, when, remains, cmd, when);
+	free(cmd);
+	free(remains);
 	return msg;
 }
 

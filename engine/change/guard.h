@@ -118,6 +118,13 @@ struct guard_strategy {
 	 * frees), 0 when none, -errno with *cause (caller frees). NULL: the
 	 * journal tells (apply refuses then). */
 	int (*waiting)(struct target *t, const char *journal_dir, char **entry, char **cause);
+	/* Whether its guard decides from the journal, under the journal's
+	 * lock, and stands down for an entry undone meanwhile (the guard
+	 * process of guard_start: undo may run while it waits). false: the
+	 * guard puts its files back from copies of its own without reading
+	 * the journal, so undo is refused while it waits
+	 * (guard_undo_busy). */
+	bool reads_journal;
 };
 
 /* The strategy of target t: the first added one (guard_add_strategies)
@@ -146,6 +153,16 @@ int guard_confirm_on(struct target *t, const char *journal_dir, const char *whic
  * naming the entry and the confirm command (journal_opt as in
  * guard_notice), or why it could not be asked. Caller frees. */
 char *guard_busy(struct target *t, const char *journal_dir, const char *journal_opt);
+/* Why entry undo may not run on t now: a guard there still waits for
+ * its confirmation (journal_guard_waiting on j, the journal of t, open)
+ * and t's strategy does not read the journal (reads_journal false), so
+ * an undo now and the guard's own revert would both act on the same
+ * files. Returns NULL when nothing waits or the guard would stand down,
+ * else a message naming the entry, its deadline and the time left (on
+ * the clock of this machine), the confirm command (journal_opt as in
+ * guard_notice) and the other way out (letting the guard put it back).
+ * Caller frees. */
+char *guard_undo_busy(struct target *t, const struct journal *j, const char *journal_opt);
 /* Whether an apply is ready for its guard: the change is in place,
  * journalled, and a command marked rerun_on_undo (the reload) ran. */
 bool guard_due(const struct apply_report *rep);

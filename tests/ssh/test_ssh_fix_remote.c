@@ -16,6 +16,7 @@
  * before and after). Needs sshd, unshare and root: fails, never skips,
  * without them. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@
 #include <unistd.h>
 
 #include "engine/change/journal.h"
+#include "engine/target/target_ssh.h"
+#include "engine/undo.h"
 #include "engine/util/util.h"
 #include "support/sshd.h"
 #include "support/testutil.h"
@@ -150,10 +153,81 @@ static struct journal *machine_journal(const char *machine)
 	return j;
 }
 
+/* A link of the engine's own to the machine of d, as root. */
+static struct target *machine_login(const struct test_sshd *d)
+{
+	struct ssh_opts o;
+	ssh_opts_init(&o);
+	o.host = "127.0.0.1";
+	o.port = d->port;
+	o.user = "root";
+	o.identity = d->user_key;
+	o.known_hosts = d->known_hosts;
+	o.timeout_ms = 20000;
+	struct target *t = target_ssh_new(&o);
+	struct ssh_attempt a;
+	char *cause = NULL;
+	if (target_ssh_connect(t, &o, &a, &cause) != 0)
+		fail_msg("login to 127.0.0.1:%d: %s", d->port, cause);
+	return t;
+}
+
+/* Undo while the fix's guard waits on the machine: the guard puts the
+ * file back by itself from its own copy, so undo is refused, by the real
+ * binary (its preview, --dry-run too) and by the engine under the
+ * journal's lock (what the wizard calls), each saying which entry waits,
+ * until when and with how long left, the confirm command, and that the
+ * guard may be let put it back; the file, the journal and the guard are
+ * left as they were. */
+static void expect_undo_refused_while_guarded(const struct test_sshd *d, const char *home,
+					      const char *fixed)
+{
+	char *confirm = xasprintf("'asr-doctor --target root@127.0.0.1:%d -i %s confirm 1'",
+				  d->port, d->user_key);
+	const char *const says[] = { "entry 1 on ", "waits for confirmation until ", " s left)",
+				     confirm, "or let the guard put it back at ",
+				     "nothing was changed" };
+	const char *const runs[] = { "undo --yes", "undo 1 --yes", "undo --dry-run" };
+	for (size_t i = 0; i < ARRAY_LEN(runs); i++) {
+		char *out = NULL;
+		int rc = run_cli(d, home, runs[i], &out);
+		if (rc != 1)
+			fail_msg("'%s' while the guard waits exited %d:\n%s", runs[i], rc, out);
+		for (size_t k = 0; k < ARRAY_LEN(says); k++)
+			if (!strstr(out, says[k]))
+				fail_msg("'%s' does not say '%s':\n%s", runs[i], says[k], out);
+		free(out);
+	}
+	struct target *t = machine_login(d);
+	struct fix_ctx ctx = { .t = t, .timeout_ms = 60000 };
+	struct apply_report rep;
+	assert_int_equal(undo_entry(&ctx, "1", &(struct apply_opts){ .force = true }, &rep),
+			 -EBUSY);
+	/* The link made here names no key: the confirm command has none. */
+	char *plain = xasprintf("'asr-doctor --target root@127.0.0.1:%d confirm 1'", d->port);
+	const char *const engine_says[] = { says[0], says[1], says[2], plain, says[4], says[5] };
+	for (size_t k = 0; k < ARRAY_LEN(engine_says); k++)
+		if (!strstr(rep.message, engine_says[k]))
+			fail_msg("undo_entry does not say '%s':\n%s", engine_says[k], rep.message);
+	free(plain);
+	apply_report_free(&rep);
+	target_free(t);
+	char *now = tu_read_file(d->conf, NULL);
+	assert_string_equal(now, fixed);
+	free(now);
+	struct journal *j = machine_journal(mach);
+	assert_int_equal(j->n, 1);
+	assert_null(j->entries[0].undone_by);
+	assert_ptr_equal(journal_guard_waiting(j), &j->entries[0]);
+	journal_close(j);
+	free(confirm);
+}
+
 /* The sshd fix over the link it changes: checked failing, applied (the
  * file validated and replaced, sshd reloaded through the init script,
  * which finds the test's sshd by the machine's pid file), its guard
- * recorded in the machine's journal and confirmed over a new connection,
+ * recorded in the machine's journal, undo refused while it waits, the
+ * guard confirmed over a new connection,
  * checked passing, undone (the exact bytes back, sshd reloaded again),
  * checked failing again; this machine's /etc/ssh untouched. */
 static void test_sshd_fix(void **state)
@@ -207,6 +281,10 @@ static void test_sshd_fix(void **state)
 	assert_null(e->guard_result);
 	assert_non_null(journal_guard_waiting(j));
 	journal_close(j);
+	now = tu_read_file(srv.conf, NULL);
+	expect_undo_refused_while_guarded(&srv, home, now);
+	free(now);
+	assert_int_equal(sshd_listens(&srv), reloads + 1);
 
 	/* Confirmed over a new connection. */
 	rc = run_cli(&srv, home, "confirm", &out);
