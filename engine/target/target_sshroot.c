@@ -443,6 +443,14 @@ static const char *sr_journal_dir(const struct target *t)
 	return TARGET_JOURNAL_DIR;
 }
 
+/* No open hook, as for a machine over SSH: a description names the
+ * machine and the folder but not the login (keys, jump hosts, --sudo),
+ * so nothing is reached from it alone. Nothing needs it: no guard runs
+ * for a root that is not running (guard_strategy_for), and the wizard's
+ * resume compares the saved description with the target the engineer's
+ * options logged in to (target_same on the location, whose folder was
+ * resolved on that machine), as for every kind. No canonical either: the
+ * location of a target made here already holds that resolved folder. */
 const struct target_kind_def target_kind_ssh_root = {
 	.name = "ssh-root",
 	.location = sr_location,

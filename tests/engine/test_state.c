@@ -349,6 +349,16 @@ static void test_should_offer(void **state)
 	assert_true(offer(t.path, "ssh", "root@web01:22", now));
 	assert_false(offer(t.path, "ssh", "root@web02:22", now));
 
+	/* A root mounted on a machine over SSH: that machine and folder. */
+	base_state(&st, "ssh-root", "root@web01:22/mnt/sysroot");
+	st.time = now;
+	save_ok(t.path, &st, NULL);
+	assert_true(offer(t.path, "ssh-root", "root@web01:22/mnt/sysroot", now));
+	assert_false(offer(t.path, "ssh-root", "root@web01:22/mnt/other", now));
+	assert_false(offer(t.path, "ssh-root", "root@web02:22/mnt/sysroot", now));
+	assert_false(offer(t.path, "ssh", "root@web01:22", now));
+	assert_false(offer(t.path, "root", "/mnt/sysroot", now));
+
 	/* A clean exit is not offered. */
 	base_state(&st, "local", NULL);
 	st.time = now;

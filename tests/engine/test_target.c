@@ -143,6 +143,12 @@ static void test_open_described(void **state)
 	assert_non_null(strstr(cause, "cannot be reached again from its description"));
 	free(cause);
 	cause = NULL;
+	/* So does a root mounted on one: the login, not the folder, is
+	 * what a description cannot give. */
+	assert_null(target_open_described("ssh-root", "root@192.0.2.7:22/mnt/sysroot", &cause));
+	assert_non_null(strstr(cause, "'ssh-root' cannot be reached again from its description"));
+	free(cause);
+	cause = NULL;
 	assert_null(target_open_described("vax", NULL, &cause));
 	assert_non_null(strstr(cause, "unknown kind of target 'vax'"));
 	free(cause);

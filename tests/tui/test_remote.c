@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/content.h"
 #include "engine/util/util.h"
 #include "support/sshd.h"
 #include "support/term.h"
@@ -538,6 +539,88 @@ static void test_changed_host_key_warning(void **state)
 	sshd_stop(&d);
 }
 
+/* A wizard run on a root mounted on a machine over SSH (--target --root),
+ * cut off by a hang-up: the next run on that root of that machine (named
+ * through a link there: the folder is resolved on the machine) offers to
+ * resume it, its place and results back without running anything; the
+ * same machine with another root, or the machine itself, is not offered
+ * it. The target is made again as every run makes it, by logging in with
+ * the engineer's options: its description alone reaches nothing (as for
+ * a machine over SSH, test_target). */
+static void test_resume_mounted_root_over_ssh(void **state)
+{
+	(void)state;
+	struct test_sshd d = sshd_start(NULL);
+	char *home = make_home("home-resume", &d, true);
+	char *base_env = env_for(home);
+	char *env = xasprintf("%s XDG_STATE_HOME='%s/state'", base_env, home);
+	free(base_env);
+	char *root = xasprintf("%s/resume-root", scratch), *other = xasprintf("%s/other-root", scratch);
+	char *cause = NULL;
+	assert_int_equal(content_extract("demo/", root, &cause), 0);
+	assert_int_equal(content_extract("demo/", other, &cause), 0);
+	char *login = xasprintf("--lang en --no-auto-check --timeout 60 --target root@127.0.0.1:%d "
+				"-i '%s'",
+				d.port, d.user_key);
+	char *args = xasprintf("%s --root '%s'", login, root);
+	struct term t = { 0 };
+	term_start(&t, 80, 24, env, args);
+	assert_true(term_wait(&t, "1/40", REMOTE_WAIT));
+	term_keys(&t, ":");
+	term_type(&t, "95320");
+	term_keys(&t, "Enter");
+	assert_true(term_wait(&t, "not run yet", REMOTE_WAIT));
+	term_keys(&t, "r");
+	assert_true(term_wait(&t, "checks done", REMOTE_WAIT));
+	term_signal(&t, "HUP");
+	assert_true(term_wait(&t, "EXIT=129", REMOTE_WAIT)); /* 128 + SIGHUP */
+	term_stop(&t);
+
+	/* The same root of the same machine, named through a link there:
+	 * offered, and resumed. */
+	char *link = xasprintf("%s/root-link", scratch);
+	assert_int_equal(symlink(root, link), 0);
+	char *again = xasprintf("%s --root '%s/.'", login, link);
+	term_start(&t, 80, 24, env, again);
+	assert_true(term_wait(&t, "Resume?", REMOTE_WAIT));
+	term_keys(&t, "y");
+	assert_true(term_wait(&t, "resumed", REMOTE_WAIT));
+	term_keys(&t, "BSpace");
+	assert_true(term_wait(&t, "21/40", REMOTE_WAIT));
+	char *s = term_screen(&t);
+	assert_non_null(strstr(s, "Enable protection failed"));
+	free(s);
+	/* Cut off again: the offer stands, kept for each run below. */
+	term_signal(&t, "HUP");
+	assert_true(term_wait(&t, "EXIT=129", REMOTE_WAIT));
+	term_stop(&t);
+	assert_int_equal(tu_sh(NULL, "cp '%s/state/asr-doctor/state.json' '%s/saved.json'", home,
+			       home), 0);
+
+	/* Another root there, and the machine itself: not offered. */
+	char *others[] = { xasprintf("%s --root '%s'", login, other), xstrdup(login) };
+	for (size_t i = 0; i < ARRAY_LEN(others); i++) {
+		assert_int_equal(tu_sh(NULL, "cp '%s/saved.json' '%s/state/asr-doctor/state.json'",
+				       home, home), 0);
+		term_start(&t, 80, 24, env, others[i]);
+		assert_true(term_wait(&t, "1/40", REMOTE_WAIT));
+		assert_true(term_wait_gone(&t, "Resume?", 500));
+		term_keys(&t, "q");
+		assert_true(term_wait(&t, "EXIT=0", REMOTE_WAIT));
+		term_stop(&t);
+		free(others[i]);
+	}
+	free(again);
+	free(link);
+	free(args);
+	free(login);
+	free(other);
+	free(root);
+	free(env);
+	free(home);
+	sshd_stop(&d);
+}
+
 int main(void)
 {
 	scratch = term_suite_begin("remote");
@@ -552,6 +635,7 @@ int main(void)
 		cmocka_unit_test(test_target_kbd_question),
 		cmocka_unit_test(test_target_unknown_host_key),
 		cmocka_unit_test(test_target_changed_host_key),
+		cmocka_unit_test(test_resume_mounted_root_over_ssh),
 	};
 	return tu_scratch_done(cmocka_run_group_tests_name("wizard remote", tests, NULL, NULL));
 }
