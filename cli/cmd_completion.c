@@ -11,14 +11,16 @@
 #include "cli/cli.h"
 #include "engine/fix.h"
 
-/* What an option's argument is, for the shell to offer. */
-enum arg_kind { ARG_NONE, ARG_DIR, ARG_FILE, ARG_JSON, ARG_LANG, ARG_HOST };
+/* What an option's argument is, for the shell to offer. ARG_ROOT_DIR: a
+ * folder of this machine, or with --target one on that machine, which
+ * this machine's folders would only misname: nothing is offered then. */
+enum arg_kind { ARG_NONE, ARG_DIR, ARG_FILE, ARG_JSON, ARG_LANG, ARG_HOST, ARG_ROOT_DIR };
 
 static const struct {
 	const char *option;
 	enum arg_kind kind;
 } arg_kinds[] = {
-	{ "root", ARG_DIR },     { "journal", ARG_DIR },  { "doc", ARG_FILE },  { "state", ARG_FILE },
+	{ "root", ARG_ROOT_DIR }, { "journal", ARG_DIR },  { "doc", ARG_FILE },  { "state", ARG_FILE },
 	{ "output", ARG_FILE },  { "replay", ARG_JSON },  { "lang", ARG_LANG }, { "server", ARG_HOST },
 	{ "target", ARG_HOST },  { "identity", ARG_FILE }, { "jump", ARG_HOST },
 	{ "ssh-config", ARG_FILE },
@@ -113,6 +115,13 @@ static void print_bash(const struct doc *d, const struct option *opts, const cha
 		printf("\t%s)\n\t\t", sb_str(&sp));
 		sb_free(&sp);
 		switch (kind_of(o->name)) {
+		case ARG_ROOT_DIR:
+			/* --target anywhere on the line (before or after,
+			 * --target=HOST too): DIR is on that machine. */
+			puts("local w; for w in \"${COMP_WORDS[@]}\"; do "
+			     "[[ $w == --target || $w == --target=* ]] && return; done");
+			printf("\t\t");
+			/* FALLTHROUGH */
 		case ARG_DIR:
 			puts("compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- \"$cur\"))");
 			break;

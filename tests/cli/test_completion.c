@@ -124,6 +124,29 @@ static void test_option_arguments(void **state)
 	got = complete_words("asr-doctor --root ''");
 	assert_string_equal(got, "mnt\nreports\n");
 	free(got);
+	got = complete_words("asr-doctor --journal m");
+	assert_string_equal(got, "mnt\n");
+	free(got);
+	/* With --target, DIR is a folder of that machine: this machine's
+	 * folders are not offered, wherever --target stands; --journal and
+	 * the rest keep theirs. */
+	const char *const remote[] = { "asr-doctor --target root@web01 --root ''",
+				       "asr-doctor --target root@web01 --root m",
+				       "asr-doctor --target=root@web01 --root ''",
+				       "asr-doctor --root '' --target root@web01",
+				       "asr-doctor -i key --target web01 --sudo --root /" };
+	for (size_t i = 0; i < ARRAY_LEN(remote); i++) {
+		got = complete_words(remote[i]);
+		if (strcmp(got, "") != 0)
+			fail_msg("%s offers:\n%s", remote[i], got);
+		free(got);
+	}
+	got = complete_words("asr-doctor --target root@web01 --root mnt --journal m");
+	assert_string_equal(got, "mnt\n");
+	free(got);
+	got = complete_words("asr-doctor --target root@web01 --root /mnt ex");
+	assert_string_equal(got, "explain\n");
+	free(got);
 	got = complete_words("asr-doctor fleet reports/");
 	assert_string_equal(got, "reports/old\nreports/web01.json\nreports/web02.json\n");
 	free(got);
