@@ -51,6 +51,16 @@ static char *win_run(const struct check_ctx *ctx, struct check_result *r, const 
 	return sb_steal(&b);
 }
 
+/* The finding for an answer that is not understood (another display
+ * language, an error message): "could not read", never a verdict; the
+ * command and its raw output are already the evidence. */
+static void not_read(struct check_result *r, const char *what)
+{
+	result_set(r, STATUS_WARN,
+		   T("could not read %s; its output is in the evidence", "无法读取%s；其输出见证据"),
+		   what);
+}
+
 /* The account asr-doctor is logged in with ("DOMAIN\user" from whoami)
  * and whether it is a local account (DOMAIN is the computer's name).
  * Returns false when whoami cannot tell. */
@@ -148,9 +158,8 @@ static void run_uac(const struct check_ctx *ctx, struct check_result *r)
 	enum winreg_found f = winreg_parse_value(out, st, "LocalAccountTokenFilterPolicy", &v);
 	free(out);
 	if (f == WINREG_ERROR) {
-		result_set(
-		    r, STATUS_ERROR, "%s",
-		    T("reg query gave no answer that could be read", "无法读取 reg query 的结果"));
+		not_read(r, T("reg query's answer about LocalAccountTokenFilterPolicy",
+			      " reg query 关于 LocalAccountTokenFilterPolicy 的回答"));
 		return;
 	}
 	if (f == WINREG_FOUND && v.is_num && v.num == 1) {
@@ -206,11 +215,13 @@ static void run_privileges(const struct check_ctx *ctx, struct check_result *r)
 	if (!out)
 		return;
 	/* S-1-5-32-544 is BUILTIN\Administrators in every language. */
-	enum win_sid_state s = winwho_group(out, "S-1-5-32-544");
+	enum win_sid_state s = winwho_admin(out);
 	free(out);
 	if (st != 0)
 		result_set(r, STATUS_ERROR, "%s",
 			   T("whoami /groups failed", "whoami /groups 执行失败"));
+	else if (s == WIN_SID_UNKNOWN)
+		not_read(r, T("whoami /groups' answer", " whoami /groups 的回答"));
 	else if (s == WIN_SID_ENABLED)
 		result_set(
 		    r, STATUS_PASS, "%s",
@@ -327,8 +338,8 @@ static void run_account(const struct check_ctx *ctx, struct check_result *r)
 	free(out);
 	if (st != 0 || rc < 0) {
 		result_set(r, STATUS_WARN,
-			   T("net user %s gave no answer that could be read (non-English Windows?)",
-			     "无法读取 net user %s 的结果（非英文 Windows？）"),
+			   T("could not read net user's answer about %s; its output is in the evidence",
+			     "无法读取 net user 关于 %s 的回答；其输出见证据"),
 			   user);
 	} else if (u.active == WIN_ACTIVE_NO) {
 		result_set(r, STATUS_FAIL,
@@ -414,8 +425,7 @@ static void run_netlogon(const struct check_ctx *ctx, struct check_result *r)
 		result_set(r, STATUS_FAIL, "%s",
 			   T("the Netlogon service is not installed", "未安装 Netlogon 服务"));
 	else if (s == WINSVC_UNKNOWN)
-		result_set(r, STATUS_WARN, "%s",
-			   T("the state of Netlogon cannot be read", "无法读取 Netlogon 的状态"));
+		not_read(r, T("sc's answer about Netlogon", " sc 关于 Netlogon 的回答"));
 	else
 		result_set(r, STATUS_FAIL,
 			   T("the Netlogon service is %s%s (95522): net start Netlogon",
@@ -516,9 +526,12 @@ static void run_share(const struct check_ctx *ctx, struct check_result *r)
 	if (!out)
 		return;
 	bool admin = winnet_share_listed(out, "ADMIN$"), c = winnet_share_listed(out, "C$");
+	bool listed = winnet_share_readable(out);
 	free(out);
 	if (st != 0)
 		result_set(r, STATUS_ERROR, "%s", T("net share failed", "net share 执行失败"));
+	else if (!listed)
+		not_read(r, T("net share's answer", " net share 的回答"));
 	else if (admin && c)
 		result_set(r, STATUS_PASS, "%s",
 			   T("the administrative shares ADMIN$ and C$ exist",
@@ -668,7 +681,9 @@ static void run_wmi(const struct check_ctx *ctx, struct check_result *r)
 	int start;
 	if (!service(ctx, r, "Winmgmt", &s, &start))
 		return;
-	if (s != WINSVC_RUNNING)
+	if (s == WINSVC_UNKNOWN)
+		not_read(r, T("sc's answer about Winmgmt", " sc 关于 Winmgmt 的回答"));
+	else if (s != WINSVC_RUNNING)
 		result_set(r, STATUS_FAIL,
 			   T("the WMI service (Winmgmt) is %s", "WMI 服务（Winmgmt）状态为 %s"),
 			   winsvc_state_name(s));
@@ -694,6 +709,12 @@ static bool service_usable(const struct check_ctx *ctx, struct check_result *r, 
 	int start;
 	if (!service(ctx, r, name, &s, &start))
 		return false;
+	if (s == WINSVC_UNKNOWN || (s != WINSVC_MISSING && start < 0)) {
+		char *answer = xasprintf(T("sc's answer about %s", " sc 关于 %s 的回答"), name);
+		not_read(r, answer);
+		free(answer);
+		return false;
+	}
 	struct winsvc svc = { .name = name, .installed = s != WINSVC_MISSING, .start = start,
 			      .state = s };
 	return winsvc_usable(r, &svc, what);
@@ -760,6 +781,10 @@ static void run_cluster(const struct check_ctx *ctx, struct check_result *r)
 	int start;
 	if (!service(ctx, r, "ClusSvc", &s, &start))
 		return;
+	if (s == WINSVC_UNKNOWN || (s != WINSVC_MISSING && start < 0)) {
+		not_read(r, T("sc's answer about ClusSvc", " sc 关于 ClusSvc 的回答"));
+		return;
+	}
 	if (s == WINSVC_MISSING) {
 		result_set(r, STATUS_PASS, "%s",
 			   T("the cluster service is not installed", "未安装群集服务"));
@@ -777,8 +802,12 @@ static void run_cluster(const struct check_ctx *ctx, struct check_result *r)
 	char *out = win_run(ctx, r, argv, &st);
 	if (!out)
 		return;
+	enum winreg_found node = winreg_parse_key(out, st);
 	free(out);
-	if (st == 0)
+	if (node == WINREG_ERROR)
+		not_read(r, T("reg query's answer about HKLM\\Cluster",
+			      " reg query 关于 HKLM\\Cluster 的回答"));
+	else if (node == WINREG_FOUND)
 		result_set(r, STATUS_PASS, "%s",
 			   T("this machine is a cluster node", "此计算机是群集节点"));
 	else
@@ -830,7 +859,7 @@ static void run_drivers(const struct check_ctx *ctx, struct check_result *r)
 		sv_free(&sets);
 		return;
 	}
-	struct sbuf missing = { 0 };
+	struct sbuf missing = { 0 }, unread = { 0 };
 	for (size_t s = 0; s < sets.n; s++)
 		for (size_t d = 0; d < ARRAY_LEN(drivers); d++) {
 			char *key =
@@ -843,6 +872,9 @@ static void run_drivers(const struct check_ctx *ctx, struct check_result *r)
 				if (f == WINREG_FOUND)
 					result_note(r, "%s\\%s Start=%s", sets.v[s], drivers[d],
 						    v.data);
+				else if (f == WINREG_ERROR)
+					sb_printf(&unread, "%s%s\\%s", unread.len ? ", " : "",
+						  sets.v[s], drivers[d]);
 				else
 					sb_printf(&missing, "%s%s\\%s", missing.len ? ", " : "",
 						  sets.v[s], drivers[d]);
@@ -854,6 +886,11 @@ static void run_drivers(const struct check_ctx *ctx, struct check_result *r)
 	if (missing.len)
 		result_set(r, STATUS_FAIL, T("drivers missing: %s", "缺少驱动程序：%s"),
 			   sb_str(&missing));
+	else if (unread.len)
+		result_set(r, STATUS_WARN,
+			   T("could not read reg query's answer about %s; its output is in the evidence",
+			     "无法读取 reg query 关于 %s 的回答；其输出见证据"),
+			   sb_str(&unread));
 	else
 		result_set(
 		    r, STATUS_PASS,
@@ -861,6 +898,7 @@ static void run_drivers(const struct check_ctx *ctx, struct check_result *r)
 		      "atapi、intelide、storflt、vmbus 和 storvsc 存在于 %zu 个控制集中"),
 		    sets.n);
 	sb_free(&missing);
+	sb_free(&unread);
 	sv_free(&sets);
 }
 

@@ -76,6 +76,25 @@ static bool reg_one(const char *line, size_t len, int ln, void *arg)
 	return false;
 }
 
+/* The message reg prints for a key or value that does not exist, in the
+ * display languages whose text is known (English, German, Simplified
+ * Chinese; tests/fixtures/windows/README.md says where each comes from).
+ * reg exits 1 for it and for every other failure (access denied among
+ * them), so only this text tells "missing" apart: in another language the
+ * answer is not understood rather than taken for "missing". */
+static bool reg_says_missing(const char *out)
+{
+	static const char *const says[] = {
+		"unable to find the specified registry key or value",
+		"Registrierungsschlüssel bzw. Wert wurde nicht gefunden",
+		"系统找不到指定的注册表项或值",
+	};
+	for (size_t i = 0; out && i < ARRAY_LEN(says); i++)
+		if (str_icase_find(out, says[i]))
+			return true;
+	return false;
+}
+
 enum winreg_found winreg_parse_value(const char *out, int exit_status, const char *name,
 				     struct winreg_value *v)
 {
@@ -85,8 +104,16 @@ enum winreg_found winreg_parse_value(const char *out, int exit_status, const cha
 		sysparse_lines(out, reg_one, &a);
 	if (a.found)
 		return WINREG_FOUND;
-	/* reg exits 1 for a missing key or value, and also for access denied. */
-	if (exit_status == 1 && !(out && str_icase_find(out, "denied")))
+	if (exit_status == 1 && reg_says_missing(out))
+		return WINREG_MISSING;
+	return WINREG_ERROR;
+}
+
+enum winreg_found winreg_parse_key(const char *out, int exit_status)
+{
+	if (exit_status == 0)
+		return WINREG_FOUND;
+	if (exit_status == 1 && reg_says_missing(out))
 		return WINREG_MISSING;
 	return WINREG_ERROR;
 }
@@ -142,39 +169,87 @@ size_t winreg_parse_subkeys(const char *out, const char *key, struct strvec *nam
 
 /* ---- sc ---------------------------------------------------------------- */
 
-/* The number after "LABEL   :" on a line of sc output, or -1. */
-static long sc_number(const char *out, const char *label)
+/* A number and the name sc prints beside it ("4  RUNNING"). */
+struct sc_word {
+	int num;
+	const char *name;
+};
+
+static const struct sc_word sc_states[] = {
+	{ 1, "STOPPED" },	   { 2, "START_PENDING" }, { 3, "STOP_PENDING" },
+	{ 4, "RUNNING" },	   { 5, "CONTINUE_PENDING" }, { 6, "PAUSE_PENDING" },
+	{ 7, "PAUSED" },
+};
+
+static const struct sc_word sc_start_types[] = {
+	{ 0, "BOOT_START" }, { 1, "SYSTEM_START" }, { 2, "AUTO_START" },
+	{ 3, "DEMAND_START" }, { 4, "DISABLED" },
+};
+
+/* The number of the line of sc output whose value is "N  NAME" with
+ * NAME one of words and N its number, or -1. sc translates its labels
+ * (STATE is STATUS in German) but prints the number and the constant's
+ * name after the colon as they are in every language, so the line is
+ * found by its value, never by its label; a number that is not the
+ * name's own is not read. */
+static long sc_number(const char *out, const struct sc_word *words, size_t nwords)
 {
-	size_t ll = strlen(label);
 	for (const char *p = out; p && *p;) {
-		const char *q = p + strspn(p, " \t");
-		if (strncmp(q, label, ll) == 0) {
-			q += ll;
-			q += strspn(q, " \t");
-			if (*q == ':') {
+		size_t n = strcspn(p, "\n");
+		const char *colon = memchr(p, ':', n);
+		if (colon) {
+			const char *q = colon + 1, *end = p + n;
+			while (q < end && (*q == ' ' || *q == '\t'))
 				q++;
-				q += strspn(q, " \t");
-				if (isdigit((unsigned char)*q))
-					return strtol(q, NULL, 10);
-			}
+			const char *digits = q;
+			long num = 0;
+			while (q < end && isdigit((unsigned char)*q) && q - digits < 4)
+				num = num * 10 + (*q++ - '0');
+			const char *w = q;
+			while (q < end && (*q == ' ' || *q == '\t'))
+				q++;
+			size_t wl = 0;
+			while (q + wl < end && (isupper((unsigned char)q[wl]) || q[wl] == '_'))
+				wl++;
+			bool bounded = q + wl == end || !isalnum((unsigned char)q[wl]);
+			if (q > digits && w > digits && q > w && wl && bounded)
+				for (size_t i = 0; i < nwords; i++)
+					if (strlen(words[i].name) == wl &&
+					    strncmp(q, words[i].name, wl) == 0)
+						return words[i].num == num ? num : -1;
 		}
-		const char *nl = strchr(p, '\n');
-		p = nl ? nl + 1 : NULL;
+		p = p[n] ? p + n + 1 : NULL;
 	}
 	return -1;
 }
 
-/* Whether sc reported error 1060 (no such service). */
+/* Whether sc reported error 1060 (no such service): its exit status, or
+ * the "[SC] ...OpenService <FAILED> 1060:" line, whose word between is
+ * translated (FEHLER, 失败) while the number is not. */
 static bool sc_missing(const char *out, int exit_status)
 {
-	return exit_status == 1060 || (out && strstr(out, "FAILED 1060"));
+	if (exit_status == 1060)
+		return true;
+	for (const char *p = out; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		if (n > 5 && strncmp(p, "[SC] ", 5) == 0) {
+			char *l = xstrndup(p, n);
+			const char *os = strstr(l, "OpenService ");
+			const char *num = os ? strstr(os, " 1060:") : NULL;
+			free(l);
+			if (num)
+				return true;
+		}
+		p = p[n] ? p + n + 1 : NULL;
+	}
+	return false;
 }
 
 enum winsvc_state winsc_parse_state(const char *out, int exit_status)
 {
 	if (sc_missing(out, exit_status))
 		return WINSVC_MISSING;
-	long s = out ? sc_number(out, "STATE") : -1;
+	long s = sc_number(out, sc_states, ARRAY_LEN(sc_states));
 	return s >= 1 && s <= 7 ? (enum winsvc_state)s : WINSVC_UNKNOWN;
 }
 
@@ -182,7 +257,7 @@ int winsc_parse_start_type(const char *out, int exit_status)
 {
 	if (sc_missing(out, exit_status))
 		return WINSVC_MISSING;
-	long s = out ? sc_number(out, "START_TYPE") : -1;
+	long s = sc_number(out, sc_start_types, ARRAY_LEN(sc_start_types));
 	return s >= 0 && s <= 4 ? (int)s : -1;
 }
 
@@ -230,8 +305,23 @@ static void add_groups(const char *s, struct strvec *sv)
 	}
 }
 
+/* The labels of `net user` that are read, in each display language whose
+ * output layout is known (tests/fixtures/windows/README.md): the labels
+ * are translated, and so is "Never", while the values of the active line
+ * stay Yes, No and Locked in the Chinese output. Output in any other
+ * language has none of these labels and is not read. */
+static const struct user_labels {
+	const char *name, *active, *expires, *never, *local, *global;
+} user_langs[] = {
+	{ "User name", "Account active", "Account expires", "Never", "Local Group Memberships",
+	  "Global Group memberships" },
+	{ "用户名", "帐户启用", "帐户到期", "从不", "本地组成员", "全局组成员" },
+};
+
 struct user_arg {
 	struct win_user *u;
+	const struct user_labels *lang; /* the language of the "User name" line */
+	bool seen_active;
 	struct strvec *groups; /* the list a continuation line adds to */
 };
 
@@ -242,27 +332,35 @@ static bool user_one(const char *line, size_t len, int ln, void *arg)
 	struct win_user *u = a->u;
 	(void)ln;
 	char *v;
-	if ((v = label_value(line, len, "User name"))) {
-		free(u->name);
-		u->name = v;
-		a->groups = NULL;
-	} else if ((v = label_value(line, len, "Account active"))) {
-		u->active = str_ieq(v, "Yes")      ? WIN_ACTIVE_YES
-			    : str_ieq(v, "No")     ? WIN_ACTIVE_NO
+	for (size_t i = 0; !a->lang && i < ARRAY_LEN(user_langs); i++)
+		if ((v = label_value(line, len, user_langs[i].name))) {
+			a->lang = &user_langs[i];
+			free(u->name);
+			u->name = v;
+			a->groups = NULL;
+			return true;
+		}
+	const struct user_labels *l = a->lang;
+	if (!l)
+		return true;
+	if ((v = label_value(line, len, l->active))) {
+		u->active = str_ieq(v, "Yes")	   ? WIN_ACTIVE_YES
+			    : str_ieq(v, "No")	   ? WIN_ACTIVE_NO
 			    : str_ieq(v, "Locked") ? WIN_ACTIVE_LOCKED
 						   : WIN_ACTIVE_UNKNOWN;
+		a->seen_active = true;
 		free(v);
 		a->groups = NULL;
-	} else if ((v = label_value(line, len, "Account expires"))) {
+	} else if ((v = label_value(line, len, l->expires))) {
 		free(u->expires);
 		u->expires = v;
-		u->never_expires = str_ieq(v, "Never");
+		u->never_expires = str_ieq(v, l->never);
 		a->groups = NULL;
-	} else if ((v = label_value(line, len, "Local Group Memberships"))) {
+	} else if ((v = label_value(line, len, l->local))) {
 		add_groups(v, &u->local_groups);
 		free(v);
 		a->groups = &u->local_groups;
-	} else if ((v = label_value(line, len, "Global Group memberships"))) {
+	} else if ((v = label_value(line, len, l->global))) {
 		add_groups(v, &u->global_groups);
 		free(v);
 		a->groups = &u->global_groups;
@@ -286,7 +384,9 @@ int winnet_parse_user(const char *out, struct win_user *u)
 	struct user_arg a = { .u = u };
 	if (out)
 		sysparse_lines(out, user_one, &a);
-	return u->name ? 0 : -1;
+	/* Without the active and expiry lines nothing about the account is
+	 * known: "no such line" must not read as "active, never expires". */
+	return u->name && a.seen_active && u->expires ? 0 : -1;
 }
 
 void win_user_free(struct win_user *u)
@@ -298,8 +398,17 @@ void win_user_free(struct win_user *u)
 	memset(u, 0, sizeof *u);
 }
 
+/* Whether line[0..len) is the rule of dashes under net share's heading. */
+static bool share_rule(const char *line, size_t len)
+{
+	while (len && isspace((unsigned char)line[len - 1]))
+		len--;
+	return len >= 20 && strspn(line, "-") >= len;
+}
+
 struct share_arg {
-	const char *name;
+	const char *name; /* NULL: only the rule is sought */
+	bool after_rule; /* the (translated) heading is above the rule */
 	bool found;
 };
 
@@ -308,6 +417,10 @@ static bool share_one(const char *line, size_t len, int ln, void *arg)
 {
 	struct share_arg *a = arg;
 	(void)ln;
+	if (!a->after_rule) {
+		a->after_rule = share_rule(line, len);
+		return a->name != NULL || !a->after_rule;
+	}
 	size_t n = strlen(a->name);
 	if (len >= n && iprefix(line, len, a->name) &&
 	    (len == n || line[n] == ' ' || line[n] == '\t')) {
@@ -323,6 +436,14 @@ bool winnet_share_listed(const char *out, const char *name)
 	if (out)
 		sysparse_lines(out, share_one, &a);
 	return a.found;
+}
+
+bool winnet_share_readable(const char *out)
+{
+	struct share_arg a = { .name = NULL };
+	if (out)
+		sysparse_lines(out, share_one, &a);
+	return a.after_rule;
 }
 
 /* ---- netsh ------------------------------------------------------------- */
@@ -553,36 +674,114 @@ char *winfw_profile_names(unsigned bits)
 
 /* ---- whoami ------------------------------------------------------------ */
 
-struct sid_arg {
-	const char *sid;
-	enum win_sid_state st;
-};
-
-/* Stops at the whoami /groups line holding the SID sought. */
-static bool sid_one(const char *line, size_t len, int ln, void *arg)
+/* Where SID stands on line[0..len) as a column of its own (spaces or the
+ * line's ends around it), or NULL. */
+static const char *sid_at(const char *line, size_t len, const char *sid)
 {
-	struct sid_arg *a = arg;
-	(void)ln;
-	size_t sl = strlen(a->sid);
-	for (size_t i = 0; i + sl <= len; i++) {
-		if (strncmp(line + i, a->sid, sl) != 0 || (i && line[i - 1] != ' ') ||
-		    (i + sl < len && line[i + sl] != ' '))
+	size_t sl = strlen(sid);
+	for (size_t i = 0; i + sl <= len; i++)
+		if (strncmp(line + i, sid, sl) == 0 && (i == 0 || line[i - 1] == ' ') &&
+		    (i + sl == len || isspace((unsigned char)line[i + sl])))
+			return line + i;
+	return NULL;
+}
+
+/* The state the attributes text names, in the languages whose text is
+ * known: English and Simplified Chinese (tests/fixtures/windows/README.md);
+ * WIN_SID_UNKNOWN for any other text, as a German one. */
+static enum win_sid_state sid_attributes(const char *text)
+{
+	if (str_icase_find(text, "deny only") || strstr(text, "只用于拒绝"))
+		return WIN_SID_DENY_ONLY;
+	if (str_icase_find(text, "Enabled group") || strstr(text, "启用的组"))
+		return WIN_SID_ENABLED;
+	return WIN_SID_UNKNOWN;
+}
+
+/* The next line of text after p (NULL at the end). */
+static const char *next_line(const char *p)
+{
+	const char *nl = strchr(p, '\n');
+	return nl ? nl + 1 : NULL;
+}
+
+/* Whether needle occurs in p[0..n). */
+static bool has_n(const char *p, size_t n, const char *needle)
+{
+	size_t nl = strlen(needle);
+	for (size_t i = 0; i + nl <= n; i++)
+		if (memcmp(p + i, needle, nl) == 0)
+			return true;
+	return false;
+}
+
+/* The RID of the integrity label on p[0..n) (" S-1-16-12288" as a column
+ * of its own, the same in every language), or -1. */
+static long integrity_on(const char *p, size_t n)
+{
+	static const char lab[] = " S-1-16-";
+	for (size_t i = 0; i + sizeof lab - 1 < n; i++) {
+		if (memcmp(p + i, lab, sizeof lab - 1) != 0)
 			continue;
-		char *rest = xstrndup(line + i + sl, len - i - sl);
-		/* A filtered (non-elevated) token lists the group for deny only. */
-		a->st = str_icase_find(rest, "deny only") ? WIN_SID_DENY_ONLY : WIN_SID_ENABLED;
-		free(rest);
-		return false;
+		const char *d = p + i + sizeof lab - 1, *e = d;
+		long rid = 0;
+		while (e < p + n && isdigit((unsigned char)*e) && e - d < 6)
+			rid = rid * 10 + (*e++ - '0');
+		if (e > d && (e == p + n || isspace((unsigned char)*e)))
+			return rid;
 	}
-	return true;
+	return -1;
 }
 
 enum win_sid_state winwho_group(const char *out, const char *sid)
 {
-	struct sid_arg a = { .sid = sid, .st = WIN_SID_ABSENT };
-	if (out)
-		sysparse_lines(out, sid_one, &a);
-	return a.st;
+	bool listing = false;
+	for (const char *p = out; p && *p; p = next_line(p)) {
+		size_t n = strcspn(p, "\n");
+		if (sid_at(p, n, "S-1-1-0") || integrity_on(p, n) >= 0)
+			listing = true;
+		const char *at = sid_at(p, n, sid);
+		if (!at)
+			continue;
+		const char *rest = at + strlen(sid);
+		char *attr = trimmed(rest, (size_t)(p + n - rest));
+		/* With a SID wider than its column, whoami moves every row's
+		 * attributes to an indented line of their own. */
+		const char *q = next_line(p);
+		if (!*attr && q && *q == ' ') {
+			size_t qn = strcspn(q, "\n");
+			free(attr);
+			attr = has_n(q, qn, "S-1-") ? xstrdup("") : trimmed(q, qn);
+		}
+		enum win_sid_state st = sid_attributes(attr);
+		free(attr);
+		return st;
+	}
+	return listing ? WIN_SID_ABSENT : WIN_SID_UNKNOWN;
+}
+
+long winwho_integrity(const char *out)
+{
+	for (const char *p = out; p && *p; p = next_line(p)) {
+		long rid = integrity_on(p, strcspn(p, "\n"));
+		if (rid >= 0)
+			return rid;
+	}
+	return -1;
+}
+
+enum win_sid_state winwho_admin(const char *out)
+{
+	enum win_sid_state text = winwho_group(out, WIN_SID_ADMINISTRATORS);
+	long il = winwho_integrity(out);
+	if (text == WIN_SID_ABSENT || il < 0)
+		return text;
+	/* A token holds Administrators enabled only at high integrity or
+	 * above; the filtered token of remote UAC is at medium. */
+	enum win_sid_state by_il = il >= WIN_IL_HIGH ? WIN_SID_ENABLED : WIN_SID_DENY_ONLY;
+	if (text == WIN_SID_UNKNOWN || text == by_il)
+		return by_il;
+	return WIN_SID_UNKNOWN; /* the two disagree: not understood */
 }
 
 /* ---- PowerShell -------------------------------------------------------- */

@@ -4,8 +4,11 @@
  * `whoami /groups`, and a PowerShell True/False. They take text (CRLF or
  * LF), never touch the system, and are tested on recorded output of the
  * real tools (tests/fixtures/windows/). Where a tool localizes its labels,
- * the parser reads the language-independent part (numbers, SIDs) when
- * there is one; the English labels are noted where there is not. */
+ * the parser reads the language-independent part (numbers beside sc's
+ * constant names, SIDs and the integrity label, share names, reg's exit
+ * status) when there is one; where there is not, it knows the words of
+ * English and Simplified Chinese (and German for reg's "not found"), and
+ * any other text is reported as not understood, never as a "no". */
 #ifndef ASR_WINPARSE_H
 #define ASR_WINPARSE_H
 
@@ -17,8 +20,9 @@
 /* ---- reg query KEY /v NAME --------------------------------------------- */
 
 enum winreg_found {
-	WINREG_ERROR = -1, /* not understood, or access denied */
-	WINREG_MISSING = 0, /* exit status 1: no such key or value */
+	WINREG_ERROR = -1, /* not understood: access denied, or a message in a
+			    * language whose text is not known */
+	WINREG_MISSING = 0, /* exit status 1 and reg's "not found" message */
 	WINREG_FOUND = 1,
 };
 
@@ -32,9 +36,15 @@ struct winreg_value {
 
 /* Finds value name (case-insensitive) in `reg query` output (standard
  * output and error together) of a command that exited with
- * exit_status. Fills v on WINREG_FOUND (free with winreg_value_free). */
+ * exit_status. The value line is the same in every language; "missing"
+ * needs exit status 1 and reg's message in English, German or Simplified
+ * Chinese, as reg exits 1 for access denied too: any other answer is
+ * WINREG_ERROR. Fills v on WINREG_FOUND (free with winreg_value_free). */
 enum winreg_found winreg_parse_value(const char *out, int exit_status, const char *name,
 				     struct winreg_value *v);
+/* Whether the key `reg query KEY` asked about exists: WINREG_FOUND for
+ * exit status 0, WINREG_MISSING as for a value, else WINREG_ERROR. */
+enum winreg_found winreg_parse_key(const char *out, int exit_status);
 void winreg_value_free(struct winreg_value *v);
 
 /* The subkey names (last path component) listed by `reg query KEY`:
@@ -57,10 +67,15 @@ enum winsvc_state {
 	WINSVC_MISSING = 1060, /* "FAILED 1060": no such service */
 };
 
-/* The STATE of `sc query` output; WINSVC_MISSING for error 1060. */
+/* The STATE of `sc query` output; WINSVC_MISSING for error 1060 (exit
+ * status, or the "[SC] ... 1060:" line in any language). The line is
+ * found by its value ("4  RUNNING": the number and the constant's name,
+ * which agree), never by its label, which sc translates; WINSVC_UNKNOWN
+ * when there is no such line. */
 enum winsvc_state winsc_parse_state(const char *out, int exit_status);
 /* The START_TYPE number of `sc qc` output (0 boot, 1 system, 2 auto,
- * 3 demand, 4 disabled); -1 when absent, WINSVC_MISSING for error 1060. */
+ * 3 demand, 4 disabled), found by its value ("2   AUTO_START") as the
+ * state is; -1 when absent, WINSVC_MISSING for error 1060. */
 int winsc_parse_start_type(const char *out, int exit_status);
 /* English name of a state, for evidence ("RUNNING"). */
 const char *winsvc_state_name(enum winsvc_state s);
@@ -78,14 +93,20 @@ struct win_user {
 	struct strvec global_groups;
 };
 
-/* Parses English `net user` output. Returns 0, or -1 when the output has
- * no "User name" line (another language or an error). Free with
- * win_user_free either way. */
+/* Parses `net user` output in English or Simplified Chinese (its labels
+ * and "Never" are translated). Returns 0, or -1 when the output lacks the
+ * user name, active or expiry line (another language, or an error). Free
+ * with win_user_free either way. */
 int winnet_parse_user(const char *out, struct win_user *u);
 void win_user_free(struct win_user *u);
 
-/* Whether `net share` output lists share name (case-insensitive). */
+/* Whether `net share` output lists share name (case-insensitive). Share
+ * names begin their lines in every language. */
 bool winnet_share_listed(const char *out, const char *name);
+/* Whether out is a share list at all: it has the rule of dashes under
+ * the (translated) heading. A share missing from anything else is not
+ * known to be missing. */
+bool winnet_share_readable(const char *out);
 
 /* ---- netsh advfirewall firewall show rule name=all --------------------- */
 
@@ -154,11 +175,34 @@ char *winfw_profile_names(unsigned bits);
 
 /* ---- whoami /groups ---------------------------------------------------- */
 
-enum win_sid_state { WIN_SID_ABSENT, WIN_SID_ENABLED, WIN_SID_DENY_ONLY };
+enum win_sid_state {
+	WIN_SID_UNKNOWN, /* the answer is not understood */
+	WIN_SID_ABSENT,
+	WIN_SID_ENABLED,
+	WIN_SID_DENY_ONLY,
+};
 
-/* How the token in `whoami /groups` output holds group sid
- * ("S-1-5-32-544" is BUILTIN\Administrators in every language). */
+/* BUILTIN\Administrators in every language. */
+#define WIN_SID_ADMINISTRATORS "S-1-5-32-544"
+/* The RID of the high mandatory level (S-1-16-12288). */
+#define WIN_IL_HIGH 12288
+
+/* How the token in `whoami /groups` output holds group sid, from the
+ * attributes text of its row (on the row, or on the indented line below
+ * when whoami moved it there), read in English or Simplified Chinese:
+ * WIN_SID_UNKNOWN for attributes in another language, and for output
+ * that is no group list (neither Everyone, S-1-1-0, nor an integrity
+ * label); WIN_SID_ABSENT when a group list lacks sid. */
 enum win_sid_state winwho_group(const char *out, const char *sid);
+/* The RID of the token's integrity label (S-1-16-N) in `whoami /groups`
+ * output, or -1 when there is none. */
+long winwho_integrity(const char *out);
+/* How the token holds BUILTIN\Administrators, in any language: where
+ * the group is listed, the integrity label decides (high or above:
+ * enabled; below: the filtered token of remote UAC, deny only), checked
+ * against the attributes text when that is in a known language; the two
+ * disagreeing, or neither known, is WIN_SID_UNKNOWN. */
+enum win_sid_state winwho_admin(const char *out);
 
 /* ---- PowerShell -------------------------------------------------------- */
 

@@ -653,6 +653,401 @@ static void test_network_check_needs_a_plain_server(void **state)
 	result_free(&r);
 }
 
+/* ---- localized output (German, Simplified Chinese) ------------------ */
+
+/* Asserts that the raw text of file is the output of a command in r's
+ * evidence: an answer that is not read is shown as it came. */
+static void raw_in_evidence(const struct check_result *r, const char *file)
+{
+	char *raw = tu_read_file(file, NULL);
+	bool found = false;
+	for (size_t k = 0; k < r->nev; k++)
+		if (r->ev[k].kind == EV_COMMAND && r->ev[k].text && strstr(r->ev[k].text, raw))
+			found = true;
+	if (!found)
+		print_message("%s is not in the evidence\n", file);
+	assert_true(found);
+	free(raw);
+}
+
+/* reg's "not found" is read in English, German and Chinese; the same
+ * exit status with any other text (access denied, in any language) is
+ * not taken for "missing". */
+static void test_recorded_localized_reg_query(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file;
+		enum winreg_found want;
+	} cases[] = {
+		{ WIN "reg-latfp-missing.stderr.txt", WINREG_MISSING },
+		{ WIN "reg-latfp-missing-de.stderr.txt", WINREG_MISSING },
+		{ WIN "reg-latfp-missing-zh.stderr.txt", WINREG_MISSING },
+		{ WIN "reg-denied-de.stderr.txt", WINREG_ERROR },
+		{ WIN "reg-denied-zh.stderr.txt", WINREG_ERROR },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char *out = tu_read_file(cases[i].file, NULL);
+		struct winreg_value v;
+		print_message("%s\n", cases[i].file);
+		assert_int_equal(winreg_parse_value(out, 1, "LocalAccountTokenFilterPolicy", &v),
+				 cases[i].want);
+		assert_int_equal(winreg_parse_key(out, 1), cases[i].want);
+		/* "Not found" with another exit status is not reg's answer. */
+		assert_int_equal(winreg_parse_value(out, 0, "LocalAccountTokenFilterPolicy", &v),
+				 WINREG_ERROR);
+		free(out);
+	}
+	assert_int_equal(winreg_parse_key("", 0), WINREG_FOUND);
+	assert_int_equal(winreg_parse_key("", 1), WINREG_ERROR);
+
+	/* The checks: missing in German or Chinese is a verdict, denied is
+	 * "could not read" with the answer as evidence, never "not set". */
+	const char *const missing[] = { WIN "reg-latfp-missing-de.stderr.txt",
+					WIN "reg-latfp-missing-zh.stderr.txt" };
+	for (size_t i = 0; i < ARRAY_LEN(missing); i++) {
+		const struct tl_replay rec[] = {
+			{ UAC_CMD, NULL, missing[i], 1 },
+			{ "whoami", WIN "whoami.txt", NULL, 0 },
+			{ "hostname", WIN "hostname.txt", NULL, 0 },
+		};
+		struct check_result r;
+		replay("win.uac", NULL, rec, ARRAY_LEN(rec), &r);
+		tl_status(&r, STATUS_FAIL);
+		tl_finding_has(&r, "LocalAccountTokenFilterPolicy is not set");
+		result_free(&r);
+	}
+	const char *const denied[] = { WIN "reg-denied-de.stderr.txt",
+				       WIN "reg-denied-zh.stderr.txt" };
+	for (size_t i = 0; i < ARRAY_LEN(denied); i++) {
+		const struct tl_replay rec[] = { { UAC_CMD, NULL, denied[i], 1 } };
+		struct check_result r;
+		replay("win.uac", NULL, rec, ARRAY_LEN(rec), &r);
+		tl_status(&r, STATUS_WARN);
+		tl_finding_has(&r, "could not read reg query's answer about "
+				   "LocalAccountTokenFilterPolicy; its output is in the evidence");
+		raw_in_evidence(&r, denied[i]);
+		result_free(&r);
+	}
+	/* win.cluster: HKLM\Cluster missing in German is no cluster node; a
+	 * Chinese refusal is not read. */
+	const struct tl_replay node_de[] = {
+		{ "sc query ClusSvc", WIN "sc-query-de-netlogon-running.txt", NULL, 0 },
+		{ "sc qc ClusSvc", WIN "sc-qc-de-netlogon.txt", NULL, 0 },
+		{ "reg query HKLM\\Cluster", NULL, WIN "reg-latfp-missing-de.stderr.txt", 1 },
+	};
+	struct check_result r;
+	replay("win.cluster", NULL, node_de, ARRAY_LEN(node_de), &r);
+	tl_status(&r, STATUS_FAIL);
+	tl_finding_has(&r, "enabled (RUNNING) on a machine that is not a cluster node");
+	result_free(&r);
+	const struct tl_replay node_zh[] = {
+		{ "sc query ClusSvc", WIN "sc-query-de-netlogon-running.txt", NULL, 0 },
+		{ "sc qc ClusSvc", WIN "sc-qc-de-netlogon.txt", NULL, 0 },
+		{ "reg query HKLM\\Cluster", NULL, WIN "reg-denied-zh.stderr.txt", 1 },
+	};
+	replay("win.cluster", NULL, node_zh, ARRAY_LEN(node_zh), &r);
+	tl_status(&r, STATUS_WARN);
+	tl_finding_has(&r, "could not read reg query's answer about HKLM\\Cluster");
+	raw_in_evidence(&r, WIN "reg-denied-zh.stderr.txt");
+	result_free(&r);
+}
+
+/* A driver whose Start value reg refuses to show is not "missing". */
+static void test_recorded_localized_drivers_check(void **state)
+{
+	(void)state;
+	static const char *const drivers[] = { "atapi", "intelide", "storflt", "vmbus", "storvsc" };
+	struct tl_replay rec[12];
+	char cmds[12][128], files[12][128];
+	size_t n = 0;
+	rec[n++] = (struct tl_replay){ "reg query HKLM\\SYSTEM", WIN "reg-system.txt", NULL, 0 };
+	for (int cs = 1; cs <= 2; cs++)
+		for (size_t d = 0; d < ARRAY_LEN(drivers); d++) {
+			snprintf(cmds[n], sizeof cmds[n],
+				 "reg query HKLM\\SYSTEM\\ControlSet00%d\\Services\\%s /v Start",
+				 cs, drivers[d]);
+			snprintf(files[n], sizeof files[n], WIN "reg-start-ControlSet00%d-%s.txt",
+				 cs, drivers[d]);
+			bool denied = cs == 2 && strcmp(drivers[d], "vmbus") == 0;
+			rec[n] = (struct tl_replay){ cmds[n], denied ? NULL : files[n],
+						     denied ? WIN "reg-denied-de.stderr.txt" : NULL,
+						     denied ? 1 : 0 };
+			n++;
+		}
+	struct check_result r;
+	replay("win.drivers", NULL, rec, n, &r);
+	tl_status(&r, STATUS_WARN);
+	tl_finding_has(&r, "could not read reg query's answer about ControlSet002\\vmbus");
+	raw_in_evidence(&r, WIN "reg-denied-de.stderr.txt");
+	result_free(&r);
+	/* Missing in German, next to it, is still a missing driver. */
+	rec[3] = (struct tl_replay){ cmds[3], NULL, WIN "reg-latfp-missing-de.stderr.txt", 1 };
+	replay("win.drivers", NULL, rec, n, &r);
+	tl_status(&r, STATUS_FAIL);
+	tl_finding_has(&r, "drivers missing: ControlSet001\\storflt");
+	result_free(&r);
+}
+
+/* sc translates its labels (STATUS, STARTTYP) but not the number and the
+ * constant's name: the state and start type are read in German as in
+ * English, and error 1060 in German and Chinese. */
+static void test_recorded_localized_sc(void **state)
+{
+	(void)state;
+	char *out = tu_read_file(WIN "sc-query-de-netlogon-running.txt", NULL);
+	assert_int_equal(winsc_parse_state(out, 0), WINSVC_RUNNING);
+	/* The state line is not a start type, and the reverse. */
+	assert_int_equal(winsc_parse_start_type(out, 0), -1);
+	free(out);
+	out = tu_read_file(WIN "sc-qc-de-netlogon.txt", NULL);
+	assert_int_equal(winsc_parse_start_type(out, 0), 3);
+	assert_int_equal(winsc_parse_state(out, 0), WINSVC_UNKNOWN);
+	free(out);
+	out = tu_read_file(WIN "sc-qc-de-vss-disabled.txt", NULL);
+	assert_int_equal(winsc_parse_start_type(out, 0), 4);
+	free(out);
+	const char *const missing[] = { WIN "sc-query-de-missing.txt",
+					WIN "sc-query-zh-missing.txt" };
+	for (size_t i = 0; i < ARRAY_LEN(missing); i++) {
+		out = tu_read_file(missing[i], NULL);
+		/* The exit status says it, and the line alone does too. */
+		assert_int_equal(winsc_parse_state(out, 1060), WINSVC_MISSING);
+		assert_int_equal(winsc_parse_state(out, 1), WINSVC_MISSING);
+		assert_int_equal(winsc_parse_start_type(out, 1), WINSVC_MISSING);
+		free(out);
+	}
+	out = tu_read_file(WIN "sc-query-zh-denied.txt", NULL);
+	assert_int_equal(winsc_parse_state(out, 5), WINSVC_UNKNOWN);
+	free(out);
+	/* A number that is not its name's, or a name that is not a state,
+	 * is not read. */
+	assert_int_equal(winsc_parse_state("        STATUS  : 1  RUNNING\r\n", 0), WINSVC_UNKNOWN);
+	assert_int_equal(winsc_parse_state("        TYP     : 20  WIN32_SHARE_PROCESS\r\n", 0),
+			 WINSVC_UNKNOWN);
+	assert_int_equal(winsc_parse_state("        STATUS  : 4  RUNNINGX\r\n", 0), WINSVC_UNKNOWN);
+
+	struct check_result r;
+	const struct tl_replay running[] = {
+		{ "sc query Netlogon", WIN "sc-query-de-netlogon-running.txt", NULL, 0 },
+		{ "sc qc Netlogon", WIN "sc-qc-de-netlogon.txt", NULL, 0 },
+	};
+	replay("win.netlogon", NULL, running, ARRAY_LEN(running), &r);
+	tl_status(&r, STATUS_PASS);
+	result_free(&r);
+	const struct tl_replay stopped[] = {
+		{ "sc query Netlogon", WIN "sc-query-de-netlogon-stopped.txt", NULL, 0 },
+		{ "sc qc Netlogon", WIN "sc-qc-de-netlogon.txt", NULL, 0 },
+	};
+	replay("win.netlogon", NULL, stopped, ARRAY_LEN(stopped), &r);
+	tl_status(&r, STATUS_FAIL);
+	tl_finding_has(&r, "Netlogon service is STOPPED (95522)");
+	result_free(&r);
+	for (size_t i = 0; i < ARRAY_LEN(missing); i++) {
+		const struct tl_replay none[] = { { "sc query Netlogon", missing[i], NULL, 1060 } };
+		replay("win.netlogon", NULL, none, 1, &r);
+		tl_status(&r, STATUS_FAIL);
+		tl_finding_has(&r, "the Netlogon service is not installed");
+		result_free(&r);
+	}
+	const struct tl_replay denied[] = {
+		{ "sc query Netlogon", WIN "sc-query-zh-denied.txt", NULL, 5 },
+		{ "sc qc Netlogon", WIN "sc-query-zh-denied.txt", NULL, 5 },
+	};
+	replay("win.netlogon", NULL, denied, ARRAY_LEN(denied), &r);
+	tl_status(&r, STATUS_WARN);
+	tl_finding_has(&r, "could not read sc's answer about Netlogon");
+	raw_in_evidence(&r, WIN "sc-query-zh-denied.txt");
+	result_free(&r);
+
+	/* win.vss: disabled in German fails; a refusal was "installed and
+	 * not disabled" before (no start type read is no verdict). */
+	const struct tl_replay vss_off[] = {
+		{ "sc query VSS", WIN "sc-query-de-vss-stopped.txt", NULL, 0 },
+		{ "sc qc VSS", WIN "sc-qc-de-vss-disabled.txt", NULL, 0 },
+	};
+	replay("win.vss", NULL, vss_off, ARRAY_LEN(vss_off), &r);
+	tl_status(&r, STATUS_FAIL);
+	tl_finding_has(&r, "Volume Shadow Copy (VSS) is disabled: sc config VSS start= demand");
+	result_free(&r);
+	const struct tl_replay vss_denied[] = {
+		{ "sc query VSS", WIN "sc-query-de-vss-stopped.txt", NULL, 0 },
+		{ "sc qc VSS", WIN "sc-query-zh-denied.txt", NULL, 5 },
+	};
+	replay("win.vss", NULL, vss_denied, ARRAY_LEN(vss_denied), &r);
+	tl_status(&r, STATUS_WARN);
+	tl_finding_has(&r, "could not read sc's answer about VSS");
+	raw_in_evidence(&r, WIN "sc-query-zh-denied.txt");
+	result_free(&r);
+	/* win.wmi: Winmgmt's state not read is not "Winmgmt is unknown". */
+	const struct tl_replay wmi[] = {
+		{ "sc query Winmgmt", WIN "sc-query-zh-denied.txt", NULL, 5 },
+		{ "sc qc Winmgmt", WIN "sc-query-zh-denied.txt", NULL, 5 },
+		{ FW_WMI, WIN "ps-fwgroup-34251-en-domain-only.txt", NULL, 0 },
+	};
+	replay("win.wmi", NULL, wmi, ARRAY_LEN(wmi), &r);
+	tl_status(&r, STATUS_WARN);
+	assert_null(strstr(r.finding, "is unknown"));
+	tl_ev_has(&r, EV_COMMAND, "拒绝访问");
+	result_free(&r);
+}
+
+/* whoami translates the attributes but not the SIDs: Administrators and
+ * the integrity label (S-1-16-8192 medium, S-1-16-12288 high) give the
+ * verdict in German; in Chinese the attributes agree with it, also where
+ * whoami moved them to a line of their own. */
+static void test_recorded_localized_whoami_groups(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file;
+		enum win_sid_state text, admin;
+		long il;
+		enum status want;
+	} cases[] = {
+		{ WIN "whoami-groups-admin.txt", WIN_SID_ENABLED, WIN_SID_ENABLED, 12288, STATUS_PASS },
+		{ WIN "whoami-groups-filtered.txt", WIN_SID_DENY_ONLY, WIN_SID_DENY_ONLY, 8192,
+		  STATUS_FAIL },
+		{ WIN "whoami-groups-user.txt", WIN_SID_ABSENT, WIN_SID_ABSENT, 8192, STATUS_FAIL },
+		{ WIN "whoami-groups-zh-admin.txt", WIN_SID_ENABLED, WIN_SID_ENABLED, 12288,
+		  STATUS_PASS },
+		{ WIN "whoami-groups-zh-filtered.txt", WIN_SID_DENY_ONLY, WIN_SID_DENY_ONLY, 8192,
+		  STATUS_FAIL },
+		{ WIN "whoami-groups-zh-wrapped.txt", WIN_SID_DENY_ONLY, WIN_SID_DENY_ONLY, 8192,
+		  STATUS_FAIL },
+		{ WIN "whoami-groups-de-admin.txt", WIN_SID_UNKNOWN, WIN_SID_ENABLED, 12288,
+		  STATUS_PASS },
+		{ WIN "whoami-groups-de-filtered.txt", WIN_SID_UNKNOWN, WIN_SID_DENY_ONLY, 8192,
+		  STATUS_FAIL },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		print_message("%s\n", cases[i].file);
+		char *out = tu_read_file(cases[i].file, NULL);
+		assert_int_equal(winwho_group(out, WIN_SID_ADMINISTRATORS), cases[i].text);
+		assert_int_equal(winwho_integrity(out), cases[i].il);
+		assert_int_equal(winwho_admin(out), cases[i].admin);
+		free(out);
+		const struct tl_replay rec[] = { { "whoami /groups", cases[i].file, NULL, 0 } };
+		struct check_result r;
+		replay("win.privileges", NULL, rec, 1, &r);
+		tl_status(&r, cases[i].want);
+		if (cases[i].admin == WIN_SID_DENY_ONLY)
+			tl_finding_has(&r, "filtered (\"deny only\")");
+		result_free(&r);
+	}
+	char *out = tu_read_file(WIN "whoami-groups-zh-wrapped.txt", NULL);
+	/* The row after a wrapped one is not read as its attributes. */
+	assert_int_equal(winwho_group(out, "S-1-16-8192"), WIN_SID_UNKNOWN);
+	assert_int_equal(winwho_group(out, "S-1-5-32-545"), WIN_SID_ENABLED);
+	free(out);
+	/* Attributes and label that disagree, or neither known, or no group
+	 * list at all, are not read. */
+	static const char *const unread[] = {
+		"Jeder  Bekannte Gruppe S-1-1-0 x\r\n"
+		"BUILTIN\\Administrators Alias S-1-5-32-544 Group used for deny only\r\n"
+		"Mandatory Label\\High Mandatory Level Label S-1-16-12288\r\n",
+		"Jeder Bekannte Gruppe S-1-1-0 x\r\n"
+		"VORDEFINIERT\\Administratoren Alias S-1-5-32-544 Aktivierte Gruppe\r\n",
+		"Der Befehl wurde nicht gefunden.\r\n",
+		"",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(unread); i++)
+		assert_int_equal(winwho_admin(unread[i]), WIN_SID_UNKNOWN);
+	/* An answer that is no group list (here another program's "True"). */
+	const struct tl_replay rec[] = { { "whoami /groups", WIN "powershell-true.txt", NULL, 0 } };
+	struct check_result r;
+	replay("win.privileges", NULL, rec, 1, &r);
+	tl_status(&r, STATUS_WARN);
+	tl_finding_has(&r, "could not read whoami /groups' answer; its output is in the evidence");
+	raw_in_evidence(&r, WIN "powershell-true.txt");
+	result_free(&r);
+}
+
+/* net share: the share names begin their lines in every language; an
+ * answer without the list's rule is not a list. */
+static void test_recorded_localized_net_share(void **state)
+{
+	(void)state;
+	char *out = tu_read_file(WIN "net-share-zh.txt", NULL);
+	assert_true(winnet_share_readable(out));
+	assert_true(winnet_share_listed(out, "ADMIN$"));
+	assert_true(winnet_share_listed(out, "C$"));
+	assert_true(winnet_share_listed(out, "Users"));
+	/* The heading's words are not shares. */
+	assert_false(winnet_share_listed(out, "共享名"));
+	free(out);
+	struct check_result r;
+	const struct tl_replay zh[] = { { "net share", WIN "net-share-zh.txt", NULL, 0 } };
+	replay("win.share", NULL, zh, 1, &r);
+	tl_status(&r, STATUS_PASS);
+	result_free(&r);
+	const struct tl_replay none[] = { { "net share", WIN "net-share-zh-noadmin.txt", NULL, 0 } };
+	replay("win.share", NULL, none, 1, &r);
+	tl_status(&r, STATUS_FAIL);
+	tl_finding_has(&r, "administrative shares missing: ADMIN$, C$ (");
+	result_free(&r);
+	/* An answer that is no share list is not "no shares". */
+	const struct tl_replay odd[] = { { "net share", WIN "sc-query-zh-missing.txt", NULL, 0 } };
+	replay("win.share", NULL, odd, 1, &r);
+	tl_status(&r, STATUS_WARN);
+	tl_finding_has(&r, "could not read net share's answer");
+	raw_in_evidence(&r, WIN "sc-query-zh-missing.txt");
+	result_free(&r);
+	assert_false(winnet_share_readable("ADMIN$ C:\\Windows\r\n"));
+}
+
+/* net user: read in Chinese (its labels and 从不 for "never"); in a
+ * language whose labels are not known, or without the active or expiry
+ * line, it is "could not read". */
+static void test_recorded_localized_net_user(void **state)
+{
+	(void)state;
+	struct win_user u;
+	char *out = tu_read_file(WIN "net-user-zh-active.txt", NULL);
+	assert_int_equal(winnet_parse_user(out, &u), 0);
+	assert_string_equal(u.name, "asrpush");
+	assert_int_equal(u.active, WIN_ACTIVE_YES);
+	assert_true(u.never_expires);
+	assert_int_equal(u.local_groups.n, 3);
+	assert_string_equal(u.local_groups.v[2], "Users");
+	win_user_free(&u);
+	free(out);
+	/* The English file without its expiry line says nothing of expiry. */
+	out = tu_read_file(WIN "net-user-active.txt", NULL);
+	char *cut = strstr(out, "Account expires");
+	assert_non_null(cut);
+	memcpy(cut, "Account_expires", 15);
+	assert_int_equal(winnet_parse_user(out, &u), -1);
+	win_user_free(&u);
+	free(out);
+
+	static const struct {
+		const char *file;
+		enum status want;
+		const char *says;
+	} cases[] = {
+		{ WIN "net-user-zh-active.txt", STATUS_PASS, "active and does not expire" },
+		{ WIN "net-user-zh-disabled.txt", STATUS_FAIL, "disabled (95519)" },
+		{ WIN "net-user-zh-expires.txt", STATUS_WARN, "expires on 2024/6/30 0:00:00" },
+		{ WIN "whoami-groups-de-admin.txt", STATUS_WARN,
+		  "could not read net user's answer about asrpush; its output is in the evidence" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		const struct tl_replay rec[] = {
+			{ "whoami", WIN "whoami.txt", NULL, 0 },
+			{ "hostname", WIN "hostname.txt", NULL, 0 },
+			{ "net user asrpush", cases[i].file, NULL, 0 },
+		};
+		struct check_result r;
+		replay("win.account", NULL, rec, ARRAY_LEN(rec), &r);
+		tl_status(&r, cases[i].want);
+		tl_finding_has(&r, cases[i].says);
+		if (cases[i].want == STATUS_WARN && strstr(cases[i].says, "could not read"))
+			raw_in_evidence(&r, cases[i].file);
+		result_free(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +1073,12 @@ int main(void)
 		cmocka_unit_test(test_recorded_drivers_check),
 		cmocka_unit_test(test_recorded_os_check_on_windows),
 		cmocka_unit_test(test_network_check_needs_a_plain_server),
+		cmocka_unit_test(test_recorded_localized_reg_query),
+		cmocka_unit_test(test_recorded_localized_drivers_check),
+		cmocka_unit_test(test_recorded_localized_sc),
+		cmocka_unit_test(test_recorded_localized_whoami_groups),
+		cmocka_unit_test(test_recorded_localized_net_share),
+		cmocka_unit_test(test_recorded_localized_net_user),
 	};
 	return cmocka_run_group_tests_name("check_windows", tests, NULL, NULL);
 }

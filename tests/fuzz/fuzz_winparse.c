@@ -1,7 +1,9 @@
 /* fuzz_winparse.c: the parsers of Windows tool output read over SSH
  * (engine/winparse.h): `reg query` (a value, subkeys), `sc query`/`sc qc`,
  * `net user`, `net share`, `netsh advfirewall` rules and profile states,
- * `whoami /groups` and a PowerShell True/False, all on the same bytes. */
+ * `whoami /groups` (a group, the integrity label, the administrators'
+ * verdict) and a PowerShell True/False, all on the same bytes, English,
+ * German and Chinese seeds alike. */
 #include "tests/fuzz/fuzz.h"
 
 #include <stdlib.h>
@@ -20,6 +22,8 @@ int FUZZ_ENTRY(winparse)(const uint8_t *data, size_t size)
 			winreg_value_free(&v);
 	if (winreg_parse_value(out, 0, "Start", &v) == WINREG_FOUND)
 		winreg_value_free(&v);
+	winreg_parse_key(out, 0);
+	winreg_parse_key(out, 1);
 	struct strvec keys = { 0 };
 	winreg_parse_subkeys(out, "HKLM\\SYSTEM", &keys);
 	winreg_parse_subkeys(out, "HKEY_LOCAL_MACHINE\\SYSTEM\\ControlSet001\\Services", &keys);
@@ -28,11 +32,13 @@ int FUZZ_ENTRY(winparse)(const uint8_t *data, size_t size)
 	winsvc_state_name(winsc_parse_state(out, 0));
 	winsc_parse_state(out, 1060);
 	winsc_parse_start_type(out, 0);
+	winsc_parse_start_type(out, 1);
 
 	struct win_user u;
 	winnet_parse_user(out, &u);
 	win_user_free(&u);
 	winnet_share_listed(out, "ADMIN$");
+	winnet_share_readable(out);
 
 	struct winfw_rule *rules = NULL;
 	size_t n = winfw_parse(out, &rules);
@@ -46,6 +52,8 @@ int FUZZ_ENTRY(winparse)(const uint8_t *data, size_t size)
 	winfw_ps_free(&fw);
 
 	winwho_group(out, "S-1-5-32-544");
+	winwho_integrity(out);
+	winwho_admin(out);
 	win_parse_bool(out);
 	free(out);
 	return 0;
