@@ -12,6 +12,14 @@
 #                                            own HOME for known_hosts; the
 #                                            probe's login options in
 #                                            ASR_PROBE_ARGS)
+#   asr-doctor --target HOST check           against a Windows machine: the
+#                                            same sshd, a key whose
+#                                            authorized_keys entry runs the
+#                                            tests' stand-in for the Windows
+#                                            commands (WIN_STANDIN; built by
+#                                            make tests; skipped without it),
+#                                            which answers at once: what is
+#                                            timed is the link, not Windows
 # and reports the median time, the ratio to `ssh true` and to Ansible, and
 # the round trips (the times the server started answering, per run, counted
 # by the relay) and bytes. A measurement, never a test: nothing is asserted.
@@ -82,6 +90,17 @@ ssh-keygen -q -t ed25519 -N '' -f "$tmp/user_key"
 cp "$tmp/user_key.pub" "$tmp/authorized_keys"
 sftp=/usr/lib/openssh/sftp-server
 [ -x "$sftp" ] || sftp=internal-sftp
+# A Windows machine's stand-in behind a key of its own (its SFTP too:
+# the forced command gets the subsystem's request and serves it).
+WIN_STANDIN=${WIN_STANDIN:-build/release/tests/support/win-standin}
+has_windows=no
+if [ -x "$WIN_STANDIN" ]; then
+	has_windows=yes
+	ssh-keygen -q -t ed25519 -N '' -f "$tmp/win_key"
+	mkdir -p "$tmp/winstate"
+	printf 'command="%s --state %s" %s\n' "$(realpath "$WIN_STANDIN")" "$tmp/winstate" \
+		"$(cat "$tmp/win_key.pub")" >>"$tmp/authorized_keys"
+fi
 SSHD_PORT=$(free_port)
 cat >"$tmp/sshd_config" <<EOF
 Port $SSHD_PORT
@@ -190,6 +209,11 @@ for d in $DELAYS; do
 		mkdir -p "$tmp/home/.ssh"
 		measure asr-check "$d" env HOME="$tmp/home" "$BIN" --target "$USER_NAME@127.0.0.1:$port" \
 			-i "$tmp/user_key" --accept-new-host-key check
+		if [ "$has_windows" = yes ]; then
+			measure asr-check-windows "$d" env HOME="$tmp/home" "$BIN" \
+				--target "$USER_NAME@127.0.0.1:$port" -i "$tmp/win_key" \
+				--accept-new-host-key check
+		fi
 		if "$BIN" --help 2>&1 | grep -q 'probe'; then
 			# shellcheck disable=SC2086 # the words the caller chose
 			measure asr-probe "$d" env HOME="$tmp/home" "$BIN" probe "$USER_NAME@127.0.0.1:$port" \
@@ -211,6 +235,7 @@ END {
 	CMD["ssh-true"] = "ssh -o ControlMaster=no HOST true"
 	CMD["ansible-setup"] = "ansible HOST -m setup"
 	CMD["asr-check"] = "asr-doctor --target HOST check"
+	CMD["asr-check-windows"] = "... check (Windows stand-in)"
 	CMD["asr-probe"] = "asr-doctor probe HOST"
 	printf "\nRemote: sshd on 127.0.0.1 through bench/relay (round-trip delay added), median of cold runs\n"
 	printf "%-34s %6s %10s %8s %9s %6s %6s %10s %10s %5s\n", "command", "delay", "median", "x ssh", "x ansible", \

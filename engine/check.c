@@ -154,6 +154,14 @@ int result_run(struct check_result *r, const struct check_ctx *ctx, const char *
 	return rc;
 }
 
+void check_command_key(struct strvec *out, const char *const argv[])
+{
+	struct sbuf k = { 0 };
+	for (size_t i = 0; argv[i]; i++)
+		sb_printf(&k, "%s\n", argv[i]);
+	sv_take(out, sb_steal(&k));
+}
+
 void check_run_one(const struct check_def *c, const struct check_ctx *ctx, struct check_result *r)
 {
 	struct timespec a, b;

@@ -56,7 +56,16 @@ struct check_def {
 	/* Fills r (status, finding, evidence). Never touches the system
 	 * except through ctx->t; may be called from a worker thread. */
 	void (*run)(const struct check_ctx *ctx, struct check_result *r);
+	/* Optional: the commands run will ask of ctx->t that can be known
+	 * before it starts, each appended to out as check_command_key makes
+	 * it, so that a far machine answers them all in one request
+	 * (target_batch_commands). A hint: a command left out runs alone. */
+	void (*commands)(const struct check_ctx *ctx, struct strvec *out);
 };
+
+/* Appends argv (NULL-terminated) to out as a batch's key: each word
+ * followed by '\n'. */
+void check_command_key(struct strvec *out, const char *const argv[]);
 
 /* Every check, in a stable order; ends with a { NULL } entry. */
 extern const struct check_def *const check_registry[];

@@ -161,12 +161,14 @@ static void run_linux(const struct check_ctx *ctx, struct check_result *r,
 /* Windows: ProductName and the build number from the registry. Builds
  * 22000 and later call themselves "Windows 10" in ProductName but are
  * Windows 11. Runs over the Windows target's SSH; no live test here. */
+#define WIN_VERSION_KEY "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
+static const char *const argv_p[] = { "reg", "query", WIN_VERSION_KEY, "/v", "ProductName", NULL };
+static const char *const argv_b[] = { "reg", "query", WIN_VERSION_KEY, "/v", "CurrentBuildNumber",
+				      NULL };
+
 static void run_windows(const struct check_ctx *ctx, struct check_result *r,
 			const struct support_table *tab)
 {
-	const char *key = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
-	const char *argv_p[] = { "reg", "query", key, "/v", "ProductName", NULL };
-	const char *argv_b[] = { "reg", "query", key, "/v", "CurrentBuildNumber", NULL };
 	struct cmd_result out;
 	struct winreg_value pn = { 0 }, bn = { 0 };
 	enum winreg_found fp = WINREG_ERROR, fb = WINREG_ERROR;
@@ -226,9 +228,20 @@ static void run_os(const struct check_ctx *ctx, struct check_result *r)
 	support_free(tab);
 }
 
+/* On a live Windows machine its two registry values, asked together
+ * with the other checks' commands. */
+static void os_commands(const struct check_ctx *ctx, struct strvec *out)
+{
+	if (!ctx->t || ctx->t->os != TARGET_OS_WINDOWS || ctx->t->hive_files)
+		return;
+	check_command_key(out, argv_p);
+	check_command_key(out, argv_b);
+}
+
 const struct check_def check_os_supported = {
 	.id = "os.supported",
 	.title_en = "Supported operating system and kernel",
 	.title_zh = "受支持的操作系统和内核",
 	.run = run_os,
+	.commands = os_commands,
 };

@@ -2,7 +2,10 @@
  * 95106, 95103, the VSS sections, missing drivers). On a Linux target each
  * is not applicable. On a Windows target (reached over its OpenSSH server,
  * whose shell is cmd.exe) they run reg, sc, net, netsh, whoami and
- * PowerShell through result_run and read the output with engine/winparse.
+ * PowerShell through result_run and read the output with engine/winparse;
+ * the commands that can be known before a run are declared by each
+ * check's commands hook, so that a far machine answers them in one
+ * cmd.exe line (engine/target/winbatch.h) instead of a channel each.
  * That path has no live test here (no Windows machine in the test set-up);
  * its parsers are tested on recorded output of the real tools, and the
  * checks on those recordings replayed through a stand-in target. On an
@@ -17,6 +20,34 @@
 #include "engine/check_winhive.h"
 #include "engine/winparse.h"
 #include "engine/winsvc.h"
+
+/* Commands shared by a check's run and its commands hook (the list a far
+ * machine answers in one request before the checks start), so that the
+ * two cannot drift apart. */
+static const char *const cmd_whoami[] = { "whoami", NULL };
+static const char *const cmd_hostname[] = { "hostname", NULL };
+static const char *const cmd_latfp[] = {
+	"reg", "query", "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System",
+	"/v",  "LocalAccountTokenFilterPolicy", NULL
+};
+static const char *const cmd_groups[] = { "whoami", "/groups", NULL };
+static const char *const cmd_part_of_domain[] = {
+	"powershell", "-NoProfile", "-NonInteractive", "-Command",
+	"(Get-CimInstance Win32_ComputerSystem).PartOfDomain", NULL
+};
+static const char *const cmd_shares[] = { "net", "share", NULL };
+static const char *const cmd_cluster_db[] = { "reg", "query", "HKLM\\Cluster", NULL };
+static const char *const cmd_system_keys[] = { "reg", "query", "HKLM\\SYSTEM", NULL };
+
+/* The storage and Hyper-V drivers every control set must hold. */
+static const char *const boot_drivers[] = { "atapi", "intelide", "storflt", "vmbus", "storvsc" };
+
+/* Whether the commands hooks have anything to declare: a live Windows
+ * machine (an offline volume is read through its hives). */
+static bool live_windows(const struct check_ctx *ctx)
+{
+	return ctx->t && ctx->t->os == TARGET_OS_WINDOWS && !ctx->t->hive_files;
+}
 
 /* NA on anything but Windows; true when the caller should stop. */
 static bool not_windows(const struct check_ctx *ctx, struct check_result *r)
@@ -67,10 +98,8 @@ static void not_read(struct check_result *r, const char *what)
 static bool login_account(const struct check_ctx *ctx, struct check_result *r, char **user,
 			  bool *local)
 {
-	const char *who[] = { "whoami", NULL };
-	const char *host[] = { "hostname", NULL };
 	int st = -1;
-	char *w = win_run(ctx, r, who, &st);
+	char *w = win_run(ctx, r, cmd_whoami, &st);
 	if (!w || st != 0) {
 		free(w);
 		return false;
@@ -84,7 +113,7 @@ static bool login_account(const struct check_ctx *ctx, struct check_result *r, c
 	}
 	*bs = '\0';
 	*user = xstrdup(bs + 1);
-	char *h = win_run(ctx, r, host, &st);
+	char *h = win_run(ctx, r, cmd_hostname, &st);
 	char *hn = h ? str_trim(h) : NULL;
 	if (hn)
 		hn[strcspn(hn, "\r\n")] = '\0';
@@ -117,9 +146,8 @@ static bool named_account(const struct check_ctx *ctx, struct check_result *r, c
 	*local = true;
 	if (!bs || (bs - a == 1 && a[0] == '.'))
 		return true;
-	const char *host[] = { "hostname", NULL };
 	int st = -1;
-	char *h = win_run(ctx, r, host, &st);
+	char *h = win_run(ctx, r, cmd_hostname, &st);
 	if (!h) {
 		free(*user);
 		*user = NULL;
@@ -142,16 +170,8 @@ static void run_uac(const struct check_ctx *ctx, struct check_result *r)
 		winhive_uac(ctx, r);
 		return;
 	}
-	const char *argv[] = {
-		"reg",
-		"query",
-		"HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System",
-		"/v",
-		"LocalAccountTokenFilterPolicy",
-		NULL
-	};
 	int st = -1;
-	char *out = win_run(ctx, r, argv, &st);
+	char *out = win_run(ctx, r, cmd_latfp, &st);
 	if (!out)
 		return;
 	struct winreg_value v;
@@ -192,11 +212,42 @@ static void run_uac(const struct check_ctx *ctx, struct check_result *r)
 	free(user);
 }
 
+/* The account's commands that can be known before the checks run: who
+ * is logged in, and `net user` for an account --account names whose kind
+ * its spelling tells (a bare or .\\ name is local, name@domain a domain
+ * one; HOST\\name is asked as local, the common case). */
+static void account_commands(const struct check_ctx *ctx, struct strvec *out, bool net_user)
+{
+	check_command_key(out, cmd_whoami);
+	check_command_key(out, cmd_hostname);
+	if (!net_user || !ctx->account)
+		return;
+	const char *a = ctx->account, *bs = strrchr(a, '\\'), *at = strrchr(a, '@');
+	if (at && !bs && at != a) {
+		char *user = xstrndup(a, (size_t)(at - a));
+		const char *argv[] = { "net", "user", user, "/domain", NULL };
+		check_command_key(out, argv);
+		free(user);
+		return;
+	}
+	const char *argv[] = { "net", "user", bs ? bs + 1 : a, NULL };
+	check_command_key(out, argv);
+}
+
+static void uac_commands(const struct check_ctx *ctx, struct strvec *out)
+{
+	if (!live_windows(ctx))
+		return;
+	check_command_key(out, cmd_latfp);
+	account_commands(ctx, out, false);
+}
+
 const struct check_def check_win_uac = {
 	.id = "win.uac",
 	.title_en = "Remote UAC for local accounts",
 	.title_zh = "本地账户的远程 UAC",
 	.run = run_uac,
+	.commands = uac_commands,
 };
 
 /* ---- 95517: administrator privileges ----------------------------------- */
@@ -209,9 +260,8 @@ static void run_privileges(const struct check_ctx *ctx, struct check_result *r)
 		winhive_na_live(ctx, r);
 		return;
 	}
-	const char *argv[] = { "whoami", "/groups", NULL };
 	int st = -1;
-	char *out = win_run(ctx, r, argv, &st);
+	char *out = win_run(ctx, r, cmd_groups, &st);
 	if (!out)
 		return;
 	/* S-1-5-32-544 is BUILTIN\Administrators in every language. */
@@ -238,11 +288,18 @@ static void run_privileges(const struct check_ctx *ctx, struct check_result *r)
 			     "该账户不是 Administrators 组成员"));
 }
 
+static void privileges_commands(const struct check_ctx *ctx, struct strvec *out)
+{
+	if (live_windows(ctx))
+		check_command_key(out, cmd_groups);
+}
+
 const struct check_def check_win_privileges = {
 	.id = "win.privileges",
 	.title_en = "Administrator privileges",
 	.title_zh = "管理员权限",
 	.run = run_privileges,
+	.commands = privileges_commands,
 };
 
 /* ---- 95518: domain trust ----------------------------------------------- */
@@ -255,14 +312,8 @@ static void run_domain_trust(const struct check_ctx *ctx, struct check_result *r
 		winhive_na_live(ctx, r);
 		return;
 	}
-	const char *part[] = { "powershell",
-			       "-NoProfile",
-			       "-NonInteractive",
-			       "-Command",
-			       "(Get-CimInstance Win32_ComputerSystem).PartOfDomain",
-			       NULL };
 	int st = -1;
-	char *out = win_run(ctx, r, part, &st);
+	char *out = win_run(ctx, r, cmd_part_of_domain, &st);
 	if (!out)
 		return;
 	int joined = win_parse_bool(out);
@@ -297,11 +348,20 @@ static void run_domain_trust(const struct check_ctx *ctx, struct check_result *r
 			   T("the domain trust could not be tested", "无法测试域信任关系"));
 }
 
+/* Whether the machine is joined; the secure channel's test, which asks
+ * a domain controller, runs only for a joined machine. */
+static void domain_trust_commands(const struct check_ctx *ctx, struct strvec *out)
+{
+	if (live_windows(ctx))
+		check_command_key(out, cmd_part_of_domain);
+}
+
 const struct check_def check_win_domain_trust = {
 	.id = "win.domain_trust",
 	.title_en = "Domain trust relationship",
 	.title_zh = "域信任关系",
 	.run = run_domain_trust,
+	.commands = domain_trust_commands,
 };
 
 /* ---- 95519/95520: account enabled, not locked, not expired ------------- */
@@ -371,14 +431,30 @@ static void run_account(const struct check_ctx *ctx, struct check_result *r)
 	free(user);
 }
 
+static void account_check_commands(const struct check_ctx *ctx, struct strvec *out)
+{
+	if (live_windows(ctx))
+		account_commands(ctx, out, true);
+}
+
 const struct check_def check_win_account = {
 	.id = "win.account",
 	.title_en = "Account enabled and not locked",
 	.title_zh = "账户已启用且未锁定",
 	.run = run_account,
+	.commands = account_check_commands,
 };
 
 /* ---- helpers for services ---------------------------------------------- */
+
+/* The two sc commands service() runs for name. */
+static void service_commands(struct strvec *out, const char *name)
+{
+	const char *q[] = { "sc", "query", name, NULL };
+	const char *c[] = { "sc", "qc", name, NULL };
+	check_command_key(out, q);
+	check_command_key(out, c);
+}
 
 /* The state and start type of a service (sc query / sc qc). Returns
  * false when sc could not run. */
@@ -433,11 +509,18 @@ static void run_netlogon(const struct check_ctx *ctx, struct check_result *r)
 			   winsvc_state_name(s), start == 4 ? T(" and disabled", "且已禁用") : "");
 }
 
+static void netlogon_commands(const struct check_ctx *ctx, struct strvec *out)
+{
+	if (live_windows(ctx))
+		service_commands(out, "Netlogon");
+}
+
 const struct check_def check_win_netlogon = {
 	.id = "win.netlogon",
 	.title_en = "Netlogon service running",
 	.title_zh = "Netlogon 服务正在运行",
 	.run = run_netlogon,
+	.commands = netlogon_commands,
 };
 
 /* ---- 95523: the network of the server ---------------------------------- */
@@ -520,9 +603,8 @@ static void run_share(const struct check_ctx *ctx, struct check_result *r)
 		winhive_share(ctx, r);
 		return;
 	}
-	const char *argv[] = { "net", "share", NULL };
 	int st = -1;
-	char *out = win_run(ctx, r, argv, &st);
+	char *out = win_run(ctx, r, cmd_shares, &st);
 	if (!out)
 		return;
 	bool admin = winnet_share_listed(out, "ADMIN$"), c = winnet_share_listed(out, "C$");
@@ -543,11 +625,18 @@ static void run_share(const struct check_ctx *ctx, struct check_result *r)
 			   admin ? "" : "ADMIN$", !admin && !c ? ", " : "", c ? "" : "C$");
 }
 
+static void share_commands(const struct check_ctx *ctx, struct strvec *out)
+{
+	if (live_windows(ctx))
+		check_command_key(out, cmd_shares);
+}
+
 const struct check_def check_win_share = {
 	.id = "win.share",
 	.title_en = "Administrative shares",
 	.title_zh = "管理共享",
 	.run = run_share,
+	.commands = share_commands,
 };
 
 /* ---- firewall rule groups ---------------------------------------------- */
@@ -561,6 +650,16 @@ const struct check_def check_win_share = {
  * them warns. Only the firewall off in every active profile passes
  * without rules. An answer that is not the script's gives "could not
  * read", never a verdict; the command and its raw output are evidence. */
+/* The PowerShell script that lists a rule group by its reference. */
+static void firewall_commands(struct strvec *out, const char *group_ref)
+{
+	char *script = xasprintf(WINFW_PS_PRE "%s" WINFW_PS_POST, group_ref);
+	const char *argv[] = { "powershell", "-NoProfile", "-NonInteractive", "-Command", script,
+			       NULL };
+	check_command_key(out, argv);
+	free(script);
+}
+
 static void firewall_group(const struct check_ctx *ctx, struct check_result *r,
 			   const char *group_ref, const char *group_en, const char *key_id,
 			   const char *key_name)
@@ -659,11 +758,18 @@ static void run_file_sharing(const struct check_ctx *ctx, struct check_result *r
 		       "FPS-SMB-In-TCP", "SMB-In (TCP 445)");
 }
 
+static void file_sharing_commands(const struct check_ctx *ctx, struct strvec *out)
+{
+	if (live_windows(ctx))
+		firewall_commands(out, "@FirewallAPI.dll,-28502");
+}
+
 const struct check_def check_win_file_sharing = {
 	.id = "win.file_sharing",
 	.title_en = "File and printer sharing allowed",
 	.title_zh = "允许文件和打印机共享",
 	.run = run_file_sharing,
+	.commands = file_sharing_commands,
 };
 
 /* win.wmi: the WMI service runs and its firewall rules are enabled. */
@@ -691,11 +797,20 @@ static void run_wmi(const struct check_ctx *ctx, struct check_result *r)
 		       "WMI-WINMGMT-In-TCP", "WMI-In");
 }
 
+static void wmi_commands(const struct check_ctx *ctx, struct strvec *out)
+{
+	if (!live_windows(ctx))
+		return;
+	service_commands(out, "Winmgmt");
+	firewall_commands(out, "@FirewallAPI.dll,-34251");
+}
+
 const struct check_def check_win_wmi = {
 	.id = "win.wmi",
 	.title_en = "WMI allowed through the firewall",
 	.title_zh = "防火墙允许 WMI",
 	.run = run_wmi,
+	.commands = wmi_commands,
 };
 
 /* ---- VSS, DCOM/MSDTC, cluster ------------------------------------------ */
@@ -736,11 +851,18 @@ static void run_vss(const struct check_ctx *ctx, struct check_result *r)
 		      "卷影复制服务已安装且未禁用；安装程序错误见 ASRUnifiedAgentInstaller.log（asr-doctor log）"));
 }
 
+static void vss_commands(const struct check_ctx *ctx, struct strvec *out)
+{
+	if (live_windows(ctx))
+		service_commands(out, "VSS");
+}
+
 const struct check_def check_win_vss = {
 	.id = "win.vss",
 	.title_en = "Volume Shadow Copy service",
 	.title_zh = "卷影复制服务",
 	.run = run_vss,
+	.commands = vss_commands,
 };
 
 /* win.dcom: MSDTC and COM+, which 0x8004E00F needs, are usable. */
@@ -761,11 +883,20 @@ static void run_dcom(const struct check_ctx *ctx, struct check_result *r)
 		      "MSDTC 和 COM+ 可用；DCOM 故障本身只出现在安装日志中（0x8004E00F）"));
 }
 
+static void dcom_commands(const struct check_ctx *ctx, struct strvec *out)
+{
+	if (!live_windows(ctx))
+		return;
+	service_commands(out, "MSDTC");
+	service_commands(out, "COMSysApp");
+}
+
 const struct check_def check_win_dcom = {
 	.id = "win.dcom",
 	.title_en = "COM+ and MSDTC available",
 	.title_zh = "COM+ 和 MSDTC 可用",
 	.run = run_dcom,
+	.commands = dcom_commands,
 };
 
 /* win.cluster: a cluster service enabled outside a cluster fails. */
@@ -797,9 +928,8 @@ static void run_cluster(const struct check_ctx *ctx, struct check_result *r)
 		return;
 	}
 	/* A cluster node has the cluster database under HKLM\Cluster. */
-	const char *argv[] = { "reg", "query", "HKLM\\Cluster", NULL };
 	int st = -1;
-	char *out = win_run(ctx, r, argv, &st);
+	char *out = win_run(ctx, r, cmd_cluster_db, &st);
 	if (!out)
 		return;
 	enum winreg_found node = winreg_parse_key(out, st);
@@ -818,14 +948,47 @@ static void run_cluster(const struct check_ctx *ctx, struct check_result *r)
 		    winsvc_state_name(s));
 }
 
+static void cluster_commands(const struct check_ctx *ctx, struct strvec *out)
+{
+	if (!live_windows(ctx))
+		return;
+	service_commands(out, "ClusSvc");
+	check_command_key(out, cmd_cluster_db);
+}
+
 const struct check_def check_win_cluster = {
 	.id = "win.cluster",
 	.title_en = "Cluster service on a non-cluster machine",
 	.title_zh = "非群集计算机上的群集服务",
 	.run = run_cluster,
+	.commands = cluster_commands,
 };
 
 /* ---- missing drivers --------------------------------------------------- */
+
+/* A driver's service key in a control set. Caller frees. */
+static char *driver_key(const char *set, const char *driver)
+{
+	return xasprintf("HKLM\\SYSTEM\\%s\\Services\\%s", set, driver);
+}
+
+/* The list of control sets, and the drivers' Start values in the sets a
+ * machine usually has (ControlSet001, and ControlSet002 on older
+ * releases); another set's values are asked when it shows up. */
+static void drivers_commands(const struct check_ctx *ctx, struct strvec *out)
+{
+	if (!live_windows(ctx))
+		return;
+	check_command_key(out, cmd_system_keys);
+	static const char *const usual[] = { "ControlSet001", "ControlSet002" };
+	for (size_t s = 0; s < ARRAY_LEN(usual); s++)
+		for (size_t d = 0; d < ARRAY_LEN(boot_drivers); d++) {
+			char *key = driver_key(usual[s], boot_drivers[d]);
+			const char *argv[] = { "reg", "query", key, "/v", "Start", NULL };
+			check_command_key(out, argv);
+			free(key);
+		}
+}
 
 static void run_drivers(const struct check_ctx *ctx, struct check_result *r)
 {
@@ -835,10 +998,8 @@ static void run_drivers(const struct check_ctx *ctx, struct check_result *r)
 		winhive_drivers(ctx, r);
 		return;
 	}
-	static const char *const drivers[] = { "atapi", "intelide", "storflt", "vmbus", "storvsc" };
-	const char *list[] = { "reg", "query", "HKLM\\SYSTEM", NULL };
 	int st = -1;
-	char *out = win_run(ctx, r, list, &st);
+	char *out = win_run(ctx, r, cmd_system_keys, &st);
 	if (!out)
 		return;
 	struct strvec keys = { 0 }, sets = { 0 };
@@ -861,23 +1022,22 @@ static void run_drivers(const struct check_ctx *ctx, struct check_result *r)
 	}
 	struct sbuf missing = { 0 }, unread = { 0 };
 	for (size_t s = 0; s < sets.n; s++)
-		for (size_t d = 0; d < ARRAY_LEN(drivers); d++) {
-			char *key =
-			    xasprintf("HKLM\\SYSTEM\\%s\\Services\\%s", sets.v[s], drivers[d]);
+		for (size_t d = 0; d < ARRAY_LEN(boot_drivers); d++) {
+			char *key = driver_key(sets.v[s], boot_drivers[d]);
 			const char *argv[] = { "reg", "query", key, "/v", "Start", NULL };
 			char *o = win_run(ctx, r, argv, &st);
 			if (o) {
 				struct winreg_value v;
 				enum winreg_found f = winreg_parse_value(o, st, "Start", &v);
 				if (f == WINREG_FOUND)
-					result_note(r, "%s\\%s Start=%s", sets.v[s], drivers[d],
+					result_note(r, "%s\\%s Start=%s", sets.v[s], boot_drivers[d],
 						    v.data);
 				else if (f == WINREG_ERROR)
 					sb_printf(&unread, "%s%s\\%s", unread.len ? ", " : "",
 						  sets.v[s], drivers[d]);
 				else
 					sb_printf(&missing, "%s%s\\%s", missing.len ? ", " : "",
-						  sets.v[s], drivers[d]);
+						  sets.v[s], boot_drivers[d]);
 				winreg_value_free(&v);
 				free(o);
 			}
@@ -907,4 +1067,5 @@ const struct check_def check_win_drivers = {
 	.title_en = "Storage and Hyper-V drivers in every control set",
 	.title_zh = "每个控制集中的存储和 Hyper-V 驱动",
 	.run = run_drivers,
+	.commands = drivers_commands,
 };

@@ -109,6 +109,14 @@ struct runner *runner_start(const struct check_def *const *checks, size_t n,
 	/* The checks' reads of a remote machine may come from one batch
 	 * while they run (target.h); the last worker to go ends it. */
 	target_batch_begin(r->ctx.t);
+	if (r->ctx.t) {
+		struct strvec cmds = { 0 };
+		for (size_t i = 0; i < n; i++)
+			if (checks[i]->commands)
+				checks[i]->commands(&r->ctx, &cmds);
+		target_batch_commands(r->ctx.t, &cmds);
+		sv_free(&cmds);
+	}
 	r->live = r->nthreads;
 	for (int i = 0; i < r->nthreads; i++)
 		if (pthread_create(&r->threads[i], NULL, worker, r) != 0) {

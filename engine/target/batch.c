@@ -42,6 +42,9 @@ struct target_batch {
 	const char *const *requests; /* borrowed: what to read (prefetch_linux) */
 	struct memo *memo;    /* owned */
 	size_t nmemo, capmemo;
+	struct strvec commands; /* the commands the checks will run (their
+				 * words, each ended by '\n'), for run_many */
+	bool commands_ran;    /* they were run (or tried) in this scope */
 };
 
 static void memo_clear(struct target_batch *b)
@@ -113,7 +116,22 @@ void target_batch_end(struct target *t)
 		b->pf = NULL;
 		b->tried = false;
 		memo_clear(b);
+		sv_free(&b->commands);
+		b->commands_ran = false;
 	}
+	pthread_mutex_unlock(&b->lock);
+}
+
+void target_batch_commands(struct target *t, const struct strvec *commands)
+{
+	if (!t || !t->batch || !t->ops->run_many)
+		return;
+	struct target_batch *b = t->batch;
+	pthread_mutex_lock(&b->lock);
+	if (b->depth > 0)
+		for (size_t i = 0; i < commands->n; i++)
+			if (!sv_contains(&b->commands, commands->v[i]))
+				sv_push(&b->commands, commands->v[i]);
 	pthread_mutex_unlock(&b->lock);
 }
 
@@ -166,6 +184,7 @@ void target_batch_free(struct target *t)
 		return;
 	prefetch_free(t->batch->pf);
 	memo_clear(t->batch);
+	sv_free(&t->batch->commands);
 	free(t->batch->memo);
 	pthread_mutex_destroy(&t->batch->lock);
 	free(t->batch);
@@ -357,12 +376,55 @@ bool target_batch_realpath(struct target *t, const char *path, char **out, int *
 	return true;
 }
 
+/* The commands declared for this scope, run together at the first
+ * command asked (lock held): each answer becomes the memo's, as if it
+ * had been asked alone; one not answered is asked alone when its turn
+ * comes. */
+static void run_declared(struct target *t, int timeout_ms)
+{
+	struct target_batch *b = t->batch;
+	if (b->commands_ran || b->commands.n == 0 || !t->ops->run_many)
+		return;
+	b->commands_ran = true;
+	size_t n = b->commands.n;
+	struct strvec *words = xcalloc(n, sizeof *words);
+	const char *const **argvs = xcalloc(n, sizeof *argvs);
+	for (size_t i = 0; i < n; i++) {
+		const char *k = b->commands.v[i];
+		for (const char *nl; (nl = strchr(k, '\n')); k = nl + 1)
+			sv_take(&words[i], xstrndup(k, (size_t)(nl - k)));
+		argvs[i] = (const char *const *)words[i].v; /* NULL-terminated */
+	}
+	struct cmd_result *outs = xcalloc(n, sizeof *outs);
+	bool *answered = xcalloc(n, sizeof *answered);
+	int limit = timeout_ms > BATCH_TIMEOUT_MS ? timeout_ms : BATCH_TIMEOUT_MS;
+	if (t->ops->run_many(t, argvs, n, limit, outs, answered) == 0)
+		for (size_t i = 0; i < n; i++) {
+			struct memo *m = answered[i] && !memo_find(b, 'X', b->commands.v[i])
+						 ? memo_add(b, 'X', b->commands.v[i], 0)
+						 : NULL;
+			if (m) {
+				m->cmd = outs[i];
+				memset(&outs[i], 0, sizeof outs[i]);
+			}
+		}
+	for (size_t i = 0; i < n; i++) {
+		cmd_result_free(&outs[i]);
+		sv_free(&words[i]);
+	}
+	free(outs);
+	free(answered);
+	free(argvs);
+	free(words);
+}
+
 bool target_batch_run(struct target *t, const char *const argv[], int timeout_ms,
 		      struct cmd_result *out, int *err)
 {
 	if (!in_scope(t))
 		return false;
 	struct target_batch *b = t->batch;
+	run_declared(t, timeout_ms);
 	if (prefetch_run(answers(t), argv, out)) {
 		*err = 0;
 		pthread_mutex_unlock(&b->lock);

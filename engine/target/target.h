@@ -132,6 +132,14 @@ struct target_ops {
 	 * Returns 0 when the command ran (see out->status), -ENOTSUP when
 	 * commands cannot run on this target, or -errno. */
 	int (*run)(struct target *t, const char *const argv[], int timeout_ms, struct cmd_result *out);
+	/* Runs the commands argvs[0..n) in one request, in order, where the
+	 * machine allows it (a far link then pays for one): outs[i] as run
+	 * fills it, with the error output inside the output, and answered[i]
+	 * whether command i got an answer (one that did not runs alone
+	 * later). Returns 0, or -errno when none could be answered (-ENOTSUP
+	 * when this target cannot); NULL when the kind never can. */
+	int (*run_many)(struct target *t, const char *const *const argvs[], size_t n, int timeout_ms,
+			struct cmd_result *outs, bool *answered);
 	/* The host path behind a target path (--root and local), for
 	 * libraries such as libblkid that need a real file; NULL when there
 	 * is none. Caller frees. */
@@ -404,6 +412,12 @@ const char *target_lost(struct target *t);
  * Other targets read as usual. Thread-safe after begin. */
 void target_batch_begin(struct target *t);
 void target_batch_end(struct target *t);
+/* Inside a scope: the commands the checks of this run will ask (each as
+ * its words, every word ended by '\n'), so that a target that can run
+ * many in one request (run_many: a Windows machine over SSH) runs them
+ * together when the first command is asked. A hint only: a command not
+ * declared runs alone, a declared one nobody asks costs its time. */
+void target_batch_commands(struct target *t, const struct strvec *commands);
 /* Forgets what the batch knows of path and its folder's listing. */
 void target_batch_forget(struct target *t, const char *path);
 /* What the batch reads (prefetch.h's requests, NULL-terminated, borrowed

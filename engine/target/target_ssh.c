@@ -31,6 +31,7 @@
 #include "engine/target/blockdevs.h"
 #include "engine/target/ssh_jump.h"
 #include "engine/target/ssh_sudo.h"
+#include "engine/target/winbatch.h"
 #include "engine/util/msg.h"
 #include "engine/util/sha256.h"
 #include "engine/util/shquote.h"
@@ -916,9 +917,11 @@ static int wait_failed(struct ssh_priv *p, int e)
 
 /* Runs one command line as the remote shell reads it, in (when not NULL:
  * in_len bytes, then the end of input) on its standard input; *out_len,
- * when not NULL, is the length of out->out (which may hold NUL bytes). */
+ * when not NULL, is the length of out->out (which may hold NUL bytes).
+ * A Windows machine's output is decoded to UTF-8 unless raw is set (then
+ * it comes as it was written, its length in out->out_len). */
 static int ssh_exec_in(struct target *t, const char *line, const char *in, size_t in_len,
-		       int timeout_ms, struct cmd_result *out, size_t *out_len)
+		       int timeout_ms, struct cmd_result *out, size_t *out_len, bool raw)
 {
 	struct ssh_priv *p;
 	int rc = enter_link(t, &p);
@@ -1062,7 +1065,7 @@ out:
 		sb_free(&se);
 		return rc;
 	}
-	if (windows) {
+	if (windows && !raw) {
 		/* The console's code page, or UTF-16LE, as UTF-8. */
 		out->out = win_text_utf8(sb_str(&so), so.len, cp, NULL);
 		out->out_len = out->out ? strlen(out->out) : 0;
@@ -1081,7 +1084,7 @@ out:
 
 static int ssh_exec(struct target *t, const char *line, int timeout_ms, struct cmd_result *out)
 {
-	return ssh_exec_in(t, line, NULL, 0, timeout_ms, out, NULL);
+	return ssh_exec_in(t, line, NULL, 0, timeout_ms, out, NULL, false);
 }
 
 /* ---- as root through sudo (--sudo) ---- */
@@ -1110,7 +1113,7 @@ static int sudo_exec(struct target *t, const char *line, const char *data, size_
 	}
 	if (len)
 		memcpy(in + pl, data, len);
-	int rc = ssh_exec_in(t, line, in, pl + len, timeout_ms, out, out_len);
+	int rc = ssh_exec_in(t, line, in, pl + len, timeout_ms, out, out_len, false);
 	explicit_bzero(in, pl + len);
 	free(in);
 	if (rc < 0)
@@ -1344,6 +1347,62 @@ static int ssh_run(struct target *t, const char *const argv[], int timeout_ms, s
 	int rc = ssh_exec(t, line, timeout_ms, out);
 	free(line);
 	return rc;
+}
+
+/* Commands of a Windows machine in one cmd.exe line (winbatch.h), each
+ * line as long as cmd.exe takes; the token that marks each answer is new
+ * for every run, so that no command's output can forge one. */
+static int ssh_run_many(struct target *t, const char *const *const argvs[], size_t n,
+			int timeout_ms, struct cmd_result *outs, bool *answered)
+{
+	struct ssh_priv *p = t->priv;
+	pthread_mutex_lock(&p->lock);
+	bool windows = p->windows;
+	unsigned cp = p->codepage;
+	pthread_mutex_unlock(&p->lock);
+	if (!windows || sudo_on(t))
+		return -ENOTSUP; /* a Linux machine's reads are batched by prefetch.c */
+	for (size_t i = 0; i < n; i++) {
+		answered[i] = false;
+		memset(&outs[i], 0, sizeof outs[i]);
+		outs[i].status = -1;
+	}
+	unsigned char rnd[12];
+	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+		return -errno;
+	char token[2 * sizeof rnd + 1];
+	for (size_t i = 0; i < sizeof rnd; i++)
+		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
+	size_t *idx = xcalloc(n ? n : 1, sizeof *idx);
+	struct winbatch_part *parts = xcalloc(n ? n : 1, sizeof *parts);
+	size_t first = 0, done = 0;
+	int rc = 0;
+	while (first < n) {
+		size_t used = 0, next = n;
+		char *line = winbatch_line(argvs, n, first, token, idx, &used, &next);
+		first = next;
+		if (!line)
+			continue;
+		struct cmd_result r = { .status = -1 };
+		rc = ssh_exec_in(t, line, NULL, 0, timeout_ms, &r, NULL, true);
+		free(line);
+		long got = rc < 0 ? -1 : winbatch_split(r.out, r.out_len, token, idx, used, parts);
+		for (long k = 0; k < got; k++) {
+			struct cmd_result *o = &outs[idx[k]];
+			o->status = parts[k].status;
+			o->out = win_text_utf8(r.out + parts[k].off, parts[k].len, cp, &o->out_len);
+			o->err = xstrdup("");
+			answered[idx[k]] = true;
+			done++;
+		}
+		bool whole = got == (long)used && !r.timed_out;
+		cmd_result_free(&r);
+		if (!whole)
+			break; /* a line not answered whole: the rest run alone */
+	}
+	free(idx);
+	free(parts);
+	return done ? 0 : rc < 0 ? rc : -EPROTO;
 }
 
 static char *ssh_host_path(struct target *t, const char *path)
@@ -2566,6 +2625,7 @@ static const struct target_ops ssh_ops = {
 	.statvfs = ssh_statvfs,
 	.realpath = ssh_realpath,
 	.run = ssh_run,
+	.run_many = ssh_run_many,
 	.host_path = ssh_host_path,
 	.open_stream = ssh_open_stream,
 	.stream_read = ssh_stream_read,

@@ -116,11 +116,45 @@ static void expect(const char *id, const char *want, const char *extra)
 	free(out);
 }
 
+/* Every check's id and status in a check --json output, a line each, in
+ * the output's order (caller frees). */
+static char *statuses(const char *json)
+{
+	const char *start = strchr(json, '{');
+	cJSON *doc = cJSON_Parse(start ? start : json);
+	assert_non_null(doc);
+	struct sbuf b = { 0 };
+	const cJSON *r;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "results"))
+	sb_printf(&b, "%s=%s\n", cJSON_GetStringValue(cJSON_GetObjectItem(r, "check")),
+		  cJSON_GetStringValue(cJSON_GetObjectItem(r, "status")));
+	cJSON_Delete(doc);
+	return sb_steal(&b);
+}
+
+/* The lines the stand-in received after the connection's own (the
+ * Windows test, the code page, %ProgramData%): what the checks asked. */
+static size_t lines_after_connect(const char *log, const char **first)
+{
+	const char *p = strstr(log, "echo %ProgramData%\n");
+	assert_non_null(p);
+	p += strlen("echo %ProgramData%\n");
+	*first = p;
+	size_t n = 0;
+	for (; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+static char *batched_statuses; /* test_windows_found_and_checked's verdicts */
+
 static void test_windows_found_and_checked(void **s)
 {
 	(void)s;
 	char *out = NULL;
+	ws_set(state, "log", "");
 	cli(&out, "check --json");
+	batched_statuses = statuses(out);
 	char *uac = status_of(out, "win.uac"), *acc = status_of(out, "win.account");
 	char *nl = status_of(out, "win.netlogon"), *fs = status_of(out, "win.file_sharing");
 	char *priv = status_of(out, "win.privileges"), *sshd = status_of(out, "sshd.root_login");
@@ -157,9 +191,51 @@ static void test_windows_found_and_checked(void **s)
 	char *log = ws_get(state, "log");
 	assert_non_null(strstr(log, "id -u || ver\n"));
 	assert_non_null(strstr(log, "\nchcp\n"));
-	assert_non_null(strstr(log, "\nwhoami /groups\n"));
 	assert_null(strstr(log, "LC_ALL=C"));
+	/* The checks' commands came in one line (engine/target/winbatch.h),
+	 * each with its error output joined and its status echoed after it;
+	 * only net user for the account whoami named came alone (it could
+	 * not be known before). Each alone, they were about 35 channels. */
+	const char *first = NULL;
+	size_t n = lines_after_connect(log, &first);
+	if (n != 2)
+		print_error("%zu lines after the connection:\n%s\n", n, first);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(first, "whoami /groups 2>&1 & call echo @@asr-"));
+	assert_non_null(strstr(first, "sc qc Netlogon 2>&1 & call echo @@asr-"));
+	assert_non_null(strstr(first, "%^errorlevel%& "));
+	assert_non_null(strstr(first, "\nnet user asrpush\n"));
 	free(log);
+}
+
+/* A server whose shell does not read the batched line as cmd.exe does
+ * (no marked answer comes back): every command is then asked alone, and
+ * every verdict is the same as with the batch. */
+static void test_batch_refused_runs_alone(void **s)
+{
+	(void)s;
+	assert_non_null(batched_statuses);
+	ws_set(state, "nocall", "");
+	ws_set(state, "log", "");
+	char *out = NULL;
+	cli(&out, "check --json");
+	char *path = xasprintf("%s/nocall", state);
+	unlink(path);
+	free(path);
+	char *alone = statuses(out);
+	assert_string_equal(alone, batched_statuses);
+	char *log = ws_get(state, "log");
+	const char *first = NULL;
+	size_t n = lines_after_connect(log, &first);
+	assert_non_null(strstr(first, "2>&1 & call echo @@asr-"));
+	assert_non_null(strstr(first, "\nwhoami /groups\n"));
+	assert_non_null(strstr(first, "\nsc qc Netlogon\n"));
+	assert_true(n > 20);
+	free(log);
+	free(alone);
+	free(out);
+	free(batched_statuses);
+	batched_statuses = NULL;
 }
 
 /* The journal folder on the stand-in's system drive, as this machine
@@ -680,6 +756,7 @@ int main(void)
 	scratch = tu_scratch("win-ssh");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_windows_found_and_checked),
+		cmocka_unit_test(test_batch_refused_runs_alone),
 		cmocka_unit_test(test_fix_and_undo_over_ssh),
 		cmocka_unit_test(test_undo_restores_type_and_data),
 		cmocka_unit_test(test_hostile_account_over_ssh),

@@ -18,7 +18,10 @@
  * as engine/winparse.h's WINFW_PS_PRE writes it), and the agent's VSS provider script, in the formats of the
  * recorded real outputs in tests/fixtures/windows (CRLF, the same
  * columns; netsh's rule list in German when DIR/lang says "de", as
- * netsh-rules-de.txt shows it). An unknown command answers as cmd.exe
+ * netsh-rules-de.txt shows it). Commands joined by & && || run in turn, a
+ * command's " 2>&1" sends its error output to its output, and `call`
+ * reads its command's %NAME% again (%errorlevel% is the status of the
+ * command before), as a batched line of engine/target/winbatch.h needs. An unknown command answers as cmd.exe
  * does (exit 9009, "is not recognized ..."), echo as cmd.exe's own (after
  * %NAME% expansion: %ProgramData% is DIR/programdata's). As the SFTP
  * subsystem (sshd hands it the sftp-server's path) it serves the files of
@@ -49,6 +52,8 @@
  *   programdata  %ProgramData% (C:\ProgramData when absent)
  *   hold       the start of a command ("reg add") that waits while this
  *              file exists
+ *   nocall     when present, `call` is not known (a batched line's
+ *              markers never come back)
  *   fs/        the drives' files, a folder per drive (fs/C:/ProgramData)
  *   log        every line received, appended (exactly as received)
  *
@@ -255,6 +260,10 @@ static void write_cp(int fd, const char *s, size_t len, unsigned cp)
 
 static char *env_user, *env_host, *env_domain, *env_programdata;
 
+/* %errorlevel%: the status of the last command that ran, as cmd.exe
+ * keeps it (the whole Windows code, not the 8 bits a process returns). */
+static char errorlevel[16] = "0";
+
 static const char *standin_env(const char *name, size_t n, void *arg)
 {
 	(void)arg;
@@ -273,6 +282,8 @@ static const char *standin_env(const char *name, size_t n, void *arg)
 	for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
 		if (strlen(fixed[i][0]) == n && strncasecmp(fixed[i][0], name, n) == 0)
 			return fixed[i][1];
+	if (n == 10 && strncasecmp(name, "errorlevel", n) == 0)
+		return errorlevel;
 	if (n == 8 && strncasecmp(name, "USERNAME", n) == 0)
 		return env_user;
 	if (n == 12 && strncasecmp(name, "COMPUTERNAME", n) == 0)
@@ -1275,6 +1286,17 @@ static char *program_name(const char *argv0)
 	return n;
 }
 
+/* DIR/nocall: a shell that does not read `call` as cmd.exe does (as if
+ * the server's default shell were another), so that the answers of a
+ * batched line never come back marked and each command is asked alone. */
+static bool nocall(void)
+{
+	char *p = state_path("nocall");
+	bool set = access(p, F_OK) == 0;
+	free(p);
+	return set;
+}
+
 static int run_one(const char *text)
 {
 	/* A command a test holds: while DIR/hold exists and names the start
@@ -1391,7 +1413,7 @@ int main(int argc, char **argv)
 	german = !strcmp(lang, "de");
 	free(lang);
 	env_host = state_word("host", "WEB01");
-	struct winmodel_part parts[16];
+	static struct winmodel_part parts[1024];
 	size_t n = winmodel_cmd_parts(line, standin_env, NULL, parts, ARRAY_LEN(parts));
 	int rc = 0;
 	for (size_t i = 0; i < n && i < ARRAY_LEN(parts); i++) {
@@ -1400,12 +1422,32 @@ int main(int argc, char **argv)
 			continue;
 		if (!strcmp(parts[i].op, "<") || !strcmp(parts[i].op, ">") || !strcmp(prev, "<") ||
 		    !strcmp(prev, ">")) {
-			/* Redirection is not modelled: a quoting fault if it shows. */
+			/* Redirection but 2>&1 is not modelled: a quoting
+			 * fault if it shows. */
 			sb_add(&err, "The system cannot find the file specified.\r\n");
 			rc = 1;
 			break;
 		}
-		rc = run_one(parts[i].text);
+		size_t err_before = err.len;
+		const char *text = parts[i].text;
+		while (*text == ' ' || *text == '\t')
+			text++;
+		if (!strncasecmp(text, "call ", 5) && !nocall()) {
+			/* call reads its command's %NAME% again, now. */
+			char *again = winmodel_expand(text + 5, standin_env, NULL);
+			rc = run_one(again);
+			free(again);
+		} else {
+			rc = run_one(text);
+		}
+		if (parts[i].err_to_out && err.len > err_before) {
+			sb_addn(&out, err.s + err_before, err.len - err_before);
+			err.len = err_before;
+			err.s[err.len] = '\0';
+		}
+		/* echo leaves the status as it was. */
+		if (strncasecmp(text, "echo ", 5) && strncasecmp(text, "call echo ", 10))
+			snprintf(errorlevel, sizeof errorlevel, "%d", rc);
 	}
 	winmodel_parts_free(parts, n < ARRAY_LEN(parts) ? n : ARRAY_LEN(parts));
 	char *cps = state_word("codepage", "437");

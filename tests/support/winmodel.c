@@ -54,6 +54,11 @@ static char *expand(const char *line, winmodel_env_fn env, void *arg)
 	return sb_steal(&b);
 }
 
+char *winmodel_expand(const char *text, winmodel_env_fn env, void *arg)
+{
+	return expand(text, env, arg);
+}
+
 size_t winmodel_cmd_parts(const char *line, winmodel_env_fn env, void *arg,
 			  struct winmodel_part *parts, size_t max)
 {
@@ -62,12 +67,20 @@ size_t winmodel_cmd_parts(const char *line, winmodel_env_fn env, void *arg,
 	free(stripped);
 	size_t n = 0;
 	struct sbuf cur = { 0 };
-	bool quoted = false;
+	bool quoted = false, merged = false;
 	for (const char *p = s;; p++) {
 		const char *op = NULL;
 		size_t oplen = 0;
 		if (!*p) {
 			op = "";
+		} else if (!quoted && p > s && (p[-1] == ' ' || p[-1] == '\t') &&
+			   !strncmp(p, "2>&1", 4) && (!p[4] || p[4] == ' ' || p[4] == '\t' ||
+						       p[4] == '&' || p[4] == '|')) {
+			/* Standard error to standard output: a redirection,
+			 * not an operator; cmd.exe drops it from the text. */
+			merged = true;
+			p += 3;
+			continue;
 		} else if (quoted) {
 			if (*p == '"')
 				quoted = false;
@@ -93,10 +106,12 @@ size_t winmodel_cmd_parts(const char *line, winmodel_env_fn env, void *arg,
 		if (n < max) {
 			parts[n].text = sb_steal(&cur);
 			strcpy(parts[n].op, op);
+			parts[n].err_to_out = merged;
 		} else {
 			sb_free(&cur);
 		}
 		n++;
+		merged = false;
 		if (!*p)
 			break;
 		p += oplen - 1;

@@ -24,12 +24,20 @@ typedef const char *(*winmodel_env_fn)(const char *name, size_t n, void *arg);
 struct winmodel_part {
 	char *text; /* owned */
 	char op[3];
+	bool err_to_out; /* it held " 2>&1" (taken out of text): its error
+			  * output goes where its output goes */
 };
+
+/* %NAME% expansion alone, as `call` does it again on its command (where
+ * %^errorlevel%, kept by the line's first reading, becomes %errorlevel%
+ * and then the status of the command before). Caller frees. */
+char *winmodel_expand(const char *text, winmodel_env_fn env, void *arg);
 
 /* cmd.exe /c on line: the /c quote rule (a line that starts with a double
  * quote loses its first and last one, unless it is exactly one quoted
  * name followed by more), then %NAME% expansion through env, then the
- * line cut into commands at unquoted, unescaped operators. Fills parts
+ * line cut into commands at unquoted, unescaped operators (" 2>&1", the
+ * one redirection modelled, stays with its command). Fills parts
  * (up to max) and returns how many there are (may be more than max). */
 size_t winmodel_cmd_parts(const char *line, winmodel_env_fn env, void *arg,
 			  struct winmodel_part *parts, size_t max);
