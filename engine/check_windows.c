@@ -1034,7 +1034,7 @@ static void run_drivers(const struct check_ctx *ctx, struct check_result *r)
 						    v.data);
 				else if (f == WINREG_ERROR)
 					sb_printf(&unread, "%s%s\\%s", unread.len ? ", " : "",
-						  sets.v[s], drivers[d]);
+						  sets.v[s], boot_drivers[d]);
 				else
 					sb_printf(&missing, "%s%s\\%s", missing.len ? ", " : "",
 						  sets.v[s], boot_drivers[d]);
