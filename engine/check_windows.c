@@ -344,8 +344,8 @@ static void run_domain_trust(const struct check_ctx *ctx, struct check_result *r
 		    T("the trust relationship between this machine and its domain is broken (Test-ComputerSecureChannel: False)",
 		      "此计算机与其域之间的信任关系已损坏（Test-ComputerSecureChannel：False）"));
 	else
-		result_set(r, STATUS_WARN, "%s",
-			   T("the domain trust could not be tested", "无法测试域信任关系"));
+		not_read(r, T("Test-ComputerSecureChannel's answer",
+			      " Test-ComputerSecureChannel 的回答"));
 }
 
 /* Whether the machine is joined; the secure channel's test, which asks
@@ -582,8 +582,7 @@ static void run_network(const struct check_ctx *ctx, struct check_result *r)
 			     "从本机无法连接 %s 的 9443 端口"),
 			   ctx->server);
 	else
-		result_set(r, STATUS_WARN, "%s",
-			   T("the connection test gave no answer", "连接测试没有结果"));
+		not_read(r, T("Test-NetConnection's answer", " Test-NetConnection 的回答"));
 }
 
 const struct check_def check_win_network = {

@@ -788,14 +788,18 @@ enum win_sid_state winwho_admin(const char *out)
 
 int win_parse_bool(const char *out)
 {
+	int found = -1;
 	for (const char *p = out; p && *p;) {
 		size_t n = strcspn(p, "\n");
 		char *l = trimmed(p, n);
-		int r = *l ? (str_ieq(l, "True") ? 1 : str_ieq(l, "False") ? 0 : -1) : -2;
+		int r = str_ieq(l, "True") ? 1 : str_ieq(l, "False") ? 0 : -1;
 		free(l);
-		if (r != -2)
-			return r;
+		if (r >= 0) {
+			if (found >= 0)
+				return -1; /* two answers: not one bool */
+			found = r;
+		}
 		p = p[n] ? p + n + 1 : NULL;
 	}
-	return -1;
+	return found;
 }

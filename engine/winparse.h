@@ -206,8 +206,11 @@ enum win_sid_state winwho_admin(const char *out);
 
 /* ---- PowerShell -------------------------------------------------------- */
 
-/* The first non-empty line of out: 1 for "True", 0 for "False", -1
- * otherwise. */
+/* The one line of out that is "True" or "False" (PowerShell prints a bool
+ * so in every language): 1 or 0. Other lines are the warning and error
+ * streams, which are translated ("WARNUNG: TCP connect to (...) failed"
+ * before Test-NetConnection's False) and are not read. -1 when no line is
+ * a bool, or more than one is. */
 int win_parse_bool(const char *out);
 
 #endif

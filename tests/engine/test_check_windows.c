@@ -1048,6 +1048,48 @@ static void test_recorded_localized_net_user(void **state)
 	}
 }
 
+/* PowerShell prints a bool as True or False in every language; the
+ * warnings Test-NetConnection writes before it (WARNUNG:, 警告:) are
+ * translated and are not read. */
+static void test_recorded_localized_powershell_bool(void **state)
+{
+	(void)state;
+	const char *const files[] = { WIN "powershell-netconn-de-false.txt",
+				      WIN "powershell-netconn-zh-false.txt" };
+	for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+		char *out = tu_read_file(files[i], NULL);
+		assert_int_equal(win_parse_bool(out), 0);
+		free(out);
+		const struct tl_replay rec[] = {
+			{ "powershell -NoProfile -NonInteractive -Command Test-NetConnection -ComputerName cs01.contoso.com -Port 9443 -InformationLevel Quiet",
+			  files[i], NULL, 0 },
+		};
+		struct check_result r;
+		replay("win.network", "cs01.contoso.com", rec, 1, &r);
+		tl_status(&r, STATUS_FAIL);
+		tl_finding_has(&r, "cs01.contoso.com cannot be reached on port 9443");
+		result_free(&r);
+	}
+	/* No bool, or two, is no answer. */
+	assert_int_equal(win_parse_bool("WARNUNG: TCP connect to (10.0.0.10 : 9443) failed\r\n"), -1);
+	assert_int_equal(win_parse_bool("True\r\nFalse\r\n"), -1);
+	assert_int_equal(win_parse_bool("Falsch\r\n"), -1);
+	/* An error in place of the bool is "could not read", with the text. */
+	const struct tl_replay rec[] = {
+		{ "powershell -NoProfile -NonInteractive -Command (Get-CimInstance Win32_ComputerSystem).PartOfDomain",
+		  WIN "powershell-true.txt", NULL, 0 },
+		{ "powershell -NoProfile -NonInteractive -Command Test-ComputerSecureChannel", NULL,
+		  WIN "sc-query-zh-denied.txt", 1 },
+	};
+	struct check_result r;
+	replay("win.domain_trust", NULL, rec, ARRAY_LEN(rec), &r);
+	tl_status(&r, STATUS_WARN);
+	tl_finding_has(&r, "could not read Test-ComputerSecureChannel's answer; its output is in "
+			   "the evidence");
+	raw_in_evidence(&r, WIN "sc-query-zh-denied.txt");
+	result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1079,6 +1121,7 @@ int main(void)
 		cmocka_unit_test(test_recorded_localized_whoami_groups),
 		cmocka_unit_test(test_recorded_localized_net_share),
 		cmocka_unit_test(test_recorded_localized_net_user),
+		cmocka_unit_test(test_recorded_localized_powershell_bool),
 	};
 	return cmocka_run_group_tests_name("check_windows", tests, NULL, NULL);
 }
