@@ -64,7 +64,18 @@ int rootpath_resolve(const struct rootpath_io *io, const char *path, bool follow
 		if (last && !follow_last)
 			continue;
 		mode_t mode = 0;
-		if (io->lstat(io->arg, sb_str(&cur), &mode) < 0 || !S_ISLNK(mode))
+		rc = io->lstat(io->arg, sb_str(&cur), &mode);
+		/* Nothing there (or a file on the way): no link to follow, and
+		 * the operation on the path says so. Any other failure leaves
+		 * it unknown whether this is a link that the operation would
+		 * then follow outside the root: the walk ends. */
+		if (rc == -ENOENT || rc == -ENOTDIR) {
+			rc = 0;
+			continue;
+		}
+		if (rc < 0)
+			break;
+		if (!S_ISLNK(mode))
 			continue;
 		char *to = NULL;
 		rc = ++links > ROOTPATH_MAX_LINKS ? -ELOOP : io->readlink(io->arg, sb_str(&cur), &to);

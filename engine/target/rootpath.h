@@ -21,8 +21,9 @@
  * plain name (no "", "." or ".."), no component before the last a link. */
 struct rootpath_io {
 	/* The type bits of the path's lstat (st_mode); 0, or a negative
-	 * errno. A failure is taken for "not a link": the operation on the
-	 * resolved path meets it again and reports it. */
+	 * errno. -ENOENT and -ENOTDIR are taken for "not a link" (the
+	 * operation on the resolved path meets them again and reports
+	 * them); any other error ends the walk. */
 	int (*lstat)(void *arg, const char *path, mode_t *mode);
 	/* The contents of the link at path, *target allocated (the caller
 	 * frees); 0, or a negative errno, which ends the walk. */
@@ -43,9 +44,10 @@ struct rootpath_io {
  * nothing at the root. Returns 0 and *out, the resolved path relative to
  * the root ("/a/b"; "/" for the root itself; the caller frees); or
  * -EINVAL (path NULL or not absolute), -ELOOP (more than
- * ROOTPATH_MAX_LINKS links), or io->readlink's error, with *out NULL. A
- * component that is missing or not a folder is not an error here: the
- * operation on the resolved path reports it. */
+ * ROOTPATH_MAX_LINKS links), or io->lstat's error other than -ENOENT and
+ * -ENOTDIR, or io->readlink's, with *out NULL. A component that is
+ * missing or not a folder is not an error here: the operation on the
+ * resolved path reports it. */
 int rootpath_resolve(const struct rootpath_io *io, const char *path, bool follow_last, char **out);
 
 #endif

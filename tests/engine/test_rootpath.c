@@ -2,10 +2,11 @@
  * machine, one on a machine over SSH) over a root held in memory: a table
  * of folders, files and links. Absolute links start again at the root,
  * ".." stops there, loops and chains longer than the kernel's 40 end in
- * ELOOP, a trailing link is followed or kept as asked; and every path the
- * resolver asks about, like every path it hands back, is plain and has no
- * link before its last component, so the operation on it cannot be sent
- * anywhere by the disk. */
+ * ELOOP, a trailing link is followed or kept as asked, an lstat that
+ * fails for another reason than "nothing there" ends the walk; and every
+ * path the resolver asks about, like every path it hands back, is plain
+ * and has no link before its last component, so the operation on it
+ * cannot be sent anywhere by the disk. */
 #include "support/testutil.h"
 
 #include <errno.h>
@@ -28,6 +29,8 @@ struct fake {
 	size_t n;
 	int lstats, readlinks;  /* questions asked */
 	const char *unreadable; /* borrowed: a link whose readlink fails EACCES */
+	const char *unknown;    /* borrowed: a path whose lstat fails with */
+	int unknown_rc;         /* this error */
 };
 
 static void add(struct fake *f, const char *path, char type, const char *to)
@@ -74,6 +77,8 @@ static int fake_lstat(void *arg, const char *path, mode_t *mode)
 	struct fake *f = arg;
 	f->lstats++;
 	assert_plain(f, path);
+	if (f->unknown && strcmp(path, f->unknown) == 0)
+		return f->unknown_rc;
 	const struct node *nd = find(f, path, strlen(path));
 	if (nd) {
 		*mode = nd->type == 'd' ? S_IFDIR | 0755 : nd->type == 'f' ? S_IFREG | 0644
@@ -354,6 +359,36 @@ static void test_unreadable_link(void **state)
 	want(f, "/noread/passwd", true, 0, "/etc/passwd");
 }
 
+/* An lstat that fails for another reason than "nothing there" (a link
+ * dropped, a timeout, an I/O error) leaves unknown whether the name is a
+ * link that the operation would follow, outside the root: the walk ends
+ * with that error rather than hand back a path through it. */
+static void test_unknown_component_ends_the_walk(void **state)
+{
+	struct fake *f = *state;
+	const int errs[] = { -EIO, -EACCES, -ETIMEDOUT, -ENOTCONN };
+	for (size_t i = 0; i < sizeof errs / sizeof *errs; i++) {
+		f->unknown = "/bin";
+		f->unknown_rc = errs[i];
+		want(f, "/bin/sh", true, errs[i], NULL);
+		want(f, "/bin/sh", false, errs[i], NULL);
+		want(f, "/bin", true, errs[i], NULL);
+		/* Kept as written, never asked about. */
+		want(f, "/bin", false, 0, "/bin");
+		/* The same under a link, met on the way there. */
+		f->unknown = "/usr/bin";
+		want(f, "/rootlink/bin/sh", true, errs[i], NULL);
+	}
+	/* Missing or under a file: walked on, as the operation reports it. */
+	f->unknown = "/etc";
+	f->unknown_rc = -ENOENT;
+	want(f, "/etc/passwd", true, 0, "/etc/passwd");
+	f->unknown_rc = -ENOTDIR;
+	want(f, "/etc/passwd", true, 0, "/etc/passwd");
+	f->unknown = NULL;
+	want(f, "/bin/sh", true, 0, "/usr/bin/sh");
+}
+
 static void test_names_spelled_by_the_root(void **state)
 {
 	struct fake *f = *state;
@@ -379,6 +414,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_component_is_a_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_chains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_link, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_component_ends_the_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_spelled_by_the_root, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("rootpath", tests, NULL, NULL);
