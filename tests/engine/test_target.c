@@ -3,8 +3,9 @@
  * same (a mounted root however its folder is named, a machine over SSH by
  * its location, this machine always), its kind by the name a journal or a
  * saved state records, a working target made again from such a
- * description (the guard's), where a described target's journal was, and
- * what a change asks before it writes. */
+ * description (the guard's), where a described target's journal was,
+ * what a change asks before it writes, and a mounted root's paths kept
+ * inside its folder. */
 #include "support/testutil.h"
 
 #include <errno.h>
@@ -222,6 +223,94 @@ static void test_may_change_and_owners(void **state)
 	dirs_free(&d);
 }
 
+/* Reads target path through t: the bytes, or NULL when it fails with
+ * want_rc. */
+static char *read_or(struct target *t, const char *path, int want_rc)
+{
+	char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(target_read(t, path, &data, &len), want_rc);
+	return data;
+}
+
+/* A mounted root of this machine resolves every path inside its folder,
+ * with the walk of rootpath.c over lstat(2) and readlink(2): an absolute
+ * link and one that climbs out with ".." find the root's files, never
+ * this machine's; loops and chains past 40 links are ELOOP; a file on the
+ * way is ENOTDIR; a dangling link is ENOENT followed and itself kept. */
+static void test_root_paths_stay_inside(void **state)
+{
+	(void)state;
+	struct dirs d;
+	dirs_make(&d);
+	char *outside = xasprintf("%s/outside.conf", d.other);
+	tu_write_file(outside, "OUTSIDE\n");
+	char *sh = NULL;
+	assert_int_equal(tu_sh(&sh, "cd '%s' && mkdir etc && echo ROOT > etc/passwd && "
+				    "ln -s '%s' etc/abs && "
+				    "ln -s '../../../../../../../../../../..%s' etc/rel && "
+				    "ln -s / etc/top && ln -s loop etc/loop && "
+				    "ln -s /nowhere/file etc/dangle && "
+				    "i=0; while [ $i -lt 40 ]; do ln -s c$((i + 1)) c$i; i=$((i + 1)); done; "
+				    "ln -s etc/passwd c40",
+			       d.mnt, outside, outside),
+			 0);
+	free(sh);
+	char *cause = NULL;
+	struct target *t = target_root_new(d.mnt, &cause);
+	assert_non_null(t);
+	/* Out of the root: nothing there inside it. */
+	assert_null(read_or(t, "/etc/abs", -ENOENT));
+	assert_null(read_or(t, "/etc/rel", -ENOENT));
+	/* The same path inside the root is what both links find. */
+	char *inner = xasprintf("%s%s", d.mnt, outside);
+	assert_int_equal(tu_sh(NULL, "mkdir -p \"$(dirname '%s')\" && echo INSIDE > '%s'", inner,
+			       inner),
+			 0);
+	char *data = read_or(t, "/etc/abs", 0);
+	assert_string_equal(data, "INSIDE\n");
+	free(data);
+	data = read_or(t, "/etc/rel", 0);
+	assert_string_equal(data, "INSIDE\n");
+	free(data);
+	char *real = NULL;
+	assert_int_equal(target_realpath(t, "/etc/rel", &real), 0);
+	assert_string_equal(real, outside);
+	free(real);
+	char *host = target_host_path(t, "/etc/abs");
+	assert_string_equal(host, inner);
+	free(host);
+	/* "/" and ".." are the root's, however reached. */
+	data = read_or(t, "/../../../etc/passwd", 0);
+	assert_string_equal(data, "ROOT\n");
+	free(data);
+	data = read_or(t, "/etc/top/etc/top/../etc/passwd", 0);
+	assert_string_equal(data, "ROOT\n");
+	free(data);
+	/* Loops and long chains: 40 links are followed, not 41. */
+	struct target_stat st;
+	assert_null(read_or(t, "/etc/loop", -ELOOP));
+	assert_int_equal(target_lstat(t, "/etc/loop", &st), 0);
+	assert_true(S_ISLNK(st.mode));
+	data = read_or(t, "/c1", 0);
+	assert_string_equal(data, "ROOT\n");
+	free(data);
+	assert_null(read_or(t, "/c0", -ELOOP));
+	/* A file on the way; a dangling link followed, and kept. */
+	assert_null(read_or(t, "/etc/passwd/x", -ENOTDIR));
+	assert_int_equal(target_stat(t, "/etc/dangle", &st), -ENOENT);
+	assert_int_equal(target_lstat(t, "/etc/dangle", &st), 0);
+	assert_true(S_ISLNK(st.mode));
+	/* This machine's file is untouched and was never the answer. */
+	data = tu_read_file(outside, NULL);
+	assert_string_equal(data, "OUTSIDE\n");
+	free(data);
+	target_free(t);
+	free(inner);
+	free(outside);
+	dirs_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_open_described),
 		cmocka_unit_test(test_described_journal_dir),
 		cmocka_unit_test(test_may_change_and_owners),
+		cmocka_unit_test(test_root_paths_stay_inside),
 	};
 	return cmocka_run_group_tests_name("target", tests, NULL, NULL);
 }
