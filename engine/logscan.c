@@ -68,6 +68,40 @@ int log_open(struct target *t, const char *path, struct log_src *src, char **cau
 	return 0;
 }
 
+/* Moves src to byte off. Returns 0, or -errno (-ENOTSUP: this source
+ * reads from its start only). */
+static int src_seek(struct log_src *src, unsigned long long off)
+{
+	if (src->stream)
+		return src->t->ops->stream_seek ? src->t->ops->stream_seek(src->t, src->stream, off)
+						: -ENOTSUP;
+	if (src->fd < 0) {
+		if (off > src->len)
+			return -EINVAL;
+		src->pos = (size_t)off;
+		return 0;
+	}
+	return lseek(src->fd, (off_t)off, SEEK_SET) < 0 ? -errno : 0;
+}
+
+int log_open_last(struct target *t, const char *path, unsigned long long max,
+		  struct log_src *src, char **cause)
+{
+	int rc = log_open(t, path, src, cause);
+	if (rc < 0 || max == 0)
+		return rc;
+	src->limit = max;
+	if (src->size <= max)
+		return 0;
+	/* Even: a UTF-16 log's characters start at even bytes. */
+	unsigned long long off = (src->size - max) & ~1ull;
+	if (src_seek(src, off) == 0) {
+		src->from = off;
+		src->limit = src->size - off;
+	}
+	return 0;
+}
+
 void log_close(struct log_src *src)
 {
 	if (src->fd >= 0)
@@ -80,7 +114,7 @@ void log_close(struct log_src *src)
 
 /* Fills buf with up to n bytes (fewer only at the end). Returns the count
  * or -errno. */
-static long src_read(struct log_src *s, char *buf, size_t n)
+static long src_read_raw(struct log_src *s, char *buf, size_t n)
 {
 	if (s->stream)
 		return s->t->ops->stream_read(s->t, s->stream, buf, n);
@@ -103,6 +137,19 @@ static long src_read(struct log_src *s, char *buf, size_t n)
 		got += (size_t)k;
 	}
 	return (long)got;
+}
+
+/* src_read_raw within the source's bound (log_open_last). */
+static long src_read(struct log_src *s, char *buf, size_t n)
+{
+	if (s->limit && n > s->limit - s->taken)
+		n = (size_t)(s->limit - s->taken);
+	if (n == 0)
+		return 0;
+	long k = src_read_raw(s, buf, n);
+	if (k > 0)
+		s->taken += (unsigned long long)k;
+	return k;
 }
 
 /* The line assembler: bytes of the current line, handed on in pieces. */
@@ -522,6 +569,7 @@ struct scan_ctx {
 	struct code weak[16];         /* recent codes neither named nor shaped like one */
 	size_t nweak, weak_next;
 	size_t *msg_len;              /* owned: lengths of the map's messages */
+	bool skip_first;              /* line 1 began before the part read: left out */
 };
 
 /* A copy of text (len bytes) for a hit at [start, end): the whole line,
@@ -578,6 +626,8 @@ static void record(struct scan_ctx *c, const struct code *code, bool strong, con
 static bool scan_line(void *arg, const char *text, size_t len, unsigned long long line, size_t own)
 {
 	struct scan_ctx *c = arg;
+	if (c->skip_first && line == 1)
+		return true;
 	bool first = c->prev_line != line, last = own >= len;
 	c->prev_line = line;
 	struct code_hit hits[32];
@@ -604,7 +654,7 @@ int log_scan_src(const struct codemap *m, struct log_src *src, const char *path,
 		 struct log_scan *out)
 {
 	out->path = xstrdup(path);
-	struct scan_ctx c = { .m = m, .out = out };
+	struct scan_ctx c = { .m = m, .out = out, .skip_first = src->from > 0 };
 	c.msg_len = xcalloc(m->messages.n + 1, sizeof *c.msg_len);
 	for (size_t i = 0; i < m->messages.n; i++)
 		c.msg_len[i] = strlen(m->messages.v[i]);
@@ -636,6 +686,30 @@ int log_scan_progress(const struct codemap *m, struct target *t, const char *pat
 	src.progress = fn;
 	src.progress_arg = arg;
 	rc = log_scan_src(m, &src, path, out);
+	log_close(&src);
+	return rc;
+}
+
+int log_scan_last(const struct codemap *m, struct target *t, const char *path,
+		  unsigned long long max, struct log_scan *out, log_progress_fn fn, void *arg)
+{
+	struct log_src src;
+	char *cause = NULL;
+	int rc = log_open_last(t, path, max, &src, &cause);
+	if (rc < 0) {
+		out->path = xstrdup(path);
+		out->error = cause;
+		return rc;
+	}
+	src.progress = fn;
+	src.progress_arg = arg;
+	rc = log_scan_src(m, &src, path, out);
+	out->from = src.from;
+	out->size = src.size;
+	/* Bytes after the part read: the bound reached before the end the
+	 * log had when opened (or, its size unknown, the bound reached). */
+	out->cut_end = src.limit && src.taken >= src.limit &&
+		       (src.size == 0 || src.from + src.taken < src.size);
 	log_close(&src);
 	return rc;
 }

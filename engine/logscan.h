@@ -54,6 +54,9 @@ struct log_src {
 	unsigned long long size;  /* bytes the log holds, 0 when not known */
 	log_progress_fn progress; /* or NULL; set by the caller after log_open */
 	void *progress_arg;
+	unsigned long long from;  /* byte of the log the reading began at (log_open_last) */
+	unsigned long long limit; /* most bytes read from there, 0: no bound */
+	unsigned long long taken; /* bytes read so far */
 };
 
 /* Opens path on the target t (NULL: the local file system, path as
@@ -62,6 +65,13 @@ struct log_src {
  * read whole through target_read with a bound.
  * Returns 0, or -errno with *cause (caller frees). */
 int log_open(struct target *t, const char *path, struct log_src *src, char **cause);
+/* The same, reading at most max bytes (0: no bound): the last max of a
+ * log larger than that (the newest attempt is at its end), from an even
+ * byte (UTF-16's characters start there), where the file or the target's
+ * stream can move there (stream_seek); else the first max bytes. src->from
+ * says where the reading begins. Returns 0, or -errno with *cause. */
+int log_open_last(struct target *t, const char *path, unsigned long long max,
+		  struct log_src *src, char **cause);
 void log_close(struct log_src *src);
 
 /* What the decoder learnt about a file. */
@@ -112,6 +122,12 @@ struct log_scan {
 	size_t cap;
 	unsigned long long more; /* lines naming codes beyond LOG_HITS_MAX distinct ones */
 	char *error;             /* owned: why it could not be read, or NULL */
+	/* A bounded scan (log_scan_last): the byte it began at (its line 1,
+	 * the line that byte falls in, is not scanned: it may be cut; the
+	 * line numbers count from there), the log's size (0 when not known)
+	 * and whether bytes after the part read were left. */
+	unsigned long long from, size;
+	bool cut_end;
 };
 
 /* Scans path on t (NULL: local) with the code table m into out (zeroed by
@@ -123,6 +139,11 @@ int log_scan(const struct codemap *m, struct target *t, const char *path, struct
  * says so; the hits found so far are kept). */
 int log_scan_progress(const struct codemap *m, struct target *t, const char *path,
 		      struct log_scan *out, log_progress_fn fn, void *arg);
+/* log_scan_progress reading at most max bytes of the log, its last max
+ * where it can (log_open_last): out->from, out->size and out->cut_end say
+ * what was read. */
+int log_scan_last(const struct codemap *m, struct target *t, const char *path,
+		  unsigned long long max, struct log_scan *out, log_progress_fn fn, void *arg);
 /* Scans an already opened source; path is only recorded. */
 int log_scan_src(const struct codemap *m, struct log_src *src, const char *path,
 		 struct log_scan *out);

@@ -1134,6 +1134,21 @@ const char *const prefetch_linux[] = {
 	"T/sys/class/block/*/dm/uuid",
 	"T/sys/class/block/*/dm/name",
 	"S/sys/class/block/*",
+	/* Where log.codes looks for installer logs (log_known_paths): the
+	 * Linux installer's log, a Windows volume's ProgramData at the top,
+	 * and the install folder's *.log files three folders down; none of
+	 * them there, nothing more is asked. The logs themselves are
+	 * streamed. */
+	"S/var/log/ua_install.log",
+	"D/",
+	"D/usr/local/ASR",
+	"D/usr/local/ASR/*",
+	"D/usr/local/ASR/*/*",
+	"D/usr/local/ASR/*/*/*",
+	"S/usr/local/ASR/*",
+	"S/usr/local/ASR/*/*",
+	"S/usr/local/ASR/*/*/*",
+	"S/usr/local/ASR/*/*/*/*.log",
 	/* Last of the files on disk: the largest, cut first. */
 	"R/var/lib/dpkg/status",
 	/* The commands the checks run: the host name, and sshd's own view

@@ -153,6 +153,11 @@ struct target_ops {
 	int (*open_stream)(struct target *t, const char *path, void **stream,
 			   unsigned long long *size);
 	long (*stream_read)(struct target *t, void *stream, char *buf, size_t n);
+	/* Moves stream to byte off of the file: the next stream_read reads
+	 * from there (the end of a large log, where the newest attempt is).
+	 * 0 or -errno. NULL on a target whose streams read from the start
+	 * only. */
+	int (*stream_seek)(struct target *t, void *stream, unsigned long long off);
 	void (*stream_close)(struct target *t, void *stream);
 	/* Why the link to the machine is gone (a remote target whose
 	 * connection was lost), or NULL while it works. Borrowed. May be

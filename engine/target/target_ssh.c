@@ -627,6 +627,28 @@ static long ssh_stream_read(struct target *t, void *stream, char *buf, size_t n)
 	return result < 0 ? result : (long)got;
 }
 
+/* The next read starts at off: SFTP reads carry their offset, and a
+ * piece through sudo is read from where it is asked (dd's skip). */
+static int ssh_stream_seek(struct target *t, void *stream, unsigned long long off)
+{
+	struct ssh_stream *s = stream;
+	if (!s->h) {
+		free(s->piece);
+		s->piece = NULL;
+		s->pos = s->len = 0;
+		s->off = off;
+		s->end = false;
+		return 0;
+	}
+	struct ssh_priv *p;
+	int rc = enter(t, &p);
+	if (rc < 0)
+		return rc;
+	libssh2_sftp_seek64(s->h, (libssh2_uint64_t)off);
+	leave(p);
+	return 0;
+}
+
 static void ssh_stream_close(struct target *t, void *stream)
 {
 	struct ssh_priv *p = t->priv;
@@ -2629,6 +2651,7 @@ static const struct target_ops ssh_ops = {
 	.host_path = ssh_host_path,
 	.open_stream = ssh_open_stream,
 	.stream_read = ssh_stream_read,
+	.stream_seek = ssh_stream_seek,
 	.stream_close = ssh_stream_close,
 	.lost = ssh_lost,
 	.destroy = ssh_destroy,

@@ -189,6 +189,12 @@ static long sr_stream_read(struct target *t, void *stream, char *buf, size_t n)
 	return s->ops->stream_read(s, stream, buf, n);
 }
 
+static int sr_stream_seek(struct target *t, void *stream, unsigned long long off)
+{
+	struct target *s = priv(t)->ssh;
+	return s->ops->stream_seek ? s->ops->stream_seek(s, stream, off) : -ENOTSUP;
+}
+
 static void sr_stream_close(struct target *t, void *stream)
 {
 	struct target *s = priv(t)->ssh;
@@ -360,6 +366,7 @@ static const struct target_ops sroot_ops = {
 	.run = sr_run,
 	.open_stream = sr_open_stream,
 	.stream_read = sr_stream_read,
+	.stream_seek = sr_stream_seek,
 	.stream_close = sr_stream_close,
 	.lost = sr_lost,
 	.destroy = sr_destroy,

@@ -2,7 +2,7 @@
  * logs in their known places on the remote machine (a real sshd on
  * 127.0.0.1 whose /var/log and /usr/local are the test's folders, mounted
  * for it alone) and reports what a local scan of the same bytes reports,
- * with the remote paths. */
+ * with the remote paths; the check log.codes reads the same logs. */
 #include "support/testutil.h"
 
 #include <cjson/cJSON.h>
@@ -132,6 +132,17 @@ static void test_remote_known_places(void **state)
 	assert_non_null(strstr(text, "in 3 logs"));
 	free(text);
 	free(err);
+
+	/* The check log.codes reads the same logs: it fails with the code
+	 * and the line of the remote file. */
+	assert_int_equal(run_cli(&d, &text, &err, "check -v log.codes"), 1);
+	if (!strstr(text, "X No code of the article in the installer logs: fail") ||
+	    !strstr(text, "0x8004E00F"))
+		fail_msg("check log.codes:\n%s\n%s", text, err);
+	assert_non_null(strstr(text, "/var/log/ua_install.log: read whole"));
+	assert_non_null(strstr(text, "/usr/local/ASR/Vx/logs/install.log: read whole"));
+	free(text);
+	free(err);
 	sshd_stop(&d);
 }
 
@@ -150,6 +161,12 @@ static void test_remote_no_logs(void **state)
 	if (!strstr(err, name))
 		fail_msg("stderr: %s", err);
 	free(name);
+	free(out);
+	free(err);
+	/* The check: not applicable, where it looked. */
+	assert_int_equal(run_cli(&d, &out, &err, "check log.codes"), 0);
+	if (!strstr(out, "installer logs: n/a") || !strstr(out, "looked in /var/log/ua_install.log"))
+		fail_msg("check log.codes:\n%s\n%s", out, err);
 	free(out);
 	free(err);
 	sshd_stop(&d);

@@ -504,6 +504,23 @@ static void test_cli_log_through_sudo(void **state)
 	cJSON_Delete(j2);
 	free(o1);
 	free(o2);
+
+	/* The check log.codes: without --sudo the log is not read, never a
+	 * pass; with it the last 4 MB are read through sudo's pieces from the
+	 * byte it moved to (dd's skip), both codes in that part found. */
+	run(&o1, "--target asrsudo@127.0.0.1:%d check --json log.codes", d.port);
+	if (!strstr(o1, "\"status\":\t\"error\"") ||
+	    !strstr(o1, "could not read /var/log/ua_install.log: Permission denied (needs root: use --sudo)"))
+		fail_msg("check without --sudo:\n%s", o1);
+	run(&o2, "--target asrsudo@127.0.0.1:%d --sudo check --json log.codes", d.port);
+	char *from = xasprintf("from byte %llu to the end",
+			       ((unsigned long long)st.st_size - 4ull * 1024 * 1024) & ~1ull);
+	if (!strstr(o2, "\"status\":\t\"fail\"") || !strstr(o2, "0x8004E00F") || !strstr(o2, from) ||
+	    !strstr(o2, "2 lines name it"))
+		fail_msg("check with --sudo:\n%s", o2);
+	free(from);
+	free(o1);
+	free(o2);
 	unlink(log);
 	free(log);
 }

@@ -11,8 +11,8 @@
  * (the inverses, last entry first) are observed through the same commands
  * a real machine answers (reg query, netsh, the state the stand-in keeps).
  * The lock is a file made exclusively there: a second asr-doctor is
- * refused while the first holds it. `log` reads the installer logs of
- * %ProgramData%\ASRSetupLogs there over SFTP. */
+ * refused while the first holds it. `log` and the check log.codes read
+ * the installer logs of %ProgramData%\ASRSetupLogs there over SFTP. */
 #include "support/testutil.h"
 
 #include <cjson/cJSON.h>
@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -706,6 +707,138 @@ static void test_setup_logs_over_ssh(void **s)
 	free(dir);
 }
 
+/* The result of check id in a check --json output, or NULL (the caller
+ * deletes *doc). */
+static const cJSON *result_of(const char *json, const char *id, cJSON **doc)
+{
+	const char *start = strchr(json, '{');
+	*doc = cJSON_Parse(start ? start : json);
+	if (!*doc)
+		print_error("not JSON:\n%s\n", json);
+	assert_non_null(*doc);
+	const cJSON *r;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(*doc, "results"))
+	{
+		const char *c = cJSON_GetStringValue(cJSON_GetObjectItem(r, "check"));
+		if (c && !strcmp(c, id))
+			return r;
+	}
+	return NULL;
+}
+
+/* The evidence of r whose text holds needle, as "path:line: text", or
+ * NULL (caller frees). */
+static char *evidence_with(const cJSON *r, const char *needle)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(r, "evidence"))
+	{
+		const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(e, "text"));
+		if (!text || !strstr(text, needle))
+			continue;
+		const char *path = cJSON_GetStringValue(cJSON_GetObjectItem(e, "path"));
+		return xasprintf("%s:%g: %s", path ? path : "",
+				 cJSON_GetNumberValue(cJSON_GetObjectItem(e, "line")), text);
+	}
+	return NULL;
+}
+
+/* Lines as the Windows installer writes them: UTF-16LE, a BOM, CRLF. */
+static void write_utf16le(const char *path, const char *lines)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs("\xff\xfe", f);
+	for (const char *p = lines; *p; p++) {
+		if (*p == '\n')
+			fputs("\r", f), fputc(0, f);
+		fputc(*p, f);
+		fputc(0, f);
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+/* log.codes over SSH: the installer logs of %ProgramData%\ASRSetupLogs
+ * streamed over the machine's SFTP; a log larger than the check's bound
+ * (4 MB) read from its end, the SFTP read moved there (the code of its
+ * start is not found, the one of its end is); no log is n/a. */
+static void test_log_check_over_ssh(void **s)
+{
+	(void)s;
+	ws_seed(state);
+	ws_set(state, "programdata", "C:\\ProgramData");
+	char *dir = xasprintf("%s/fs/C:/ProgramData/ASRSetupLogs", state);
+	assert_int_equal(tu_sh(NULL, "rm -rf '%s' '%s/fs/D:' && mkdir -p '%s' && cp '%s' "
+				     "'%s/ASRUnifiedAgentInstaller.log'",
+			       dir, state, dir, LOGS "ASRUnifiedAgentInstaller.utf16le-bom-crlf.log", dir),
+			 0);
+	char *out = NULL;
+	cli(&out, "check --json log.codes");
+	cJSON *doc = NULL;
+	const cJSON *r = result_of(out, "log.codes", &doc);
+	assert_non_null(r);
+	const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(r, "status"));
+	if (strcmp(st, "fail") != 0)
+		print_error("log.codes: %s\n%s\n", st, out);
+	assert_string_equal(st, "fail");
+	const char *finding = cJSON_GetStringValue(cJSON_GetObjectItem(r, "finding"));
+	assert_non_null(strstr(finding, "0x8004E00F, exit 802; see VSS error - 0x8004E00F"));
+	char *ev = evidence_with(r, "[0x8004E00F]");
+	assert_non_null(ev);
+	assert_string_equal(ev, "/C:/ProgramData/ASRSetupLogs/ASRUnifiedAgentInstaller.log:7: "
+				"- Error code: -2147164145 [0x8004E00F]");
+	free(ev);
+	cJSON_Delete(doc);
+	free(out);
+
+	/* 5 MB: an old attempt's code at the start, the newest at the end. */
+	struct sbuf b = { 0 };
+	sb_add(&b, "- Error code: -2147023824 [0x80070430]\n- Exit code: 517\n");
+	while (b.len < 5u * 1024 * 1024 / 2)
+		sb_add(&b, "Installing the agent: a step done, nothing to report on this line\n");
+	sb_add(&b, "Create the catalogue object\n- Error code: -2147164145 [0x8004E00F]\n");
+	char *big = xasprintf("%s/ASRUnifiedAgentInstaller.log", dir);
+	write_utf16le(big, sb_str(&b));
+	sb_free(&b);
+	cli(&out, "check --json log.codes");
+	r = result_of(out, "log.codes", &doc);
+	assert_non_null(r);
+	finding = cJSON_GetStringValue(cJSON_GetObjectItem(r, "finding"));
+	if (!strstr(finding, "0x8004E00F") || strstr(finding, "0x80070430"))
+		print_error("%s\n", out);
+	assert_non_null(strstr(finding, "0x8004E00F"));
+	assert_null(strstr(finding, "0x80070430"));
+	struct stat bst;
+	assert_int_equal(stat(big, &bst), 0);
+	char *cut = xasprintf("cut: read 4.0 MB of %.1f MB, from byte %llu to the end",
+			      (double)bst.st_size / (1024.0 * 1024.0),
+			      ((unsigned long long)bst.st_size - 4ull * 1024 * 1024) & ~1ull);
+	ev = evidence_with(r, cut);
+	free(cut);
+	if (!ev)
+		print_error("%s\n", out);
+	assert_non_null(ev);
+	free(ev);
+	ev = evidence_with(r, "[0x8004E00F]");
+	assert_non_null(ev);
+	assert_non_null(strstr(ev, "ASRUnifiedAgentInstaller.log:0: line "));
+	assert_non_null(strstr(ev, " counted from byte "));
+	free(ev);
+	cJSON_Delete(doc);
+	free(out);
+	free(big);
+
+	/* No log: n/a, with where it looked. */
+	assert_int_equal(tu_sh(NULL, "rm -rf '%s'", dir), 0);
+	cli(&out, "check --json log.codes");
+	char *na = status_of(out, "log.codes");
+	assert_string_equal(na, "n/a");
+	assert_non_null(strstr(out, "ASRSetupLogs and its UploadedLogs in %ProgramData%"));
+	free(na);
+	free(out);
+	free(dir);
+}
+
 /* The commands printed (the undo of a planned fix) keep the options that
  * reached the machine: an alias of an ssh_config file given with -F. The
  * printed command, run as printed, reaches the same machine. */
@@ -764,6 +897,7 @@ int main(void)
 		cmocka_unit_test(test_lock_on_the_machine),
 		cmocka_unit_test(test_programdata_asked),
 		cmocka_unit_test(test_setup_logs_over_ssh),
+		cmocka_unit_test(test_log_check_over_ssh),
 		cmocka_unit_test(test_printed_commands_keep_the_route),
 	};
 	return tu_scratch_done(
