@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <libssh2.h>
 #include <libssh2_sftp.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -178,6 +179,41 @@ static void secret_free(char *s)
 		explicit_bzero(s, strlen(s));
 		free(s);
 	}
+}
+
+/* libssh2's memory, wiped whenever it is given back: the password and
+ * the keyboard-interactive answers pass through its buffers (the request
+ * that carries them, the answers it frees itself), and a secret must not
+ * stay behind in freed memory. malloc_usable_size gives each block's
+ * whole size, so realloc moves a block itself and wipes the old one. */
+static LIBSSH2_ALLOC_FUNC(wiped_alloc)
+{
+	(void)abstract;
+	return malloc(count);
+}
+
+static LIBSSH2_FREE_FUNC(wiped_free)
+{
+	(void)abstract;
+	if (ptr) {
+		explicit_bzero(ptr, malloc_usable_size(ptr));
+		free(ptr);
+	}
+}
+
+static LIBSSH2_REALLOC_FUNC(wiped_realloc)
+{
+	(void)abstract;
+	if (!ptr)
+		return malloc(count);
+	size_t old = malloc_usable_size(ptr);
+	void *moved = malloc(count ? count : 1);
+	if (!moved)
+		return NULL; /* as realloc: the old block stays */
+	memcpy(moved, ptr, old < count ? old : count);
+	explicit_bzero(ptr, old);
+	free(ptr);
+	return moved;
 }
 
 void ssh_opts_init(struct ssh_opts *o)
@@ -3192,8 +3228,9 @@ static void kbd_callback(const char *name, int name_len, const char *instruction
 			if (nl)
 				said_piece(a, prompts[i].text, (size_t)(nl - prompts[i].text));
 			a->password_tried = true;
-			/* libssh2 sends and frees it (with free: the session has
-			 * the default allocator). */
+			/* libssh2 sends and frees it with the session's
+			 * allocator, which wipes it (wiped_free: malloc's block,
+			 * given back to free). */
 			responses[i].text = strdup(answer);
 			responses[i].length = responses[i].text ? (unsigned)strlen(answer) : 0;
 			explicit_bzero(answer, strlen(answer));
@@ -3506,7 +3543,7 @@ int target_ssh_connect(struct target *t, const struct ssh_opts *opts, struct ssh
 		p->sock = rc;
 	}
 	long long t0 = now_ms();
-	p->s = libssh2_session_init_ex(NULL, NULL, NULL, p);
+	p->s = libssh2_session_init_ex(wiped_alloc, wiped_free, wiped_realloc, p);
 	if (!p->s) {
 		rc = fail(a, SSH_STAGE_HANDSHAKE, -ENOMEM, cause, spec, "out of memory");
 		goto out;

@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,11 @@
 #define GONE_PW "G0ne-pw"
 #define TALLY_USER "asrtally"
 #define TALLY_PW "T4lly-pw"
+#define LONG_USER "asrlong"
+/* Longer than the 16 bytes free() itself overwrites in a small block. */
+#define LONG_PW_A "Long kbd passphrase, "
+#define LONG_PW_B "0123456789 abcdefghij"
+#define LONG_PW LONG_PW_A LONG_PW_B
 
 /* keyboard-interactive only: what PAM serves in OpenSSH on Debian. */
 #define KBD_ONLY "PasswordAuthentication no\nKbdInteractiveAuthentication yes\n"
@@ -52,6 +58,7 @@ static const struct test_account accounts[] = {
 	{ .name = LOCK_USER, .uid = 4603, .password = LOCK_PW, .locked = true },
 	{ .name = TALLY_USER, .uid = 4604, .password = TALLY_PW },
 	{ .name = GONE_USER, .uid = 4605, .password = GONE_PW, .disabled = true },
+	{ .name = LONG_USER, .uid = 4606, .password = LONG_PW },
 };
 
 static struct ssh_opts opts_for(const struct test_sshd *d, const char *user)
@@ -138,6 +145,101 @@ static void test_kbd_engine(void **state)
 	assert_null(strstr(cause, "s3cret"));
 	free(cause);
 	target_free(t);
+}
+
+/* How many times needle is in this process's writable memory that is not
+ * a file's (the heap, anonymous mappings, the threads' stacks), read
+ * through /proc/self/mem so that freed memory is read as it is (a
+ * sanitizer's poisoned blocks too). */
+static int in_memory(const char *needle)
+{
+	FILE *maps = fopen("/proc/self/maps", "r");
+	int mem = open("/proc/self/mem", O_RDONLY);
+	assert_non_null(maps);
+	assert_true(mem >= 0);
+	size_t nlen = strlen(needle);
+	int found = 0;
+	char line[512];
+	while (fgets(line, sizeof line, maps)) {
+		unsigned long lo, hi;
+		char perms[8] = "", path[256] = "";
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255s", &lo, &hi, perms, path) < 3)
+			continue;
+		if (strncmp(perms, "rw", 2) != 0 || (path[0] && path[0] != '['))
+			continue;
+		size_t len = hi - lo;
+		char *buf = malloc(len);
+		if (!buf)
+			continue;
+		ssize_t got = pread(mem, buf, len, (off_t)lo);
+		for (ssize_t i = 0; got > 0 && i + (ssize_t)nlen <= got; i++)
+			if (buf[i] == needle[0] && !memcmp(buf + i, needle, nlen))
+				found++;
+		/* The copy just read is this scan's own. */
+		explicit_bzero(buf, len);
+		free(buf);
+	}
+	fclose(maps);
+	close(mem);
+	return found;
+}
+
+/* A password given to keyboard-interactive, by the caller or through
+ * ask_prompt, stays nowhere in memory once the login is done: not in the
+ * engine's copies, not in the buffers libssh2 built its answer in and
+ * freed. The password is put together at run time so that only its
+ * copies in use can be found. */
+/* LONG_PW's second half put together on the heap from two pieces, so
+ * that no whole copy is made on the way (printf's family writes through a
+ * buffer on the stack); with the first half, the whole password. */
+static char *joined(bool whole)
+{
+	static const char b1[] = "0123456789", b2[] = " abcdefghij";
+	size_t a = whole ? strlen(LONG_PW_A) : 0;
+	char *s = xmalloc(a + sizeof b1 + sizeof b2);
+	memcpy(s, LONG_PW_A, a);
+	memcpy(s + a, b1, sizeof b1 - 1);
+	memcpy(s + a + sizeof b1 - 1, b2, sizeof b2);
+	return s;
+}
+
+/* A password given to keyboard-interactive is kept nowhere once the
+ * login is done: no copy of the engine's or libssh2's is still held, with
+ * the link open or after it. What is looked for is the password's second
+ * half (free() overwrites only the first 16 bytes of a small block).
+ * Freed blocks are looked at too, but the allocator reuses them soon, so
+ * that this cannot show whether they were wiped: the session's allocator
+ * wipes what libssh2 frees (target_ssh.c, wiped_free) without a test
+ * that could tell. */
+static void test_kbd_password_wiped(void **state)
+{
+	(void)state;
+	char *pw = joined(true);
+	struct ssh_opts o = opts_for(&kbd_d, LONG_USER);
+	o.password = pw;
+	struct ssh_attempt a;
+	struct target *t = target_ssh_new(&o);
+	char *cause = NULL;
+	if (target_ssh_connect(t, &o, &a, &cause) != 0)
+		fail_msg("connect: %s", cause);
+	assert_string_equal(a.auth_used, "keyboard-interactive");
+	struct cmd_result r;
+	assert_int_equal(target_run(t, (const char *const[]){ "id", "-un", NULL }, 30000, &r), 0);
+	assert_string_equal(r.out, LONG_USER "\n");
+	cmd_result_free(&r);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	char *probe = joined(false);
+	int during = in_memory(probe) - 1; /* probe itself */
+	target_free(t);
+	int after = in_memory(probe) - 1;
+	explicit_bzero(probe, strlen(probe));
+	free(probe);
+	if (during || after)
+		print_error("the password is in memory %d time(s) with the link open, %d after\n",
+			    during, after);
+	assert_int_equal(during, 0);
+	assert_int_equal(after, 0);
 }
 
 /* The binary with a HOME of its own holding d's known_hosts, the password
@@ -416,6 +518,7 @@ int main(void)
 	setenv("HOME", scratch, 1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kbd_engine),
+		cmocka_unit_test(test_kbd_password_wiped),
 		cmocka_unit_test(test_kbd_password_fd),
 		cmocka_unit_test(test_kbd_terminal),
 		cmocka_unit_test(test_probe_kbd),
