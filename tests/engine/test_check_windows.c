@@ -670,6 +670,51 @@ static void raw_in_evidence(const struct check_result *r, const char *file)
 	free(raw);
 }
 
+/* One run of a check over recorded answers, and what it must answer.
+ * recs ends with a row whose cmd is NULL. Besides the status: words the
+ * finding holds (says), words it must not hold (lacks), a file whose
+ * text is in the evidence as it came (raw, see raw_in_evidence) and
+ * words some command's evidence holds (ev); NULL asks nothing. */
+struct replay_case {
+	const char *check;
+	const struct tl_replay *recs;
+	enum status want;
+	const char *says;
+	const char *raw;
+	const char *lacks;
+	const char *ev;
+};
+
+/* Replays each case on a stand-in Windows target and asserts what it
+ * must answer, naming the case first. */
+static void replay_cases(const struct replay_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct replay_case *c = &cases[i];
+		size_t nrecs = 0;
+		while (c->recs[nrecs].cmd)
+			nrecs++;
+		print_message("%s, case %zu\n", c->check, i);
+		struct check_result r;
+		replay(c->check, NULL, c->recs, nrecs, &r);
+		tl_status(&r, c->want);
+		if (c->says)
+			tl_finding_has(&r, c->says);
+		if (c->lacks) {
+			assert_non_null(r.finding);
+			assert_null(strstr(r.finding, c->lacks));
+		}
+		if (c->raw)
+			raw_in_evidence(&r, c->raw);
+		if (c->ev)
+			tl_ev_has(&r, EV_COMMAND, c->ev);
+		result_free(&r);
+	}
+}
+
+/* The recorded answers of one case, ended as replay_cases wants. */
+#define RECS(...) ((const struct tl_replay[]){ __VA_ARGS__, { NULL, NULL, NULL, 0 } })
+
 /* reg's "not found" is read in English, German and Chinese; the same
  * exit status with any other text (access denied, in any language) is
  * not taken for "missing". */
@@ -731,26 +776,21 @@ static void test_recorded_localized_reg_query(void **state)
 	}
 	/* win.cluster: HKLM\Cluster missing in German is no cluster node; a
 	 * Chinese refusal is not read. */
-	const struct tl_replay node_de[] = {
-		{ "sc query ClusSvc", WIN "sc-query-de-netlogon-running.txt", NULL, 0 },
-		{ "sc qc ClusSvc", WIN "sc-qc-de-netlogon.txt", NULL, 0 },
-		{ "reg query HKLM\\Cluster", NULL, WIN "reg-latfp-missing-de.stderr.txt", 1 },
+	const struct replay_case cluster[] = {
+		{ .check = "win.cluster",
+		  RECS({ "sc query ClusSvc", WIN "sc-query-de-netlogon-running.txt", NULL, 0 },
+		       { "sc qc ClusSvc", WIN "sc-qc-de-netlogon.txt", NULL, 0 },
+		       { "reg query HKLM\\Cluster", NULL, WIN "reg-latfp-missing-de.stderr.txt",
+			 1 }),
+		  STATUS_FAIL, "enabled (RUNNING) on a machine that is not a cluster node" },
+		{ .check = "win.cluster",
+		  RECS({ "sc query ClusSvc", WIN "sc-query-de-netlogon-running.txt", NULL, 0 },
+		       { "sc qc ClusSvc", WIN "sc-qc-de-netlogon.txt", NULL, 0 },
+		       { "reg query HKLM\\Cluster", NULL, WIN "reg-denied-zh.stderr.txt", 1 }),
+		  STATUS_WARN, "could not read reg query's answer about HKLM\\Cluster",
+		  WIN "reg-denied-zh.stderr.txt" },
 	};
-	struct check_result r;
-	replay("win.cluster", NULL, node_de, ARRAY_LEN(node_de), &r);
-	tl_status(&r, STATUS_FAIL);
-	tl_finding_has(&r, "enabled (RUNNING) on a machine that is not a cluster node");
-	result_free(&r);
-	const struct tl_replay node_zh[] = {
-		{ "sc query ClusSvc", WIN "sc-query-de-netlogon-running.txt", NULL, 0 },
-		{ "sc qc ClusSvc", WIN "sc-qc-de-netlogon.txt", NULL, 0 },
-		{ "reg query HKLM\\Cluster", NULL, WIN "reg-denied-zh.stderr.txt", 1 },
-	};
-	replay("win.cluster", NULL, node_zh, ARRAY_LEN(node_zh), &r);
-	tl_status(&r, STATUS_WARN);
-	tl_finding_has(&r, "could not read reg query's answer about HKLM\\Cluster");
-	raw_in_evidence(&r, WIN "reg-denied-zh.stderr.txt");
-	result_free(&r);
+	replay_cases(cluster, ARRAY_LEN(cluster));
 }
 
 /* A driver whose Start value reg refuses to show is not "missing". */
@@ -827,69 +867,48 @@ static void test_recorded_localized_sc(void **state)
 			 WINSVC_UNKNOWN);
 	assert_int_equal(winsc_parse_state("        STATUS  : 4  RUNNINGX\r\n", 0), WINSVC_UNKNOWN);
 
-	struct check_result r;
-	const struct tl_replay running[] = {
-		{ "sc query Netlogon", WIN "sc-query-de-netlogon-running.txt", NULL, 0 },
-		{ "sc qc Netlogon", WIN "sc-qc-de-netlogon.txt", NULL, 0 },
+	/* win.netlogon: running, stopped, missing (German and Chinese) and
+	 * refused, read as in English. */
+	const struct replay_case checks[] = {
+		{ .check = "win.netlogon",
+		  RECS({ "sc query Netlogon", WIN "sc-query-de-netlogon-running.txt", NULL, 0 },
+		       { "sc qc Netlogon", WIN "sc-qc-de-netlogon.txt", NULL, 0 }),
+		  STATUS_PASS },
+		{ .check = "win.netlogon",
+		  RECS({ "sc query Netlogon", WIN "sc-query-de-netlogon-stopped.txt", NULL, 0 },
+		       { "sc qc Netlogon", WIN "sc-qc-de-netlogon.txt", NULL, 0 }),
+		  STATUS_FAIL, "Netlogon service is STOPPED (95522)" },
+		{ .check = "win.netlogon",
+		  RECS({ "sc query Netlogon", WIN "sc-query-de-missing.txt", NULL, 1060 }),
+		  STATUS_FAIL, "the Netlogon service is not installed" },
+		{ .check = "win.netlogon",
+		  RECS({ "sc query Netlogon", WIN "sc-query-zh-missing.txt", NULL, 1060 }),
+		  STATUS_FAIL, "the Netlogon service is not installed" },
+		{ .check = "win.netlogon",
+		  RECS({ "sc query Netlogon", WIN "sc-query-zh-denied.txt", NULL, 5 },
+		       { "sc qc Netlogon", WIN "sc-query-zh-denied.txt", NULL, 5 }),
+		  STATUS_WARN, "could not read sc's answer about Netlogon",
+		  WIN "sc-query-zh-denied.txt" },
+		/* win.vss: disabled in German fails; a refusal was "installed
+		 * and not disabled" before (no start type read is no verdict). */
+		{ .check = "win.vss",
+		  RECS({ "sc query VSS", WIN "sc-query-de-vss-stopped.txt", NULL, 0 },
+		       { "sc qc VSS", WIN "sc-qc-de-vss-disabled.txt", NULL, 0 }),
+		  STATUS_FAIL,
+		  "Volume Shadow Copy (VSS) is disabled: sc config VSS start= demand" },
+		{ .check = "win.vss",
+		  RECS({ "sc query VSS", WIN "sc-query-de-vss-stopped.txt", NULL, 0 },
+		       { "sc qc VSS", WIN "sc-query-zh-denied.txt", NULL, 5 }),
+		  STATUS_WARN, "could not read sc's answer about VSS",
+		  WIN "sc-query-zh-denied.txt" },
+		/* win.wmi: Winmgmt's state not read is not "Winmgmt is unknown". */
+		{ .check = "win.wmi",
+		  RECS({ "sc query Winmgmt", WIN "sc-query-zh-denied.txt", NULL, 5 },
+		       { "sc qc Winmgmt", WIN "sc-query-zh-denied.txt", NULL, 5 },
+		       { FW_WMI, WIN "ps-fwgroup-34251-en-domain-only.txt", NULL, 0 }),
+		  STATUS_WARN, NULL, NULL, "is unknown", "拒绝访问" },
 	};
-	replay("win.netlogon", NULL, running, ARRAY_LEN(running), &r);
-	tl_status(&r, STATUS_PASS);
-	result_free(&r);
-	const struct tl_replay stopped[] = {
-		{ "sc query Netlogon", WIN "sc-query-de-netlogon-stopped.txt", NULL, 0 },
-		{ "sc qc Netlogon", WIN "sc-qc-de-netlogon.txt", NULL, 0 },
-	};
-	replay("win.netlogon", NULL, stopped, ARRAY_LEN(stopped), &r);
-	tl_status(&r, STATUS_FAIL);
-	tl_finding_has(&r, "Netlogon service is STOPPED (95522)");
-	result_free(&r);
-	for (size_t i = 0; i < ARRAY_LEN(missing); i++) {
-		const struct tl_replay none[] = { { "sc query Netlogon", missing[i], NULL, 1060 } };
-		replay("win.netlogon", NULL, none, 1, &r);
-		tl_status(&r, STATUS_FAIL);
-		tl_finding_has(&r, "the Netlogon service is not installed");
-		result_free(&r);
-	}
-	const struct tl_replay denied[] = {
-		{ "sc query Netlogon", WIN "sc-query-zh-denied.txt", NULL, 5 },
-		{ "sc qc Netlogon", WIN "sc-query-zh-denied.txt", NULL, 5 },
-	};
-	replay("win.netlogon", NULL, denied, ARRAY_LEN(denied), &r);
-	tl_status(&r, STATUS_WARN);
-	tl_finding_has(&r, "could not read sc's answer about Netlogon");
-	raw_in_evidence(&r, WIN "sc-query-zh-denied.txt");
-	result_free(&r);
-
-	/* win.vss: disabled in German fails; a refusal was "installed and
-	 * not disabled" before (no start type read is no verdict). */
-	const struct tl_replay vss_off[] = {
-		{ "sc query VSS", WIN "sc-query-de-vss-stopped.txt", NULL, 0 },
-		{ "sc qc VSS", WIN "sc-qc-de-vss-disabled.txt", NULL, 0 },
-	};
-	replay("win.vss", NULL, vss_off, ARRAY_LEN(vss_off), &r);
-	tl_status(&r, STATUS_FAIL);
-	tl_finding_has(&r, "Volume Shadow Copy (VSS) is disabled: sc config VSS start= demand");
-	result_free(&r);
-	const struct tl_replay vss_denied[] = {
-		{ "sc query VSS", WIN "sc-query-de-vss-stopped.txt", NULL, 0 },
-		{ "sc qc VSS", WIN "sc-query-zh-denied.txt", NULL, 5 },
-	};
-	replay("win.vss", NULL, vss_denied, ARRAY_LEN(vss_denied), &r);
-	tl_status(&r, STATUS_WARN);
-	tl_finding_has(&r, "could not read sc's answer about VSS");
-	raw_in_evidence(&r, WIN "sc-query-zh-denied.txt");
-	result_free(&r);
-	/* win.wmi: Winmgmt's state not read is not "Winmgmt is unknown". */
-	const struct tl_replay wmi[] = {
-		{ "sc query Winmgmt", WIN "sc-query-zh-denied.txt", NULL, 5 },
-		{ "sc qc Winmgmt", WIN "sc-query-zh-denied.txt", NULL, 5 },
-		{ FW_WMI, WIN "ps-fwgroup-34251-en-domain-only.txt", NULL, 0 },
-	};
-	replay("win.wmi", NULL, wmi, ARRAY_LEN(wmi), &r);
-	tl_status(&r, STATUS_WARN);
-	assert_null(strstr(r.finding, "is unknown"));
-	tl_ev_has(&r, EV_COMMAND, "拒绝访问");
-	result_free(&r);
+	replay_cases(checks, ARRAY_LEN(checks));
 }
 
 /* whoami translates the attributes but not the SIDs: Administrators and
@@ -976,23 +995,18 @@ static void test_recorded_localized_net_share(void **state)
 	/* The heading's words are not shares. */
 	assert_false(winnet_share_listed(out, "共享名"));
 	free(out);
-	struct check_result r;
-	const struct tl_replay zh[] = { { "net share", WIN "net-share-zh.txt", NULL, 0 } };
-	replay("win.share", NULL, zh, 1, &r);
-	tl_status(&r, STATUS_PASS);
-	result_free(&r);
-	const struct tl_replay none[] = { { "net share", WIN "net-share-zh-noadmin.txt", NULL, 0 } };
-	replay("win.share", NULL, none, 1, &r);
-	tl_status(&r, STATUS_FAIL);
-	tl_finding_has(&r, "administrative shares missing: ADMIN$, C$ (");
-	result_free(&r);
-	/* An answer that is no share list is not "no shares". */
-	const struct tl_replay odd[] = { { "net share", WIN "sc-query-zh-missing.txt", NULL, 0 } };
-	replay("win.share", NULL, odd, 1, &r);
-	tl_status(&r, STATUS_WARN);
-	tl_finding_has(&r, "could not read net share's answer");
-	raw_in_evidence(&r, WIN "sc-query-zh-missing.txt");
-	result_free(&r);
+	const struct replay_case shares[] = {
+		{ .check = "win.share", RECS({ "net share", WIN "net-share-zh.txt", NULL, 0 }),
+		  STATUS_PASS },
+		{ .check = "win.share",
+		  RECS({ "net share", WIN "net-share-zh-noadmin.txt", NULL, 0 }),
+		  STATUS_FAIL, "administrative shares missing: ADMIN$, C$ (" },
+		/* An answer that is no share list is not "no shares". */
+		{ .check = "win.share",
+		  RECS({ "net share", WIN "sc-query-zh-missing.txt", NULL, 0 }),
+		  STATUS_WARN, "could not read net share's answer", WIN "sc-query-zh-missing.txt" },
+	};
+	replay_cases(shares, ARRAY_LEN(shares));
 	assert_false(winnet_share_readable("ADMIN$ C:\\Windows\r\n"));
 }
 
