@@ -50,37 +50,16 @@ static struct test_sshd start_sshd(void)
 	return sshd_start_accounts(NULL, &groot, 1, NULL);
 }
 
-/* A connection to d as root (groot). Returns NULL with *err when the
- * login fails. */
+/* A connection to d as root (groot); NULL with *err when d refuses it. */
 static struct target *login(const struct test_sshd *d, int *err)
 {
-	struct ssh_opts o;
-	ssh_opts_init(&o);
-	o.host = "127.0.0.1";
-	o.port = d->port;
-	o.user = "groot";
-	o.identity = d->user_key;
-	o.known_hosts = d->known_hosts;
-	o.timeout_ms = 20000;
-	struct target *t = target_ssh_new(&o);
-	struct ssh_attempt a;
-	char *cause = NULL;
-	*err = target_ssh_connect(t, &o, &a, &cause);
-	free(cause);
-	if (*err != 0) {
-		target_free(t);
-		return NULL;
-	}
-	return t;
+	return sshd_try_login(d, "groot", 20000, err);
 }
 
+/* The same where the login must work. */
 static struct target *must_login(const struct test_sshd *d)
 {
-	int err = 0;
-	struct target *t = login(d, &err);
-	if (!t)
-		fail_msg("login to 127.0.0.1:%d: %s", d->port, strerror(-err));
-	return t;
+	return sshd_login(d, "groot", 20000);
 }
 
 static void nap(void)

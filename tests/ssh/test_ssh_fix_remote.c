@@ -153,25 +153,6 @@ static struct journal *machine_journal(const char *machine)
 	return j;
 }
 
-/* A link of the engine's own to the machine of d, as root. */
-static struct target *machine_login(const struct test_sshd *d)
-{
-	struct ssh_opts o;
-	ssh_opts_init(&o);
-	o.host = "127.0.0.1";
-	o.port = d->port;
-	o.user = "root";
-	o.identity = d->user_key;
-	o.known_hosts = d->known_hosts;
-	o.timeout_ms = 20000;
-	struct target *t = target_ssh_new(&o);
-	struct ssh_attempt a;
-	char *cause = NULL;
-	if (target_ssh_connect(t, &o, &a, &cause) != 0)
-		fail_msg("login to 127.0.0.1:%d: %s", d->port, cause);
-	return t;
-}
-
 /* Undo while the fix's guard waits on the machine: the guard puts the
  * file back by itself from its own copy, so undo is refused, by the real
  * binary (its preview, --dry-run too) and by the engine under the
@@ -198,7 +179,7 @@ static void expect_undo_refused_while_guarded(const struct test_sshd *d, const c
 				fail_msg("'%s' does not say '%s':\n%s", runs[i], says[k], out);
 		free(out);
 	}
-	struct target *t = machine_login(d);
+	struct target *t = sshd_login(d, "root", 20000);
 	struct fix_ctx ctx = { .t = t, .timeout_ms = 60000 };
 	struct apply_report rep;
 	assert_int_equal(undo_entry(&ctx, "1", &(struct apply_opts){ .force = true }, &rep),

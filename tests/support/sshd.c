@@ -368,7 +368,11 @@ void sshd_stop(struct test_sshd *d)
 	memset(d, 0, sizeof *d);
 }
 
-struct target *sshd_login(const struct test_sshd *d, const char *user, int timeout_ms)
+/* The login both sshd_login and sshd_try_login make: a target to d as
+ * user, connected, or NULL with *err from target_ssh_connect and *cause
+ * (caller frees) when it fails. */
+static struct target *connect_as(const struct test_sshd *d, const char *user, int timeout_ms,
+				 int *err, char **cause)
 {
 	struct ssh_opts o;
 	ssh_opts_init(&o);
@@ -380,9 +384,32 @@ struct target *sshd_login(const struct test_sshd *d, const char *user, int timeo
 	o.timeout_ms = timeout_ms;
 	struct target *t = target_ssh_new(&o);
 	struct ssh_attempt a;
+	*cause = NULL;
+	*err = target_ssh_connect(t, &o, &a, cause);
+	if (*err != 0) {
+		target_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+struct target *sshd_login(const struct test_sshd *d, const char *user, int timeout_ms)
+{
+	int err = 0;
 	char *cause = NULL;
-	if (target_ssh_connect(t, &o, &a, &cause) != 0)
-		fail_msg("login as %s: %s", user, cause);
+	struct target *t = connect_as(d, user, timeout_ms, &err, &cause);
+	if (!t)
+		fail_msg("login as %s to 127.0.0.1:%d: %s", user, d->port, cause);
+	free(cause);
+	return t;
+}
+
+struct target *sshd_try_login(const struct test_sshd *d, const char *user, int timeout_ms,
+			      int *err)
+{
+	char *cause = NULL;
+	struct target *t = connect_as(d, user, timeout_ms, err, &cause);
+	free(cause);
 	return t;
 }
 

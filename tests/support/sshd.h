@@ -99,6 +99,12 @@ struct target;
  * when the login fails. target_free frees it. */
 struct target *sshd_login(const struct test_sshd *d, const char *user, int timeout_ms);
 
+/* The same where a refused login is the answer a test wants: NULL with
+ * *err set to target_ssh_connect's result (-EACCES when d turns the key
+ * away) instead of a failed test. */
+struct target *sshd_try_login(const struct test_sshd *d, const char *user, int timeout_ms,
+			      int *err);
+
 /* How many times d's sshd said it listens (once at start, once per
  * reload), from its log. */
 int sshd_listens(const struct test_sshd *d);
