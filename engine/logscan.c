@@ -672,26 +672,15 @@ int log_scan(const struct codemap *m, struct target *t, const char *path, struct
 	return log_scan_progress(m, t, path, out, NULL, NULL);
 }
 
-int log_scan_progress(const struct codemap *m, struct target *t, const char *path,
-		      struct log_scan *out, log_progress_fn fn, void *arg)
-{
-	struct log_src src;
-	char *cause = NULL;
-	int rc = log_open(t, path, &src, &cause);
-	if (rc < 0) {
-		out->path = xstrdup(path);
-		out->error = cause;
-		return rc;
-	}
-	src.progress = fn;
-	src.progress_arg = arg;
-	rc = log_scan_src(m, &src, path, out);
-	log_close(&src);
-	return rc;
-}
-
-int log_scan_last(const struct codemap *m, struct target *t, const char *path,
-		  unsigned long long max, struct log_scan *out, log_progress_fn fn, void *arg)
+/* The scan log_scan_progress and log_scan_last make: opens path on t
+ * (log_open_last: its last max bytes, max 0 the whole log), scans it
+ * with fn told of the progress, and when bounded also says in out where
+ * the part read began and ended. A log that does not open is out's path
+ * and error (the opener's cause). Returns what log_scan_src returns, or
+ * the open's -errno. */
+static int scan_path(const struct codemap *m, struct target *t, const char *path,
+		     unsigned long long max, bool bounded, struct log_scan *out, log_progress_fn fn,
+		     void *arg)
 {
 	struct log_src src;
 	char *cause = NULL;
@@ -704,14 +693,30 @@ int log_scan_last(const struct codemap *m, struct target *t, const char *path,
 	src.progress = fn;
 	src.progress_arg = arg;
 	rc = log_scan_src(m, &src, path, out);
-	out->from = src.from;
-	out->size = src.size;
-	/* Bytes after the part read: the bound reached before the end the
-	 * log had when opened (or, its size unknown, the bound reached). */
-	out->cut_end = src.limit && src.taken >= src.limit &&
-		       (src.size == 0 || src.from + src.taken < src.size);
+	if (bounded) {
+		out->from = src.from;
+		out->size = src.size;
+		/* Bytes after the part read: the bound reached before the end
+		 * the log had when opened (or, its size unknown, the bound
+		 * reached). */
+		out->cut_end = src.limit && src.taken >= src.limit &&
+			       (src.size == 0 || src.from + src.taken < src.size);
+	}
 	log_close(&src);
 	return rc;
+}
+
+int log_scan_progress(const struct codemap *m, struct target *t, const char *path,
+		      struct log_scan *out, log_progress_fn fn, void *arg)
+{
+	/* log_open_last with no bound is log_open. */
+	return scan_path(m, t, path, 0, false, out, fn, arg);
+}
+
+int log_scan_last(const struct codemap *m, struct target *t, const char *path,
+		  unsigned long long max, struct log_scan *out, log_progress_fn fn, void *arg)
+{
+	return scan_path(m, t, path, max, true, out, fn, arg);
 }
 
 void log_scan_free(struct log_scan *s)
