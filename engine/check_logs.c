@@ -164,12 +164,12 @@ static char *codes_finding(const struct tally *y)
 	sb_add(&b, T("the installer logs name codes the article explains: ",
 		     "安装日志中有文章解释的代码："));
 	for (size_t i = 0; i < y->codes.n && i < FINDING_CODES; i++)
-		sb_printf(&b, "%s%s", i ? ", " : "", y->codes.v[i]);
+		sb_printf(&b, "%s%s", i ? T(", ", "、") : "", y->codes.v[i]);
 	if (y->codes.n > FINDING_CODES)
 		sb_printf(&b, T(" and %zu more", " 等另外 %zu 个"), y->codes.n - FINDING_CODES);
 	sb_add(&b, T("; see ", "；参见 "));
 	for (size_t i = 0; i < y->nnodes && i < FINDING_SECTIONS; i++)
-		sb_printf(&b, "%s%s", i ? "; " : "", y->nodes[i]->title);
+		sb_printf(&b, "%s%s", i ? T("; ", "；") : "", y->nodes[i]->title);
 	if (y->nnodes > FINDING_SECTIONS)
 		sb_printf(&b, T(" and %zu more sections", " 等另外 %zu 个章节"),
 			  y->nnodes - FINDING_SECTIONS);
