@@ -18,30 +18,11 @@
 #include "engine/check_logs.h"
 #include "engine/logscan.h"
 #include "misc_testlib.h"
+#include "support/codemap.h"
 #include "support/hivegen.h"
 
 #define FIX "tests/fixtures/logs/"
 #define SETUP "/ProgramData/ASRSetupLogs"
-
-static struct doc *doc;
-static struct codemap *map;
-
-static int setup(void **state)
-{
-	(void)state;
-	char *cause = NULL;
-	doc = doc_load_builtin("en", &cause);
-	map = doc ? codemap_new(doc, NULL, &cause) : NULL;
-	return map ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	codemap_free(map);
-	doc_free(doc);
-	return 0;
-}
 
 /* A Windows volume: Windows/System32/config/SYSTEM, and ProgramData/
  * ASRSetupLogs/UploadedLogs when logs is set. Caller frees and removes. */
@@ -257,7 +238,7 @@ static void test_cut_log_read_from_its_end(void **state)
 	struct check_result r;
 	result_init(&r, "log.codes");
 	msg_set_lang(LANG_EN);
-	log_codes_evaluate(&ctx, &r, map, 64 * 1024, LOG_CHECK_TOTAL);
+	log_codes_evaluate(&ctx, &r, tu_map, 64 * 1024, LOG_CHECK_TOTAL);
 	tl_status(&r, STATUS_FAIL);
 	tl_finding_has(&r, "0x8004E00F, exit 802");
 	if (strstr(r.finding, "0x80070430"))
@@ -282,7 +263,7 @@ static void test_cut_log_read_from_its_end(void **state)
 	char *p2 = xasprintf("%s" SETUP "/UploadedLogs/UA_InstallLogFile.log", dir);
 	write_utf16le(p2, ARTICLE_LINES "- Error code: -2147023841 [0x8007041F]\n");
 	result_init(&r, "log.codes");
-	log_codes_evaluate(&ctx, &r, map, 64 * 1024, 64 * 1024);
+	log_codes_evaluate(&ctx, &r, tu_map, 64 * 1024, 64 * 1024);
 	tl_status(&r, STATUS_FAIL);
 	assert_null(strstr(r.finding, "0x8007041F"));
 	expect_ev(&r, EV_FILE, "/UA_InstallLogFile.log", "not read: the check reads at most 64 KB of logs in all");
@@ -293,7 +274,7 @@ static void test_cut_log_read_from_its_end(void **state)
 	volatile int cancel = 1;
 	ctx.cancel = &cancel;
 	result_init(&r, "log.codes");
-	log_codes_evaluate(&ctx, &r, map, 64 * 1024, LOG_CHECK_TOTAL);
+	log_codes_evaluate(&ctx, &r, tu_map, 64 * 1024, LOG_CHECK_TOTAL);
 	tl_status(&r, STATUS_ERROR);
 	tl_finding_has(&r, "cancelled");
 	result_free(&r);
@@ -377,7 +358,7 @@ static void test_unreadable_log_never_passes(void **state)
 	struct check_result r;
 	result_init(&r, "log.codes");
 	msg_set_lang(LANG_EN);
-	log_codes_evaluate(&ctx, &r, map, LOG_CHECK_PER_LOG, LOG_CHECK_TOTAL);
+	log_codes_evaluate(&ctx, &r, tu_map, LOG_CHECK_PER_LOG, LOG_CHECK_TOTAL);
 	tl_status(&r, STATUS_ERROR);
 	tl_finding_has(&r, "could not read " SETUP "/ASRUnifiedAgentInstaller.log: Permission denied");
 	result_free(&r);
@@ -385,7 +366,7 @@ static void test_unreadable_log_never_passes(void **state)
 	char *p2 = xasprintf("%s" SETUP "/UploadedLogs/UA_InstallLogFile.log", dir);
 	write_utf16le(p2, ARTICLE_LINES);
 	result_init(&r, "log.codes");
-	log_codes_evaluate(&ctx, &r, map, LOG_CHECK_PER_LOG, LOG_CHECK_TOTAL);
+	log_codes_evaluate(&ctx, &r, tu_map, LOG_CHECK_PER_LOG, LOG_CHECK_TOTAL);
 	tl_status(&r, STATUS_WARN);
 	tl_finding_has(&r, "could not read " SETUP "/ASRUnifiedAgentInstaller.log: Permission denied");
 	tl_finding_has(&r, "the other logs (1) name no code of the article");
@@ -420,7 +401,7 @@ static void test_stream_that_cannot_move_reads_its_start(void **state)
 	struct check_result r;
 	result_init(&r, "log.codes");
 	msg_set_lang(LANG_EN);
-	log_codes_evaluate(&ctx, &r, map, 64 * 1024, LOG_CHECK_TOTAL);
+	log_codes_evaluate(&ctx, &r, tu_map, 64 * 1024, LOG_CHECK_TOTAL);
 	tl_status(&r, STATUS_FAIL);
 	tl_finding_has(&r, "0x80070430");
 	assert_null(strstr(r.finding, "0x8004E00F"));
@@ -450,5 +431,6 @@ int main(void)
 		cmocka_unit_test(test_unreadable_log_never_passes),
 		cmocka_unit_test(test_stream_that_cannot_move_reads_its_start),
 	};
-	return tu_scratch_done(cmocka_run_group_tests_name("log.codes", tests, setup, teardown));
+	return tu_scratch_done(cmocka_run_group_tests_name("log.codes", tests, tu_codemap_setup,
+								   tu_codemap_teardown));
 }

@@ -12,33 +12,14 @@
 #include <sys/stat.h>
 
 #include "engine/logscan.h"
+#include "support/codemap.h"
 
 #define FIX "tests/fixtures/logs/"
-
-static struct doc *doc;
-static struct codemap *map;
-
-static int setup(void **state)
-{
-	(void)state;
-	char *cause = NULL;
-	doc = doc_load_builtin("en", &cause);
-	map = doc ? codemap_new(doc, NULL, &cause) : NULL;
-	return map ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	codemap_free(map);
-	doc_free(doc);
-	return 0;
-}
 
 static void scan_file(const char *path, struct log_scan *s)
 {
 	*s = (struct log_scan){ 0 };
-	assert_int_equal(log_scan(map, NULL, path, s), 0);
+	assert_int_equal(log_scan(tu_map, NULL, path, s), 0);
 	assert_null(s->error);
 }
 
@@ -46,7 +27,7 @@ static void scan_mem(const char *data, size_t len, struct log_scan *s)
 {
 	*s = (struct log_scan){ 0 };
 	struct log_src src = { .fd = -1, .mem = data, .len = len };
-	assert_int_equal(log_scan_src(map, &src, "mem.log", s), 0);
+	assert_int_equal(log_scan_src(tu_map, &src, "mem.log", s), 0);
 }
 
 /* The hit for a canonical code spelling, or NULL. */
@@ -377,10 +358,10 @@ static void test_errors(void **state)
 {
 	(void)state;
 	struct log_scan s = { 0 };
-	assert_int_equal(log_scan(map, NULL, FIX "no-such.log", &s), -ENOENT);
+	assert_int_equal(log_scan(tu_map, NULL, FIX "no-such.log", &s), -ENOENT);
 	assert_non_null(strstr(s.error, "no-such.log"));
 	log_scan_free(&s);
-	assert_int_equal(log_scan(map, NULL, FIX, &s), -EISDIR);
+	assert_int_equal(log_scan(tu_map, NULL, FIX, &s), -EISDIR);
 	log_scan_free(&s);
 }
 
@@ -419,7 +400,7 @@ static void test_known_paths(void **state)
 	assert_string_equal(paths.v[3], "/programdata/asrsetuplogs/uploadedlogs/2024UA_InstallLogFile.log");
 	/* Read through the target, inside the root. */
 	struct log_scan s = { 0 };
-	assert_int_equal(log_scan(map, t, paths.v[0], &s), 0);
+	assert_int_equal(log_scan(tu_map, t, paths.v[0], &s), 0);
 	assert_int_equal(s.nhits, 1);
 	assert_string_equal(s.path, "/var/log/ua_install.log");
 	log_scan_free(&s);
@@ -481,5 +462,6 @@ int main(void)
 		cmocka_unit_test(test_known_paths),
 		cmocka_unit_test(test_escape),
 	};
-	return cmocka_run_group_tests_name("logscan", tests, setup, teardown);
+	return cmocka_run_group_tests_name("logscan", tests, tu_codemap_setup,
+					   tu_codemap_teardown);
 }
