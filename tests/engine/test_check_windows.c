@@ -567,38 +567,54 @@ static void test_recorded_cluster_and_share_checks(void **state)
 	result_free(&r);
 }
 
+/* What win.drivers asks reg, recorded: HKLM\SYSTEM's subkeys, then the
+ * Start value of each driver in ControlSet001 and ControlSet002 from its
+ * file, except odd in control set odd_set, which answers err_file on
+ * stderr with exit status 1. rec[1 + 5 * (set - 1) + driver] is a
+ * driver's row (drivers in the order below); cmds and files hold its
+ * strings. */
+struct drivers_rec {
+	struct tl_replay rec[12];
+	char cmds[12][128], files[12][128];
+	size_t n;
+};
+
+static void drivers_recorded(struct drivers_rec *d, int odd_set, const char *odd,
+			     const char *err_file)
+{
+	static const char *const drivers[] = { "atapi", "intelide", "storflt", "vmbus", "storvsc" };
+	d->n = 0;
+	d->rec[d->n++] =
+	    (struct tl_replay){ "reg query HKLM\\SYSTEM", WIN "reg-system.txt", NULL, 0 };
+	for (int cs = 1; cs <= 2; cs++)
+		for (size_t k = 0; k < ARRAY_LEN(drivers); k++) {
+			size_t n = d->n++;
+			snprintf(d->cmds[n], sizeof d->cmds[n],
+				 "reg query HKLM\\SYSTEM\\ControlSet00%d\\Services\\%s /v Start",
+				 cs, drivers[k]);
+			snprintf(d->files[n], sizeof d->files[n],
+				 WIN "reg-start-ControlSet00%d-%s.txt", cs, drivers[k]);
+			bool gone = cs == odd_set && strcmp(drivers[k], odd) == 0;
+			d->rec[n] = (struct tl_replay){ d->cmds[n], gone ? NULL : d->files[n],
+							gone ? err_file : NULL, gone ? 1 : 0 };
+		}
+}
+
 static void test_recorded_drivers_check(void **state)
 {
 	(void)state;
-	static const char *const drivers[] = { "atapi", "intelide", "storflt", "vmbus", "storvsc" };
-	struct tl_replay rec[12];
-	char cmds[12][128], files[12][128];
-	size_t n = 0;
-	rec[n++] = (struct tl_replay){ "reg query HKLM\\SYSTEM", WIN "reg-system.txt", NULL, 0 };
-	for (int cs = 1; cs <= 2; cs++)
-		for (size_t d = 0; d < ARRAY_LEN(drivers); d++) {
-			snprintf(cmds[n], sizeof cmds[n],
-				 "reg query HKLM\\SYSTEM\\ControlSet00%d\\Services\\%s /v Start",
-				 cs, drivers[d]);
-			snprintf(files[n], sizeof files[n], WIN "reg-start-ControlSet00%d-%s.txt",
-				 cs, drivers[d]);
-			/* storflt is missing from the second control set. */
-			bool gone = cs == 2 && strcmp(drivers[d], "storflt") == 0;
-			rec[n] =
-			    (struct tl_replay){ cmds[n], gone ? NULL : files[n],
-						gone ? WIN "reg-latfp-missing.stderr.txt" : NULL,
-						gone ? 1 : 0 };
-			n++;
-		}
+	/* storflt is missing from the second control set. */
+	struct drivers_rec d;
+	drivers_recorded(&d, 2, "storflt", WIN "reg-latfp-missing.stderr.txt");
 	struct check_result r;
-	replay("win.drivers", NULL, rec, n, &r);
+	replay("win.drivers", NULL, d.rec, d.n, &r);
 	tl_status(&r, STATUS_FAIL);
 	tl_finding_has(&r, "drivers missing: ControlSet002\\storflt");
 	tl_ev_has(&r, EV_NOTE, "ControlSet001\\intelide Start=0x3");
 	result_free(&r);
 	/* With every driver present in both sets, it passes. */
-	rec[8] = (struct tl_replay){ cmds[8], files[8], NULL, 0 };
-	replay("win.drivers", NULL, rec, n, &r);
+	d.rec[8] = (struct tl_replay){ d.cmds[8], d.files[8], NULL, 0 };
+	replay("win.drivers", NULL, d.rec, d.n, &r);
 	tl_status(&r, STATUS_PASS);
 	tl_finding_has(&r, "present in 2 control set(s)");
 	result_free(&r);
@@ -797,33 +813,17 @@ static void test_recorded_localized_reg_query(void **state)
 static void test_recorded_localized_drivers_check(void **state)
 {
 	(void)state;
-	static const char *const drivers[] = { "atapi", "intelide", "storflt", "vmbus", "storvsc" };
-	struct tl_replay rec[12];
-	char cmds[12][128], files[12][128];
-	size_t n = 0;
-	rec[n++] = (struct tl_replay){ "reg query HKLM\\SYSTEM", WIN "reg-system.txt", NULL, 0 };
-	for (int cs = 1; cs <= 2; cs++)
-		for (size_t d = 0; d < ARRAY_LEN(drivers); d++) {
-			snprintf(cmds[n], sizeof cmds[n],
-				 "reg query HKLM\\SYSTEM\\ControlSet00%d\\Services\\%s /v Start",
-				 cs, drivers[d]);
-			snprintf(files[n], sizeof files[n], WIN "reg-start-ControlSet00%d-%s.txt",
-				 cs, drivers[d]);
-			bool denied = cs == 2 && strcmp(drivers[d], "vmbus") == 0;
-			rec[n] = (struct tl_replay){ cmds[n], denied ? NULL : files[n],
-						     denied ? WIN "reg-denied-de.stderr.txt" : NULL,
-						     denied ? 1 : 0 };
-			n++;
-		}
+	struct drivers_rec d;
+	drivers_recorded(&d, 2, "vmbus", WIN "reg-denied-de.stderr.txt");
 	struct check_result r;
-	replay("win.drivers", NULL, rec, n, &r);
+	replay("win.drivers", NULL, d.rec, d.n, &r);
 	tl_status(&r, STATUS_WARN);
 	tl_finding_has(&r, "could not read reg query's answer about ControlSet002\\vmbus");
 	raw_in_evidence(&r, WIN "reg-denied-de.stderr.txt");
 	result_free(&r);
 	/* Missing in German, next to it, is still a missing driver. */
-	rec[3] = (struct tl_replay){ cmds[3], NULL, WIN "reg-latfp-missing-de.stderr.txt", 1 };
-	replay("win.drivers", NULL, rec, n, &r);
+	d.rec[3] = (struct tl_replay){ d.cmds[3], NULL, WIN "reg-latfp-missing-de.stderr.txt", 1 };
+	replay("win.drivers", NULL, d.rec, d.n, &r);
 	tl_status(&r, STATUS_FAIL);
 	tl_finding_has(&r, "drivers missing: ControlSet001\\storflt");
 	result_free(&r);
