@@ -233,12 +233,13 @@ static char *joined(bool whole)
 
 /* A password given to keyboard-interactive is kept nowhere once the
  * login is done: no copy of the engine's or libssh2's is still held, with
- * the link open or after it. What is looked for is the password's second
- * half (free() overwrites only the first 16 bytes of a small block).
- * Freed blocks are looked at too, but the allocator reuses them soon, so
- * that this cannot show whether they were wiped: the session's allocator
- * wipes what libssh2 frees (target_ssh.c, wiped_free) without a test
- * that could tell. */
+ * the link open or after it, and none is left in freed memory. What is
+ * looked for is the password's second half (free() overwrites only the
+ * first 16 bytes of a small block). The normal build's malloc reuses
+ * freed blocks soon; the sanitizer build keeps them aside (its
+ * quarantine), so there this also tells whether what libssh2 freed was
+ * wiped: without the session's wiping allocator (target_ssh.c) it found
+ * two copies. */
 static void test_kbd_password_wiped(void **state)
 {
 	(void)state;
