@@ -156,10 +156,7 @@ int result_run(struct check_result *r, const struct check_ctx *ctx, const char *
 
 void check_command_key(struct strvec *out, const char *const argv[])
 {
-	struct sbuf k = { 0 };
-	for (size_t i = 0; argv[i]; i++)
-		sb_printf(&k, "%s\n", argv[i]);
-	sv_take(out, sb_steal(&k));
+	sv_take(out, target_command_key(argv));
 }
 
 void check_run_one(const struct check_def *c, const struct check_ctx *ctx, struct check_result *r)

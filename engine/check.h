@@ -63,8 +63,8 @@ struct check_def {
 	void (*commands)(const struct check_ctx *ctx, struct strvec *out);
 };
 
-/* Appends argv (NULL-terminated) to out as a batch's key: each word
- * followed by '\n'. */
+/* Appends argv (NULL-terminated) to out as the batch's key for it
+ * (target_command_key). */
 void check_command_key(struct strvec *out, const char *const argv[]);
 
 /* Every check, in a stable order; ends with a { NULL } entry. */

@@ -122,6 +122,14 @@ void target_batch_end(struct target *t)
 	pthread_mutex_unlock(&b->lock);
 }
 
+char *target_command_key(const char *const argv[])
+{
+	struct sbuf k = { 0 };
+	for (size_t i = 0; argv[i]; i++)
+		sb_printf(&k, "%s\n", argv[i]);
+	return sb_steal(&k);
+}
+
 void target_batch_commands(struct target *t, const struct strvec *commands)
 {
 	if (!t || !t->batch || !t->ops->run_many)
@@ -430,19 +438,17 @@ bool target_batch_run(struct target *t, const char *const argv[], int timeout_ms
 		pthread_mutex_unlock(&b->lock);
 		return true;
 	}
-	struct sbuf key = { 0 };
-	for (size_t i = 0; argv[i]; i++)
-		sb_printf(&key, "%s\n", argv[i]);
-	struct memo *m = memo_find(b, 'X', sb_str(&key));
+	char *key = target_command_key(argv);
+	struct memo *m = memo_find(b, 'X', key);
 	if (!m) {
 		struct cmd_result got = { .status = -1 };
 		int rc = t->ops->run(t, argv, timeout_ms, &got);
 		/* A command that timed out is not an answer to keep. */
-		m = rc == 0 && !got.timed_out ? memo_add(b, 'X', sb_str(&key), rc) : NULL;
+		m = rc == 0 && !got.timed_out ? memo_add(b, 'X', key, rc) : NULL;
 		if (!m) {
 			*out = got;
 			*err = rc;
-			sb_free(&key);
+			free(key);
 			pthread_mutex_unlock(&b->lock);
 			return true;
 		}
@@ -454,7 +460,7 @@ bool target_batch_run(struct target *t, const char *const argv[], int timeout_ms
 	out->out = m->cmd.out ? xstrdup(m->cmd.out) : NULL;
 	out->out_len = out->out ? strlen(out->out) : 0;
 	out->err = m->cmd.err ? xstrdup(m->cmd.err) : NULL;
-	sb_free(&key);
+	free(key);
 	pthread_mutex_unlock(&b->lock);
 	return true;
 }

@@ -974,11 +974,9 @@ bool prefetch_run(const struct prefetch *p, const char *const argv[], struct cmd
 {
 	if (!p)
 		return false;
-	struct sbuf key = { 0 };
-	for (size_t i = 0; argv[i]; i++)
-		sb_printf(&key, "%s\n", argv[i]);
-	const struct entry *e = find(p, sb_str(&key), 'X');
-	sb_free(&key);
+	char *key = target_command_key(argv);
+	const struct entry *e = find(p, key, 'X');
+	free(key);
 	if (!e)
 		return false;
 	memset(out, 0, sizeof *out);

@@ -423,6 +423,9 @@ void target_batch_end(struct target *t);
  * together when the first command is asked. A hint only: a command not
  * declared runs alone, a declared one nobody asks costs its time. */
 void target_batch_commands(struct target *t, const struct strvec *commands);
+/* argv (NULL-terminated) as the batch knows a command: each word followed
+ * by '\n'. Caller frees. */
+char *target_command_key(const char *const argv[]);
 /* Forgets what the batch knows of path and its folder's listing. */
 void target_batch_forget(struct target *t, const char *path);
 /* What the batch reads (prefetch.h's requests, NULL-terminated, borrowed

@@ -1407,6 +1407,29 @@ static int ssh_run(struct target *t, const char *const argv[], int timeout_ms, s
 	return rc;
 }
 
+/* Fills token (size bytes: an odd count, hex digits and their NUL) with
+ * random hex digits from the kernel; false with errno set when it has
+ * none to give. */
+static bool random_token(char *token, size_t size)
+{
+	unsigned char rnd[32];
+	size_t n = (size - 1) / 2;
+	if (n > sizeof rnd) {
+		errno = EINVAL;
+		return false;
+	}
+	ssize_t got = getrandom(rnd, n, 0);
+	if (got != (ssize_t)n) {
+		if (got >= 0)
+			errno = EIO; /* a short answer sets no errno */
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
+	token[2 * n] = '\0';
+	return true;
+}
+
 /* Commands of a Windows machine in one cmd.exe line (winbatch.h), each
  * line as long as cmd.exe takes; the token that marks each answer is new
  * for every run, so that no command's output can forge one. */
@@ -1425,12 +1448,9 @@ static int ssh_run_many(struct target *t, const char *const *const argvs[], size
 		memset(&outs[i], 0, sizeof outs[i]);
 		outs[i].status = -1;
 	}
-	unsigned char rnd[12];
-	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+	char token[25];
+	if (!random_token(token, sizeof token))
 		return -errno;
-	char token[2 * sizeof rnd + 1];
-	for (size_t i = 0; i < sizeof rnd; i++)
-		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
 	size_t *idx = xcalloc(n ? n : 1, sizeof *idx);
 	struct winbatch_part *parts = xcalloc(n ? n : 1, sizeof *parts);
 	size_t first = 0, done = 0;
@@ -2387,15 +2407,12 @@ static int win_lock_take_over(struct target *t, const char *path, const char *ju
 static int win_store_lock(struct target *t, const char *path, int wait_ms, void **held,
 			  long *holder, char **cause)
 {
-	unsigned char rnd[16];
-	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
+	char token[33];
+	if (!random_token(token, sizeof token)) {
 		*cause = xasprintf(T("cannot lock the journal: %s", "无法锁定日志：%s"),
 				   strerror(errno));
 		return -EIO;
 	}
-	char token[33];
-	for (size_t i = 0; i < sizeof rnd; i++)
-		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
 	char me[256], since[32];
 	host_name(me, sizeof me);
 	time_t now = time(NULL);
