@@ -31,10 +31,8 @@ static const char *const cmd_latfp[] = {
 	"/v",  "LocalAccountTokenFilterPolicy", NULL
 };
 static const char *const cmd_groups[] = { "whoami", "/groups", NULL };
-static const char *const cmd_part_of_domain[] = {
-	"powershell", "-NoProfile", "-NonInteractive", "-Command",
-	"(Get-CimInstance Win32_ComputerSystem).PartOfDomain", NULL
-};
+static const char *const cmd_part_of_domain[] =
+	WIN_PS_ARGV("(Get-CimInstance Win32_ComputerSystem).PartOfDomain");
 static const char *const cmd_shares[] = { "net", "share", NULL };
 static const char *const cmd_cluster_db[] = { "reg", "query", "HKLM\\Cluster", NULL };
 static const char *const cmd_system_keys[] = { "reg", "query", "HKLM\\SYSTEM", NULL };
@@ -132,19 +130,36 @@ static bool login_account(const struct check_ctx *ctx, struct check_result *r, c
  * (caller frees) and whether it is local (a bare name, ".\\NAME", or
  * "HOST\\NAME" where HOST is this computer's name). False when hostname
  * cannot run (a result is then set). */
+/* What --account's spelling alone tells: the user name (caller frees),
+ * and a domain account (name@domain), a local one (a bare name,
+ * ".\\NAME"), or "HOST\\NAME" whose HOST (*host_len bytes of a) is
+ * compared with the computer's name to know. */
+enum account_spelling { ACCOUNT_LOCAL, ACCOUNT_DOMAIN, ACCOUNT_OF_HOST };
+
+static enum account_spelling account_spelling(const char *a, char **user, size_t *host_len)
+{
+	const char *bs = strrchr(a, '\\'), *at = strrchr(a, '@');
+	if (at && !bs && at != a) {
+		*user = xstrndup(a, (size_t)(at - a));
+		return ACCOUNT_DOMAIN;
+	}
+	*user = xstrdup(bs ? bs + 1 : a);
+	*host_len = bs ? (size_t)(bs - a) : 0;
+	return !bs || (bs - a == 1 && a[0] == '.') ? ACCOUNT_LOCAL : ACCOUNT_OF_HOST;
+}
+
+/* net user for an account, local or asked of the domain. */
+#define NET_USER_ARGV(user, local) { "net", "user", (user), (local) ? NULL : "/domain", NULL }
+
 static bool named_account(const struct check_ctx *ctx, struct check_result *r, char **user,
 			  bool *local)
 {
-	const char *a = ctx->account, *bs = strrchr(a, '\\'), *at = strrchr(a, '@');
+	const char *a = ctx->account;
 	result_note(r, T("the push install's account (--account): %s", "推送安装使用的账户（--account）：%s"), a);
-	if (at && !bs && at != a) {
-		*user = xstrndup(a, (size_t)(at - a));
-		*local = false;
-		return true;
-	}
-	*user = xstrdup(bs ? bs + 1 : a);
-	*local = true;
-	if (!bs || (bs - a == 1 && a[0] == '.'))
+	size_t host_len = 0;
+	enum account_spelling k = account_spelling(a, user, &host_len);
+	*local = k != ACCOUNT_DOMAIN;
+	if (k != ACCOUNT_OF_HOST)
 		return true;
 	int st = -1;
 	char *h = win_run(ctx, r, cmd_hostname, &st);
@@ -155,7 +170,7 @@ static bool named_account(const struct check_ctx *ctx, struct check_result *r, c
 	}
 	char *hn = str_trim(h);
 	hn[strcspn(hn, "\r\n")] = '\0';
-	*local = strlen(hn) == (size_t)(bs - a) && strncasecmp(hn, a, (size_t)(bs - a)) == 0;
+	*local = strlen(hn) == host_len && strncasecmp(hn, a, host_len) == 0;
 	free(h);
 	return true;
 }
@@ -222,16 +237,12 @@ static void account_commands(const struct check_ctx *ctx, struct strvec *out, bo
 	check_command_key(out, cmd_hostname);
 	if (!net_user || !ctx->account)
 		return;
-	const char *a = ctx->account, *bs = strrchr(a, '\\'), *at = strrchr(a, '@');
-	if (at && !bs && at != a) {
-		char *user = xstrndup(a, (size_t)(at - a));
-		const char *argv[] = { "net", "user", user, "/domain", NULL };
-		check_command_key(out, argv);
-		free(user);
-		return;
-	}
-	const char *argv[] = { "net", "user", bs ? bs + 1 : a, NULL };
+	char *user = NULL;
+	size_t host_len = 0;
+	bool local = account_spelling(ctx->account, &user, &host_len) != ACCOUNT_DOMAIN;
+	const char *argv[] = NET_USER_ARGV(user, local);
 	check_command_key(out, argv);
+	free(user);
 }
 
 static void uac_commands(const struct check_ctx *ctx, struct strvec *out)
@@ -323,12 +334,7 @@ static void run_domain_trust(const struct check_ctx *ctx, struct check_result *r
 			   T("the machine is not joined to a domain", "该计算机未加入域"));
 		return;
 	}
-	const char *test[] = { "powershell",
-			       "-NoProfile",
-			       "-NonInteractive",
-			       "-Command",
-			       "Test-ComputerSecureChannel",
-			       NULL };
+	const char *test[] = WIN_PS_ARGV("Test-ComputerSecureChannel");
 	out = win_run(ctx, r, test, &st);
 	if (!out)
 		return;
@@ -385,10 +391,9 @@ static void run_account(const struct check_ctx *ctx, struct check_result *r)
 		return;
 	}
 	/* cmd.exe passes quotes through to the program; argv keeps the name whole. */
-	const char *argv_local[] = { "net", "user", user, NULL };
-	const char *argv_domain[] = { "net", "user", user, "/domain", NULL };
+	const char *argv[] = NET_USER_ARGV(user, local);
 	int st = -1;
-	char *out = win_run(ctx, r, local ? argv_local : argv_domain, &st);
+	char *out = win_run(ctx, r, argv, &st);
 	if (!out) {
 		free(user);
 		return;
@@ -561,9 +566,7 @@ static void run_network(const struct check_ctx *ctx, struct check_result *r)
 	}
 	char *cmd = xasprintf(
 	    "Test-NetConnection -ComputerName %s -Port 9443 -InformationLevel Quiet", ctx->server);
-	const char *argv[] = {
-		"powershell", "-NoProfile", "-NonInteractive", "-Command", cmd, NULL
-	};
+	const char *argv[] = WIN_PS_ARGV(cmd);
 	int st = -1;
 	char *out = win_run(ctx, r, argv, &st);
 	free(cmd);
@@ -650,11 +653,15 @@ const struct check_def check_win_share = {
  * without rules. An answer that is not the script's gives "could not
  * read", never a verdict; the command and its raw output are evidence. */
 /* The PowerShell script that lists a rule group by its reference. */
+static char *firewall_script(const char *group_ref)
+{
+	return xasprintf(WINFW_PS_PRE "%s" WINFW_PS_POST, group_ref);
+}
+
 static void firewall_commands(struct strvec *out, const char *group_ref)
 {
-	char *script = xasprintf(WINFW_PS_PRE "%s" WINFW_PS_POST, group_ref);
-	const char *argv[] = { "powershell", "-NoProfile", "-NonInteractive", "-Command", script,
-			       NULL };
+	char *script = firewall_script(group_ref);
+	const char *argv[] = WIN_PS_ARGV(script);
 	check_command_key(out, argv);
 	free(script);
 }
@@ -663,9 +670,8 @@ static void firewall_group(const struct check_ctx *ctx, struct check_result *r,
 			   const char *group_ref, const char *group_en, const char *key_id,
 			   const char *key_name)
 {
-	char *script = xasprintf(WINFW_PS_PRE "%s" WINFW_PS_POST, group_ref);
-	const char *argv[] = { "powershell", "-NoProfile", "-NonInteractive", "-Command", script,
-			       NULL };
+	char *script = firewall_script(group_ref);
+	const char *argv[] = WIN_PS_ARGV(script);
 	int st = -1;
 	char *out = win_run(ctx, r, argv, &st);
 	free(script);

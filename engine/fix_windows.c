@@ -518,7 +518,7 @@ static struct plan *plan_group(const struct fix_ctx *ctx, char **cause, const ch
 	if (!live_windows(ctx, cause))
 		return NULL;
 	char *script = xasprintf(PS_LIST_PRE "%s" PS_LIST_POST, group_ref);
-	const char *list[] = { "powershell", "-NoProfile", "-NonInteractive", "-Command", script, NULL };
+	const char *list[] = WIN_PS_ARGV(script);
 	int st = -1;
 	char *out = run(ctx, list, &st, cause);
 	free(script);
@@ -572,8 +572,8 @@ static struct plan *plan_group(const struct fix_ctx *ctx, char **cause, const ch
 			    on.v[i], group_ref);
 	plan_after(p, T("every rule of the group %s is enabled", "组 %s 的所有规则均已启用"), group_en);
 	char *en = ps_rules("Enable", &off), *dis = ps_rules("Disable", &off);
-	const char *fwd[] = { "powershell", "-NoProfile", "-NonInteractive", "-Command", en, NULL };
-	const char *back[] = { "powershell", "-NoProfile", "-NonInteractive", "-Command", dis, NULL };
+	const char *fwd[] = WIN_PS_ARGV(en);
+	const char *back[] = WIN_PS_ARGV(dis);
 	struct plan_cmd *c = plan_add_command(p, fwd, why, CMD_AFTER, false);
 	plan_cmd_inverse(c, back);
 	plan_note(p,

@@ -147,6 +147,12 @@ int winfw_profiles_on(const char *out, int *off);
 	"' | ForEach-Object { 'rule|' + $_.Name + '|' + $_.Enabled + '|' + $_.Direction + '|' + " \
 	"$_.Action + '|' + $_.Profile + '|' + $_.DisplayName }"
 
+/* The argv that runs one PowerShell command line, as the Windows checks
+ * and fixes run it: no profile (a user's profile may print or fail),
+ * nothing asked (nobody answers over SSH). */
+#define WIN_PS_ARGV(command)                                                                      \
+	{ "powershell", "-NoProfile", "-NonInteractive", "-Command", (command), NULL }
+
 /* Profile bits as NET_FW_PROFILE_TYPE2 numbers them. */
 enum { WINFW_DOMAIN = 1, WINFW_PRIVATE = 2, WINFW_PUBLIC = 4, WINFW_ALL = 7 };
 
