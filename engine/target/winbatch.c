@@ -101,10 +101,9 @@ long winbatch_split(const char *raw, size_t len, const char *token, const size_t
 		pos = p + 1;
 		got++;
 	}
-	/* All answered: nothing may follow. Stopped early: what follows is
-	 * the unfinished command's output, left unknown; but another marker
-	 * there means the order is wrong. */
-	bool extra = (size_t)got == n ? pos < len : find(raw, len, pos, head, hlen) < len;
 	free(head);
-	return extra ? -1 : got;
+	/* All answered: nothing may follow. Stopped early: what follows is
+	 * the unfinished command's output (no marker is in it: the loop
+	 * stopped on finding none), left unknown. */
+	return (size_t)got == n && pos < len ? -1 : got;
 }
