@@ -60,7 +60,7 @@ struct check_def {
 	 * before it starts, each appended to out as check_command_key makes
 	 * it, so that a far machine answers them all in one request
 	 * (target_batch_commands). A hint: a command left out runs alone. */
-	void (*commands)(const struct check_ctx *ctx, struct strvec *out);
+	void (*known_commands)(const struct check_ctx *ctx, struct strvec *out);
 };
 
 /* Appends argv (NULL-terminated) to out as the batch's key for it

@@ -243,5 +243,5 @@ const struct check_def check_os_supported = {
 	.title_en = "Supported operating system and kernel",
 	.title_zh = "受支持的操作系统和内核",
 	.run = run_os,
-	.commands = os_commands,
+	.known_commands = os_commands,
 };

@@ -4,7 +4,7 @@
  * whose shell is cmd.exe) they run reg, sc, net, netsh, whoami and
  * PowerShell through result_run and read the output with engine/winparse;
  * the commands that can be known before a run are declared by each
- * check's commands hook, so that a far machine answers them in one
+ * check's known_commands hook, so that a far machine answers them in one
  * cmd.exe line (engine/target/winbatch.h) instead of a channel each.
  * That path has no live test here (no Windows machine in the test set-up);
  * its parsers are tested on recorded output of the real tools, and the
@@ -21,7 +21,7 @@
 #include "engine/winparse.h"
 #include "engine/winsvc.h"
 
-/* Commands shared by a check's run and its commands hook (the list a far
+/* Commands shared by a check's run and its known_commands hook (the list a far
  * machine answers in one request before the checks start), so that the
  * two cannot drift apart. */
 static const char *const cmd_whoami[] = { "whoami", NULL };
@@ -40,7 +40,7 @@ static const char *const cmd_system_keys[] = { "reg", "query", "HKLM\\SYSTEM", N
 /* The storage and Hyper-V drivers every control set must hold. */
 static const char *const boot_drivers[] = { "atapi", "intelide", "storflt", "vmbus", "storvsc" };
 
-/* Whether the commands hooks have anything to declare: a live Windows
+/* Whether the known_commands hooks have anything to declare: a live Windows
  * machine (an offline volume is read through its hives). */
 static bool live_windows(const struct check_ctx *ctx)
 {
@@ -258,7 +258,7 @@ const struct check_def check_win_uac = {
 	.title_en = "Remote UAC for local accounts",
 	.title_zh = "本地账户的远程 UAC",
 	.run = run_uac,
-	.commands = uac_commands,
+	.known_commands = uac_commands,
 };
 
 /* ---- 95517: administrator privileges ----------------------------------- */
@@ -310,7 +310,7 @@ const struct check_def check_win_privileges = {
 	.title_en = "Administrator privileges",
 	.title_zh = "管理员权限",
 	.run = run_privileges,
-	.commands = privileges_commands,
+	.known_commands = privileges_commands,
 };
 
 /* ---- 95518: domain trust ----------------------------------------------- */
@@ -367,7 +367,7 @@ const struct check_def check_win_domain_trust = {
 	.title_en = "Domain trust relationship",
 	.title_zh = "域信任关系",
 	.run = run_domain_trust,
-	.commands = domain_trust_commands,
+	.known_commands = domain_trust_commands,
 };
 
 /* ---- 95519/95520: account enabled, not locked, not expired ------------- */
@@ -447,7 +447,7 @@ const struct check_def check_win_account = {
 	.title_en = "Account enabled and not locked",
 	.title_zh = "账户已启用且未锁定",
 	.run = run_account,
-	.commands = account_check_commands,
+	.known_commands = account_check_commands,
 };
 
 /* ---- helpers for services ---------------------------------------------- */
@@ -525,7 +525,7 @@ const struct check_def check_win_netlogon = {
 	.title_en = "Netlogon service running",
 	.title_zh = "Netlogon 服务正在运行",
 	.run = run_netlogon,
-	.commands = netlogon_commands,
+	.known_commands = netlogon_commands,
 };
 
 /* ---- 95523: the network of the server ---------------------------------- */
@@ -638,7 +638,7 @@ const struct check_def check_win_share = {
 	.title_en = "Administrative shares",
 	.title_zh = "管理共享",
 	.run = run_share,
-	.commands = share_commands,
+	.known_commands = share_commands,
 };
 
 /* ---- firewall rule groups ---------------------------------------------- */
@@ -774,7 +774,7 @@ const struct check_def check_win_file_sharing = {
 	.title_en = "File and printer sharing allowed",
 	.title_zh = "允许文件和打印机共享",
 	.run = run_file_sharing,
-	.commands = file_sharing_commands,
+	.known_commands = file_sharing_commands,
 };
 
 /* win.wmi: the WMI service runs and its firewall rules are enabled. */
@@ -815,7 +815,7 @@ const struct check_def check_win_wmi = {
 	.title_en = "WMI allowed through the firewall",
 	.title_zh = "防火墙允许 WMI",
 	.run = run_wmi,
-	.commands = wmi_commands,
+	.known_commands = wmi_commands,
 };
 
 /* ---- VSS, DCOM/MSDTC, cluster ------------------------------------------ */
@@ -867,7 +867,7 @@ const struct check_def check_win_vss = {
 	.title_en = "Volume Shadow Copy service",
 	.title_zh = "卷影复制服务",
 	.run = run_vss,
-	.commands = vss_commands,
+	.known_commands = vss_commands,
 };
 
 /* win.dcom: MSDTC and COM+, which 0x8004E00F needs, are usable. */
@@ -901,7 +901,7 @@ const struct check_def check_win_dcom = {
 	.title_en = "COM+ and MSDTC available",
 	.title_zh = "COM+ 和 MSDTC 可用",
 	.run = run_dcom,
-	.commands = dcom_commands,
+	.known_commands = dcom_commands,
 };
 
 /* win.cluster: a cluster service enabled outside a cluster fails. */
@@ -966,7 +966,7 @@ const struct check_def check_win_cluster = {
 	.title_en = "Cluster service on a non-cluster machine",
 	.title_zh = "非群集计算机上的群集服务",
 	.run = run_cluster,
-	.commands = cluster_commands,
+	.known_commands = cluster_commands,
 };
 
 /* ---- missing drivers --------------------------------------------------- */
@@ -1072,5 +1072,5 @@ const struct check_def check_win_drivers = {
 	.title_en = "Storage and Hyper-V drivers in every control set",
 	.title_zh = "每个控制集中的存储和 Hyper-V 驱动",
 	.run = run_drivers,
-	.commands = drivers_commands,
+	.known_commands = drivers_commands,
 };

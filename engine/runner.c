@@ -112,8 +112,8 @@ struct runner *runner_start(const struct check_def *const *checks, size_t n,
 	if (r->ctx.t) {
 		struct strvec cmds = { 0 };
 		for (size_t i = 0; i < n; i++)
-			if (checks[i]->commands)
-				checks[i]->commands(&r->ctx, &cmds);
+			if (checks[i]->known_commands)
+				checks[i]->known_commands(&r->ctx, &cmds);
 		target_batch_commands(r->ctx.t, &cmds);
 		sv_free(&cmds);
 	}
